@@ -1,0 +1,131 @@
+"""ContextManager: the prompt as a list of segments, kept under a token budget.
+
+Segments are chat messages with a kind (system, task, action, search, page, find, python,
+error, note), the step that made them and the sources they mention. System and task are
+pinned. Before every model call `fit()` makes the rendered prompt at most the budget by
+replacing the least important segments with short stubs that keep their source numbers, so
+the agent can reopen them (the pages stay cached).
+
+Importance of a segment at step t (higher is kept longer):
+
+    score = KIND_WEIGHT[kind] + 0.8 * relevance + 0.4 * 0.5 ** ((t - step) / 4)
+
+relevance is the share of the question's content words found in the segment. The kind
+weight ranks a note the agent wrote above a page it read above a search result list.
+
+KV-cache friendliness: llama.cpp reuses only the unchanged prefix of the prompt, so every
+eviction costs a recompute of everything after the evicted segment. Evictions therefore
+happen in batches, down to `low_water * budget`, which leaves room for several more steps
+before the next batch instead of trimming a little before every call.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from ..llm.base import Message
+
+KIND_WEIGHT = {"note": 1.0, "page": 0.6, "find": 0.55, "python": 0.5, "search": 0.35, "error": 0.1}
+EVICTABLE = set(KIND_WEIGHT) - {"note"}
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = set("a an and are as at be by for from has have he her his in is it its of on or she that the "
+            "their they this to was were what when where which who whom whose why will with how did "
+            "does do".split())
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+
+
+class ContextOverflow(Exception):
+    """Even with everything evictable set aside, the prompt does not fit the budget."""
+
+
+@dataclass
+class Segment:
+    role: str                       # system | user | assistant
+    kind: str                       # system | task | action | search | page | find | python | error | note
+    text: str
+    step: int
+    tokens: int
+    pinned: bool = False
+    source_ids: tuple[int, ...] = ()
+    stub: str | None = None         # what stays in the prompt once the segment is set aside
+    evicted: bool = False
+
+    @property
+    def content(self) -> str:
+        return self.stub if self.evicted and self.stub is not None else self.text
+
+
+class ContextManager:
+    def __init__(self, count_tokens: Callable[[str], int], count_prompt: Callable[[list[Message]], int],
+                 budget: int, question: str, low_water: float = 0.7):
+        self.count_tokens = count_tokens
+        self.count_prompt = count_prompt
+        self.budget = budget
+        self.low_water = low_water
+        self.question_words = content_words(question)
+        self.segments: list[Segment] = []
+        self.evictions = 0
+
+    def add(self, role: str, kind: str, text: str, step: int, *, pinned: bool = False,
+            source_ids: tuple[int, ...] = (), stub: str | None = None) -> Segment:
+        segment = Segment(role=role, kind=kind, text=text, step=step, tokens=self.count_tokens(text),
+                          pinned=pinned, source_ids=tuple(source_ids), stub=stub)
+        self.segments.append(segment)
+        return segment
+
+    def messages(self, suffix: str = "") -> list[Message]:
+        """The chat messages, with `suffix` appended to the last user message for this call only
+        (it sits at the very end, so it costs no KV-cache reuse)."""
+        out = [{"role": s.role, "content": s.content} for s in self.segments]
+        if suffix:
+            if out and out[-1]["role"] == "user":
+                out[-1] = {"role": "user", "content": out[-1]["content"] + "\n\n" + suffix}
+            else:
+                out.append({"role": "user", "content": suffix})
+        return out
+
+    def importance(self, segment: Segment, now: int) -> float:
+        words = content_words(segment.text)
+        relevance = len(words & self.question_words) / max(1, len(self.question_words))
+        recency = 0.5 ** (max(0, now - segment.step) / 4)
+        return KIND_WEIGHT.get(segment.kind, 0.3) + 0.8 * relevance + 0.4 * recency
+
+    def prompt_tokens(self, suffix: str = "") -> int:
+        return self.count_prompt(self.messages(suffix))
+
+    def fit(self, now: int, reserve: int = 0, suffix: str = "") -> int:
+        """Set aside segments until the prompt (with `suffix`) is at most budget - reserve tokens.
+        Returns how many segments were set aside; raises ContextOverflow if it cannot fit."""
+        limit = self.budget - reserve
+        total = self.prompt_tokens(suffix)
+        if total <= limit:
+            return 0
+        candidates = [s for s in self.segments if s.kind in EVICTABLE and not s.pinned and not s.evicted]
+        # The newest segment goes last: the model has not read it yet.
+        candidates.sort(key=lambda s: (s is self.segments[-1], self.importance(s, now)))
+        target = int(limit * self.low_water)
+        evicted = 0
+        while total > limit:
+            if not candidates:
+                raise ContextOverflow(f"the prompt needs {total} tokens but the budget is {limit}")
+            estimate = total
+            while candidates and estimate > target:
+                segment = candidates.pop(0)
+                segment.evicted = True
+                stub = segment.stub if segment.stub is not None else ""
+                estimate -= segment.tokens - self.count_tokens(stub)
+                evicted += 1
+            total = self.prompt_tokens(suffix)
+        self.evictions += evicted
+        return evicted
+
+    def tokens_by_kind(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for s in self.segments:
+            out[s.kind] = out.get(s.kind, 0) + (self.count_tokens(s.content) if s.evicted else s.tokens)
+        return out

@@ -1,0 +1,90 @@
+"""The model interface the agent talks to, and a scripted fake for tests.
+
+A backend renders chat messages with the model's own chat template, counts tokens with the
+model's own tokenizer, and generates text, optionally constrained by a JSON schema (turned
+into a grammar by the backend) so that every action the model writes parses.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Iterable, Protocol
+
+Message = dict  # {"role": "system" | "user" | "assistant", "content": str}
+
+
+@dataclass
+class Completion:
+    text: str
+    prompt_tokens: int            # length of the prompt
+    prompt_tokens_evaluated: int  # tokens actually computed (the rest came from the KV cache)
+    completion_tokens: int
+    seconds: float
+    finish_reason: str            # "stop" | "length"
+
+
+class LLM(Protocol):
+    name: str
+    n_ctx: int
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def count_prompt(self, messages: list[Message]) -> int:
+        """Exact token length of the rendered prompt for these messages."""
+        ...
+
+    def complete(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
+                 stop: list[str] | None = None, temperature: float = 0.2) -> Completion: ...
+
+
+class FakeLLM:
+    """Replays scripted outputs, one per call, for testing the logic around the model.
+
+    Each script item is a string, a dict (serialised as JSON: an action), or a callable that
+    receives the messages and returns either. Token counts are whitespace words, and prefix
+    reuse is simulated the way llama.cpp does it (longest common prefix with the last prompt),
+    so the stats the agent reports can be tested.
+    """
+
+    name = "fake"
+
+    def __init__(self, script: Iterable, n_ctx: int = 8192):
+        self.script = list(script)
+        self.n_ctx = n_ctx
+        self.calls: list[list[Message]] = []
+        self.schemas: list[dict | None] = []
+        self._last_prompt: list[str] = []
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def _render(self, messages: list[Message]) -> list[str]:
+        words: list[str] = []
+        for m in messages:
+            words += [f"<{m['role']}>"] + m["content"].split()
+        return words
+
+    def count_prompt(self, messages: list[Message]) -> int:
+        return len(self._render(messages))
+
+    def complete(self, messages, *, schema=None, max_tokens=256, stop=None, temperature=0.2) -> Completion:
+        start = time.perf_counter()
+        self.calls.append([dict(m) for m in messages])
+        self.schemas.append(schema)
+        if not self.script:
+            raise AssertionError("FakeLLM ran out of scripted outputs")
+        item = self.script.pop(0)
+        if callable(item):
+            item = item(messages)
+        text = json.dumps(item) if isinstance(item, dict) else str(item)
+        prompt = self._render(messages)
+        prefix = 0
+        for a, b in zip(prompt, self._last_prompt):
+            if a != b:
+                break
+            prefix += 1
+        self._last_prompt = prompt
+        return Completion(text=text, prompt_tokens=len(prompt), prompt_tokens_evaluated=len(prompt) - prefix,
+                          completion_tokens=len(text.split()), seconds=time.perf_counter() - start,
+                          finish_reason="stop")

@@ -1,0 +1,128 @@
+"""llama-cpp-python backend: the model runs in this process, on the GPU when the installed
+llama.cpp has a GPU backend, else on the CPU's physical cores.
+
+Prefix reuse: llama.cpp keeps the KV cache of the longest common token prefix between the
+last prompt and the new one, so the agent keeps earlier messages byte-identical and only new
+tokens are computed. We measure that prefix before each call to report
+`prompt_tokens_evaluated` honestly.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from ..errors import GenerationError, ModelError
+from .base import Completion, Message
+from .grammar import schema_to_gbnf
+
+
+def physical_cores() -> int:
+    """Physical cores (llama.cpp is slower on hyper-threads); falls back to the logical count."""
+    try:
+        cores = set()
+        block: dict[str, str] = {}
+        for line in Path("/proc/cpuinfo").read_text().splitlines() + [""]:
+            if not line.strip():
+                if "core id" in block:
+                    cores.add((block.get("physical id", "0"), block["core id"]))
+                block = {}
+            elif ":" in line:
+                key, _, value = line.partition(":")
+                block[key.strip()] = value.strip()
+        if cores:
+            return len(cores)
+    except OSError:
+        pass
+    return max(1, os.cpu_count() or 1)
+
+
+class LlamaCppLLM:
+    def __init__(self, model_path: Path, n_ctx: int = 8192, n_threads: int | None = None,
+                 gpu: bool | None = None, seed: int = 0):
+        try:
+            import llama_cpp
+        except ImportError as e:  # pragma: no cover - depends on the install
+            raise ModelError(f"llama-cpp-python is not installed ({e}); pip install llama-cpp-python") from e
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        self._llama_cpp = llama_cpp
+        if gpu is None:
+            gpu = bool(llama_cpp.llama_supports_gpu_offload())
+        self.gpu = gpu
+        self.n_threads = n_threads or physical_cores()
+        try:
+            self.llama = llama_cpp.Llama(
+                model_path=str(model_path), n_ctx=n_ctx, n_threads=self.n_threads,
+                n_threads_batch=self.n_threads, n_gpu_layers=-1 if gpu else 0, n_batch=512,
+                seed=seed, verbose=False)
+        except Exception as e:  # llama.cpp reports load failures as ValueError with little detail
+            raise ModelError(f"cannot load model {model_path}: {e}; is it a complete GGUF file?") from e
+        self.name = Path(model_path).name
+        self.n_ctx = self.llama.n_ctx()
+        self.seed = seed
+        template = self.llama.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ModelError(f"{self.name} has no chat template in its metadata; use an instruct/chat GGUF")
+        model = self.llama._model
+        eos_id, bos_id = self.llama.token_eos(), self.llama.token_bos()
+        self.eos_token = model.token_get_text(eos_id) if eos_id != -1 else ""
+        self.bos_token = model.token_get_text(bos_id) if bos_id != -1 else ""
+        self.formatter = Jinja2ChatFormatter(template=template, eos_token=self.eos_token,
+                                             bos_token=self.bos_token, stop_token_ids=[eos_id])
+        self._grammars: dict[str, object] = {}
+
+    # -- tokens -----------------------------------------------------------------------------
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def _render(self, messages: list[Message]) -> tuple[list[int], list[str]]:
+        rendered = self.formatter(messages=messages)
+        prompt = rendered.prompt
+        # Templates that write the BOS token themselves must not get a second one.
+        add_bos = not (self.bos_token and prompt.startswith(self.bos_token))
+        # special=True parses the template's role markers; page text cannot forge them because
+        # the browser strips special-token strings from everything it returns.
+        tokens = self.llama.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
+        stop = rendered.stop if isinstance(rendered.stop, list) else ([rendered.stop] if rendered.stop else [])
+        return tokens, stop
+
+    def count_prompt(self, messages: list[Message]) -> int:
+        return len(self._render(messages)[0])
+
+    # -- generation -------------------------------------------------------------------------
+
+    def _grammar(self, schema: dict):
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._grammars:
+            self._grammars[key] = self._llama_cpp.LlamaGrammar.from_string(schema_to_gbnf(schema), verbose=False)
+        return self._grammars[key]
+
+    def complete(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
+                 stop: list[str] | None = None, temperature: float = 0.2) -> Completion:
+        tokens, template_stop = self._render(messages)
+        if len(tokens) + max_tokens > self.n_ctx:
+            raise GenerationError(f"prompt of {len(tokens)} tokens + {max_tokens} to generate exceeds the "
+                                  f"model context of {self.n_ctx}; lower --budget or raise --ctx")
+        cached = self.llama.input_ids[: self.llama.n_tokens].tolist()
+        prefix = self._llama_cpp.Llama.longest_token_prefix(cached, tokens)
+        prefix = min(prefix, len(tokens) - 1)  # llama.cpp always re-evaluates the last token
+        start = time.perf_counter()
+        try:
+            out = self.llama.create_completion(
+                prompt=tokens, max_tokens=max_tokens, temperature=temperature, top_p=0.9,
+                repeat_penalty=1.0, stop=(stop or []) + template_stop, seed=self.seed,
+                grammar=self._grammar(schema) if schema else None)
+        except KeyboardInterrupt:
+            raise
+        except Exception as e:
+            raise GenerationError(f"generation failed: {e}") from e
+        choice = out["choices"][0]
+        usage = out["usage"]
+        return Completion(text=choice["text"], prompt_tokens=len(tokens),
+                          prompt_tokens_evaluated=len(tokens) - max(prefix, 0),
+                          completion_tokens=usage["completion_tokens"],
+                          seconds=time.perf_counter() - start,
+                          finish_reason=choice.get("finish_reason") or "stop")

@@ -1,0 +1,74 @@
+"""Builds what a research run needs from Settings: cache, browser, search, model, agent.
+
+Shared by the one-shot CLI and the `tool` subcommands, so every entry point applies the same
+network policy and cache.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+
+from .agent.loop import STEP_MAX_TOKENS, Agent, AgentConfig
+from .agent.toolbox import Toolbox
+from .cache import Cache
+from .config import Settings, home
+from .errors import UsageError
+from .llm.base import LLM
+from .sources import SourceRegistry
+from .tools.browser import Browser
+from .tools.fetch import Fetcher, FetchPolicy
+from .tools.search import SearchService, make_backend
+from .trace import Trace
+
+
+class Session:
+    def __init__(self, settings: Settings, llm: LLM | None = None):
+        self.settings = settings
+        self.home = home()
+        self.cache = Cache(self.home / "cache", enabled=settings.cache)
+        self.fetcher = Fetcher(FetchPolicy(allow_private=settings.allow_private_urls))
+        self.browser = Browser(self.fetcher, self.cache, viewport_chars=settings.viewport_chars)
+        backend = make_backend(settings.search, settings.searxng_url or None)
+        self.search = None if settings.search == "none" else SearchService(backend, self.cache)
+        self._llm = llm
+        self.model_load_seconds = 0.0
+
+    def llm(self, progress: bool = False) -> LLM:
+        """The model, loaded on first use (llama_cpp is imported only here)."""
+        if self._llm is None:
+            from .llm.llamacpp import LlamaCppLLM
+            from .llm.models import resolve_model
+
+            start = time.perf_counter()
+            path = resolve_model(self.settings.model, self.home / "models", progress=progress)
+            self._llm = LlamaCppLLM(path, n_ctx=self.settings.ctx, seed=self.settings.seed)
+            self.model_load_seconds = time.perf_counter() - start
+        return self._llm
+
+    def budget(self, llm: LLM) -> int:
+        room = llm.n_ctx - STEP_MAX_TOKENS
+        budget = self.settings.budget or room
+        if budget > room:
+            raise UsageError(f"--budget {budget} does not fit the model context of {llm.n_ctx} tokens with "
+                             f"{STEP_MAX_TOKENS} left for output; use --budget {room} or less, or raise --ctx")
+        if budget < 1024:
+            raise UsageError(f"--budget {budget} is too small to research in; use at least 1024")
+        return budget
+
+    def new_trace_path(self) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        return self.home / "traces" / f"{stamp}-{secrets.token_hex(3)}.jsonl"
+
+    def agent(self, llm: LLM) -> Agent:
+        s = self.settings
+        sources = SourceRegistry()
+        toolbox = Toolbox(self.search, self.browser, sources, python_enabled=s.python,
+                          viewport_chars=s.viewport_chars)
+        config = AgentConfig(max_steps=s.max_steps, max_time=s.max_time, budget=self.budget(llm),
+                             temperature=s.temperature)
+        return Agent(llm, toolbox, sources, config, Trace(self.new_trace_path()))
+
+    def close(self) -> None:
+        self.fetcher.close()
+        self.cache.close()

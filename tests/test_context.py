@@ -1,0 +1,50 @@
+"""ContextManager: the assembled prompt never exceeds the budget; pinned segments survive."""
+from hypothesis import given, settings, strategies as st
+
+from kresearch.agent.context import ContextManager, ContextOverflow
+from kresearch.llm.base import FakeLLM
+
+LLM = FakeLLM([])
+
+
+def make(budget: int) -> ContextManager:
+    ctx = ContextManager(LLM.count_tokens, LLM.count_prompt, budget, "who played Corliss Archer")
+    ctx.add("system", "system", "system prompt " * 20, 0, pinned=True)
+    ctx.add("user", "task", "Question: who played Corliss Archer", 0, pinned=True)
+    return ctx
+
+
+@settings(max_examples=150, deadline=None)
+@given(budget=st.integers(200, 3000),
+       segments=st.lists(st.tuples(st.sampled_from(["search", "page", "find", "python", "error"]),
+                                   st.integers(1, 400), st.integers(1, 40)), max_size=25))
+def test_prompt_fits_budget_or_overflows_explicitly(budget, segments):
+    ctx = make(budget)
+    for step, (kind, size, source) in enumerate(segments, 1):
+        ctx.add("assistant", "action", f"action {step}", step)
+        ctx.add("user", kind, "word " * size, step, source_ids=(source,), stub=f"[{source}] set aside")
+        try:
+            ctx.fit(step)
+        except ContextOverflow:
+            assert all(s.evicted for s in ctx.segments if s.kind in ("search", "page", "find", "python", "error"))
+            continue
+        assert ctx.prompt_tokens() <= budget
+        assert not any(s.evicted for s in ctx.segments if s.pinned)
+        for s in ctx.segments:
+            if s.evicted:
+                assert f"[{s.source_ids[0]}]" in s.content  # evicted sources stay reachable by number
+
+
+def test_eviction_drops_least_important_first_and_in_batches():
+    ctx = make(300)
+    ctx.add("user", "search", "unrelated results " * 40, 1, stub="s1")
+    ctx.add("user", "page", "Corliss Archer was played by Shirley Temple " * 10, 2, stub="p2")
+    ctx.add("user", "search", "more unrelated results " * 30, 3, stub="s3")
+    ctx.add("user", "page", "newest page " * 20, 4, stub="p4")
+    before = ctx.prompt_tokens()
+    assert before > 300
+    evicted = ctx.fit(5)
+    assert evicted == 2
+    assert ctx.segments[2].evicted and ctx.segments[4].evicted    # the search lists go first
+    assert not ctx.segments[3].evicted and not ctx.segments[5].evicted
+    assert ctx.prompt_tokens() <= 300 * 0.7                      # one batch, down to the low-water mark
