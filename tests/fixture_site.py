@@ -1,13 +1,16 @@
 """A tiny real website and search backend for agent tests.
 
-`site()` serves a few encyclopedia-like pages on loopback; `FixtureSearch` is a SearchBackend
+`site()` serves a few encyclopedia-like pages on loopback, plus a SearXNG-compatible
+`/search?q=...&format=json`; `FixtureSearch` is a SearchBackend
 that answers queries from the same pages (word overlap), so the agent's whole tool path — search,
 registry, fetch, extract, viewport — runs for real without the internet.
 """
 from __future__ import annotations
 
 import contextlib
+import json
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from http_fixture import html, serve_server
 
@@ -41,6 +44,7 @@ def page_html(title: str, text: str) -> bytes:
 def site(extra: dict | None = None):
     routes = {path: (200, {"Content-Type": "text/html; charset=utf-8"}, page_html(t, x))
               for path, (t, x) in PAGES.items()}
+    routes["/search"] = _searxng
     routes.update(extra or {})
     with serve_server(routes) as server:
         yield server
@@ -63,3 +67,13 @@ class FixtureSearch:
         ranked = sorted(PAGES.items(), key=lambda kv: -len(q & _words(kv[1][0] + " " + kv[1][1])))
         return [SearchHit(title=t, url=self.base_url + path, snippet=x[:150])
                 for path, (t, x) in ranked if q & _words(t + " " + x)][:max_results]
+
+
+def _searxng(handler) -> None:
+    """A SearXNG-compatible JSON search endpoint over PAGES, for end-to-end runs of the CLI."""
+    query = parse_qs(urlsplit(handler.path).query).get("q", [""])[0]
+    base = f"http://{handler.headers['Host']}"
+    hits = FixtureSearch(base).search(query, 10)
+    body = json.dumps({"query": query, "results": [
+        {"url": h.url, "title": h.title, "content": h.snippet} for h in hits]}).encode()
+    handler.send(200, {"Content-Type": "application/json"}, body)

@@ -24,12 +24,11 @@ EXIT_CODES = {"answered": 0, "error": 1, "max_steps": 3, "max_time": 3, "budget"
 MAX_QUESTION_CHARS = 4000
 SUBCOMMANDS = {"tool", "cache"}
 
-EPILOG = ("Subcommands: kresearch tool search|open|python, kresearch cache clear. "
-          "Exit codes: 0 answered, 1 error, 2 bad usage or input, 3 stopped by a limit with a partial "
-          "report, 130 interrupted.")
+EPILOG = ("Exit codes: 0 answered, 1 error, 2 bad usage or input, 3 stopped by a limit with a partial "
+          "report, 130 interrupted.\n\nSubcommands: kresearch tool search|open|python, kresearch cache clear.")
 
-research_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-commands_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True)
+research_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+commands_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True, rich_markup_mode=None)
 tool_app = typer.Typer(help="Run one tool by itself, with the same safety rules as a research run.",
                        no_args_is_help=True)
 cache_app = typer.Typer(help="Manage the search and page cache.", no_args_is_help=True)

@@ -188,7 +188,10 @@ class Agent:
                 yield Notice(f"{limit.replace('_', ' ')} reached: asking for an answer from what was read")
             self.stats.steps = step
             yield StepStarted(step, self.config.max_steps)
+            # The grammar offers only what is useful now; the parser accepts any available action
+            # (a backend without grammar support may still choose one).
             actions = ["answer"] if state.forced_reason else self.toolbox.useful_actions()
+            parseable = ["answer"] if state.forced_reason else self.toolbox.available_actions()
             suffix = render("force_answer", reason=state.forced_reason) if state.forced_reason else ""
             try:
                 evicted = ctx.fit(step, suffix=suffix)
@@ -204,7 +207,7 @@ class Agent:
                 yield Notice(f"set aside {evicted} older observation(s) to stay within {self.config.budget} tokens")
             completion = self._call(ctx.messages(suffix), step_schema(actions), STEP_MAX_TOKENS, "step", step)
             try:
-                action = parse_step(completion.text, actions)
+                action = parse_step(completion.text, parseable)
             except ActionError as e:
                 ctx.add("assistant", "error", completion.text.strip()[:400] or "(empty)", step)
                 ctx.add("user", "error", f"Observation: that step was not valid: {e}.", step)

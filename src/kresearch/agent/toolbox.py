@@ -80,6 +80,7 @@ class Toolbox:
         self.results_per_query = results_per_query
         self.docs: dict[int, Document] = {}       # opened sources, by number
         self.searched: dict[str, int] = {}        # normalised query -> step it first ran
+        self.results: dict[str, list] = {}        # normalised query -> hits, so a repeat costs nothing
         self.stats = ToolStats()
 
     def available_actions(self) -> list[str]:
@@ -119,18 +120,20 @@ class Toolbox:
         queries = list(dict.fromkeys(queries))[:3]
         if not queries:
             raise ToolError("give at least one search query")
-        repeated = [q for q in queries if q.lower() in self.searched]
-        for q in queries:
-            self.searched.setdefault(q.lower(), step_no)
-        batch = self.search_service.search_many(queries)
-        self.stats.searches += len(queries) - len(repeated)
+        repeated = [q for q in queries if q.lower() in self.results]
+        fresh = [q for q in queries if q not in repeated]
+        batch = self.search_service.search_many(fresh) if fresh else None
+        self.stats.searches += len(fresh)
         lines, ids = [], []
         for q in queries:
-            hits = batch.per_query.get(q, [])[: self.results_per_query]
             note = f" (already searched at step {self.searched[q.lower()]})" if q in repeated else ""
-            if q in batch.errors:
+            if batch is not None and q in batch.errors:
                 lines.append(f'Search "{q}" failed: {batch.errors[q]}')
                 continue
+            if q not in repeated:
+                self.results[q.lower()] = batch.per_query.get(q, [])
+                self.searched[q.lower()] = step_no
+            hits = self.results[q.lower()][: self.results_per_query]
             lines.append(f'Results for "{q}"{note}:' if hits else f'No results for "{q}".')
             for hit in hits:
                 source = self.sources.add(hit.url, hit.title, hit.snippet)

@@ -1,0 +1,58 @@
+"""End to end with a real GGUF model (Qwen2.5-Coder 0.5B), the real CLI in a subprocess and a
+real local website with a SearXNG-compatible search API."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from fixture_site import site
+
+QUESTION = "What government position was held by the woman who portrayed Corliss Archer in the film Kiss and Tell?"
+
+
+def run_cli(args: list[str], timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kresearch", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "PYTHONUNBUFFERED": "1"}, **kwargs)
+
+
+@pytest.mark.model
+def test_real_model_researches_and_cites_only_opened_sources(test_model_path):
+    with site() as server:
+        proc = run_cli(["--format", "json", "-q", "-m", str(test_model_path), "--ctx", "4096",
+                        "--max-steps", "6", "--search", "searxng", "--searxng-url", server.base_url,
+                        "--allow-private-urls", "--seed", "1", QUESTION])
+    assert proc.returncode in (0, 3), proc.stderr
+    assert proc.stderr == ""                    # -q: nothing on stderr when all is well
+    data = json.loads(proc.stdout)              # stdout is exactly one JSON object
+    assert data["question"] == QUESTION
+    assert data["report"].startswith("# ") and "**Answer:**" in data["report"]
+    assert data["stopped_because"] in ("answered", "max_steps")
+    stats = data["stats"]
+    assert stats["llm_calls"] >= 2 and stats["searches"] >= 1
+    assert stats["peak_prompt_tokens"] <= 4096 - 600
+    assert stats["prompt_tokens_evaluated"] < stats["prompt_tokens"]   # the KV cache was reused
+    opened = {s["id"] for s in data["sources"] if s["opened"]}
+    for s in data["sources"]:
+        if s["cited"]:
+            assert s["id"] in opened
+            assert s["url"] in data["report"]
+    import re
+    for n in re.findall(r"\[(\d+)\]", data["report"].split("## References")[0]):
+        assert int(n) in opened
+    assert os.path.exists(data["trace"])
+
+
+@pytest.mark.model
+def test_real_model_markdown_to_file_and_step_limit(test_model_path, tmp_path):
+    out = tmp_path / "report.md"
+    with site() as server:
+        proc = run_cli(["-q", "-m", str(test_model_path), "--ctx", "4096", "--max-steps", "1",
+                        "--search", "searxng", "--searxng-url", server.base_url, "--allow-private-urls",
+                        "-o", str(out), QUESTION])
+    assert proc.returncode == 3, proc.stderr       # stopped by the step limit: partial report
+    assert proc.stdout == ""
+    text = out.read_text()
+    assert text.startswith("# ") and "Partial report" in text
