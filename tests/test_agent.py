@@ -116,14 +116,26 @@ def test_invalid_output_becomes_an_observation_and_the_run_goes_on(tmp_path):
     assert "not valid" in llm.calls[1][-1]["content"]
 
 
-def test_repeated_search_is_served_from_cache_and_flagged(tmp_path):
-    script = [step("search", queries=["Shirley Temple"]), step("search", queries=["Shirley Temple"]),
-              step("answer", answer="unknown")]
+def test_a_repeated_action_is_resampled_then_flagged_not_redone(tmp_path):
+    same = step("search", queries=["Shirley Temple"])
+    # step 2 repeats step 1 and both resamples repeat it too: flagged, not searched again
+    script = [same, same, same, same, step("open", source=1, page=1), step("answer", answer="x"), "- x [1]."]
     with site() as server:
         result, llm, backend, _ = run_agent(script, server.base_url, tmp_path)
     assert backend.calls == ["Shirley Temple"]
-    assert "You already did exactly this" in llm.calls[2][-1]["content"]
-    assert result.stats["searches"] == 1
+    assert "You already did exactly this at step 1" in llm.calls[4][-1]["content"]
+    assert result.stats["searches"] == 1 and result.stats["llm_calls"] == 7
+
+
+def test_a_resample_that_does_something_new_is_taken(tmp_path):
+    same = step("search", queries=["Shirley Temple"])
+    script = [same, same, step("open", source=2, page=1), step("answer", answer="x"), "- x [2]."]
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path)
+    assert backend.calls == ["Shirley Temple"]
+    assert result.stats["pages_opened"] == 1
+    # the repeated sample never entered the context: the open step follows the first search
+    assert '"open"' in llm.calls[3][-2]["content"]
 
 
 def test_unknown_source_and_fetch_errors_are_observations(tmp_path):
@@ -171,3 +183,18 @@ def test_interrupt_keeps_a_partial_report_and_journal(tmp_path):
     assert result.stopped_because == "interrupted"
     assert "Partial report" in result.report and "## Also read" in result.report
     assert read_trace(tmp_path / "t.jsonl")[-1]["event"] == "finish"
+
+
+def test_grammar_offers_only_the_actions_that_are_useful_now(tmp_path):
+    script = [step("search", queries=["Shirley Temple"]), step("open", source=1, page=1),
+              step("answer", answer="x"), "- x [1]."]
+    with site() as server:
+        _, llm, _, _ = run_agent(script, server.base_url, tmp_path)
+
+    def offered(schema):
+        return [v["properties"]["action"]["const"] for v in schema["oneOf"]]
+
+    assert offered(llm.schemas[0]) == ["search", "python"]          # nothing to open or cite yet
+    assert offered(llm.schemas[1]) == ["open", "python"]            # read a result before searching again
+    assert offered(llm.schemas[2]) == ["search", "open", "find", "python", "answer"]
+    assert llm.schemas[3] is None                                   # the findings are free text

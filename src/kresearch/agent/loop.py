@@ -26,6 +26,8 @@ from .toolbox import Observation, Toolbox
 
 STEP_MAX_TOKENS = 600
 REPORT_MAX_TOKENS = 400
+RESAMPLES = 2                 # extra samples when the model repeats an earlier action
+RESAMPLE_TEMPERATURE = 0.9
 
 
 @dataclass
@@ -122,7 +124,8 @@ class _State:
     answer: str = ""
     stopped_because: str = "answered"
     forced_reason: str = ""
-    repeats: dict[str, int] = field(default_factory=dict)
+    seen: dict[str, int] = field(default_factory=dict)    # action key -> step it first ran
+    loops: int = 0                                        # repeated actions that got through
 
 
 class Agent:
@@ -205,9 +208,11 @@ class Agent:
                 self.stats.evictions = ctx.evictions
                 self.trace.write("evict", step=step, segments=evicted, prompt_tokens=ctx.prompt_tokens(suffix))
                 yield Notice(f"set aside {evicted} older observation(s) to stay within {self.config.budget} tokens")
-            completion = self._call(ctx.messages(suffix), step_schema(actions), STEP_MAX_TOKENS, "step", step)
+            messages, schema = ctx.messages(suffix), step_schema(actions)
+            completion = self._call(messages, schema, STEP_MAX_TOKENS, "step", step)
             try:
                 action = parse_step(completion.text, parseable)
+                completion, action = self._avoid_repeat(messages, schema, parseable, completion, action, step, state)
             except ActionError as e:
                 ctx.add("assistant", "error", completion.text.strip()[:400] or "(empty)", step)
                 ctx.add("user", "error", f"Observation: that step was not valid: {e}.", step)
@@ -225,26 +230,43 @@ class Agent:
             yield ToolFinished(step, action.action, obs.summary, obs.seconds)
             self.trace.write("observation", step=step, kind=obs.kind, summary=obs.summary,
                              sources=list(obs.source_ids), seconds=round(obs.seconds, 3), text=digest(obs.text))
-            footer = f"\n\n[step {step} of {self.config.max_steps} done]"
+            # Restating the question at the end keeps small models on the whole multi-hop question.
+            footer = f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}]"
             ctx.add("user", obs.kind, f"Observation:\n{obs.text}{footer}", step, source_ids=obs.source_ids,
                     stub=f"Observation (set aside): {obs.stub}" if obs.stub else None)
 
     def _observe(self, action: Step, question: str, step: int, state: _State) -> Observation:
-        key = action.key()
-        state.repeats[key] = state.repeats.get(key, 0) + 1
-        if state.repeats[key] > 1 and action.action in ("search", "open", "find"):
-            # Served from memory: the same action again gives the same result, so say so plainly.
-            obs = self.toolbox.run(action, question, step)
-            obs.text = ("You already did exactly this; the result is the same. Do something different "
-                        "(another query, another source, another page) or answer.\n" + obs.text)
-            if state.repeats[key] >= 3 and not state.forced_reason:
-                state.stopped_because, state.forced_reason = "max_steps", "You are repeating yourself."
-            return obs
-        return self.toolbox.run(action, question, step)
+        first = state.seen.get(action.key())
+        if first is None or action.action not in ("search", "open", "find"):
+            state.seen.setdefault(action.key(), step)
+            return self.toolbox.run(action, question, step)
+        # The same action again would give the same result: say so briefly instead of
+        # repeating the whole observation, and stop a model that keeps looping.
+        state.loops += 1
+        if state.loops >= 3 and not state.forced_reason:
+            state.stopped_because, state.forced_reason = "max_steps", "You are repeating yourself."
+        return Observation(text=f"You already did exactly this at step {first}; its result is above. Do "
+                                "something different: open a source you have not read, search with other "
+                                "words, or answer.", kind="error", summary=f"repeat of step {first}")
 
-    def _call(self, messages, schema, max_tokens: int, purpose: str, step: int) -> Completion:
+    def _avoid_repeat(self, messages: list, schema: dict, parseable: list[str], completion: Completion,
+                      action: Step, step: int, state: _State) -> tuple[Completion, Step]:
+        """When the model repeats an earlier action, sample again (hotter, another seed) a couple of
+        times before accepting the repeat. The prompt is unchanged, so this costs only decoding."""
+        for _ in range(RESAMPLES):
+            if action.key() not in state.seen or action.action not in ("search", "open", "find"):
+                break
+            retry = self._call(messages, schema, STEP_MAX_TOKENS, "resample", step, RESAMPLE_TEMPERATURE)
+            try:
+                action, completion = parse_step(retry.text, parseable), retry
+            except ActionError:
+                continue
+        return completion, action
+
+    def _call(self, messages, schema, max_tokens: int, purpose: str, step: int,
+              temperature: float | None = None) -> Completion:
         completion = self.llm.complete(messages, schema=schema, max_tokens=max_tokens,
-                                       temperature=self.config.temperature)
+                                       temperature=self.config.temperature if temperature is None else temperature)
         self.stats.add_call(completion)
         self.trace.write("llm", purpose=purpose, step=step, prompt_tokens=completion.prompt_tokens,
                          prompt_tokens_evaluated=completion.prompt_tokens_evaluated,

@@ -82,6 +82,7 @@ class Toolbox:
         self.searched: dict[str, int] = {}        # normalised query -> step it first ran
         self.results: dict[str, list] = {}        # normalised query -> hits, so a repeat costs nothing
         self.stats = ToolStats()
+        self.must_read = False                    # a search found sources and none was opened since
 
     def available_actions(self) -> list[str]:
         """Every action this run may use (described once in the system prompt)."""
@@ -101,6 +102,13 @@ class Toolbox:
             names.remove("open")
         if not self.docs:
             names.remove("find")
+        # Small models tend to search again and again without reading: after a search with
+        # results, read one of them first; and read something before answering.
+        can_search = "search" in names
+        if self.must_read and can_search:
+            names.remove("search")
+        if not self.docs and can_search and self.stats.searches < 3:
+            names.remove("answer")
         return names
 
     def run(self, step: Step, question: str, step_no: int) -> Observation:
@@ -141,6 +149,7 @@ class Toolbox:
                 mark = " (opened)" if source.opened else ""
                 lines.append(f"[{source.id}] {hit.title} ({_domain(hit.url)}){mark}: {hit.snippet.strip()[:220]}")
         unique = tuple(dict.fromkeys(ids))
+        self.must_read = any(not self.sources.get(i).opened for i in unique)
         stub = f"Search {' | '.join(repr(q) for q in queries)} found sources " + ", ".join(
             f"[{i}] {self.sources.get(i).title[:60]}" for i in unique[:8])
         text = "\n".join(lines)
@@ -173,6 +182,7 @@ class Toolbox:
                 self.stats.failed_urls.append(source.url)
                 raise ToolError(f"could not read [{source_id}] {source.url}: {e}") from e
             self.docs[source_id] = doc
+            self.must_read = False
             self.stats.pages_opened += 1
             source.opened = True
             source.error = None

@@ -72,6 +72,7 @@ class LlamaCppLLM:
         self.formatter = Jinja2ChatFormatter(template=template, eos_token=self.eos_token,
                                              bos_token=self.bos_token, stop_token_ids=[eos_id])
         self._grammars: dict[str, object] = {}
+        self._calls = 0
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -110,10 +111,11 @@ class LlamaCppLLM:
         prefix = self._llama_cpp.Llama.longest_token_prefix(cached, tokens)
         prefix = min(prefix, len(tokens) - 1)  # llama.cpp always re-evaluates the last token
         start = time.perf_counter()
+        self._calls += 1
         try:
             out = self.llama.create_completion(
                 prompt=tokens, max_tokens=max_tokens, temperature=temperature, top_p=0.9,
-                repeat_penalty=1.0, stop=(stop or []) + template_stop, seed=self.seed,
+                repeat_penalty=1.0, stop=(stop or []) + template_stop, seed=self.seed + self._calls,  # reproducible, not repetitive
                 grammar=self._grammar(schema) if schema else None)
         except KeyboardInterrupt:
             raise
