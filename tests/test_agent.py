@@ -196,5 +196,5 @@ def test_grammar_offers_only_the_actions_that_are_useful_now(tmp_path):
 
     assert offered(llm.schemas[0]) == ["search", "python"]          # nothing to open or cite yet
     assert offered(llm.schemas[1]) == ["open", "python"]            # read a result before searching again
-    assert offered(llm.schemas[2]) == ["search", "open", "find", "python", "answer"]
+    assert offered(llm.schemas[2]) == ["search", "open", "python", "answer"]  # one-page doc: no find
     assert llm.schemas[3] is None                                   # the findings are free text

@@ -100,7 +100,8 @@ class Toolbox:
         names = self.available_actions()
         if not len(self.sources) and "search" in names:
             names.remove("open")
-        if not self.docs:
+        # find helps only in a document longer than the one page already shown.
+        if not any(len(self.browser.viewports(d.text, self.viewport_chars)) > 1 for d in self.docs.values()):
             names.remove("find")
         # Small models tend to search again and again without reading: after a search with
         # results, read one of them first; and read something before answering.

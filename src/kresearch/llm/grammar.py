@@ -2,8 +2,8 @@
 
 llama-cpp-python's own converter expands `maxLength` into deeply nested optional rules that
 the grammar parser rejects for a few hundred characters. GBNF's `{m,n}` repetition keeps
-bounded strings cheap, so we write the grammar ourselves. Whitespace is bounded too: small
-models otherwise sometimes emit newlines forever.
+bounded strings cheap, so we write the grammar ourselves. Whitespace is at most one space:
+small models otherwise sometimes emit newlines forever, and compact JSON is fewer tokens.
 
 Supported: object (properties in order, all required), string (minLength/maxLength),
 integer (minimum >= 0 or not), boolean, array (items, minItems/maxItems), const, enum,
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-_BASE = r'''ws ::= [ \t\n]{0,2}
+_BASE = r'''ws ::= " "?
 char ::= [^"\\\x7F\x00-\x1F] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F]{4})
 integer ::= "-"? [0-9]{1,15}
 natural ::= [0-9]{1,15}
