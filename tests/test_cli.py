@@ -85,3 +85,14 @@ def test_tool_search_and_python_and_cache_clear():
     assert proc.returncode == 0 and proc.stdout.decode().strip() == "42"
     proc = run(["cache", "clear"])
     assert proc.returncode == 0 and "removed" in proc.stderr.decode()
+
+
+def test_cache_clear_repairs_a_corrupted_cache(kresearch_home):
+    cache_dir = kresearch_home / "cache"
+    cache_dir.mkdir(mode=0o700)
+    (cache_dir / "cache.db").write_bytes(b"this is not sqlite" * 100)
+    broken = run(["tool", "open", "http://127.0.0.1:1/x", "--allow-private-urls"])
+    assert broken.returncode == 2 and "cache clear" in one_error_line(broken)
+    proc = run(["cache", "clear"])
+    assert proc.returncode == 0, proc.stderr
+    assert not (cache_dir / "cache.db").exists()

@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import stat
 from pathlib import Path
@@ -200,3 +201,12 @@ def _secure_directory(directory: Path) -> None:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def remove_cache_directory(directory: Path) -> None:
+    """Delete a cache directory that cannot even be opened (a corrupted database), if it is ours."""
+    try:
+        if directory.is_dir() and directory.stat().st_uid == os.geteuid():
+            shutil.rmtree(directory)
+    except OSError as exc:
+        raise UsageError(f"cannot remove the cache directory {directory} ({_one_line(exc)})") from None

@@ -248,15 +248,20 @@ def tool_python(
 @cache_app.command("clear")
 def cache_clear() -> None:
     """Remove every cached search result and page."""
-    from .cache import Cache
+    from .cache import Cache, remove_cache_directory
     from .config import home
 
+    directory = home() / "cache"
     try:
-        with Cache(home() / "cache") as cache:
-            removed = cache.clear()
-    except KResearchError as e:
-        fail(str(e), e.exit_code)
-    sys.stderr.write(f"removed {removed} cached entries\n")
+        with Cache(directory) as cache:
+            removed = f"{cache.clear()} cached entries"
+    except UsageError:
+        try:  # a cache that cannot even be opened (corrupted database) is removed whole
+            remove_cache_directory(directory)
+        except KResearchError as e:
+            fail(str(e), e.exit_code)
+        removed = f"the unreadable cache directory {directory}"
+    sys.stderr.write(f"removed {removed}\n")
 
 
 def main(argv: list[str] | None = None) -> None:
