@@ -1,0 +1,117 @@
+"""Scoring functions of benchmarks/run.py (loaded from its file path: benchmarks/ is no package)."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+RUN_PY = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("kresearch_bench_run", RUN_PY)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses/typing look modules up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_normalize(bench) -> None:
+    assert bench.normalize_answer("  The Beatles!  ") == "beatles"
+    assert bench.normalize_answer("Sean Yseult.") == "sean yseult"
+    assert bench.normalize_answer("An apple, a day") == "apple day"
+    assert bench.normalize_answer("Theatre") == "theatre"  # articles only as whole words
+
+
+def test_exact_match_and_f1(bench) -> None:
+    assert bench.exact_match("the Sean Yseult", "Sean Yseult.") == 1.0
+    assert bench.exact_match("Yseult", "Sean Yseult") == 0.0
+    assert bench.f1_score("Yseult", "Sean Yseult") == pytest.approx(2 / 3)  # p=1, r=1/2
+    assert bench.f1_score("Sean Yseult of White Zombie", "Sean Yseult") == pytest.approx(2 * 0.4 / 1.4)  # p=2/5, r=1
+    assert bench.f1_score("", "Sean Yseult") == 0.0
+
+
+def test_f1_yes_no_special_case(bench) -> None:
+    assert bench.f1_score("yes", "yes") == 1.0
+    assert bench.f1_score("no", "no it is not") == 0.0  # HotpotQA: a yes/no answer must match exactly
+    assert bench.f1_score("yes it is", "yes") == 0.0
+    assert bench.f1_score("noanswer", "noanswer") == 1.0
+
+
+def test_lenient(bench) -> None:
+    assert bench.lenient_match("It was Krzysztof Zanussi.", "Krzysztof Zanussi") == 1.0
+    assert bench.lenient_match("Zanussi", "Krzysztof Zanussi") == 1.0  # gold contains prediction
+    assert bench.lenient_match("not known", "no") == 0.0  # whole words only
+    assert bench.lenient_match("", "Live") == 0.0
+    assert bench.lenient_match("The", "Live") == 0.0  # normalises to empty
+
+
+def test_best_over_gold_answers(bench) -> None:
+    golds = ["1943", "January 7, 1943"]
+    assert bench.best_over(bench.exact_match, "january 7 1943", golds) == 1.0
+    assert bench.best_over(bench.f1_score, "1943", golds) == 1.0
+    assert bench.best_over(bench.f1_score, "x", []) == 0.0
+
+
+def test_slug_and_gold_pages(bench) -> None:
+    assert bench.slug("Live (band)") == "Live_(band)"
+    assert bench.slug("Beyoncé") == "Beyonc%C3%A9"
+    titles = ["Live (band)", "Beyoncé"]
+    assert bench.is_gold_page("http://127.0.0.1:8765/wiki/Live_(band)", titles)
+    assert bench.is_gold_page("http://127.0.0.1:8765/wiki/Live_%28band%29", titles)  # other encoding
+    assert bench.is_gold_page("http://127.0.0.1:8765/wiki/" + bench.slug("Beyoncé"), titles)
+    assert not bench.is_gold_page("http://127.0.0.1:8765/wiki/Live", titles)
+    assert not bench.is_gold_page("http://127.0.0.1:8765/foldoc/Live_(band)", titles)
+
+
+def test_cited_precision_and_support_recall(bench) -> None:
+    titles, golds = ["Sean Yseult", "Supagroup"], ["Sean Yseult."]
+    sources = [
+        {"id": 1, "url": "http://h/wiki/Sean_Yseult", "opened": True, "cited": True},      # gold page
+        {"id": 2, "url": "http://h/wiki/White_Zombie", "opened": True, "cited": True},     # text has answer
+        {"id": 3, "url": "http://h/wiki/Rob_Zombie", "opened": True, "cited": True},       # neither
+        {"id": 4, "url": "http://h/wiki/Supagroup", "opened": False, "cited": False},      # seen, not opened
+    ]
+    pages = {"http://h/wiki/White_Zombie": "Bassist Sean Yseult joined in 1985.",
+             "http://h/wiki/Rob_Zombie": "Rob Zombie is a musician."}
+    assert bench.cited_precision_counts(sources, titles, golds, pages.get) == (2, 3)
+    assert bench.support_recall(sources, titles) == 0.5
+    assert bench.cited_precision_counts([], titles, golds, pages.get) == (0, 0)
+
+
+def test_yes_no_answers_are_not_found_in_text(bench) -> None:
+    assert not bench.text_supports("yes, no, maybe", ["yes"])
+    assert bench.text_supports("The band Live formed in 1984.", ["Live"])
+
+
+def test_percentile(bench) -> None:
+    assert bench.percentile([], 50) is None
+    assert bench.percentile([3.0], 90) == 3.0
+    assert bench.percentile([1, 2, 3, 4], 50) == 2.5
+    assert bench.percentile(list(range(1, 11)), 90) == pytest.approx(9.1)
+
+
+def test_summarize_and_table(bench) -> None:
+    q = {"id": "a", "answers": ["Live"], "supporting_titles": ["Live (band)"]}
+    rec = {"id": "a", "answer": "Live", "error": None, "wall_seconds": 10.0, "stopped_because": "answered",
+           "stats": {"steps": 4, "searches": 2, "pages_opened": 1, "prompt_tokens": 9000,
+                     "prompt_tokens_evaluated": 3000, "completion_tokens": 300, "wall_seconds": 10.0},
+           "sources": [{"id": 1, "url": "http://h/wiki/Live_(band)", "opened": True, "cited": True}]}
+    bad = {"id": "b", "answer": "", "error": "timeout", "wall_seconds": 30.0, "stats": {}, "sources": []}
+    qb = {"id": "b", "answers": ["x"], "supporting_titles": ["X"]}
+    rows = [bench.score_record("agent", rec, q, lambda u: None), bench.score_record("agent", bad, qb, lambda u: None)]
+    s = bench.summarize(rows)
+    assert s["n"] == 2 and s["em"] == 0.5 and s["cited_precision"] == 1.0 and s["support_recall"] == 0.5
+    assert s["errors"] == {"timeout": 1} and s["mean_steps"] == 4 and s["wall_median"] == 20.0
+    table = bench.markdown_table({"agent": s})
+    assert table.splitlines()[2].startswith("| agent | 2 | 0.500 |")
+
+
+def test_parse_json_output(bench) -> None:
+    assert bench.parse_json_output('{"answer": "x"}\n') == {"answer": "x"}
+    assert bench.parse_json_output('noise\n{"answer": "x"}') == {"answer": "x"}
+    assert bench.parse_json_output("Traceback ...") is None
+    assert bench.parse_json_output("") is None
