@@ -1,5 +1,3 @@
-import json
-
 import pytest
 
 from kresearch.agent.actions import ACTIONS, ActionError, describe, parse_step, step_schema
@@ -34,7 +32,17 @@ def test_describe_is_stable_and_lists_arguments():
     assert '- search {"queries"}' in text
 
 
-def test_schema_converts_to_a_llama_grammar():
-    llama_grammar = pytest.importorskip("llama_cpp.llama_grammar")
-    gbnf = llama_grammar.json_schema_to_gbnf(json.dumps(step_schema(list(ACTIONS))))
-    assert "root" in gbnf
+def test_schema_converts_to_a_grammar_llama_cpp_accepts():
+    from llama_cpp import LlamaGrammar
+
+    from kresearch.llm.grammar import schema_to_gbnf
+
+    for schema in (step_schema(list(ACTIONS)), step_schema(["open", "answer"], openable=[2, 5, 11])):
+        gbnf = schema_to_gbnf(schema)
+        assert gbnf.startswith("root ::= ")
+        LlamaGrammar.from_string(gbnf, verbose=False)   # raises on a grammar llama.cpp rejects
+
+
+def test_open_can_be_narrowed_to_unread_sources():
+    schema = step_schema(["open"], openable=[3, 1])
+    assert schema["properties"]["args"]["properties"]["source"]["anyOf"][0] == {"enum": [1, 3]}

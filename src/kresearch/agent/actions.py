@@ -26,7 +26,7 @@ ACTIONS: dict[str, tuple[str, dict]] = {
         "read a source: its number (or a URL) and the page of its text (1 first). "
         "You must open a source before you can cite it.",
         {"type": "object", "properties": {
-            "source": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "maxLength": 300}]},
+            "source": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "format": "uri", "maxLength": 300}]},
             "page": {"type": "integer", "minimum": 1}},
          "required": ["source", "page"]},
     ),
@@ -54,11 +54,20 @@ ACTIONS: dict[str, tuple[str, dict]] = {
 THOUGHT_SCHEMA = {"type": "string", "maxLength": 300}
 
 
-def step_schema(allowed: list[str]) -> dict:
-    """JSON schema of one step: {"thought": ..., "action": name, "args": {...}} for the allowed actions."""
+def step_schema(allowed: list[str], openable: list[int] | None = None) -> dict:
+    """JSON schema of one step: {"thought": ..., "action": name, "args": {...}} for the allowed
+    actions. `openable` narrows `open` to those source numbers (or a URL), so the model cannot
+    reopen what it has already read in full."""
+    def args(name: str) -> dict:
+        schema = ACTIONS[name][1]
+        if name == "open" and openable:
+            source = {"anyOf": [{"enum": sorted(openable)}, schema["properties"]["source"]["anyOf"][1]]}
+            schema = {**schema, "properties": {**schema["properties"], "source": source}}
+        return schema
+
     variants = [{
         "type": "object",
-        "properties": {"thought": THOUGHT_SCHEMA, "action": {"const": name}, "args": ACTIONS[name][1]},
+        "properties": {"thought": THOUGHT_SCHEMA, "action": {"const": name}, "args": args(name)},
         "required": ["thought", "action", "args"],
     } for name in allowed]
     return variants[0] if len(variants) == 1 else {"oneOf": variants}

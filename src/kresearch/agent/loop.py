@@ -208,7 +208,7 @@ class Agent:
                 self.stats.evictions = ctx.evictions
                 self.trace.write("evict", step=step, segments=evicted, prompt_tokens=ctx.prompt_tokens(suffix))
                 yield Notice(f"set aside {evicted} older observation(s) to stay within {self.config.budget} tokens")
-            messages, schema = ctx.messages(suffix), step_schema(actions)
+            messages, schema = ctx.messages(suffix), step_schema(actions, self.toolbox.openable_sources())
             completion = self._call(messages, schema, STEP_MAX_TOKENS, "step", step)
             try:
                 action = parse_step(completion.text, parseable)

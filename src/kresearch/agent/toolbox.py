@@ -83,6 +83,7 @@ class Toolbox:
         self.results: dict[str, list] = {}        # normalised query -> hits, so a repeat costs nothing
         self.stats = ToolStats()
         self.must_read = False                    # a search found sources and none was opened since
+        self.pages_seen: dict[int, set[int]] = {}  # source number -> viewport pages shown
 
     def available_actions(self) -> list[str]:
         """Every action this run may use (described once in the system prompt)."""
@@ -98,7 +99,7 @@ class Toolbox:
         nothing to find in before a page is open. Narrowing the grammar saves small models
         from wasted steps without touching the prompt (and so the KV cache)."""
         names = self.available_actions()
-        if not len(self.sources) and "search" in names:
+        if not self.openable_sources() and "search" in names:
             names.remove("open")
         # find helps only in a document longer than the one page already shown.
         if not any(len(self.browser.viewports(d.text, self.viewport_chars)) > 1 for d in self.docs.values()):
@@ -111,6 +112,19 @@ class Toolbox:
         if not self.docs and can_search and self.stats.searches < 3:
             names.remove("answer")
         return names
+
+    def openable_sources(self) -> list[int]:
+        """Sources with something left to read: never opened (and not failed), or opened with
+        pages not yet shown."""
+        out = []
+        for source in self.sources.all():
+            doc = self.docs.get(source.id)
+            if doc is None:
+                if not source.error:
+                    out.append(source.id)
+            elif len(self.pages_seen.get(source.id, ())) < len(self.browser.viewports(doc.text, self.viewport_chars)):
+                out.append(source.id)
+        return out
 
     def run(self, step: Step, question: str, step_no: int) -> Observation:
         start = time.perf_counter()
@@ -190,6 +204,7 @@ class Toolbox:
             if doc.title:
                 source.title = doc.title
         text, pages = self.browser.page(doc, page_no)
+        self.pages_seen.setdefault(source_id, set()).add(page_no)
         more = f'\n(page {page_no} of {pages}; open with "page": {page_no + 1} for more)' if page_no < pages else ""
         header = f"[{source_id}] {source.title} ({_domain(source.url)}) - page {page_no} of {pages}"
         body = quote_untrusted(text) if text.strip() else "(this page has no readable text)"

@@ -5,7 +5,8 @@ the grammar parser rejects for a few hundred characters. GBNF's `{m,n}` repetiti
 bounded strings cheap, so we write the grammar ourselves. Whitespace is at most one space:
 small models otherwise sometimes emit newlines forever, and compact JSON is fewer tokens.
 
-Supported: object (properties in order, all required), string (minLength/maxLength),
+Supported: object (properties in order, all required), string (minLength/maxLength;
+format "uri" = an http(s) URL),
 integer (minimum >= 0 or not), boolean, array (items, minItems/maxItems), const, enum,
 anyOf/oneOf.
 """
@@ -56,6 +57,8 @@ class _Builder:
                 parts.append(f'{_literal(prop)} ws ":" ws {value}')
             inner = ' "," ws '.join(parts)
             return f'"{{" ws {inner} ws "}}"' if parts else '"{" ws "}"'
+        if kind == "string" and schema.get("format") == "uri":
+            return f'"\\"http" "s"? "://" char{{1,{schema.get("maxLength", 300)}}} "\\""'
         if kind == "string":
             lo, hi = schema.get("minLength", 0), schema.get("maxLength")
             rep = f"{{{lo},{hi}}}" if hi is not None else ("+" if lo else "*")
