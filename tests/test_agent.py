@@ -167,10 +167,11 @@ def test_prompt_never_exceeds_the_budget(tmp_path):
 
 
 def test_python_action_runs_in_the_sandbox(tmp_path):
-    script = [step("python", code="print(2014 - 1928)"), step("answer", answer="86")]
+    script = [step("search", queries=["Shirley Temple"]), step("open", source=2, page=1),
+              step("python", code="print(2014 - 1928)"), step("answer", answer="86"), "- 86 [2]."]
     with site() as server:
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path)
-    assert "86" in llm.calls[1][-1]["content"]
+    assert "Python output:\n86" in llm.calls[3][-1]["content"]
 
 
 def test_interrupt_keeps_a_partial_report_and_journal(tmp_path):
@@ -192,9 +193,9 @@ def test_grammar_offers_only_the_actions_that_are_useful_now(tmp_path):
         _, llm, _, _ = run_agent(script, server.base_url, tmp_path)
 
     def offered(schema):
-        return [v["properties"]["action"]["const"] for v in schema["oneOf"]]
+        return [v["properties"]["action"]["const"] for v in schema.get("oneOf", [schema])]
 
-    assert offered(llm.schemas[0]) == ["search", "python"]          # nothing to open or cite yet
-    assert offered(llm.schemas[1]) == ["open", "python"]            # read a result before searching again
+    assert offered(llm.schemas[0]) == ["search"]                    # nothing to open, cite or compute yet
+    assert offered(llm.schemas[1]) == ["open"]                      # read a result before anything else
     assert offered(llm.schemas[2]) == ["search", "open", "python", "answer"]  # one-page doc: no find
     assert llm.schemas[3] is None                                   # the findings are free text

@@ -10,6 +10,7 @@ model. Library code never prints: the CLI renders the events.
 """
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Iterator
@@ -224,14 +225,18 @@ class Agent:
             if action.action == "answer":
                 state.answer = str(action.args.get("answer", "")).strip()
                 return
-            ctx.add("assistant", "action", completion.text.strip(), step)
+            # History keeps the action, not the thought: small models otherwise copy their last
+            # thought word for word instead of reasoning about the new observation (measured:
+            # 1 of 3 dev questions right with thoughts kept, 2 of 3 without, Qwen2.5-Coder 1.5B).
+            ctx.add("assistant", "action", json.dumps({"action": action.action, "args": action.args}), step)
             obs = self._observe(action, question, step, state)
             self._sync_tool_stats()
             yield ToolFinished(step, action.action, obs.summary, obs.seconds)
             self.trace.write("observation", step=step, kind=obs.kind, summary=obs.summary,
                              sources=list(obs.source_ids), seconds=round(obs.seconds, 3), text=digest(obs.text))
             # Restating the question at the end keeps small models on the whole multi-hop question.
-            footer = f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}]"
+            footer = (f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}\n"
+                      "In your thought, first say what this observation tells you (with its [n]), then what you do next.]")
             ctx.add("user", obs.kind, f"Observation:\n{obs.text}{footer}", step, source_ids=obs.source_ids,
                     stub=f"Observation (set aside): {obs.stub}" if obs.stub else None)
 

@@ -83,6 +83,7 @@ class Toolbox:
         self.results: dict[str, list] = {}        # normalised query -> hits, so a repeat costs nothing
         self.stats = ToolStats()
         self.must_read = False                    # a search found sources and none was opened since
+        self.search_actions = 0
         self.pages_seen: dict[int, set[int]] = {}  # source number -> viewport pages shown
 
     def available_actions(self) -> list[str]:
@@ -104,13 +105,14 @@ class Toolbox:
         # find helps only in a document longer than the one page already shown.
         if not any(len(self.browser.viewports(d.text, self.viewport_chars)) > 1 for d in self.docs.values()):
             names.remove("find")
-        # Small models tend to search again and again without reading: after a search with
-        # results, read one of them first; and read something before answering.
+        # Small models tend to search again and again, or run aimless code, without reading:
+        # after a search with results, open one of them next; read something before answering
+        # or computing.
         can_search = "search" in names
         if self.must_read and can_search:
-            names.remove("search")
-        if not self.docs and can_search and self.stats.searches < 3:
-            names.remove("answer")
+            names = [n for n in names if n not in ("search", "python", "find")]
+        if not self.docs and can_search:
+            names = [n for n in names if n != "python" and (n != "answer" or self.search_actions >= 3)]
         return names
 
     def openable_sources(self) -> list[int]:
@@ -147,6 +149,7 @@ class Toolbox:
         fresh = [q for q in queries if q not in repeated]
         batch = self.search_service.search_many(fresh) if fresh else None
         self.stats.searches += len(fresh)
+        self.search_actions += 1
         lines, ids = [], []
         for q in queries:
             note = f" (already searched at step {self.searched[q.lower()]})" if q in repeated else ""
