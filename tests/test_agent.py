@@ -197,5 +197,22 @@ def test_grammar_offers_only_the_actions_that_are_useful_now(tmp_path):
 
     assert offered(llm.schemas[0]) == ["search"]                    # nothing to open, cite or compute yet
     assert offered(llm.schemas[1]) == ["open"]                      # read a result before anything else
-    assert offered(llm.schemas[2]) == ["search", "open", "python", "answer"]  # one-page doc: no find
+    assert offered(llm.schemas[2]) == ["search", "open", "python", "note", "answer"]  # one-page doc: no find
     assert llm.schemas[3] is None                                   # the findings are free text
+
+
+def test_notes_survive_eviction_and_keep_what_they_cite(tmp_path):
+    long_text = "Filler sentence about the film industry and other things. " * 30
+    extra = {f"/wiki/Long_{i}": (200, {"Content-Type": "text/html"},
+                                 f"<html><title>Long {i}</title><body><p>{long_text}</p></body></html>".encode())
+             for i in range(5)}
+    with site(extra) as server:
+        script = [step("search", queries=["Kiss and Tell"]), step("open", source=1, page=1),
+                  step("note", text="Shirley Temple played Corliss Archer [1]")]
+        script += [step("open", source=f"{server.base_url}/wiki/Long_{i}", page=1) for i in range(5)]
+        script += [step("answer", answer="x"), "- x [1]."]
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, budget=1500, max_steps=12)
+    assert result.stats["evictions"] > 0
+    last = llm.calls[-2]
+    assert any("Shirley Temple played Corliss Archer [1]" in m["content"] for m in last)   # the note
+    assert any(m["content"].startswith("Observation (set aside): [1] Kiss and Tell") for m in last)

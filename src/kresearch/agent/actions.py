@@ -43,6 +43,12 @@ ACTIONS: dict[str, tuple[str, dict]] = {
         {"type": "object", "properties": {"code": {"type": "string", "minLength": 1, "maxLength": 1500}},
          "required": ["code"]},
     ),
+    "note": (
+        "write down a key fact you found, with its source number, e.g. \"Tosca was composed by "
+        "Puccini [1]\". Notes stay in view for the whole run, even when old pages are set aside.",
+        {"type": "object", "properties": {"text": {"type": "string", "minLength": 3, "maxLength": 300}},
+         "required": ["text"]},
+    ),
     "answer": (
         "give the final short answer (a name, number, date, yes/no or short phrase) once the sources "
         "you opened support it.",

@@ -8,10 +8,15 @@ the agent can reopen them (the pages stay cached).
 
 Importance of a segment at step t (higher is kept longer):
 
-    score = KIND_WEIGHT[kind] + 0.8 * relevance + 0.4 * 0.5 ** ((t - step) / 4)
+    score = KIND_WEIGHT[kind]                 note 1.0 > page 0.6 > find 0.55 > python 0.5
+                                              > search 0.35 > error 0.1
+          + 0.8 * relevance                   share of the question's content words in it
+          + 0.4 * 0.5 ** ((t - step) / 4)     recency: halves every 4 steps
+          + 0.5 * cited                       1 if a note cites one of its sources [n]
+          - 0.4 * redundancy                  share of its words already in a newer kept segment
 
-relevance is the share of the question's content words found in the segment. The kind
-weight ranks a note the agent wrote above a page it read above a search result list.
+Relevance is computed on the segment's own text (`score_text`), not on the reminder of the
+question the loop appends to observations. Notes are never set aside.
 
 KV-cache friendliness: llama.cpp reuses only the unchanged prefix of the prompt, so every
 eviction costs a recompute of everything after the evicted segment. Evictions therefore
@@ -54,6 +59,7 @@ class Segment:
     source_ids: tuple[int, ...] = ()
     stub: str | None = None         # what stays in the prompt once the segment is set aside
     evicted: bool = False
+    words: frozenset[str] = frozenset()  # content words of the text that is scored
 
     @property
     def content(self) -> str:
@@ -72,9 +78,10 @@ class ContextManager:
         self.evictions = 0
 
     def add(self, role: str, kind: str, text: str, step: int, *, pinned: bool = False,
-            source_ids: tuple[int, ...] = (), stub: str | None = None) -> Segment:
+            source_ids: tuple[int, ...] = (), stub: str | None = None, score_text: str | None = None) -> Segment:
         segment = Segment(role=role, kind=kind, text=text, step=step, tokens=self.count_tokens(text),
-                          pinned=pinned, source_ids=tuple(source_ids), stub=stub)
+                          pinned=pinned, source_ids=tuple(source_ids), stub=stub,
+                          words=frozenset(content_words(text if score_text is None else score_text)))
         self.segments.append(segment)
         return segment
 
@@ -89,11 +96,22 @@ class ContextManager:
                 out.append({"role": "user", "content": suffix})
         return out
 
-    def importance(self, segment: Segment, now: int) -> float:
-        words = content_words(segment.text)
+    def noted_sources(self) -> set[int]:
+        """Source numbers cited in the agent's notes."""
+        return {int(n) for s in self.segments if s.kind == "note" for n in re.findall(r"\[(\d+)\]", s.text)}
+
+    def importance(self, segment: Segment, now: int, noted: set[int] | None = None) -> float:
+        noted = self.noted_sources() if noted is None else noted
+        words = segment.words
         relevance = len(words & self.question_words) / max(1, len(self.question_words))
         recency = 0.5 ** (max(0, now - segment.step) / 4)
-        return KIND_WEIGHT.get(segment.kind, 0.3) + 0.8 * relevance + 0.4 * recency
+        cited = 1.0 if noted & set(segment.source_ids) else 0.0
+        redundancy = 0.0
+        if words:
+            newer = [s for s in self.segments if s.step > segment.step and not s.evicted and s.words]
+            redundancy = max((len(words & s.words) / len(words) for s in newer), default=0.0)
+        return (KIND_WEIGHT.get(segment.kind, 0.3) + 0.8 * relevance + 0.4 * recency
+                + 0.5 * cited - 0.4 * redundancy)
 
     def prompt_tokens(self, suffix: str = "") -> int:
         return self.count_prompt(self.messages(suffix))
@@ -106,8 +124,9 @@ class ContextManager:
         if total <= limit:
             return 0
         candidates = [s for s in self.segments if s.kind in EVICTABLE and not s.pinned and not s.evicted]
+        noted = self.noted_sources()
         # The newest segment goes last: the model has not read it yet.
-        candidates.sort(key=lambda s: (s is self.segments[-1], self.importance(s, now)))
+        candidates.sort(key=lambda s: (s is self.segments[-1], self.importance(s, now, noted)))
         target = int(limit * self.low_water)
         evicted = 0
         while total > limit:

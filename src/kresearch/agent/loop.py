@@ -228,17 +228,19 @@ class Agent:
             # History keeps the action, not the thought: small models otherwise copy their last
             # thought word for word instead of reasoning about the new observation (measured:
             # 1 of 3 dev questions right with thoughts kept, 2 of 3 without, Qwen2.5-Coder 1.5B).
-            ctx.add("assistant", "action", json.dumps({"action": action.action, "args": action.args}), step)
+            kind = "note" if action.action == "note" else "action"   # notes are never set aside
+            ctx.add("assistant", kind, json.dumps({"action": action.action, "args": action.args}), step)
             obs = self._observe(action, question, step, state)
             self._sync_tool_stats()
             yield ToolFinished(step, action.action, obs.summary, obs.seconds)
             self.trace.write("observation", step=step, kind=obs.kind, summary=obs.summary,
                              sources=list(obs.source_ids), seconds=round(obs.seconds, 3), text=digest(obs.text))
             # Restating the question at the end keeps small models on the whole multi-hop question.
-            footer = (f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}\n"
-                      "In your thought, first say what this observation tells you (with its [n]), then what you do next.]")
+            footer = "" if obs.kind == "note" else (
+                f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}\n"
+                "In your thought, first say what this observation tells you (with its [n]), then what you do next.]")
             ctx.add("user", obs.kind, f"Observation:\n{obs.text}{footer}", step, source_ids=obs.source_ids,
-                    stub=f"Observation (set aside): {obs.stub}" if obs.stub else None)
+                    stub=f"Observation (set aside): {obs.stub}" if obs.stub else None, score_text=obs.text)
 
     def _observe(self, action: Step, question: str, step: int, state: _State) -> Observation:
         first = state.seen.get(action.key())
@@ -293,7 +295,7 @@ class Agent:
         request = render("report", question=question, answer=state.answer, sources=listing)
         yield Notice("writing the report")
         # Appended to the research context, so the KV cache already holds everything before it.
-        ctx.add("assistant", "action", f'{{"action": "answer", "args": {{"answer": {state.answer!r}}}}}', 0)
+        ctx.add("assistant", "action", json.dumps({"action": "answer", "args": {"answer": state.answer}}), 0)
         try:
             ctx.fit(self.stats.steps, suffix=request)
         except ContextOverflow:

@@ -88,7 +88,7 @@ class Toolbox:
 
     def available_actions(self) -> list[str]:
         """Every action this run may use (described once in the system prompt)."""
-        names = ["search", "open", "find", "python", "answer"]
+        names = ["search", "open", "find", "python", "note", "answer"]
         if self.search_service is None:
             names.remove("search")
         if not self.python_enabled:
@@ -112,7 +112,7 @@ class Toolbox:
         if self.must_read and can_search:
             names = [n for n in names if n not in ("search", "python", "find")]
         if not self.docs and can_search:
-            names = [n for n in names if n != "python" and (n != "answer" or self.search_actions >= 3)]
+            names = [n for n in names if n not in ("python", "note") and (n != "answer" or self.search_actions >= 3)]
         return names
 
     def openable_sources(self) -> list[int]:
@@ -232,6 +232,15 @@ class Toolbox:
         return Observation(text=f'Matches for "{needle}" in [{source_id}] {title}:\n{quote_untrusted(body)}',
                            kind="find", source_ids=(source_id,), summary=f"{len(hits)} matches in [{source_id}]",
                            stub=f'find "{needle}" in [{source_id}]: {key_lines(body, question, 160)}')
+
+    def _note(self, args: dict, question: str, step_no: int) -> Observation:
+        text = " ".join(str(args.get("text", "")).split())
+        if not text:
+            raise ToolError("a note needs text")
+        cited = [int(n) for n in re.findall(r"\[(\d+)\]", text)]
+        unknown = [n for n in cited if self.sources.get(n) is None or not self.sources.get(n).opened]
+        warning = f" Note: {', '.join(f'[{n}]' for n in unknown)} not read yet; open before citing." if unknown else ""
+        return Observation(text=f"Noted.{warning}", kind="note", summary=text[:80], source_ids=tuple(cited))
 
     def _python(self, args: dict, question: str, step_no: int) -> Observation:
         if not self.python_enabled:
