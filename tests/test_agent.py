@@ -216,3 +216,24 @@ def test_notes_survive_eviction_and_keep_what_they_cite(tmp_path):
     last = llm.calls[-2]
     assert any("Shirley Temple played Corliss Archer [1]" in m["content"] for m in last)   # the note
     assert any(m["content"].startswith("Observation (set aside): [1] Kiss and Tell") for m in last)
+
+
+def test_a_follow_up_reuses_the_sources_and_pages_already_read(tmp_path):
+    sources = SourceRegistry()
+    with site() as server:
+        backend = FixtureSearch(server.base_url)
+        fetcher = Fetcher(FetchPolicy(allow_private=True))
+        toolbox = Toolbox(SearchService(backend), Browser(fetcher), sources)
+        first = Agent(FakeLLM(list(ANSWERED)), toolbox, sources, AgentConfig(), Trace(tmp_path / "1.jsonl"))
+        r1 = [e for e in first.run("Who played Corliss Archer?")][-1].result
+        hits = dict(server.hits)
+        toolbox.new_run()
+        llm = FakeLLM([step("answer", answer="Ghana and Czechoslovakia"), "- She was ambassador to Ghana [2]."])
+        second = Agent(llm, toolbox, sources, AgentConfig(), Trace(tmp_path / "2.jsonl"))
+        r2 = [e for e in second.run("Where was she ambassador?", background=f"Q: Who played Corliss Archer? A: {r1.answer}")][-1].result
+        fetcher.close()
+    assert "Earlier in this session" in llm.calls[0][1]["content"]
+    assert llm.schemas[0]["oneOf"][-1]["properties"]["action"] == {"const": "answer"}  # pages already read
+    assert r2.stopped_because == "answered" and r2.stats["pages_opened"] == 0
+    assert [s["id"] for s in r2.sources if s["cited"]] == [2]
+    assert dict(server.hits) == hits           # nothing fetched again

@@ -60,14 +60,19 @@ class Session:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         return self.home / "traces" / f"{stamp}-{secrets.token_hex(3)}.jsonl"
 
-    def agent(self, llm: LLM) -> Agent:
+    def toolbox(self) -> Toolbox:
+        """Tools with a fresh source registry. Pass it to `agent` again for a follow-up question
+        that should reuse what was found (sources keep their numbers, opened pages stay read)."""
+        return Toolbox(self.search, self.browser, SourceRegistry(), python_enabled=self.settings.python,
+                       viewport_chars=self.settings.viewport_chars)
+
+    def agent(self, llm: LLM, toolbox: Toolbox | None = None) -> Agent:
         s = self.settings
-        sources = SourceRegistry()
-        toolbox = Toolbox(self.search, self.browser, sources, python_enabled=s.python,
-                          viewport_chars=s.viewport_chars)
+        toolbox = toolbox or self.toolbox()
+        toolbox.new_run()
         config = AgentConfig(max_steps=s.max_steps, max_time=s.max_time, budget=self.budget(llm),
                              temperature=s.temperature)
-        return Agent(llm, toolbox, sources, config, Trace(self.new_trace_path()))
+        return Agent(llm, toolbox, toolbox.sources, config, Trace(self.new_trace_path()))
 
     def close(self) -> None:
         self.fetcher.close()

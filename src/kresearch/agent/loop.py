@@ -139,7 +139,9 @@ class Agent:
         self.trace = trace
         self.stats = Stats()
 
-    def run(self, question: str) -> Iterator[Event]:
+    def run(self, question: str, background: str = "") -> Iterator[Event]:
+        """Research `question`. `background` (what earlier questions of the same session found:
+        answers, notes, sources read) is pinned with the task, so a follow-up builds on it."""
         start = self._start = time.perf_counter()
         state = self._state = _State()
         self._question = question
@@ -148,7 +150,10 @@ class Agent:
         self.context = ctx
         ctx.add("system", "system", render("system", actions=describe(self.toolbox.available_actions())), 0,
                 pinned=True)
-        ctx.add("user", "task", render("task", question=question), 0, pinned=True)
+        task = render("task", question=question)
+        if background.strip():
+            task = f"Earlier in this session:\n{background.strip()}\n\n{task}"
+        ctx.add("user", "task", task, 0, pinned=True)
         error: str | None = None
         try:
             yield from self._research(question, ctx, state, start)

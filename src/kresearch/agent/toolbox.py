@@ -86,6 +86,14 @@ class Toolbox:
         self.search_actions = 0
         self.pages_seen: dict[int, set[int]] = {}  # source number -> viewport pages shown
 
+    def new_run(self) -> None:
+        """Start counting a new question's work; what was found (sources, pages, searches) stays."""
+        self.stats = ToolStats()
+        self.must_read = False
+        self.search_actions = 0
+        for source in self.sources.all():
+            source.cited = False
+
     def available_actions(self) -> list[str]:
         """Every action this run may use (described once in the system prompt)."""
         names = ["search", "open", "find", "python", "note", "answer"]
