@@ -56,3 +56,10 @@ def test_real_model_markdown_to_file_and_step_limit(test_model_path, tmp_path):
     assert proc.stdout == ""
     text = out.read_text()
     assert text.startswith("# ") and "Partial report" in text
+
+
+@pytest.mark.model
+def test_context_beyond_what_the_model_was_trained_for_is_bad_usage(test_model_path):
+    proc = run_cli(["-q", "-m", str(test_model_path), "--ctx", "1000000", "--search", "none", "q"], timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("kresearch: error: --ctx 1000000 is larger than") and proc.stdout == ""

@@ -255,3 +255,30 @@ def test_hf_missing_file_or_quant(fake_hub: Path, tmp_path: Path) -> None:
     assert "was not found on Hugging Face (HTTP 404)" in model_error("owner/repo-GGUF:nope.gguf", tmp_path)
     msg = model_error("owner/repo-GGUF:Q5_K_M", tmp_path)
     assert msg.startswith("no single-file Q5_K_M .gguf in owner/repo-GGUF (files: repo-q4_k_m.gguf, repo-q8_0.gguf)")
+
+
+def _gguf_header(pairs: list[tuple[str, int, bytes]]) -> bytes:
+    import struct as st
+    out = b"GGUF" + st.pack("<IQQ", 3, 1, len(pairs))
+    for key, kind, value in pairs:
+        out += st.pack("<Q", len(key)) + key.encode() + st.pack("<I", kind) + value
+    return out
+
+
+def test_gguf_context_length_reads_the_header(tmp_path):
+    import struct as st
+
+    from kresearch.llm.models import gguf_context_length
+
+    arch = b"qwen2"
+    tokens = st.pack("<IQ", 8, 2) + st.pack("<Q", 1) + b"a" + st.pack("<Q", 2) + b"bc"   # array of strings
+    path = tmp_path / "m.gguf"
+    path.write_bytes(_gguf_header([("general.architecture", 8, st.pack("<Q", len(arch)) + arch),
+                                   ("tokenizer.ggml.tokens", 9, tokens),
+                                   ("qwen2.context_length", 4, st.pack("<I", 32768))]))
+    assert gguf_context_length(path) == 32768
+    path.write_bytes(_gguf_header([("general.architecture", 8, st.pack("<Q", len(arch)) + arch)]))
+    assert gguf_context_length(path) == 0
+    path.write_bytes(path.read_bytes()[:30])
+    with pytest.raises(ModelError, match="truncated"):
+        gguf_context_length(path)

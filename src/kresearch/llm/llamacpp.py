@@ -13,9 +13,10 @@ import os
 import time
 from pathlib import Path
 
-from ..errors import GenerationError, ModelError
+from ..errors import GenerationError, ModelError, UsageError
 from .base import Completion, Message
 from .grammar import schema_to_gbnf
+from .models import gguf_context_length
 
 
 def physical_cores() -> int:
@@ -52,6 +53,10 @@ class LlamaCppLLM:
             gpu = bool(llama_cpp.llama_supports_gpu_offload())
         self.gpu = gpu
         self.n_threads = n_threads or physical_cores()
+        trained = gguf_context_length(Path(model_path))
+        if trained and n_ctx > trained:  # checked before llama.cpp allocates a KV cache that big
+            raise UsageError(f"--ctx {n_ctx} is larger than the {trained} tokens {Path(model_path).name} was "
+                             f"trained for; use --ctx {trained} or less")
         try:
             self.llama = llama_cpp.Llama(
                 model_path=str(model_path), n_ctx=n_ctx, n_threads=self.n_threads,

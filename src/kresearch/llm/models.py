@@ -353,3 +353,51 @@ def _one_line(e: BaseException) -> str:
     if (len(text) > 160 or not text) and root is not e:
         text = " ".join(str(root).split()) or text
     return (text or type(e).__name__)[:200]
+
+
+# ---------------------------------------------------------------- GGUF metadata
+
+_GGUF_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+
+
+def gguf_context_length(path: Path) -> int:
+    """`<architecture>.context_length` from a GGUF header (0 if absent), read without llama.cpp
+    (whose loader prints to stderr even when asked not to)."""
+    def read(f, fmt: str):
+        size = struct.calcsize(fmt)
+        data = f.read(size)
+        if len(data) < size:
+            raise ModelError(f"{path} looks truncated (its header ends early); download it again")
+        return struct.unpack(fmt, data)[0]
+
+    def read_str(f) -> str:
+        return f.read(read(f, "<Q")).decode("utf-8", "replace")
+
+    def skip_value(f, kind: int) -> None:
+        if kind in _GGUF_SCALARS:
+            f.seek(struct.calcsize(_GGUF_SCALARS[kind]), 1)
+        elif kind == 8:
+            f.seek(read(f, "<Q"), 1)
+        elif kind == 9:
+            item, count = read(f, "<I"), read(f, "<Q")
+            for _ in range(count):
+                skip_value(f, item)
+        else:
+            raise ModelError(f"{path} has an unknown GGUF value type {kind}")
+
+    with path.open("rb") as f:
+        if f.read(4) != b"GGUF":
+            raise ModelError(f"{path} is not a GGUF file")
+        read(f, "<I"), read(f, "<Q")
+        arch, lengths = "", {}
+        for _ in range(read(f, "<Q")):
+            key, kind = read_str(f), read(f, "<I")
+            if key == "general.architecture" and kind == 8:
+                arch = read_str(f)
+            elif key.endswith(".context_length") and kind in _GGUF_SCALARS:
+                lengths[key] = read(f, _GGUF_SCALARS[kind])
+            else:
+                skip_value(f, kind)
+            if arch and f"{arch}.context_length" in lengths:
+                return int(lengths[f"{arch}.context_length"])
+    return int(lengths.get(f"{arch}.context_length", 0))
