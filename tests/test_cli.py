@@ -96,3 +96,11 @@ def test_cache_clear_repairs_a_corrupted_cache(kresearch_home):
     proc = run(["cache", "clear"])
     assert proc.returncode == 0, proc.stderr
     assert not (cache_dir / "cache.db").exists()
+
+
+def test_unreachable_searxng_fails_fast_before_loading_the_model(tmp_path):
+    fake = tmp_path / "model.gguf"
+    fake.write_text("never loaded")
+    proc = run(["--search", "searxng", "--searxng-url", "http://127.0.0.1:1", "-m", str(fake), "q"])
+    assert proc.returncode == 1
+    assert "SearXNG at http://127.0.0.1:1 is unreachable" in one_error_line(proc)

@@ -123,6 +123,7 @@ def _run(question: str, settings, console: Console):
 
     session = Session(settings)
     try:
+        session.check_search()
         console.print(f"[dim]loading model {settings.model} …[/dim]")
         llm = session.llm(progress=not console.quiet)
         agent = session.agent(llm)

@@ -13,13 +13,17 @@ from .agent.loop import STEP_MAX_TOKENS, Agent, AgentConfig
 from .agent.toolbox import Toolbox
 from .cache import Cache
 from .config import Settings, home
-from .errors import UsageError
+from .errors import KResearchError, UsageError
 from .llm.base import LLM
 from .sources import SourceRegistry
 from .tools.browser import Browser
 from .tools.fetch import Fetcher, FetchPolicy
 from .tools.search import SearchService, make_backend
 from .trace import Trace
+
+
+class SearchUnavailable(KResearchError):
+    """The configured search service does not answer (exit 1: retrying later may work)."""
 
 
 class Session:
@@ -33,6 +37,19 @@ class Session:
         self.search = None if settings.search == "none" else SearchService(backend, self.cache)
         self._llm = llm
         self.model_load_seconds = 0.0
+
+    def check_search(self) -> None:
+        """Fail fast, before the model loads, when a configured SearXNG cannot be reached."""
+        if self.settings.search != "searxng":
+            return
+        import httpx
+
+        url = self.settings.searxng_url
+        try:
+            httpx.get(url, timeout=3.0, follow_redirects=True)
+        except httpx.HTTPError as e:
+            raise SearchUnavailable(f"SearXNG at {url} is unreachable ({type(e).__name__}: {e}); "
+                                    "check --searxng-url or start the instance") from None
 
     def llm(self, progress: bool = False) -> LLM:
         """The model, loaded on first use (llama_cpp is imported only here)."""
