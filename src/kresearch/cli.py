@@ -1,6 +1,12 @@
-"""Command line: parse, build Settings and a Session, render events. Nothing else lives here.
+"""Command line: parse, build Settings and a Session, render events. Nothing else lives here:
+the work is in runs.py (one question), batch.py, repl.py, doctor.py.
 
     kresearch "question"            research one question (or pipe it on stdin)
+    kresearch --batch < questions   one question per line, one result per question
+    kresearch repl [--resume [ID]]  interactive session (also: bare `kresearch` in a terminal)
+    kresearch resume TRACE_OR_ID    re-run an interrupted or limited run from its journal
+    kresearch config show           effective settings and where each came from
+    kresearch doctor                check model, llama.cpp, search, cache, sandbox
     kresearch tool search|open|python ...    run one tool by itself
     kresearch cache clear
 
@@ -10,7 +16,6 @@ report), 130 interrupted (partial report and journal kept).
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -19,25 +24,57 @@ import typer
 from rich.console import Console
 
 from .errors import KResearchError, UsageError
+from .runs import EXIT_CODES, MAX_QUESTION_CHARS, clean_question, sigterm_as_interrupt  # noqa: F401 (re-exported)
 
-EXIT_CODES = {"answered": 0, "error": 1, "max_steps": 3, "max_time": 3, "budget": 3, "interrupted": 130}
-MAX_QUESTION_CHARS = 4000
-SUBCOMMANDS = {"tool", "cache"}
+SUBCOMMANDS = {"tool", "cache", "repl", "resume", "config", "doctor"}
 
 EPILOG = ("Exit codes: 0 answered, 1 error, 2 bad usage or input, 3 stopped by a limit with a partial "
-          "report, 130 interrupted.\n\nSubcommands: kresearch tool search|open|python, kresearch cache clear.")
+          "report, 130 interrupted. With --batch: the worst code of the questions.\n\n"
+          "Subcommands: kresearch repl [--resume [ID]] (interactive; also bare kresearch in a terminal), "
+          "kresearch resume TRACE_OR_ID, kresearch config show [--json], kresearch doctor [--online], "
+          "kresearch tool search|open|python, kresearch cache clear.")
 
 research_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 commands_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True, rich_markup_mode=None)
 tool_app = typer.Typer(help="Run one tool by itself, with the same safety rules as a research run.",
                        no_args_is_help=True)
 cache_app = typer.Typer(help="Manage the search and page cache.", no_args_is_help=True)
+config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
 commands_app.add_typer(tool_app, name="tool")
 commands_app.add_typer(cache_app, name="cache")
+commands_app.add_typer(config_app, name="config")
+
+# Options shared by every command that researches (and by `config show`).
+Format = Annotated[str, typer.Option("--format", "-f", help="Output format: md, json or text (just the answer).")]
+Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result to FILE instead of stdout.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr (errors still shown).")]
+Model = Annotated[Optional[str], typer.Option("--model", "-m", help="GGUF path, owner/repo:file.gguf on Hugging Face, or registry:NAME.")]
+Ctx = Annotated[Optional[int], typer.Option("--ctx", help="Model context window in tokens.")]
+Budget = Annotated[Optional[int], typer.Option("--budget", help="Prompt token budget (default: context minus room for output).")]
+MaxSteps = Annotated[Optional[int], typer.Option("--max-steps", help="Most research steps before answering.")]
+MaxTime = Annotated[Optional[float], typer.Option("--max-time", help="Seconds of research before answering.")]
+Search = Annotated[Optional[str], typer.Option("--search", help="Search backend: ddgs, searxng or none.")]
+SearxngUrl = Annotated[Optional[str], typer.Option("--searxng-url", help="Base URL of a SearXNG instance (JSON API).")]
+AllowPrivate = Annotated[Optional[bool], typer.Option("--allow-private-urls", help="Let the browser reach loopback and private addresses.")]
+NoPython = Annotated[bool, typer.Option("--no-python", help="Disable the Python sandbox tool.")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the search/page cache.")]
+Seed = Annotated[Optional[int], typer.Option("--seed", help="Sampling seed.")]
+
+
+def _flags(model=None, ctx=None, budget=None, max_steps=None, max_time=None, search=None, searxng_url=None,
+           allow_private_urls=None, no_python=False, no_cache=False, seed=None) -> dict:
+    return dict(model=model, ctx=ctx, budget=budget, max_steps=max_steps, max_time=max_time, search=search,
+                searxng_url=searxng_url, allow_private_urls=allow_private_urls,
+                python=False if no_python else None, cache=False if no_cache else None, seed=seed)
+
+
+def _no_color() -> bool:
+    return bool(os.environ.get("NO_COLOR"))
 
 
 def _stderr(quiet: bool = False) -> Console:
-    return Console(stderr=True, quiet=quiet, highlight=False)
+    """Progress console: silent unless stderr is a terminal (and not -q); honours NO_COLOR."""
+    return Console(stderr=True, quiet=quiet or not sys.stderr.isatty(), highlight=False, no_color=_no_color())
 
 
 def fail(message: str, code: int) -> None:
@@ -57,12 +94,7 @@ def read_question(argument: Optional[str]) -> str:
             argument = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise UsageError("stdin is not UTF-8 text") from None
-    question = " ".join(argument.split())
-    if not question:
-        raise UsageError("the question is empty")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise UsageError(f"the question is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}")
-    return question
+    return clean_question(argument)
 
 
 def _check_output_path(path: Optional[Path]) -> None:
@@ -73,40 +105,40 @@ def _check_output_path(path: Optional[Path]) -> None:
         raise UsageError(f"cannot write the output file {path}")
 
 
-def _raise_interrupt(signum, frame):  # SIGTERM behaves like Ctrl-C: stop and keep what was found
-    raise KeyboardInterrupt
+def _interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()
 
 
 @research_app.command(epilog=EPILOG)
 def research(
-    question: Annotated[Optional[str], typer.Argument(help="The question; read from stdin when omitted.", show_default=False)] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Output format: md, json or text (just the answer).")] = "md",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result to FILE instead of stdout.")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr (errors still shown).")] = False,
-    model: Annotated[Optional[str], typer.Option("--model", "-m", help="GGUF path, owner/repo:file.gguf on Hugging Face, or registry:NAME.")] = None,
-    ctx: Annotated[Optional[int], typer.Option("--ctx", help="Model context window in tokens.")] = None,
-    budget: Annotated[Optional[int], typer.Option("--budget", help="Prompt token budget (default: context minus room for output).")] = None,
-    max_steps: Annotated[Optional[int], typer.Option("--max-steps", help="Most research steps before answering.")] = None,
-    max_time: Annotated[Optional[float], typer.Option("--max-time", help="Seconds of research before answering.")] = None,
-    search: Annotated[Optional[str], typer.Option("--search", help="Search backend: ddgs, searxng or none.")] = None,
-    searxng_url: Annotated[Optional[str], typer.Option("--searxng-url", help="Base URL of a SearXNG instance (JSON API).")] = None,
-    allow_private_urls: Annotated[Optional[bool], typer.Option("--allow-private-urls", help="Let the browser reach loopback and private addresses.")] = None,
-    no_python: Annotated[bool, typer.Option("--no-python", help="Disable the Python sandbox tool.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the search/page cache.")] = False,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Sampling seed.")] = None,
+    question: Annotated[Optional[str], typer.Argument(help="The question; read from stdin when omitted (in a terminal: an interactive session).", show_default=False)] = None,
+    format: Format = "md", output: Output = None, quiet: Quiet = False,
+    batch: Annotated[bool, typer.Option("--batch", help="Read questions from stdin, one per line (blank lines and # comments skipped); one result per question.")] = False,
+    model: Model = None, ctx: Ctx = None, budget: Budget = None, max_steps: MaxSteps = None,
+    max_time: MaxTime = None, search: Search = None, searxng_url: SearxngUrl = None,
+    allow_private_urls: AllowPrivate = None, no_python: NoPython = False, no_cache: NoCache = False,
+    seed: Seed = None,
 ) -> None:
     """Research QUESTION on the web with a local model and print a report that cites what it read."""
     from .config import FORMATS, load_settings
 
-    console = _stderr(quiet or not sys.stderr.isatty())
+    console = _stderr(quiet)
+    flags = _flags(model, ctx, budget, max_steps, max_time, search, searxng_url, allow_private_urls,
+                   no_python, no_cache, seed)
     try:
         if format not in FORMATS:
             raise UsageError(f"unknown format {format!r}; choose md, json or text")
+        if batch:
+            if question is not None:
+                raise UsageError("--batch reads the questions from stdin; do not also give one as an argument")
+            raise typer.Exit(_batch(flags, format, output, console))
+        if question is None and output is None and format == "md" and _interactive():
+            from .repl import run_repl
+
+            settings, origin = load_settings(flags)
+            raise typer.Exit(run_repl(settings, quiet=quiet, origin=origin))
         text = read_question(question)
         _check_output_path(output)
-        flags = dict(model=model, ctx=ctx, budget=budget, max_steps=max_steps, max_time=max_time, search=search,
-                     searxng_url=searxng_url, allow_private_urls=allow_private_urls,
-                     python=False if no_python else None, cache=False if no_cache else None, seed=seed)
         settings, _ = load_settings(flags)
         result = _run(text, settings, console)
     except KResearchError as e:
@@ -117,33 +149,38 @@ def research(
     raise typer.Exit(EXIT_CODES.get(result.stopped_because, 1))
 
 
-def _run(question: str, settings, console: Console):
-    from .render import ProgressPrinter
+def _batch(flags: dict, fmt: str, output: Optional[Path], console: Console) -> int:
+    from .batch import read_batch, run_batch
+    from .config import load_settings
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UsageError("--batch reads questions from stdin; pipe them in (one per line)")
+    lines = read_batch(sys.stdin.buffer)
+    _check_output_path(output)
+    settings, _ = load_settings(flags)
+    with sigterm_as_interrupt():
+        if output is None:
+            return run_batch(lines, settings, fmt, sys.stdout, console)
+        with output.expanduser().open("w", encoding="utf-8") as out:
+            return run_batch(lines, settings, fmt, out, console)
+
+
+def _run(question: str, settings, console: Console, background: str = "", max_steps: int | None = None,
+         max_time: float | None = None):
+    from .runs import run_question
     from .session import Session
 
     session = Session(settings)
     try:
         session.check_search()
         console.print(f"[dim]loading model {settings.model} …[/dim]")
-        llm = session.llm(progress=not console.quiet)
-        agent = session.agent(llm)
-        console.print(f"[dim]model ready in {session.model_load_seconds:.1f}s · context {llm.n_ctx} · "
-                      f"budget {agent.config.budget} · journal {agent.trace.path}[/dim]")
-        show = ProgressPrinter(console, agent)
-        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-        try:
-            result = None
-            for event in agent.run(question):
-                show(event)
-                result = getattr(event, "result", result)
-        except KeyboardInterrupt:
-            result = agent.interrupted()
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-            agent.trace.close()
+        with sigterm_as_interrupt():
+            llm = session.llm(progress=not console.quiet)
+            console.print(f"[dim]model ready in {session.model_load_seconds:.1f}s[/dim]")
+            result, _ = run_question(session, llm, question, console, background=background,
+                                     max_steps=max_steps, max_time=max_time)
         if result.error:
-            console.quiet = False
-            console.print(f"[red]kresearch: error: {result.error}[/red]")
+            sys.stderr.write(f"kresearch: error: {result.error}\n")
         return result
     finally:
         session.close()
@@ -162,6 +199,104 @@ def _emit(result, fmt: str, output: Optional[Path]) -> None:
     except OSError as e:
         sys.stdout.write(text)  # never lose the result
         fail(f"cannot write {output}: {e.strerror}; the result was printed instead", 1)
+
+
+# -- interactive session, resume, config, doctor ------------------------------------------------
+
+@commands_app.command("repl")
+def repl_command(
+    session_id: Annotated[Optional[str], typer.Argument(help="With --resume: the session to reopen (default: the latest).", show_default=False)] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Reopen a saved session: its questions, answers and sources.")] = False,
+    quiet: Quiet = False, model: Model = None, ctx: Ctx = None, budget: Budget = None,
+    max_steps: MaxSteps = None, max_time: MaxTime = None, search: Search = None,
+    searxng_url: SearxngUrl = None, allow_private_urls: AllowPrivate = None, no_python: NoPython = False,
+    no_cache: NoCache = False, seed: Seed = None,
+) -> None:
+    """Interactive research session: follow-up questions build on what the session found.
+    Type /help inside. Sessions are saved after every question and reopen with --resume [ID]."""
+    from .config import load_settings
+    from .repl import run_repl
+
+    try:
+        if session_id is not None and not resume:
+            raise UsageError(f"to reopen session {session_id!r} use: kresearch repl --resume {session_id}")
+        settings, origin = load_settings(_flags(model, ctx, budget, max_steps, max_time, search, searxng_url,
+                                                allow_private_urls, no_python, no_cache, seed))
+        code = run_repl(settings, quiet=quiet, resume=session_id, resume_latest=resume, origin=origin)
+    except KResearchError as e:
+        fail(str(e), e.exit_code)
+    except KeyboardInterrupt:
+        raise typer.Exit(130)
+    raise typer.Exit(code)
+
+
+@commands_app.command("resume")
+def resume_command(
+    trace: Annotated[str, typer.Argument(help="A run journal (.jsonl path) or its id (file stem) under KRESEARCH_HOME/traces.")],
+    format: Format = "md", output: Output = None, quiet: Quiet = False, model: Model = None, ctx: Ctx = None,
+    budget: Budget = None, max_steps: MaxSteps = None, max_time: MaxTime = None, search: Search = None,
+    searxng_url: SearxngUrl = None, allow_private_urls: AllowPrivate = None, no_python: NoPython = False,
+    no_cache: NoCache = False, seed: Seed = None,
+) -> None:
+    """Continue a run that was interrupted or hit a limit: its question is researched again,
+    starting from what the journal says it did (cached searches and pages make that cheap)."""
+    from .config import FORMATS, load_settings
+    from .runs import load_resume
+
+    console = _stderr(quiet)
+    try:
+        if format not in FORMATS:
+            raise UsageError(f"unknown format {format!r}; choose md, json or text")
+        _check_output_path(output)
+        settings, origin = load_settings(_flags(model, ctx, budget, max_steps, max_time, search, searxng_url,
+                                                allow_private_urls, no_python, no_cache, seed))
+        plan = load_resume(trace, settings, origin)
+        console.print(f"[dim]resuming {plan.path.name}: {plan.question}[/dim]")
+        result = _run(plan.question, settings, console, background=plan.background,
+                      max_steps=plan.max_steps, max_time=plan.max_time)
+    except KResearchError as e:
+        fail(str(e), e.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    _emit(result, format, output)
+    raise typer.Exit(EXIT_CODES.get(result.stopped_because, 1))
+
+
+@config_app.command("show")
+def config_show(
+    json_out: Annotated[bool, typer.Option("--json", help="One JSON object: settings, origin, config_file, home.")] = False,
+    model: Model = None, ctx: Ctx = None, budget: Budget = None, max_steps: MaxSteps = None,
+    max_time: MaxTime = None, search: Search = None, searxng_url: SearxngUrl = None,
+    allow_private_urls: AllowPrivate = None, no_python: NoPython = False, no_cache: NoCache = False,
+    seed: Seed = None,
+) -> None:
+    """Print the effective settings and where each came from (flag, KRESEARCH_* variable,
+    config file or default)."""
+    from .config import config_path, home, load_settings
+    from .render import settings_table
+
+    try:
+        settings, origin = load_settings(_flags(model, ctx, budget, max_steps, max_time, search, searxng_url,
+                                                allow_private_urls, no_python, no_cache, seed))
+    except KResearchError as e:
+        fail(str(e), e.exit_code)
+    settings_table(settings, origin, config_path(), home(), json_out, sys.stdout, _no_color())
+
+
+@commands_app.command("doctor")
+def doctor_command(
+    online: Annotated[bool, typer.Option("--online", help="Also try one web search with ddgs.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="One JSON object per check, one per line.")] = False,
+    model: Model = None, ctx: Ctx = None, search: Search = None, searxng_url: SearxngUrl = None,
+) -> None:
+    """Check that research can run here: model (never downloaded), llama.cpp and GPU offload,
+    search backend, cache directory, Python sandbox. Exit 1 if any check fails."""
+    from .doctor import FAIL, run_checks
+    from .render import checks_table
+
+    checks = run_checks(_flags(model=model, ctx=ctx, search=search, searxng_url=searxng_url), online=online)
+    checks_table(checks, json_out, sys.stdout, _no_color())
+    raise typer.Exit(1 if any(c.status == FAIL for c in checks) else 0)
 
 
 # -- tool subcommands -------------------------------------------------------------------------

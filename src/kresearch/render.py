@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import IO
 
 from rich.console import Console
 from rich.markup import escape
@@ -56,3 +59,50 @@ def format_result(result: RunResult, fmt: str) -> str:
     if fmt == "text":
         return result.answer
     return result.report.rstrip("\n")
+
+
+# -- tables for `config show` and `doctor`: rich in a terminal, plain aligned text otherwise ----
+
+def plain_table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows)]
+    lines = ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip() for row in [headers, *rows]]
+    return "\n".join(lines) + "\n"
+
+
+def print_table(headers: list[str], rows: list[list[str]], out: IO[str], no_color: bool,
+                styles: dict[str, str] | None = None) -> None:
+    if not (hasattr(out, "isatty") and out.isatty()):
+        out.write(plain_table(headers, rows))
+        return
+    from rich.table import Table
+
+    table = Table(show_edge=False, pad_edge=False)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*[f"[{styles[x]}]{escape(x)}[/]" if styles and x in styles else escape(str(x)) for x in row])
+    Console(file=out, no_color=no_color, highlight=False).print(table)
+
+
+def settings_table(settings, origin: dict[str, str], config_file: Path, home_dir: Path, as_json: bool,
+                   out: IO[str], no_color: bool) -> None:
+    values = asdict(settings)
+    if as_json:
+        out.write(json.dumps({"settings": values, "origin": origin, "config_file": str(config_file),
+                              "config_file_exists": config_file.exists(), "home": str(home_dir)}) + "\n")
+        return
+    rows = [[name, json.dumps(value) if isinstance(value, (bool, str)) else str(value), origin.get(name, "default")]
+            for name, value in values.items()]
+    print_table(["setting", "value", "from"], rows, out, no_color)
+    out.write(f"\nconfig file: {config_file}{'' if config_file.exists() else ' (not present)'}\n"
+              f"home (cache, traces, sessions, models): {home_dir}\n")
+
+
+def checks_table(checks, as_json: bool, out: IO[str], no_color: bool) -> None:
+    if as_json:
+        for check in checks:
+            out.write(json.dumps(check.as_json()) + "\n")
+        return
+    rows = [[c.name, c.status, c.detail, c.fix] for c in checks]
+    print_table(["check", "status", "detail", "fix"], rows, out, no_color,
+                styles={"ok": "green", "warn": "yellow", "fail": "bold red"})

@@ -1,10 +1,12 @@
 """Builds what a research run needs from Settings: cache, browser, search, model, agent.
 
-Shared by the one-shot CLI and the `tool` subcommands, so every entry point applies the same
-network policy and cache.
+Shared by the one-shot CLI, `--batch`, `resume`, the interactive session and the `tool`
+subcommands, so every entry point applies the same network policy and cache.
 """
 from __future__ import annotations
 
+import json
+import os
 import secrets
 import time
 from pathlib import Path
@@ -13,8 +15,8 @@ from .agent.loop import STEP_MAX_TOKENS, Agent, AgentConfig
 from .agent.toolbox import Toolbox
 from .cache import Cache
 from .config import Settings, home
-from .errors import KResearchError, UsageError
-from .llm.base import LLM
+from .errors import GenerationError, KResearchError, UsageError
+from .llm.base import LLM, FakeLLM
 from .sources import SourceRegistry
 from .tools.browser import Browser
 from .tools.fetch import Fetcher, FetchPolicy
@@ -37,6 +39,11 @@ class Session:
         self.search = None if settings.search == "none" else SearchService(backend, self.cache)
         self._llm = llm
         self.model_load_seconds = 0.0
+        self.model_path: Path | None = None      # the resolved GGUF file, once loaded
+
+    @property
+    def llm_loaded(self) -> bool:
+        return self._llm is not None
 
     def check_search(self) -> None:
         """Fail fast, before the model loads, when a configured SearXNG cannot be reached."""
@@ -54,12 +61,17 @@ class Session:
     def llm(self, progress: bool = False) -> LLM:
         """The model, loaded on first use (llama_cpp is imported only here)."""
         if self._llm is None:
+            fake = fake_llm_test_hook(self.settings.ctx)
+            if fake is not None:
+                self._llm = fake
+                return fake
             from .llm.llamacpp import LlamaCppLLM
             from .llm.models import resolve_model
 
             start = time.perf_counter()
             path = resolve_model(self.settings.model, self.home / "models", progress=progress)
             self._llm = LlamaCppLLM(path, n_ctx=self.settings.ctx, seed=self.settings.seed)
+            self.model_path = path
             self.model_load_seconds = time.perf_counter() - start
         return self._llm
 
@@ -94,3 +106,72 @@ class Session:
     def close(self) -> None:
         self.fetcher.close()
         self.cache.close()
+
+
+# -- test hook ---------------------------------------------------------------------------------
+
+FAKE_LLM_ENV = "KRESEARCH_FAKE_LLM_SCRIPT"
+
+
+def fake_llm_test_hook(n_ctx: int = 8192) -> LLM | None:
+    """TEST HOOK, not a feature: when KRESEARCH_FAKE_LLM_SCRIPT names a JSON file holding a list
+    of FakeLLM outputs, every entry point (one-shot, --batch, resume, repl) uses a FakeLLM that
+    replays them instead of loading a model, so the CLI can be tested end to end in a
+    subprocess or a pseudo-terminal. This is the only place the variable is read.
+
+    Items: a string (raw model output), a dict (a JSON action), or two special dicts:
+    {"sleep": SECONDS} makes the *next* call sleep that long before returning the item after it
+    (to interrupt a run mid-research), and {"fail": "message"} makes that call raise
+    GenerationError (a model failure).
+    """
+    path = os.environ.get(FAKE_LLM_ENV)
+    if not path:
+        return None
+    try:
+        items = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise UsageError(f"{FAKE_LLM_ENV}: cannot read {path}: {e}") from e
+    if not isinstance(items, list):
+        raise UsageError(f"{FAKE_LLM_ENV}: {path} must hold a JSON list")
+    script: list = []
+    delay = 0.0
+    for item in items:
+        if isinstance(item, dict) and set(item) == {"sleep"}:
+            delay += float(item["sleep"])
+            continue
+        if isinstance(item, dict) and set(item) == {"fail"}:
+            script.append(_failing(str(item["fail"]), delay))
+        elif delay:
+            script.append(_delayed(item, delay))
+        else:
+            script.append(item)
+        delay = 0.0
+    return FakeLLM(script, n_ctx=n_ctx)
+
+
+def _delayed(item, seconds: float):
+    def output(messages):
+        time.sleep(seconds)
+        return item
+    return output
+
+
+def _failing(message: str, seconds: float):
+    def output(messages):
+        time.sleep(seconds)
+        raise GenerationError(message)
+    return output
+
+
+def _delayed(item, seconds: float):
+    def output(messages):
+        time.sleep(seconds)
+        return item
+    return output
+
+
+def _failing(message: str, seconds: float):
+    def output(messages):
+        time.sleep(seconds)
+        raise GenerationError(message)
+    return output

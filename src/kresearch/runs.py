@@ -1,0 +1,226 @@
+"""Running research questions: shared by the one-shot CLI, `--batch`, `resume` and the REPL.
+
+- `clean_question` validates a question (empty, oversized) the same way everywhere.
+- `run_question` runs one question with live progress on a (stderr) console and turns Ctrl-C
+  into a partial result, whether it lands inside the agent or while an event is rendered.
+- `background_from_turns` / `background_from_trace` write the short "earlier in this session"
+  text a follow-up or a resumed run starts from.
+
+Library code: nothing here prints except through the console it is given.
+"""
+from __future__ import annotations
+
+import re
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from rich.console import Console
+
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .agent.loop import Agent, RunResult
+    from .agent.toolbox import Toolbox
+    from .llm.base import LLM
+    from .session import Session
+
+EXIT_CODES = {"answered": 0, "error": 1, "max_steps": 3, "max_time": 3, "budget": 3, "interrupted": 130}
+MAX_QUESTION_CHARS = 4000
+
+
+def exit_code(stopped_because: str) -> int:
+    return EXIT_CODES.get(stopped_because, 1)
+
+
+def clean_question(text: str) -> str:
+    """The question with whitespace collapsed; UsageError when empty or too long."""
+    question = " ".join(text.split())
+    if not question:
+        raise UsageError("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise UsageError(f"the question is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}")
+    return question
+
+
+def _raise_interrupt(signum, frame):  # SIGTERM behaves like Ctrl-C: stop and keep what was found
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM raises KeyboardInterrupt (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_question(session: "Session", llm: "LLM", question: str, console: Console, *,
+                 toolbox: "Toolbox | None" = None, background: str = "",
+                 max_steps: int | None = None, max_time: float | None = None) -> tuple["RunResult", "Agent"]:
+    """Research `question` with progress on `console`. Ctrl-C (KeyboardInterrupt) ends the run
+    with a partial result (stopped_because="interrupted"); it propagates only when it arrives
+    before the run has started."""
+    from .render import ProgressPrinter
+
+    agent = session.agent(llm, toolbox)
+    if max_steps is not None:
+        agent.config.max_steps = max_steps
+    if max_time is not None:
+        agent.config.max_time = max_time
+    console.print(f"[dim]context {llm.n_ctx} · budget {agent.config.budget} · journal {agent.trace.path}[/dim]")
+    show = ProgressPrinter(console, agent)
+    result = None
+    try:
+        for event in agent.run(question, background=background):
+            show(event)
+            result = getattr(event, "result", result)
+    except KeyboardInterrupt:
+        if getattr(agent, "_state", None) is None:   # not started: nothing to keep
+            agent.trace.close()
+            raise
+        result = agent.interrupted()
+    finally:
+        agent.trace.close()
+    if result is None:  # the generator always ends with Finished; be safe anyway
+        result = agent.interrupted()
+    return result, agent
+
+
+def error_result(question: str, message: str) -> dict:
+    """The JSON object of a question that could not be run (same keys as a RunResult)."""
+    from .agent.loop import Stats
+
+    return {"question": question, "answer": "", "report": "", "confidence": 0.0, "sources": [],
+            "stopped_because": "error", "stats": asdict(Stats()), "trace": "", "error": message}
+
+
+# -- background for follow-ups ------------------------------------------------------------------
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def background_from_turns(turns: list[dict], read: list[dict] | None = None, max_turns: int = 5,
+                          max_sources: int = 12) -> str:
+    """What earlier questions of a session found: each question and its answer (newest last),
+    then the sources read so far as "[3] Title" (`read`: Source JSON; default: the opened
+    sources of the last turn). The numbers stay valid because the session keeps one registry."""
+    if not turns:
+        return ""
+    lines = []
+    first = max(1, len(turns) - max_turns + 1)
+    if first > 1:
+        lines.append(f"({first - 1} earlier question(s) left out)")
+    for i, turn in enumerate(turns[-max_turns:], start=first):
+        lines.append(f"Q{i}: {_short(turn.get('question', ''), 300)}")
+        lines.append(f"A{i}: {_short(turn.get('answer') or '(no answer)', 300)}")
+    if read is None:
+        read = [s for s in turns[-1].get("sources", []) if s.get("opened")]
+    if read:
+        listed = "; ".join(f"[{s['id']}] {_short(s.get('title') or s.get('url', ''), 80)}" for s in read[:max_sources])
+        more = f" (+{len(read) - max_sources} more)" if len(read) > max_sources else ""
+        lines.append(f"Sources read so far (you may cite them): {listed}{more}")
+    return "\n".join(lines)
+
+
+_NUMBER = re.compile(r"\[(\d+)\]\s*")
+
+
+def background_from_trace(records: list[dict], max_lines: int = 30) -> str:
+    """What an earlier (interrupted or limited) run of the same question did, from its journal:
+    the actions with their arguments, what each observation said, notes and the answer so far.
+    Source numbers of that run are dropped: the new run numbers its sources afresh."""
+    finish = next((r for r in reversed(records) if r.get("event") == "finish"), None)
+    lines: list[str] = []
+    answer = ""
+    for r in records:
+        if r.get("event") == "action":
+            action, args = r.get("action", ""), r.get("args") or {}
+            if action == "search":
+                lines.append(f"- searched: {' | '.join(repr(str(q)) for q in args.get('queries', []))}")
+            elif action == "open":
+                source = str(args.get("source", ""))
+                lines.append(f"- opened {_short(source, 120)}" if source.startswith("http") else "- opened a page")
+            elif action == "find":
+                lines.append(f"- looked for {_short(args.get('text', ''), 80)!r} in a page")
+            elif action == "python":
+                lines.append(f"- ran python: {_short(args.get('code', ''), 120)}")
+            elif action == "note":
+                lines.append(f"- noted: {_NUMBER.sub('', _short(args.get('text', ''), 300))}")
+            elif action == "answer":
+                answer = str(args.get("answer", ""))
+        elif r.get("event") == "observation" and r.get("summary") and r.get("kind") != "note":
+            lines.append(f"  → {_NUMBER.sub('', _short(r['summary'], 160))}")
+    if finish and finish.get("answer"):
+        answer = finish["answer"]
+    if len(lines) > max_lines:
+        lines = lines[:3] + [f"  … ({len(lines) - max_lines + 3} lines left out)"] + lines[-(max_lines - 4):]
+    why = (finish or {}).get("stopped_because", "unfinished")
+    head = (f"An earlier run of this question stopped ({why.replace('_', ' ')}). What it did "
+            "(search results and pages are cached, so repeating them is cheap; source numbers start afresh):")
+    parts = [head, *lines] if lines else [head, "- nothing yet"]
+    if answer:
+        parts.append(f"Its answer so far: {_short(answer, 300)} (check it before you rely on it)")
+    return "\n".join(parts)
+
+
+# -- resume -----------------------------------------------------------------------------------
+
+@dataclass
+class ResumePlan:
+    path: Path
+    question: str
+    background: str
+    max_steps: int | None     # the journal's limits, unless set now (flag, env, config file)
+    max_time: float | None
+
+
+def find_trace(trace_or_id: str) -> Path:
+    """A journal path, or the id (file stem) of one under home()/traces."""
+    from .config import home
+
+    path = Path(trace_or_id).expanduser()
+    if path.is_file():
+        return path
+    stem = trace_or_id.removesuffix(".jsonl")
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}", stem):
+        candidate = home() / "traces" / f"{stem}.jsonl"
+        if candidate.is_file():
+            return candidate
+    raise UsageError(f"no run journal {trace_or_id!r} (give a .jsonl path or an id from {home() / 'traces'})")
+
+
+def load_resume(trace_or_id: str, settings, origin: dict[str, str]) -> ResumePlan:
+    from .trace import read_trace
+
+    path = find_trace(trace_or_id)
+    try:
+        records = read_trace(path)
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read the journal {path}: {e}") from e
+    start = next((r for r in records if r.get("event") == "start"), None)
+    if start is None or not str(start.get("question", "")).strip():
+        raise UsageError(f"{path} is not a kresearch run journal (no start record with a question)")
+    config = start.get("config") or {}
+
+    def journal(name: str, kind: type):
+        if origin.get(name, "default") != "default" or name not in config:
+            return None
+        try:
+            return kind(config[name])
+        except (TypeError, ValueError):
+            return None
+
+    return ResumePlan(path=path, question=clean_question(str(start["question"])),
+                      background=background_from_trace(records),
+                      max_steps=journal("max_steps", int), max_time=journal("max_time", float))

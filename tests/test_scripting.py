@@ -1,0 +1,265 @@
+"""kresearch in shell scripts and pipes: stdin, --batch, clean stdout, NO_COLOR, config show,
+doctor and resume. Research runs use the FakeLLM test hook (KRESEARCH_FAKE_LLM_SCRIPT) against
+the loopback fixture site, so everything but the model is real."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from fixture_site import site
+
+from kresearch.runs import background_from_trace, load_resume
+from kresearch.trace import read_trace
+
+QUESTION = "What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?"
+ANSI = re.compile(r"\x1b\[")
+
+
+def step(action: str, **args) -> dict:
+    return {"thought": f"next: {action}", "action": action, "args": args}
+
+
+ANSWERED = [
+    step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]),
+    step("open", source=1, page=1),
+    step("search", queries=["Shirley Temple government position"]),
+    step("open", source=2, page=1),
+    step("answer", answer="Chief of Protocol of the United States"),
+    "- Shirley Temple played Corliss Archer in Kiss and Tell [1].\n"
+    "- She served as Chief of Protocol of the United States [2].",
+]
+
+
+def research_env(tmp_path: Path, base_url: str, script: list) -> dict:
+    path = tmp_path / f"script-{len(list(tmp_path.glob('script-*')))}.json"
+    path.write_text(json.dumps(script))
+    env = os.environ.copy()
+    env.update(KRESEARCH_FAKE_LLM_SCRIPT=str(path), KRESEARCH_SEARCH="searxng", KRESEARCH_SEARXNG_URL=base_url,
+               KRESEARCH_ALLOW_PRIVATE_URLS="1")
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def run(args: list[str], env: dict | None = None, stdin: bytes | None = None, timeout: float = 60):
+    return subprocess.run([sys.executable, "-m", "kresearch", *args], input=stdin, capture_output=True,
+                          timeout=timeout, env=env or os.environ.copy())
+
+
+def test_question_piped_on_stdin_gives_clean_json(tmp_path):
+    with site() as server:
+        proc = run(["--format", "json"], research_env(tmp_path, server.base_url, ANSWERED), stdin=QUESTION.encode())
+    assert proc.returncode == 0, proc.stderr
+    assert not ANSI.search(proc.stdout.decode())
+    assert proc.stderr == b""                     # not a terminal: no progress at all
+    data = json.loads(proc.stdout)
+    assert data["question"] == QUESTION and data["answer"] == "Chief of Protocol of the United States"
+    assert data["stopped_because"] == "answered"
+    assert Path(data["trace"]).parent == Path(os.environ["KRESEARCH_HOME"]) / "traces"
+
+
+def test_format_text_is_just_the_answer_line(tmp_path):
+    with site() as server:
+        proc = run(["--format", "text", QUESTION], research_env(tmp_path, server.base_url, ANSWERED))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode() == "Chief of Protocol of the United States\n"
+
+
+BATCH = f"# questions, one per line\n{QUESTION}\n\n{'why ' * 1250}\nWho played Corliss Archer in Kiss and Tell?\n"
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "text"])
+def test_batch_goes_on_after_a_bad_question(tmp_path, fmt):
+    with site() as server:
+        env = research_env(tmp_path, server.base_url, ANSWERED + ANSWERED)
+        proc = run(["--batch", "--format", fmt], env, stdin=BATCH.encode(), timeout=120)
+    out = proc.stdout.decode()
+    assert proc.returncode == 2, proc.stderr          # the worst code: the bad question's
+    assert not ANSI.search(out)
+    assert "question 2" in proc.stderr.decode() and "limit" in proc.stderr.decode()
+    if fmt == "json":
+        rows = [json.loads(line) for line in out.splitlines()]
+        assert [r["stopped_because"] for r in rows] == ["answered", "error", "answered"]
+        assert "limit" in rows[1]["error"] and rows[1]["stats"]["steps"] == 0
+        assert rows[2]["question"] == "Who played Corliss Archer in Kiss and Tell?"
+        assert rows[0]["trace"] != rows[2]["trace"]
+        assert [s["id"] for s in rows[2]["sources"] if s["cited"]] == [1, 2]   # its own toolbox
+    elif fmt == "md":
+        reports = out.split("\n---\n")
+        assert len(reports) == 3
+        assert "**Answer:** Chief of Protocol" in reports[0] and "**Answer:** Chief of Protocol" in reports[2]
+        assert "**Error:**" in reports[1]
+    else:
+        assert out.splitlines() == ["Chief of Protocol of the United States", "",
+                                    "Chief of Protocol of the United States"]
+
+
+def test_batch_exit_code_is_the_worst_and_a_model_failure_does_not_stop_it(tmp_path):
+    script = [{"fail": "the model crashed"}] + ANSWERED
+    with site() as server:
+        proc = run(["--batch", "-f", "json"], research_env(tmp_path, server.base_url, script),
+                   stdin=f"{QUESTION}\n{QUESTION}\n".encode())
+    rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [r["stopped_because"] for r in rows] == ["error", "answered"]
+    assert rows[0]["error"] == "the model crashed"
+    assert proc.returncode == 1
+
+
+def test_batch_needs_questions(tmp_path):
+    proc = run(["--batch"], stdin=b"# only a comment\n\n")
+    assert proc.returncode == 2 and b"no questions" in proc.stderr
+
+
+def test_no_color_in_a_terminal():
+    """stderr/stdout in a terminal get colours, unless NO_COLOR is set."""
+    def doctor_output(no_color: bool) -> str:
+        env = os.environ.copy()
+        env.pop("NO_COLOR", None)
+        if no_color:
+            env["NO_COLOR"] = "1"
+        env["TERM"] = "xterm-256color"
+        child = pexpect.spawn(sys.executable, ["-m", "kresearch", "doctor", "-m", "/nonexistent/m.gguf"],
+                              env=env, encoding="utf-8", dimensions=(40, 200), timeout=60)
+        child.expect(pexpect.EOF)
+        return child.before
+
+    colored, plain = doctor_output(False), doctor_output(True)
+    color = re.compile(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;)")
+    assert color.search(colored)
+    assert "fail" in plain and not color.search(plain)
+
+
+def test_config_show_precedence(kresearch_home):
+    (kresearch_home / "config.toml").write_text('max_steps = 5\nseed = 1\nctx = 4096\nsearch = "none"\n')
+    env = os.environ.copy()
+    env.update(KRESEARCH_MAX_STEPS="7", KRESEARCH_SEED="2")
+    proc = run(["config", "show", "--json", "--max-steps", "9"], env)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    s, origin = data["settings"], data["origin"]
+    assert (s["max_steps"], origin["max_steps"]) == (9, "flag")
+    assert (s["seed"], origin["seed"]) == (2, "KRESEARCH_SEED")
+    assert (s["ctx"], origin["ctx"]) == (4096, str(kresearch_home / "config.toml"))
+    assert (s["search"], origin["search"]) == ("none", str(kresearch_home / "config.toml"))
+    assert origin["budget"] == "default"
+    assert data["home"] == str(kresearch_home)
+    table = run(["config", "show"], env)
+    assert table.returncode == 0 and not ANSI.search(table.stdout.decode())
+    assert re.search(r"^max_steps\s+7\s+KRESEARCH_MAX_STEPS$", table.stdout.decode(), re.M)
+
+
+def test_config_show_reports_a_broken_config_file(kresearch_home):
+    (kresearch_home / "config.toml").write_text("max_steps = [\n")
+    proc = run(["config", "show"])
+    assert proc.returncode == 2 and b"config.toml" in proc.stderr
+
+
+def test_doctor_fails_on_a_missing_model():
+    proc = run(["doctor", "-m", "/nonexistent/model.gguf", "--search", "none"])
+    out = proc.stdout.decode()
+    assert proc.returncode == 1
+    assert re.search(r"^check\s+status\s+detail\s+fix", out, re.M)
+    assert re.search(r"^model\s+fail\s+.*not found", out, re.M)
+    for name in ("llama.cpp", "search", "cache", "sandbox run"):
+        assert re.search(rf"^{re.escape(name)}\s+(ok|warn|fail)\b", out, re.M), name
+    assert not ANSI.search(out)
+
+
+def gguf_bytes(meta: dict, pad_to: int = 1 << 20) -> bytes:
+    def string(s: str) -> bytes:
+        return struct.pack("<Q", len(s.encode())) + s.encode()
+
+    body = b""
+    for key, value in meta.items():
+        body += string(key)
+        if isinstance(value, str):
+            body += struct.pack("<I", 8) + string(value)
+        elif isinstance(value, int):
+            body += struct.pack("<I", 4) + struct.pack("<I", value)
+        else:  # a list of strings, or of int32
+            if all(isinstance(v, str) for v in value):
+                body += struct.pack("<IIQ", 9, 8, len(value)) + b"".join(string(v) for v in value)
+            else:
+                body += struct.pack("<IIQ", 9, 5, len(value)) + b"".join(struct.pack("<i", v) for v in value)
+    data = b"GGUF" + struct.pack("<IQQ", 3, 1, len(meta)) + body
+    return data + b"\0" * max(0, pad_to - len(data))
+
+
+def test_doctor_reads_gguf_metadata_and_checks_searxng(tmp_path):
+    model = tmp_path / "tiny.gguf"
+    model.write_bytes(gguf_bytes({"general.architecture": "qwen2", "tokenizer.ggml.tokens": ["a", "b", "c"],
+                                  "tokenizer.ggml.token_type": [1, 1, 3], "qwen2.context_length": 32768,
+                                  "tokenizer.chat_template": "{% for m in messages %}{{ m.content }}{% endfor %}"}))
+    no_template = tmp_path / "base.gguf"
+    no_template.write_bytes(gguf_bytes({"general.architecture": "llama", "llama.context_length": 4096}))
+    with site() as server:
+        proc = run(["doctor", "-m", str(model), "--search", "searxng", "--searxng-url", server.base_url])
+        base = run(["doctor", "-m", str(no_template), "--search", "searxng", "--searxng-url", server.base_url + "/nothing"])
+    out = proc.stdout.decode()
+    assert re.search(r"^model\s+ok\s+.*qwen2, trained context 32768\), chat template present", out, re.M), out
+    assert re.search(r"^search\s+ok\s+SearXNG", out, re.M), out
+    assert re.search(r"^cache\s+ok", out, re.M)
+    assert proc.returncode == (1 if re.search(r"^\S+\s+fail", out, re.M) else 0)
+    assert base.returncode == 1
+    assert re.search(r"^model\s+fail\s+.*no chat template", base.stdout.decode(), re.M)
+    assert re.search(r"^search\s+fail\s+.*HTTP 404", base.stdout.decode(), re.M)
+
+
+def test_doctor_warns_about_a_model_not_downloaded_yet():
+    proc = run(["doctor", "-m", "registry:qwen2.5-coder-0.5b", "--search", "none", "--json"])
+    checks = {c["check"]: c for c in map(json.loads, proc.stdout.decode().splitlines())}
+    assert checks["model"]["status"] == "warn" and "not downloaded" in checks["model"]["detail"]
+
+
+def test_resume_reruns_the_question_from_its_journal(tmp_path):
+    limited = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), step("open", source=1, page=1),
+               step("search", queries=["Shirley Temple government position"]),
+               step("answer", answer="Shirley Temple"), "- Temple played Corliss Archer [1]."]
+    with site() as server:
+        first = run(["-f", "json", "--max-steps", "3", QUESTION], research_env(tmp_path, server.base_url, limited))
+        assert first.returncode == 3, first.stderr
+        trace = Path(json.loads(first.stdout)["trace"])
+        resumed_script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]),   # cached
+                          step("open", source=1, page=1),                                      # cached
+                          step("answer", answer="Shirley Temple"), "- Temple played Corliss Archer [1]."]
+        hits_before = dict(server.hits)
+        second = run(["resume", trace.stem, "-f", "json"], research_env(tmp_path, server.base_url, resumed_script))
+    assert second.returncode == 0, second.stderr
+    data = json.loads(second.stdout)
+    assert data["question"] == QUESTION and data["stopped_because"] == "answered"
+    assert data["trace"] != str(trace)
+    assert read_trace(Path(data["trace"]))[0]["config"]["max_steps"] == 3       # the journal's limit
+    # the repeated search and page came from the cache
+    assert server.hits["/wiki/Kiss_and_Tell_(1945_film)"] == hits_before["/wiki/Kiss_and_Tell_(1945_film)"] == 1
+
+    plan = load_resume(str(trace), *_settings())
+    assert plan.question == QUESTION and plan.max_steps == 3
+    assert "stopped (max steps)" in plan.background
+    assert "'Kiss and Tell 1945 film Corliss Archer'" in plan.background
+    assert "Its answer so far: Shirley Temple" in plan.background
+    assert "[1]" not in plan.background                 # numbers of the old run are dropped
+
+
+def _settings():
+    from kresearch.config import load_settings
+    return load_settings({})
+
+
+def test_resume_of_an_unknown_journal_is_bad_usage():
+    proc = run(["resume", "no-such-run"])
+    assert proc.returncode == 2 and b"no run journal" in proc.stderr
+
+
+def test_background_from_a_journal_without_finish():
+    records = [{"event": "start", "question": "q"},
+               {"event": "action", "action": "search", "args": {"queries": ["a b"]}},
+               {"event": "observation", "kind": "search", "summary": "1 query, 3 results"},
+               {"event": "action", "action": "note", "args": {"text": "X is Y [2]"}}]
+    text = background_from_trace(records)
+    assert "stopped (unfinished)" in text and "searched: 'a b'" in text and "noted: X is Y" in text
