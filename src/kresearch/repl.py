@@ -121,7 +121,7 @@ class Repl:
             if source.id in self.toolbox.docs:
                 continue
             try:
-                self.toolbox.docs[source.id] = self.session.browser.load(source.url)
+                self.toolbox.restore_doc(source.id, self.session.browser.load(source.url))
             except KResearchError as e:
                 self.err.print(f"[yellow]could not reread [{source.id}] {escape(source.url)}: {escape(str(e))}[/yellow]")
 

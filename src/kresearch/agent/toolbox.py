@@ -85,6 +85,7 @@ class Toolbox:
         self.must_read = False                    # a search found sources and none was opened since
         self.search_actions = 0
         self.pages_seen: dict[int, set[int]] = {}  # source number -> viewport pages shown
+        self.page_counts: dict[int, int] = {}      # source number -> viewport pages in all
 
     def new_run(self) -> None:
         """Start counting a new question's work; what was found (sources, pages, searches) stays."""
@@ -93,6 +94,11 @@ class Toolbox:
         self.search_actions = 0
         for source in self.sources.all():
             source.cited = False
+
+    def restore_doc(self, source_id: int, doc: Document) -> None:
+        """Put back a page read in an earlier session (resumed REPL)."""
+        self.docs[source_id] = doc
+        self.page_counts[source_id] = len(self.browser.viewports(doc.text, self.viewport_chars))
 
     def available_actions(self) -> list[str]:
         """Every action this run may use (described once in the system prompt)."""
@@ -108,20 +114,21 @@ class Toolbox:
         nothing to find in before a page is open. Narrowing the grammar saves small models
         from wasted steps without touching the prompt (and so the KV cache)."""
         names = self.available_actions()
-        if not self.openable_sources() and "search" in names:
+        openable = self.openable_sources()
+        if not openable and "search" in names:
             names.remove("open")
         # find helps only in a document longer than the one page already shown.
-        if not any(len(self.browser.viewports(d.text, self.viewport_chars)) > 1 for d in self.docs.values()):
+        if not any(n > 1 for n in self.page_counts.values()):
             names.remove("find")
         # Small models tend to search again and again, or run aimless code, without reading:
         # after a search with results, open one of them next; read something before answering
         # or computing.
         can_search = "search" in names
-        if self.must_read and can_search:
+        if self.must_read and openable and can_search:
             names = [n for n in names if n not in ("search", "python", "find")]
         if not self.docs and can_search:
             names = [n for n in names if n not in ("python", "note") and (n != "answer" or self.search_actions >= 3)]
-        return names
+        return names or self.available_actions()
 
     def openable_sources(self) -> list[int]:
         """Sources with something left to read: never opened (and not failed), or opened with
@@ -132,7 +139,7 @@ class Toolbox:
             if doc is None:
                 if not source.error:
                     out.append(source.id)
-            elif len(self.pages_seen.get(source.id, ())) < len(self.browser.viewports(doc.text, self.viewport_chars)):
+            elif len(self.pages_seen.get(source.id, ())) < self.page_counts.get(source.id, 1):
                 out.append(source.id)
         return out
 
@@ -216,6 +223,7 @@ class Toolbox:
                 source.title = doc.title
         text, pages = self.browser.page(doc, page_no)
         self.pages_seen.setdefault(source_id, set()).add(page_no)
+        self.page_counts[source_id] = pages
         more = f'\n(page {page_no} of {pages}; open with "page": {page_no + 1} for more)' if page_no < pages else ""
         header = f"[{source_id}] {source.title} ({_domain(source.url)}) - page {page_no} of {pages}"
         body = quote_untrusted(text) if text.strip() else "(this page has no readable text)"
