@@ -161,17 +161,3 @@ def _failing(message: str, seconds: float):
         time.sleep(seconds)
         raise GenerationError(message)
     return output
-
-
-def _delayed(item, seconds: float):
-    def output(messages):
-        time.sleep(seconds)
-        return item
-    return output
-
-
-def _failing(message: str, seconds: float):
-    def output(messages):
-        time.sleep(seconds)
-        raise GenerationError(message)
-    return output
