@@ -1,0 +1,55 @@
+"""The llama.cpp backend with the real 0.5B model: grammar, token counts, KV-cache reuse."""
+from __future__ import annotations
+
+import pytest
+
+from kresearch.agent.actions import ACTIONS, describe, parse_step, step_schema
+from kresearch.prompts import render
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def messages():
+    return [{"role": "system", "content": render("system", actions=describe(list(ACTIONS)))},
+            {"role": "user", "content": render("task", question="Who played Corliss Archer in Kiss and Tell?")}]
+
+
+def make(path, **kw):
+    from kresearch.llm.llamacpp import LlamaCppLLM
+
+    return LlamaCppLLM(path, n_ctx=2048, seed=1, **kw)
+
+
+def test_grammar_makes_every_step_parse_and_the_prefix_is_reused(test_model_path, messages):
+    llm = make(test_model_path)
+    assert llm.count_prompt(messages) > llm.count_tokens(messages[0]["content"])
+    first = llm.complete(messages, schema=step_schema(["search", "answer"]), max_tokens=120)
+    step = parse_step(first.text, ["search", "answer"])
+    assert first.prompt_tokens_evaluated == first.prompt_tokens
+    follow = messages + [{"role": "assistant", "content": first.text},
+                         {"role": "user", "content": "Observation:\n[1] Kiss and Tell (1945 film): starring Shirley Temple."}]
+    second = llm.complete(follow, schema=step_schema(["open", "answer"], openable=[1]), max_tokens=120)
+    parse_step(second.text, ["open", "answer"])
+    # only the new messages were computed; the rest came from the KV cache
+    assert second.prompt_tokens_evaluated < 80 < second.prompt_tokens
+    assert step.action in ("search", "answer")
+
+
+def test_system_prompt_state_is_saved_and_restored_across_runs(test_model_path, messages, tmp_path):
+    cold = make(test_model_path, state_dir=tmp_path)
+    a = cold.complete(messages, schema=step_schema(["search"]), max_tokens=60, temperature=0.0)
+    cold.llama.close()
+    warm = make(test_model_path, state_dir=tmp_path)
+    b = warm.complete(messages, schema=step_schema(["search"]), max_tokens=60, temperature=0.0)
+    assert list(tmp_path.glob("*.kv"))
+    assert a.prompt_tokens_evaluated == a.prompt_tokens
+    assert b.prompt_tokens_evaluated < 60             # the system prompt came from disk
+    assert a.text == b.text                           # and it is the same state
+    # a corrupted state file is ignored and rebuilt, never trusted
+    for f in tmp_path.glob("*.kv"):
+        f.write_bytes(b"garbage")
+    warm.llama.close()
+    again = make(test_model_path, state_dir=tmp_path)
+    c = again.complete(messages, schema=step_schema(["search"]), max_tokens=60, temperature=0.0)
+    assert c.text == a.text and c.prompt_tokens_evaluated == c.prompt_tokens
