@@ -576,6 +576,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if not Path(args.model).exists():  # a registry: or Hugging Face reference: resolve it once, here
+        from kresearch.config import home
+        from kresearch.llm.models import resolve_model
+
+        args.model = str(resolve_model(args.model, home() / "models"))
     args.load_avg = load_average()  # timings are only comparable on an otherwise idle machine
     out: Path = args.out
     if not args.resume and not args.summary_only and any((out / f"{s}.jsonl").exists() for s in SYSTEMS):
