@@ -17,6 +17,7 @@ test: install
 
 # Needs the offline web running: python3 ../shared/offline-web/serve.py --port 8765
 bench: install
-	$(BIN)/python benchmarks/run.py --limit 30 --baselines rag,closed \
+	$(BIN)/python benchmarks/run.py --questions ../shared/offline-web/data/dev-questions.jsonl \
+		--limit 30 --baselines rag,closed \
 		--model registry:qwen2.5-coder-1.5b --searxng-url http://127.0.0.1:8765 \
 		--out benchmarks/runs/$(shell date +%Y%m%d-%H%M%S)
