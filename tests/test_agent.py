@@ -237,3 +237,14 @@ def test_a_follow_up_reuses_the_sources_and_pages_already_read(tmp_path):
     assert r2.stopped_because == "answered" and r2.stats["pages_opened"] == 0
     assert [s["id"] for s in r2.sources if s["cited"]] == [2]
     assert dict(server.hits) == hits           # nothing fetched again
+
+
+def test_findings_stream_as_they_are_written(tmp_path):
+    from kresearch.agent.loop import ReportChunk
+
+    with site() as server:
+        result, _, _, events = run_agent(list(ANSWERED), server.base_url, tmp_path)
+    streamed = "".join(e.text for e in events if isinstance(e, ReportChunk))
+    assert "Chief of Protocol of the United States [2]" in streamed
+    assert [type(e).__name__ for e in events][-1] == "Finished"
+    assert "Chief of Protocol of the United States [2]" in result.report

@@ -113,11 +113,17 @@ class Notice:
 
 
 @dataclass
+class ReportChunk:
+    """A piece of the findings as the model writes them (before the citation check)."""
+    text: str
+
+
+@dataclass
 class Finished:
     result: RunResult
 
 
-Event = StepStarted | ActionTaken | ToolFinished | Notice | Finished
+Event = StepStarted | ActionTaken | ToolFinished | Notice | ReportChunk | Finished
 
 
 @dataclass
@@ -279,6 +285,9 @@ class Agent:
               temperature: float | None = None) -> Completion:
         completion = self.llm.complete(messages, schema=schema, max_tokens=max_tokens,
                                        temperature=self.config.temperature if temperature is None else temperature)
+        return self._record(completion, purpose, step)
+
+    def _record(self, completion: Completion, purpose: str, step: int) -> Completion:
         self.stats.add_call(completion)
         self.trace.write("llm", purpose=purpose, step=step, prompt_tokens=completion.prompt_tokens,
                          prompt_tokens_evaluated=completion.prompt_tokens_evaluated,
@@ -305,7 +314,15 @@ class Agent:
             ctx.fit(self.stats.steps, suffix=request)
         except ContextOverflow:
             return "", []
-        completion = self._call(ctx.messages(request), None, REPORT_MAX_TOKENS, "report", self.stats.steps)
+        pieces = self.llm.stream(ctx.messages(request), max_tokens=REPORT_MAX_TOKENS,
+                                 temperature=self.config.temperature)
+        while True:
+            try:
+                yield ReportChunk(next(pieces))
+            except StopIteration as done:
+                completion = done.value
+                break
+        self._record(completion, "report", self.stats.steps)
         check = reports.check_citations(completion.text, shown={s.id for s in self.sources.all()},
                                         opened={s.id for s in opened})
         self.stats.citations_removed = check.removed_unseen + check.removed_unread

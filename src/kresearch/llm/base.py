@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from typing import Iterable, Protocol
+from typing import Iterable, Iterator, Protocol
 
 Message = dict  # {"role": "system" | "user" | "assistant", "content": str}
 
@@ -36,6 +36,11 @@ class LLM(Protocol):
 
     def complete(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
                  stop: list[str] | None = None, temperature: float = 0.2) -> Completion: ...
+
+    def stream(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
+               stop: list[str] | None = None, temperature: float = 0.2) -> Iterator[str]:
+        """Like complete, yielding the text as it is generated; returns the Completion."""
+        ...
 
 
 class FakeLLM:
@@ -88,3 +93,9 @@ class FakeLLM:
         return Completion(text=text, prompt_tokens=len(prompt), prompt_tokens_evaluated=len(prompt) - prefix,
                           completion_tokens=len(text.split()), seconds=time.perf_counter() - start,
                           finish_reason="stop")
+
+    def stream(self, messages, *, schema=None, max_tokens=256, stop=None, temperature=0.2) -> Iterator[str]:
+        completion = self.complete(messages, schema=schema, max_tokens=max_tokens, stop=stop, temperature=temperature)
+        for word in completion.text.split(" "):
+            yield word + " "
+        return completion

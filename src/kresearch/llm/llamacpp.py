@@ -14,6 +14,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import GenerationError, ModelError, UsageError
 from .base import Completion, Message
@@ -113,6 +114,16 @@ class LlamaCppLLM:
 
     def complete(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
                  stop: list[str] | None = None, temperature: float = 0.2) -> Completion:
+        pieces = self.stream(messages, schema=schema, max_tokens=max_tokens, stop=stop, temperature=temperature)
+        while True:
+            try:
+                next(pieces)
+            except StopIteration as done:
+                return done.value
+
+    def stream(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
+               stop: list[str] | None = None, temperature: float = 0.2) -> Iterator[str]:
+        """Yield the text as it is generated; the generator's return value is the Completion."""
         tokens, template_stop = self._render(messages)
         if len(tokens) + max_tokens > self.n_ctx:
             raise GenerationError(f"prompt of {len(tokens)} tokens + {max_tokens} to generate exceeds the "
@@ -123,22 +134,28 @@ class LlamaCppLLM:
         prefix = self._llama_cpp.Llama.longest_token_prefix(cached, tokens)
         prefix = min(prefix, len(tokens) - 1)  # llama.cpp always re-evaluates the last token
         self._calls += 1
+        text, finish = "", "stop"
         try:
-            out = self.llama.create_completion(
-                prompt=tokens, max_tokens=max_tokens, temperature=temperature, top_p=0.9,
-                repeat_penalty=1.0, stop=(stop or []) + template_stop, seed=self.seed + self._calls,  # reproducible, not repetitive
-                grammar=self._grammar(schema) if schema else None)
-        except KeyboardInterrupt:
+            for chunk in self.llama.create_completion(
+                    prompt=tokens, max_tokens=max_tokens, temperature=temperature, top_p=0.9,
+                    repeat_penalty=1.0, stop=(stop or []) + template_stop,
+                    seed=self.seed + self._calls,  # reproducible, yet a resample differs
+                    grammar=self._grammar(schema) if schema else None, stream=True):
+                choice = chunk["choices"][0]
+                if choice["text"]:
+                    text += choice["text"]
+                    yield choice["text"]
+                finish = choice.get("finish_reason") or finish
+        except (KeyboardInterrupt, GenerationError):
             raise
         except Exception as e:
             raise GenerationError(f"generation failed: {e}") from e
-        choice = out["choices"][0]
-        usage = out["usage"]
-        return Completion(text=choice["text"], prompt_tokens=len(tokens),
+        # Streaming reports no usage: the tokens generated are those past the prompt in the cache.
+        generated = max(0, self.llama.n_tokens - len(tokens))
+        return Completion(text=text, prompt_tokens=len(tokens),
                           prompt_tokens_evaluated=len(tokens) - max(prefix, 0) + warm_evaluated,
-                          completion_tokens=usage["completion_tokens"],
-                          seconds=time.perf_counter() - start,
-                          finish_reason=choice.get("finish_reason") or "stop")
+                          completion_tokens=generated or self.count_tokens(text),
+                          seconds=time.perf_counter() - start, finish_reason=finish)
 
     # -- system prompt state on disk ----------------------------------------------------------
 
