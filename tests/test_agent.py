@@ -16,18 +16,25 @@ from kresearch.tools.search import SearchService
 from kresearch.trace import Trace, read_trace
 
 
+QUESTION = "What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?"
+
+
 def step(action: str, **args) -> dict:
     return {"thought": f"next: {action}", "action": action, "args": args}
 
 
-def run_agent(script, base_url: str, tmp_path, *, budget: int = 6000, max_steps: int = 8, python=True):
+def run_agent(script, base_url: str, tmp_path, *, budget: int = 6000, max_steps: int = 8, python=True,
+              verify=False, question=QUESTION):
+    """One run over the fixture site. Verification is off unless asked for: most tests script
+    placeholder answers to exercise other parts of the loop (test_verify.py covers it)."""
     sources = SourceRegistry()
     backend = FixtureSearch(base_url)
     fetcher = Fetcher(FetchPolicy(allow_private=True))
     toolbox = Toolbox(SearchService(backend), Browser(fetcher), sources, python_enabled=python)
     llm = FakeLLM(script)
-    agent = Agent(llm, toolbox, sources, AgentConfig(max_steps=max_steps, budget=budget), Trace(tmp_path / "t.jsonl"))
-    events = list(agent.run("What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?"))
+    config = AgentConfig(max_steps=max_steps, budget=budget, verify=verify)
+    agent = Agent(llm, toolbox, sources, config, Trace(tmp_path / "t.jsonl"))
+    events = list(agent.run(question))
     agent.trace.close()
     fetcher.close()
     assert isinstance(events[-1], Finished)
@@ -38,22 +45,25 @@ ANSWERED = [
     step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]),
     step("open", source=1, page=1),
     step("search", queries=["Shirley Temple government position"]),
-    step("open", source=2, page=1),
+    step("open", source=3, page=1),
     step("answer", answer="Chief of Protocol of the United States"),
     "- Shirley Temple played Corliss Archer in Kiss and Tell [1].\n"
-    "- She served as Chief of Protocol of the United States [2].",
+    "- She served as Chief of Protocol of the United States [3].",
 ]
 
 
 def test_answers_with_citations_to_opened_sources(tmp_path):
     with site() as server:
-        result, llm, backend, _ = run_agent(list(ANSWERED), server.base_url, tmp_path)
+        result, llm, backend, _ = run_agent(list(ANSWERED), server.base_url, tmp_path, verify=True)
     assert result.stopped_because == "answered"
+    assert [v["check"] for v in result.verification] == ["passed"]
+    assert result.stats["citations"] == 2 and result.stats["citations_supported"] == 2
+    assert all(c["supported"] and c["quote"] for c in result.claims)
     assert result.answer == "Chief of Protocol of the United States"
     assert "**Answer:** Chief of Protocol" in result.report
     assert "## References" in result.report
     cited = [s for s in result.sources if s["cited"]]
-    assert {s["id"] for s in cited} == {1, 2}
+    assert {s["id"] for s in cited} == {1, 3}
     assert all(s["opened"] for s in cited)
     # code, not the model, wrote the URLs of the references
     for s in cited:
@@ -84,13 +94,13 @@ def test_page_text_is_quoted_as_untrusted_data(tmp_path):
 
 
 def test_citations_to_unseen_and_unread_sources_are_removed(tmp_path):
-    script = ANSWERED[:-1] + ["- Temple was an actress [2][3]. She was a diplomat [99]."]
+    script = ANSWERED[:-1] + ["- Temple was an actress [2][3]. She was a diplomat [99]. She was a diplomat [3]."]
     with site() as server:
         result, *_ = run_agent(script, server.base_url, tmp_path)
     # [3] was in search results but never opened; [99] was never shown
     assert result.stats["citations_removed"] == 2
-    assert "[99]" not in result.report and "[3]" not in result.report.split("## References")[0]
-    assert [s["id"] for s in result.sources if s["cited"]] == [2]
+    assert "[99]" not in result.report and "[2]" not in result.report.split("## References")[0]
+    assert [s["id"] for s in result.sources if s["cited"]] == [3]
 
 
 def test_step_limit_forces_an_answer_from_what_was_read(tmp_path):
@@ -228,14 +238,14 @@ def test_a_follow_up_reuses_the_sources_and_pages_already_read(tmp_path):
         r1 = [e for e in first.run("Who played Corliss Archer?")][-1].result
         hits = dict(server.hits)
         toolbox.new_run()
-        llm = FakeLLM([step("answer", answer="Ghana and Czechoslovakia"), "- She was ambassador to Ghana [2]."])
+        llm = FakeLLM([step("answer", answer="Ghana and Czechoslovakia"), "- She was ambassador to Ghana [3]."])
         second = Agent(llm, toolbox, sources, AgentConfig(), Trace(tmp_path / "2.jsonl"))
         r2 = [e for e in second.run("Where was she ambassador?", background=f"Q: Who played Corliss Archer? A: {r1.answer}")][-1].result
         fetcher.close()
     assert "Earlier in this session" in llm.calls[0][1]["content"]
     assert llm.schemas[0]["oneOf"][-1]["properties"]["action"] == {"const": "answer"}  # pages already read
     assert r2.stopped_because == "answered" and r2.stats["pages_opened"] == 0
-    assert [s["id"] for s in r2.sources if s["cited"]] == [2]
+    assert [s["id"] for s in r2.sources if s["cited"]] == [3]
     assert dict(server.hits) == hits           # nothing fetched again
 
 
@@ -245,6 +255,6 @@ def test_findings_stream_as_they_are_written(tmp_path):
     with site() as server:
         result, _, _, events = run_agent(list(ANSWERED), server.base_url, tmp_path)
     streamed = "".join(e.text for e in events if isinstance(e, ReportChunk))
-    assert "Chief of Protocol of the United States [2]" in streamed
+    assert "Chief of Protocol of the United States [3]" in streamed
     assert [type(e).__name__ for e in events][-1] == "Finished"
-    assert "Chief of Protocol of the United States [2]" in result.report
+    assert "Chief of Protocol of the United States [3]" in result.report

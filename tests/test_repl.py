@@ -202,7 +202,7 @@ def test_commands_in_process(tmp_path):
 
 
 def test_multi_line_input_with_escape_enter(tmp_path):
-    llm = FakeLLM([step("answer", answer="x")])
+    llm = FakeLLM([step("answer", answer="x")] * 3)          # verification sends "x" back twice
     with site() as server:
         drive(["Who played\x1b\rCorliss Archer?"], llm, server.base_url)
     assert "Who played Corliss Archer?" in llm.calls[0][1]["content"]

@@ -1,4 +1,5 @@
-from kresearch.agent.report import assemble, check_citations, confidence, normalize_answer, supporting_sources
+from kresearch.agent.evidence import Conflict
+from kresearch.agent.report import assemble, check_citations, confidence
 from kresearch.sources import SourceRegistry
 
 
@@ -9,16 +10,17 @@ def test_check_citations_keeps_only_opened_sources():
     assert check.removed_unread == 1 and check.removed_unseen == 1
 
 
-def test_normalize_answer_follows_hotpotqa():
-    assert normalize_answer("The Chief of Protocol!") == "chief of protocol"
-
-
-def test_supporting_sources_and_confidence():
-    texts = {1: "She was Chief of Protocol of the United States.", 2: "Unrelated."}
-    assert supporting_sources("chief of protocol", texts) == [1]
-    assert supporting_sources("yes", texts) == []
-    assert confidence(True, "x", [1, 2], [1]) > confidence(True, "x", [1], []) > confidence(True, "", [], [])
-    assert confidence(False, "x", [1, 2], [1, 2]) <= 0.4
+def test_confidence_follows_the_evidence():
+    strong, why = confidence(True, "x", [1, 2], 2, [])
+    assert "2 source(s) read state the answer" in why and "verification passed" in why
+    one, _ = confidence(True, "x", [1], 1, [])
+    unstated, why = confidence(True, "x", [], 0, ["unsupported"])
+    assert "verification failed: unsupported" in why
+    assert strong > one > unstated > 0
+    assert confidence(True, "", [], 0, [])[0] == 0.0
+    assert confidence(False, "x", [1, 2], 2, [])[0] <= 0.35          # a forced answer stays low
+    disputed, why = confidence(True, "x", [1], 1, ["conflict"])
+    assert disputed < one and "sources disagree" in why
 
 
 def test_assemble_builds_references_in_code():
@@ -26,7 +28,25 @@ def test_assemble_builds_references_in_code():
     a = reg.add("https://example.org/a", "Page A")
     b = reg.add("https://example.org/b", "Page B")
     a.opened = b.opened = True
-    report = assemble("Q?", "yes", "- fact [1]", reg, [1], 0.7, "answered")
+    report = assemble("Q?", "yes", "- fact [1]", reg, [1], 0.7, "answered", confidence_reason="because")
     assert report.startswith("# Q?\n\n**Answer:** yes")
+    assert "_Confidence: 0.70 — because._" in report
     assert "[1] Page A — https://example.org/a" in report.split("## References")[1]
     assert "[2] Page B — https://example.org/b" in report.split("## Also read")[1]
+    assert "## Conflicting sources" not in report and "## Computation" not in report
+
+
+def test_assemble_shows_conflicts_and_computations():
+    reg = SourceRegistry()
+    for n in (1, 2):
+        reg.add(f"https://example.org/{n}", f"Page {n}").opened = True
+    conflict = Conflict("1889", [1], {"1887": [2]}, {1: "Completed in 1889.", 2: "Completed in 1887."},
+                        follows="1889: stated by 2 of the sources read, against 1 for any other value")
+    report = assemble("When?", "1889", "- Completed in 1889 [1].", reg, [1], 0.5, "answered", conflict=conflict,
+                      computations=[("print(1889 - 1887)", "2")])
+    section = report.split("## Conflicting sources")[1].split("##")[0]
+    assert '- 1889: [1] "Completed in 1889."' in section
+    assert '- 1887: [2] "Completed in 1887."' in section
+    assert "The answer follows 1889: stated by 2" in section
+    computation = report.split("## Computation")[1]
+    assert "```python\nprint(1889 - 1887)\n```" in computation and "\n2\n" in computation

@@ -30,10 +30,10 @@ ANSWERED = [
     step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]),
     step("open", source=1, page=1),
     step("search", queries=["Shirley Temple government position"]),
-    step("open", source=2, page=1),
+    step("open", source=3, page=1),
     step("answer", answer="Chief of Protocol of the United States"),
     "- Shirley Temple played Corliss Archer in Kiss and Tell [1].\n"
-    "- She served as Chief of Protocol of the United States [2].",
+    "- She served as Chief of Protocol of the United States [3].",
 ]
 
 
@@ -89,7 +89,7 @@ def test_batch_goes_on_after_a_bad_question(tmp_path, fmt):
         assert "limit" in rows[1]["error"] and rows[1]["stats"]["steps"] == 0
         assert rows[2]["question"] == "Who played Corliss Archer in Kiss and Tell?"
         assert rows[0]["trace"] != rows[2]["trace"]
-        assert [s["id"] for s in rows[2]["sources"] if s["cited"]] == [1, 2]   # its own toolbox
+        assert [s["id"] for s in rows[2]["sources"] if s["cited"]] == [1, 3]   # its own toolbox
     elif fmt == "md":
         reports = out.split("\n---\n")
         assert len(reports) == 3

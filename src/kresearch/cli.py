@@ -57,15 +57,17 @@ Search = Annotated[Optional[str], typer.Option("--search", help="Search backend:
 SearxngUrl = Annotated[Optional[str], typer.Option("--searxng-url", help="Base URL of a SearXNG instance (JSON API).")]
 AllowPrivate = Annotated[Optional[bool], typer.Option("--allow-private-urls", help="Let the browser reach loopback and private addresses.")]
 NoPython = Annotated[bool, typer.Option("--no-python", help="Disable the Python sandbox tool.")]
+NoVerify = Annotated[bool, typer.Option("--no-verify", help="Skip the plan step and the checks of the answer against the sources read.")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the search/page cache.")]
 Seed = Annotated[Optional[int], typer.Option("--seed", help="Sampling seed.")]
 
 
 def _flags(model=None, ctx=None, budget=None, max_steps=None, max_time=None, search=None, searxng_url=None,
-           allow_private_urls=None, no_python=False, no_cache=False, seed=None) -> dict:
+           allow_private_urls=None, no_python=False, no_cache=False, seed=None, no_verify=False) -> dict:
     return dict(model=model, ctx=ctx, budget=budget, max_steps=max_steps, max_time=max_time, search=search,
                 searxng_url=searxng_url, allow_private_urls=allow_private_urls,
-                python=False if no_python else None, cache=False if no_cache else None, seed=seed)
+                python=False if no_python else None, cache=False if no_cache else None, seed=seed,
+                verify=False if no_verify else None)
 
 
 def _no_color() -> bool:
@@ -117,14 +119,14 @@ def research(
     model: Model = None, ctx: Ctx = None, budget: Budget = None, max_steps: MaxSteps = None,
     max_time: MaxTime = None, search: Search = None, searxng_url: SearxngUrl = None,
     allow_private_urls: AllowPrivate = None, no_python: NoPython = False, no_cache: NoCache = False,
-    seed: Seed = None,
+    seed: Seed = None, no_verify: NoVerify = False,
 ) -> None:
     """Research QUESTION on the web with a local model and print a report that cites what it read."""
     from .config import FORMATS, load_settings
 
     console = _stderr(quiet)
     flags = _flags(model, ctx, budget, max_steps, max_time, search, searxng_url, allow_private_urls,
-                   no_python, no_cache, seed)
+                   no_python, no_cache, seed, no_verify)
     try:
         if format not in FORMATS:
             raise UsageError(f"unknown format {format!r}; choose md, json or text")

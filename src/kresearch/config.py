@@ -28,6 +28,7 @@ class Settings:
     searxng_url: str = ""
     allow_private_urls: bool = False
     python: bool = True
+    verify: bool = True             # plan first and check answers against the sources read
     cache: bool = True
     seed: int = 0
     temperature: float = 0.2

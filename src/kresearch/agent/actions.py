@@ -14,6 +14,13 @@ MAX_QUERIES = 3
 
 # name -> (one-line description for the prompt, JSON schema of the arguments)
 ACTIONS: dict[str, tuple[str, dict]] = {
+    "plan": (
+        "first step only: split the question into 1 to 3 short sub-questions to research in order.",
+        {"type": "object", "properties": {
+            "subquestions": {"type": "array", "items": {"type": "string", "minLength": 3, "maxLength": 150},
+                             "minItems": 1, "maxItems": 3}},
+         "required": ["subquestions"]},
+    ),
     "search": (
         f"web search; up to {MAX_QUERIES} different queries at once, run in parallel. "
         "Results are numbered sources [n] with a snippet.",

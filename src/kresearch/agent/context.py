@@ -10,7 +10,8 @@ Importance of a segment at step t (higher is kept longer):
 
     score = KIND_WEIGHT[kind]                 note 1.0 > page 0.6 > find 0.55 > python 0.5
                                               > search 0.35 > error 0.1
-          + 0.8 * relevance                   share of the question's content words in it
+          + 0.8 * relevance                   share of the question's (and the plan's) content
+                                              words in it
           + 0.4 * 0.5 ** ((t - step) / 4)     recency: halves every 4 steps
           + 0.5 * cited                       1 if a note cites one of its sources [n]
           - 0.4 * redundancy                  share of its words already in a newer kept segment
@@ -84,6 +85,10 @@ class ContextManager:
                           words=frozenset(content_words(text if score_text is None else score_text)))
         self.segments.append(segment)
         return segment
+
+    def add_focus(self, text: str) -> None:
+        """Count relevance to these words too (the plan's sub-questions) from now on."""
+        self.question_words = self.question_words | content_words(text)
 
     def messages(self, suffix: str = "") -> list[Message]:
         """The chat messages, with `suffix` appended to the last user message for this call only

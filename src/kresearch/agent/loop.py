@@ -23,7 +23,9 @@ from ..trace import Trace, digest
 from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
 from .context import ContextManager, ContextOverflow
+from .evidence import check_claims, states_answer
 from .toolbox import Observation, Toolbox
+from .verify import Evidence, Verifier, final_checks
 
 STEP_MAX_TOKENS = 600
 REPORT_MAX_TOKENS = 400
@@ -37,6 +39,7 @@ class AgentConfig:
     max_time: float = 600.0          # seconds of wall time for research (the report comes after)
     budget: int = 6144               # prompt tokens the context manager enforces
     temperature: float = 0.2
+    verify: bool = True              # plan first, check the answer before accepting it
 
 
 @dataclass
@@ -50,7 +53,11 @@ class Stats:
     completion_tokens: int = 0
     peak_prompt_tokens: int = 0
     evictions: int = 0
-    citations_removed: int = 0
+    citations_removed: int = 0       # citations to sources never shown or never opened
+    citations: int = 0               # citations to sources read, checked against their text
+    citations_supported: int = 0
+    claims_removed: int = 0          # sentences dropped because no cited source supports them
+    verify_rejections: int = 0
     wall_seconds: float = 0.0
     llm_seconds: float = 0.0
     tool_seconds: float = 0.0
@@ -74,6 +81,9 @@ class RunResult:
     stopped_because: str              # answered | max_steps | max_time | budget | interrupted | error
     stats: dict
     trace: str
+    claims: list[dict] = field(default_factory=list)        # each cited sentence, its support and quote
+    verification: list[dict] = field(default_factory=list)  # each verify step and its outcome
+    conflicts: list[dict] = field(default_factory=list)
     error: str | None = None
 
     def as_json(self) -> dict:
@@ -133,6 +143,9 @@ class _State:
     forced_reason: str = ""
     seen: dict[str, int] = field(default_factory=dict)    # action key -> step it first ran
     loops: int = 0                                        # repeated actions that got through
+    plan: list[str] = field(default_factory=list)         # sub-questions from the plan step
+    hold_answer: bool = False                             # verification just sent the agent back
+    claims: list = field(default_factory=list)            # evidence.Claim of the findings
 
 
 class Agent:
@@ -144,6 +157,21 @@ class Agent:
         self.config = config
         self.trace = trace
         self.stats = Stats()
+        self.verifier = Verifier(config.verify)
+
+    def actions(self) -> list[str]:
+        """Every action this run may use (described once in the system prompt)."""
+        return (["plan"] if self.config.verify else []) + self.toolbox.available_actions()
+
+    def _system_prompt(self) -> str:
+        verify = self.config.verify
+        return render(
+            "system", actions=describe(self.actions()),
+            plan_rule="- Start with a plan: the sub-questions to answer, in order.\n" if verify else "",
+            verify_rule=" Your answer is checked against the sources you read; if the check fails, research more."
+            if verify else "",
+            plan_example='{"thought": "Two facts are needed.", "action": "plan", "args": {"subquestions": '
+                         '["Who composed <opera>?", "Where was that composer born?"]}}\n' if verify else "")
 
     def run(self, question: str, background: str = "") -> Iterator[Event]:
         """Research `question`. `background` (what earlier questions of the same session found:
@@ -151,11 +179,11 @@ class Agent:
         start = self._start = time.perf_counter()
         state = self._state = _State()
         self._question = question
+        self._background = background.strip()
         self.trace.write("start", question=question, config=asdict(self.config), model=self.llm.name)
         ctx = ContextManager(self.llm.count_tokens, self.llm.count_prompt, self.config.budget, question)
         self.context = ctx
-        ctx.add("system", "system", render("system", actions=describe(self.toolbox.available_actions())), 0,
-                pinned=True)
+        ctx.add("system", "system", self._system_prompt(), 0, pinned=True)
         task = render("task", question=question)
         if background.strip():
             task = f"Earlier in this session:\n{background.strip()}\n\n{task}"
@@ -205,8 +233,8 @@ class Agent:
             yield StepStarted(step, self.config.max_steps)
             # The grammar offers only what is useful now; the parser accepts any available action
             # (a backend without grammar support may still choose one).
-            actions = ["answer"] if state.forced_reason else self.toolbox.useful_actions()
-            parseable = ["answer"] if state.forced_reason else self.toolbox.available_actions()
+            actions = ["answer"] if state.forced_reason else self._useful_actions(state)
+            parseable = ["answer"] if state.forced_reason else self.actions()
             suffix = render("force_answer", reason=state.forced_reason) if state.forced_reason else ""
             try:
                 evicted = ctx.fit(step, suffix=suffix)
@@ -234,12 +262,27 @@ class Agent:
             yield ActionTaken(step, action.action, action.args, action.thought)
             self.trace.write("action", step=step, action=action.action, args=action.args, thought=action.thought)
             if action.action == "answer":
-                state.answer = str(action.args.get("answer", "")).strip()
-                return
+                answer = str(action.args.get("answer", "")).strip()
+                verdict = self.verifier.check(self._evidence(answer), step) if not state.forced_reason else None
+                if verdict is None or verdict.passed:
+                    state.answer = answer
+                    return
+                # Sent back: the proposed answer and why it is not accepted yet stay in view.
+                self.stats.verify_rejections += 1
+                state.hold_answer = True
+                self.trace.write("verify", step=step, answer=answer, check=verdict.check, message=verdict.message)
+                yield Notice(f"verify: {verdict.check} — back to research")
+                ctx.add("assistant", "action", json.dumps({"action": "answer", "args": action.args}), step)
+                ctx.add("user", "verify", f"Observation: verification of your answer: {verdict.message}", step)
+                continue
+            state.hold_answer = False
+            if action.action == "plan":
+                state.plan = [" ".join(str(q).split()) for q in action.args.get("subquestions", [])][:3]
+                ctx.add_focus(" ".join(state.plan))
             # History keeps the action, not the thought: small models otherwise copy their last
             # thought word for word instead of reasoning about the new observation (measured:
             # 1 of 3 dev questions right with thoughts kept, 2 of 3 without, Qwen2.5-Coder 1.5B).
-            kind = "note" if action.action == "note" else "action"   # notes are never set aside
+            kind = action.action if action.action in ("note", "plan") else "action"  # never set aside
             ctx.add("assistant", kind, json.dumps({"action": action.action, "args": action.args}), step)
             obs = self._observe(action, question, step, state)
             self._sync_tool_stats()
@@ -247,11 +290,29 @@ class Agent:
             self.trace.write("observation", step=step, kind=obs.kind, summary=obs.summary,
                              sources=list(obs.source_ids), seconds=round(obs.seconds, 3), text=digest(obs.text))
             # Restating the question at the end keeps small models on the whole multi-hop question.
-            footer = "" if obs.kind == "note" else (
+            footer = "" if obs.kind in ("note", "plan") else (
                 f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}\n"
                 "In your thought, first say what this observation tells you (with its [n]), then what you do next.]")
             ctx.add("user", obs.kind, f"Observation:\n{obs.text}{footer}", step, source_ids=obs.source_ids,
                     stub=f"Observation (set aside): {obs.stub}" if obs.stub else None, score_text=obs.text)
+
+    def _useful_actions(self, state: _State) -> list[str]:
+        """The grammar's choice for this step: the plan first (not for a follow-up, which starts from
+        what the session found); no answer right after verification sent the agent back (it would
+        only propose the same again)."""
+        if self.config.verify and not state.plan and self.stats.steps == 1 and not self._background:
+            return ["plan"]
+        names = self.toolbox.useful_actions()
+        if state.hold_answer and len(names) > 1:
+            names = [n for n in names if n != "answer"]
+        return names
+
+    def _evidence(self, answer: str) -> Evidence:
+        opened = {sid: doc.text for sid, doc in self.toolbox.docs.items()}
+        hints = {s.id: f"{s.title}. {s.snippet}" for s in self.sources.all() if not s.opened and not s.error}
+        return Evidence(question=self._question, answer=answer, plan=self._state.plan, opened=opened,
+                        unread_hints=hints, python_runs=self.toolbox.stats.python_runs,
+                        python_enabled=self.toolbox.python_enabled)
 
     def _observe(self, action: Step, question: str, step: int, state: _State) -> Observation:
         first = state.seen.get(action.key())
@@ -326,9 +387,21 @@ class Agent:
         check = reports.check_citations(completion.text, shown={s.id for s in self.sources.all()},
                                         opened={s.id for s in opened})
         self.stats.citations_removed = check.removed_unseen + check.removed_unread
-        self.trace.write("citations", kept=check.cited, removed_unseen=check.removed_unseen,
-                         removed_unread=check.removed_unread)
-        return check.text, check.cited
+        # Then every cited sentence against the text of the sources it cites.
+        claims = check_claims(check.text, {sid: doc.text for sid, doc in self.toolbox.docs.items()})
+        state.claims = claims.claims
+        self.stats.citations, self.stats.citations_supported = claims.citations, claims.citations_supported
+        self.stats.claims_removed = claims.claims_removed
+        cited = [sid for sid in check.cited if any(sid in c.sources for c in claims.claims)]
+        for claim in claims.claims:
+            if claim.quote_source is not None:
+                source = self.sources.get(claim.quote_source)
+                if claim.quote not in source.quotes:
+                    source.quotes.append(claim.quote)
+        self.trace.write("citations", kept=cited, removed_unseen=check.removed_unseen,
+                         removed_unread=check.removed_unread, checked=claims.citations,
+                         supported=claims.citations_supported, claims_removed=claims.claims_removed)
+        return claims.text, cited
 
     def _finish(self, question: str, state: _State, findings: str, cited: list[int], start: float,
                 error: str | None) -> RunResult:
@@ -336,19 +409,25 @@ class Agent:
         self.stats.evictions = self.context.evictions
         for sid in cited:
             self.sources.get(sid).cited = True
-        texts = {sid: doc.text for sid, doc in self.toolbox.docs.items()}
-        supporting = reports.supporting_sources(state.answer, texts)
-        conf = reports.confidence(state.stopped_because == "answered", state.answer, cited, supporting)
+        evidence = self._evidence(state.answer)
+        stating = [sid for sid, text in evidence.opened.items() if states_answer(state.answer, text)]
+        failed = [v for v in final_checks(evidence) if v.check != "compute"]
+        conflict = next((v.conflict for v in failed if v.conflict is not None), None)
+        conf, why = reports.confidence(state.stopped_because == "answered", state.answer, stating,
+                                       self.stats.citations_supported, [v.check for v in failed])
         missing = "" if state.answer else "No answer was reached."
         report = reports.assemble(question, state.answer, findings, self.sources, cited, conf,
-                                  state.stopped_because, missing)
+                                  state.stopped_because, missing, confidence_reason=why, conflict=conflict,
+                                  computations=self.toolbox.stats.computations)
         self.stats.wall_seconds = round(time.perf_counter() - start, 3)
         stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self.stats).items()}
         result = RunResult(question=question, answer=state.answer.splitlines()[0] if state.answer else "",
                            report=report, confidence=conf,
                            sources=[s.as_json() for s in self.sources.all()],
                            stopped_because=state.stopped_because, stats=stats,
-                           trace=str(self.trace.path or ""), error=error)
+                           trace=str(self.trace.path or ""),
+                           claims=[c.as_json() for c in state.claims], verification=list(self.verifier.log),
+                           conflicts=[conflict.as_json()] if conflict else [], error=error)
         self.trace.write("finish", stopped_because=state.stopped_because, answer=result.answer,
                          confidence=conf, stats=stats, report=report)
         return result

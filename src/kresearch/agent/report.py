@@ -1,12 +1,13 @@
 """Report assembly. The model writes findings that cite source numbers; this module checks the
-numbers, and builds the answer line, the references and the confidence in code."""
+numbers, and builds the answer line, conflicts, computations, the references and the
+confidence in code."""
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 
 from ..sources import Source, SourceRegistry
+from .evidence import Conflict
 
 _CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
@@ -44,33 +45,42 @@ def check_citations(text: str, shown: set[int], opened: set[int]) -> CitationChe
     return CitationCheck(text=cleaned, cited=cited, removed_unseen=unseen, removed_unread=unread)
 
 
-def normalize_answer(text: str) -> str:
-    """HotpotQA-style normalisation: lower case, no punctuation, no articles, single spaces."""
-    text = text.lower()
-    text = "".join(ch for ch in text if ch not in set(string.punctuation))
-    text = re.sub(r"\b(a|an|the)\b", " ", text)
-    return " ".join(text.split())
+def confidence(answered: bool, answer: str, stating: list[int], citations_supported: int,
+               failed_checks: list[str]) -> tuple[float, str]:
+    """Confidence from the evidence, not the model's mood, and the reason in words:
 
+        0.15 base for an answer
+      + 0.30 when a source the run read states it, + 0.15 more when two or more do
+      + 0.05 per supported citation in the findings (at most 2)
+      + 0.15 when the final answer passes every verification check
+      - 0.25 when the sources read disagree about it
+      capped at 0.35 when a limit forced the answer; 0 without an answer.
 
-def supporting_sources(answer: str, texts: dict[int, str]) -> list[int]:
-    """Opened sources whose text contains the (normalised) answer."""
-    needle = normalize_answer(answer)
-    if not needle or needle in ("yes", "no"):
-        return []
-    return [sid for sid, text in texts.items() if needle in normalize_answer(text)]
-
-
-def confidence(answered: bool, answer: str, cited: list[int], supporting: list[int]) -> float:
-    """Evidence, not the model's mood: how many read sources contain the answer or back it by
-    citation. A forced or missing answer stays low."""
+    Yes/no answers cannot be found verbatim in a text: their citations carry the weight.
+    """
     if not answer.strip():
-        return 0.0
-    score = 0.25
-    score += 0.2 * min(len(set(cited)), 2)
-    score += 0.15 * min(len(supporting), 2)
+        return 0.0, "no answer"
+    score, parts = 0.15, []
+    if stating:
+        score += 0.30 + (0.15 if len(stating) >= 2 else 0.0)
+        parts.append(f"{len(stating)} source(s) read state the answer")
+    else:
+        parts.append("no source read states the answer in so many words")
+    score += 0.05 * min(citations_supported, 2)
+    if citations_supported:
+        parts.append(f"{citations_supported} supported citation(s)")
+    if not failed_checks:
+        score += 0.15
+        parts.append("verification passed")
+    else:
+        parts.append("verification failed: " + ", ".join(failed_checks))
+    if "conflict" in failed_checks:
+        score -= 0.25
+        parts.append("sources disagree")
     if not answered:
-        score = min(score, 0.4)
-    return round(min(score, 0.95), 2)
+        score = min(score, 0.35)
+        parts.append("a limit forced the answer")
+    return round(max(0.02, min(score, 0.95)), 2), "; ".join(parts)
 
 
 def references(sources: list[Source]) -> str:
@@ -78,17 +88,30 @@ def references(sources: list[Source]) -> str:
 
 
 def assemble(question: str, answer: str, findings: str, registry: SourceRegistry, cited: list[int],
-             confidence_value: float, stopped_because: str, missing: str = "") -> str:
+             confidence_value: float, stopped_because: str, missing: str = "", *, confidence_reason: str = "",
+             conflict: Conflict | None = None, computations: list[tuple[str, str]] = ()) -> str:
     parts = [f"# {question.strip()}", "", f"**Answer:** {answer.strip() or '(no answer found)'}", ""]
     if stopped_because != "answered":
         parts += [f"> Partial report: the run stopped ({stopped_because.replace('_', ' ')}) before it "
                   f"finished researching.{(' ' + missing) if missing else ''}", ""]
     if findings.strip():
         parts += ["## Findings", "", findings.strip(), ""]
+    if conflict is not None:
+        parts += ["## Conflicting sources", ""]
+        parts.append(f"- {conflict.answer_value}: " + ", ".join(
+            f"[{n}] \"{conflict.quotes.get(n, '')}\"" for n in conflict.supporting))
+        for value, ids in conflict.other_values.items():
+            parts.append(f"- {value}: " + ", ".join(f"[{n}] \"{conflict.quotes.get(n, '')}\"" for n in ids))
+        parts += ["", f"The answer follows {conflict.follows}.", ""]
+    if computations:
+        parts += ["## Computation", ""]
+        for code, output in computations[-3:]:
+            parts += ["```python", code.strip(), "```", "", "```", output.strip()[:600], "```", ""]
     failed = [s for s in registry.all() if s.error and not s.opened]
     if failed:
         parts += ["## Sources that could not be read", ""] + [f"- {s.url}: {s.error}" for s in failed[:10]] + [""]
-    parts += [f"_Confidence: {confidence_value:.2f} (from {len(cited)} cited source(s) the run read)._", ""]
+    reason = f" — {confidence_reason}" if confidence_reason else ""
+    parts += [f"_Confidence: {confidence_value:.2f}{reason}._", ""]
     cited_sources = [registry.get(n) for n in cited]
     if cited_sources:
         parts += ["## References", "", references(cited_sources), ""]

@@ -24,7 +24,7 @@ from .context import content_words
 @dataclass
 class Observation:
     text: str
-    kind: str                                  # search | page | find | python | error
+    kind: str                                  # search | page | find | python | note | plan | error
     summary: str                               # one line for progress and the journal
     source_ids: tuple[int, ...] = ()
     stub: str | None = None                    # short form kept when the context manager sets it aside
@@ -36,6 +36,7 @@ class ToolStats:
     searches: int = 0
     pages_opened: int = 0
     python_runs: int = 0
+    computations: list[tuple[str, str]] = field(default_factory=list)   # (code, output) of each run
     seconds: float = 0.0
     failed_urls: list[str] = field(default_factory=list)
 
@@ -258,6 +259,14 @@ class Toolbox:
         warning = f" Note: {', '.join(f'[{n}]' for n in unknown)} not read yet; open before citing." if unknown else ""
         return Observation(text=f"Noted.{warning}", kind="note", summary=text[:80], source_ids=tuple(cited))
 
+    def _plan(self, args: dict, question: str, step_no: int) -> Observation:
+        subquestions = [" ".join(str(q).split()) for q in args.get("subquestions", []) if str(q).strip()][:3]
+        if not subquestions:
+            raise ToolError("a plan needs at least one sub-question")
+        listing = " ".join(f"({i}) {q}" for i, q in enumerate(subquestions, 1))
+        return Observation(text=f"Plan noted: {listing}. Now research sub-question 1.", kind="plan",
+                           summary=listing[:80])
+
     def _python(self, args: dict, question: str, step_no: int) -> Observation:
         if not self.python_enabled:
             raise ToolError("the python tool is disabled for this run")
@@ -265,6 +274,7 @@ class Toolbox:
         result = run_python(code, self.sandbox_limits)
         self.stats.python_runs += 1
         text = result.as_observation()
+        self.stats.computations.append((code, text))
         first = (result.stdout.strip().splitlines() or ["(no output)"])[0][:80]
         return Observation(text=f"Python output:\n{text}", kind="python", summary=first,
                            stub=f"python printed: {text[:200]}")

@@ -1,0 +1,224 @@
+"""Evidence checks done in code, without a model call: does a source's text support a
+sentence (and with which exact passage), does it state an answer, and do the sources read
+disagree about it.
+
+Support of a claim by a text is lexical, so it can be explained and tested:
+
+    support = share of the claim's content words (lightly stemmed) found in the best window of
+              one or two consecutive sentences of the text,
+              halved when a number in the claim (a year, a count) is missing from that window.
+
+A claim is supported at SUPPORTED (0.6) or more; an answer is stated by a text at STATED
+(0.75) or more. The quote is the sentence of the best window that shares most words with the
+claim, copied exactly from the source text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .context import content_words
+
+SUPPORTED = 0.6
+STATED = 0.75
+QUOTE_CHARS = 300
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
+_CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+YES_NO = {"yes", "no"}
+
+
+def stem(word: str) -> str:
+    """Crude suffix stripping, enough for 'served'/'serves', 'films'/'film', 'starring'/'star'."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def stems(text: str) -> set[str]:
+    return {stem(w) for w in content_words(text)}
+
+
+def numbers(text: str) -> set[str]:
+    return {n.rstrip(".,").replace(",", "") for n in _NUMBER.findall(text)}
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s and len(s.strip()) > 1]
+
+
+@dataclass
+class Support:
+    score: float
+    quote: str = ""
+
+
+def support(claim: str, text: str) -> Support:
+    """How well `text` supports `claim` (see the module docstring)."""
+    claim = _CITATION.sub(" ", claim)
+    words, nums = stems(claim), numbers(claim)
+    if not words or not text.strip():
+        return Support(0.0)
+    sents = sentences(text)
+    best = Support(0.0)
+    for i in range(len(sents)):
+        for window in ([sents[i]], sents[i:i + 2]) if i + 1 < len(sents) else ([sents[i]],):
+            joined = " ".join(window)
+            score = len(words & stems(joined)) / len(words)
+            if nums and not nums <= numbers(joined):
+                score /= 2
+            if score > best.score:
+                quote = max(window, key=lambda s: len(words & stems(s)))
+                best = Support(round(score, 3), quote[:QUOTE_CHARS])
+    return best
+
+
+def is_yes_no(answer: str) -> bool:
+    return answer.strip().lower().rstrip(".!") in YES_NO
+
+
+def states_answer(answer: str, text: str) -> bool:
+    """The text states the answer (all but a quarter of its content words in one passage, and
+    its numbers exactly). Never true for yes/no answers, which no text spells out."""
+    if is_yes_no(answer) or not content_words(answer):
+        return False
+    return support(answer, text).score >= STATED
+
+
+# ------------------------------------------------------------------ claims in the findings
+
+@dataclass
+class Claim:
+    text: str                     # the sentence, without its citation marks
+    sources: list[int]            # citations kept (supported)
+    dropped: list[int]            # citations removed because the source does not support it
+    score: float                  # best support score over the cited sources
+    quote: str                    # exact passage of the best supporting source
+    quote_source: int | None
+
+    @property
+    def supported(self) -> bool:
+        return bool(self.sources)
+
+    def as_json(self) -> dict:
+        return {"text": self.text, "sources": self.sources, "dropped_sources": self.dropped,
+                "supported": self.supported, "score": self.score, "quote": self.quote,
+                "quote_source": self.quote_source}
+
+
+@dataclass
+class ClaimCheck:
+    text: str                                         # findings with unsupported claims removed
+    claims: list[Claim] = field(default_factory=list)
+    citations: int = 0                                # citations checked (to sources the run read)
+    citations_supported: int = 0
+    claims_removed: int = 0
+
+
+def check_claims(findings: str, texts: dict[int, str]) -> ClaimCheck:
+    """Check every sentence that carries [n] against the text of source n. Citations whose
+    source does not support the sentence are dropped; a sentence left with none is removed
+    (a claim the sources read do not back has no place in the report). Citation numbers must
+    already be limited to opened sources (report.check_citations)."""
+    result = ClaimCheck(text="")
+    kept_lines = []
+    for line in findings.splitlines():
+        kept_sentences = []
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z*\-])", line):
+            ids = [int(n) for m in _CITATION.finditer(sentence) for n in re.split(r"[,;]", m.group(1))]
+            ids = [n for n in dict.fromkeys(ids) if n in texts]
+            if not ids:
+                kept_sentences.append(sentence)
+                continue
+            plain = " ".join(_CITATION.sub(" ", sentence).split()).lstrip("-*• ").strip()
+            scored = {n: support(plain, texts[n]) for n in ids}
+            keep = [n for n in ids if scored[n].score >= SUPPORTED]
+            best = max(ids, key=lambda n: scored[n].score)
+            claim = Claim(text=plain, sources=keep, dropped=[n for n in ids if n not in keep],
+                          score=scored[best].score, quote=scored[best].quote if keep else "",
+                          quote_source=best if keep else None)
+            result.claims.append(claim)
+            result.citations += len(ids)
+            result.citations_supported += len(keep)
+            if not keep:
+                result.claims_removed += 1
+                continue
+            cleaned = _CITATION.sub(lambda m: _keep_only(m, set(keep)), sentence)
+            kept_sentences.append(re.sub(r"[ \t]+([.,;:])", r"\1", cleaned).rstrip())
+        line_out = " ".join(s for s in kept_sentences if s.strip())
+        if line_out.strip().strip("-*• ") or not line.strip():
+            kept_lines.append(line_out)
+    result.text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept_lines)).strip()
+    return result
+
+
+def _keep_only(match: re.Match, keep: set[int]) -> str:
+    ids = [int(n) for n in re.split(r"[,;]", match.group(1))]
+    return "".join(f"[{n}]" for n in dict.fromkeys(ids) if n in keep)
+
+
+# ------------------------------------------------------------------ conflicts
+
+@dataclass
+class Conflict:
+    """Sources that give different values for the fact the answer rests on."""
+    answer_value: str
+    supporting: list[int]                        # sources stating the answer's value
+    other_values: dict[str, list[int]]           # value -> sources stating it instead
+    quotes: dict[int, str]                       # source -> the sentence that says it
+    follows: str = ""                            # which side the answer follows, and why
+
+    def as_json(self) -> dict:
+        return {"answer_value": self.answer_value, "supporting": self.supporting,
+                "other_values": self.other_values, "quotes": {str(k): v for k, v in self.quotes.items()},
+                "follows": self.follows}
+
+
+def find_conflict(question: str, answer: str, texts: dict[int, str]) -> Conflict | None:
+    """For an answer that is or contains a number or year: a sentence in another source that
+    says nearly the same thing (at least half of the supporting sentence's words) with a
+    different value of the same kind is a conflict. Names are not compared: that would need
+    more than word overlap."""
+    values = _YEAR.findall(answer) or sorted(numbers(answer))
+    if not values:
+        return None
+    value = values[0]
+    kind = _YEAR if _YEAR.fullmatch(value) else _NUMBER
+    key = stems(question)
+    support_sents: dict[int, str] = {}
+    for sid, text in texts.items():
+        for s in sentences(text):
+            if value in numbers(s) and len(key & stems(s)) >= 2:
+                support_sents.setdefault(sid, s)
+    if not support_sents:
+        return None
+    templates = [stems(s) for s in support_sents.values()]
+    others: dict[str, list[int]] = {}
+    quotes = {sid: s[:QUOTE_CHARS] for sid, s in support_sents.items()}
+    for sid, text in texts.items():
+        if sid in support_sents:
+            continue
+        for s in sentences(text):
+            found = {v.rstrip(".,").replace(",", "") for v in kind.findall(s)} - {value}
+            if not found or value in numbers(s):
+                continue
+            words = stems(s)
+            if any(len(t & words) >= max(2, len(t) / 2) for t in templates):
+                other = sorted(found)[0]
+                others.setdefault(other, []).append(sid)
+                quotes[sid] = s[:QUOTE_CHARS]
+                break
+    if not others:
+        return None
+    conflict = Conflict(value, sorted(support_sents), others, quotes)
+    against = max(len(ids) for ids in others.values())
+    if len(conflict.supporting) > against:
+        conflict.follows = (f"{value}: stated by {len(conflict.supporting)} of the sources read, "
+                            f"against {against} for any other value")
+    else:
+        conflict.follows = (f"{value}: the sources are split (or most say otherwise); the answer follows "
+                            f"the source the research relied on — treat it as uncertain")
+    return conflict

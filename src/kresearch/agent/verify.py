@@ -1,0 +1,112 @@
+"""The verify step: before an answer is accepted, code checks it against what the run read.
+
+Checks, in order (each sends the agent back at most once per run, and at most
+MAX_REJECTIONS times in all, so verification cannot loop):
+
+    restates    the answer only repeats words of the question (unless the question offers a choice)
+    unsupported no source the run opened states the answer (yes/no answers excepted)
+    hops        the plan has two or more sub-questions but only one source was read
+    compute     the question compares or counts numbers or dates and no Python ran
+    conflict    another source read gives a different value for the same fact
+
+`final_checks` runs the same checks without those limits, for the report and the confidence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .context import content_words
+from .evidence import Conflict, find_conflict, is_yes_no, states_answer
+
+MAX_REJECTIONS = 2
+
+_COMPARISON = re.compile(
+    r"\b(first|earlier|later|older|younger|oldest|youngest|longer|shorter|taller|larger|bigger|smaller|"
+    r"more|fewer|less|higher|lower|greater|how many|how long|how old|how much|difference|"
+    r"combined|total|sum)\b", re.I)
+
+
+def is_comparison(question: str) -> bool:
+    """Questions whose answer is best computed: comparisons, counts and differences."""
+    return bool(_COMPARISON.search(question))
+
+
+@dataclass
+class Evidence:
+    """What the run has, as the checks need it."""
+    question: str
+    answer: str
+    plan: list[str]
+    opened: dict[int, str]          # source number -> text of every source read
+    unread_hints: dict[int, str]    # source number -> title + snippet of sources not read
+    python_runs: int
+    python_enabled: bool
+
+
+@dataclass
+class Verdict:
+    check: str                      # name of the failed check, or "passed"
+    message: str = ""               # what the agent is told (phrased for the model)
+    conflict: Conflict | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.check == "passed"
+
+
+def _failures(ev: Evidence):
+    """Every failed check, in order, as Verdicts."""
+    answer = ev.answer.strip()
+    words = content_words(answer)
+    offers_choice = re.search(r"\bor\b", ev.question, re.I)      # "Which ..., X or Y?" names its answer
+    if words and not is_yes_no(answer) and not offers_choice and words <= content_words(ev.question):
+        yield Verdict("restates", f'Your answer "{answer}" only repeats words of the question. Find the '
+                                  "specific name, date, number or place the question asks for.")
+    stated = [sid for sid, text in ev.opened.items() if states_answer(answer, text)]
+    if not is_yes_no(answer) and not stated:
+        hint = next((sid for sid, text in ev.unread_hints.items() if states_answer(answer, text)), None)
+        where = (f" Source [{hint}] seems to mention it: open it." if hint else
+                 " Open a source that states it, or search for one.")
+        yield Verdict("unsupported", f'None of the sources you opened states "{answer}".{where} '
+                                     "Then answer again.")
+    if len(ev.plan) >= 2 and len(ev.opened) < 2:
+        rest = ev.plan[1]
+        yield Verdict("hops", f"Your plan has {len(ev.plan)} sub-questions but you have read only one source. "
+                              f'Research the next one before answering: "{rest}".')
+    if ev.python_enabled and ev.python_runs == 0 and is_comparison(ev.question):
+        yield Verdict("compute", "This question compares or counts numbers or dates. Use python to compute "
+                                 "it from the values your sources give (print the result), then answer.")
+    conflict = find_conflict(ev.question, answer, ev.opened)
+    if conflict is not None:
+        sides = "; ".join(f"{v} in {', '.join(f'[{s}]' for s in ids)}" for v, ids in conflict.other_values.items())
+        yield Verdict("conflict", f"Sources disagree: {conflict.answer_value} in "
+                                  f"{', '.join(f'[{s}]' for s in conflict.supporting)}, but {sides}. "
+                                  "Check which is right (prefer the more specific or primary source), then answer.",
+                      conflict)
+
+
+class Verifier:
+    """Decides, once per proposed answer, whether to accept it or send the agent back."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.fired: set[str] = set()
+        self.log: list[dict] = []
+
+    def check(self, ev: Evidence, step: int) -> Verdict:
+        if not self.enabled or len(self.fired) >= MAX_REJECTIONS:
+            return Verdict("passed")
+        for verdict in _failures(ev):
+            if verdict.check not in self.fired:
+                self.fired.add(verdict.check)
+                self.log.append({"step": step, "answer": ev.answer, "check": verdict.check,
+                                 "message": verdict.message})
+                return verdict
+        self.log.append({"step": step, "answer": ev.answer, "check": "passed", "message": ""})
+        return Verdict("passed")
+
+
+def final_checks(ev: Evidence) -> list[Verdict]:
+    """All checks the final answer fails (empty when it passes every one)."""
+    return list(_failures(ev)) if ev.answer.strip() else [Verdict("no answer")]

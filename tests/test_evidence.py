@@ -1,0 +1,74 @@
+"""Support of claims by source text, quotes, and conflicts between sources (agent/evidence.py)."""
+from hypothesis import given, strategies as st
+
+from kresearch.agent.evidence import (SUPPORTED, check_claims, find_conflict, sentences, states_answer,
+                                      support)
+
+SHIRLEY = ("Shirley Temple Black (April 23, 1928 - February 10, 2014) was an American actress and diplomat. "
+           "As an adult, she was named United States ambassador to Ghana and to Czechoslovakia, and also "
+           "served as Chief of Protocol of the United States.")
+KISS = "Kiss and Tell is a 1945 American comedy film starring then 17-year-old Shirley Temple as Corliss Archer."
+
+
+def test_support_scores_word_overlap_and_quotes_the_passage():
+    s = support("She served as Chief of Protocol of the United States [2].", SHIRLEY)
+    assert s.score >= 0.9
+    assert s.quote.startswith("As an adult") and s.quote in SHIRLEY
+    assert support("Shirley Temple played Corliss Archer in Kiss and Tell.", KISS).score >= SUPPORTED
+    assert support("She was the first woman on the Moon.", SHIRLEY).score < SUPPORTED
+
+
+def test_a_missing_number_halves_the_support():
+    assert support("Shirley Temple was born in 1928.", SHIRLEY).score >= SUPPORTED
+    assert support("Shirley Temple was born in 1931.", SHIRLEY).score < SUPPORTED
+
+
+def test_states_answer():
+    assert states_answer("Chief of Protocol", SHIRLEY)
+    assert states_answer("United States Chief of Protocol", SHIRLEY)
+    assert not states_answer("Secretary of State", SHIRLEY)
+    assert not states_answer("yes", SHIRLEY) and not states_answer("", SHIRLEY)
+
+
+def test_unsupported_claims_are_removed_and_counted():
+    findings = ("- Shirley Temple played Corliss Archer in Kiss and Tell [1].\n"
+                "- She served as Chief of Protocol of the United States [2].\n"
+                "- She was born in 1931 on the Moon [2]. She was a diplomat [1][2].\n"
+                "- An uncited remark.")
+    check = check_claims(findings, {1: KISS, 2: SHIRLEY})
+    assert check.citations == 5 and check.citations_supported == 3 and check.claims_removed == 1
+    assert "the Moon" not in check.text
+    assert "She was a diplomat [2]." in check.text            # [1] does not say so: dropped
+    assert "Corliss Archer in Kiss and Tell [1]." in check.text
+    assert "- An uncited remark." in check.text               # not a cited claim: left alone
+    moon = next(c for c in check.claims if "Moon" in c.text)
+    assert not moon.supported and moon.dropped == [2] and moon.quote == ""
+    protocol = next(c for c in check.claims if "Protocol" in c.text)
+    assert protocol.sources == [2] and protocol.quote in SHIRLEY and protocol.quote_source == 2
+
+
+def test_conflicting_values_are_found():
+    texts = {1: "The Eiffel Tower was completed in 1889 for the World's Fair.",
+             2: "Some guides claim the Eiffel Tower was completed in 1887, which is wrong.",
+             3: "Paris has many museums; the Louvre opened in 1793."}
+    conflict = find_conflict("When was the Eiffel Tower completed?", "1889", texts)
+    assert conflict is not None
+    assert conflict.supporting == [1] and conflict.other_values == {"1887": [2]}
+    assert "split" in conflict.follows
+    texts[4] = "Construction of the Eiffel Tower was completed in 1889."
+    conflict = find_conflict("When was the Eiffel Tower completed?", "1889", texts)
+    assert conflict.supporting == [1, 4] and conflict.follows.startswith("1889: stated by 2")
+
+
+def test_no_conflict_without_disagreement():
+    texts = {1: "The Eiffel Tower was completed in 1889.", 2: "Gustave Eiffel died in 1923 in Paris."}
+    assert find_conflict("When was the Eiffel Tower completed?", "1889", texts) is None
+    assert find_conflict("Who built the Eiffel Tower?", "Gustave Eiffel", texts) is None
+
+
+@given(st.text(max_size=400), st.text(max_size=120))
+def test_support_is_a_share_and_quotes_come_from_the_text(text, claim):
+    s = support(claim, text)
+    assert 0.0 <= s.score <= 1.0
+    assert s.quote == "" or s.quote in text
+    assert all(x in text for x in sentences(text))

@@ -1,0 +1,142 @@
+"""Plan -> act -> verify: the agent is sent back when its answer fails a check, conflicts and
+computations reach the report, confidence follows the evidence (FakeLLM, real fixture site)."""
+from __future__ import annotations
+
+from fixture_site import site
+from test_agent import ANSWERED, QUESTION, run_agent, step
+
+from kresearch.agent.verify import MAX_REJECTIONS, Evidence, Verifier, is_comparison
+
+PLAN = step("plan", subquestions=["Who played Corliss Archer in Kiss and Tell?",
+                                  "What government position did she hold?"])
+
+
+def offered(schema) -> list[str]:
+    return [v["properties"]["action"]["const"] for v in schema.get("oneOf", [schema])]
+
+
+def page(title: str, text: str) -> tuple:
+    return 200, {"Content-Type": "text/html"}, f"<html><title>{title}</title><body><p>{text}</p></body></html>".encode()
+
+
+def test_the_plan_comes_first_and_stays_in_view(tmp_path):
+    with site() as server:
+        result, llm, _, _ = run_agent([PLAN] + ANSWERED, server.base_url, tmp_path, verify=True)
+    assert offered(llm.schemas[0]) == ["plan"]
+    assert "Plan noted: (1) Who played Corliss Archer" in llm.calls[1][-1]["content"]
+    assert result.stopped_because == "answered" and result.answer == "Chief of Protocol of the United States"
+    assert '"plan"' in llm.calls[-1][2]["content"]                  # the plan is still in the prompt at the end
+
+
+def test_answering_after_one_hop_sends_the_agent_back(tmp_path):
+    script = [PLAN, step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), step("open", source=1, page=1),
+              step("answer", answer="Shirley Temple"),                          # only the first hop
+              step("open", source=3, page=1), step("answer", answer="Chief of Protocol of the United States"),
+              "- Shirley Temple played Corliss Archer [1].\n- She was Chief of Protocol of the United States [3]."]
+    with site() as server:
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True)
+    assert [v["check"] for v in result.verification] == ["hops", "passed"]
+    told = llm.calls[4][-1]["content"]
+    assert "verification of your answer" in told and "What government position did she hold?" in told
+    assert "answer" not in offered(llm.schemas[4])                  # research first, not the same answer again
+    assert result.answer == "Chief of Protocol of the United States"
+    assert result.stats["verify_rejections"] == 1
+    assert "verification passed" in result.report
+
+
+def test_an_answer_no_source_states_is_sent_back(tmp_path):
+    script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), step("open", source=1, page=1),
+              step("answer", answer="Secretary of State"),
+              step("open", source=3, page=1), step("answer", answer="Chief of Protocol"),
+              "- She served as Chief of Protocol [3]."]
+    with site() as server:
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True)
+    assert result.verification[0]["check"] == "unsupported"
+    assert 'None of the sources you opened states "Secretary of State"' in llm.calls[3][-1]["content"]
+    assert result.answer == "Chief of Protocol" and result.confidence >= 0.6
+
+
+def test_verification_is_bounded_and_a_failed_answer_is_marked(tmp_path):
+    wrong = step("answer", answer="government position")
+    script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), step("open", source=1, page=1),
+              wrong, step("open", source=2, page=1), wrong, step("search", queries=["Corliss Archer actress"]), wrong,
+              "- Corliss Archer is a fictional character [2]."]
+    with site() as server:
+        result, *_ = run_agent(script, server.base_url, tmp_path, verify=True)
+    assert [v["check"] for v in result.verification] == ["restates", "unsupported"]
+    assert len(result.verification) == MAX_REJECTIONS
+    assert result.answer == "government position" and result.stopped_because == "answered"
+    assert result.confidence < 0.4
+    assert "verification failed: restates, unsupported" in result.report
+
+
+def test_conflicting_sources_are_named_in_the_report(tmp_path):
+    question = "When was the Eiffel Tower completed?"
+    extra = {"/wiki/Eiffel_Tower": page("Eiffel Tower", "The Eiffel Tower is in Paris. The Eiffel Tower was "
+                                        "completed in 1889 for the World's Fair."),
+             "/wiki/Tower_myths": page("Tower myths", "A travel guide says the Eiffel Tower was completed in 1887."),
+             "/wiki/Paris": page("Paris", "Paris is the capital of France. The Eiffel Tower was completed in 1889.")}
+    with site(extra) as server:
+        base = server.base_url
+        script = [step("open", source=f"{base}/wiki/Eiffel_Tower", page=1),
+                  step("open", source=f"{base}/wiki/Tower_myths", page=1),
+                  step("answer", answer="1889"),
+                  step("open", source=f"{base}/wiki/Paris", page=1),
+                  step("answer", answer="1889"),
+                  "- The Eiffel Tower was completed in 1889 [1][3].\n- A guide gives 1887 [2]."]
+        result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=question)
+    assert result.verification[0]["check"] == "conflict"
+    assert "Sources disagree: 1889 in [1], but 1887 in [2]" in llm.calls[3][-1]["content"]
+    section = result.report.split("## Conflicting sources")[1].split("\n## ")[0]
+    assert '- 1887: [2] "A travel guide says the Eiffel Tower was completed in 1887."' in section
+    assert "The answer follows 1889: stated by 2 of the sources read" in section
+    assert result.conflicts[0]["other_values"] == {"1887": [2]}
+    assert "sources disagree" in result.report
+    assert result.confidence < 0.6
+
+
+def test_a_comparison_is_computed_and_the_report_shows_it(tmp_path):
+    question = "Which was completed first, the Eiffel Tower or the Statue of Liberty?"
+    extra = {"/wiki/Eiffel_Tower": page("Eiffel Tower", "The Eiffel Tower was completed in 1889."),
+             "/wiki/Statue_of_Liberty": page("Statue of Liberty", "The Statue of Liberty was completed in 1886.")}
+    code = "years = {'Eiffel Tower': 1889, 'Statue of Liberty': 1886}\nprint(min(years, key=years.get))"
+    with site(extra) as server:
+        base = server.base_url
+        script = [step("plan", subquestions=["When was the Eiffel Tower completed?",
+                                             "When was the Statue of Liberty completed?"]),
+                  step("open", source=f"{base}/wiki/Eiffel_Tower", page=1),
+                  step("open", source=f"{base}/wiki/Statue_of_Liberty", page=1),
+                  step("answer", answer="Statue of Liberty"),
+                  step("python", code=code),
+                  step("answer", answer="Statue of Liberty"),
+                  "- The Statue of Liberty was completed in 1886 [2].\n- The Eiffel Tower was completed in 1889 [1]."]
+        result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=question)
+    assert [v["check"] for v in result.verification] == ["compute", "passed"]
+    assert "Python output:\nStatue of Liberty" in llm.calls[5][-1]["content"]
+    computation = result.report.split("## Computation")[1]
+    assert "print(min(years, key=years.get))" in computation and "Statue of Liberty" in computation
+    assert result.stats["citations_supported"] == 2
+
+
+def test_verify_off_accepts_the_first_answer(tmp_path):
+    script = [step("search", queries=["Kiss and Tell"]), step("open", source=1, page=1),
+              step("answer", answer="government position"), "- x [1]."]
+    with site() as server:
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=False)
+    assert result.verification == [] and result.answer == "government position"
+    assert offered(llm.schemas[0]) == ["search"]
+    assert "plan" not in llm.calls[0][0]["content"].split("Actions:")[1].split("How to work")[0]
+
+
+def test_is_comparison():
+    assert is_comparison("Which band has more members, Band of Skulls or Live?")
+    assert is_comparison("Who was born first, Ian McEwan or Langston Hughes?")
+    assert is_comparison("How many years apart were they born?")
+    assert not is_comparison("What government position was held by Shirley Temple?")
+
+
+def test_yes_no_answers_skip_the_text_checks():
+    ev = Evidence(question="Are both Band of Skulls and Live American bands?", answer="no", plan=[],
+                  opened={1: "Band of Skulls are an English rock band."}, unread_hints={}, python_runs=0,
+                  python_enabled=True)
+    assert Verifier().check(ev, 3).passed
