@@ -165,7 +165,48 @@ def score_record(system: str, rec: dict, q: dict, fetch_text: Callable[[str], st
         row["cited_good"], row["cited"] = cited_precision_counts(sources, q["supporting_titles"], golds, fetch_text)
         row["support_recall"] = support_recall(sources, q["supporting_titles"])
         row["stopped_because"] = rec.get("stopped_because")
+        row["confidence"] = rec.get("confidence")
+        for key in ("citations", "citations_supported", "verify_rejections"):
+            row[key] = rec.get("stats", {}).get(key)
     return row
+
+
+def efficiency(rows: list[dict], speed: dict | None) -> dict:
+    """Wall time ÷ the model compute a run could not avoid: evaluated prompt tokens at the
+    measured prefill speed plus generated tokens at the measured decode speed (1.0 = nothing
+    but necessary model work)."""
+    if not speed or not speed.get("prefill_tokens_per_s") or not speed.get("decode_tokens_per_s"):
+        return {}
+    ratios, walls, needed = [], 0.0, 0.0
+    for r in rows:
+        ev, gen, wall = r.get("prompt_tokens_evaluated"), r.get("completion_tokens"), r.get("wall_seconds")
+        if not all(isinstance(v, (int, float)) for v in (ev, gen, wall)) or r.get("error"):
+            continue
+        need = ev / speed["prefill_tokens_per_s"] + gen / speed["decode_tokens_per_s"]
+        if need > 0:
+            ratios.append(wall / need)
+            walls, needed = walls + wall, needed + need
+    if not ratios:
+        return {}
+    return {"median": percentile(ratios, 50), "p90": percentile(ratios, 90), "aggregate": walls / needed}
+
+
+CONFIDENCE_BUCKETS = ((0.0, 0.3), (0.3, 0.6), (0.6, 1.01))
+
+
+def calibration(rows: list[dict]) -> dict:
+    """How much the agent's confidence means: Brier score against lenient correctness, and
+    accuracy (lenient) per confidence bucket — it should rise from bucket to bucket."""
+    pairs = [(r["confidence"], r["lenient"]) for r in rows if isinstance(r.get("confidence"), (int, float))]
+    if not pairs:
+        return {}
+    buckets = []
+    for lo, hi in CONFIDENCE_BUCKETS:
+        inside = [(c, ok) for c, ok in pairs if lo <= c < hi]
+        buckets.append({"range": f"{lo:.1f}-{min(hi, 1.0):.1f}", "n": len(inside),
+                        "accuracy": statistics.fmean(ok for _, ok in inside) if inside else None,
+                        "mean_confidence": statistics.fmean(c for c, _ in inside) if inside else None})
+    return {"brier": statistics.fmean((c - ok) ** 2 for c, ok in pairs), "buckets": buckets}
 
 
 def summarize(rows: list[dict]) -> dict:
@@ -188,6 +229,10 @@ def summarize(rows: list[dict]) -> dict:
         out["cited_sources"] = cited
         out["support_recall"] = mean("support_recall")
         out["stopped_because"] = dict(Counter(r.get("stopped_because") or "no result" for r in rows))
+        out["calibration"] = calibration(rows)
+        checked = sum(r.get("citations") or 0 for r in rows)
+        out["citation_support"] = (sum(r.get("citations_supported") or 0 for r in rows) / checked) if checked else None
+        out["mean_verify_rejections"] = mean("verify_rejections")
     return out
 
 
@@ -495,6 +540,8 @@ def write_summary(questions: list[dict], args: argparse.Namespace, out: Path, sp
             continue
         rows = [score_record(name, r, by_id[r["id"]], fetch) for r in recs]
         systems[name] = summarize(rows)
+        if name == "agent":
+            systems[name]["efficiency"] = efficiency(rows, speed or (previous or {}).get("speed"))
         all_rows += rows
     (out / "scores.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in all_rows))
     summary = {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -525,6 +572,21 @@ def render_markdown(s: dict) -> str:
     agent = s["systems"].get("agent")
     if agent:
         lines += [f"agent stopped_because: {agent['stopped_because']}; cited sources: {agent['cited_sources']}", ""]
+        eff = agent.get("efficiency") or {}
+        if eff:
+            lines += [f"efficiency ratio (wall ÷ necessary model time at the measured speeds): median "
+                      f"{eff['median']:.2f}, p90 {eff['p90']:.2f}, all questions {eff['aggregate']:.2f}", ""]
+        tok, ev = agent.get("mean_prompt_tokens"), agent.get("mean_prompt_tokens_evaluated")
+        if tok and ev is not None:
+            lines += [f"evaluated / total prompt tokens: {ev / tok:.3f}", ""]
+        cal = agent.get("calibration") or {}
+        if cal:
+            cells = ", ".join(f"{b['range']}: n={b['n']} acc={'—' if b['accuracy'] is None else format(b['accuracy'], '.2f')}"
+                              for b in cal["buckets"])
+            lines += [f"calibration (lenient): Brier {cal['brier']:.3f}; by confidence {cells}", ""]
+        if agent.get("citation_support") is not None:
+            lines += [f"citations supported by the cited text: {agent['citation_support']:.3f}; "
+                      f"verify rejections per question: {agent['mean_verify_rejections'] or 0:.2f}", ""]
     return "\n".join(lines)
 
 

@@ -115,3 +115,23 @@ def test_parse_json_output(bench) -> None:
     assert bench.parse_json_output('noise\n{"answer": "x"}') == {"answer": "x"}
     assert bench.parse_json_output("Traceback ...") is None
     assert bench.parse_json_output("") is None
+
+
+def test_calibration_buckets_and_brier(bench) -> None:
+    rows = [{"confidence": 0.9, "lenient": 1.0}, {"confidence": 0.8, "lenient": 1.0},
+            {"confidence": 0.4, "lenient": 0.0}, {"confidence": 0.1, "lenient": 0.0}, {"lenient": 1.0}]
+    cal = bench.calibration(rows)
+    assert [b["n"] for b in cal["buckets"]] == [1, 1, 2]
+    assert [b["accuracy"] for b in cal["buckets"]] == [0.0, 0.0, 1.0]
+    assert abs(cal["brier"] - (0.01 + 0.04 + 0.16 + 0.01) / 4) < 1e-9
+    assert bench.calibration([{"lenient": 1.0}]) == {}
+
+
+def test_efficiency_ratio(bench) -> None:
+    speed = {"prefill_tokens_per_s": 100.0, "decode_tokens_per_s": 10.0}
+    rows = [{"prompt_tokens_evaluated": 1000, "completion_tokens": 100, "wall_seconds": 22.0},   # needs 20 s
+            {"prompt_tokens_evaluated": 500, "completion_tokens": 50, "wall_seconds": 10.0},     # needs 10 s
+            {"prompt_tokens_evaluated": None, "completion_tokens": 1, "wall_seconds": 5.0}]
+    eff = bench.efficiency(rows, speed)
+    assert abs(eff["aggregate"] - 32 / 30) < 1e-9 and eff["median"] == (1.1 + 1.0) / 2
+    assert bench.efficiency(rows, None) == {}

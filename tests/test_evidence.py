@@ -72,3 +72,9 @@ def test_support_is_a_share_and_quotes_come_from_the_text(text, claim):
     assert 0.0 <= s.score <= 1.0
     assert s.quote == "" or s.quote in text
     assert all(x in text for x in sentences(text))
+
+
+def test_a_different_fact_with_another_year_is_not_a_conflict():
+    texts = {1: "Band of Skulls was founded in 2004 in Southampton by Russell Marsden.",
+             2: "Russell Marsden was born in 1979 and founded a record label in 2010."}
+    assert find_conflict("When was Band of Skulls founded?", "2004", texts) is None

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from kresearch.agent.actions import ACTIONS, describe, parse_step, step_schema
+from kresearch.agent.actions import ACTIONS, parse_step, step_schema
+from kresearch.agent.loop import system_prompt
 from kresearch.prompts import render
 
 pytestmark = pytest.mark.model
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def messages():
-    return [{"role": "system", "content": render("system", actions=describe(list(ACTIONS)))},
+    return [{"role": "system", "content": system_prompt(list(ACTIONS), verify=True)},
             {"role": "user", "content": render("task", question="Who played Corliss Archer in Kiss and Tell?")}]
 
 

@@ -11,6 +11,20 @@ PLAN = step("plan", subquestions=["Who played Corliss Archer in Kiss and Tell?",
                                   "What government position did she hold?"])
 
 
+def number_of(messages, title: str) -> int:
+    """The source number the run gave the page titled `title` (as shown to the model)."""
+    import re
+    for m in reversed(messages):
+        found = re.search(r"\[(\d+)\] " + re.escape(title), m["content"])
+        if found:
+            return int(found.group(1))
+    raise AssertionError(f"{title} was never shown")
+
+
+def open_titled(title: str):
+    return lambda messages: step("open", source=number_of(messages, title), page=1)
+
+
 def offered(schema) -> list[str]:
     return [v["properties"]["action"]["const"] for v in schema.get("oneOf", [schema])]
 
@@ -19,26 +33,37 @@ def page(title: str, text: str) -> tuple:
     return 200, {"Content-Type": "text/html"}, f"<html><title>{title}</title><body><p>{text}</p></body></html>".encode()
 
 
-def test_the_plan_comes_first_and_stays_in_view(tmp_path):
+def test_the_plan_comes_first_then_the_question_is_searched_as_asked(tmp_path):
+    script = [PLAN, open_titled("Kiss and Tell"), open_titled("Shirley Temple"),
+              step("answer", answer="Chief of Protocol of the United States"),
+              lambda m: f"- Temple played Corliss Archer [{number_of(m, 'Kiss and Tell')}].\n"
+                        f"- She was Chief of Protocol of the United States [{number_of(m, 'Shirley Temple')}]."]
     with site() as server:
-        result, llm, _, _ = run_agent([PLAN] + ANSWERED, server.base_url, tmp_path, verify=True)
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True)
     assert offered(llm.schemas[0]) == ["plan"]
-    assert "Plan noted: (1) Who played Corliss Archer" in llm.calls[1][-1]["content"]
+    # the loop searched the question and the first sub-question itself: no model call for it
+    assert backend.calls[:2] == [QUESTION, "Who played Corliss Archer in Kiss and Tell?"]
+    after_plan = [m["content"] for m in llm.calls[1]]
+    assert any("Plan noted: (1) Who played Corliss Archer" in c for c in after_plan)
+    assert after_plan[-1].startswith(f'Observation:\nResults for "{QUESTION}"')
+    assert offered(llm.schemas[1]) == ["open"]                       # read a result next
     assert result.stopped_because == "answered" and result.answer == "Chief of Protocol of the United States"
+    assert result.stats["llm_calls"] == 5 and result.stats["searches"] == 2
     assert '"plan"' in llm.calls[-1][2]["content"]                  # the plan is still in the prompt at the end
+    assert result.stats["citations_supported"] == 2
 
 
 def test_answering_after_one_hop_sends_the_agent_back(tmp_path):
-    script = [PLAN, step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), step("open", source=1, page=1),
+    script = [PLAN, open_titled("Kiss and Tell"),
               step("answer", answer="Shirley Temple"),                          # only the first hop
-              step("open", source=3, page=1), step("answer", answer="Chief of Protocol of the United States"),
-              "- Shirley Temple played Corliss Archer [1].\n- She was Chief of Protocol of the United States [3]."]
+              open_titled("Shirley Temple"), step("answer", answer="Chief of Protocol of the United States"),
+              lambda m: f"- She was Chief of Protocol of the United States [{number_of(m, 'Shirley Temple')}]."]
     with site() as server:
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True)
     assert [v["check"] for v in result.verification] == ["hops", "passed"]
-    told = llm.calls[4][-1]["content"]
+    told = llm.calls[3][-1]["content"]
     assert "verification of your answer" in told and "What government position did she hold?" in told
-    assert "answer" not in offered(llm.schemas[4])                  # research first, not the same answer again
+    assert "answer" not in offered(llm.schemas[3])                  # research first, not the same answer again
     assert result.answer == "Chief of Protocol of the United States"
     assert result.stats["verify_rejections"] == 1
     assert "verification passed" in result.report
@@ -109,7 +134,8 @@ def test_a_comparison_is_computed_and_the_report_shows_it(tmp_path):
                   step("answer", answer="Statue of Liberty"),
                   step("python", code=code),
                   step("answer", answer="Statue of Liberty"),
-                  "- The Statue of Liberty was completed in 1886 [2].\n- The Eiffel Tower was completed in 1889 [1]."]
+                  lambda m: f"- The Statue of Liberty was completed in 1886 [{number_of(m, 'Statue of Liberty')}].\n"
+                            f"- The Eiffel Tower was completed in 1889 [{number_of(m, 'Eiffel Tower')}]."]
         result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=question)
     assert [v["check"] for v in result.verification] == ["compute", "passed"]
     assert "Python output:\nStatue of Liberty" in llm.calls[5][-1]["content"]

@@ -179,8 +179,9 @@ class Conflict:
 
 def find_conflict(question: str, answer: str, texts: dict[int, str]) -> Conflict | None:
     """For an answer that is or contains a number or year: a sentence in another source that
-    says nearly the same thing (at least half of the supporting sentence's words) with a
-    different value of the same kind is a conflict. Names are not compared: that would need
+    is about the question (two of its words) and says nearly the same thing (60% of the
+    supporting sentence's words, numbers aside) with a different value of the same kind is a
+    conflict. Names are not compared: that would need
     more than word overlap."""
     values = _YEAR.findall(answer) or sorted(numbers(answer))
     if not values:
@@ -195,7 +196,7 @@ def find_conflict(question: str, answer: str, texts: dict[int, str]) -> Conflict
                 support_sents.setdefault(sid, s)
     if not support_sents:
         return None
-    templates = [stems(s) for s in support_sents.values()]
+    templates = [{w for w in stems(s) if not w.isdigit()} for s in support_sents.values()]
     others: dict[str, list[int]] = {}
     quotes = {sid: s[:QUOTE_CHARS] for sid, s in support_sents.items()}
     for sid, text in texts.items():
@@ -206,7 +207,7 @@ def find_conflict(question: str, answer: str, texts: dict[int, str]) -> Conflict
             if not found or value in numbers(s):
                 continue
             words = stems(s)
-            if any(len(t & words) >= max(2, len(t) / 2) for t in templates):
+            if len(key & words) >= 2 and any(len(t & words) >= max(2, 0.6 * len(t)) for t in templates):
                 other = sorted(found)[0]
                 others.setdefault(other, []).append(sid)
                 quotes[sid] = s[:QUOTE_CHARS]

@@ -33,6 +33,17 @@ RESAMPLES = 2                 # extra samples when the model repeats an earlier 
 RESAMPLE_TEMPERATURE = 0.9
 
 
+def system_prompt(actions: list[str], verify: bool) -> str:
+    """The system prompt: stable for a given tool set, so its KV state can be reused."""
+    return render(
+        "system", actions=describe(actions),
+        plan_rule="- Start with a plan: the sub-questions to answer, in order.\n" if verify else "",
+        verify_rule=" Your answer is checked against the sources you read; if the check fails, research more."
+        if verify else "",
+        plan_example='{"thought": "Two facts are needed.", "action": "plan", "args": {"subquestions": '
+                     '["Who composed <opera>?", "Where was that composer born?"]}}\n' if verify else "")
+
+
 @dataclass
 class AgentConfig:
     max_steps: int = 12
@@ -163,16 +174,6 @@ class Agent:
         """Every action this run may use (described once in the system prompt)."""
         return (["plan"] if self.config.verify else []) + self.toolbox.available_actions()
 
-    def _system_prompt(self) -> str:
-        verify = self.config.verify
-        return render(
-            "system", actions=describe(self.actions()),
-            plan_rule="- Start with a plan: the sub-questions to answer, in order.\n" if verify else "",
-            verify_rule=" Your answer is checked against the sources you read; if the check fails, research more."
-            if verify else "",
-            plan_example='{"thought": "Two facts are needed.", "action": "plan", "args": {"subquestions": '
-                         '["Who composed <opera>?", "Where was that composer born?"]}}\n' if verify else "")
-
     def run(self, question: str, background: str = "") -> Iterator[Event]:
         """Research `question`. `background` (what earlier questions of the same session found:
         answers, notes, sources read) is pinned with the task, so a follow-up builds on it."""
@@ -183,7 +184,7 @@ class Agent:
         self.trace.write("start", question=question, config=asdict(self.config), model=self.llm.name)
         ctx = ContextManager(self.llm.count_tokens, self.llm.count_prompt, self.config.budget, question)
         self.context = ctx
-        ctx.add("system", "system", self._system_prompt(), 0, pinned=True)
+        ctx.add("system", "system", system_prompt(self.actions(), self.config.verify), 0, pinned=True)
         task = render("task", question=question)
         if background.strip():
             task = f"Earlier in this session:\n{background.strip()}\n\n{task}"
@@ -279,22 +280,35 @@ class Agent:
             if action.action == "plan":
                 state.plan = [" ".join(str(q).split()) for q in action.args.get("subquestions", [])][:3]
                 ctx.add_focus(" ".join(state.plan))
-            # History keeps the action, not the thought: small models otherwise copy their last
-            # thought word for word instead of reasoning about the new observation (measured:
-            # 1 of 3 dev questions right with thoughts kept, 2 of 3 without, Qwen2.5-Coder 1.5B).
-            kind = action.action if action.action in ("note", "plan") else "action"  # never set aside
-            ctx.add("assistant", kind, json.dumps({"action": action.action, "args": action.args}), step)
-            obs = self._observe(action, question, step, state)
-            self._sync_tool_stats()
-            yield ToolFinished(step, action.action, obs.summary, obs.seconds)
-            self.trace.write("observation", step=step, kind=obs.kind, summary=obs.summary,
-                             sources=list(obs.source_ids), seconds=round(obs.seconds, 3), text=digest(obs.text))
-            # Restating the question at the end keeps small models on the whole multi-hop question.
-            footer = "" if obs.kind in ("note", "plan") else (
-                f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}\n"
-                "In your thought, first say what this observation tells you (with its [n]), then what you do next.]")
-            ctx.add("user", obs.kind, f"Observation:\n{obs.text}{footer}", step, source_ids=obs.source_ids,
-                    stub=f"Observation (set aside): {obs.stub}" if obs.stub else None, score_text=obs.text)
+            yield from self._act(action, question, step, state, ctx)
+            if (action.action == "plan" and state.plan and "search" in self.toolbox.available_actions()
+                    and not self.toolbox.search_actions):
+                # The loop runs the first search itself: the question as asked (often the best
+                # query, what one-shot RAG relies on) and the first sub-question. It saves a model
+                # call, and the transcript shows the model what a good first search looks like.
+                first = Step(thought="", action="search", args={"queries": [question, state.plan[0]]})
+                yield ActionTaken(step, first.action, first.args, "(searching the question and sub-question 1)")
+                self.trace.write("action", step=step, action=first.action, args=first.args, thought="", auto=True)
+                yield from self._act(first, question, step, state, ctx)
+
+    def _act(self, action: Step, question: str, step: int, state: _State, ctx: ContextManager):
+        """Run one action and put it and its observation into the context."""
+        # History keeps the action, not the thought: small models otherwise copy their last
+        # thought word for word instead of reasoning about the new observation (measured:
+        # 1 of 3 dev questions right with thoughts kept, 2 of 3 without, Qwen2.5-Coder 1.5B).
+        kind = action.action if action.action in ("note", "plan") else "action"  # never set aside
+        ctx.add("assistant", kind, json.dumps({"action": action.action, "args": action.args}), step)
+        obs = self._observe(action, question, step, state)
+        self._sync_tool_stats()
+        yield ToolFinished(step, action.action, obs.summary, obs.seconds)
+        self.trace.write("observation", step=step, kind=obs.kind, summary=obs.summary,
+                         sources=list(obs.source_ids), seconds=round(obs.seconds, 3), text=digest(obs.text))
+        # Restating the question at the end keeps small models on the whole multi-hop question.
+        footer = "" if obs.kind in ("note", "plan") else (
+            f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}\n"
+            "In your thought, first say what this observation tells you (with its [n]), then what you do next.]")
+        ctx.add("user", obs.kind, f"Observation:\n{obs.text}{footer}", step, source_ids=obs.source_ids,
+                stub=f"Observation (set aside): {obs.stub}" if obs.stub else None, score_text=obs.text)
 
     def _useful_actions(self, state: _State) -> list[str]:
         """The grammar's choice for this step: the plan first (not for a follow-up, which starts from
