@@ -88,11 +88,11 @@ def test_verification_is_bounded_and_a_failed_answer_is_marked(tmp_path):
               "- Corliss Archer is a fictional character [2]."]
     with site() as server:
         result, *_ = run_agent(script, server.base_url, tmp_path, verify=True)
-    assert [v["check"] for v in result.verification] == ["restates", "unsupported"]
+    assert [v["check"] for v in result.verification] == ["vague", "unsupported"]
     assert len(result.verification) == MAX_REJECTIONS
     assert result.answer == "government position" and result.stopped_because == "answered"
     assert result.confidence < 0.4
-    assert "verification failed: restates, unsupported" in result.report
+    assert "verification failed: vague, unsupported" in result.report
 
 
 def test_conflicting_sources_are_named_in_the_report(tmp_path):
@@ -166,3 +166,26 @@ def test_yes_no_answers_skip_the_text_checks():
                   opened={1: "Band of Skulls are an English rock band."}, unread_hints={}, python_runs=0,
                   python_enabled=True)
     assert Verifier().check(ev, 3).passed
+
+
+def test_the_form_of_the_answer_must_fit_the_question():
+    from kresearch.agent.verify import choice_options, is_yes_no_question
+
+    assert choice_options("Which band has more members Band of Skulls or Live ?") == ["Band of Skulls", "Live"]
+    assert choice_options("Who was born first, Ian McEwan or Langston Hughes?") == ["Ian McEwan", "Langston Hughes"]
+    assert choice_options("What government position was held by Shirley Temple?") == []
+    assert is_yes_no_question("Are both Band of Skulls and Live American bands?")
+    assert not is_yes_no_question("Is the Eiffel Tower taller or shorter than the Statue of Liberty?")
+
+    def verdict(question, answer):
+        ev = Evidence(question=question, answer=answer, plan=[], opened={1: f"{answer} is mentioned here."},
+                      unread_hints={}, python_runs=1, python_enabled=True)
+        return Verifier().check(ev, 2)
+
+    assert verdict("Which band has more members Band of Skulls or Live ?", "3").check == "form"
+    assert "Band of Skulls or Live" in verdict("Which band has more members Band of Skulls or Live ?", "3").message
+    assert verdict("Which band has more members Band of Skulls or Live ?", "Live").passed
+    assert verdict("Which band has more members Band of Skulls or Live ?", "the band Live").passed
+    assert verdict("Are both Band of Skulls and Live American bands?", "English").check == "form"
+    assert verdict("Are both Band of Skulls and Live American bands?", "No").passed
+    assert verdict("Who directed Kiss and Tell?", "unknown").check == "vague"

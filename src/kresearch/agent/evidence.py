@@ -115,14 +115,16 @@ class ClaimCheck:
     claims: list[Claim] = field(default_factory=list)
     citations: int = 0                                # citations checked (to sources the run read)
     citations_supported: int = 0
-    claims_removed: int = 0
+    claims_removed: int = 0                           # cited sentences no cited source supports
+    uncited_removed: int = 0                          # sentences that cite nothing
 
 
 def check_claims(findings: str, texts: dict[int, str]) -> ClaimCheck:
     """Check every sentence that carries [n] against the text of source n. Citations whose
-    source does not support the sentence are dropped; a sentence left with none is removed
-    (a claim the sources read do not back has no place in the report). Citation numbers must
-    already be limited to opened sources (report.check_citations)."""
+    source does not support the sentence are dropped; a sentence left with none is removed,
+    and so is a sentence that cites nothing (a claim the sources read do not back has no place
+    in the report). Citation numbers must already be limited to opened sources
+    (report.check_citations)."""
     result = ClaimCheck(text="")
     kept_lines = []
     for line in findings.splitlines():
@@ -131,7 +133,10 @@ def check_claims(findings: str, texts: dict[int, str]) -> ClaimCheck:
             ids = [int(n) for m in _CITATION.finditer(sentence) for n in re.split(r"[,;]", m.group(1))]
             ids = [n for n in dict.fromkeys(ids) if n in texts]
             if not ids:
-                kept_sentences.append(sentence)
+                if len(_CITATION.sub(" ", sentence).split()) > 3:
+                    result.uncited_removed += 1
+                elif sentence.strip().strip("-*•").strip():
+                    kept_sentences.append(sentence)
                 continue
             plain = " ".join(_CITATION.sub(" ", sentence).split()).lstrip("-*• ").strip()
             scored = {n: support(plain, texts[n]) for n in ids}

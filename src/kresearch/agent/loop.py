@@ -67,7 +67,7 @@ class Stats:
     citations_removed: int = 0       # citations to sources never shown or never opened
     citations: int = 0               # citations to sources read, checked against their text
     citations_supported: int = 0
-    claims_removed: int = 0          # sentences dropped because no cited source supports them
+    claims_removed: int = 0          # sentences dropped: they cite nothing, or nothing they cite supports them
     verify_rejections: int = 0
     wall_seconds: float = 0.0
     llm_seconds: float = 0.0
@@ -405,7 +405,7 @@ class Agent:
         claims = check_claims(check.text, {sid: doc.text for sid, doc in self.toolbox.docs.items()})
         state.claims = claims.claims
         self.stats.citations, self.stats.citations_supported = claims.citations, claims.citations_supported
-        self.stats.claims_removed = claims.claims_removed
+        self.stats.claims_removed = claims.claims_removed + claims.uncited_removed
         cited = [sid for sid in check.cited if any(sid in c.sources for c in claims.claims)]
         for claim in claims.claims:
             if claim.quote_source is not None:

@@ -3,7 +3,9 @@
 Checks, in order (each sends the agent back at most once per run, and at most
 MAX_REJECTIONS times in all, so verification cannot loop):
 
-    restates    the answer only repeats words of the question (unless the question offers a choice)
+    form        a yes/no question not answered yes or no; a "which, A or B?" question answered
+                with neither A nor B
+    vague       the answer says nothing ("unknown", "none") or only repeats words of the question
     unsupported no source the run opened states the answer (yes/no answers excepted)
     hops        the plan has two or more sub-questions but only one source was read
     compute     the question compares or counts numbers or dates and no Python ran
@@ -20,11 +22,36 @@ from .context import content_words
 from .evidence import Conflict, find_conflict, is_yes_no, states_answer
 
 MAX_REJECTIONS = 2
+NON_ANSWERS = {"none", "unknown", "n/a", "not found", "not mentioned", "not specified", "no information",
+               "not available", "no answer", "unclear"}
+_YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
+# "... Band of Skulls or Live?": the option is the run of capitalised words (joined by of/the/and/...)
+_OPTION = r"((?:[A-Z0-9][\w'.&-]*)(?:\s+(?:(?:of|the|and|de|la|von|van|for|in|a)\s+)*[A-Z0-9][\w'.&-]*)*)"
+_CHOICE = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION + r"\s*[?.!]*\s*$")
 
 _COMPARISON = re.compile(
     r"\b(first|earlier|later|older|younger|oldest|youngest|longer|shorter|taller|larger|bigger|smaller|"
     r"more|fewer|less|higher|lower|greater|how many|how long|how old|how much|difference|"
     r"combined|total|sum)\b", re.I)
+
+
+def is_yes_no_question(question: str) -> bool:
+    """"Are both ...?", "Was X ...?" -- but not "Is X taller or shorter than Y?"."""
+    return bool(_YES_NO_QUESTION.match(question)) and not re.search(r"\bor\b", question, re.I)
+
+
+def _names(answer: str, option: str) -> bool:
+    """The answer is this option: all of the option's words, or only words of the option."""
+    a, o = content_words(answer), content_words(option)
+    return bool(o) and (o <= a or (bool(a) and a <= o))
+
+
+def choice_options(question: str) -> list[str]:
+    """The two options of a "Which ..., A or B?" question, else []."""
+    found = _CHOICE.search(question.strip())
+    if not found or not re.match(r"^\s*(which|who|what|whose)\b", question, re.I):
+        return []
+    return [found.group(1).strip(), found.group(2).strip()]
 
 
 def is_comparison(question: str) -> bool:
@@ -59,10 +86,16 @@ def _failures(ev: Evidence):
     """Every failed check, in order, as Verdicts."""
     answer = ev.answer.strip()
     words = content_words(answer)
-    offers_choice = re.search(r"\bor\b", ev.question, re.I)      # "Which ..., X or Y?" names its answer
-    if words and not is_yes_no(answer) and not offers_choice and words <= content_words(ev.question):
-        yield Verdict("restates", f'Your answer "{answer}" only repeats words of the question. Find the '
-                                  "specific name, date, number or place the question asks for.")
+    options = choice_options(ev.question)
+    if is_yes_no_question(ev.question) and not is_yes_no(answer):
+        yield Verdict("form", f'This is a yes/no question, but your answer is "{answer}". Answer yes or no.')
+    elif options and not any(_names(answer, option) for option in options):
+        yield Verdict("form", f'The question asks which of these: {options[0]} or {options[1]}. '
+                              f'Your answer "{answer}" is neither. Answer with one of them.')
+    if answer.lower().rstrip(".") in NON_ANSWERS or (
+            words and not is_yes_no(answer) and not options and words <= content_words(ev.question)):
+        yield Verdict("vague", f'Your answer "{answer}" does not name what the question asks for. Find the '
+                               "specific name, date, number or place, and answer with it.")
     stated = [sid for sid, text in ev.opened.items() if states_answer(answer, text)]
     if not is_yes_no(answer) and not stated:
         hint = next((sid for sid, text in ev.unread_hints.items() if states_answer(answer, text)), None)
