@@ -35,6 +35,8 @@ def test_real_model_researches_and_cites_only_opened_sources(test_model_path):
     assert stats["llm_calls"] >= 2 and stats["searches"] >= 1
     assert stats["peak_prompt_tokens"] <= 4096 - 600
     assert stats["prompt_tokens_evaluated"] < stats["prompt_tokens"]   # the KV cache was reused
+    assert stats["model_load_seconds"] > 0                              # reported apart from research time
+    assert stats["citations_supported"] <= stats["citations"]
     opened = {s["id"] for s in data["sources"] if s["opened"]}
     for s in data["sources"]:
         if s["cited"]:

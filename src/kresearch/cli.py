@@ -181,6 +181,8 @@ def _run(question: str, settings, console: Console, background: str = "", max_st
             console.print(f"[dim]model ready in {session.model_load_seconds:.1f}s[/dim]")
             result, _ = run_question(session, llm, question, console, background=background,
                                      max_steps=max_steps, max_time=max_time)
+        # Loading the model is not research time: reported on its own (wall_seconds excludes it).
+        result.stats["model_load_seconds"] = round(session.model_load_seconds, 3)
         if result.error:
             sys.stderr.write(f"kresearch: error: {result.error}\n")
         return result
