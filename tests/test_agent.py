@@ -236,6 +236,7 @@ def test_a_follow_up_reuses_the_sources_and_pages_already_read(tmp_path):
         toolbox = Toolbox(SearchService(backend), Browser(fetcher), sources)
         first = Agent(FakeLLM(list(ANSWERED)), toolbox, sources, AgentConfig(), Trace(tmp_path / "1.jsonl"))
         r1 = [e for e in first.run("Who played Corliss Archer?")][-1].result
+        toolbox.settle()                       # pages still being loaded ahead count as fetched
         hits = dict(server.hits)
         toolbox.new_run()
         llm = FakeLLM([step("answer", answer="Ghana and Czechoslovakia"), "- She was ambassador to Ghana [3]."])
@@ -258,3 +259,29 @@ def test_findings_stream_as_they_are_written(tmp_path):
     assert "Chief of Protocol of the United States [3]" in streamed
     assert [type(e).__name__ for e in events][-1] == "Finished"
     assert "Chief of Protocol of the United States [3]" in result.report
+
+
+def test_likely_pages_are_loaded_while_the_model_thinks(tmp_path):
+    """After a search the top two unread results are fetched in the background; opening one
+    uses that load instead of fetching again."""
+    seen_at_open: dict = {}
+
+    def open_first(messages):
+        seen_at_open.update(hits_now())
+        return step("open", source=1, page=1)
+
+    script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), open_first,
+              step("answer", answer="Shirley Temple"), "- Shirley Temple played Corliss Archer [1]."]
+    with site() as server:
+        import time as _time
+
+        def hits_now():
+            _time.sleep(0.5)                   # the loads run in threads: give them a moment
+            return dict(server.hits)
+
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path)
+        first, second = (s["url"].removeprefix(server.base_url) for s in result.sources[:2])
+        assert seen_at_open.get(first) == 1 and seen_at_open.get(second) == 1   # loaded before the open
+        assert server.hits[first] == 1                                         # and not fetched again
+    assert result.stats["pages_opened"] == 1
+    assert "Shirley Temple as Corliss Archer" in llm.calls[2][-1]["content"]

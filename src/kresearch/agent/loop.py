@@ -69,6 +69,7 @@ class Stats:
     citations_supported: int = 0
     claims_removed: int = 0          # sentences dropped: they cite nothing, or nothing they cite supports them
     verify_rejections: int = 0
+    pages_loaded_ahead: int = 0      # fetched in the background after a search (opened or not)
     wall_seconds: float = 0.0
     llm_seconds: float = 0.0
     tool_seconds: float = 0.0
@@ -373,6 +374,7 @@ class Agent:
     def _sync_tool_stats(self) -> None:
         t = self.toolbox.stats
         self.stats.searches, self.stats.pages_opened, self.stats.tool_seconds = t.searches, t.pages_opened, t.seconds
+        self.stats.pages_loaded_ahead = t.prefetched
 
     # -- report ------------------------------------------------------------------------------
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -39,6 +41,7 @@ class ToolStats:
     computations: list[tuple[str, str]] = field(default_factory=list)   # (code, output) of each run
     seconds: float = 0.0
     failed_urls: list[str] = field(default_factory=list)
+    prefetched: int = 0                                                 # pages fetched ahead of an open
 
 
 def quote_untrusted(text: str) -> str:
@@ -71,7 +74,7 @@ def _domain(url: str) -> str:
 class Toolbox:
     def __init__(self, search: SearchService | None, browser: Browser, sources: SourceRegistry,
                  python_enabled: bool = True, sandbox_limits: SandboxLimits = SandboxLimits(),
-                 viewport_chars: int = 2000, results_per_query: int = 5):
+                 viewport_chars: int = 2000, results_per_query: int = 5, prefetch: int = 2):
         self.search_service = search
         self.browser = browser
         self.sources = sources
@@ -87,6 +90,8 @@ class Toolbox:
         self.search_actions = 0
         self.pages_seen: dict[int, set[int]] = {}  # source number -> viewport pages shown
         self.page_counts: dict[int, int] = {}      # source number -> viewport pages in all
+        self.prefetch = prefetch                  # top results of a search to load while the model thinks
+        self._ahead: dict[int, Future] = {}        # source number -> page being loaded ahead
 
     def new_run(self) -> None:
         """Start counting a new question's work; what was found (sources, pages, searches) stays."""
@@ -184,6 +189,7 @@ class Toolbox:
                 lines.append(f"[{source.id}] {hit.title} ({_domain(hit.url)}){mark}: {hit.snippet.strip()[:220]}")
         unique = tuple(dict.fromkeys(ids))
         self.must_read = any(not self.sources.get(i).opened for i in unique)
+        self._load_ahead([i for i in unique if not self.sources.get(i).opened][: self.prefetch])
         stub = f"Search {' | '.join(repr(q) for q in queries)} found sources " + ", ".join(
             f"[{i}] {self.sources.get(i).title[:60]}" for i in unique[:8])
         text = "\n".join(lines)
@@ -209,8 +215,9 @@ class Toolbox:
         page_no = int(args.get("page") or 1)
         doc = self.docs.get(source_id)
         if doc is None:
+            ahead = self._ahead.pop(source_id, None)
             try:
-                doc = self.browser.load(source.url)
+                doc = ahead.result() if ahead is not None else self.browser.load(source.url)
             except ToolError as e:
                 source.error = str(e)
                 self.stats.failed_urls.append(source.url)
@@ -232,6 +239,36 @@ class Toolbox:
                 f"key lines: {key_lines(text, question)} (open {source_id} again to reread)")
         return Observation(text=f"{header}\n{body}{more}", kind="page", source_ids=(source_id,), stub=stub,
                            summary=f"[{source_id}] {source.title[:60]} p{page_no}/{pages}")
+
+    def _load_ahead(self, source_ids: list[int]) -> None:
+        """Start loading pages the model is likely to open next, so the fetch overlaps with the
+        model's next step. Same fetcher, same network policy; `open` collects the result (or
+        its error). Daemon threads: an interrupted run does not wait for them."""
+        for sid in source_ids:
+            source = self.sources.get(sid)
+            if sid in self._ahead or sid in self.docs or source.error:
+                continue
+            future: Future = Future()
+
+            def load(url: str = source.url, future: Future = future) -> None:
+                try:
+                    future.set_result(self.browser.load(url))
+                except BaseException as e:  # delivered to whoever opens the page
+                    future.set_exception(e)
+
+            self._ahead[sid] = future
+            self.stats.prefetched += 1
+            threading.Thread(target=load, name=f"load-ahead-{sid}", daemon=True).start()
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait (bounded) until the pages being loaded ahead are done; their errors stay for
+        `open` to report."""
+        deadline = time.monotonic() + timeout
+        for future in list(self._ahead.values()):
+            try:
+                future.exception(timeout=max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                return
 
     def _find(self, args: dict, question: str, step_no: int) -> Observation:
         source_id = self._resolve_source(args.get("source"))
