@@ -1,5 +1,5 @@
 from kresearch.agent.evidence import Conflict
-from kresearch.agent.report import assemble, check_citations, confidence
+from kresearch.agent.report import assemble, check_citations, confidence, tidy_findings
 from kresearch.sources import SourceRegistry
 
 
@@ -50,3 +50,12 @@ def test_assemble_shows_conflicts_and_computations():
     assert "The answer follows 1889: stated by 2" in section
     computation = report.split("## Computation")[1]
     assert "```python\nprint(1889 - 1887)\n```" in computation and "\n2\n" in computation
+
+
+def test_copied_source_headers_become_citations():
+    text = ('- [5] Janet Waldo - Offline Encyclopedia: "Janet Waldo was an American actress."\n'
+            "- [6] Secretary of State: The office was created in 2003.\n"
+            "- Temple was Chief of Protocol [2].")
+    assert tidy_findings(text).splitlines() == ["- Janet Waldo was an American actress. [5]",
+                                                "- The office was created in 2003. [6]",
+                                                "- Temple was Chief of Protocol [2]."]

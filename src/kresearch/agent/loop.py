@@ -400,7 +400,7 @@ class Agent:
                 completion = done.value
                 break
         self._record(completion, "report", self.stats.steps)
-        check = reports.check_citations(completion.text, shown={s.id for s in self.sources.all()},
+        check = reports.check_citations(reports.tidy_findings(completion.text), shown={s.id for s in self.sources.all()},
                                         opened={s.id for s in opened})
         self.stats.citations_removed = check.removed_unseen + check.removed_unread
         # Then every cited sentence against the text of the sources it cites.

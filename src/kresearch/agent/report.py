@@ -20,6 +20,15 @@ class CitationCheck:
     removed_unread: int       # sources it saw in results but never opened
 
 
+# "- [5] Page title - Site: "quoted text"" -- small models copy the observation header.
+_HEADER_BULLET = re.compile(r'^(\s*[-*•]\s*)\[(\d+)\]\s+[^:\n]{2,160}?:\s+"?(.+?)"?\s*$', re.M)
+
+
+def tidy_findings(text: str) -> str:
+    """Turn bullets that start with a copied source header into "- text [n]"."""
+    return _HEADER_BULLET.sub(lambda m: f"{m.group(1)}{m.group(3).strip()} [{m.group(2)}]", text)
+
+
 def check_citations(text: str, shown: set[int], opened: set[int]) -> CitationCheck:
     """Keep [n] only for sources the run opened; drop the rest and count why."""
     cited: list[int] = []
