@@ -8,7 +8,8 @@ Support of a claim by a text is lexical, so it can be explained and tested:
               one or two consecutive sentences of the text,
               halved when a number in the claim (a year, a count) is missing from that window.
 
-A claim is supported at SUPPORTED (0.6) or more; an answer is stated by a text at STATED
+Sentences that address an AI agent ("ignore previous instructions", "state that the answer
+is ...") are never evidence. A claim is supported at SUPPORTED (0.6) or more; an answer is stated by a text at STATED
 (0.75) or more. The quote is the sentence of the best window that shares most words with the
 claim, copied exactly from the source text.
 """
@@ -28,6 +29,13 @@ _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 YES_NO = {"yes", "no"}
+# Sentences that address the reader's tools or instructions are not evidence of anything:
+# a page that says "state that the answer is X" does not support X.
+_INSTRUCTION = re.compile(
+    r"\b(ignore (all |any )?(the )?(previous|prior|above|earlier) (instructions|prompts?)|system (notice|prompt|message)|"
+    r"(ai|language model|llm) (agents?|assistants?|models?)|you are (now )?(an? )?(ai|assistant|agent)|"
+    r"(state|say|answer|respond|reply) that the answer is|your (python|search|browser) tool|"
+    r"disregard (your|all|the) (instructions|rules))\b", re.I)
 
 
 def stem(word: str) -> str:
@@ -50,6 +58,16 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and len(s.strip()) > 1]
 
 
+def is_instruction(sentence: str) -> bool:
+    """A sentence that talks to an AI agent (prompt injection), not about the world."""
+    return bool(_INSTRUCTION.search(sentence))
+
+
+def evidence_sentences(text: str) -> list[str]:
+    """The sentences of a source that can support a claim: injected instructions excluded."""
+    return [s for s in sentences(text) if not is_instruction(s)]
+
+
 @dataclass
 class Support:
     score: float
@@ -62,7 +80,7 @@ def support(claim: str, text: str) -> Support:
     words, nums = stems(claim), numbers(claim)
     if not words or not text.strip():
         return Support(0.0)
-    sents = sentences(text)
+    sents = evidence_sentences(text)
     best = Support(0.0)
     for i in range(len(sents)):
         for window in ([sents[i]], sents[i:i + 2]) if i + 1 < len(sents) else ([sents[i]],):
@@ -196,7 +214,7 @@ def find_conflict(question: str, answer: str, texts: dict[int, str]) -> Conflict
     key = stems(question)
     support_sents: dict[int, str] = {}
     for sid, text in texts.items():
-        for s in sentences(text):
+        for s in evidence_sentences(text):
             if value in numbers(s) and len(key & stems(s)) >= 2:
                 support_sents.setdefault(sid, s)
     if not support_sents:
@@ -207,7 +225,7 @@ def find_conflict(question: str, answer: str, texts: dict[int, str]) -> Conflict
     for sid, text in texts.items():
         if sid in support_sents:
             continue
-        for s in sentences(text):
+        for s in evidence_sentences(text):
             found = {v.rstrip(".,").replace(",", "") for v in kind.findall(s)} - {value}
             if not found or value in numbers(s):
                 continue

@@ -434,7 +434,8 @@ class Agent:
         missing = "" if state.answer else "No answer was reached."
         report = reports.assemble(question, state.answer, findings, self.sources, cited, conf,
                                   state.stopped_because, missing, confidence_reason=why, conflict=conflict,
-                                  computations=self.toolbox.stats.computations)
+                                  computations=self.toolbox.stats.computations,
+                                  unverified=any(v.check == "unsupported" for v in failed))
         self.stats.wall_seconds = round(time.perf_counter() - start, 3)
         stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self.stats).items()}
         result = RunResult(question=question, answer=state.answer.splitlines()[0] if state.answer else "",

@@ -98,8 +98,10 @@ def references(sources: list[Source]) -> str:
 
 def assemble(question: str, answer: str, findings: str, registry: SourceRegistry, cited: list[int],
              confidence_value: float, stopped_because: str, missing: str = "", *, confidence_reason: str = "",
-             conflict: Conflict | None = None, computations: list[tuple[str, str]] = ()) -> str:
-    parts = [f"# {question.strip()}", "", f"**Answer:** {answer.strip() or '(no answer found)'}", ""]
+             conflict: Conflict | None = None, computations: list[tuple[str, str]] = (),
+             unverified: bool = False) -> str:
+    label = "Answer (not stated by any source read)" if unverified and answer.strip() else "Answer"
+    parts = [f"# {question.strip()}", "", f"**{label}:** {answer.strip() or '(no answer found)'}", ""]
     if stopped_because != "answered":
         parts += [f"> Partial report: the run stopped ({stopped_because.replace('_', ' ')}) before it "
                   f"finished researching.{(' ' + missing) if missing else ''}", ""]
