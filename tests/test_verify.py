@@ -159,6 +159,8 @@ def test_is_comparison():
     assert is_comparison("Who was born first, Ian McEwan or Langston Hughes?")
     assert is_comparison("How many years apart were they born?")
     assert not is_comparison("What government position was held by Shirley Temple?")
+    assert not is_comparison("Who was the first president of the United States?")   # no choice to compute
+    assert not is_comparison("Which band, Band of Skulls or Live, is from England?")   # no comparative
 
 
 def test_yes_no_answers_skip_the_text_checks():

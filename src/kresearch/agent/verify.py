@@ -29,10 +29,12 @@ _YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|ca
 _OPTION = r"((?:[A-Z0-9][\w'.&-]*)(?:\s+(?:(?:of|the|and|de|la|von|van|for|in|a)\s+)*[A-Z0-9][\w'.&-]*)*)"
 _CHOICE = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION + r"\s*[?.!]*\s*$")
 
-_COMPARISON = re.compile(
+_COMPARATIVE = re.compile(
     r"\b(first|earlier|later|older|younger|oldest|youngest|longer|shorter|taller|larger|bigger|smaller|"
-    r"more|fewer|less|higher|lower|greater|how many|how long|how old|how much|difference|"
-    r"combined|total|sum)\b", re.I)
+    r"more|fewer|less|higher|lower|greater|farther|closer|\w+er than)\b", re.I)
+_ARITHMETIC = re.compile(
+    r"\b(how many (years|months|days|times)|how much (longer|older|more)|how old was|difference between|"
+    r"combined|in total|sum of|average)\b", re.I)
 
 
 def is_yes_no_question(question: str) -> bool:
@@ -55,8 +57,9 @@ def choice_options(question: str) -> list[str]:
 
 
 def is_comparison(question: str) -> bool:
-    """Questions whose answer is best computed: comparisons, counts and differences."""
-    return bool(_COMPARISON.search(question))
+    """Questions whose answer is best computed: "which is older, A or B?" (a comparative and two
+    options) or arithmetic on values ("how many years ...", "combined")."""
+    return bool(_ARITHMETIC.search(question)) or bool(choice_options(question) and _COMPARATIVE.search(question))
 
 
 @dataclass
