@@ -208,7 +208,7 @@ def test_grammar_offers_only_the_actions_that_are_useful_now(tmp_path):
     assert offered(llm.schemas[0]) == ["search"]                    # nothing to open, cite or compute yet
     assert offered(llm.schemas[1]) == ["open"]                      # read a result before anything else
     assert offered(llm.schemas[2]) == ["search", "open", "python", "note", "answer"]  # one-page doc: no find
-    assert llm.schemas[3] is None                                   # the findings are free text
+    assert "findings" in llm.schemas[3]["properties"]               # the findings are JSON facts
 
 
 def test_notes_survive_eviction_and_keep_what_they_cite(tmp_path):

@@ -59,3 +59,29 @@ def test_copied_source_headers_become_citations():
     assert tidy_findings(text).splitlines() == ["- Janet Waldo was an American actress. [5]",
                                                 "- The office was created in 2003. [6]",
                                                 "- Temple was Chief of Protocol [2]."]
+
+
+def test_findings_json_becomes_bullets_and_streams_readably():
+    from kresearch.agent.report import FindingsStream, findings_markdown, findings_schema
+
+    out = '{"findings": [{"fact": "Temple played \\"Corliss\\" Archer.", "sources": [1]}, {"fact": "She was Chief of Protocol.", "sources": [3, 1]}]}'
+    assert findings_markdown(out) == '- Temple played "Corliss" Archer. [1]\n- She was Chief of Protocol. [3][1]'
+    assert findings_markdown("- plain text [2].") == "- plain text [2]."
+    stream = FindingsStream()
+    shown = "".join(stream.feed(out[i:i + 7]) for i in range(0, len(out), 7))
+    assert shown == '- Temple played "Corliss" Archer.\n- She was Chief of Protocol.'
+    escaped = FindingsStream()
+    piece = '{"findings": [{"fact": "Caf\\u00e9 au lait.", "sources": [1]}]}'
+    assert "".join(escaped.feed(c) for c in piece) == "- Café au lait."
+    plain = FindingsStream()
+    assert plain.feed("- a fact ") + plain.feed("[1].") == "- a fact [1]."
+    schema = findings_schema([3, 1])
+    assert schema["properties"]["findings"]["items"]["properties"]["sources"]["items"] == {"enum": [1, 3]}
+
+
+def test_findings_grammar_is_accepted_by_the_converter():
+    from kresearch.agent.report import findings_schema
+    from kresearch.llm.grammar import schema_to_gbnf
+
+    gbnf = schema_to_gbnf(findings_schema([2, 5]))
+    assert '"5"' in gbnf and "fact" in gbnf

@@ -391,16 +391,23 @@ class Agent:
             ctx.fit(self.stats.steps, suffix=request)
         except ContextOverflow:
             return "", []
-        pieces = self.llm.stream(ctx.messages(request), max_tokens=REPORT_MAX_TOKENS,
+        # The findings are JSON too (fact + source numbers of opened pages), so they always parse
+        # and cannot cite anything else; they are shown as readable bullets while they stream.
+        schema = reports.findings_schema([s.id for s in opened])
+        pieces = self.llm.stream(ctx.messages(request), schema=schema, max_tokens=REPORT_MAX_TOKENS,
                                  temperature=self.config.temperature)
+        readable = reports.FindingsStream()
         while True:
             try:
-                yield ReportChunk(next(pieces))
+                text = readable.feed(next(pieces))
             except StopIteration as done:
                 completion = done.value
                 break
+            if text:
+                yield ReportChunk(text)
         self._record(completion, "report", self.stats.steps)
-        check = reports.check_citations(reports.tidy_findings(completion.text), shown={s.id for s in self.sources.all()},
+        findings = reports.tidy_findings(reports.findings_markdown(completion.text))
+        check = reports.check_citations(findings, shown={s.id for s in self.sources.all()},
                                         opened={s.id for s in opened})
         self.stats.citations_removed = check.removed_unseen + check.removed_unread
         # Then every cited sentence against the text of the sources it cites.

@@ -3,6 +3,7 @@ numbers, and builds the answer line, conflicts, computations, the references and
 confidence in code."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -18,6 +19,67 @@ class CitationCheck:
     cited: list[int]          # kept citations, in order of first appearance
     removed_unseen: int       # numbers the model was never shown
     removed_unread: int       # sources it saw in results but never opened
+
+
+MAX_FINDINGS = 6
+
+
+def findings_schema(source_ids: list[int]) -> dict:
+    """The findings as JSON facts, each citing sources the run opened (the grammar makes any
+    other number impossible to write)."""
+    return {"type": "object", "properties": {"findings": {
+        "type": "array", "minItems": 1, "maxItems": MAX_FINDINGS, "items": {
+            "type": "object", "properties": {
+                "fact": {"type": "string", "minLength": 10, "maxLength": 300},
+                "sources": {"type": "array", "items": {"enum": sorted(source_ids)}, "minItems": 1, "maxItems": 3}},
+            "required": ["fact", "sources"]}}},
+        "required": ["findings"]}
+
+
+def findings_markdown(output: str) -> str:
+    """Markdown bullets "- fact [n]" from the JSON the findings grammar produces; text that is
+    not that JSON (a backend without grammars, a scripted test model) is returned as it is."""
+    try:
+        data = json.loads(output)
+        facts = data["findings"]
+        return "\n".join(f"- {' '.join(str(f['fact']).split())} " + "".join(f"[{int(n)}]" for n in f["sources"])
+                         for f in facts if str(f.get("fact", "")).strip())
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return output
+
+
+_FACT = re.compile(r'"fact"\s*:\s*"((?:[^"\\]|\\.)*)')
+
+
+class FindingsStream:
+    """Turns the findings JSON, as it streams in, into readable text: each fact on its own
+    bullet as soon as its characters arrive. Plain text passes through unchanged."""
+
+    def __init__(self) -> None:
+        self.buffer, self.shown = "", ""
+
+    def feed(self, piece: str) -> str:
+        self.buffer += piece
+        if not self.buffer.lstrip().startswith("{"):
+            text = self.buffer
+        else:
+            text = "".join("\n- " + _unescape(m.group(1)) for m in _FACT.finditer(self.buffer)).lstrip("\n")
+        if not text.startswith(self.shown):
+            return ""
+        new, self.shown = text[len(self.shown):], text
+        return new
+
+
+def _unescape(fragment: str) -> str:
+    """A JSON string body that may end in the middle of an escape sequence: decode what is complete."""
+    while True:
+        try:
+            return json.loads(f'"{fragment}"')
+        except ValueError:
+            cut = fragment.rfind("\\")
+            if cut < 0:
+                return fragment
+            fragment = fragment[:cut]
 
 
 # "- [5] Page title - Site: "quoted text"" -- small models copy the observation header.
