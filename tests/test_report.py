@@ -12,7 +12,7 @@ def test_check_citations_keeps_only_opened_sources():
 
 def test_confidence_follows_the_evidence():
     strong, why = confidence(True, "x", [1, 2], 2, [])
-    assert "2 source(s) read state the answer" in why and "verification passed" in why
+    assert "2 source(s) read support the answer" in why and "verification passed" in why
     one, _ = confidence(True, "x", [1], 1, [])
     unstated, why = confidence(True, "x", [], 0, ["unsupported"])
     assert "verification failed: unsupported" in why

@@ -191,3 +191,15 @@ def test_the_form_of_the_answer_must_fit_the_question():
     assert verdict("Are both Band of Skulls and Live American bands?", "English").check == "form"
     assert verdict("Are both Band of Skulls and Live American bands?", "No").passed
     assert verdict("Who directed Kiss and Tell?", "unknown").check == "vague"
+
+
+def test_a_yes_no_answer_draws_confidence_from_its_supported_claims(tmp_path):
+    question = "Are Kiss and Tell and Shirley Temple both American?"
+    script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]),
+              open_titled("Kiss and Tell"), open_titled("Shirley Temple"), step("answer", answer="yes"),
+              lambda m: f"- Kiss and Tell is an American comedy film [{number_of(m, 'Kiss and Tell')}].\n"
+                        f"- Shirley Temple was an American actress [{number_of(m, 'Shirley Temple')}]."]
+    with site() as server:
+        result, *_ = run_agent(script, server.base_url, tmp_path, verify=True, question=question)
+    assert result.stats["citations_supported"] == 2
+    assert "2 source(s) read support the answer" in result.report and result.confidence >= 0.7

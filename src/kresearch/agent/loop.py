@@ -23,7 +23,7 @@ from ..trace import Trace, digest
 from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
 from .context import ContextManager, ContextOverflow
-from .evidence import check_claims, states_answer
+from .evidence import check_claims, is_yes_no, states_answer
 from .toolbox import Observation, Toolbox
 from .verify import Evidence, Verifier, final_checks
 
@@ -434,6 +434,8 @@ class Agent:
             self.sources.get(sid).cited = True
         evidence = self._evidence(state.answer)
         stating = [sid for sid, text in evidence.opened.items() if states_answer(state.answer, text)]
+        if is_yes_no(state.answer):   # no text spells out "yes": the sources of supported claims back it
+            stating = sorted({sid for claim in state.claims for sid in claim.sources})
         failed = [v for v in final_checks(evidence) if v.check != "compute"]
         conflict = next((v.conflict for v in failed if v.conflict is not None), None)
         conf, why = reports.confidence(state.stopped_because == "answered", state.answer, stating,

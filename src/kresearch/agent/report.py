@@ -122,21 +122,21 @@ def confidence(answered: bool, answer: str, stating: list[int], citations_suppor
 
         0.15 base for an answer
       + 0.30 when a source the run read states it, + 0.15 more when two or more do
+             (for yes/no: the sources of supported claims)
       + 0.05 per supported citation in the findings (at most 2)
       + 0.15 when the final answer passes every verification check
       - 0.25 when the sources read disagree about it
       capped at 0.35 when a limit forced the answer; 0 without an answer.
 
-    Yes/no answers cannot be found verbatim in a text: their citations carry the weight.
     """
     if not answer.strip():
         return 0.0, "no answer"
     score, parts = 0.15, []
     if stating:
         score += 0.30 + (0.15 if len(stating) >= 2 else 0.0)
-        parts.append(f"{len(stating)} source(s) read state the answer")
+        parts.append(f"{len(stating)} source(s) read support the answer")
     else:
-        parts.append("no source read states the answer in so many words")
+        parts.append("no source read states the answer")
     score += 0.05 * min(citations_supported, 2)
     if citations_supported:
         parts.append(f"{citations_supported} supported citation(s)")
