@@ -81,15 +81,17 @@ def support(claim: str, text: str) -> Support:
     if not words or not text.strip():
         return Support(0.0)
     sents = evidence_sentences(text)
+    sent_words = [stems(s) & words for s in sents]          # computed once per sentence
+    sent_nums = [numbers(s) for s in sents] if nums else []
     best = Support(0.0)
     for i in range(len(sents)):
-        for window in ([sents[i]], sents[i:i + 2]) if i + 1 < len(sents) else ([sents[i]],):
-            joined = " ".join(window)
-            score = len(words & stems(joined)) / len(words)
-            if nums and not nums <= numbers(joined):
+        for j in ((i, i + 1) if i + 1 < len(sents) else (i,)):   # one sentence, or two in a row
+            found = sent_words[i] | sent_words[j]
+            score = len(found) / len(words)
+            if nums and not nums <= (sent_nums[i] | sent_nums[j]):
                 score /= 2
             if score > best.score:
-                quote = max(window, key=lambda s: len(words & stems(s)))
+                quote = sents[i] if len(sent_words[i]) >= len(sent_words[j]) else sents[j]
                 best = Support(round(score, 3), quote[:QUOTE_CHARS])
     return best
 
