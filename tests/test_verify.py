@@ -191,6 +191,11 @@ def test_the_form_of_the_answer_must_fit_the_question():
     assert verdict("Are both Band of Skulls and Live American bands?", "English").check == "form"
     assert verdict("Are both Band of Skulls and Live American bands?", "No").passed
     assert verdict("Who directed Kiss and Tell?", "unknown").check == "vague"
+    assert verdict("When was the band formed?", "Southampton").check == "form"
+    assert verdict("When was the band formed?", "in May 2004").passed
+    assert verdict("In what year did she die?", "2014").passed
+    assert verdict("How many members does the band have?", "three").passed
+    assert verdict("How many members does the band have?", "Russell Marsden").check == "form"
 
 
 def test_a_yes_no_answer_draws_confidence_from_its_supported_claims(tmp_path):

@@ -3,8 +3,8 @@
 Checks, in order (each sends the agent back at most once per run, and at most
 MAX_REJECTIONS times in all, so verification cannot loop):
 
-    form        a yes/no question not answered yes or no; a "which, A or B?" question answered
-                with neither A nor B
+    form        a yes/no question not answered yes or no; "when"/"what year" without a date;
+                "how many" without a number; "which, A or B?" answered with neither A nor B
     vague       the answer says nothing ("unknown", "none") or only repeats words of the question
     unsupported no source the run opened states the answer (yes/no answers excepted)
     hops        the plan has two or more sub-questions but only one source was read
@@ -29,6 +29,12 @@ _YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|ca
 _OPTION = r"((?:[A-Z0-9][\w'.&-]*)(?:\s+(?:(?:of|the|and|de|la|von|van|for|in|a)\s+)*[A-Z0-9][\w'.&-]*)*)"
 _CHOICE = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION + r"\s*[?.!]*\s*$")
 
+_ASKS_DATE = re.compile(r"^\s*(when\b|(in |on )?what (year|date|month|decade|century)\b)", re.I)
+_ASKS_NUMBER = re.compile(r"^\s*how (many|much)\b", re.I)
+_HAS_DATE = re.compile(r"\d|\b(january|february|march|april|may|june|july|august|september|october|november|"
+                       r"december|century|decade)\b", re.I)
+_NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+                           r"thirty|forty|fifty|hundred|thousand|million|billion|dozen)\b", re.I)
 _COMPARATIVE = re.compile(
     r"\b(first|earlier|later|older|younger|oldest|youngest|longer|shorter|taller|larger|bigger|smaller|"
     r"more|fewer|less|higher|lower|greater|farther|closer|\w+er than)\b", re.I)
@@ -92,6 +98,12 @@ def _failures(ev: Evidence):
     options = choice_options(ev.question)
     if is_yes_no_question(ev.question) and not is_yes_no(answer):
         yield Verdict("form", f'This is a yes/no question, but your answer is "{answer}". Answer yes or no.')
+    elif _ASKS_DATE.search(ev.question) and not _HAS_DATE.search(answer):
+        yield Verdict("form", f'The question asks when, but your answer "{answer}" is not a date or year. '
+                              "Find the date in your sources and answer with it.")
+    elif _ASKS_NUMBER.search(ev.question) and not _NUMBER_WORDS.search(answer):
+        yield Verdict("form", f'The question asks how many or how much, but your answer "{answer}" is not a '
+                              "number. Find the number in your sources and answer with it.")
     elif options and not any(_names(answer, option) for option in options):
         yield Verdict("form", f'The question asks which of these: {options[0]} or {options[1]}. '
                               f'Your answer "{answer}" is neither. Answer with one of them.')
