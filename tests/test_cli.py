@@ -104,3 +104,19 @@ def test_unreachable_searxng_fails_fast_before_loading_the_model(tmp_path):
     proc = run(["--search", "searxng", "--searxng-url", "http://127.0.0.1:1", "-m", str(fake), "q"])
     assert proc.returncode == 1
     assert "SearXNG at http://127.0.0.1:1 is unreachable" in one_error_line(proc)
+
+
+def test_a_slow_searxng_is_not_mistaken_for_an_unreachable_one():
+    """The fail-fast probe refuses only a URL nobody answers on; an instance that accepts the
+    connection but stalls (a busy server, an injected fault) does not end the run."""
+    from http_fixture import serve, stall
+
+    from kresearch.config import Settings
+    from kresearch.session import Session
+
+    with serve({"/": stall(10)}) as url:
+        session = Session(Settings(search="searxng", searxng_url=url, cache=False))
+        try:
+            session.check_search()          # returns after the 3 s probe timeout, no error
+        finally:
+            session.close()

@@ -54,9 +54,13 @@ class Session:
         url = self.settings.searxng_url
         try:
             httpx.get(url, timeout=3.0, follow_redirects=True)
-        except httpx.HTTPError as e:
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as e:
             raise SearchUnavailable(f"SearXNG at {url} is unreachable ({type(e).__name__}: {e}); "
                                     "check --searxng-url or start the instance") from None
+        except httpx.HTTPError:
+            # It accepted the connection but was slow or broke off: a busy or flaky instance,
+            # not a wrong URL. Research goes on; searches have their own retries.
+            pass
 
     def llm(self, progress: bool = False) -> LLM:
         """The model, loaded on first use (llama_cpp is imported only here)."""
