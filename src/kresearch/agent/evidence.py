@@ -27,7 +27,7 @@ QUOTE_CHARS = 300
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
-_CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")   # [3] or [1, 4]
 YES_NO = {"yes", "no"}
 # Sentences that address the reader's tools or instructions are not evidence of anything:
 # a page that says "state that the answer is X" does not support X.
@@ -76,7 +76,7 @@ class Support:
 
 def support(claim: str, text: str) -> Support:
     """How well `text` supports `claim` (see the module docstring)."""
-    claim = _CITATION.sub(" ", claim)
+    claim = CITATION.sub(" ", claim)
     words, nums = stems(claim), numbers(claim)
     if not words or not text.strip():
         return Support(0.0)
@@ -150,15 +150,15 @@ def check_claims(findings: str, texts: dict[int, str]) -> ClaimCheck:
     for line in findings.splitlines():
         kept_sentences = []
         for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z*\-])", line):
-            ids = [int(n) for m in _CITATION.finditer(sentence) for n in re.split(r"[,;]", m.group(1))]
+            ids = [int(n) for m in CITATION.finditer(sentence) for n in re.split(r"[,;]", m.group(1))]
             ids = [n for n in dict.fromkeys(ids) if n in texts]
             if not ids:
-                if len(_CITATION.sub(" ", sentence).split()) > 3:
+                if len(CITATION.sub(" ", sentence).split()) > 3:
                     result.uncited_removed += 1
                 elif sentence.strip().strip("-*•").strip():
                     kept_sentences.append(sentence)
                 continue
-            plain = " ".join(_CITATION.sub(" ", sentence).split()).lstrip("-*• ").strip()
+            plain = " ".join(CITATION.sub(" ", sentence).split()).lstrip("-*• ").strip()
             scored = {n: support(plain, texts[n]) for n in ids}
             keep = [n for n in ids if scored[n].score >= SUPPORTED]
             best = max(ids, key=lambda n: scored[n].score)
@@ -171,7 +171,7 @@ def check_claims(findings: str, texts: dict[int, str]) -> ClaimCheck:
             if not keep:
                 result.claims_removed += 1
                 continue
-            cleaned = _CITATION.sub(lambda m: _keep_only(m, set(keep)), sentence)
+            cleaned = CITATION.sub(lambda m: _keep_only(m, set(keep)), sentence)
             kept_sentences.append(re.sub(r"[ \t]+([.,;:])", r"\1", cleaned).rstrip())
         line_out = " ".join(s for s in kept_sentences if s.strip())
         if line_out.strip().strip("-*• ") or not line.strip():

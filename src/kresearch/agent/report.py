@@ -8,9 +8,8 @@ import re
 from dataclasses import dataclass
 
 from ..sources import Source, SourceRegistry
-from .evidence import Conflict
+from .evidence import CITATION, Conflict
 
-_CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
 
 @dataclass
@@ -111,7 +110,7 @@ def check_citations(text: str, shown: set[int], opened: set[int]) -> CitationChe
                 unseen += 1
         return "".join(f"[{n}]" for n in dict.fromkeys(keep))
 
-    cleaned = _CITATION.sub(replace, text)
+    cleaned = CITATION.sub(replace, text)
     cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", cleaned)
     return CitationCheck(text=cleaned, cited=cited, removed_unseen=unseen, removed_unread=unread)
 
