@@ -54,3 +54,26 @@ def test_system_prompt_state_is_saved_and_restored_across_runs(test_model_path, 
     again = make(test_model_path, state_dir=tmp_path)
     c = again.complete(messages, schema=step_schema(["search"]), max_tokens=60, temperature=0.0)
     assert c.text == a.text and c.prompt_tokens_evaluated == c.prompt_tokens
+
+
+def test_grammar_checked_sampling_still_forces_the_grammar(test_model_path):
+    """The fast sampler checks only the sampled token; when the model wants to write something
+    the grammar forbids (a ```json fence, prose), the full grammar pass must step in."""
+    import json
+
+    from kresearch.llm.sampling import GrammarCheckedSampler
+
+    llm = make(test_model_path)
+    schema = {"type": "object", "properties": {"city": {"type": "string", "maxLength": 40}},
+              "required": ["city"], "additionalProperties": False}
+    chat = [{"role": "user", "content": "In a markdown ```json code block, after one sentence of "
+                                        "introduction, give the capital of France."}]
+    for temperature in (0.0, 0.7):
+        out = llm.complete(chat, schema=schema, max_tokens=40, temperature=temperature)
+        assert set(json.loads(out.text)) == {"city"}
+        sampler = llm.llama._sampler
+        assert isinstance(sampler, GrammarCheckedSampler)
+        assert sampler.rejections >= 1            # the model was steered, not lucky
+    free = llm.complete(chat, max_tokens=12, temperature=0.0)  # no grammar: the library's sampler
+    assert not isinstance(llm.llama._sampler, GrammarCheckedSampler)
+    assert not free.text.lstrip().startswith("{")

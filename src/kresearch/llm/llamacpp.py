@@ -19,6 +19,7 @@ from typing import Iterator
 from ..errors import GenerationError, ModelError, UsageError
 from .base import Completion, Message
 from .grammar import schema_to_gbnf
+from .sampling import install as install_grammar_checked_sampling
 from .models import gguf_context_length
 
 
@@ -67,6 +68,7 @@ class LlamaCppLLM:
                 seed=seed, verbose=False)
         except Exception as e:  # llama.cpp reports load failures as ValueError with little detail
             raise ModelError(f"cannot load model {model_path}: {e}; is it a complete GGUF file?") from e
+        install_grammar_checked_sampling(self.llama)
         self.name = Path(model_path).name
         self.n_ctx = self.llama.n_ctx()
         self.seed = seed
