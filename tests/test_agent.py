@@ -71,7 +71,7 @@ def test_answers_with_citations_to_opened_sources(tmp_path):
     assert result.stats["searches"] == 2 and result.stats["pages_opened"] == 2
     assert result.stats["llm_calls"] == 6
     assert 0 < result.stats["prompt_tokens_evaluated"] < result.stats["prompt_tokens"]
-    assert result.confidence >= 0.6
+    assert result.confidence >= 0.3 and "1 source(s) read state it" in result.report
     # the JSON contract of DESIGN.md
     data = result.as_json()
     for key in ("question", "answer", "report", "confidence", "sources", "stopped_because", "stats", "trace"):

@@ -1,5 +1,5 @@
 from kresearch.agent.evidence import Conflict
-from kresearch.agent.report import assemble, check_citations, confidence, tidy_findings
+from kresearch.agent.report import assemble, check_citations, tidy_findings
 from kresearch.sources import SourceRegistry
 
 
@@ -8,19 +8,6 @@ def test_check_citations_keeps_only_opened_sources():
     assert check.text == "A [1]. B [3]. C; D [3][1]."
     assert check.cited == [1, 3]
     assert check.removed_unread == 1 and check.removed_unseen == 1
-
-
-def test_confidence_follows_the_evidence():
-    strong, why = confidence(True, "x", [1, 2], 2, [])
-    assert "2 source(s) read support the answer" in why and "verification passed" in why
-    one, _ = confidence(True, "x", [1], 1, [])
-    unstated, why = confidence(True, "x", [], 0, ["unsupported"])
-    assert "verification failed: unsupported" in why
-    assert strong > one > unstated > 0
-    assert confidence(True, "", [], 0, [])[0] == 0.0
-    assert confidence(False, "x", [1, 2], 2, [])[0] <= 0.35          # a forced answer stays low
-    disputed, why = confidence(True, "x", [1], 1, ["conflict"])
-    assert disputed < one and "sources disagree" in why
 
 
 def test_assemble_builds_references_in_code():

@@ -78,7 +78,8 @@ def test_an_answer_no_source_states_is_sent_back(tmp_path):
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True)
     assert result.verification[0]["check"] == "unsupported"
     assert 'None of the sources you opened states "Secretary of State"' in llm.calls[3][-1]["content"]
-    assert result.answer == "Chief of Protocol" and result.confidence >= 0.6
+    assert result.answer == "Chief of Protocol" and "1 source(s) read state it" in result.report
+    assert result.confidence >= 0.3
 
 
 def test_verification_is_bounded_and_a_failed_answer_is_marked(tmp_path):
@@ -207,4 +208,4 @@ def test_a_yes_no_answer_draws_confidence_from_its_supported_claims(tmp_path):
     with site() as server:
         result, *_ = run_agent(script, server.base_url, tmp_path, verify=True, question=question)
     assert result.stats["citations_supported"] == 2
-    assert "2 source(s) read support the answer" in result.report and result.confidence >= 0.7
+    assert "2 source(s) back its claims" in result.report and result.confidence >= 0.65

@@ -22,8 +22,9 @@ from ..sources import SourceRegistry
 from ..trace import Trace, digest
 from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
+from .confidence import estimate as estimate_confidence
 from .context import ContextManager, ContextOverflow
-from .evidence import check_claims, is_yes_no, states_answer
+from .evidence import check_claims
 from .toolbox import Observation, Toolbox
 from .verify import Evidence, Verifier, final_checks
 
@@ -433,13 +434,12 @@ class Agent:
         for sid in cited:
             self.sources.get(sid).cited = True
         evidence = self._evidence(state.answer)
-        stating = [sid for sid, text in evidence.opened.items() if states_answer(state.answer, text)]
-        if is_yes_no(state.answer):   # no text spells out "yes": the sources of supported claims back it
-            stating = sorted({sid for claim in state.claims for sid in claim.sources})
         failed = [v for v in final_checks(evidence) if v.check != "compute"]
         conflict = next((v.conflict for v in failed if v.conflict is not None), None)
-        conf, why = reports.confidence(state.stopped_because == "answered", state.answer, stating,
-                                       self.stats.citations_supported, [v.check for v in failed])
+        conf, why = estimate_confidence(
+            question, state.answer, answered=state.stopped_because == "answered", opened=evidence.opened,
+            claim_sources=[sid for claim in state.claims for sid in claim.sources],
+            failed_checks=[v.check for v in failed], computed=evidence.python_runs > 0)
         missing = "" if state.answer else "No answer was reached."
         report = reports.assemble(question, state.answer, findings, self.sources, cited, conf,
                                   state.stopped_because, missing, confidence_reason=why, conflict=conflict,

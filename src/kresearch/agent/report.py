@@ -1,6 +1,6 @@
 """Report assembly. The model writes findings that cite source numbers; this module checks the
-numbers, and builds the answer line, conflicts, computations, the references and the
-confidence in code."""
+numbers, and builds the answer line, conflicts, computations, the confidence line and the
+references in code (the confidence itself comes from confidence.py)."""
 from __future__ import annotations
 
 import json
@@ -113,44 +113,6 @@ def check_citations(text: str, shown: set[int], opened: set[int]) -> CitationChe
     cleaned = CITATION.sub(replace, text)
     cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", cleaned)
     return CitationCheck(text=cleaned, cited=cited, removed_unseen=unseen, removed_unread=unread)
-
-
-def confidence(answered: bool, answer: str, stating: list[int], citations_supported: int,
-               failed_checks: list[str]) -> tuple[float, str]:
-    """Confidence from the evidence, not the model's mood, and the reason in words:
-
-        0.15 base for an answer
-      + 0.30 when a source the run read states it, + 0.15 more when two or more do
-             (for yes/no: the sources of supported claims)
-      + 0.05 per supported citation in the findings (at most 2)
-      + 0.15 when the final answer passes every verification check
-      - 0.25 when the sources read disagree about it
-      capped at 0.35 when a limit forced the answer; 0 without an answer.
-
-    """
-    if not answer.strip():
-        return 0.0, "no answer"
-    score, parts = 0.15, []
-    if stating:
-        score += 0.30 + (0.15 if len(stating) >= 2 else 0.0)
-        parts.append(f"{len(stating)} source(s) read support the answer")
-    else:
-        parts.append("no source read states the answer")
-    score += 0.05 * min(citations_supported, 2)
-    if citations_supported:
-        parts.append(f"{citations_supported} supported citation(s)")
-    if not failed_checks:
-        score += 0.15
-        parts.append("verification passed")
-    else:
-        parts.append("verification failed: " + ", ".join(failed_checks))
-    if "conflict" in failed_checks:
-        score -= 0.25
-        parts.append("sources disagree")
-    if not answered:
-        score = min(score, 0.35)
-        parts.append("a limit forced the answer")
-    return round(max(0.02, min(score, 0.95)), 2), "; ".join(parts)
 
 
 def references(sources: list[Source]) -> str:
