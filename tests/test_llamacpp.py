@@ -77,3 +77,11 @@ def test_grammar_checked_sampling_still_forces_the_grammar(test_model_path):
     free = llm.complete(chat, max_tokens=12, temperature=0.0)  # no grammar: the library's sampler
     assert not isinstance(llm.llama._sampler, GrammarCheckedSampler)
     assert not free.text.lstrip().startswith("{")
+
+
+def test_an_answer_can_be_narrowed_to_the_questions_options(test_model_path):
+    llm = make(test_model_path)
+    chat = [{"role": "user", "content": "Which band has more members, Band of Skulls or Live? Answer in JSON."}]
+    schema = step_schema(["answer"], answer_options=["Band of Skulls", "Live"])
+    out = llm.complete(chat, schema=schema, max_tokens=80, temperature=0.7)
+    assert parse_step(out.text, ["answer"]).args["answer"] in ("Band of Skulls", "Live")

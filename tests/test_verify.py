@@ -139,6 +139,10 @@ def test_a_comparison_is_computed_and_the_report_shows_it(tmp_path):
                             f"- The Eiffel Tower was completed in 1889 [{number_of(m, 'Eiffel Tower')}]."]
         result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=question)
     assert [v["check"] for v in result.verification] == ["compute", "passed"]
+    # the grammar allows only the question's two options as the answer
+    answer_args = next(v for v in llm.schemas[3]["oneOf"] if v["properties"]["action"]["const"] == "answer")
+    assert answer_args["properties"]["args"]["properties"]["answer"] == {"enum": ["Eiffel Tower",
+                                                                                   "Statue of Liberty"]}
     assert "Python output:\nStatue of Liberty" in llm.calls[5][-1]["content"]
     computation = result.report.split("## Computation")[1]
     assert "print(min(years, key=years.get))" in computation and "Statue of Liberty" in computation

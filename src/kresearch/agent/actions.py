@@ -67,12 +67,16 @@ ACTIONS: dict[str, tuple[str, dict]] = {
 THOUGHT_SCHEMA = {"type": "string", "maxLength": 300}
 
 
-def step_schema(allowed: list[str], openable: list[int] | None = None) -> dict:
+def step_schema(allowed: list[str], openable: list[int] | None = None,
+                answer_options: list[str] | None = None) -> dict:
     """JSON schema of one step: {"thought": ..., "action": name, "args": {...}} for the allowed
     actions. `openable` narrows `open` to those source numbers (or a URL), so the model cannot
-    reopen what it has already read in full."""
+    reopen what it has already read in full; `answer_options` narrows `answer` to those exact
+    strings (the two options of an "A or B?" question, or yes/no)."""
     def args(name: str) -> dict:
         schema = ACTIONS[name][1]
+        if name == "answer" and answer_options:
+            return {**schema, "properties": {"answer": {"enum": list(answer_options)}}}
         if name == "open" and openable:
             source = {"anyOf": [{"enum": sorted(openable)}, schema["properties"]["source"]["anyOf"][1]]}
             schema = {**schema, "properties": {**schema["properties"], "source": source}}

@@ -26,7 +26,7 @@ from .confidence import estimate as estimate_confidence
 from .context import ContextManager, ContextOverflow
 from .evidence import check_claims
 from .toolbox import Observation, Toolbox
-from .verify import Evidence, Verifier, final_checks
+from .verify import Evidence, Verifier, choice_options, final_checks, is_yes_no_question
 
 STEP_MAX_TOKENS = 600
 REPORT_MAX_TOKENS = 400
@@ -251,7 +251,8 @@ class Agent:
                 self.stats.evictions = ctx.evictions
                 self.trace.write("evict", step=step, segments=evicted, prompt_tokens=ctx.prompt_tokens(suffix))
                 yield Notice(f"set aside {evicted} older observation(s) to stay within {self.config.budget} tokens")
-            messages, schema = ctx.messages(suffix), step_schema(actions, self.toolbox.openable_sources())
+            messages, schema = ctx.messages(suffix), step_schema(actions, self.toolbox.openable_sources(),
+                                                                     self._answer_options())
             completion = self._call(messages, schema, STEP_MAX_TOKENS, "step", step)
             try:
                 action = parse_step(completion.text, parseable)
@@ -322,6 +323,16 @@ class Agent:
         if state.hold_answer and len(names) > 1:
             names = [n for n in names if n != "answer"]
         return names
+
+    def _answer_options(self) -> list[str] | None:
+        """With verification on, the grammar lets a question that names its possible answers
+        ("A or B?", yes/no) be answered only with one of them: the form check, without the
+        round trip of a rejected answer."""
+        if not self.config.verify:
+            return None
+        if is_yes_no_question(self._question):
+            return ["yes", "no"]
+        return choice_options(self._question) or None
 
     def _evidence(self, answer: str) -> Evidence:
         opened = {sid: doc.text for sid, doc in self.toolbox.docs.items()}

@@ -5,6 +5,7 @@ MAX_REJECTIONS times in all, so verification cannot loop):
 
     form        a yes/no question not answered yes or no; "when"/"what year" without a date;
                 "how many" without a number; "which, A or B?" answered with neither A nor B
+                (the loop's grammar already narrows yes/no and A-or-B answers to those strings)
     vague       the answer says nothing ("unknown", "none") or only repeats words of the question
     unsupported no source the run opened states the answer (yes/no answers excepted)
     hops        the plan has two or more sub-questions but only one source was read
