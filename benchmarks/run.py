@@ -4,7 +4,7 @@
     python benchmarks/run.py --questions ../shared/offline-web/data/dev-questions.jsonl --limit 30 \\
         --model /path/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf --searxng-url http://127.0.0.1:8765 \\
         --out benchmarks/runs/NAME [--baselines rag,closed] [--extra-args "--max-steps 12"] \\
-        [--no-agent] [--resume] [--summary-only]
+        [--no-agent] [--resume] [--summary-only [--measure-speed]]
 
 Systems
   agent   the real CLI, one subprocess per question:
@@ -14,7 +14,8 @@ Systems
 
 Results are appended per question to <out>/{agent,rag,closed}.jsonl (so --resume continues an
 interrupted run); per-question scores go to <out>/scores.jsonl; the table to stdout,
-<out>/summary.md and <out>/summary.json, with the model's prefill/decode speed on this machine.
+<out>/summary.md and <out>/summary.json, with the model's prefill/decode speed on this machine
+(from an empty cache, and by KV-cache depth for the depth-priced efficiency ratio).
 
 Scoring follows HotpotQA (lower-case, strip punctuation and articles a/an/the, collapse spaces):
 exact match and token F1 (best over gold answers), plus a lenient match (either normalised
@@ -165,6 +166,7 @@ def score_record(system: str, rec: dict, q: dict, fetch_text: Callable[[str], st
         row["cited_good"], row["cited"] = cited_precision_counts(sources, q["supporting_titles"], golds, fetch_text)
         row["support_recall"] = support_recall(sources, q["supporting_titles"])
         row["stopped_because"] = rec.get("stopped_because")
+        row["trace"] = rec.get("trace")
         row["confidence"] = rec.get("confidence")
         for key in ("citations", "citations_supported", "verify_rejections"):
             row[key] = rec.get("stats", {}).get(key)
@@ -186,6 +188,44 @@ def efficiency(rows: list[dict], speed: dict | None) -> dict:
         if need > 0:
             ratios.append(wall / need)
             walls, needed = walls + wall, needed + need
+    if not ratios:
+        return {}
+    return {"median": percentile(ratios, 50), "p90": percentile(ratios, 90), "aggregate": walls / needed}
+
+
+def needed_seconds(llm_calls: list[dict], curve: dict) -> float:
+    """Model time the calls could not avoid, each priced at its own depth: the evaluated prompt
+    tokens at the prefill cost halfway through their batch, the generated tokens at the decode
+    cost halfway through the answer."""
+    (pa, pb), (da, db) = curve["prefill_fit"], curve["decode_fit"]
+    total = 0.0
+    for c in llm_calls:
+        prompt, ev, gen = c["prompt_tokens"], c["prompt_tokens_evaluated"], c["completion_tokens"]
+        total += ev * (pa + pb * (prompt - ev / 2)) + gen * (da + db * (prompt + gen / 2))
+    return total / 1000
+
+
+def trace_llm_calls(path: str | None) -> list[dict] | None:
+    if not path or not Path(path).exists():
+        return None
+    calls = [r for r in read_jsonl(Path(path)) if r.get("event") == "llm"]
+    return calls or None
+
+
+def depth_efficiency(rows: list[dict], curve: dict | None) -> dict:
+    """Like efficiency(), but with every model call priced at its KV-cache depth (from the run's
+    trace and the measured speed curve): what is left over is time outside necessary compute."""
+    if not curve:
+        return {}
+    ratios, walls, needed = [], 0.0, 0.0
+    for r in rows:
+        calls = trace_llm_calls(r.get("trace"))
+        if not calls or r.get("error") or not isinstance(r.get("wall_seconds"), (int, float)):
+            continue
+        need = needed_seconds(calls, curve)
+        if need > 0:
+            ratios.append(r["wall_seconds"] / need)
+            walls, needed = walls + r["wall_seconds"], needed + need
     if not ratios:
         return {}
     return {"median": percentile(ratios, 50), "p90": percentile(ratios, 90), "aggregate": walls / needed}
@@ -490,6 +530,41 @@ def measure_speed(llm, prompt_tokens: int = 1000, gen_tokens: int = 64, repeats:
             "runs": [[round(p, 1), round(d, 2)] for p, d, _ in runs], "n_threads": physical_cores()}
 
 
+def measure_speed_curve(llm, depths: tuple[int, ...] = (0, 1000, 2000, 3000), chunk: int = 256,
+                        gen_tokens: int = 32) -> dict:
+    """Milliseconds per token at growing KV-cache depth: prefill of a `chunk`-token batch on top
+    of `depth` cached tokens, and decoding right after it. Attention makes both slower as the
+    prompt grows, and agent steps run at 1-3k tokens of depth, so "necessary model time" is
+    priced per call at its own depth (see depth_efficiency). Fitted as ms = a + b * depth."""
+    filler = " ".join(f"Item {i} is a plain sentence about number {i}." for i in range(1200))
+    toks = llm.tokenize(filler.encode(), add_bos=True, special=False)
+    prefill_ms, decode_ms, at = [], [], []
+    llm.reset()
+    for depth in depths:
+        if llm.n_tokens < depth:                       # fill up to the depth, untimed
+            llm.eval(toks[llm.n_tokens:depth])
+        t0 = time.perf_counter()
+        llm.eval(toks[depth:depth + chunk])
+        prefill_ms.append(1000 * (time.perf_counter() - t0) / chunk)
+        t0 = time.perf_counter()
+        for tok in toks[depth + chunk:depth + chunk + gen_tokens]:   # one token per decode call
+            llm.eval([tok])
+        decode_ms.append(1000 * (time.perf_counter() - t0) / gen_tokens)
+        at.append(depth)
+    llm.reset()
+    return {"depths": at, "chunk": chunk, "prefill_ms_per_token": [round(v, 2) for v in prefill_ms],
+            "decode_ms_per_token": [round(v, 2) for v in decode_ms],
+            "prefill_fit": _line_fit(at, prefill_ms), "decode_fit": _line_fit(at, decode_ms)}
+
+
+def _line_fit(xs: list[float], ys: list[float]) -> list[float]:
+    """Least-squares [a, b] for y = a + b * x."""
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    var = sum((x - mx) ** 2 for x in xs)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var if var else 0.0
+    return [round(my - b * mx, 4), round(b, 7)]
+
+
 # ================================================================ driver
 
 def load_questions(path: Path, limit: int | None) -> list[dict]:
@@ -541,7 +616,9 @@ def write_summary(questions: list[dict], args: argparse.Namespace, out: Path, sp
         rows = [score_record(name, r, by_id[r["id"]], fetch) for r in recs]
         systems[name] = summarize(rows)
         if name == "agent":
-            systems[name]["efficiency"] = efficiency(rows, speed or (previous or {}).get("speed"))
+            sp = speed or (previous or {}).get("speed") or {}
+            systems[name]["efficiency"] = efficiency(rows, sp)
+            systems[name]["efficiency_by_depth"] = depth_efficiency(rows, sp.get("curve"))
         all_rows += rows
     (out / "scores.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in all_rows))
     summary = {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -567,7 +644,9 @@ def render_markdown(s: dict) -> str:
              f"({m['logical_cpus']} logical), load average at start {m['load_avg_at_start']}", f"- questions: `{s['questions']}` (limit {s['limit']})",
              f"- versions: {', '.join(f'{k} {v}' for k, v in s['versions'].items())}",
              f"- speed: prefill {sp.get('prefill_tokens_per_s', '—')} tok/s ({sp.get('prefill_tokens', '—')} tokens), "
-             f"decode {sp.get('decode_tokens_per_s', '—')} tok/s ({sp.get('decode_tokens', '—')} tokens)",
+             f"decode {sp.get('decode_tokens_per_s', '—')} tok/s ({sp.get('decode_tokens', '—')} tokens)"
+             + (f"; by depth {sp['curve']['depths']}: prefill {sp['curve']['prefill_ms_per_token']} ms/token, "
+                f"decode {sp['curve']['decode_ms_per_token']} ms/token" if sp.get("curve") else ""),
              f"- command: `{s['command']}`", "", markdown_table(s["systems"]), ""]
     agent = s["systems"].get("agent")
     if agent:
@@ -576,6 +655,10 @@ def render_markdown(s: dict) -> str:
         if eff:
             lines += [f"efficiency ratio (wall ÷ necessary model time at the measured speeds): median "
                       f"{eff['median']:.2f}, p90 {eff['p90']:.2f}, all questions {eff['aggregate']:.2f}", ""]
+        deff = agent.get("efficiency_by_depth") or {}
+        if deff:
+            lines += [f"efficiency ratio with each model call priced at its KV-cache depth: median "
+                      f"{deff['median']:.2f}, p90 {deff['p90']:.2f}, all questions {deff['aggregate']:.2f}", ""]
         tok, ev = agent.get("mean_prompt_tokens"), agent.get("mean_prompt_tokens_evaluated")
         if tok and ev is not None:
             lines += [f"evaluated / total prompt tokens: {ev / tok:.3f}", ""]
@@ -628,6 +711,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--timeout", type=float, default=1200, help="seconds per agent question")
     ap.add_argument("--resume", action="store_true", help="continue in an existing --out, skipping done ids")
     ap.add_argument("--summary-only", action="store_true", help="only rescore the stored results")
+    ap.add_argument("--measure-speed", action="store_true",
+                    help="with --summary-only: measure this machine's speeds now (loads the model)")
     args = ap.parse_args(argv)
     args.baselines = [b.strip() for b in args.baselines.split(",") if b.strip()]
     unknown = set(args.baselines) - set(BASELINES)
@@ -657,10 +742,18 @@ def main(argv: list[str] | None = None) -> int:
         progress(f"loading {args.model} for the speed measurement{' and baselines' if args.baselines else ''} ...")
         llm = load_llm(args.model)
         speed = measure_speed(llm)
+        speed["curve"] = measure_speed_curve(llm)
         progress(f"speed: {speed}")
         run_baselines(llm, args.baselines, questions, args, out)
     elif (out / "summary.json").exists():
         previous = json.loads((out / "summary.json").read_text())
+    if args.summary_only and args.measure_speed:   # e.g. a run made before the depth curve existed
+        llm = load_llm(args.model)
+        speed = measure_speed(llm)
+        speed["curve"] = measure_speed_curve(llm)
+        progress(f"speed: {speed}")
+        if previous:
+            previous.pop("speed", None)
     print(write_summary(questions, args, out, speed, previous))
     return 0
 

@@ -135,3 +135,30 @@ def test_efficiency_ratio(bench) -> None:
     eff = bench.efficiency(rows, speed)
     assert abs(eff["aggregate"] - 32 / 30) < 1e-9 and eff["median"] == (1.1 + 1.0) / 2
     assert bench.efficiency(rows, None) == {}
+
+
+def test_depth_priced_efficiency(bench, tmp_path) -> None:
+    import json
+
+    curve = {"prefill_fit": [10.0, 0.01], "decode_fit": [80.0, 0.0]}     # ms/token = a + b * depth
+    calls = [{"event": "llm", "prompt_tokens": 1000, "prompt_tokens_evaluated": 200, "completion_tokens": 10},
+             {"event": "llm", "prompt_tokens": 1200, "prompt_tokens_evaluated": 100, "completion_tokens": 20}]
+    # call 1: 200 tokens at depth 900 (19 ms) + 10 x 80 ms; call 2: 100 at depth 1150 (21.5 ms) + 20 x 80 ms
+    need = bench.needed_seconds(calls, curve)
+    assert need == pytest.approx((200 * 19 + 800 + 100 * 21.5 + 1600) / 1000)
+    trace = tmp_path / "t.jsonl"
+    trace.write_text("".join(json.dumps(c) + "\n" for c in [{"event": "start"}, *calls]))
+    rows = [{"trace": str(trace), "wall_seconds": 2 * need}, {"trace": str(tmp_path / "missing"), "wall_seconds": 9}]
+    eff = bench.depth_efficiency(rows, curve)
+    assert eff["median"] == pytest.approx(2.0) and eff["aggregate"] == pytest.approx(2.0)
+    assert bench.depth_efficiency(rows, None) == {}
+    assert bench._line_fit([0, 1000, 2000], [10, 20, 30]) == [10.0, 0.01]
+
+
+@pytest.mark.model
+def test_speed_curve_on_the_real_model(bench, test_model_path) -> None:
+    llm = bench.load_llm(str(test_model_path))
+    curve = bench.measure_speed_curve(llm, depths=(0, 300), chunk=64, gen_tokens=4)
+    assert curve["depths"] == [0, 300]
+    assert all(v > 0 for v in curve["prefill_ms_per_token"] + curve["decode_ms_per_token"])
+    assert len(curve["prefill_fit"]) == 2 and llm.n_tokens == 0       # the cache is left empty
