@@ -213,3 +213,24 @@ def test_a_yes_no_answer_draws_confidence_from_its_supported_claims(tmp_path):
         result, *_ = run_agent(script, server.base_url, tmp_path, verify=True, question=question)
     assert result.stats["citations_supported"] == 2
     assert "2 source(s) back its claims" in result.report and result.confidence >= 0.65
+
+
+def test_a_single_source_is_checked_against_a_second_when_the_results_offer_one():
+    temple = "Shirley Temple also served as Chief of Protocol of the United States."
+
+    def check(question, answer, hints, opened=None):
+        ev = Evidence(question=question, answer=answer, plan=[], opened=opened or {3: temple},
+                      unread_hints=hints, python_runs=0, python_enabled=False)
+        return Verifier().check(ev, 4)
+
+    q = "What government position was held by the woman who portrayed Corliss Archer?"
+    second = {5: "Chief of Protocol. The Chief of Protocol of the United States ... Shirley Temple Black",
+              6: "Kiss and Tell. A 1945 film."}
+    sent_back = check(q, "Chief of Protocol", second)
+    assert sent_back.check == "corroborate"
+    assert 'Only source [3] states "Chief of Protocol"' in sent_back.message and "[5]" in sent_back.message
+    assert check(q, "Chief of Protocol", {6: "Kiss and Tell. A 1945 film."}).passed   # the web offers no second
+    assert check(q, "Chief of Protocol", second, opened={3: temple, 5: second[5]}).passed  # two sources read
+    # a chosen option is named by any page about it: no corroboration asked
+    choice = "Who was born first, Shirley Temple or Corliss Archer?"
+    assert check(choice, "Shirley Temple", {5: "Shirley Temple, actress"}).check != "corroborate"

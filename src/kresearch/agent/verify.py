@@ -11,6 +11,9 @@ MAX_REJECTIONS times in all, so verification cannot loop):
     hops        the plan has two or more sub-questions but only one source was read
     compute     the question compares or counts numbers or dates and no Python ran
     conflict    another source read gives a different value for the same fact
+    corroborate only one source read states the answer while an unread result seems to state it
+                too (title or snippet): open that one to check it ("two independent sources where
+                the web offers them"); not for yes/no or "A or B?" answers, which any page names
 
 `final_checks` runs the same checks without those limits, for the report and the confidence.
 """
@@ -133,6 +136,11 @@ def _failures(ev: Evidence):
                                   f"{', '.join(f'[{s}]' for s in conflict.supporting)}, but {sides}. "
                                   "Check which is right (prefer the more specific or primary source), then answer.",
                       conflict)
+    if len(stated) == 1 and not options and not is_yes_no(answer):
+        second = next((sid for sid, text in ev.unread_hints.items() if states_answer(answer, text)), None)
+        if second is not None:
+            yield Verdict("corroborate", f'Only source [{stated[0]}] states "{answer}". Check it in a second '
+                                         f"source: [{second}] seems to mention it too. Open it, then answer again.")
 
 
 class Verifier:
