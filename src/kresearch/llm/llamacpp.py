@@ -19,8 +19,8 @@ from typing import Iterator
 from ..errors import GenerationError, ModelError, UsageError
 from .base import Completion, Message
 from .grammar import schema_to_gbnf
-from .sampling import install as install_grammar_checked_sampling
 from .models import gguf_context_length
+from .sampling import install as install_grammar_checked_sampling
 
 
 def physical_cores() -> int:
