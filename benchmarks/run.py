@@ -582,7 +582,7 @@ def progress(msg: str) -> None:
 
 
 def run_agent(questions: list[dict], args: argparse.Namespace, out: Path) -> None:
-    home, logs = out / "kresearch-home", out / "logs"
+    home, logs = out.resolve() / "kresearch-home", out / "logs"   # absolute: trace paths in results stay valid
     logs.mkdir(parents=True, exist_ok=True)
     todo = pending(questions, out / "agent.jsonl")
     for i, q in enumerate(todo, 1):
