@@ -192,6 +192,10 @@ def test_the_form_of_the_answer_must_fit_the_question():
     assert verdict("Which band has more members Band of Skulls or Live ?", "3").check == "form"
     assert "Band of Skulls or Live" in verdict("Which band has more members Band of Skulls or Live ?", "3").message
     assert verdict("Which band has more members Band of Skulls or Live ?", "Live").passed
+    # options in the middle of the question are still options, not a vague repeat (found in v8192)
+    assert verdict("Which airport Grand Forks International Airport or El Paso International Airport is "
+                   "closer to their town ?", "El Paso International Airport").passed
+    assert verdict("What is the name of the Corliss Archer film?", "Corliss Archer").check == "vague"
     assert verdict("Which band has more members Band of Skulls or Live ?", "the band Live").passed
     assert verdict("Are both Band of Skulls and Live American bands?", "English").check == "form"
     assert verdict("Are both Band of Skulls and Live American bands?", "No").passed

@@ -111,8 +111,11 @@ def _failures(ev: Evidence):
     elif options and not any(_names(answer, option) for option in options):
         yield Verdict("form", f'The question asks which of these: {options[0]} or {options[1]}. '
                               f'Your answer "{answer}" is neither. Answer with one of them.')
+    # "Only words of the question" is vague unless the question offers choices ("A or B"),
+    # wherever they stand: "Which airport, X or Y, is closer?" is answered with words it contains.
+    offers_choice = bool(options) or re.search(r"\bor\b", ev.question, re.I)
     if answer.lower().rstrip(".") in NON_ANSWERS or (
-            words and not is_yes_no(answer) and not options and words <= content_words(ev.question)):
+            words and not is_yes_no(answer) and not offers_choice and words <= content_words(ev.question)):
         yield Verdict("vague", f'Your answer "{answer}" does not name what the question asks for. Find the '
                                "specific name, date, number or place, and answer with it.")
     stated = [sid for sid, text in ev.opened.items() if states_answer(answer, text)]
