@@ -222,14 +222,16 @@ def test_resume_reruns_the_question_from_its_journal(tmp_path):
                step("search", queries=["Shirley Temple government position"]),
                step("answer", answer="Shirley Temple"), "- Temple played Corliss Archer [1]."]
     with site() as server:
-        first = run(["-f", "json", "--max-steps", "3", QUESTION], research_env(tmp_path, server.base_url, limited))
+        # verification off: the scripted placeholder answers are not what this test is about
+        env = lambda script: {**research_env(tmp_path, server.base_url, script), "KRESEARCH_VERIFY": "0"}  # noqa: E731
+        first = run(["-f", "json", "--max-steps", "3", QUESTION], env(limited))
         assert first.returncode == 3, first.stderr
         trace = Path(json.loads(first.stdout)["trace"])
         resumed_script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]),   # cached
                           step("open", source=1, page=1),                                      # cached
                           step("answer", answer="Shirley Temple"), "- Temple played Corliss Archer [1]."]
         hits_before = dict(server.hits)
-        second = run(["resume", trace.stem, "-f", "json"], research_env(tmp_path, server.base_url, resumed_script))
+        second = run(["resume", trace.stem, "-f", "json"], env(resumed_script))
     assert second.returncode == 0, second.stderr
     data = json.loads(second.stdout)
     assert data["question"] == QUESTION and data["stopped_because"] == "answered"
