@@ -179,18 +179,23 @@ def efficiency(rows: list[dict], speed: dict | None) -> dict:
     but necessary model work)."""
     if not speed or not speed.get("prefill_tokens_per_s") or not speed.get("decode_tokens_per_s"):
         return {}
-    ratios, walls, needed = [], 0.0, 0.0
+    pairs = []
     for r in rows:
         ev, gen, wall = r.get("prompt_tokens_evaluated"), r.get("completion_tokens"), r.get("wall_seconds")
         if not all(isinstance(v, (int, float)) for v in (ev, gen, wall)) or r.get("error"):
             continue
-        need = ev / speed["prefill_tokens_per_s"] + gen / speed["decode_tokens_per_s"]
-        if need > 0:
-            ratios.append(wall / need)
-            walls, needed = walls + wall, needed + need
-    if not ratios:
+        pairs.append((wall, ev / speed["prefill_tokens_per_s"] + gen / speed["decode_tokens_per_s"]))
+    return _ratio_summary(pairs)
+
+
+def _ratio_summary(pairs: list[tuple[float, float]]) -> dict:
+    """Median, p90 and all-questions ratio of wall time to needed model time, over (wall, needed) pairs."""
+    pairs = [(wall, need) for wall, need in pairs if need > 0]
+    if not pairs:
         return {}
-    return {"median": percentile(ratios, 50), "p90": percentile(ratios, 90), "aggregate": walls / needed}
+    ratios = [wall / need for wall, need in pairs]
+    return {"median": percentile(ratios, 50), "p90": percentile(ratios, 90),
+            "aggregate": sum(w for w, _ in pairs) / sum(n for _, n in pairs)}
 
 
 def needed_seconds(llm_calls: list[dict], curve: dict) -> float:
@@ -217,18 +222,12 @@ def depth_efficiency(rows: list[dict], curve: dict | None) -> dict:
     trace and the measured speed curve): what is left over is time outside necessary compute."""
     if not curve:
         return {}
-    ratios, walls, needed = [], 0.0, 0.0
+    pairs = []
     for r in rows:
         calls = trace_llm_calls(r.get("trace"))
-        if not calls or r.get("error") or not isinstance(r.get("wall_seconds"), (int, float)):
-            continue
-        need = needed_seconds(calls, curve)
-        if need > 0:
-            ratios.append(r["wall_seconds"] / need)
-            walls, needed = walls + r["wall_seconds"], needed + need
-    if not ratios:
-        return {}
-    return {"median": percentile(ratios, 50), "p90": percentile(ratios, 90), "aggregate": walls / needed}
+        if calls and not r.get("error") and isinstance(r.get("wall_seconds"), (int, float)):
+            pairs.append((r["wall_seconds"], needed_seconds(calls, curve)))
+    return _ratio_summary(pairs)
 
 
 CONFIDENCE_BUCKETS = ((0.0, 0.3), (0.3, 0.6), (0.6, 1.01))
@@ -509,11 +508,24 @@ def run_baseline_question(llm, name: str, q: dict, base_url: str, fetch: PageFet
     return {"id": q["id"], **rec}
 
 
+def filler_tokens(llm, n: int) -> list[int]:
+    """`n` tokens of plain, predictable text (BOS first) for the speed measurements."""
+    filler = " ".join(f"Item {i} is a plain sentence about number {i}." for i in range(n // 8 + 50))
+    return llm.tokenize(filler.encode(), add_bos=True, special=False)[:n]
+
+
+def measure_speeds(llm) -> dict:
+    """Both speed measurements: from an empty cache, and the curve by depth."""
+    speed = measure_speed(llm)
+    speed["curve"] = measure_speed_curve(llm)
+    progress(f"speed: {speed}")
+    return speed
+
+
 def measure_speed(llm, prompt_tokens: int = 1000, gen_tokens: int = 64, repeats: int = 3) -> dict:
     """Prefill tokens/s (a ~1000-token prompt from an empty KV cache) and decode tokens/s; the best
     of `repeats` runs, since other load on the machine only ever slows a run down."""
-    filler = " ".join(f"Item {i} is a plain sentence about number {i}." for i in range(400))
-    toks = llm.tokenize(filler.encode(), add_bos=True, special=False)[:prompt_tokens - 12]
+    toks = filler_tokens(llm, prompt_tokens - 12)
     toks += llm.tokenize(b"\nNow count on: 1, 2, 3, 4, 5,", add_bos=False, special=False)
     runs = []
     for _ in range(repeats):
@@ -536,8 +548,7 @@ def measure_speed_curve(llm, depths: tuple[int, ...] = (0, 1000, 2000, 3000), ch
     of `depth` cached tokens, and decoding right after it. Attention makes both slower as the
     prompt grows, and agent steps run at 1-3k tokens of depth, so "necessary model time" is
     priced per call at its own depth (see depth_efficiency). Fitted as ms = a + b * depth."""
-    filler = " ".join(f"Item {i} is a plain sentence about number {i}." for i in range(1200))
-    toks = llm.tokenize(filler.encode(), add_bos=True, special=False)
+    toks = filler_tokens(llm, depths[-1] + chunk + gen_tokens)
     prefill_ms, decode_ms, at = [], [], []
     llm.reset()
     for depth in depths:
@@ -741,17 +752,12 @@ def main(argv: list[str] | None = None) -> int:
             run_agent(questions, args, out)
         progress(f"loading {args.model} for the speed measurement{' and baselines' if args.baselines else ''} ...")
         llm = load_llm(args.model)
-        speed = measure_speed(llm)
-        speed["curve"] = measure_speed_curve(llm)
-        progress(f"speed: {speed}")
+        speed = measure_speeds(llm)
         run_baselines(llm, args.baselines, questions, args, out)
     elif (out / "summary.json").exists():
         previous = json.loads((out / "summary.json").read_text())
     if args.summary_only and args.measure_speed:   # e.g. a run made before the depth curve existed
-        llm = load_llm(args.model)
-        speed = measure_speed(llm)
-        speed["curve"] = measure_speed_curve(llm)
-        progress(f"speed: {speed}")
+        speed = measure_speeds(load_llm(args.model))
         if previous:
             previous.pop("speed", None)
     print(write_summary(questions, args, out, speed, previous))

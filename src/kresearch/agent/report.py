@@ -11,7 +11,6 @@ from ..sources import Source, SourceRegistry
 from .evidence import CITATION, Conflict
 
 
-
 @dataclass
 class CitationCheck:
     text: str

@@ -28,6 +28,7 @@ from .evidence import Conflict, find_conflict, is_yes_no, states_answer
 MAX_REJECTIONS = 2
 NON_ANSWERS = {"none", "unknown", "n/a", "not found", "not mentioned", "not specified", "no information",
                "not available", "no answer", "unclear"}
+_OR = re.compile(r"\bor\b", re.I)     # the question offers alternatives
 _YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
 # "... Band of Skulls or Live?": the option is the run of capitalised words (joined by of/the/and/...)
 _OPTION = r"((?:[A-Z0-9][\w'.&-]*)(?:\s+(?:(?:of|the|and|de|la|von|van|for|in|a)\s+)*[A-Z0-9][\w'.&-]*)*)"
@@ -49,7 +50,7 @@ _ARITHMETIC = re.compile(
 
 def is_yes_no_question(question: str) -> bool:
     """"Are both ...?", "Was X ...?" -- but not "Is X taller or shorter than Y?"."""
-    return bool(_YES_NO_QUESTION.match(question)) and not re.search(r"\bor\b", question, re.I)
+    return bool(_YES_NO_QUESTION.match(question)) and not _OR.search(question)
 
 
 def _names(answer: str, option: str) -> bool:
@@ -113,7 +114,7 @@ def _failures(ev: Evidence):
                               f'Your answer "{answer}" is neither. Answer with one of them.')
     # "Only words of the question" is vague unless the question offers choices ("A or B"),
     # wherever they stand: "Which airport, X or Y, is closer?" is answered with words it contains.
-    offers_choice = bool(options) or re.search(r"\bor\b", ev.question, re.I)
+    offers_choice = bool(options) or _OR.search(ev.question)
     if answer.lower().rstrip(".") in NON_ANSWERS or (
             words and not is_yes_no(answer) and not offers_choice and words <= content_words(ev.question)):
         yield Verdict("vague", f'Your answer "{answer}" does not name what the question asks for. Find the '
