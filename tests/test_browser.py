@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kresearch.errors import FetchError
-from kresearch.tools.browser import Browser
+from kresearch.tools.browser import Browser, best_passage
 from kresearch.tools.extract import Document
 from kresearch.tools.fetch import Fetcher, FetchPolicy
 
@@ -187,3 +187,18 @@ def test_load_with_the_real_disk_cache(tmp_path) -> None:
         assert srv.hits == {"/v": 1}
     assert again == first
     cache.close()
+
+
+def test_best_passage_takes_the_sentences_that_cover_the_terms() -> None:
+    text = ("Alpha is a town in the north. It has a river.\n\nThe airport is five miles from Alpha. "
+            "Nothing else here matters at all. Beta is far away from everything.")
+    passage = best_passage(text, {"airport": 2.0, "miles": 1.0, "alpha": 1.0}, 60)
+    assert "The airport is five miles from Alpha." in passage and len(passage) <= 60 + 4
+    assert passage.startswith("… ") and passage.endswith(" …")          # cut on both sides
+    # a text that fits comes back whole, whitespace collapsed
+    assert best_passage("Short\n\n text.", {}, 100) == "Short text."
+    # no term anywhere: the opening of the page (it usually says what the subject is)
+    assert best_passage(text, {"zebra": 1.0}, 50).startswith("Alpha is a town")
+    # one sentence longer than the passage is cut between words
+    long = "word " * 40 + ". Next."
+    assert best_passage(long, {"word": 1.0}, 30) == "word word word word word word …"

@@ -263,5 +263,6 @@ def test_a_follow_up_starts_from_the_earlier_turns():
         drive([QUESTION, "Where was she ambassador?"], llm, server.base_url)
     task = llm.calls[len(FIRST)][1]["content"]
     assert task.startswith(f"Earlier in this session:\nQ1: {QUESTION}\nA1: Chief of Protocol of the United States\n"
-                           "Sources read so far (you may cite them): [1] Kiss and Tell (1945 film); [3] Shirley Temple")
+                           "Sources read so far (you may cite them): [1] Kiss and Tell (1945 film); [2] Corliss Archer; "
+                           "[3] Shirley Temple")   # [2] through the passage in the search result
     assert "Where was she ambassador?" in task

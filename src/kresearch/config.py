@@ -33,6 +33,7 @@ class Settings:
     seed: int = 0
     temperature: float = 0.2
     viewport_chars: int = 2000
+    passages: int = 4               # top search results shown with a passage read from the page; 0 = snippets only
 
     def validate(self) -> None:
         if self.search not in SEARCH_BACKENDS:
@@ -46,6 +47,8 @@ class Settings:
             raise UsageError("--max-time must be positive")
         if self.budget < 0:
             raise UsageError("--budget must be positive")
+        if self.passages < 0:
+            raise UsageError("passages must be 0 or more")
 
 
 def home() -> Path:

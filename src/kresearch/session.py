@@ -98,7 +98,7 @@ class Session:
         """Tools with a fresh source registry. Pass it to `agent` again for a follow-up question
         that should reuse what was found (sources keep their numbers, opened pages stay read)."""
         return Toolbox(self.search, self.browser, SourceRegistry(), python_enabled=self.settings.python,
-                       viewport_chars=self.settings.viewport_chars)
+                       viewport_chars=self.settings.viewport_chars, passages=self.settings.passages)
 
     def agent(self, llm: LLM, toolbox: Toolbox | None = None) -> Agent:
         s = self.settings

@@ -23,7 +23,8 @@ ACTIONS: dict[str, tuple[str, dict]] = {
     ),
     "search": (
         f"web search; up to {MAX_QUERIES} different queries at once, run in parallel. "
-        "Results are numbered sources [n] with a snippet.",
+        "Results are numbered sources [n]; the top ones show a passage read from the page, the "
+        "rest a snippet.",
         {"type": "object", "properties": {
             "queries": {"type": "array", "items": {"type": "string", "minLength": 2, "maxLength": 120},
                         "minItems": 1, "maxItems": MAX_QUERIES}},
@@ -31,7 +32,7 @@ ACTIONS: dict[str, tuple[str, dict]] = {
     ),
     "open": (
         "read a source: its number (or a URL) and the page of its text (1 first). "
-        "You must open a source before you can cite it.",
+        "You can cite a source once you have read it here or in a search result's passage.",
         {"type": "object", "properties": {
             "source": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "format": "uri", "maxLength": 300}]},
             "page": {"type": "integer", "minimum": 1}},
@@ -58,7 +59,7 @@ ACTIONS: dict[str, tuple[str, dict]] = {
     ),
     "answer": (
         "give the final short answer (a name, number, date, yes/no or short phrase) once the sources "
-        "you opened support it.",
+        "you read support it.",
         {"type": "object", "properties": {"answer": {"type": "string", "minLength": 1, "maxLength": 300}},
          "required": ["answer"]},
     ),

@@ -71,6 +71,7 @@ class Stats:
     claims_removed: int = 0          # sentences dropped: they cite nothing, or nothing they cite supports them
     verify_rejections: int = 0
     pages_loaded_ahead: int = 0      # fetched in the background after a search (opened or not)
+    passages_read: int = 0           # search results shown with the best passage of their page
     wall_seconds: float = 0.0
     llm_seconds: float = 0.0
     tool_seconds: float = 0.0
@@ -386,7 +387,7 @@ class Agent:
     def _sync_tool_stats(self) -> None:
         t = self.toolbox.stats
         self.stats.searches, self.stats.pages_opened, self.stats.tool_seconds = t.searches, t.pages_opened, t.seconds
-        self.stats.pages_loaded_ahead = t.prefetched
+        self.stats.pages_loaded_ahead, self.stats.passages_read = t.prefetched, t.passages_read
 
     # -- report ------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from ..errors import ToolError
 from ..sources import SourceRegistry
-from ..tools.browser import Browser
+from ..tools.browser import Browser, best_passage
 from ..tools.extract import Document
 from ..tools.sandbox import SandboxLimits, run_python
 from ..tools.search import SearchService
@@ -42,6 +42,7 @@ class ToolStats:
     seconds: float = 0.0
     failed_urls: list[str] = field(default_factory=list)
     prefetched: int = 0                                                 # pages fetched ahead of an open
+    passages_read: int = 0                                              # results shown with a passage of their page
 
 
 def quote_untrusted(text: str) -> str:
@@ -67,6 +68,13 @@ def key_lines(text: str, question: str, limit: int = 240) -> str:
     return out.strip()
 
 
+def _without_title_heading(text: str) -> str:
+    """Page text without its first line when that is a Markdown heading: the result line
+    already carries the title."""
+    first, _, rest = text.lstrip().partition("\n")
+    return rest if first.startswith("#") else text
+
+
 def _domain(url: str) -> str:
     return urlsplit(url).netloc
 
@@ -74,7 +82,8 @@ def _domain(url: str) -> str:
 class Toolbox:
     def __init__(self, search: SearchService | None, browser: Browser, sources: SourceRegistry,
                  python_enabled: bool = True, sandbox_limits: SandboxLimits = SandboxLimits(),
-                 viewport_chars: int = 2000, results_per_query: int = 5, prefetch: int = 2):
+                 viewport_chars: int = 2000, results_per_query: int = 5, prefetch: int = 2,
+                 passages: int = 4, passage_chars: int = 600, passage_wait: float = 8.0):
         self.search_service = search
         self.browser = browser
         self.sources = sources
@@ -92,6 +101,10 @@ class Toolbox:
         self.page_counts: dict[int, int] = {}      # source number -> viewport pages in all
         self.prefetch = prefetch                  # top results of a search to load while the model thinks
         self._ahead: dict[int, Future] = {}        # source number -> page being loaded ahead
+        self.passages = passages                  # top results per search shown with a passage of their page
+        self.passage_chars = passage_chars
+        self.passage_wait = passage_wait          # seconds a search waits for those pages
+        self.previewed: set[int] = set()          # sources read through a passage in a search result
 
     def new_run(self) -> None:
         """Start counting a new question's work; what was found (sources, pages, searches) stays."""
@@ -171,30 +184,88 @@ class Toolbox:
         batch = self.search_service.search_many(fresh) if fresh else None
         self.stats.searches += len(fresh)
         self.search_actions += 1
-        lines, ids = [], []
+        listed: list[tuple[str, str, list]] = []    # (query, heading or failure, hits)
         for q in queries:
             note = f" (already searched at step {self.searched[q.lower()]})" if q in repeated else ""
             if batch is not None and q in batch.errors:
-                lines.append(f'Search "{q}" failed: {batch.errors[q]}')
+                listed.append((q, f'Search "{q}" failed: {batch.errors[q]}', []))
                 continue
             if q not in repeated:
                 self.results[q.lower()] = batch.per_query.get(q, [])
                 self.searched[q.lower()] = step_no
             hits = self.results[q.lower()][: self.results_per_query]
-            lines.append(f'Results for "{q}"{note}:' if hits else f'No results for "{q}".')
-            for hit in hits:
-                source = self.sources.add(hit.url, hit.title, hit.snippet)
-                ids.append(source.id)
-                mark = " (opened)" if source.opened else ""
-                lines.append(f"[{source.id}] {hit.title} ({_domain(hit.url)}){mark}: {hit.snippet.strip()[:220]}")
-        unique = tuple(dict.fromkeys(ids))
-        self.must_read = any(not self.sources.get(i).opened for i in unique)
+            listed.append((q, f'Results for "{q}"{note}:' if hits else f'No results for "{q}".', hits))
+        ids_by_query = [[self.sources.add(h.url, h.title, h.snippet).id for h in hits] for _, _, hits in listed]
+        unique = tuple(dict.fromkeys(i for ids in ids_by_query for i in ids))
+        passages = self._read_passages(ids_by_query, queries, question)
+        read_now = set(passages)
+        lines = []
+        for (q, heading, hits), ids in zip(listed, ids_by_query):
+            lines.append(heading)
+            for hit, sid in zip(hits, ids):
+                head = f"[{sid}] {hit.title} ({_domain(hit.url)})"
+                if sid in passages:
+                    lines.append(f"{head}, read from the page: {passages.pop(sid)}")
+                    continue
+                mark = " (read)" if self.sources.get(sid).opened else ""
+                lines.append(f"{head}{mark}: {hit.snippet.strip()[:220]}")
+        # Nothing read from this search: open one of its results next.
+        self.must_read = not read_now and any(not self.sources.get(i).opened for i in unique)
         self._load_ahead([i for i in unique if not self.sources.get(i).opened][: self.prefetch])
         stub = f"Search {' | '.join(repr(q) for q in queries)} found sources " + ", ".join(
             f"[{i}] {self.sources.get(i).title[:60]}" for i in unique[:8])
-        text = "\n".join(lines)
+        # Titles, snippets and passages all come from the web: quoted, like a page.
+        text = quote_untrusted("\n".join(lines)) if unique else "\n".join(lines)
         return Observation(text=text, kind="search", source_ids=unique, stub=stub,
                            summary=f"{len(queries)} quer{'y' if len(queries) == 1 else 'ies'}, {len(unique)} results")
+
+    def _read_passages(self, ids_by_query: list[list[int]], queries: list[str],
+                       question: str) -> dict[int, str]:
+        """Load the top results not yet read (in parallel, bounded wait) and pick from each the
+        passage that best matches its query and the question. Showing it in the search result
+        saves the model an `open` step per page and gives every step RAG-level evidence; the
+        page then counts as read (it can be cited, and opened for the rest). A page that fails
+        or is slow keeps its snippet (a slow one goes on loading for a later `open`)."""
+        picked: dict[int, str] = {}                                    # source -> query it came from
+        for rank in range(self.results_per_query):                     # round robin over the queries
+            for q, ids in zip(queries, ids_by_query):
+                if rank < len(ids) and len(picked) < self.passages and ids[rank] not in picked:
+                    source = self.sources.get(ids[rank])
+                    if not source.opened and not source.error:
+                        picked[ids[rank]] = q
+        if not picked:
+            return {}
+        self._load_ahead(list(picked))
+        deadline = time.monotonic() + self.passage_wait
+        out: dict[int, str] = {}
+        for sid, query in picked.items():
+            future = self._ahead[sid]
+            try:
+                doc = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                continue
+            except Exception:
+                continue                                               # `open` reports it if asked
+            del self._ahead[sid]
+            weights = dict.fromkeys(content_words(question), 1.0) | dict.fromkeys(content_words(query), 2.0)
+            passage = best_passage(_without_title_heading(doc.text), weights, self.passage_chars)
+            if not passage:
+                continue
+            self._store(sid, doc)
+            self.previewed.add(sid)
+            self.stats.passages_read += 1
+            out[sid] = passage
+        return out
+
+    def _store(self, source_id: int, doc: Document) -> None:
+        """Keep a loaded page as read by this run."""
+        source = self.sources.get(source_id)
+        self.docs[source_id] = doc
+        self.page_counts[source_id] = len(self.browser.viewports(doc.text, self.viewport_chars))
+        source.opened = True
+        source.error = None
+        if doc.title:
+            source.title = doc.title
 
     def _resolve_source(self, target) -> int:
         if isinstance(target, str) and target.strip().lstrip("[").rstrip("]").isdigit():
@@ -222,13 +293,10 @@ class Toolbox:
                 source.error = str(e)
                 self.stats.failed_urls.append(source.url)
                 raise ToolError(f"could not read [{source_id}] {source.url}: {e}") from e
-            self.docs[source_id] = doc
+            self._store(source_id, doc)
+        if source_id not in self.pages_seen:
             self.must_read = False
             self.stats.pages_opened += 1
-            source.opened = True
-            source.error = None
-            if doc.title:
-                source.title = doc.title
         text, pages = self.browser.page(doc, page_no)
         self.pages_seen.setdefault(source_id, set()).add(page_no)
         self.page_counts[source_id] = pages

@@ -95,6 +95,33 @@ class Browser:
         return _best_lines(doc_text, query, max_hits, context_chars, page_of)
 
 
+def best_passage(text: str, weights: dict[str, float], size: int) -> str:
+    """The run of whole sentences of `text`, at most about `size` characters, that covers the
+    most weight of distinct terms (`weights`: lower-case word -> weight), whitespace collapsed.
+    A text that fits is returned whole; ties go to the earlier passage (a page's opening
+    usually says what its subject is)."""
+    flat = " ".join(text.split())
+    if len(flat) <= size:
+        return flat
+    sentences = [" ".join(s.split()) for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    terms = [{w.lower() for w in _WORD.findall(s)} & weights.keys() for s in sentences]
+    best, best_score = (0, 1), -1.0
+    for i in range(len(sentences)):
+        j, length, covered = i, 0, set()
+        while j < len(sentences) and (j == i or length + 1 + len(sentences[j]) <= size):
+            length += len(sentences[j]) + (j > i)
+            covered |= terms[j]
+            j += 1
+        score = sum(weights[w] for w in covered)
+        if score > best_score:
+            best, best_score = (i, j), score
+    passage = " ".join(sentences[best[0]:best[1]])
+    cut = len(passage) > size  # one sentence longer than the passage
+    if cut:
+        passage = passage[:size].rsplit(" ", 1)[0]
+    return ("… " if best[0] > 0 else "") + passage + (" …" if cut or best[1] < len(sentences) else "")
+
+
 def _from_cache(value: Any) -> Document | None:
     if not isinstance(value, dict):
         return None
