@@ -85,3 +85,17 @@ def test_an_answer_can_be_narrowed_to_the_questions_options(test_model_path):
     schema = step_schema(["answer"], answer_options=["Band of Skulls", "Live"])
     out = llm.complete(chat, schema=schema, max_tokens=80, temperature=0.7)
     assert parse_step(out.text, ["answer"]).args["answer"] in ("Band of Skulls", "Live")
+
+
+def test_search_queries_cannot_carry_the_prompts_placeholders(test_model_path):
+    """Small models copy the example's "<composer> birthplace" as a query: the grammar leaves
+    angle brackets out of queries."""
+    import json
+
+    llm = make(test_model_path)
+    chat = [{"role": "user", "content": 'Write {"thought": "...", "action": "search", "args": {"queries": '
+                                        '["<composer> <birthplace>"]}} exactly, with the angle brackets.'}]
+    out = llm.complete(chat, schema=step_schema(["search"]), max_tokens=60, temperature=0.0)
+    queries = json.loads(out.text)["args"]["queries"]
+    assert queries and not any("<" in q or ">" in q for q in queries)
+    assert llm.llama._sampler.rejections >= 1      # the model did try to write one

@@ -265,3 +265,12 @@ def test_background_from_a_journal_without_finish():
                {"event": "action", "action": "note", "args": {"text": "X is Y [2]"}}]
     text = background_from_trace(records)
     assert "stopped (unfinished)" in text and "searched: 'a b'" in text and "noted: X is Y" in text
+
+
+def test_a_negative_passages_setting_is_bad_usage(kresearch_home):
+    env = os.environ.copy()
+    env.update(KRESEARCH_PASSAGES="-1")
+    proc = run(["config", "show"], env)
+    assert proc.returncode == 2 and b"passages must be 0 or more" in proc.stderr
+    env.update(KRESEARCH_PASSAGES="0")
+    assert json.loads(run(["config", "show", "--json"], env).stdout)["settings"]["passages"] == 0

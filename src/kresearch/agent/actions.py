@@ -26,7 +26,9 @@ ACTIONS: dict[str, tuple[str, dict]] = {
         "Results are numbered sources [n]; the top ones show a passage read from the page, the "
         "rest a snippet.",
         {"type": "object", "properties": {
-            "queries": {"type": "array", "items": {"type": "string", "minLength": 2, "maxLength": 120},
+            # No angle brackets: small models otherwise copy the prompt's "<composer>" placeholders.
+            "queries": {"type": "array", "items": {"type": "string", "minLength": 2, "maxLength": 120,
+                                                   "x-exclude": "<>"},
                         "minItems": 1, "maxItems": MAX_QUERIES}},
          "required": ["queries"]},
     ),

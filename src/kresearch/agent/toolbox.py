@@ -207,8 +207,10 @@ class Toolbox:
                 if sid in passages:
                     lines.append(f"{head}, read from the page: {passages.pop(sid)}")
                     continue
-                mark = " (read)" if self.sources.get(sid).opened else ""
-                lines.append(f"{head}{mark}: {hit.snippet.strip()[:220]}")
+                if self.sources.get(sid).opened:   # its text was shown before: no snippet again
+                    lines.append(f"{head} (already read)")
+                else:
+                    lines.append(f"{head}: {hit.snippet.strip()[:220]}")
         # Nothing read from this search: open one of its results next.
         self.must_read = not read_now and any(not self.sources.get(i).opened for i in unique)
         self._load_ahead([i for i in unique if not self.sources.get(i).opened][: self.prefetch])

@@ -6,7 +6,7 @@ bounded strings cheap, so we write the grammar ourselves. Whitespace is at most 
 small models otherwise sometimes emit newlines forever, and compact JSON is fewer tokens.
 
 Supported: object (properties in order, all required), string (minLength/maxLength;
-format "uri" = an http(s) URL),
+format "uri" = an http(s) URL; our own "x-exclude": characters the string may not contain),
 integer (minimum >= 0 or not), boolean, array (items, minItems/maxItems), const, enum,
 anyOf/oneOf.
 """
@@ -62,7 +62,12 @@ class _Builder:
         if kind == "string":
             lo, hi = schema.get("minLength", 0), schema.get("maxLength")
             rep = f"{{{lo},{hi}}}" if hi is not None else ("+" if lo else "*")
-            return f'"\\"" char{rep} "\\""'
+            char = "char"
+            if schema.get("x-exclude"):
+                banned = "".join(f"\\x{ord(c):02X}" for c in schema["x-exclude"])
+                char = self.rule("char-x" + "".join(f"{ord(c):02x}" for c in schema["x-exclude"]),
+                                 f'[^"\\\\\\x7F\\x00-\\x1F{banned}] | "\\\\" (["\\\\/bfnrt] | "u" [0-9a-fA-F]{{4}})')
+            return f'"\\"" {char}{rep} "\\""'
         if kind == "integer":
             return "natural" if schema.get("minimum", -1) >= 0 else "integer"
         if kind == "boolean":
