@@ -336,3 +336,19 @@ def test_a_slow_page_keeps_its_snippet_and_goes_on_loading_for_open(tmp_path):
     assert "[1] Shirley Temple (" in search_obs and "read from the page" not in search_obs.split("\n")[2]
     assert "read from the page" in search_obs                           # the fast pages have passages
     assert result.stats["pages_opened"] == 1 and result.stats["citations_supported"] == 1
+
+
+def test_after_two_searches_in_a_row_the_agent_reads_or_answers(tmp_path):
+    def offered(schema):
+        return [v["properties"]["action"]["const"] for v in schema.get("oneOf", [schema])]
+
+    script = [step("search", queries=["Corliss Archer"]), step("search", queries=["Kiss and Tell 1945 film"]),
+              step("open", source=1, page=1), step("search", queries=["Shirley Temple diplomat"]),
+              step("answer", answer="Chief of Protocol of the United States"),
+              "- She served as Chief of Protocol of the United States [3]."]
+    with site() as server:
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, passages=4)
+    assert "search" in offered(llm.schemas[1])                 # one search with passages: may search on
+    assert "search" not in offered(llm.schemas[2]) and "open" in offered(llm.schemas[2])
+    assert "search" in offered(llm.schemas[3])                 # reading resets it
+    assert result.stopped_because == "answered"

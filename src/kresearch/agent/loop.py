@@ -310,7 +310,8 @@ class Agent:
         # Restating the question at the end keeps small models on the whole multi-hop question.
         footer = "" if obs.kind in ("note", "plan") else (
             f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}\n"
-            "In your thought, first say what this observation tells you (with its [n]), then what you do next.]")
+            "In your thought, first say what this observation tells you (with its [n]), then what you do "
+            "next. Answer as soon as what you have read answers the whole question.]")
         ctx.add("user", obs.kind, f"Observation:\n{obs.text}{footer}", step, source_ids=obs.source_ids,
                 stub=f"Observation (set aside): {obs.stub}" if obs.stub else None, score_text=obs.text)
 
@@ -326,11 +327,10 @@ class Agent:
         return names
 
     def _answer_options(self) -> list[str] | None:
-        """With verification on, the grammar lets a question that names its possible answers
-        ("A or B?", yes/no) be answered only with one of them: the form check, without the
-        round trip of a rejected answer."""
-        if not self.config.verify:
-            return None
+        """The grammar lets a question that names its possible answers ("A or B?", yes/no) be
+        answered only with one of them: the form check, without the round trip of a rejected
+        answer (and without verification: unverified, the 1.5B model answered "located
+        further North" to "Which canal is further north, A or B?")."""
         if is_yes_no_question(self._question):
             return ["yes", "no"]
         return choice_options(self._question) or None

@@ -97,6 +97,7 @@ class Toolbox:
         self.stats = ToolStats()
         self.must_read = False                    # a search found sources and none was opened since
         self.search_actions = 0
+        self.searches_in_a_row = 0                # search actions since the last open or find
         self.pages_seen: dict[int, set[int]] = {}  # source number -> viewport pages shown
         self.page_counts: dict[int, int] = {}      # source number -> viewport pages in all
         self.prefetch = prefetch                  # top results of a search to load while the model thinks
@@ -111,6 +112,7 @@ class Toolbox:
         self.stats = ToolStats()
         self.must_read = False
         self.search_actions = 0
+        self.searches_in_a_row = 0
         for source in self.sources.all():
             source.cited = False
 
@@ -142,8 +144,10 @@ class Toolbox:
         # Small models tend to search again and again, or run aimless code, without reading:
         # after a search with results, open one of them next; read something before answering
         # or computing.
+        # Passages in results let the model go on searching without ever opening a page (the
+        # 1.5B model ran six searches in a row): after two, it reads or answers.
         can_search = "search" in names
-        if self.must_read and openable and can_search:
+        if (self.must_read or self.searches_in_a_row >= 2) and openable and can_search:
             names = [n for n in names if n not in ("search", "python", "find")]
         if not self.docs and can_search:
             names = [n for n in names if n not in ("python", "note") and (n != "answer" or self.search_actions >= 3)]
@@ -184,6 +188,7 @@ class Toolbox:
         batch = self.search_service.search_many(fresh) if fresh else None
         self.stats.searches += len(fresh)
         self.search_actions += 1
+        self.searches_in_a_row += 1
         listed: list[tuple[str, str, list]] = []    # (query, heading or failure, hits)
         for q in queries:
             note = f" (already searched at step {self.searched[q.lower()]})" if q in repeated else ""
@@ -299,6 +304,7 @@ class Toolbox:
         if source_id not in self.pages_seen:
             self.must_read = False
             self.stats.pages_opened += 1
+        self.searches_in_a_row = 0
         text, pages = self.browser.page(doc, page_no)
         self.pages_seen.setdefault(source_id, set()).add(page_no)
         self.page_counts[source_id] = pages
@@ -346,6 +352,7 @@ class Toolbox:
         if doc is None:
             raise ToolError(f"open [{source_id}] before searching inside it")
         needle = str(args.get("text", "")).strip()
+        self.searches_in_a_row = 0
         hits = self.browser.find(doc.text, needle, self.viewport_chars)
         title = self.sources.get(source_id).title
         if not hits:
