@@ -105,7 +105,6 @@ class Toolbox:
         self.passages = passages                  # top results per search shown with a passage of their page
         self.passage_chars = passage_chars
         self.passage_wait = passage_wait          # seconds a search waits for those pages
-        self.previewed: set[int] = set()          # sources read through a passage in a search result
 
     def new_run(self) -> None:
         """Start counting a new question's work; what was found (sources, pages, searches) stays."""
@@ -249,17 +248,14 @@ class Toolbox:
             future = self._ahead[sid]
             try:
                 doc = future.result(timeout=max(0.0, deadline - time.monotonic()))
-            except TimeoutError:
+            except Exception:                                          # slow or failed: `open` reports it
                 continue
-            except Exception:
-                continue                                               # `open` reports it if asked
             del self._ahead[sid]
             weights = dict.fromkeys(content_words(question), 1.0) | dict.fromkeys(content_words(query), 2.0)
             passage = best_passage(_without_title_heading(doc.text), weights, self.passage_chars)
             if not passage:
                 continue
             self._store(sid, doc)
-            self.previewed.add(sid)
             self.stats.passages_read += 1
             out[sid] = passage
         return out
