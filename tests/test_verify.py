@@ -181,6 +181,10 @@ def test_the_form_of_the_answer_must_fit_the_question():
     assert choice_options("Which band has more members Band of Skulls or Live ?") == ["Band of Skulls", "Live"]
     assert choice_options("Who was born first, Ian McEwan or Langston Hughes?") == ["Ian McEwan", "Langston Hughes"]
     assert choice_options("What government position was held by Shirley Temple?") == []
+    # options mid-sentence, before the verb
+    assert choice_options("Which airport Grand Forks International Airport or El Paso International Airport "
+                          "is closer to their town ?") == ["Grand Forks International Airport",
+                                                           "El Paso International Airport"]
     assert is_yes_no_question("Are both Band of Skulls and Live American bands?")
     assert not is_yes_no_question("Is the Eiffel Tower taller or shorter than the Statue of Liberty?")
 

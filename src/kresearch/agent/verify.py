@@ -33,6 +33,9 @@ _YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|ca
 # "... Band of Skulls or Live?": the option is the run of capitalised words (joined by of/the/and/...)
 _OPTION = r"((?:[A-Z0-9][\w'.&-]*)(?:\s+(?:(?:of|the|and|de|la|von|van|for|in|a)\s+)*[A-Z0-9][\w'.&-]*)*)"
 _CHOICE = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION + r"\s*[?.!]*\s*$")
+# "Which airport X or Y is closer to ...?": the options stand mid-sentence, before a verb
+_CHOICE_MID = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION +
+                         r"\s+(?:is|was|are|were|has|had|have|does|did)\b")
 
 _ASKS_DATE = re.compile(r"^\s*(when\b|(in |on )?what (year|date|month|decade|century)\b)", re.I)
 _ASKS_NUMBER = re.compile(r"^\s*how (many|much)\b", re.I)
@@ -60,8 +63,8 @@ def _names(answer: str, option: str) -> bool:
 
 
 def choice_options(question: str) -> list[str]:
-    """The two options of a "Which ..., A or B?" question, else []."""
-    found = _CHOICE.search(question.strip())
+    """The two options of a "Which ..., A or B?" (or "Which ... A or B is ...?") question, else []."""
+    found = _CHOICE.search(question.strip()) or _CHOICE_MID.search(question)
     if not found or not re.match(r"^\s*(which|who|what|whose)\b", question, re.I):
         return []
     return [found.group(1).strip(), found.group(2).strip()]
