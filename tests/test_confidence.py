@@ -34,7 +34,8 @@ def test_a_choice_starts_at_a_coin_toss():
     stated, _ = est(q, "Krzysztof Zanussi", {1: page})
     computed, why = est(q, "Krzysztof Zanussi", {1: page}, computed=True)
     unmentioned, _ = est(q, "Thom Andersen", {1: page})
-    assert unmentioned <= 0.3 < stated < computed and "computed" in why
+    # the 1.5B model's own Python comparisons were right 3 times in 15: less, not more
+    assert unmentioned <= 0.3 < computed < stated and "computed by the model" in why
 
 
 def test_yes_no_answers_lean_on_their_supported_claims():
