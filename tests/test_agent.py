@@ -316,7 +316,7 @@ def test_a_slow_page_keeps_its_snippet_and_goes_on_loading_for_open(tmp_path):
     from fixture_site import PAGES, page_html
 
     def slow(handler):
-        _time.sleep(1.5)
+        _time.sleep(4.0)
         handler.send(200, {"Content-Type": "text/html"}, page_html(*PAGES["/wiki/Shirley_Temple"]))
 
     script = [step("search", queries=["Shirley Temple Chief of Protocol"]), step("open", source=1, page=1),
@@ -326,7 +326,7 @@ def test_a_slow_page_keeps_its_snippet_and_goes_on_loading_for_open(tmp_path):
         sources = SourceRegistry()
         fetcher = Fetcher(FetchPolicy(allow_private=True))
         toolbox = Toolbox(SearchService(FixtureSearch(server.base_url)), Browser(fetcher), sources,
-                          passages=4, passage_wait=0.3)
+                          passages=4, passage_wait=1.5)   # the fast pages load well within it
         llm = FakeLLM(script)
         agent = Agent(llm, toolbox, sources, AgentConfig(max_steps=6, verify=False), Trace(tmp_path / "t.jsonl"))
         result = [e for e in agent.run(QUESTION)][-1].result
