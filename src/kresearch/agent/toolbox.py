@@ -263,8 +263,7 @@ class Toolbox:
     def _store(self, source_id: int, doc: Document) -> None:
         """Keep a loaded page as read by this run."""
         source = self.sources.get(source_id)
-        self.docs[source_id] = doc
-        self.page_counts[source_id] = len(self.browser.viewports(doc.text, self.viewport_chars))
+        self.restore_doc(source_id, doc)
         source.opened = True
         source.error = None
         if doc.title:
