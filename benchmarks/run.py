@@ -578,8 +578,25 @@ def _line_fit(xs: list[float], ys: list[float]) -> list[float]:
 
 # ================================================================ driver
 
-def load_questions(path: Path, limit: int | None) -> list[dict]:
+KINDS = ("choice", "temporal", "yes/no", "open")
+
+
+def question_kind(question: str) -> str:
+    """The agent's own classification (what its grammar and checks do differently); "temporal":
+    a choice between two dates ("Who was born first, A or B?"), decided by compare.py."""
+    from kresearch.agent.compare import direction
+    from kresearch.agent.confidence import question_kind as kind
+
+    found = kind(question)
+    return "temporal" if found == "choice" and direction(question) is not None else found
+
+
+def load_questions(path: Path, limit: int | None, kind: str | None = None) -> list[dict]:
+    """The first `limit` questions (of `kind`, when given; "choice" includes "temporal")."""
     qs = read_jsonl(path)
+    if kind:
+        qs = [q for q in qs if question_kind(q["question"]) == kind
+              or (kind == "choice" and question_kind(q["question"]) == "temporal")]
     return qs[:limit] if limit else qs
 
 
@@ -636,6 +653,7 @@ def write_summary(questions: list[dict], args: argparse.Namespace, out: Path, sp
                "machine": {"cpu": cpu_model(), "physical_cores": physical_cores(), "logical_cpus": os.cpu_count(),
                            "load_avg_at_start": getattr(args, "load_avg", None)},
                "model": Path(args.model).name, "questions": str(args.questions), "limit": args.limit,
+               "kind": args.kind,
                "command": shlex.join([Path(sys.executable).name, *sys.argv]),
                "versions": versions(), "speed": speed, "systems": systems}
     if previous:
@@ -652,7 +670,8 @@ def render_markdown(s: dict) -> str:
     m, sp = s["machine"], s.get("speed") or {}
     lines = [f"# Benchmark {s['date']}", "",
              f"- model: `{s['model']}`", f"- machine: {m['cpu']}, {m['physical_cores']} physical cores "
-             f"({m['logical_cpus']} logical), load average at start {m['load_avg_at_start']}", f"- questions: `{s['questions']}` (limit {s['limit']})",
+             f"({m['logical_cpus']} logical), load average at start {m['load_avg_at_start']}", f"- questions: `{s['questions']}` (limit {s['limit']}"
+             f"{', kind ' + s['kind'] if s.get('kind') else ''})",
              f"- versions: {', '.join(f'{k} {v}' for k, v in s['versions'].items())}",
              f"- speed: prefill {sp.get('prefill_tokens_per_s', '—')} tok/s ({sp.get('prefill_tokens', '—')} tokens), "
              f"decode {sp.get('decode_tokens_per_s', '—')} tok/s ({sp.get('decode_tokens', '—')} tokens)"
@@ -712,6 +731,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--questions", type=Path, required=True, help="jsonl: id, question, answers, supporting_titles")
     ap.add_argument("--limit", type=int, default=None, help="first N questions")
+    ap.add_argument("--kind", choices=KINDS, default=None,
+                    help="only questions of this kind (temporal: which came first, A or B?)")
     ap.add_argument("--model", required=True, help="GGUF path, used by the agent and the baselines")
     ap.add_argument("--searxng-url", default="http://127.0.0.1:8765", help="the offline web (SearXNG JSON API)")
     ap.add_argument("--out", type=Path, required=True, help="run directory, e.g. benchmarks/runs/NAME")
@@ -745,7 +766,7 @@ def main(argv: list[str] | None = None) -> int:
         progress(f"{out} already holds results; pass --resume to continue it or choose another --out")
         return 2
     out.mkdir(parents=True, exist_ok=True)
-    questions = load_questions(args.questions, args.limit)
+    questions = load_questions(args.questions, args.limit, args.kind)
     speed, previous = None, None
     if not args.summary_only:
         if not args.no_agent:

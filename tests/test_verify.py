@@ -122,31 +122,87 @@ def test_conflicting_sources_are_named_in_the_report(tmp_path):
 
 
 def test_a_comparison_is_computed_and_the_report_shows_it(tmp_path):
-    question = "Which was completed first, the Eiffel Tower or the Statue of Liberty?"
-    extra = {"/wiki/Eiffel_Tower": page("Eiffel Tower", "The Eiffel Tower was completed in 1889."),
-             "/wiki/Statue_of_Liberty": page("Statue of Liberty", "The Statue of Liberty was completed in 1886.")}
-    code = "years = {'Eiffel Tower': 1889, 'Statue of Liberty': 1886}\nprint(min(years, key=years.get))"
+    question = "Which is taller, the Eiffel Tower or the Statue of Liberty?"
+    extra = {"/wiki/Eiffel_Tower": page("Eiffel Tower", "The Eiffel Tower is 330 metres tall."),
+             "/wiki/Statue_of_Liberty": page("Statue of Liberty", "The Statue of Liberty is 93 metres tall.")}
+    code = "heights = {'Eiffel Tower': 330, 'Statue of Liberty': 93}\nprint(max(heights, key=heights.get))"
     with site(extra) as server:
         base = server.base_url
-        script = [step("plan", subquestions=["When was the Eiffel Tower completed?",
-                                             "When was the Statue of Liberty completed?"]),
+        script = [step("plan", subquestions=["How tall is the Eiffel Tower?", "How tall is the Statue of Liberty?"]),
                   step("open", source=f"{base}/wiki/Eiffel_Tower", page=1),
                   step("open", source=f"{base}/wiki/Statue_of_Liberty", page=1),
-                  step("answer", answer="Statue of Liberty"),
+                  step("answer", answer="Eiffel Tower"),
                   step("python", code=code),
-                  step("answer", answer="Statue of Liberty"),
-                  lambda m: f"- The Statue of Liberty was completed in 1886 [{number_of(m, 'Statue of Liberty')}].\n"
-                            f"- The Eiffel Tower was completed in 1889 [{number_of(m, 'Eiffel Tower')}]."]
+                  step("answer", answer="Eiffel Tower"),
+                  lambda m: f"- The Eiffel Tower is 330 metres tall [{number_of(m, 'Eiffel Tower')}].\n"
+                            f"- The Statue of Liberty is 93 metres tall [{number_of(m, 'Statue of Liberty')}]."]
         result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=question)
     assert [v["check"] for v in result.verification] == ["compute", "passed"]
     # the grammar allows only the question's two options as the answer
     answer_args = next(v for v in llm.schemas[3]["oneOf"] if v["properties"]["action"]["const"] == "answer")
     assert answer_args["properties"]["args"]["properties"]["answer"] == {"enum": ["Eiffel Tower",
                                                                                    "Statue of Liberty"]}
-    assert "Python output:\nStatue of Liberty" in llm.calls[5][-1]["content"]
+    assert "Python output:\nEiffel Tower" in llm.calls[5][-1]["content"]
     computation = result.report.split("## Computation")[1]
-    assert "print(min(years, key=years.get))" in computation and "Statue of Liberty" in computation
+    assert "print(max(heights, key=heights.get))" in computation and "Eiffel Tower" in computation
     assert result.stats["citations_supported"] == 2
+
+
+FIRST = "Which was completed first, the Eiffel Tower or the Statue of Liberty?"
+TOWERS = {"/wiki/Eiffel_Tower": page("Eiffel Tower", "The Eiffel Tower is a lattice tower in Paris. "
+                                                     "It was completed on 31 March 1889."),
+          "/wiki/Statue_of_Liberty": page("Statue of Liberty", "The Statue of Liberty is a statue in New York. "
+                                                               "It was dedicated on October 28, 1886.")}
+
+
+def test_the_dates_the_sources_give_decide_which_came_first(tmp_path):
+    with site(TOWERS) as server:
+        base = server.base_url
+        script = [step("plan", subquestions=["When was the Eiffel Tower completed?",
+                                             "When was the Statue of Liberty completed?"]),
+                  step("open", source=f"{base}/wiki/Eiffel_Tower", page=1),
+                  step("open", source=f"{base}/wiki/Statue_of_Liberty", page=1),
+                  step("answer", answer="Eiffel Tower"),            # the model picks the wrong one
+                  lambda m: f"- The Statue of Liberty was dedicated in 1886 [{number_of(m, 'Statue of Liberty')}]."]
+        result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=FIRST)
+    # no round trip: the dates decide, and the answer is the other option
+    assert result.answer == "Statue of Liberty" and len(llm.calls) == 5   # plan, 2 opens, answer, report
+    assert [v["check"] for v in result.verification] == ["dates decide", "passed"]
+    assert "Eiffel Tower: 31 March 1889" in result.verification[0]["message"]
+    section = result.report.split("## Dates compared")[1].split("\n## ")[0]
+    assert '- Statue of Liberty: 28 October 1886 — [' in section and "It was dedicated on October 28, 1886." in section
+    assert "Earlier: Statue of Liberty (28 October 1886), decided in code" in section
+    assert result.confidence == 0.8 and "decided by the dates" in result.report
+
+
+def test_a_comparison_with_one_date_missing_sends_the_agent_to_find_it(tmp_path):
+    with site(TOWERS) as server:
+        base = server.base_url
+        script = [step("plan", subquestions=["When was the Eiffel Tower completed?",
+                                             "When was the Statue of Liberty completed?"]),
+                  step("open", source=f"{base}/wiki/Eiffel_Tower", page=1),
+                  step("answer", answer="Eiffel Tower"),            # one date read: not yet
+                  step("open", source=f"{base}/wiki/Statue_of_Liberty", page=1),
+                  step("answer", answer="Statue of Liberty"),
+                  lambda m: f"- The Statue of Liberty was dedicated in 1886 [{number_of(m, 'Statue of Liberty')}]."]
+        result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=FIRST)
+    assert [v["check"] for v in result.verification] == ["dates", "passed"]
+    told = llm.calls[3][-1]["content"]
+    assert "Your sources give Eiffel Tower: 31 March 1889 [" in told and "no date for Statue of Liberty" in told
+    assert "Find when Statue of Liberty was born, formed, founded or released. Search for it." in told
+    assert result.answer == "Statue of Liberty" and "## Dates compared" in result.report
+
+
+def test_the_dates_check_names_an_unread_result_that_is_the_missing_options_page():
+    ev = Evidence(question=FIRST, answer="Eiffel Tower", plan=[], opened={1: "The Eiffel Tower was completed in 1889."},
+                  unread_hints={2: "Liberty Island. An island.", 3: "Statue of Liberty. A statue in New York."},
+                  python_runs=0, python_enabled=True,
+                  titles={1: "Eiffel Tower - Encyclopedia", 2: "Liberty Island", 3: "Statue of Liberty - Encyclopedia"})
+    verdict = Verifier().check(ev, 3)
+    assert verdict.check == "dates" and "Source [3] seems to be its page: open it." in verdict.message
+    # neither option dated yet
+    ev.opened = {1: "The Eiffel Tower is in Paris."}
+    assert "No source you read dates Eiffel Tower or Statue of Liberty." in Verifier().check(ev, 3).message
 
 
 def test_verify_off_accepts_the_first_answer(tmp_path):

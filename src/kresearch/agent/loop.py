@@ -26,7 +26,7 @@ from .confidence import estimate as estimate_confidence
 from .context import ContextManager, ContextOverflow
 from .evidence import check_claims
 from .toolbox import Observation, Toolbox
-from .verify import Evidence, Verifier, choice_options, final_checks, is_yes_no_question
+from .verify import Evidence, Verifier, choice_options, date_comparison, final_checks, is_yes_no_question
 
 STEP_MAX_TOKENS = 600
 REPORT_MAX_TOKENS = 400
@@ -267,7 +267,7 @@ class Agent:
             yield ActionTaken(step, action.action, action.args, action.thought)
             self.trace.write("action", step=step, action=action.action, args=action.args, thought=action.thought)
             if action.action == "answer":
-                answer = str(action.args.get("answer", "")).strip()
+                answer = self.verifier.decide(self._evidence(str(action.args.get("answer", "")).strip()), step)
                 verdict = self.verifier.check(self._evidence(answer), step) if not state.forced_reason else None
                 if verdict is None or verdict.passed:
                     state.answer = answer
@@ -340,7 +340,8 @@ class Agent:
         hints = {s.id: f"{s.title}. {s.snippet}" for s in self.sources.all() if not s.opened and not s.error}
         return Evidence(question=self._question, answer=answer, plan=self._state.plan, opened=opened,
                         unread_hints=hints, python_runs=self.toolbox.stats.python_runs,
-                        python_enabled=self.toolbox.python_enabled)
+                        python_enabled=self.toolbox.python_enabled,
+                        titles={s.id: s.title for s in self.sources.all()})
 
     def _observe(self, action: Step, question: str, step: int, state: _State) -> Observation:
         first = state.seen.get(action.key())
@@ -446,16 +447,20 @@ class Agent:
         for sid in cited:
             self.sources.get(sid).cited = True
         evidence = self._evidence(state.answer)
-        failed = [v for v in final_checks(evidence) if v.check != "compute"]
+        # compute/dates say how a comparison was reached, not whether the answer holds
+        failed = [v for v in final_checks(evidence) if v.check not in ("compute", "dates")]
         conflict = next((v.conflict for v in failed if v.conflict is not None), None)
+        dates = date_comparison(evidence) if self.config.verify else None
+        decided = dates is not None and dates.winner is not None and dates.winner == state.answer
         conf, why = estimate_confidence(
             question, state.answer, answered=state.stopped_because == "answered", opened=evidence.opened,
             claim_sources=[sid for claim in state.claims for sid in claim.sources],
-            failed_checks=[v.check for v in failed], computed=evidence.python_runs > 0)
+            failed_checks=[v.check for v in failed], computed=evidence.python_runs > 0,
+            dates=dates.summary() if decided else "")
         missing = "" if state.answer else "No answer was reached."
         report = reports.assemble(question, state.answer, findings, self.sources, cited, conf,
                                   state.stopped_because, missing, confidence_reason=why, conflict=conflict,
-                                  computations=self.toolbox.stats.computations,
+                                  computations=self.toolbox.stats.computations, dates=dates,
                                   unverified=any(v.check == "unsupported" for v in failed))
         self.stats.wall_seconds = round(time.perf_counter() - start, 3)
         stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self.stats).items()}

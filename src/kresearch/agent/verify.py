@@ -1,15 +1,21 @@
 """The verify step: before an answer is accepted, code checks it against what the run read.
 
-Checks, in order (each sends the agent back at most once per run, and at most
-MAX_REJECTIONS times in all, so verification cannot loop):
+First, a temporal "A or B?" question ("Which band was formed first, A or B?") whose two dates
+the sources read give is decided by those dates (compare.py): a proposed answer that names the
+other option is replaced, without a round trip to the model. Then the checks, in order (each
+sends the agent back at most once per run, and at most MAX_REJECTIONS times in all, so
+verification cannot loop):
 
     form        a yes/no question not answered yes or no; "when"/"what year" without a date;
                 "how many" without a number; "which, A or B?" answered with neither A nor B
                 (the loop's grammar already narrows yes/no and A-or-B answers to those strings)
     vague       the answer says nothing ("unknown", "none") or only repeats words of the question
     unsupported no source the run opened states the answer (yes/no answers excepted)
-    hops        the plan has two or more sub-questions but only one source was read
-    compute     the question compares or counts numbers or dates and no Python ran
+    hops        the plan has two or more sub-questions but only one source was read (not for a
+                temporal "A or B?" question: the dates check below asks for what is missing)
+    dates       a temporal "A or B?" question, and the sources read date only one option, or
+                neither: find the missing date (a result whose title is the option is named)
+    compute     any other comparison or count of numbers, and no Python ran
     conflict    another source read gives a different value for the same fact
     corroborate only one source read states the answer while an unread result seems to state it
                 too (title or snippet): open that one to check it ("two independent sources where
@@ -20,8 +26,9 @@ MAX_REJECTIONS times in all, so verification cannot loop):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .compare import Comparison, compare_dates, is_own_page
 from .context import content_words
 from .evidence import Conflict, find_conflict, is_yes_no, states_answer
 
@@ -31,7 +38,8 @@ NON_ANSWERS = {"none", "unknown", "n/a", "not found", "not mentioned", "not spec
 _OR = re.compile(r"\bor\b", re.I)     # the question offers alternatives
 _YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
 # "... Band of Skulls or Live?": the option is the run of capitalised words (joined by of/the/and/...)
-_OPTION = r"((?:[A-Z0-9][\w'.&-]*)(?:\s+(?:(?:of|the|and|de|la|von|van|for|in|a)\s+)*[A-Z0-9][\w'.&-]*)*)"
+# ("Still Kicking: Six Artistic Women of Project Arts & Longevity" is one option)
+_OPTION = r"((?:[A-Z0-9][\w'.&:-]*)(?:\s+(?:(?:of|the|and|de|la|von|van|for|in|a|&)\s+)*[A-Z0-9][\w'.&:-]*)*)"
 _CHOICE = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION + r"\s*[?.!]*\s*$")
 # "Which airport X or Y is closer to ...?": the options stand mid-sentence, before a verb
 _CHOICE_MID = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION +
@@ -86,6 +94,23 @@ class Evidence:
     unread_hints: dict[int, str]    # source number -> title + snippet of sources not read
     python_runs: int
     python_enabled: bool
+    titles: dict[int, str] = field(default_factory=dict)   # source number -> title, read or not
+
+
+def date_comparison(ev: Evidence) -> Comparison | None:
+    """The dates that decide a temporal "A or B?" question, from the sources read; None for any
+    other question."""
+    options = choice_options(ev.question)
+    if not options:
+        return None
+    read = {sid: (ev.titles.get(sid, ""), text) for sid, text in ev.opened.items()}
+    return compare_dates(ev.question, options, read)
+
+
+def _date_hint(ev: Evidence, option: str) -> str:
+    """An unread result that seems to be the option's own page: " [7] seems to be its page"."""
+    sid = next((sid for sid in ev.unread_hints if is_own_page(option, ev.titles.get(sid, ""))), None)
+    return f" Source [{sid}] seems to be its page: open it." if sid else " Search for it."
 
 
 @dataclass
@@ -129,11 +154,21 @@ def _failures(ev: Evidence):
                  " Open a source that states it, or search for one.")
         yield Verdict("unsupported", f'None of the sources you opened states "{answer}".{where} '
                                      "Then answer again.")
-    if len(ev.plan) >= 2 and len(ev.opened) < 2:
+    # A temporal choice's sub-questions are its two dates: the dates check asks for the missing one.
+    comparison = date_comparison(ev)
+    if comparison is None and len(ev.plan) >= 2 and len(ev.opened) < 2:
         rest = ev.plan[1]
         yield Verdict("hops", f"Your plan has {len(ev.plan)} sub-questions but you have read only one source. "
                               f'Research the next one before answering: "{rest}".')
-    if ev.python_enabled and ev.python_runs == 0 and is_comparison(ev.question):
+    if comparison is not None and comparison.missing:
+        dated = "; ".join(f"{o}: {d.shown()} [{d.source}]" for o, d in comparison.dates.items())
+        missing = comparison.missing[0]
+        yield Verdict("dates", "This question compares two dates. "
+                               + (f"Your sources give {dated}, but no date for {missing}." if dated else
+                                  f"No source you read dates {comparison.options[0]} or {comparison.options[1]}.")
+                               + f" Find when {missing} was born, formed, founded or released."
+                               + _date_hint(ev, missing) + " Then answer.")
+    elif comparison is None and ev.python_enabled and ev.python_runs == 0 and is_comparison(ev.question):
         yield Verdict("compute", "This question compares or counts numbers or dates. Use python to compute "
                                  "it from the values your sources give (print the result), then answer.")
     conflict = find_conflict(ev.question, answer, ev.opened)
@@ -157,6 +192,16 @@ class Verifier:
         self.enabled = enabled
         self.fired: set[str] = set()
         self.log: list[dict] = []
+
+    def decide(self, ev: Evidence, step: int) -> str:
+        """The answer the dates decide, when they decide a temporal "A or B?" question; else the
+        proposed answer. Not a send-back: the sources' dates settle what the model guessed."""
+        comparison = date_comparison(ev) if self.enabled else None
+        if comparison is None or comparison.winner is None or _names(ev.answer, comparison.winner):
+            return ev.answer
+        self.log.append({"step": step, "answer": ev.answer, "check": "dates decide",
+                         "message": f"{comparison.summary()}; answer replaced by {comparison.winner}"})
+        return comparison.winner
 
     def check(self, ev: Evidence, step: int) -> Verdict:
         if not self.enabled or len(self.fired) >= MAX_REJECTIONS:

@@ -1,0 +1,80 @@
+"""Temporal "A or B?" questions decided from the dates the sources give (leads as the offline
+encyclopedia's pages have them)."""
+from __future__ import annotations
+
+from kresearch.agent.compare import compare_dates, direction, find_date, first_date, is_own_page
+
+ZANUSSI = ("# Krzysztof Zanussi\n\nFrom the Offline Encyclopedia, the free encyclopedia\n\nKrzysztof Zanussi, "
+           "(born 17 June 1939) is a Polish film and theatre director, producer and screenwriter. He is a "
+           "professor of European film at the European Graduate School since 2005.")
+ANDERSEN = ("We use cookies to improve your experience. Privacy policy\n\nThom Andersen\n\nFrom the Offline "
+            "Encyclopedia, the free encyclopedia\n\nThom Andersen (born 1943, Chicago) is a filmmaker, film critic "
+            "and teacher.")
+WAVVES = ("# Wavves\n\nWavves is an American rock band based in San Diego, California. Formed in 2008 by "
+          "singer-songwriter Nathan Williams (born June 12, 1986), the band also features Alex Gates.")
+SOCIAL_CODE = ("Social Code (formerly known as Fifth Season) was a Canadian alternative rock group formed in 1999 "
+               "in St. Albert. Their album sold 1,108,356 copies in 2004.")
+
+
+def test_dates_in_the_forms_pages_write_them():
+    assert first_date("born 17 June 1939 in Warsaw")[0] == (1939, 6, 17)
+    assert first_date("born June 12, 1986")[0] == (1986, 6, 12)
+    assert first_date("from September to November 1944")[0] == (1944, 11, 0)
+    assert first_date("Am Rong (1929 – May 1975) was a Cambodian soldier")[0] == (1929, 0, 0)
+    assert first_date("grossed $1,108,356 in 2004")[0] == (2004, 0, 0)        # not a year inside a number
+    assert first_date("a band of 5 members") is None
+
+
+def test_which_date_the_question_asks_for():
+    assert direction("Who was born first, Krzysztof Zanussi or Thom Andersen?") is False
+    assert direction("Which magazine is older, Gallery or Dime Magazine?") is False
+    assert direction("Which film was created more recently, Koyaanisqatsi or Mad Hot Ballroom?") is True
+    assert direction("who is younger Keith Bostic or Jerry Glanville ?") is True
+    assert direction("Which band has more members, Band of Skulls or Live?") is None
+
+
+def test_the_own_page_is_the_option_not_a_page_about_something_named_after_it():
+    assert is_own_page("Lit", "Lit (band) - Offline Encyclopedia")
+    assert is_own_page("Battle of Manila", "Battle of Manila (1945) - Offline Encyclopedia")
+    assert is_own_page("Still Kicking: Six Artistic Women of Project Arts & Longevity", "Still Kicking (film)")
+    assert not is_own_page("Battle of Belleau Wood", "USS Belleau Wood - Offline Encyclopedia")
+    assert not is_own_page("Mahesh Bhupathi", "Mahesh Bhupathi Tennis Academy - Offline Encyclopedia")
+
+
+def test_born_first_from_the_two_leads():
+    sources = {3: ("Krzysztof Zanussi - Offline Encyclopedia", ZANUSSI), 5: ("Thom Andersen", ANDERSEN)}
+    c = compare_dates("Who was born first, Krzysztof Zanussi or Thom Andersen?",
+                      ["Krzysztof Zanussi", "Thom Andersen"], sources)
+    assert c.winner == "Krzysztof Zanussi" and c.missing == []
+    assert c.dates["Thom Andersen"].date == (1943, 0, 0) and c.dates["Thom Andersen"].source == 5
+    assert c.summary() == ("Krzysztof Zanussi: 17 June 1939 [3]; Thom Andersen: 1943 [5] -> earlier: "
+                           "Krzysztof Zanussi")
+    younger = compare_dates("Who is younger, Krzysztof Zanussi or Thom Andersen?",
+                            ["Krzysztof Zanussi", "Thom Andersen"], sources)
+    assert younger.winner == "Thom Andersen"
+
+
+def test_formed_first_takes_the_bands_date_not_a_members_birth():
+    sources = {1: ("Wavves", WAVVES), 2: ("Social Code", SOCIAL_CODE)}
+    c = compare_dates("Which band was formed first, Wavves or Social Code?", ["Wavves", "Social Code"], sources)
+    assert c.dates["Wavves"].date == (2008, 0, 0) and c.winner == "Social Code"
+    assert "Formed in 2008" in c.dates["Wavves"].quote
+
+
+def test_a_date_from_another_page_counts_only_when_it_follows_the_name():
+    other = {4: ("Polish cinema", "Directors include Krzysztof Zanussi (born 1939) and others. "
+                                  "Thom Andersen visited Warsaw in 1990.")}
+    assert find_date("Krzysztof Zanussi", other).date == (1939, 0, 0)
+    assert find_date("Thom Andersen", other) is None                 # a visit is not a birth
+
+
+def test_undecided_without_both_dates_or_when_they_tie():
+    one = compare_dates("Which band was formed first, Wavves or Social Code?", ["Wavves", "Social Code"],
+                        {1: ("Wavves", WAVVES)})
+    assert one.winner is None and one.missing == ["Social Code"]
+    tie = compare_dates("Who was born first, A Person or B Person?", ["A Person", "B Person"],
+                        {1: ("A Person", "A Person (born 1950) is a poet."),
+                         2: ("B Person", "B Person (born 12 May 1950) is a poet.")})
+    assert tie.winner is None and len(tie.dates) == 2                # same year, no day for one
+    assert compare_dates("Which band has more members, Wavves or Social Code?", ["Wavves", "Social Code"],
+                         {1: ("Wavves", WAVVES)}) is None
