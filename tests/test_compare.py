@@ -1,8 +1,9 @@
-"""Temporal "A or B?" questions decided from the dates the sources give (leads as the offline
-encyclopedia's pages have them)."""
+"""Comparisons decided from the leads of the sources read: which came first (dates), are both
+American (nationalities). The page texts are the offline encyclopedia's, as extracted."""
 from __future__ import annotations
 
-from kresearch.agent.compare import compare_dates, direction, find_date, first_date, is_own_page
+from kresearch.agent.compare import (compare, compare_dates, direction, find_date, first_date, first_nationality,
+                                     is_own_page, nationality_question)
 
 ZANUSSI = ("# Krzysztof Zanussi\n\nFrom the Offline Encyclopedia, the free encyclopedia\n\nKrzysztof Zanussi, "
            "(born 17 June 1939) is a Polish film and theatre director, producer and screenwriter. He is a "
@@ -45,36 +46,84 @@ def test_born_first_from_the_two_leads():
     sources = {3: ("Krzysztof Zanussi - Offline Encyclopedia", ZANUSSI), 5: ("Thom Andersen", ANDERSEN)}
     c = compare_dates("Who was born first, Krzysztof Zanussi or Thom Andersen?",
                       ["Krzysztof Zanussi", "Thom Andersen"], sources)
-    assert c.winner == "Krzysztof Zanussi" and c.missing == []
-    assert c.dates["Thom Andersen"].date == (1943, 0, 0) and c.dates["Thom Andersen"].source == 5
+    assert c.answer == "Krzysztof Zanussi" and c.missing == []
+    assert c.facts["Thom Andersen"].value == "1943" and c.facts["Thom Andersen"].source == 5
     assert c.summary() == ("Krzysztof Zanussi: 17 June 1939 [3]; Thom Andersen: 1943 [5] -> earlier: "
                            "Krzysztof Zanussi")
     younger = compare_dates("Who is younger, Krzysztof Zanussi or Thom Andersen?",
                             ["Krzysztof Zanussi", "Thom Andersen"], sources)
-    assert younger.winner == "Thom Andersen"
+    assert younger.answer == "Thom Andersen"
 
 
 def test_formed_first_takes_the_bands_date_not_a_members_birth():
     sources = {1: ("Wavves", WAVVES), 2: ("Social Code", SOCIAL_CODE)}
     c = compare_dates("Which band was formed first, Wavves or Social Code?", ["Wavves", "Social Code"], sources)
-    assert c.dates["Wavves"].date == (2008, 0, 0) and c.winner == "Social Code"
-    assert "Formed in 2008" in c.dates["Wavves"].quote
+    assert c.facts["Wavves"].value == "2008" and c.answer == "Social Code"
+    assert "Formed in 2008" in c.facts["Wavves"].quote
 
 
 def test_a_date_from_another_page_counts_only_when_it_follows_the_name():
     other = {4: ("Polish cinema", "Directors include Krzysztof Zanussi (born 1939) and others. "
                                   "Thom Andersen visited Warsaw in 1990.")}
-    assert find_date("Krzysztof Zanussi", other).date == (1939, 0, 0)
+    assert find_date("Krzysztof Zanussi", other)[0] == (1939, 0, 0)
     assert find_date("Thom Andersen", other) is None                 # a visit is not a birth
 
 
 def test_undecided_without_both_dates_or_when_they_tie():
     one = compare_dates("Which band was formed first, Wavves or Social Code?", ["Wavves", "Social Code"],
                         {1: ("Wavves", WAVVES)})
-    assert one.winner is None and one.missing == ["Social Code"]
+    assert one.answer is None and one.missing == ["Social Code"]
     tie = compare_dates("Who was born first, A Person or B Person?", ["A Person", "B Person"],
                         {1: ("A Person", "A Person (born 1950) is a poet."),
                          2: ("B Person", "B Person (born 12 May 1950) is a poet.")})
-    assert tie.winner is None and len(tie.dates) == 2                # same year, no day for one
+    assert tie.answer is None and len(tie.facts) == 2                # same year, no day for one
     assert compare_dates("Which band has more members, Wavves or Social Code?", ["Wavves", "Social Code"],
                          {1: ("Wavves", WAVVES)}) is None
+
+
+JORDAN = ("We use cookies to improve your experience. Privacy policy\n\nNeil Jordan\n\nFrom the Offline "
+          "Encyclopedia, the free encyclopedia\n\nNeil Patrick Jordan (born 25 February 1950) is an Irish film "
+          "director, screenwriter and novelist. He worked with American producers.")
+MCBRIDE = "Jim McBride (born September 16, 1941) is an American television and film director."
+
+
+def test_nationality_questions_and_their_subjects():
+    assert nationality_question("Are both Jim McBride and Neil Jordan American?") == (
+        [["Jim McBride", "Neil Jordan"]], "American")
+    assert nationality_question("Are Freakonomics and In the Realm of the Hackers both American documentaries?") == (
+        [["Freakonomics", "In the Realm of the Hackers"]], "American")
+    assert nationality_question("Are Parents and Madame Figaro published in the same country?") == (
+        [["Parents", "Madame Figaro"]], None)
+    assert nationality_question("Are both Adolfo Bioy Casares and James Norman Hall Argentinian authors?") == (
+        [["Adolfo Bioy Casares", "James Norman Hall"]], "Argentine")
+    assert nationality_question("Are Kiss and Tell and Shirley Temple both American?") == (
+        [["Kiss", "Tell and Shirley Temple"], ["Kiss and Tell", "Shirley Temple"]], "American")
+    assert nationality_question("Are Wolfgang Becker and Paul Andrew Williams both film directors?") is None
+    assert nationality_question("Are both Duke Energy and Affiliated Managers Group based in Massachusetts?") is None
+
+
+def test_the_first_nationality_word_of_a_lead():
+    assert first_nationality("Alison Moyet (born 1961) is an English singer-songwriter") == "British"
+    assert first_nationality("an Irish-born American actor") == "American"
+    assert first_nationality("a Canadian-American singer") == "American"
+    assert first_nationality("a singer from Ohio") is None
+
+
+def test_both_american_is_decided_by_one_subject_that_is_not():
+    q = "Are both Jim McBride and Neil Jordan American?"
+    only_jordan = compare(q, [], {2: ("Neil Jordan - Offline Encyclopedia", JORDAN)})
+    assert only_jordan.answer == "no" and only_jordan.facts["Neil Jordan"].value == "Irish"
+    assert "is an Irish film director" in only_jordan.facts["Neil Jordan"].quote
+    assert compare(q, [], {1: ("Jim McBride", MCBRIDE)}).answer is None          # one American: not yet
+    both = compare("Are Jim McBride and Neil Jordan of the same nationality?", [],
+                   {1: ("Jim McBride", MCBRIDE), 2: ("Neil Jordan", JORDAN)})
+    assert both.answer == "no" and both.rule == "same nationality"
+    assert both.conclusion() == "Same nationality? No, decided in code from the nationalities above."
+    yes = compare("Are both Jim McBride and Neil Jordan American?", [],
+                  {1: ("Jim McBride", MCBRIDE), 2: ("Neil Jordan", JORDAN.replace("Irish", "American"))})
+    assert yes.answer == "yes" and yes.summary().endswith("-> both American: yes")
+    # a name with "and" in it: the reading whose subjects have pages wins
+    film = compare("Are Kiss and Tell and Shirley Temple both American?", [],
+                   {1: ("Kiss and Tell (1945 film)", "Kiss and Tell is a 1945 American comedy film."),
+                    2: ("Shirley Temple", "Shirley Temple was an American actress.")})
+    assert film.subjects == ["Kiss and Tell", "Shirley Temple"] and film.answer == "yes"

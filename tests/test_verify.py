@@ -172,7 +172,24 @@ def test_the_dates_the_sources_give_decide_which_came_first(tmp_path):
     section = result.report.split("## Dates compared")[1].split("\n## ")[0]
     assert '- Statue of Liberty: 28 October 1886 — [' in section and "It was dedicated on October 28, 1886." in section
     assert "Earlier: Statue of Liberty (28 October 1886), decided in code" in section
-    assert result.confidence == 0.8 and "decided by the dates" in result.report
+    assert result.confidence == 0.8 and "decided in code from what the sources say" in result.report
+
+
+def test_the_nationalities_the_sources_give_decide_are_both_american(tmp_path):
+    directors = {"/wiki/Jim_McBride": page("Jim McBride", "Jim McBride (born 1941) is an American film director."),
+                 "/wiki/Neil_Jordan": page("Neil Jordan", "Neil Jordan (born 1950) is an Irish film director.")}
+    with site(directors) as server:
+        base = server.base_url
+        script = [step("plan", subquestions=["Is Jim McBride American?", "Is Neil Jordan American?"]),
+                  step("open", source=f"{base}/wiki/Jim_McBride", page=1),
+                  step("open", source=f"{base}/wiki/Neil_Jordan", page=1),
+                  step("answer", answer="yes"),                     # what the 1.5B model said
+                  lambda m: f"- Neil Jordan is an Irish film director [{number_of(m, 'Neil Jordan')}]."]
+        result, llm, _, _ = run_agent(script, base, tmp_path, verify=True,
+                                      question="Are both Jim McBride and Neil Jordan American?")
+    assert result.answer == "no" and [v["check"] for v in result.verification] == ["nationalities decide", "passed"]
+    section = result.report.split("## Nationalities compared")[1].split("\n## ")[0]
+    assert '- Neil Jordan: Irish — [' in section and "Both American? No, decided in code" in section
 
 
 def test_a_comparison_with_one_date_missing_sends_the_agent_to_find_it(tmp_path):
@@ -186,7 +203,7 @@ def test_a_comparison_with_one_date_missing_sends_the_agent_to_find_it(tmp_path)
                   step("answer", answer="Statue of Liberty"),
                   lambda m: f"- The Statue of Liberty was dedicated in 1886 [{number_of(m, 'Statue of Liberty')}]."]
         result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=FIRST)
-    assert [v["check"] for v in result.verification] == ["dates", "passed"]
+    assert [v["check"] for v in result.verification] == ["compare", "passed"]
     told = llm.calls[3][-1]["content"]
     assert "Your sources give Eiffel Tower: 31 March 1889 [" in told and "no date for Statue of Liberty" in told
     assert "Find when Statue of Liberty was born, formed, founded or released. Search for it." in told
@@ -199,7 +216,7 @@ def test_the_dates_check_names_an_unread_result_that_is_the_missing_options_page
                   python_runs=0, python_enabled=True,
                   titles={1: "Eiffel Tower - Encyclopedia", 2: "Liberty Island", 3: "Statue of Liberty - Encyclopedia"})
     verdict = Verifier().check(ev, 3)
-    assert verdict.check == "dates" and "Source [3] seems to be its page: open it." in verdict.message
+    assert verdict.check == "compare" and "Source [3] seems to be its page: open it." in verdict.message
     # neither option dated yet
     ev.opened = {1: "The Eiffel Tower is in Paris."}
     assert "No source you read dates Eiffel Tower or Statue of Liberty." in Verifier().check(ev, 3).message
@@ -227,7 +244,7 @@ def test_is_comparison():
 def test_yes_no_answers_skip_the_text_checks():
     ev = Evidence(question="Are both Band of Skulls and Live American bands?", answer="no", plan=[],
                   opened={1: "Band of Skulls are an English rock band."}, unread_hints={}, python_runs=0,
-                  python_enabled=True)
+                  python_enabled=True, titles={1: "Band of Skulls"})
     assert Verifier().check(ev, 3).passed
 
 
@@ -257,8 +274,8 @@ def test_the_form_of_the_answer_must_fit_the_question():
                    "closer to their town ?", "El Paso International Airport").passed
     assert verdict("What is the name of the Corliss Archer film?", "Corliss Archer").check == "vague"
     assert verdict("Which band has more members Band of Skulls or Live ?", "the band Live").passed
-    assert verdict("Are both Band of Skulls and Live American bands?", "English").check == "form"
-    assert verdict("Are both Band of Skulls and Live American bands?", "No").passed
+    assert verdict("Are both Band of Skulls and Live rock bands?", "English").check == "form"
+    assert verdict("Are both Band of Skulls and Live rock bands?", "No").passed
     assert verdict("Who directed Kiss and Tell?", "unknown").check == "vague"
     assert verdict("When was the band formed?", "Southampton").check == "form"
     assert verdict("When was the band formed?", "in May 2004").passed
@@ -268,7 +285,7 @@ def test_the_form_of_the_answer_must_fit_the_question():
 
 
 def test_a_yes_no_answer_draws_confidence_from_its_supported_claims(tmp_path):
-    question = "Are Kiss and Tell and Shirley Temple both American?"
+    question = "Did Shirley Temple play Corliss Archer in Kiss and Tell?"
     script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]),
               open_titled("Kiss and Tell"), open_titled("Shirley Temple"), step("answer", answer="yes"),
               lambda m: f"- Kiss and Tell is an American comedy film [{number_of(m, 'Kiss and Tell')}].\n"

@@ -1,9 +1,17 @@
-""""Which came first, A or B?" decided in code from the dates the sources read give.
+"""Comparisons decided in code from what the leads of the sources read say.
 
 The 1.5B model reads "formed in 1999" and "formed in 2008" correctly but then often picks the
-wrong one, and its own Python for the comparison was right 3 times in 15 (benchmarks/RESULTS.md).
-So for a temporal choice question (born first, formed earlier, released more recently, older,
-younger ...) code finds each option's date and compares them:
+wrong one, and its own Python for the comparison was right 3 times in 15 (benchmarks/RESULTS.md);
+asked "Are both Jim McBride and Neil Jordan American?" it says yes after reading "Neil Jordan
+... is an Irish film director". Two kinds of question are therefore decided by code:
+
+  dates           "Which came first, A or B?" (born first, formed earlier, released more
+                  recently, older, younger ...): each option's date, compared
+  nationalities   "Are both A and B American?", "Are A and B of the same nationality?" (or from
+                  the same country): each subject's nationality, compared with the other's or
+                  with the one asked about
+
+For dates, code finds each option's date:
 
     own page    a source whose title is the option ("Lit (band)" for "Lit"): the first date in
                 the sentence that names it and the two after it -- the lead of an encyclopedia
@@ -13,7 +21,10 @@ younger ...) code finds each option's date and compares them:
                 "(born 1939", "(1929 - 1975)", "formed in 1990", "is a 2005 film"
 
 A comparison is decided only when both options have a date and the dates differ at the
-precision both give (the years, or the days when both give a day).
+precision both give (the years, or the days when both give a day). A subject's nationality is
+the first nationality word in the lead of its own page ("an Irish film director"; "English"
+and "Scottish" count as British, "Irish-born" is skipped, "Canadian-American" is American);
+"both American?" is decided as soon as one subject is something else.
 """
 from __future__ import annotations
 
@@ -40,37 +51,79 @@ _EVENT = re.compile(r"^[^.;]{0,40}?(\(born\b|\(|\bborn\b|\bformed\b|\bfounded\b|
                     r"\bpublished\b|\bpremiered\b|\bopened\b|\bbegan\b|\bstarted\b|\bcreated\b|\bfought\b|"
                     r"\blaunched\b|\bdebuted\b|\bis an? \b|\bwas an? \b)", re.I)
 
+# Nationality words -> the country they belong to (several words for one country).
+_NATIONS = {w: w for w in (
+    "American Canadian Mexican Brazilian Chilean Peruvian Colombian Venezuelan Cuban Uruguayan Paraguayan "
+    "Bolivian Ecuadorian Jamaican Haitian Irish French German Italian Spanish Portuguese Dutch Belgian Swiss "
+    "Austrian Swedish Norwegian Danish Finnish Icelandic Polish Czech Slovak Hungarian Romanian Bulgarian Greek "
+    "Turkish Russian Ukrainian Belarusian Serbian Croatian Slovenian Bosnian Albanian Macedonian Estonian "
+    "Latvian Lithuanian Georgian Armenian Azerbaijani Israeli Iranian Iraqi Syrian Lebanese Jordanian Saudi "
+    "Egyptian Moroccan Algerian Tunisian Libyan Nigerian Ghanaian Kenyan Ethiopian Zimbabwean Ugandan "
+    "Tanzanian Senegalese Cameroonian Indian Pakistani Bangladeshi Nepalese Afghan Chinese Japanese Korean "
+    "Taiwanese Vietnamese Thai Cambodian Filipino Indonesian Malaysian Singaporean Burmese Mongolian Kazakh "
+    "Uzbek Australian Soviet Yugoslav Czechoslovak").split()}
+_NATIONS |= {"English": "British", "Scottish": "British", "Welsh": "British", "British": "British",
+             "Argentine": "Argentine", "Argentinian": "Argentine", "Argentinean": "Argentine",
+             "Flemish": "Belgian", "Persian": "Iranian", "Philippine": "Filipino", "Danish": "Danish"}
+_NATION = re.compile(r"\b(" + "|".join(sorted(_NATIONS, key=len, reverse=True)) + r")\b(-born)?")
+_NAME = r"[\"“]?[A-Z0-9][\w'.&:-]*[\"”]?(?:\s+(?:(?:of|the|de|la|von|van|for|in|a|&)\s+)*[\"“]?[A-Z0-9][\w'.&:-]*[\"”]?)*"
+# "Are both A and B ...?", "Are A and B both ...?", "Were A and B ...?" ("Kiss and Tell and
+# Shirley Temple": names may hold "and", so the run of names is split later)
+_SUBJECTS = re.compile(rf"^\s*(?:[Aa]re|[Ww]ere|[Ii]s|[Ww]as)\s+(?:both\s+)?(?:the\s+)?"
+                       rf"({_NAME}(?:,?\s+and\s+(?:the\s+)?{_NAME})+)(.*)$")
+_SAME_NATION = re.compile(r"\bsame (country|nationality)\b|\bsame country of (origin|ancestry)\b", re.I)
+
 
 @dataclass(frozen=True)
-class Dated:
-    option: str
-    date: tuple[int, int, int]      # (year, month, day); 0 where the text gives no month or day
+class Fact:
+    subject: str
+    value: str                      # as shown: "17 June 1939", "Irish"
     source: int
-    quote: str                      # the sentence the date comes from
-
-    def shown(self) -> str:
-        year, month, day = self.date
-        return (f"{day} {_MONTHS[month - 1].title()} {year}" if day else
-                f"{_MONTHS[month - 1].title()} {year}" if month else str(year))
+    quote: str                      # the sentence it comes from
 
 
 @dataclass
 class Comparison:
-    options: list[str]
-    latest: bool                    # the question asks for the later date ("more recently", "younger")
-    dates: dict[str, Dated]         # option -> its date, for the options a source dates
-    winner: str | None              # the option the dates pick; None when undecided
+    what: str                       # "dates" | "nationalities"
+    subjects: list[str]
+    facts: dict[str, Fact]          # subject -> what the sources say of it (subjects found only)
+    answer: str | None              # what the facts decide; None when they do not
+    rule: str                       # how: "earlier", "later", "same nationality", "both American"
 
     @property
     def missing(self) -> list[str]:
-        return [o for o in self.options if o not in self.dates]
+        return [o for o in self.subjects if o not in self.facts]
 
     def summary(self) -> str:
         """One line for the agent, the trace and the report."""
-        parts = [f"{o}: {d.shown()} [{d.source}]" for o, d in self.dates.items()]
-        verdict = (f" -> {'later' if self.latest else 'earlier'}: {self.winner}" if self.winner else "")
-        return "; ".join(parts) + verdict
+        parts = [f"{o}: {f.value} [{f.source}]" for o, f in self.facts.items()]
+        return "; ".join(parts) + (f" -> {self.rule}: {self.answer}" if self.answer else "")
 
+    def conclusion(self) -> str:
+        """The report's line under the facts: "Earlier: Lit (1995), decided in code ..."."""
+        rule = self.rule[0].upper() + self.rule[1:]
+        if self.what == "dates":
+            decided = f"{rule}: {self.answer} ({self.facts[self.answer].value})"
+        else:
+            decided = f"{rule}? {self.answer.capitalize()}"
+        return f"{decided}, decided in code from the {self.what} above."
+
+    def ask_for_missing(self) -> str:
+        """What the agent is told when a subject's fact is missing (phrased for the model)."""
+        known = "; ".join(f"{o}: {f.value} [{f.source}]" for o, f in self.facts.items())
+        missing = self.missing[0]
+        if self.what == "dates":
+            return ("This question compares two dates. " +
+                    (f"Your sources give {known}, but no date for {missing}." if known else
+                     f"No source you read dates {self.subjects[0]} or {self.subjects[1]}.") +
+                    f" Find when {missing} was born, formed, founded or released.")
+        return ("This question compares nationalities. " +
+                (f"Your sources give {known}, but not the nationality of {missing}." if known else
+                 f"No source you read gives the nationality of {self.subjects[0]} or {self.subjects[1]}.") +
+                f" Find what nationality {missing} is (the first sentence of its own page says it).")
+
+
+# ------------------------------------------------------------------ dates
 
 def direction(question: str) -> bool | None:
     """True when the question asks for the later of two dates, False for the earlier, None when it
@@ -81,7 +134,8 @@ def direction(question: str) -> bool | None:
 
 
 def first_date(text: str) -> tuple[tuple[int, int, int], int] | None:
-    """The first date in `text` as (year, month, day) and where it starts."""
+    """The first date in `text` as (year, month, day) -- 0 where the text gives no month or day --
+    and where it starts."""
     found = _DATE.search(text)
     if not found:
         return None
@@ -90,6 +144,12 @@ def first_date(text: str) -> tuple[tuple[int, int, int], int] | None:
                         (None, g[6], g[7]) if g[7] else (None, None, g[8]))
     month_number = next((i + 1 for i, m in enumerate(_MONTHS) if month and m.startswith(month.lower()[:3])), 0)
     return (int(year), month_number, int(day) if day and month_number else 0), found.start()
+
+
+def shown_date(date: tuple[int, int, int]) -> str:
+    year, month, day = date
+    return (f"{day} {_MONTHS[month - 1].title()} {year}" if day else
+            f"{_MONTHS[month - 1].title()} {year}" if month else str(year))
 
 
 def _title_words(title: str) -> set[str]:
@@ -112,11 +172,17 @@ def _names(sentence: str, option: str) -> int:
     return found.end() if found else -1
 
 
-def _date_on_own_page(option: str, text: str) -> tuple[tuple[int, int, int], str] | None:
+def _lead(option: str, text: str) -> list[str]:
+    """The sentence of a page that first names the option (its words) and says more than the name
+    (not a title line), and the two after it."""
     body = [s for s in evidence_sentences(text) if not s.lstrip().startswith("#")]
     words = content_words(option)
-    start = next((i for i, s in enumerate(body) if words & content_words(s)), None)
-    for sentence in body[start:start + 3] if start is not None else []:
+    start = next((i for i, s in enumerate(body) if words & content_words(s) and content_words(s) - words), None)
+    return body[start:start + 3] if start is not None else []
+
+
+def _date_on_own_page(option: str, text: str) -> tuple[tuple[int, int, int], str] | None:
+    for sentence in _lead(option, text):
         found = first_date(sentence)
         if found:
             return found[0], sentence
@@ -135,15 +201,19 @@ def _date_elsewhere(option: str, text: str) -> tuple[tuple[int, int, int], str] 
     return None
 
 
-def find_date(option: str, sources: dict[int, tuple[str, str]]) -> Dated | None:
+def _quote(sentence: str) -> str:
+    return " ".join(sentence.split())[:300]
+
+
+def find_date(option: str, sources: dict[int, tuple[str, str]]) -> tuple[tuple[int, int, int], Fact] | None:
     """The option's date from the sources read (number -> (title, text)): its own page first."""
     own = [(sid, text) for sid, (title, text) in sources.items() if is_own_page(option, title)]
-    for finder, pages in ((_date_on_own_page, own), (_date_elsewhere, list((s, t) for s, (_, t) in sources.items()))):
+    for finder, pages in ((_date_on_own_page, own), (_date_elsewhere, [(s, t) for s, (_, t) in sources.items()])):
         for sid, text in pages:
             found = finder(option, text)
             if found:
                 date, sentence = found
-                return Dated(option, date, sid, " ".join(sentence.split())[:300])
+                return date, Fact(option, shown_date(date), sid, _quote(sentence))
     return None
 
 
@@ -158,10 +228,80 @@ def compare_dates(question: str, options: list[str], sources: dict[int, tuple[st
     latest = direction(question)
     if len(options) != 2 or latest is None:
         return None
-    dates = {o: d for o in options if (d := find_date(o, sources)) is not None}
-    winner = None
-    if len(dates) == 2:
-        a, b = _precision(dates[options[0]].date, dates[options[1]].date)
+    found = {o: d for o in options if (d := find_date(o, sources)) is not None}
+    answer = None
+    if len(found) == 2:
+        a, b = _precision(found[options[0]][0], found[options[1]][0])
         if a != b:
-            winner = options[0] if (a > b) == latest else options[1]
-    return Comparison(options=list(options), latest=latest, dates=dates, winner=winner)
+            answer = options[0] if (a > b) == latest else options[1]
+    return Comparison("dates", list(options), {o: fact for o, (_, fact) in found.items()}, answer,
+                      "later" if latest else "earlier")
+
+
+# ------------------------------------------------------------------ nationalities
+
+def first_nationality(text: str) -> str | None:
+    """The first nationality word of `text`, as its country's adjective ("English" -> "British");
+    "Irish-born" is skipped, "Canadian-American" is American."""
+    for found in _NATION.finditer(text):
+        if found.group(2):                                  # "Irish-born American actor"
+            continue
+        after = text[found.end():]
+        compound = _NATION.match(after[1:]) if after.startswith("-") else None
+        return _NATIONS[compound.group(1) if compound else found.group(1)]
+    return None
+
+
+def nationality_question(question: str) -> tuple[list[list[str]], str | None] | None:
+    """(the ways to read its two subjects, the nationality asked about or None for "the same") for
+    "Are both A and B American?" / "Are A and B of the same nationality?"; None for other
+    questions. "Kiss and Tell and Shirley Temple" reads as Kiss / Tell and Shirley Temple, or as
+    Kiss and Tell / Shirley Temple: the sources decide which (compare_nationalities)."""
+    found = _SUBJECTS.match(question)
+    if not found:
+        return None
+    names, rest = found.group(1), found.group(2)
+    asked = _NATION.search(names.rsplit(" and ", 1)[-1] + " " + rest)
+    if asked and names.endswith(asked.group(1)):            # "... and Neil Jordan American?"
+        names = names[: -len(asked.group(1))].strip()
+    parts = re.split(r",?\s+and\s+(?:the\s+)?", names)
+    readings = [[" and ".join(parts[:i]).strip('"“” '), " and ".join(parts[i:]).strip('"“” ')]
+                for i in range(1, len(parts))]
+    readings = [r for r in readings if all(r)]
+    if not readings or not (asked or _SAME_NATION.search(rest)):
+        return None
+    return readings, (None if _SAME_NATION.search(rest) else _NATIONS[asked.group(1)])
+
+
+def find_nationality(subject: str, sources: dict[int, tuple[str, str]]) -> Fact | None:
+    for sid, (title, text) in sources.items():
+        if not is_own_page(subject, title):
+            continue
+        for sentence in _lead(subject, text):
+            nation = first_nationality(sentence)
+            if nation:
+                return Fact(subject, nation, sid, _quote(sentence))
+    return None
+
+
+def compare_nationalities(question: str, sources: dict[int, tuple[str, str]]) -> Comparison | None:
+    """The comparison for a yes/no nationality question, or None for any other question."""
+    parsed = nationality_question(question)
+    if parsed is None:
+        return None
+    readings, asked = parsed
+    found = [(subjects, {s: f for s in subjects if (f := find_nationality(s, sources)) is not None})
+             for subjects in readings]
+    subjects, facts = max(found, key=lambda reading: len(reading[1]))    # the first, on a tie
+    values = [f.value for f in facts.values()]
+    if asked is None:
+        answer = ("yes" if values[0] == values[1] else "no") if len(values) == 2 else None
+    else:
+        answer = "no" if any(v != asked for v in values) else "yes" if len(values) == 2 else None
+    return Comparison("nationalities", subjects, facts, answer,
+                      "same nationality" if asked is None else f"both {asked}")
+
+
+def compare(question: str, options: list[str], sources: dict[int, tuple[str, str]]) -> Comparison | None:
+    """The comparison code can decide for this question (`options`: its "A or B" options), if any."""
+    return compare_dates(question, options, sources) or compare_nationalities(question, sources)

@@ -26,7 +26,7 @@ from .confidence import estimate as estimate_confidence
 from .context import ContextManager, ContextOverflow
 from .evidence import check_claims
 from .toolbox import Observation, Toolbox
-from .verify import Evidence, Verifier, choice_options, date_comparison, final_checks, is_yes_no_question
+from .verify import Evidence, Verifier, choice_options, comparison, final_checks, follows, is_yes_no_question
 
 STEP_MAX_TOKENS = 600
 REPORT_MAX_TOKENS = 400
@@ -447,20 +447,20 @@ class Agent:
         for sid in cited:
             self.sources.get(sid).cited = True
         evidence = self._evidence(state.answer)
-        # compute/dates say how a comparison was reached, not whether the answer holds
-        failed = [v for v in final_checks(evidence) if v.check not in ("compute", "dates")]
+        # compute/compare say how a comparison was reached, not whether the answer holds
+        failed = [v for v in final_checks(evidence) if v.check not in ("compute", "compare")]
         conflict = next((v.conflict for v in failed if v.conflict is not None), None)
-        dates = date_comparison(evidence) if self.config.verify else None
-        decided = dates is not None and dates.winner is not None and dates.winner == state.answer
+        compared = comparison(evidence) if self.config.verify else None
+        compared = compared if follows(state.answer, compared) else None   # undecided: not shown
         conf, why = estimate_confidence(
             question, state.answer, answered=state.stopped_because == "answered", opened=evidence.opened,
             claim_sources=[sid for claim in state.claims for sid in claim.sources],
             failed_checks=[v.check for v in failed], computed=evidence.python_runs > 0,
-            dates=dates.summary() if decided else "")
+            decided_by=compared.summary() if compared else "")
         missing = "" if state.answer else "No answer was reached."
         report = reports.assemble(question, state.answer, findings, self.sources, cited, conf,
                                   state.stopped_because, missing, confidence_reason=why, conflict=conflict,
-                                  computations=self.toolbox.stats.computations, dates=dates,
+                                  computations=self.toolbox.stats.computations, compared=compared,
                                   unverified=any(v.check == "unsupported" for v in failed))
         self.stats.wall_seconds = round(time.perf_counter() - start, 3)
         stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self.stats).items()}

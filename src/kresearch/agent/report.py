@@ -122,7 +122,7 @@ def references(sources: list[Source]) -> str:
 def assemble(question: str, answer: str, findings: str, registry: SourceRegistry, cited: list[int],
              confidence_value: float, stopped_because: str, missing: str = "", *, confidence_reason: str = "",
              conflict: Conflict | None = None, computations: list[tuple[str, str]] = (),
-             unverified: bool = False, dates: Comparison | None = None) -> str:
+             unverified: bool = False, compared: Comparison | None = None) -> str:
     label = "Answer (not stated by any source read)" if unverified and answer.strip() else "Answer"
     parts = [f"# {question.strip()}", "", f"**{label}:** {answer.strip() or '(no answer found)'}", ""]
     if stopped_because != "answered":
@@ -137,11 +137,10 @@ def assemble(question: str, answer: str, findings: str, registry: SourceRegistry
         for value, ids in conflict.other_values.items():
             parts.append(f"- {value}: " + ", ".join(f"[{n}] \"{conflict.quotes.get(n, '')}\"" for n in ids))
         parts += ["", f"The answer follows {conflict.follows}.", ""]
-    if dates is not None and dates.winner:
-        parts += ["## Dates compared", ""]
-        parts += [f'- {o}: {d.shown()} — [{d.source}] "{d.quote}"' for o, d in dates.dates.items()]
-        parts += ["", f"{'Later' if dates.latest else 'Earlier'}: {dates.winner} "
-                      f"({dates.dates[dates.winner].shown()}), decided in code from the dates above.", ""]
+    if compared is not None and compared.answer:
+        parts += [f"## {compared.what.capitalize()} compared", ""]
+        parts += [f'- {o}: {f.value} — [{f.source}] "{f.quote}"' for o, f in compared.facts.items()]
+        parts += ["", compared.conclusion(), ""]
     if computations:
         parts += ["## Computation", ""]
         for code, output in computations[-3:]:

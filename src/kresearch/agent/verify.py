@@ -1,8 +1,9 @@
 """The verify step: before an answer is accepted, code checks it against what the run read.
 
-First, a temporal "A or B?" question ("Which band was formed first, A or B?") whose two dates
-the sources read give is decided by those dates (compare.py): a proposed answer that names the
-other option is replaced, without a round trip to the model. Then the checks, in order (each
+First, a question that compare.py decides from the sources read -- "Which band was formed
+first, A or B?" from the two dates, "Are both A and B American?" from the two nationalities --
+is answered by those facts: a proposed answer that differs is replaced, without a round trip to
+the model. Then the checks, in order (each
 sends the agent back at most once per run, and at most MAX_REJECTIONS times in all, so
 verification cannot loop):
 
@@ -12,9 +13,9 @@ verification cannot loop):
     vague       the answer says nothing ("unknown", "none") or only repeats words of the question
     unsupported no source the run opened states the answer (yes/no answers excepted)
     hops        the plan has two or more sub-questions but only one source was read (not for a
-                temporal "A or B?" question: the dates check below asks for what is missing)
-    dates       a temporal "A or B?" question, and the sources read date only one option, or
-                neither: find the missing date (a result whose title is the option is named)
+                question compare.py decides: the compare check asks for what is missing)
+    compare     such a question, and the sources read lack the date (or nationality) of one
+                subject or both: find it (an unread result whose title is the subject is named)
     compute     any other comparison or count of numbers, and no Python ran
     conflict    another source read gives a different value for the same fact
     corroborate only one source read states the answer while an unread result seems to state it
@@ -28,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .compare import Comparison, compare_dates, is_own_page
+from .compare import Comparison, compare, is_own_page
 from .context import content_words
 from .evidence import Conflict, find_conflict, is_yes_no, states_answer
 
@@ -97,19 +98,23 @@ class Evidence:
     titles: dict[int, str] = field(default_factory=dict)   # source number -> title, read or not
 
 
-def date_comparison(ev: Evidence) -> Comparison | None:
-    """The dates that decide a temporal "A or B?" question, from the sources read; None for any
-    other question."""
-    options = choice_options(ev.question)
-    if not options:
-        return None
+def comparison(ev: Evidence) -> Comparison | None:
+    """What the sources read say to decide the question (compare.py), or None when it is not a
+    question code decides."""
     read = {sid: (ev.titles.get(sid, ""), text) for sid, text in ev.opened.items()}
-    return compare_dates(ev.question, options, read)
+    return compare(ev.question, choice_options(ev.question), read)
 
 
-def _date_hint(ev: Evidence, option: str) -> str:
-    """An unread result that seems to be the option's own page: " [7] seems to be its page"."""
-    sid = next((sid for sid in ev.unread_hints if is_own_page(option, ev.titles.get(sid, ""))), None)
+def follows(answer: str, decided: Comparison | None) -> bool:
+    """The answer is what the comparison decided ("No" for "no", "the band Lit" for "Lit")."""
+    if decided is None or decided.answer is None:
+        return False
+    return answer.strip().lower().rstrip(".") == decided.answer.lower() or _names(answer, decided.answer)
+
+
+def _page_hint(ev: Evidence, subject: str) -> str:
+    """An unread result that seems to be the subject's own page: " Source [7] seems to be its page"."""
+    sid = next((sid for sid in ev.unread_hints if is_own_page(subject, ev.titles.get(sid, ""))), None)
     return f" Source [{sid}] seems to be its page: open it." if sid else " Search for it."
 
 
@@ -154,21 +159,15 @@ def _failures(ev: Evidence):
                  " Open a source that states it, or search for one.")
         yield Verdict("unsupported", f'None of the sources you opened states "{answer}".{where} '
                                      "Then answer again.")
-    # A temporal choice's sub-questions are its two dates: the dates check asks for the missing one.
-    comparison = date_comparison(ev)
-    if comparison is None and len(ev.plan) >= 2 and len(ev.opened) < 2:
+    # Such a question's sub-questions are its two facts: the compare check asks for a missing one.
+    decidable = comparison(ev)
+    if decidable is None and len(ev.plan) >= 2 and len(ev.opened) < 2:
         rest = ev.plan[1]
         yield Verdict("hops", f"Your plan has {len(ev.plan)} sub-questions but you have read only one source. "
                               f'Research the next one before answering: "{rest}".')
-    if comparison is not None and comparison.missing:
-        dated = "; ".join(f"{o}: {d.shown()} [{d.source}]" for o, d in comparison.dates.items())
-        missing = comparison.missing[0]
-        yield Verdict("dates", "This question compares two dates. "
-                               + (f"Your sources give {dated}, but no date for {missing}." if dated else
-                                  f"No source you read dates {comparison.options[0]} or {comparison.options[1]}.")
-                               + f" Find when {missing} was born, formed, founded or released."
-                               + _date_hint(ev, missing) + " Then answer.")
-    elif comparison is None and ev.python_enabled and ev.python_runs == 0 and is_comparison(ev.question):
+    if decidable is not None and decidable.answer is None and decidable.missing:
+        yield Verdict("compare", decidable.ask_for_missing() + _page_hint(ev, decidable.missing[0]) + " Then answer.")
+    elif decidable is None and ev.python_enabled and ev.python_runs == 0 and is_comparison(ev.question):
         yield Verdict("compute", "This question compares or counts numbers or dates. Use python to compute "
                                  "it from the values your sources give (print the result), then answer.")
     conflict = find_conflict(ev.question, answer, ev.opened)
@@ -194,14 +193,14 @@ class Verifier:
         self.log: list[dict] = []
 
     def decide(self, ev: Evidence, step: int) -> str:
-        """The answer the dates decide, when they decide a temporal "A or B?" question; else the
-        proposed answer. Not a send-back: the sources' dates settle what the model guessed."""
-        comparison = date_comparison(ev) if self.enabled else None
-        if comparison is None or comparison.winner is None or _names(ev.answer, comparison.winner):
+        """The answer the sources' facts decide (compare.py), when they decide it; else the proposed
+        answer. Not a send-back: the dates or nationalities read settle what the model guessed."""
+        decided = comparison(ev) if self.enabled else None
+        if decided is None or decided.answer is None or follows(ev.answer, decided):
             return ev.answer
-        self.log.append({"step": step, "answer": ev.answer, "check": "dates decide",
-                         "message": f"{comparison.summary()}; answer replaced by {comparison.winner}"})
-        return comparison.winner
+        self.log.append({"step": step, "answer": ev.answer, "check": f"{decided.what} decide",
+                         "message": f"{decided.summary()}; answer replaced by {decided.answer}"})
+        return decided.answer
 
     def check(self, ev: Evidence, step: int) -> Verdict:
         if not self.enabled or len(self.fired) >= MAX_REJECTIONS:
