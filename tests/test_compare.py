@@ -99,6 +99,7 @@ def test_nationality_questions_and_their_subjects():
     assert nationality_question("Are Kiss and Tell and Shirley Temple both American?") == (
         [["Kiss", "Tell and Shirley Temple"], ["Kiss and Tell", "Shirley Temple"]], "American")
     assert nationality_question("Are Wolfgang Becker and Paul Andrew Williams both film directors?") is None
+    assert nationality_question("Are both Ian Brown and Dee Snider members of the American Academy?") is None
     assert nationality_question("Are both Duke Energy and Affiliated Managers Group based in Massachusetts?") is None
 
 

@@ -64,7 +64,7 @@ _NATIONS = {w: w for w in (
     "Uzbek Australian Soviet Yugoslav Czechoslovak").split()}
 _NATIONS |= {"English": "British", "Scottish": "British", "Welsh": "British", "British": "British",
              "Argentine": "Argentine", "Argentinian": "Argentine", "Argentinean": "Argentine",
-             "Flemish": "Belgian", "Persian": "Iranian", "Philippine": "Filipino", "Danish": "Danish"}
+             "Flemish": "Belgian", "Persian": "Iranian", "Philippine": "Filipino"}
 _NATION = re.compile(r"\b(" + "|".join(sorted(_NATIONS, key=len, reverse=True)) + r")\b(-born)?")
 _NAME = r"[\"“]?[A-Z0-9][\w'.&:-]*[\"”]?(?:\s+(?:(?:of|the|de|la|von|van|for|in|a|&)\s+)*[\"“]?[A-Z0-9][\w'.&:-]*[\"”]?)*"
 # "Are both A and B ...?", "Are A and B both ...?", "Were A and B ...?" ("Kiss and Tell and
@@ -262,6 +262,8 @@ def nationality_question(question: str) -> tuple[list[list[str]], str | None] | 
         return None
     names, rest = found.group(1), found.group(2)
     asked = _NATION.search(names.rsplit(" and ", 1)[-1] + " " + rest)
+    if asked and re.match(r"\s+[A-Z]", asked.string[asked.end():]):
+        asked = None                                        # "members of the American Academy"
     if asked and names.endswith(asked.group(1)):            # "... and Neil Jordan American?"
         names = names[: -len(asked.group(1))].strip()
     parts = re.split(r",?\s+and\s+(?:the\s+)?", names)

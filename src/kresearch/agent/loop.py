@@ -267,7 +267,11 @@ class Agent:
             yield ActionTaken(step, action.action, action.args, action.thought)
             self.trace.write("action", step=step, action=action.action, args=action.args, thought=action.thought)
             if action.action == "answer":
-                answer = self.verifier.decide(self._evidence(str(action.args.get("answer", "")).strip()), step)
+                proposed = str(action.args.get("answer", "")).strip()
+                answer = self.verifier.decide(self._evidence(proposed), step)
+                if answer != proposed:
+                    self.trace.write("decided", **self.verifier.log[-1])   # step, proposed answer, facts
+                    yield Notice(f"{self.verifier.log[-1]['check']}: {answer} (proposed: {proposed})")
                 verdict = self.verifier.check(self._evidence(answer), step) if not state.forced_reason else None
                 if verdict is None or verdict.passed:
                     state.answer = answer
