@@ -3,9 +3,8 @@
 First, a question that compare.py decides from the sources read -- "Which band was formed
 first, A or B?" from the two dates, "Are both A and B American?" from the two nationalities --
 is answered by those facts: a proposed answer that differs is replaced, without a round trip to
-the model. Then the checks, in order (each
-sends the agent back at most once per run, and at most MAX_REJECTIONS times in all, so
-verification cannot loop):
+the model. Then the checks, in order (each sends the agent back at most once per run, and at
+most MAX_REJECTIONS times in all, so verification cannot loop):
 
     form        a yes/no question not answered yes or no; "when"/"what year" without a date;
                 "how many" without a number; "which, A or B?" answered with neither A nor B
