@@ -173,6 +173,8 @@ def test_the_dates_the_sources_give_decide_which_came_first(tmp_path):
     assert '- Statue of Liberty: 28 October 1886 — [' in section and "It was dedicated on October 28, 1886." in section
     assert "Earlier: Statue of Liberty (28 October 1886), decided in code" in section
     assert result.confidence == 0.8 and "decided in code from what the sources say" in result.report
+    # both dated pages are cited: the report quotes them
+    assert "## Also read" not in result.report and sum(s["cited"] for s in result.sources) == 2
 
 
 def test_the_nationalities_the_sources_give_decide_are_both_american(tmp_path):

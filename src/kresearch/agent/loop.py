@@ -448,14 +448,16 @@ class Agent:
                 error: str | None) -> RunResult:
         self._sync_tool_stats()
         self.stats.evictions = self.context.evictions
-        for sid in cited:
-            self.sources.get(sid).cited = True
         evidence = self._evidence(state.answer)
         # compute/compare say how a comparison was reached, not whether the answer holds
         failed = [v for v in final_checks(evidence) if v.check not in ("compute", "compare")]
         conflict = next((v.conflict for v in failed if v.conflict is not None), None)
         compared = comparison(evidence) if self.config.verify else None
         compared = compared if follows(state.answer, compared) else None   # undecided: not shown
+        if compared:   # the report quotes the facts that decided the answer: their sources are cited
+            cited = list(dict.fromkeys([*cited, *(fact.source for fact in compared.facts.values())]))
+        for sid in cited:
+            self.sources.get(sid).cited = True
         conf, why = estimate_confidence(
             question, state.answer, answered=state.stopped_because == "answered", opened=evidence.opened,
             claim_sources=[sid for claim in state.claims for sid in claim.sources],
