@@ -208,7 +208,7 @@ def test_a_comparison_with_one_date_missing_sends_the_agent_to_find_it(tmp_path)
     assert [v["check"] for v in result.verification] == ["compare", "passed"]
     told = llm.calls[3][-1]["content"]
     assert "Your sources give Eiffel Tower: 31 March 1889 [" in told and "no date for Statue of Liberty" in told
-    assert "Find when Statue of Liberty was born, formed, founded or released. Search for it." in told
+    assert 'Find the date of Statue of Liberty: the first sentences of its own page give it. Search for "Statue of Liberty".' in told
     assert result.answer == "Statue of Liberty" and "## Dates compared" in result.report
 
 

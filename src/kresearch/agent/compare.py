@@ -116,7 +116,7 @@ class Comparison:
             return ("This question compares two dates. " +
                     (f"Your sources give {known}, but no date for {missing}." if known else
                      f"No source you read dates {self.subjects[0]} or {self.subjects[1]}.") +
-                    f" Find when {missing} was born, formed, founded or released.")
+                    f" Find the date of {missing}: the first sentences of its own page give it.")
         return ("This question compares nationalities. " +
                 (f"Your sources give {known}, but not the nationality of {missing}." if known else
                  f"No source you read gives the nationality of {self.subjects[0]} or {self.subjects[1]}.") +

@@ -114,7 +114,8 @@ def follows(answer: str, decided: Comparison | None) -> bool:
 def _page_hint(ev: Evidence, subject: str) -> str:
     """An unread result that seems to be the subject's own page: " Source [7] seems to be its page"."""
     sid = next((sid for sid in ev.unread_hints if is_own_page(subject, ev.titles.get(sid, ""))), None)
-    return f" Source [{sid}] seems to be its page: open it." if sid else " Search for it."
+    # the name alone is the query that finds the page (the model asked "Battle of Manila founding date")
+    return f" Source [{sid}] seems to be its page: open it." if sid else f' Search for "{subject}".'
 
 
 @dataclass
