@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from ..errors import ToolError
 from ..sources import SourceRegistry
-from ..tools.browser import Browser, best_passage
+from ..tools.browser import Browser, best_passage, split_sentences
 from ..tools.extract import Document
 from ..tools.sandbox import SandboxLimits, run_python
 from ..tools.search import SearchService
@@ -56,7 +56,7 @@ def quote_untrusted(text: str) -> str:
 def key_lines(text: str, question: str, limit: int = 240) -> str:
     """The sentences of `text` that share most words with the question, up to `limit` chars."""
     words = content_words(question)
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if len(s.strip()) > 20]
+    sentences = [s for s in split_sentences(text) if len(s) > 20]
     ranked = sorted(sentences, key=lambda s: -len(words & content_words(s)))
     out = ""
     for sentence in ranked[:3]:

@@ -95,6 +95,12 @@ class Browser:
         return _best_lines(doc_text, query, max_hits, context_chars, page_of)
 
 
+def split_sentences(text: str) -> list[str]:
+    """Sentences and lines of `text` (a sentence ends at . ! ? before whitespace; a line break
+    always ends one), stripped, empty ones dropped."""
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
 def best_passage(text: str, weights: dict[str, float], size: int) -> str:
     """The run of whole sentences of `text`, at most about `size` characters, that covers the
     most weight of distinct terms (`weights`: lower-case word -> weight), whitespace collapsed.
@@ -103,7 +109,7 @@ def best_passage(text: str, weights: dict[str, float], size: int) -> str:
     flat = " ".join(text.split())
     if len(flat) <= size:
         return flat
-    sentences = [" ".join(s.split()) for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    sentences = [" ".join(s.split()) for s in split_sentences(text)]
     terms = [{w.lower() for w in _WORD.findall(s)} & weights.keys() for s in sentences]
     best, best_score = (0, 1), -1.0
     for i in range(len(sentences)):
