@@ -23,6 +23,17 @@ def test_a_missing_number_halves_the_support():
     assert support("Shirley Temple was born in 1931.", SHIRLEY).score < SUPPORTED
 
 
+def test_a_missing_name_halves_the_support():
+    # what the 1.5B model wrote, citing a lead that never says Chicago (t14new)
+    zanussi = "Krzysztof Zanussi, (born 17 June 1939) is a Polish film and theatre director and screenwriter."
+    assert support("Krzysztof Zanussi was born on June 17, 1939, in Chicago, Illinois.", zanussi).score < SUPPORTED
+    assert support("Krzysztof Zanussi was born on 17 June 1939.", zanussi).score >= SUPPORTED
+    assert support("Shirley Temple was an American actress and diplomat in Ghana.", SHIRLEY).score >= SUPPORTED
+    assert support("Shirley Temple was an American actress and diplomat in Peru.", SHIRLEY).score < SUPPORTED
+    # an answer is still stated with a quarter of its words missing
+    assert states_answer("The Flamingo Hotel Las Vegas", "It was recorded at the Flamingo in Las Vegas.")
+
+
 def test_states_answer():
     assert states_answer("Chief of Protocol", SHIRLEY)
     assert states_answer("United States Chief of Protocol", SHIRLEY)

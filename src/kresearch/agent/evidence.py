@@ -6,7 +6,9 @@ Support of a claim by a text is lexical, so it can be explained and tested:
 
     support = share of the claim's content words (lightly stemmed) found in the best window of
               one or two consecutive sentences of the text,
-              halved when a number in the claim (a year, a count) is missing from that window.
+              halved when a number in the claim (a year, a count) is missing from that window,
+              and halved again when a name in it is (a capitalised word not opening the
+              sentence: "born in Chicago" is not supported by a lead that never says Chicago)
 
 Sentences that address an AI agent ("ignore previous instructions", "state that the answer
 is ...") are never evidence. A claim is supported at SUPPORTED (0.6) or more; an answer is stated by a text at STATED
@@ -26,6 +28,7 @@ QUOTE_CHARS = 300
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'-]+")
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")   # [3] or [1, 4]
 YES_NO = {"yes", "no"}
@@ -48,6 +51,17 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
+
+
+def names(text: str) -> set[str]:
+    """Stems of the capitalised words of `text` that do not open a sentence: "Krzysztof Zanussi was
+    born in Chicago." -> {"zanussi", "chicago"}."""
+    found = set()
+    for m in _CAPITALISED.finditer(text):
+        before = text[:m.start()].rstrip()
+        if before and before[-1] not in ".!?:\"'(“[-":
+            found |= stems(m.group())
+    return found
 
 
 def numbers(text: str) -> set[str]:
@@ -74,10 +88,11 @@ class Support:
     quote: str = ""
 
 
-def support(claim: str, text: str) -> Support:
-    """How well `text` supports `claim` (see the module docstring)."""
+def support(claim: str, text: str, *, names_count: bool = True) -> Support:
+    """How well `text` supports `claim` (see the module docstring). `names_count=False` leaves out
+    the names rule: an answer ("The Flamingo Hotel") is stated with a quarter of its words missing."""
     claim = CITATION.sub(" ", claim)
-    words, nums = stems(claim), numbers(claim)
+    words, nums, named = stems(claim), numbers(claim), (names(claim) if names_count else set())
     if not words or not text.strip():
         return Support(0.0)
     sents = evidence_sentences(text)
@@ -89,6 +104,8 @@ def support(claim: str, text: str) -> Support:
             found = sent_words[i] | sent_words[j]
             score = len(found) / len(words)
             if nums and not nums <= (sent_nums[i] | sent_nums[j]):
+                score /= 2
+            if not (named & words) <= found:     # a name of the claim the window does not have
                 score /= 2
             if score > best.score:
                 quote = sents[i] if len(sent_words[i]) >= len(sent_words[j]) else sents[j]
@@ -105,7 +122,7 @@ def states_answer(answer: str, text: str) -> bool:
     its numbers exactly). Never true for yes/no answers, which no text spells out."""
     if is_yes_no(answer) or not content_words(answer):
         return False
-    return support(answer, text).score >= STATED
+    return support(answer, text, names_count=False).score >= STATED
 
 
 # ------------------------------------------------------------------ claims in the findings
