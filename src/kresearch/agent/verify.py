@@ -35,6 +35,12 @@ from .evidence import Conflict, find_conflict, is_yes_no, states_answer
 MAX_REJECTIONS = 2
 NON_ANSWERS = {"none", "unknown", "n/a", "not found", "not mentioned", "not specified", "no information",
                "not available", "no answer", "unclear"}
+# ... and sentences that say the same: "We don't have enough information to determine the
+# composer's birthplace." (dv8192)
+_NON_ANSWER = re.compile(r"\b(enough information|no (information|data|mention)|insufficient information|"
+                         r"(cannot|can't|could not|couldn't|unable to) (be )?(determine|determined|find|found|tell|say)|"
+                         r"(is|are|was|were) not (mentioned|specified|stated|given|known|found|available)|"
+                         r"i (do not|don't) know|not sure)\b", re.I)
 _OR = re.compile(r"\bor\b", re.I)     # the question offers alternatives
 _YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
 # "... Band of Skulls or Live?": the option is the run of capitalised words (joined by of/the/and/...)
@@ -148,7 +154,7 @@ def _failures(ev: Evidence):
     # "Only words of the question" is vague unless the question offers choices ("A or B"),
     # wherever they stand: "Which airport, X or Y, is closer?" is answered with words it contains.
     offers_choice = bool(options) or _OR.search(ev.question)
-    if answer.lower().rstrip(".") in NON_ANSWERS or (
+    if answer.lower().rstrip(".") in NON_ANSWERS or _NON_ANSWER.search(answer) or (
             words and not is_yes_no(answer) and not offers_choice and words <= content_words(ev.question)):
         yield Verdict("vague", f'Your answer "{answer}" does not name what the question asks for. Find the '
                                "specific name, date, number or place, and answer with it.")
