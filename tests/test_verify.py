@@ -243,6 +243,14 @@ def test_is_comparison():
     assert not is_comparison("Which band, Band of Skulls or Live, is from England?")   # no comparative
 
 
+def test_answers_lose_citation_marks_and_title_qualifiers():
+    from kresearch.agent.verify import tidy_answer
+
+    assert tidy_answer("Catwoman (film) [6]") == "Catwoman"         # dv8192
+    assert tidy_answer("Lit (band)") == "Lit" and tidy_answer("Venice [1][3]") == "Venice"
+    assert tidy_answer("8 km") == "8 km" and tidy_answer("(1945)") == "(1945)"
+
+
 def test_yes_no_answers_skip_the_text_checks():
     ev = Evidence(question="Are both Band of Skulls and Live American bands?", answer="no", plan=[],
                   opened={1: "Band of Skulls are an English rock band."}, unread_hints={}, python_runs=0,

@@ -26,7 +26,8 @@ from .confidence import estimate as estimate_confidence
 from .context import ContextManager, ContextOverflow
 from .evidence import check_claims
 from .toolbox import Observation, Toolbox
-from .verify import Evidence, Verifier, choice_options, comparison, final_checks, follows, is_yes_no_question
+from .verify import (Evidence, Verifier, choice_options, comparison, final_checks, follows, is_yes_no_question,
+                     tidy_answer)
 
 STEP_MAX_TOKENS = 600
 REPORT_MAX_TOKENS = 400
@@ -267,7 +268,7 @@ class Agent:
             yield ActionTaken(step, action.action, action.args, action.thought)
             self.trace.write("action", step=step, action=action.action, args=action.args, thought=action.thought)
             if action.action == "answer":
-                proposed = str(action.args.get("answer", "")).strip()
+                proposed = tidy_answer(str(action.args.get("answer", "")))
                 answer = self.verifier.decide(self._evidence(proposed), step)
                 if answer != proposed:
                     self.trace.write("decided", **self.verifier.log[-1])   # step, proposed answer, facts

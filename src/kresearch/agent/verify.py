@@ -65,6 +65,14 @@ _ARITHMETIC = re.compile(
     r"combined|in total|sum of|average)\b", re.I)
 
 
+def tidy_answer(answer: str) -> str:
+    """The answer without citation marks or a page title's qualifier: "Catwoman (film) [6]" ->
+    "Catwoman" (the model copies both from the sources; the answer line has no citations)."""
+    answer = re.sub(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]", "", answer).strip()
+    tidied = re.sub(r"\s*\((?:\w+\s?){1,3}\)\s*$", "", answer).strip()
+    return tidied or answer
+
+
 def is_yes_no_question(question: str) -> bool:
     """"Are both ...?", "Was X ...?" -- but not "Is X taller or shorter than Y?"."""
     return bool(_YES_NO_QUESTION.match(question)) and not _OR.search(question)
