@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             decided += result.answer is not None
             right += ok
             print(f"{'right' if ok else 'wrong' if result.answer else 'undecided'}\t{q['question'][:70]}\t"
-                  f"{result.summary()}", file=sys.stdout)
+                  f"{result.summary()}")
     print(f"handled {handled}, decided {decided}, right {right}")
     return 0
 
