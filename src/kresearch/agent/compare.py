@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from .context import content_words
-from .evidence import evidence_sentences
+from .evidence import QUOTE_CHARS, evidence_sentences
 
 _EARLIEST = re.compile(r"\b(first|earlier|earliest|older|oldest|before)\b", re.I)
 _LATEST = re.compile(r"\b(more recent(ly)?|most recent(ly)?|later|latest|younger|youngest|newer|newest|last)\b",
@@ -94,10 +94,13 @@ class Comparison:
     def missing(self) -> list[str]:
         return [o for o in self.subjects if o not in self.facts]
 
+    def facts_line(self) -> str:
+        """ "Wavves: 2008 [1]; Social Code: 1999 [2]" (the subjects found)."""
+        return "; ".join(f"{o}: {f.value} [{f.source}]" for o, f in self.facts.items())
+
     def summary(self) -> str:
         """One line for the agent, the trace and the report."""
-        parts = [f"{o}: {f.value} [{f.source}]" for o, f in self.facts.items()]
-        return "; ".join(parts) + (f" -> {self.rule}: {self.answer}" if self.answer else "")
+        return self.facts_line() + (f" -> {self.rule}: {self.answer}" if self.answer else "")
 
     def conclusion(self) -> str:
         """The report's line under the facts: "Earlier: Lit (1995), decided in code ..."."""
@@ -110,7 +113,7 @@ class Comparison:
 
     def ask_for_missing(self) -> str:
         """What the agent is told when a subject's fact is missing (phrased for the model)."""
-        known = "; ".join(f"{o}: {f.value} [{f.source}]" for o, f in self.facts.items())
+        known = self.facts_line()
         missing = self.missing[0]
         if self.what == "dates":
             return ("This question compares two dates. " +
@@ -166,7 +169,7 @@ def is_own_page(option: str, title: str) -> bool:
     return bool(name) and name <= words
 
 
-def _names(sentence: str, option: str) -> int:
+def _name_end(sentence: str, option: str) -> int:
     """Where the sentence names the option (all its words, in order of appearance), else -1."""
     found = re.search(r"\b" + r"\W+".join(re.escape(w) for w in option.split()) + r"\b", sentence, re.I)
     return found.end() if found else -1
@@ -191,7 +194,7 @@ def _date_on_own_page(option: str, text: str) -> tuple[tuple[int, int, int], str
 
 def _date_elsewhere(option: str, text: str) -> tuple[tuple[int, int, int], str] | None:
     for sentence in evidence_sentences(text):
-        end = _names(sentence, option)
+        end = _name_end(sentence, option)
         if end < 0:
             continue
         after = sentence[end:]
@@ -202,7 +205,7 @@ def _date_elsewhere(option: str, text: str) -> tuple[tuple[int, int, int], str] 
 
 
 def _quote(sentence: str) -> str:
-    return " ".join(sentence.split())[:300]
+    return " ".join(sentence.split())[:QUOTE_CHARS]
 
 
 def find_date(option: str, sources: dict[int, tuple[str, str]]) -> tuple[tuple[int, int, int], Fact] | None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from .compare import Comparison, compare, is_own_page
 from .context import content_words
-from .evidence import Conflict, find_conflict, is_yes_no, states_answer
+from .evidence import CITATION, Conflict, find_conflict, is_yes_no, states_answer
 
 MAX_REJECTIONS = 2
 NON_ANSWERS = {"none", "unknown", "n/a", "not found", "not mentioned", "not specified", "no information",
@@ -68,7 +68,7 @@ _ARITHMETIC = re.compile(
 def tidy_answer(answer: str) -> str:
     """The answer without citation marks or a page title's qualifier: "Catwoman (film) [6]" ->
     "Catwoman" (the model copies both from the sources; the answer line has no citations)."""
-    answer = re.sub(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]", "", answer).strip()
+    answer = " ".join(CITATION.sub(" ", answer).split())
     tidied = re.sub(r"\s*\((?:\w+\s?){1,3}\)\s*$", "", answer).strip()
     return tidied or answer
 
