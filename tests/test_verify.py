@@ -155,11 +155,14 @@ TOWERS = {"/wiki/Eiffel_Tower": page("Eiffel Tower", "The Eiffel Tower is a latt
                                                                "It was dedicated on October 28, 1886.")}
 
 
+TOWERS_PLAN = step("plan", subquestions=["When was the Eiffel Tower completed?",
+                                        "When was the Statue of Liberty completed?"])
+
+
 def test_the_dates_the_sources_give_decide_which_came_first(tmp_path):
     with site(TOWERS) as server:
         base = server.base_url
-        script = [step("plan", subquestions=["When was the Eiffel Tower completed?",
-                                             "When was the Statue of Liberty completed?"]),
+        script = [TOWERS_PLAN,
                   step("open", source=f"{base}/wiki/Eiffel_Tower", page=1),
                   step("open", source=f"{base}/wiki/Statue_of_Liberty", page=1),
                   step("answer", answer="Eiffel Tower"),            # the model picks the wrong one
@@ -197,8 +200,7 @@ def test_the_nationalities_the_sources_give_decide_are_both_american(tmp_path):
 def test_a_comparison_with_one_date_missing_sends_the_agent_to_find_it(tmp_path):
     with site(TOWERS) as server:
         base = server.base_url
-        script = [step("plan", subquestions=["When was the Eiffel Tower completed?",
-                                             "When was the Statue of Liberty completed?"]),
+        script = [TOWERS_PLAN,
                   step("open", source=f"{base}/wiki/Eiffel_Tower", page=1),
                   step("answer", answer="Eiffel Tower"),            # one date read: not yet
                   step("open", source=f"{base}/wiki/Statue_of_Liberty", page=1),
