@@ -274,3 +274,22 @@ def test_a_negative_passages_setting_is_bad_usage(kresearch_home):
     assert proc.returncode == 2 and b"passages must be 0 or more" in proc.stderr
     env.update(KRESEARCH_PASSAGES="0")
     assert json.loads(run(["config", "show", "--json"], env).stdout)["settings"]["passages"] == 0
+
+
+def test_pages_refused_for_a_loopback_address_name_the_flag(tmp_path):
+    """A local web without --allow-private-urls: the pages are refused (as they must be), and one
+    stderr line says which flag reads them, even when stderr is not a terminal."""
+    script = [step("search", queries=["Kiss and Tell 1945 film"]), step("open", source=1, page=1),
+              step("answer", answer="Chief of Protocol"), "- nothing was read."]
+    env = research_env(tmp_path, "", script) | {"KRESEARCH_ALLOW_PRIVATE_URLS": "0"}
+    with site() as server:
+        env["KRESEARCH_SEARXNG_URL"] = server.base_url
+        proc = run(["--format", "json", "--no-verify", QUESTION], env)
+    data = json.loads(proc.stdout)
+    refused = [s for s in data["sources"] if (s["error"] or "").startswith("refused:")]
+    assert refused and not any(s["opened"] for s in data["sources"])
+    warnings = [line for line in proc.stderr.decode().splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "--allow-private-urls" in warnings[0], proc.stderr
+    with site() as server:      # allowed: no such line
+        proc = run(["--format", "json", "--no-verify", QUESTION], research_env(tmp_path, server.base_url, script))
+    assert b"--allow-private-urls" not in proc.stderr

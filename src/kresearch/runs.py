@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -96,7 +97,23 @@ def run_question(session: "Session", llm: "LLM", question: str, console: Console
         agent.trace.close()
     if result is None:  # the generator always ends with Finished; be safe anyway
         result = agent.interrupted()
+    if not session.settings.allow_private_urls and (hint := private_address_hint(result.sources)):
+        sys.stderr.write(f"kresearch: warning: {hint}\n")   # shown to scripts too: likely a setup mistake
     return result, agent
+
+
+# What the safe fetcher says of an address --allow-private-urls would let through (fetch.py).
+_LOCAL_REFUSAL = re.compile(r"^refused: .* is an? (loopback|private|link-local) address")
+
+
+def private_address_hint(sources: list[dict]) -> str:
+    """One line for a run whose pages were refused for being on this machine or the LAN (a local
+    test web, an intranet): the flag that allows them. Empty when no page was refused so."""
+    refused = [s for s in sources if _LOCAL_REFUSAL.match(s.get("error") or "")]
+    if not refused:
+        return ""
+    return (f"{len(refused)} page(s) refused for a loopback or private address; "
+            "--allow-private-urls lets the browser read a local web or an intranet")
 
 
 def error_result(question: str, message: str) -> dict:
