@@ -97,7 +97,8 @@ def test_page_text_is_quoted_as_untrusted_data(tmp_path):
 
 
 def test_citations_to_unseen_and_unread_sources_are_removed(tmp_path):
-    script = ANSWERED[:-1] + ["- Temple was an actress [2][3]. She was a diplomat [99]. She was a diplomat [3]."]
+    script = ANSWERED[:-1] + ["- Temple was Chief of Protocol [2][3]. She was a diplomat [99]. "
+                              "She served as Chief of Protocol of the United States [3]."]
     with site() as server:
         result, *_ = run_agent(script, server.base_url, tmp_path)
     # [3] was in search results but never opened; [99] was never shown

@@ -1,7 +1,7 @@
 """Support of claims by source text, quotes, and conflicts between sources (agent/evidence.py)."""
 from hypothesis import given, strategies as st
 
-from kresearch.agent.evidence import (SUPPORTED, check_claims, find_conflict, sentences, states_answer,
+from kresearch.agent.evidence import (SUPPORTED, about, check_claims, find_conflict, sentences, states_answer,
                                       support)
 
 SHIRLEY = ("Shirley Temple Black (April 23, 1928 - February 10, 2014) was an American actress and diplomat. "
@@ -56,6 +56,38 @@ def test_unsupported_claims_are_removed_and_counted():
     assert not moon.supported and moon.dropped == [2] and moon.quote == ""
     protocol = next(c for c in check.claims if "Protocol" in c.text)
     assert protocol.sources == [2] and protocol.quote in SHIRLEY and protocol.quote_source == 2
+
+
+SKULLS = "Which band has more members Band of Skulls or Live ?"
+
+
+def test_a_claim_is_about_the_question_when_it_names_its_subjects_or_states_the_answer():
+    # what the 1.5B model wrote about the pages of other bands (base30)
+    assert not about("They toured heavily and issued a demo, but never released any albums.", SKULLS, "Live")
+    assert not about("The band formed in 2002 and consists of guitarists Brian Parker and Dan Smith.", SKULLS, "Live")
+    assert about("Band of Skulls are an English rock trio [1].", SKULLS, "Live")
+    assert about("Live is an American rock band [2].", SKULLS, "Band of Skulls")
+    question = "In what city was the Italian Baroque composer who composed a set of sonatas, titled Op. 5, born?"
+    assert about("Antonio Vivaldi was born in Venice.", question, "Venice")            # states the answer
+    assert about("The Op. 5 sonatas were written by Vivaldi.", question, "Venice")     # names the question's
+    assert not about("Vivaldi was a priest.", question, "Venice")
+    assert about("She served as chief of protocol.", "what post did the actress hold", "chief of protocol")
+    # a question without capitals: any of its words; a yes/no answer is never "stated"
+    assert about("Both were american directors.", "are both jim and neil american", "yes")
+    assert not about("The film was released in 1990.", "are both jim and neil american", "yes")
+
+
+def test_claims_not_about_the_question_are_removed_and_counted():
+    findings = ("- Shirley Temple played Corliss Archer in Kiss and Tell [1].\n"
+                "- She was named United States ambassador to Ghana [2].\n"
+                "- She served as Chief of Protocol of the United States [2].")
+    question = "What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?"
+    check = check_claims(findings, {1: KISS, 2: SHIRLEY}, question, "Chief of Protocol")
+    assert check.off_topic_removed == 1 and "Ghana" not in check.text
+    assert "Corliss Archer" in check.text and "Chief of Protocol" in check.text
+    ghana = next(c for c in check.claims if "Ghana" in c.text)
+    assert ghana.supported and not ghana.on_topic and not ghana.kept
+    assert check_claims(findings, {1: KISS, 2: SHIRLEY}).off_topic_removed == 0    # no question: not checked
 
 
 def test_conflicting_values_are_found():

@@ -64,6 +64,27 @@ def names(text: str) -> set[str]:
     return found
 
 
+def capitalised(text: str) -> set[str]:
+    """Stems of every capitalised word of `text`, a sentence's first word included (stop words
+    such as "The" or "Which" are not content words, so they drop out)."""
+    return set().union(*(stems(m.group()) for m in _CAPITALISED.finditer(text)))
+
+
+def about(claim: str, question: str, answer: str) -> bool:
+    """The claim is about the question: it names something the question names (a capitalised
+    word of it, or any of its words when it has none) or it states the answer. "They toured
+    heavily and never released an album" is true of the page it cites and has no place in the
+    answer to "Which band has more members, Band of Skulls or Live?" (measured: such claims
+    were most of the citations to neither gold pages nor pages holding the answer)."""
+    claim = CITATION.sub(" ", claim)
+    claim_words = stems(claim)
+    # names against names: "the band formed in 2002" is not about "Band of Skulls"
+    if capitalised(question) & capitalised(claim) or (not capitalised(question) and stems(question) & claim_words):
+        return True
+    answer_words = set() if is_yes_no(answer) else stems(answer)
+    return bool(answer_words) and answer_words <= claim_words
+
+
 def numbers(text: str) -> set[str]:
     return {n.rstrip(".,").replace(",", "") for n in _NUMBER.findall(text)}
 
@@ -135,15 +156,21 @@ class Claim:
     score: float                  # best support score over the cited sources
     quote: str                    # exact passage of the best supporting source
     quote_source: int | None
+    on_topic: bool = True         # about the question (see `about`); off-topic claims are removed
 
     @property
     def supported(self) -> bool:
         return bool(self.sources)
 
+    @property
+    def kept(self) -> bool:
+        """In the report: supported by a cited source and about the question."""
+        return self.supported and self.on_topic
+
     def as_json(self) -> dict:
         return {"text": self.text, "sources": self.sources, "dropped_sources": self.dropped,
-                "supported": self.supported, "score": self.score, "quote": self.quote,
-                "quote_source": self.quote_source}
+                "supported": self.supported, "on_topic": self.on_topic, "score": self.score,
+                "quote": self.quote, "quote_source": self.quote_source}
 
 
 @dataclass
@@ -154,13 +181,15 @@ class ClaimCheck:
     citations_supported: int = 0
     claims_removed: int = 0                           # cited sentences no cited source supports
     uncited_removed: int = 0                          # sentences that cite nothing
+    off_topic_removed: int = 0                        # supported, but not about the question
 
 
-def check_claims(findings: str, texts: dict[int, str]) -> ClaimCheck:
+def check_claims(findings: str, texts: dict[int, str], question: str = "", answer: str = "") -> ClaimCheck:
     """Check every sentence that carries [n] against the text of source n. Citations whose
     source does not support the sentence are dropped; a sentence left with none is removed,
     and so is a sentence that cites nothing (a claim the sources read do not back has no place
-    in the report). Citation numbers must already be limited to opened sources
+    in the report). Given the question, a supported sentence that is not about it (`about`) is
+    removed too. Citation numbers must already be limited to opened sources
     (report.check_citations)."""
     result = ClaimCheck(text="")
     kept_lines = []
@@ -187,6 +216,10 @@ def check_claims(findings: str, texts: dict[int, str]) -> ClaimCheck:
             result.citations_supported += len(keep)
             if not keep:
                 result.claims_removed += 1
+                continue
+            if question and not about(plain, question, answer):
+                claim.on_topic = False
+                result.off_topic_removed += 1
                 continue
             cleaned = CITATION.sub(lambda m: _keep_only(m, set(keep)), sentence)
             kept_sentences.append(re.sub(r"[ \t]+([.,;:])", r"\1", cleaned).rstrip())

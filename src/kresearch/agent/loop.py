@@ -430,19 +430,21 @@ class Agent:
                                         opened={s.id for s in opened})
         self.stats.citations_removed = check.removed_unseen + check.removed_unread
         # Then every cited sentence against the text of the sources it cites.
-        claims = check_claims(check.text, {sid: doc.text for sid, doc in self.toolbox.docs.items()})
+        claims = check_claims(check.text, {sid: doc.text for sid, doc in self.toolbox.docs.items()},
+                              question, state.answer)
         state.claims = claims.claims
         self.stats.citations, self.stats.citations_supported = claims.citations, claims.citations_supported
-        self.stats.claims_removed = claims.claims_removed + claims.uncited_removed
-        cited = [sid for sid in check.cited if any(sid in c.sources for c in claims.claims)]
+        self.stats.claims_removed = claims.claims_removed + claims.uncited_removed + claims.off_topic_removed
+        cited = [sid for sid in check.cited if any(sid in c.sources for c in claims.claims if c.kept)]
         for claim in claims.claims:
-            if claim.quote_source is not None:
+            if claim.kept and claim.quote_source is not None:
                 source = self.sources.get(claim.quote_source)
                 if claim.quote not in source.quotes:
                     source.quotes.append(claim.quote)
         self.trace.write("citations", kept=cited, removed_unseen=check.removed_unseen,
                          removed_unread=check.removed_unread, checked=claims.citations,
-                         supported=claims.citations_supported, claims_removed=claims.claims_removed)
+                         supported=claims.citations_supported, claims_removed=claims.claims_removed,
+                         off_topic_removed=claims.off_topic_removed)
         return claims.text, cited
 
     def _finish(self, question: str, state: _State, findings: str, cited: list[int], start: float,
@@ -461,7 +463,7 @@ class Agent:
             self.sources.get(sid).cited = True
         conf, why = estimate_confidence(
             question, state.answer, answered=state.stopped_because == "answered", opened=evidence.opened,
-            claim_sources=[sid for claim in state.claims for sid in claim.sources],
+            claim_sources=[sid for claim in state.claims if claim.kept for sid in claim.sources],
             failed_checks=[v.check for v in failed], computed=evidence.python_runs > 0,
             decided_by=compared.summary() if compared else "")
         missing = "" if state.answer else "No answer was reached."
