@@ -2,7 +2,7 @@
 computations reach the report, confidence follows the evidence (FakeLLM, real fixture site)."""
 from __future__ import annotations
 
-from fixture_site import site
+from fixture_site import page_html, site
 from test_agent import ANSWERED, QUESTION, run_agent, step
 
 from kresearch.agent.verify import MAX_REJECTIONS, Evidence, Verifier, is_comparison
@@ -80,6 +80,43 @@ def test_an_answer_no_source_states_is_sent_back(tmp_path):
     assert 'None of the sources you opened states "Secretary of State"' in llm.calls[3][-1]["content"]
     assert result.answer == "Chief of Protocol" and "1 source(s) read state it" in result.report
     assert result.confidence >= 0.3
+
+
+def test_an_answer_from_a_page_the_question_does_not_lead_to_is_sent_back(tmp_path):
+    # The answer is on a page nothing about the question mentions: the bridge (who played
+    # Corliss Archer) was skipped, as "Naples" came from Domenico Scarlatti's page for the
+    # composer of Vivaldi's Op. 5 (base30).
+    withers = {"/wiki/Jane_Withers": (200, {"Content-Type": "text/html; charset=utf-8"}, page_html(
+        "Jane Withers", "Jane Withers was an American actress who later served as Chief of Protocol of the "
+                        "United States, in this story."))}
+    with site(withers) as server:
+        script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), open_titled("Kiss and Tell"),
+                  step("open", source=server.base_url + "/wiki/Jane_Withers", page=1),
+                  step("answer", answer="Chief of Protocol of the United States"),
+                  open_titled("Shirley Temple"), step("answer", answer="Chief of Protocol of the United States"),
+                  lambda m: f"- Shirley Temple was Chief of Protocol of the United States [{number_of(m, 'Shirley Temple')}]."]
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True)
+    assert [v["check"] for v in result.verification] == ["link", "passed"]
+    told = llm.calls[4][-1]["content"]
+    assert "(Jane Withers) states" in told and "Kiss and Tell (1945 film) is about the question" in told
+    assert result.answer == "Chief of Protocol of the United States"
+
+
+def test_a_page_about_the_question_or_named_by_one_links_the_answer():
+    kiss = "Kiss and Tell is a 1945 American comedy film starring Shirley Temple as Corliss Archer."
+    temple = "Shirley Temple also served as Chief of Protocol of the United States."
+    withers = "Jane Withers also served as Chief of Protocol of the United States."
+    q = "What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?"
+
+    def check(opened, titles):
+        ev = Evidence(question=q, answer="Chief of Protocol", plan=[], opened=opened, unread_hints={},
+                      python_runs=0, python_enabled=False, titles=titles)
+        return Verifier().check(ev, 4).check
+
+    assert check({1: kiss, 2: temple}, {1: "Kiss and Tell (1945 film) - Wiki", 2: "Shirley Temple - Wiki"}) == "passed"
+    assert check({1: kiss, 3: withers}, {1: "Kiss and Tell (1945 film) - Wiki", 3: "Jane Withers - Wiki"}) == "link"
+    assert check({3: withers}, {3: "Jane Withers - Wiki"}) == "passed"          # nothing about the question read
+    assert check({1: kiss + " " + withers}, {1: "Kiss and Tell (1945 film)"}) == "passed"   # stated on its page
 
 
 def test_verification_is_bounded_and_a_failed_answer_is_marked(tmp_path):

@@ -155,17 +155,18 @@ def shown_date(date: tuple[int, int, int]) -> str:
             f"{_MONTHS[month - 1].title()} {year}" if month else str(year))
 
 
-def _title_words(title: str) -> set[str]:
-    """ "Lit (band) - Offline Encyclopedia" -> {"lit"}: the page's name without site or qualifier."""
-    name = re.split(r"\s+[-|\u2013\u2014]\s+", title)[0]
-    return content_words(re.sub(r"\([^)]*\)", " ", name))
+def page_name(title: str, qualifier: bool = False) -> str:
+    """ "Lit (band) - Offline Encyclopedia" -> "Lit" (with `qualifier`: "Lit (band)"): the page's
+    name without the site."""
+    name = re.split(r"\s+[-|\u2013\u2014]\s+", title)[0].strip()
+    return name if qualifier else " ".join(re.sub(r"\([^)]*\)", " ", name).split())
 
 
 def is_own_page(option: str, title: str) -> bool:
     """"Still Kicking (film)" is the page of "Still Kicking: Six Artistic Women ..."; "USS Belleau
     Wood" is not the page of "Battle of Belleau Wood", nor "Mahesh Bhupathi Tennis Academy" of
     "Mahesh Bhupathi"."""
-    words, name = content_words(option), _title_words(title)
+    words, name = content_words(option), content_words(page_name(title))
     return bool(name) and name <= words
 
 

@@ -21,7 +21,7 @@ right 55% of the time, open questions 33% — and the lexical evidence adds a li
   yes/no ..................................... 0.50, + 0.10 when supported claims back it,
                                                  + 0.05 more from two sources
 
-  then - 0.10 per failed form/vague/hops check, - 0.25 when sources disagree, at most 0.35
+  then - 0.10 per failed form/vague/hops/link check, - 0.25 when sources disagree, at most 0.35
   when a limit forced the answer; clamped to 0.02 .. 0.95; 0 without an answer.
 """
 from __future__ import annotations
@@ -89,7 +89,7 @@ def estimate(question: str, answer: str, *, answered: bool, opened: dict[int, st
     else:
         score = 0.30 + 0.30 * context + (0.10 if len(stating) >= 2 else 0.0)
         parts.append(f"{len(stating)} source(s) read state it; {context:.0%} of the question around it")
-    score -= 0.10 * sum(c in ("form", "vague", "hops") for c in failed_checks)
+    score -= 0.10 * sum(c in ("form", "vague", "hops", "link") for c in failed_checks)
     parts.append("verification failed: " + ", ".join(failed_checks) if failed_checks else "verification passed")
     if "conflict" in failed_checks:
         score -= 0.25

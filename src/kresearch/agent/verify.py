@@ -11,6 +11,10 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
                 (the loop's grammar already narrows yes/no and A-or-B answers to those strings)
     vague       the answer says nothing ("unknown", "none") or only repeats words of the question
     unsupported no source the run opened states the answer (yes/no answers excepted)
+    link        an open question whose answer only pages unconnected to the question state: no
+                page it stands on is about the question (its title shares a word with it), and
+                none that is names it -- "Naples" from the page of Domenico Scarlatti, for the
+                composer of the "Six Violin Sonatas, Op. 5 (Vivaldi)" (the bridge was skipped)
     hops        the plan has two or more sub-questions but only one source was read (not for a
                 question compare.py decides: the compare check asks for what is missing)
     compare     such a question, and the sources read lack the date (or nationality) of one
@@ -28,9 +32,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .compare import Comparison, compare, is_own_page
+from .compare import Comparison, compare, is_own_page, page_name
 from .context import content_words
-from .evidence import CITATION, Conflict, find_conflict, is_yes_no, states_answer
+from .evidence import CITATION, Conflict, find_conflict, is_yes_no, states_answer, stems
 
 MAX_REJECTIONS = 2
 NON_ANSWERS = {"none", "unknown", "n/a", "not found", "not mentioned", "not specified", "no information",
@@ -132,6 +136,27 @@ def _page_hint(ev: Evidence, subject: str) -> str:
     return f" Source [{sid}] seems to be its page: open it." if sid else f' Search for "{subject}".'
 
 
+def _unlinked(ev: Evidence, stated: list[int]) -> str:
+    """Why the pages that state the answer are not connected to the question ("" when one is):
+    a page is about the question when its title shares a word with it; a page stating the
+    answer is connected when it is about the question or a page about the question mentions its
+    name. With no page about the question at all there is nothing to judge by."""
+    asked = stems(ev.question)
+    about = [sid for sid in ev.opened if stems(page_name(ev.titles.get(sid, ""), qualifier=True)) & asked]
+    if not about:
+        return ""
+    for sid in stated:
+        name = stems(page_name(ev.titles.get(sid, "")))
+        if sid in about or any(name & stems(ev.opened[a]) for a in about):
+            return ""
+    source, anchor = stated[0], about[0]
+    name = page_name(ev.titles.get(source, "")) or f"source [{source}]"
+    return (f'Source [{source}] ({name}) states "{ev.answer.strip()}", but no source you read about the question '
+            f"mentions {name}: [{anchor}] {page_name(ev.titles.get(anchor, ''), qualifier=True)} is about the "
+            f"question and does not. Find who or what [{anchor}] names for the question, research that, "
+            "then answer.")
+
+
 @dataclass
 class Verdict:
     check: str                      # name of the failed check, or "passed"
@@ -175,6 +200,8 @@ def _failures(ev: Evidence):
                                      "Then answer again.")
     # Such a question's sub-questions are its two facts: the compare check asks for a missing one.
     decidable = comparison(ev)
+    if stated and not options and not is_yes_no(answer) and decidable is None and (gap := _unlinked(ev, stated)):
+        yield Verdict("link", gap)
     if decidable is None and len(ev.plan) >= 2 and len(ev.opened) < 2:
         rest = ev.plan[1]
         yield Verdict("hops", f"Your plan has {len(ev.plan)} sub-questions but you have read only one source. "
