@@ -335,6 +335,9 @@ def test_the_form_of_the_answer_must_fit_the_question():
     assert verdict("In what year did she die?", "2014").passed
     assert verdict("How many members does the band have?", "three").passed
     assert verdict("How many members does the band have?", "Russell Marsden").check == "form"
+    assert verdict("Who did the Star and Dagger bass player marry?",
+                   "Sean Yseult was married to Sean Connor.").check == "form"      # base30
+    assert verdict("Which novel did Chesterton write in 1908?", "The Man Who Was Thursday").passed
 
 
 def test_a_yes_no_answer_draws_confidence_from_its_supported_claims(tmp_path):

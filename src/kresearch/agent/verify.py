@@ -7,7 +7,8 @@ the model. Then the checks, in order (each sends the agent back at most once per
 most MAX_REJECTIONS times in all, so verification cannot loop):
 
     form        a yes/no question not answered yes or no; "when"/"what year" without a date;
-                "how many" without a number; "which, A or B?" answered with neither A nor B
+                "how many" without a number; "which, A or B?" answered with neither A nor B; an
+                answer that is a whole sentence ("Sean Yseult was married to Sean Connor.")
                 (the loop's grammar already narrows yes/no and A-or-B answers to those strings)
     vague       the answer says nothing ("unknown", "none") or only repeats words of the question
     unsupported no source the run opened states the answer (yes/no answers excepted)
@@ -57,6 +58,9 @@ _CHOICE_MID = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION +
 
 _ASKS_DATE = re.compile(r"^\s*(when\b|(in |on )?what (year|date|month|decade|century)\b)", re.I)
 _ASKS_NUMBER = re.compile(r"^\s*how (many|much)\b", re.I)
+# lower-case verbs only: "The Man Who Was Thursday" is a title, "she was born in Venice" a sentence
+_VERB = re.compile(r"\b(is|was|were|are|has|had|have|did|does|became|married|played|served|born)\b")
+SENTENCE_WORDS = 5
 _HAS_DATE = re.compile(r"\d|\b(january|february|march|april|may|june|july|august|september|october|november|"
                        r"december|century|decade)\b", re.I)
 _NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
@@ -184,6 +188,9 @@ def _failures(ev: Evidence):
     elif options and not any(_names(answer, option) for option in options):
         yield Verdict("form", f'The question asks which of these: {options[0]} or {options[1]}. '
                               f'Your answer "{answer}" is neither. Answer with one of them.')
+    elif len(answer.split()) >= SENTENCE_WORDS and _VERB.search(answer) and not _NON_ANSWER.search(answer):
+        yield Verdict("form", f'Your answer "{answer}" is a sentence. Answer with only what the question asks '
+                              "for: the name, place, date or number, in a few words.")
     # "Only words of the question" is vague unless the question offers choices ("A or B"),
     # wherever they stand: "Which airport, X or Y, is closer?" is answered with words it contains.
     offers_choice = bool(options) or _OR.search(ev.question)
