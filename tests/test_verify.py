@@ -117,6 +117,8 @@ def test_a_page_about_the_question_or_named_by_one_links_the_answer():
     assert check({1: kiss, 3: withers}, {1: "Kiss and Tell (1945 film) - Wiki", 3: "Jane Withers - Wiki"}) == "link"
     assert check({3: withers}, {3: "Jane Withers - Wiki"}) == "passed"          # nothing about the question read
     assert check({1: kiss + " " + withers}, {1: "Kiss and Tell (1945 film)"}) == "passed"   # stated on its page
+    # a title sharing only a common word of the question is not about it
+    assert check({1: kiss, 3: withers}, {1: "Position (film) - Wiki", 3: "Jane Withers - Wiki"}) == "passed"
 
 
 def test_verification_is_bounded_and_a_failed_answer_is_marked(tmp_path):

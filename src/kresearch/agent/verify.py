@@ -13,7 +13,7 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
     vague       the answer says nothing ("unknown", "none") or only repeats words of the question
     unsupported no source the run opened states the answer (yes/no answers excepted)
     link        an open question whose answer only pages unconnected to the question state: no
-                page it stands on is about the question (its title shares a word with it), and
+                page it stands on is about the question (its title shares a name with it), and
                 none that is names it -- "Naples" from the page of Domenico Scarlatti, for the
                 composer of the "Six Violin Sonatas, Op. 5 (Vivaldi)" (the bridge was skipped)
     hops        the plan has two or more sub-questions but only one source was read (not for a
@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from .compare import Comparison, compare, is_own_page, page_name
 from .context import content_words
-from .evidence import CITATION, Conflict, find_conflict, is_yes_no, states_answer, stems
+from .evidence import CITATION, Conflict, capitalised, find_conflict, is_yes_no, states_answer, stems
 
 MAX_REJECTIONS = 2
 NON_ANSWERS = {"none", "unknown", "n/a", "not found", "not mentioned", "not specified", "no information",
@@ -142,10 +142,12 @@ def _page_hint(ev: Evidence, subject: str) -> str:
 
 def _unlinked(ev: Evidence, stated: list[int]) -> str:
     """Why the pages that state the answer are not connected to the question ("" when one is):
-    a page is about the question when its title shares a word with it; a page stating the
-    answer is connected when it is about the question or a page about the question mentions its
-    name. With no page about the question at all there is nothing to judge by."""
-    asked = stems(ev.question)
+    a page is about the question when its title shares a name with it (a capitalised word; any
+    word of a question without capitals: "City of Birmingham" is not about "In what city was the
+    composer born?"); a page stating the answer is connected when it is about the question or a
+    page about the question mentions its name. With no page about the question at all there is
+    nothing to judge by."""
+    asked = capitalised(ev.question) or stems(ev.question)
     about = [sid for sid in ev.opened if stems(page_name(ev.titles.get(sid, ""), qualifier=True)) & asked]
     if not about:
         return ""
