@@ -148,14 +148,14 @@ def _unlinked(ev: Evidence, stated: list[int]) -> str:
     page about the question mentions its name. With no page about the question at all there is
     nothing to judge by."""
     asked = capitalised(ev.question) or stems(ev.question)
-    about = [sid for sid in ev.opened if stems(page_name(ev.titles.get(sid, ""), qualifier=True)) & asked]
-    if not about:
+    on_question = [sid for sid in ev.opened if stems(page_name(ev.titles.get(sid, ""), qualifier=True)) & asked]
+    if not on_question:
         return ""
+    mentioned = set().union(*(stems(ev.opened[sid]) for sid in on_question))
     for sid in stated:
-        name = stems(page_name(ev.titles.get(sid, "")))
-        if sid in about or any(name & stems(ev.opened[a]) for a in about):
+        if sid in on_question or stems(page_name(ev.titles.get(sid, ""))) & mentioned:
             return ""
-    source, anchor = stated[0], about[0]
+    source, anchor = stated[0], on_question[0]
     name = page_name(ev.titles.get(source, "")) or f"source [{source}]"
     return (f'Source [{source}] ({name}) states "{ev.answer.strip()}", but no source you read about the question '
             f"mentions {name}: [{anchor}] {page_name(ev.titles.get(anchor, ''), qualifier=True)} is about the "
