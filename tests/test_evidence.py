@@ -90,6 +90,12 @@ def test_claims_not_about_the_question_are_removed_and_counted():
     assert check_claims(findings, {1: KISS, 2: SHIRLEY}).off_topic_removed == 0    # no question: not checked
 
 
+def test_a_cited_fragment_is_not_a_claim():
+    # "Like the [6]": the 1.5B model's fact cut short, which word overlap alone scored 1.0 (base30)
+    check = check_claims("- Like the [1].\n- Kiss and Tell is a 1945 comedy film [1].", {1: "Like the film, " + KISS})
+    assert check.claims_removed == 1 and "Like the" not in check.text and "1945 comedy" in check.text
+
+
 def test_conflicting_values_are_found():
     texts = {1: "The Eiffel Tower was completed in 1889 for the World's Fair.",
              2: "Some guides claim the Eiffel Tower was completed in 1887, which is wrong.",

@@ -116,6 +116,9 @@ def test_a_page_about_the_question_or_named_by_one_links_the_answer():
     assert check({1: kiss, 2: temple}, {1: "Kiss and Tell (1945 film) - Wiki", 2: "Shirley Temple - Wiki"}) == "passed"
     assert check({1: kiss, 3: withers}, {1: "Kiss and Tell (1945 film) - Wiki", 3: "Jane Withers - Wiki"}) == "link"
     assert check({3: withers}, {3: "Jane Withers - Wiki"}) == "passed"          # nothing about the question read
+    # a page that names the question's names itself: "Who played Corliss Archer?" from the film's page
+    assert check({2: "Corliss Archer is a fictional character.", 1: kiss + " She was Chief of Protocol."},
+                 {2: "Corliss Archer - Wiki", 1: "A 1945 film - Wiki"}) == "passed"
     assert check({1: kiss + " " + withers}, {1: "Kiss and Tell (1945 film)"}) == "passed"   # stated on its page
     # a title sharing only a common word of the question is not about it
     assert check({1: kiss, 3: withers}, {1: "Position (film) - Wiki", 3: "Jane Withers - Wiki"}) == "passed"

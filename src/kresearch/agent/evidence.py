@@ -24,6 +24,7 @@ from .context import content_words
 
 SUPPORTED = 0.6
 STATED = 0.75
+CLAIM_WORDS = 3      # fewer words, "Like the [6]" (a fact the model cut short), support nothing
 QUOTE_CHARS = 300
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
@@ -206,7 +207,7 @@ def check_claims(findings: str, texts: dict[int, str], question: str = "", answe
                 continue
             plain = " ".join(CITATION.sub(" ", sentence).split()).lstrip("-*• ").strip()
             scored = {n: support(plain, texts[n]) for n in ids}
-            keep = [n for n in ids if scored[n].score >= SUPPORTED]
+            keep = [n for n in ids if scored[n].score >= SUPPORTED] if len(re.findall(r"\w+", plain)) >= CLAIM_WORDS else []
             best = max(ids, key=lambda n: scored[n].score)
             claim = Claim(text=plain, sources=keep, dropped=[n for n in ids if n not in keep],
                           score=scored[best].score, quote=scored[best].quote if keep else "",

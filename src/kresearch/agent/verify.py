@@ -144,16 +144,16 @@ def _unlinked(ev: Evidence, stated: list[int]) -> str:
     """Why the pages that state the answer are not connected to the question ("" when one is):
     a page is about the question when its title shares a name with it (a capitalised word; any
     word of a question without capitals: "City of Birmingham" is not about "In what city was the
-    composer born?"); a page stating the answer is connected when it is about the question or a
-    page about the question mentions its name. With no page about the question at all there is
-    nothing to judge by."""
+    composer born?"); a page stating the answer is connected when it is about the question, names
+    every name of the question itself, or is named by a page about the question. With no page
+    about the question at all there is nothing to judge by."""
     asked = capitalised(ev.question) or stems(ev.question)
     on_question = [sid for sid in ev.opened if stems(page_name(ev.titles.get(sid, ""), qualifier=True)) & asked]
     if not on_question:
         return ""
     mentioned = set().union(*(stems(ev.opened[sid]) for sid in on_question))
     for sid in stated:
-        if sid in on_question or stems(page_name(ev.titles.get(sid, ""))) & mentioned:
+        if sid in on_question or asked <= stems(ev.opened[sid]) or stems(page_name(ev.titles.get(sid, ""))) & mentioned:
             return ""
     source, anchor = stated[0], on_question[0]
     name = page_name(ev.titles.get(source, "")) or f"source [{source}]"
