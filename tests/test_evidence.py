@@ -90,6 +90,15 @@ def test_claims_not_about_the_question_are_removed_and_counted():
     assert check_claims(findings, {1: KISS, 2: SHIRLEY}).off_topic_removed == 0    # no question: not checked
 
 
+def test_a_second_citation_must_support_the_sentence_nearly_as_well_as_the_first():
+    camus = "Albert Camus (7 November 1913 - 4 January 1960) was a French philosopher, author, and journalist."
+    mention = "He is mostly known for his book on the French philosopher Albert Camus."      # base30
+    check = check_claims("- Albert Camus was a French philosopher, author, and journalist [1][2].", {1: camus, 2: mention})
+    assert check.claims[0].sources == [1] and check.claims[0].dropped == [2]
+    both = check_claims("- Albert Camus was a French philosopher [1][2].", {1: camus, 2: mention})
+    assert both.claims[0].sources == [1, 2]
+
+
 def test_a_cited_fragment_is_not_a_claim():
     # "Like the [6]": the 1.5B model's fact cut short, which word overlap alone scored 1.0 (base30)
     check = check_claims("- Like the [1].\n- Kiss and Tell is a 1945 comedy film [1].", {1: "Like the film, " + KISS})

@@ -24,6 +24,10 @@ from .context import content_words
 
 SUPPORTED = 0.6
 STATED = 0.75
+# A second source cited for a sentence another supports fully must support nearly as much:
+# "Albert Camus was a French philosopher, author, and journalist [4][5]" is the lead of [4]
+# (1.0) and a passing mention in [5], which never says journalist (0.67; base30).
+CITED_MARGIN = 0.25
 CLAIM_WORDS = 3      # fewer words, "Like the [6]" (a fact the model cut short), support nothing
 QUOTE_CHARS = 300
 
@@ -187,7 +191,8 @@ class ClaimCheck:
 
 def check_claims(findings: str, texts: dict[int, str], question: str = "", answer: str = "") -> ClaimCheck:
     """Check every sentence that carries [n] against the text of source n. Citations whose
-    source does not support the sentence are dropped; a sentence left with none is removed,
+    source does not support the sentence (SUPPORTED, and within CITED_MARGIN of the best cited
+    source) are dropped; a sentence left with none is removed,
     and so is a sentence that cites nothing (a claim the sources read do not back has no place
     in the report). Given the question, a supported sentence that is not about it (`about`) is
     removed too. Citation numbers must already be limited to opened sources
@@ -207,8 +212,9 @@ def check_claims(findings: str, texts: dict[int, str], question: str = "", answe
                 continue
             plain = " ".join(CITATION.sub(" ", sentence).split()).lstrip("-*• ").strip()
             scored = {n: support(plain, texts[n]) for n in ids}
-            keep = [n for n in ids if scored[n].score >= SUPPORTED] if len(re.findall(r"\w+", plain)) >= CLAIM_WORDS else []
             best = max(ids, key=lambda n: scored[n].score)
+            floor = max(SUPPORTED, scored[best].score - CITED_MARGIN)
+            keep = [n for n in ids if scored[n].score >= floor] if len(re.findall(r"\w+", plain)) >= CLAIM_WORDS else []
             claim = Claim(text=plain, sources=keep, dropped=[n for n in ids if n not in keep],
                           score=scored[best].score, quote=scored[best].quote if keep else "",
                           quote_source=best if keep else None)
