@@ -1,7 +1,7 @@
 """Support of claims by source text, quotes, and conflicts between sources (agent/evidence.py)."""
 from hypothesis import given, strategies as st
 
-from kresearch.agent.evidence import (SUPPORTED, about, check_claims, find_conflict, sentences, states_answer,
+from kresearch.agent.evidence import (SUPPORTED, about, check_claims, is_fragment, find_conflict, sentences, states_answer,
                                       support)
 
 SHIRLEY = ("Shirley Temple Black (April 23, 1928 - February 10, 2014) was an American actress and diplomat. "
@@ -103,6 +103,8 @@ def test_a_cited_fragment_is_not_a_claim():
     # "Like the [6]": the 1.5B model's fact cut short, which word overlap alone scored 1.0 (base30)
     check = check_claims("- Like the [1].\n- Kiss and Tell is a 1945 comedy film [1].", {1: "Like the film, " + KISS})
     assert check.claims_removed == 1 and "Like the" not in check.text and "1945 comedy" in check.text
+    assert is_fragment("Bill Cosby's third album,") and is_fragment("It was recorded at the.")
+    assert not is_fragment("She was a diplomat.") and not is_fragment("Live has four members (band)")
 
 
 def test_conflicting_values_are_found():

@@ -28,7 +28,10 @@ STATED = 0.75
 # "Albert Camus was a French philosopher, author, and journalist [4][5]" is the lead of [4]
 # (1.0) and a passing mention in [5], which never says journalist (0.67; base30).
 CITED_MARGIN = 0.25
-CLAIM_WORDS = 3      # fewer words, "Like the [6]" (a fact the model cut short), support nothing
+# Facts the model cut short support nothing: "Like the [6]" (fewer than three words), "Bill
+# Cosby's third album, [1][2][5]" (ends on a comma or a word that needs more; base30).
+CLAIM_WORDS = 3
+_DANGLING = re.compile(r"(,|;|:|\(|\b(the|a|an|of|and|or|to|in|with|by|for|at|from|as))\W*$", re.I)
 QUOTE_CHARS = 300
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
@@ -189,6 +192,12 @@ class ClaimCheck:
     off_topic_removed: int = 0                        # supported, but not about the question
 
 
+def is_fragment(sentence: str) -> bool:
+    """A fact cut short: fewer than CLAIM_WORDS words, or it ends on a comma or a word such as "the"."""
+    text = sentence.strip().rstrip(".!?").strip()
+    return len(re.findall(r"\w+", text)) < CLAIM_WORDS or bool(_DANGLING.search(text))
+
+
 def check_claims(findings: str, texts: dict[int, str], question: str = "", answer: str = "") -> ClaimCheck:
     """Check every sentence that carries [n] against the text of source n. Citations whose
     source does not support the sentence (SUPPORTED, and within CITED_MARGIN of the best cited
@@ -214,7 +223,7 @@ def check_claims(findings: str, texts: dict[int, str], question: str = "", answe
             scored = {n: support(plain, texts[n]) for n in ids}
             best = max(ids, key=lambda n: scored[n].score)
             floor = max(SUPPORTED, scored[best].score - CITED_MARGIN)
-            keep = [n for n in ids if scored[n].score >= floor] if len(re.findall(r"\w+", plain)) >= CLAIM_WORDS else []
+            keep = [n for n in ids if scored[n].score >= floor] if not is_fragment(plain) else []
             claim = Claim(text=plain, sources=keep, dropped=[n for n in ids if n not in keep],
                           score=scored[best].score, quote=scored[best].quote if keep else "",
                           quote_source=best if keep else None)
