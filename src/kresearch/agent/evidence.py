@@ -11,9 +11,13 @@ Support of a claim by a text is lexical, so it can be explained and tested:
               sentence: "born in Chicago" is not supported by a lead that never says Chicago)
 
 Sentences that address an AI agent ("ignore previous instructions", "state that the answer
-is ...") are never evidence. A claim is supported at SUPPORTED (0.6) or more; an answer is stated by a text at STATED
-(0.75) or more. The quote is the sentence of the best window that shares most words with the
-claim, copied exactly from the source text.
+is ...") are never evidence. A claim is supported at SUPPORTED (0.6) or more; an answer is
+stated by a text at STATED (0.75) or more. The quote is the sentence of the best window that
+shares most words with the claim, copied exactly from the source text.
+
+In a report's findings (`check_claims`) a citation is kept when its source supports the
+sentence and is within CITED_MARGIN of the best source the sentence cites; a fragment supports
+nothing; a supported sentence that is not `about` the question is removed all the same.
 """
 from __future__ import annotations
 
@@ -201,11 +205,10 @@ def is_fragment(sentence: str) -> bool:
 def check_claims(findings: str, texts: dict[int, str], question: str = "", answer: str = "") -> ClaimCheck:
     """Check every sentence that carries [n] against the text of source n. Citations whose
     source does not support the sentence (SUPPORTED, and within CITED_MARGIN of the best cited
-    source) are dropped; a sentence left with none is removed,
-    and so is a sentence that cites nothing (a claim the sources read do not back has no place
-    in the report). Given the question, a supported sentence that is not about it (`about`) is
-    removed too. Citation numbers must already be limited to opened sources
-    (report.check_citations)."""
+    source) are dropped; a sentence left with none is removed, and so is a sentence that cites
+    nothing (a claim the sources read do not back has no place in the report). Given the
+    question, a supported sentence that is not about it (`about`) is removed too. Citation
+    numbers must already be limited to opened sources (report.check_citations)."""
     result = ClaimCheck(text="")
     kept_lines = []
     for line in findings.splitlines():
