@@ -93,9 +93,8 @@ def test_a_session_in_a_terminal(tmp_path, kresearch_home):
             child.send("Slow \\\r")
             child.send("question\r")
             child.expect("journal")
-            # the terminal leaves the line editor's raw mode just before this line: a Ctrl-C sent
-            # too soon after it can arrive as a keystroke instead of SIGINT (seen once in a full
-            # suite run: the slow call then ran to its end); the scripted call sleeps for 30 s
+            # 0.5 s was once too soon in a full suite run: the Ctrl-C was lost (probably still
+            # read by the line editor) and the slow call ran to its end; the call sleeps 30 s
             time.sleep(2)
             child.sendintr()
             child.expect("Partial report")
