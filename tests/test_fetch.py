@@ -11,7 +11,7 @@ from http_fixture import (gzip_bomb, gzipped, html, huge, pdf, redirect, redirec
                           echo_headers, sequence, serve, serve_server, stall, tls_contexts, trickle)
 
 from kresearch.errors import BlockedURLError, FetchError
-from kresearch.tools.fetch import Fetcher, FetchPolicy, check_url, is_public_address
+from kresearch.tools.fetch import Fetcher, FetchPolicy, check_url, is_public_address, refused_as_local
 
 LOCAL = FetchPolicy(allow_private=True, total_timeout=5, backoff=0.01)
 
@@ -76,6 +76,18 @@ def test_check_url_literals_and_schemes() -> None:
     assert check_url("http://127.0.0.1/", allow_private=True) == ["127.0.0.1"]
     with pytest.raises(BlockedURLError, match="localhost resolves to .*, which is a loopback address"):
         check_url("http://localhost:8080/", allow_private=False)
+
+
+def test_refusals_that_allow_private_lifts_are_recognised_from_their_message() -> None:
+    def message(url: str) -> str:
+        with pytest.raises(BlockedURLError) as refused:
+            check_url(url, allow_private=False)
+        return str(refused.value)
+
+    assert refused_as_local(message("http://127.0.0.1:8080/")) and refused_as_local(message("http://10.0.0.1/"))
+    assert refused_as_local(message("http://localhost:8080/"))
+    assert not refused_as_local(message("http://169.254.169.254/latest/"))     # metadata: never lifted
+    assert not refused_as_local(message("file:///etc/passwd"))
 
 
 @pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/",

@@ -102,14 +102,12 @@ def run_question(session: "Session", llm: "LLM", question: str, console: Console
     return result, agent
 
 
-# What the safe fetcher says of an address --allow-private-urls would let through (fetch.py).
-_LOCAL_REFUSAL = re.compile(r"^refused: .* is an? (loopback|private|link-local) address")
-
-
 def private_address_hint(sources: list[dict]) -> str:
     """One line for a run whose pages were refused for being on this machine or the LAN (a local
     test web, an intranet): the flag that allows them. Empty when no page was refused so."""
-    refused = [s for s in sources if _LOCAL_REFUSAL.match(s.get("error") or "")]
+    from .tools.fetch import refused_as_local
+
+    refused = [s for s in sources if refused_as_local(s.get("error") or "")]
     if not refused:
         return ""
     return (f"{len(refused)} page(s) refused for a loopback or private address; "

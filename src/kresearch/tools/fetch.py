@@ -21,6 +21,7 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import random
+import re
 import socket
 import threading
 import time
@@ -167,6 +168,16 @@ def _parse_url(url: str) -> httpx.URL:
     if parsed.userinfo:
         raise BlockedURLError("refused: URLs with a user name or password are not fetched")
     return parsed
+
+
+# How check_url words the refusals of addresses on this machine or the LAN, which
+# allow_private lifts (metadata addresses say "a cloud metadata address" and stay refused).
+_LOCAL_REFUSAL = re.compile(r"^refused: .* is an? (loopback|private|link-local) address")
+
+
+def refused_as_local(message: str) -> bool:
+    """The error of a page refused for a loopback, private or link-local address."""
+    return bool(_LOCAL_REFUSAL.match(message))
 
 
 def check_url(url: str, allow_private: bool, resolver: Resolver | None = None) -> list[str]:
