@@ -90,8 +90,9 @@ def about(claim: str, question: str, answer: str) -> bool:
     were most of the citations to neither gold pages nor pages holding the answer)."""
     claim = CITATION.sub(" ", claim)
     claim_words = stems(claim)
+    subjects = capitalised(question)
     # names against names: "the band formed in 2002" is not about "Band of Skulls"
-    if capitalised(question) & capitalised(claim) or (not capitalised(question) and stems(question) & claim_words):
+    if subjects & capitalised(claim) if subjects else stems(question) & claim_words:
         return True
     answer_words = set() if is_yes_no(answer) else stems(answer)
     return bool(answer_words) and answer_words <= claim_words
