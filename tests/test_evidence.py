@@ -28,6 +28,15 @@ def test_a_missing_name_halves_the_support():
     zanussi = "Krzysztof Zanussi, (born 17 June 1939) is a Polish film and theatre director and screenwriter."
     assert support("Krzysztof Zanussi was born on June 17, 1939, in Chicago, Illinois.", zanussi).score < SUPPORTED
     assert support("Krzysztof Zanussi was born on 17 June 1939.", zanussi).score >= SUPPORTED
+
+
+def test_a_page_that_shares_only_the_names_does_not_support_what_the_claim_says_of_them():
+    # new30: another Patrick Kennedy's page, for the folklorist's collections
+    singer = ("Brian Edward Patrick Kennedy (born 12 October 1966, Belfast) is an Irish singer-songwriter and "
+              "author, who is known for his ballads.")                  # 4 of 6 words, 1 of the 3 it says
+    folklorist = "Patrick Kennedy was an Irish folklorist, known for his collections of Irish folktales."
+    claim = "Patrick Kennedy is known for his collections of Irish folktales."
+    assert support(claim, singer).score < SUPPORTED <= support(claim, folklorist).score
     assert support("Shirley Temple was an American actress and diplomat in Ghana.", SHIRLEY).score >= SUPPORTED
     assert support("Shirley Temple was an American actress and diplomat in Peru.", SHIRLEY).score < SUPPORTED
     # an answer is still stated with a quarter of its words missing
@@ -71,6 +80,12 @@ def test_a_claim_is_about_the_question_when_it_names_its_subjects_or_states_the_
     assert about("Antonio Vivaldi was born in Venice.", question, "Venice")            # states the answer
     assert about("The Op. 5 sonatas were written by Vivaldi.", question, "Venice")     # names the question's
     assert not about("Vivaldi was a priest.", question, "Venice")
+    # homonyms: one word of a longer name is not the name (new30, base30)
+    hackers = "Are Freakonomics and In the Realm of the Hackers both American documentaries?"
+    assert not about("Hackers is a 1995 American crime film directed by Iain Softley.", hackers, "no")
+    assert not about("Psycho Realm is an American hip hop group.", hackers, "no")       # nor "American"
+    assert about("In the Realm of the Hackers is a 2003 Australian documentary.", hackers, "no")
+    assert not about("The Skulls were a Canadian band.", SKULLS, "Live")
     assert about("She served as chief of protocol.", "what post did the actress hold", "chief of protocol")
     # a question without capitals: any of its words; a yes/no answer is never "stated"
     assert about("Both were american directors.", "are both jim and neil american", "yes")

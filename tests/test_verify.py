@@ -124,6 +124,18 @@ def test_a_page_about_the_question_or_named_by_one_links_the_answer():
     assert check({1: kiss, 3: withers}, {1: "Position (film) - Wiki", 3: "Jane Withers - Wiki"}) == "passed"
 
 
+def test_a_title_sharing_one_word_of_a_longer_name_is_not_about_the_question():
+    # new30: "Ecuador" from the page of a scout jamboree, for Scout Tufankjian's ancestry
+    q = "What is the shared country of ancestry between Art Laboe and Scout Tufankjian?"
+    opened = {1: "Scout Tufankjian is an Armenian-American photographer.",
+              4: "Ecuador was announced as the host of the 15th Interamerican Scout Jamboree."}
+    titles = {1: "Scout Tufankjian - Wiki", 4: "Interamerican Scout Jamboree - Wiki"}
+    ev = Evidence(question=q, answer="Ecuador", plan=[], opened=opened, unread_hints={},
+                  python_runs=0, python_enabled=False, titles=titles)
+    verdict = Verifier().check(ev, 3)
+    assert verdict.check == "link" and "[1] Scout Tufankjian is about the question" in verdict.message
+
+
 def test_verification_is_bounded_and_a_failed_answer_is_marked(tmp_path):
     wrong = step("answer", answer="government position")
     script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), step("open", source=1, page=1),

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from .context import content_words
 from .evidence import QUOTE_CHARS, evidence_sentences
+from .names import NATION, NATIONS, page_name
 
 _EARLIEST = re.compile(r"\b(first|earlier|earliest|older|oldest|before)\b", re.I)
 _LATEST = re.compile(r"\b(more recent(ly)?|most recent(ly)?|later|latest|younger|youngest|newer|newest|last)\b",
@@ -51,21 +52,6 @@ _EVENT = re.compile(r"^[^.;]{0,40}?(\(born\b|\(|\bborn\b|\bformed\b|\bfounded\b|
                     r"\bpublished\b|\bpremiered\b|\bopened\b|\bbegan\b|\bstarted\b|\bcreated\b|\bfought\b|"
                     r"\blaunched\b|\bdebuted\b|\bis an? \b|\bwas an? \b)", re.I)
 
-# Nationality words -> the country they belong to (several words for one country).
-_NATIONS = {w: w for w in (
-    "American Canadian Mexican Brazilian Chilean Peruvian Colombian Venezuelan Cuban Uruguayan Paraguayan "
-    "Bolivian Ecuadorian Jamaican Haitian Irish French German Italian Spanish Portuguese Dutch Belgian Swiss "
-    "Austrian Swedish Norwegian Danish Finnish Icelandic Polish Czech Slovak Hungarian Romanian Bulgarian Greek "
-    "Turkish Russian Ukrainian Belarusian Serbian Croatian Slovenian Bosnian Albanian Macedonian Estonian "
-    "Latvian Lithuanian Georgian Armenian Azerbaijani Israeli Iranian Iraqi Syrian Lebanese Jordanian Saudi "
-    "Egyptian Moroccan Algerian Tunisian Libyan Nigerian Ghanaian Kenyan Ethiopian Zimbabwean Ugandan "
-    "Tanzanian Senegalese Cameroonian Indian Pakistani Bangladeshi Nepalese Afghan Chinese Japanese Korean "
-    "Taiwanese Vietnamese Thai Cambodian Filipino Indonesian Malaysian Singaporean Burmese Mongolian Kazakh "
-    "Uzbek Australian Soviet Yugoslav Czechoslovak").split()}
-_NATIONS |= {"English": "British", "Scottish": "British", "Welsh": "British", "British": "British",
-             "Argentine": "Argentine", "Argentinian": "Argentine", "Argentinean": "Argentine",
-             "Flemish": "Belgian", "Persian": "Iranian", "Philippine": "Filipino"}
-_NATION = re.compile(r"\b(" + "|".join(sorted(_NATIONS, key=len, reverse=True)) + r")\b(-born)?")
 _NAME = r"[\"“]?[A-Z0-9][\w'.&:-]*[\"”]?(?:\s+(?:(?:of|the|de|la|von|van|for|in|a|&)\s+)*[\"“]?[A-Z0-9][\w'.&:-]*[\"”]?)*"
 # "Are both A and B ...?", "Are A and B both ...?", "Were A and B ...?" ("Kiss and Tell and
 # Shirley Temple": names may hold "and", so the run of names is split later)
@@ -155,13 +141,6 @@ def shown_date(date: tuple[int, int, int]) -> str:
             f"{_MONTHS[month - 1].title()} {year}" if month else str(year))
 
 
-def page_name(title: str, qualifier: bool = False) -> str:
-    """ "Lit (band) - Offline Encyclopedia" -> "Lit" (with `qualifier`: "Lit (band)"): the page's
-    name without the site."""
-    name = re.split(r"\s+[-|\u2013\u2014]\s+", title)[0].strip()
-    return name if qualifier else " ".join(re.sub(r"\([^)]*\)", " ", name).split())
-
-
 def is_own_page(option: str, title: str) -> bool:
     """"Still Kicking (film)" is the page of "Still Kicking: Six Artistic Women ..."; "USS Belleau
     Wood" is not the page of "Battle of Belleau Wood", nor "Mahesh Bhupathi Tennis Academy" of
@@ -247,12 +226,12 @@ def compare_dates(question: str, options: list[str], sources: dict[int, tuple[st
 def first_nationality(text: str) -> str | None:
     """The first nationality word of `text`, as its country's adjective ("English" -> "British");
     "Irish-born" is skipped, "Canadian-American" is American."""
-    for found in _NATION.finditer(text):
+    for found in NATION.finditer(text):
         if found.group(2):                                  # "Irish-born American actor"
             continue
         after = text[found.end():]
-        compound = _NATION.match(after[1:]) if after.startswith("-") else None
-        return _NATIONS[compound.group(1) if compound else found.group(1)]
+        compound = NATION.match(after[1:]) if after.startswith("-") else None
+        return NATIONS[compound.group(1) if compound else found.group(1)]
     return None
 
 
@@ -265,7 +244,7 @@ def nationality_question(question: str) -> tuple[list[list[str]], str | None] | 
     if not found:
         return None
     names, rest = found.group(1), found.group(2)
-    asked = _NATION.search(names.rsplit(" and ", 1)[-1] + " " + rest)
+    asked = NATION.search(names.rsplit(" and ", 1)[-1] + " " + rest)
     if asked and re.match(r"\s+[A-Z]", asked.string[asked.end():]):
         asked = None                                        # "members of the American Academy"
     if asked and names.endswith(asked.group(1)):            # "... and Neil Jordan American?"
@@ -276,7 +255,7 @@ def nationality_question(question: str) -> tuple[list[list[str]], str | None] | 
     readings = [r for r in readings if all(r)]
     if not readings or not (asked or _SAME_NATION.search(rest)):
         return None
-    return readings, (None if _SAME_NATION.search(rest) else _NATIONS[asked.group(1)])
+    return readings, (None if _SAME_NATION.search(rest) else NATIONS[asked.group(1)])
 
 
 def find_nationality(subject: str, sources: dict[int, tuple[str, str]]) -> Fact | None:

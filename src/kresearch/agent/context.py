@@ -45,6 +45,18 @@ def content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
 
 
+def stem(word: str) -> str:
+    """Crude suffix stripping, enough for 'served'/'serves', 'films'/'film', 'starring'/'star'."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def stems(text: str) -> set[str]:
+    return {stem(w) for w in content_words(text)}
+
+
 class ContextOverflow(Exception):
     """Even with everything evictable set aside, the prompt does not fit the budget."""
 

@@ -8,7 +8,11 @@ Support of a claim by a text is lexical, so it can be explained and tested:
               one or two consecutive sentences of the text,
               halved when a number in the claim (a year, a count) is missing from that window,
               and halved again when a name in it is (a capitalised word not opening the
-              sentence: "born in Chicago" is not supported by a lead that never says Chicago)
+              sentence: "born in Chicago" is not supported by a lead that never says Chicago),
+              and again when the window has less than half of what the claim says of its
+              names (its other words, when there are two or more: a page on another Patrick
+              Kennedy shares the names of "Patrick Kennedy is known for his collections of
+              Irish folktales", not "collections" or "folktales")
 
 Sentences that address an AI agent ("ignore previous instructions", "state that the answer
 is ...") are never evidence. A claim is supported at SUPPORTED (0.6) or more; an answer is
@@ -17,14 +21,16 @@ shares most words with the claim, copied exactly from the source text.
 
 In a report's findings (`check_claims`) a citation is kept when its source supports the
 sentence and is within CITED_MARGIN of the best source the sentence cites; a fragment supports
-nothing; a supported sentence that is not `about` the question is removed all the same.
+nothing; a supported sentence that is not `about` the question (it names none of the
+question's subjects, names.py, and does not state the answer) is removed all the same.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .context import content_words
+from .context import content_words, stems
+from .names import CAPITALISED, capitalised, mentions_any, subjects
 
 SUPPORTED = 0.6
 STATED = 0.75
@@ -40,7 +46,6 @@ QUOTE_CHARS = 300
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
-_CAPITALISED = re.compile(r"\b[A-Z][\w'-]+")
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")   # [3] or [1, 4]
 YES_NO = {"yes", "no"}
@@ -53,46 +58,29 @@ _INSTRUCTION = re.compile(
     r"disregard (your|all|the) (instructions|rules))\b", re.I)
 
 
-def stem(word: str) -> str:
-    """Crude suffix stripping, enough for 'served'/'serves', 'films'/'film', 'starring'/'star'."""
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def stems(text: str) -> set[str]:
-    return {stem(w) for w in content_words(text)}
-
-
-def names(text: str) -> set[str]:
+def inner_names(text: str) -> set[str]:
     """Stems of the capitalised words of `text` that do not open a sentence: "Krzysztof Zanussi was
     born in Chicago." -> {"zanussi", "chicago"}."""
     found = set()
-    for m in _CAPITALISED.finditer(text):
+    for m in CAPITALISED.finditer(text):
         before = text[:m.start()].rstrip()
         if before and before[-1] not in ".!?:\"'(“[-":
             found |= stems(m.group())
     return found
 
 
-def capitalised(text: str) -> set[str]:
-    """Stems of every capitalised word of `text`, a sentence's first word included (stop words
-    such as "The" or "Which" are not content words, so they drop out)."""
-    return set().union(*(stems(m.group()) for m in _CAPITALISED.finditer(text)))
-
-
 def about(claim: str, question: str, answer: str) -> bool:
-    """The claim is about the question: it names something the question names (a capitalised
-    word of it, or any of its words when it has none) or it states the answer. "They toured
-    heavily and never released an album" is true of the page it cites and has no place in the
-    answer to "Which band has more members, Band of Skulls or Live?" (measured: such claims
-    were most of the citations to neither gold pages nor pages holding the answer)."""
+    """The claim is about the question: it names one of the question's subjects (names.py; any
+    word of the question when it names nothing) or it states the answer. "They toured heavily and
+    never released an album" is true of the page it cites and has no place in the answer to
+    "Which band has more members, Band of Skulls or Live?", nor is "The Skulls" Band of Skulls
+    (measured: such claims were most of the citations to neither gold pages nor pages holding
+    the answer)."""
     claim = CITATION.sub(" ", claim)
     claim_words = stems(claim)
-    subjects = capitalised(question)
+    asked = subjects(question)
     # names against names: "the band formed in 2002" is not about "Band of Skulls"
-    if subjects & capitalised(claim) if subjects else stems(question) & claim_words:
+    if mentions_any(asked, capitalised(claim)) if asked else stems(question) & claim_words:
         return True
     answer_words = set() if is_yes_no(answer) else stems(answer)
     return bool(answer_words) and answer_words <= claim_words
@@ -126,7 +114,9 @@ def support(claim: str, text: str, *, names_count: bool = True) -> Support:
     """How well `text` supports `claim` (see the module docstring). `names_count=False` leaves out
     the names rule: an answer ("The Flamingo Hotel") is stated with a quarter of its words missing."""
     claim = CITATION.sub(" ", claim)
-    words, nums, named = stems(claim), numbers(claim), (names(claim) if names_count else set())
+    words, nums, named = stems(claim), numbers(claim), (inner_names(claim) if names_count else set())
+    # what the claim says of its names: a page that only shares the names does not say it
+    said = words - capitalised(claim) - nums
     if not words or not text.strip():
         return Support(0.0)
     sents = evidence_sentences(text)
@@ -140,6 +130,8 @@ def support(claim: str, text: str, *, names_count: bool = True) -> Support:
             if nums and not nums <= (sent_nums[i] | sent_nums[j]):
                 score /= 2
             if not (named & words) <= found:     # a name of the claim the window does not have
+                score /= 2
+            if len(said) >= 2 and 2 * len(said & found) < len(said):
                 score /= 2
             if score > best.score:
                 quote = sents[i] if len(sent_words[i]) >= len(sent_words[j]) else sents[j]

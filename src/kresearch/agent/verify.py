@@ -33,9 +33,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .compare import Comparison, compare, is_own_page, page_name
-from .context import content_words
-from .evidence import CITATION, Conflict, capitalised, find_conflict, is_yes_no, states_answer, stems
+from .compare import Comparison, compare, is_own_page
+from .context import content_words, stems
+from .evidence import CITATION, Conflict, find_conflict, is_yes_no, states_answer
+from .names import capitalised, mentions, mentions_any, page_name, subjects
 
 MAX_REJECTIONS = 2
 NON_ANSWERS = {"none", "unknown", "n/a", "not found", "not mentioned", "not specified", "no information",
@@ -142,25 +143,28 @@ def _page_hint(ev: Evidence, subject: str) -> str:
 
 def _unlinked(ev: Evidence, stated: list[int]) -> str:
     """Why the pages that state the answer are not connected to the question ("" when one is):
-    a page is about the question when its title shares a name with it (a capitalised word; any
-    word of a question without capitals: "City of Birmingham" is not about "In what city was the
-    composer born?"); a page stating the answer is connected when it is about the question, names
-    every name of the question itself, or is named by a page about the question. With no page
-    about the question at all there is nothing to judge by."""
-    asked = capitalised(ev.question) or stems(ev.question)
-    on_question = [sid for sid in ev.opened if stems(page_name(ev.titles.get(sid, ""), qualifier=True)) & asked]
+    a page is about the question when its title mentions one of the question's subjects
+    (names.py: "Hackers (film)" is not about "In the Realm of the Hackers"; a question naming
+    nothing is matched by any word: "City of Birmingham" is not about "In what city was the
+    composer born?"); a page stating the answer is connected when it is about the question,
+    mentions every subject of the question itself, or is named by a page about the question.
+    With no page about the question at all there is nothing to judge by."""
+    asked = subjects(ev.question) or [frozenset({w}) for w in stems(ev.question)]
+    title = {sid: page_name(ev.titles.get(sid, ""), qualifier=True) for sid in ev.opened}
+    on_question = [sid for sid in ev.opened if mentions_any(asked, capitalised(title[sid]))]
     if not on_question:
         return ""
     mentioned = set().union(*(stems(ev.opened[sid]) for sid in on_question))
     for sid in stated:
-        if sid in on_question or asked <= stems(ev.opened[sid]) or stems(page_name(ev.titles.get(sid, ""))) & mentioned:
+        own_name = frozenset(stems(page_name(ev.titles.get(sid, ""))))
+        if (sid in on_question or all(mentions(name, stems(ev.opened[sid])) for name in asked)
+                or (own_name and mentions(own_name, mentioned))):
             return ""
     source, anchor = stated[0], on_question[0]
     name = page_name(ev.titles.get(source, "")) or f"source [{source}]"
     return (f'Source [{source}] ({name}) states "{ev.answer.strip()}", but no source you read about the question '
-            f"mentions {name}: [{anchor}] {page_name(ev.titles.get(anchor, ''), qualifier=True)} is about the "
-            f"question and does not. Find who or what [{anchor}] names for the question, research that, "
-            "then answer.")
+            f"mentions {name}: [{anchor}] {title[anchor]} is about the question and does not. Find who or "
+            f"what [{anchor}] names for the question, research that, then answer.")
 
 
 @dataclass

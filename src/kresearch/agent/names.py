@@ -1,0 +1,77 @@
+"""Names: what a question names, and whether a sentence, a page or its title names it too.
+
+A name of the question is a run of capitalised words, joined by "of", "the", "de" ...: "Band
+of Skulls", "In the Realm of the Hackers", "Scout Tufankjian". A text mentions a name when it
+has the name's one word, or two of the words of a longer name: "The Skulls" does not mention
+"Band of Skulls", nor "Hackers (film)" "In the Realm of the Hackers", nor the "Interamerican
+Scout Jamboree" Scout Tufankjian (measured: such homonyms were most of the citations that
+passed a one-shared-word rule and pointed at neither a gold page nor one holding the answer).
+
+The question's subjects are its names that are not nationality words: "American" in "Are
+Freakonomics and In the Realm of the Hackers both American documentaries?" is what is asked
+about the subjects, and every American film would mention it.
+"""
+from __future__ import annotations
+
+import re
+
+from .context import stems
+
+# Nationality words -> the country they belong to (several words for one country).
+NATIONS = {w: w for w in (
+    "American Canadian Mexican Brazilian Chilean Peruvian Colombian Venezuelan Cuban Uruguayan Paraguayan "
+    "Bolivian Ecuadorian Jamaican Haitian Irish French German Italian Spanish Portuguese Dutch Belgian Swiss "
+    "Austrian Swedish Norwegian Danish Finnish Icelandic Polish Czech Slovak Hungarian Romanian Bulgarian Greek "
+    "Turkish Russian Ukrainian Belarusian Serbian Croatian Slovenian Bosnian Albanian Macedonian Estonian "
+    "Latvian Lithuanian Georgian Armenian Azerbaijani Israeli Iranian Iraqi Syrian Lebanese Jordanian Saudi "
+    "Egyptian Moroccan Algerian Tunisian Libyan Nigerian Ghanaian Kenyan Ethiopian Zimbabwean Ugandan "
+    "Tanzanian Senegalese Cameroonian Indian Pakistani Bangladeshi Nepalese Afghan Chinese Japanese Korean "
+    "Taiwanese Vietnamese Thai Cambodian Filipino Indonesian Malaysian Singaporean Burmese Mongolian Kazakh "
+    "Uzbek Australian Soviet Yugoslav Czechoslovak").split()}
+NATIONS |= {"English": "British", "Scottish": "British", "Welsh": "British", "British": "British",
+            "Argentine": "Argentine", "Argentinian": "Argentine", "Argentinean": "Argentine",
+            "Flemish": "Belgian", "Persian": "Iranian", "Philippine": "Filipino"}
+NATION = re.compile(r"\b(" + "|".join(sorted(NATIONS, key=len, reverse=True)) + r")\b(-born)?")
+_NATION_STEMS = {s for word in NATIONS for s in stems(word)}
+
+# capital letters, accented ones included ("Öresund", "Łódź")
+UPPER = "[" + "".join(chr(c) for c in range(0x250) if chr(c).isupper()) + "]"
+_NAME = re.compile(rf"{UPPER}[\w'-]*(?:\s+(?:(?:of|the|de|la|le|von|van|der|for|in|on|a|&)\s+)*{UPPER}[\w'-]*)*")
+CAPITALISED = re.compile(rf"\b{UPPER}[\w'-]+")
+
+
+def page_name(title: str, qualifier: bool = False) -> str:
+    """ "Lit (band) - Offline Encyclopedia" -> "Lit" (with `qualifier`: "Lit (band)"): the page's
+    name without the site."""
+    name = re.split(r"\s+[-|\u2013\u2014]\s+", title)[0].strip()
+    return name if qualifier else " ".join(re.sub(r"\([^)]*\)", " ", name).split())
+
+
+def capitalised(text: str) -> set[str]:
+    """Stems of every capitalised word of `text`, a sentence's first word included (stop words
+    such as "The" or "Which" are not content words, so they drop out)."""
+    return set().union(*(stems(m.group()) for m in CAPITALISED.finditer(text)))
+
+
+def question_names(question: str) -> list[frozenset[str]]:
+    """Each name of the question as the stems of its words (stop words such as "Which" or "The"
+    drop out): "Which band has more members, Band of Skulls or Live?" -> [{band, skull}, {live}]."""
+    found = (frozenset(stems(m.group())) for m in _NAME.finditer(question))
+    return list(dict.fromkeys(name for name in found if name))
+
+
+def subjects(question: str) -> list[frozenset[str]]:
+    """The question's names, nationality words left out (unless they are all it names)."""
+    named = question_names(question)
+    return [name for name in named if not name <= _NATION_STEMS] or named
+
+
+def mentions(name: frozenset[str], words: set[str]) -> bool:
+    """`words` (stems) mention the name: its one word, or two of the words of a longer name.
+    Match names against names where a generic word would pass: a title's capitalised words
+    ("The Skulls (Canadian band)" is not "Band of Skulls"), a claim's."""
+    return len(name & words) >= min(2, len(name))
+
+
+def mentions_any(names: list[frozenset[str]], words: set[str]) -> bool:
+    return any(mentions(name, words) for name in names)

@@ -1,0 +1,33 @@
+"""The question's names, and what mentions them (agent/names.py)."""
+from kresearch.agent.context import stems
+from kresearch.agent.names import capitalised, mentions, page_name, question_names, subjects
+
+
+def test_a_name_is_a_run_of_capitalised_words_joined_by_of_or_the():
+    assert question_names("Which band has more members, Band of Skulls or Live?") == [
+        frozenset({"band", "skull"}), frozenset({"live"})]     # "Which" is a stop word
+    assert frozenset({"realm", "hacker"}) in question_names(
+        "Are Freakonomics and In the Realm of the Hackers both American documentaries?")
+    # "and" separates names; accented capitals open one ("Öresund": content words are ASCII)
+    assert question_names("Was Kiss and Tell a film?") == [frozenset({"kiss"}), frozenset({"tell"})]
+    assert frozenset({"resund", "region"}) in question_names("How long is the bridge in the Öresund Region?")
+
+
+def test_nationality_words_are_not_subjects_unless_they_are_all_the_question_names():
+    q = "Are Freakonomics and In the Realm of the Hackers both American documentaries?"
+    assert frozenset({"american"}) in question_names(q) and frozenset({"american"}) not in subjects(q)
+    assert subjects("Which American won?") == [frozenset({"american"})]
+
+
+def test_a_longer_name_is_mentioned_by_two_of_its_words():
+    skulls, tufankjian, live = frozenset({"band", "skull"}), frozenset({"scout", "tufankjian"}), frozenset({"live"})
+    assert not mentions(skulls, capitalised("The Skulls (Canadian band)"))   # a homonym (base30)
+    assert mentions(skulls, stems("Band of Skulls"))
+    assert not mentions(tufankjian, stems("Interamerican Scout Jamboree"))  # new30
+    assert mentions(tufankjian, stems("Scout Tufankjian is a photographer"))
+    assert mentions(live, stems("Live (band)"))
+
+
+def test_page_name_drops_the_site_and_the_qualifier():
+    assert page_name("Lit (band) - Offline Encyclopedia") == "Lit"
+    assert page_name("Lit (band) - Offline Encyclopedia", qualifier=True) == "Lit (band)"
