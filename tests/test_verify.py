@@ -2,6 +2,8 @@
 computations reach the report, confidence follows the evidence (FakeLLM, real fixture site)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fixture_site import page_html, site
 from test_agent import ANSWERED, QUESTION, run_agent, step
 
@@ -276,7 +278,7 @@ def test_the_dates_check_names_an_unread_result_that_is_the_missing_options_page
     verdict = Verifier().check(ev, 3)
     assert verdict.check == "compare" and "Source [3] seems to be its page: open it." in verdict.message
     # neither option dated yet
-    ev.opened = {1: "The Eiffel Tower is in Paris."}
+    ev = replace(ev, opened={1: "The Eiffel Tower is in Paris."})
     assert "No source you read dates Eiffel Tower or Statue of Liberty." in Verifier().check(ev, 3).message
 
 

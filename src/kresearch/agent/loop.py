@@ -26,7 +26,7 @@ from .confidence import estimate as estimate_confidence
 from .context import ContextManager, ContextOverflow
 from .evidence import check_claims
 from .toolbox import Observation, Toolbox
-from .verify import (Evidence, Verifier, choice_options, comparison, final_checks, follows, is_yes_no_question,
+from .verify import (Evidence, Verifier, choice_options, final_checks, follows, is_yes_no_question,
                      tidy_answer)
 
 STEP_MAX_TOKENS = 600
@@ -269,11 +269,12 @@ class Agent:
             self.trace.write("action", step=step, action=action.action, args=action.args, thought=action.thought)
             if action.action == "answer":
                 proposed = tidy_answer(str(action.args.get("answer", "")))
-                answer = self.verifier.decide(self._evidence(proposed), step)
+                evidence = self._evidence(proposed)
+                answer = evidence.answer = self.verifier.decide(evidence, step)
                 if answer != proposed:
                     self.trace.write("decided", **self.verifier.log[-1])   # step, proposed answer, facts
                     yield Notice(f"{self.verifier.log[-1]['check']}: {answer} (proposed: {proposed})")
-                verdict = self.verifier.check(self._evidence(answer), step) if not state.forced_reason else None
+                verdict = self.verifier.check(evidence, step) if not state.forced_reason else None
                 if verdict is None or verdict.passed:
                     state.answer = answer
                     return
@@ -455,7 +456,7 @@ class Agent:
         # compute/compare say how a comparison was reached, not whether the answer holds
         failed = [v for v in final_checks(evidence) if v.check not in ("compute", "compare")]
         conflict = next((v.conflict for v in failed if v.conflict is not None), None)
-        compared = comparison(evidence) if self.config.verify else None
+        compared = evidence.comparison if self.config.verify else None
         compared = compared if follows(state.answer, compared) else None   # undecided: not shown
         if compared:   # the report quotes the facts that decided the answer: their sources are cited
             cited = list(dict.fromkeys([*cited, *(fact.source for fact in compared.facts.values())]))

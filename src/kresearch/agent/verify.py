@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .compare import Comparison, compare, is_own_page
 from .context import content_words, stems
@@ -119,12 +120,18 @@ class Evidence:
     python_enabled: bool
     titles: dict[int, str] = field(default_factory=dict)   # source number -> title, read or not
 
+    # Computed once per Evidence (decide, check and the report's final checks share them); they
+    # depend on the question and the sources read, not on the answer, which may be replaced.
+    @cached_property
+    def comparison(self) -> Comparison | None:
+        """What the sources read say to decide the question (compare.py), or None when it is not
+        a question code decides."""
+        read = {sid: (self.titles.get(sid, ""), text) for sid, text in self.opened.items()}
+        return compare(self.question, choice_options(self.question), read)
 
-def comparison(ev: Evidence) -> Comparison | None:
-    """What the sources read say to decide the question (compare.py), or None when it is not a
-    question code decides."""
-    read = {sid: (ev.titles.get(sid, ""), text) for sid, text in ev.opened.items()}
-    return compare(ev.question, choice_options(ev.question), read)
+    @cached_property
+    def page_stems(self) -> dict[int, set[str]]:
+        return {sid: stems(text) for sid, text in self.opened.items()}
 
 
 def follows(answer: str, decided: Comparison | None) -> bool:
@@ -154,10 +161,10 @@ def _unlinked(ev: Evidence, stated: list[int]) -> str:
     on_question = [sid for sid in ev.opened if mentions_any(asked, capitalised(title[sid]))]
     if not on_question:
         return ""
-    mentioned = set().union(*(stems(ev.opened[sid]) for sid in on_question))
+    mentioned = set().union(*(ev.page_stems[sid] for sid in on_question))
     for sid in stated:
         own_name = frozenset(stems(page_name(ev.titles.get(sid, ""))))
-        if (sid in on_question or all(mentions(name, stems(ev.opened[sid])) for name in asked)
+        if (sid in on_question or all(mentions(name, ev.page_stems[sid]) for name in asked)
                 or (own_name and mentions(own_name, mentioned))):
             return ""
     source, anchor = stated[0], on_question[0]
@@ -212,7 +219,7 @@ def _failures(ev: Evidence):
         yield Verdict("unsupported", f'None of the sources you opened states "{answer}".{where} '
                                      "Then answer again.")
     # Such a question's sub-questions are its two facts: the compare check asks for a missing one.
-    decidable = comparison(ev)
+    decidable = ev.comparison
     if stated and not options and not is_yes_no(answer) and decidable is None and (gap := _unlinked(ev, stated)):
         yield Verdict("link", gap)
     if decidable is None and len(ev.plan) >= 2 and len(ev.opened) < 2:
@@ -249,7 +256,7 @@ class Verifier:
     def decide(self, ev: Evidence, step: int) -> str:
         """The answer the sources' facts decide (compare.py), when they decide it; else the proposed
         answer. Not a send-back: the dates or nationalities read settle what the model guessed."""
-        decided = comparison(ev) if self.enabled else None
+        decided = ev.comparison if self.enabled else None
         if decided is None or decided.answer is None or follows(ev.answer, decided):
             return ev.answer
         self.log.append({"step": step, "answer": ev.answer, "check": f"{decided.what} decide",
