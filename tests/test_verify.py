@@ -152,6 +152,39 @@ def test_verification_is_bounded_and_a_failed_answer_is_marked(tmp_path):
     assert "verification failed: vague, unsupported" in result.report
 
 
+def test_a_likely_answer_cites_the_passage_that_states_it_even_when_no_finding_survives(tmp_path):
+    question = "What government position did Shirley Temple hold?"
+    extra = {"/wiki/Temple": page("Shirley Temple", "Shirley Temple was an actress. Shirley Temple held the "
+                                  "government position of Chief of Protocol of the United States."),
+             "/wiki/Other": page("Diplomatic offices", "The Chief of Protocol of the United States advises the "
+                                 "president on diplomatic protocol.")}
+    with site(extra) as server:
+        base = server.base_url
+        script = [step("open", source=f"{base}/wiki/Temple", page=1), step("open", source=f"{base}/wiki/Other", page=1),
+                  step("answer", answer="Chief of Protocol of the United States"),
+                  "- Shirley Temple was born on the Moon [1]."]            # removed: [1] does not say it
+        result, *_ = run_agent(script, base, tmp_path, verify=True, question=question)
+    assert result.confidence >= 0.5 and result.stats["claims_removed"] == 1
+    assert "**Answer:** Chief of Protocol of the United States [1]\n" in result.report
+    assert ('> [1] "Shirley Temple held the government position of Chief of Protocol of the United States."'
+            in result.report)
+    answer_claim = result.claims[0]
+    assert answer_claim["answer"] and answer_claim["sources"] == [1] and answer_claim["quote"]
+    # the other page states the answer too, but it is not about the question, nor named by a page that is
+    assert [s["id"] for s in result.sources if s["cited"]] == [1]
+    assert "Shirley Temple held the" in result.sources[0]["quotes"][0]
+
+
+def test_an_unlikely_answer_cites_nothing_for_its_answer_line(tmp_path):
+    # ANSWERED: the stating passage has none of the question's words around the answer (0.30)
+    script = list(ANSWERED[:-1]) + ["- Shirley Temple was born on the Moon [3]."]
+    with site() as server:
+        result, *_ = run_agent(script, server.base_url, tmp_path, verify=True)
+    assert result.confidence < 0.5
+    assert "**Answer:** Chief of Protocol of the United States\n" in result.report
+    assert not any(c["answer"] for c in result.claims) and not any(s["cited"] for s in result.sources)
+
+
 def test_conflicting_sources_are_named_in_the_report(tmp_path):
     question = "When was the Eiffel Tower completed?"
     extra = {"/wiki/Eiffel_Tower": page("Eiffel Tower", "The Eiffel Tower is in Paris. The Eiffel Tower was "

@@ -162,6 +162,7 @@ class Claim:
     quote: str                    # exact passage of the best supporting source
     quote_source: int | None
     on_topic: bool = True         # about the question (see `about`); off-topic claims are removed
+    of_answer: bool = False       # the answer line's own citation (a passage stating the answer)
 
     @property
     def supported(self) -> bool:
@@ -175,7 +176,7 @@ class Claim:
     def as_json(self) -> dict:
         return {"text": self.text, "sources": self.sources, "dropped_sources": self.dropped,
                 "supported": self.supported, "on_topic": self.on_topic, "score": self.score,
-                "quote": self.quote, "quote_source": self.quote_source}
+                "quote": self.quote, "quote_source": self.quote_source, "answer": self.of_answer}
 
 
 @dataclass

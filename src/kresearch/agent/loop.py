@@ -24,15 +24,16 @@ from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
 from .confidence import estimate as estimate_confidence
 from .context import ContextManager, ContextOverflow
-from .evidence import check_claims
+from .evidence import Claim, check_claims
 from .toolbox import Observation, Toolbox
-from .verify import (Evidence, Verifier, choice_options, final_checks, follows, is_yes_no_question,
+from .verify import (Evidence, Verifier, answer_statements, choice_options, final_checks, follows, is_yes_no_question,
                      tidy_answer)
 
 STEP_MAX_TOKENS = 600
 REPORT_MAX_TOKENS = 400
 RESAMPLES = 2                 # extra samples when the model repeats an earlier action
 RESAMPLE_TEMPERATURE = 0.9
+CITE_ANSWER_CONFIDENCE = 0.5   # the answer line cites the passages stating it from here up
 
 
 def system_prompt(actions: list[str], verify: bool) -> str:
@@ -467,11 +468,26 @@ class Agent:
             claim_sources=[sid for claim in state.claims if claim.kept for sid in claim.sources],
             failed_checks=[v.check for v in failed], computed=evidence.python_runs > 0,
             decided_by=compared.summary() if compared else "")
+        # An answer with at least even odds cites the passages that state it (below that, a page
+        # stating the answer is more often a wrong hop than evidence: 3 of 12 held the gold
+        # answer in base30/new30, against 46 of 50 at 0.5 or more).
+        statements = answer_statements(evidence) if conf >= CITE_ANSWER_CONFIDENCE and not compared else []
+        if statements:
+            (best, top), ids = statements[0], [sid for sid, _ in statements]
+            state.claims.insert(0, Claim(text=state.answer, sources=ids, dropped=[], score=top.score,
+                                         quote=top.quote, quote_source=best, of_answer=True))
+            cited = list(dict.fromkeys([*ids, *cited]))
+            for sid, passage in statements:
+                source = self.sources.get(sid)
+                source.cited = True
+                if passage.quote not in source.quotes:
+                    source.quotes.append(passage.quote)
         missing = "" if state.answer else "No answer was reached."
         report = reports.assemble(question, state.answer, findings, self.sources, cited, conf,
                                   state.stopped_because, missing, confidence_reason=why, conflict=conflict,
                                   computations=self.toolbox.stats.computations, compared=compared,
-                                  unverified=any(v.check == "unsupported" for v in failed))
+                                  unverified=any(v.check == "unsupported" for v in failed),
+                                  answer_cites=[(sid, passage.quote) for sid, passage in statements])
         self.stats.wall_seconds = round(time.perf_counter() - start, 3)
         stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self.stats).items()}
         result = RunResult(question=question, answer=state.answer.splitlines()[0] if state.answer else "",

@@ -122,9 +122,13 @@ def references(sources: list[Source]) -> str:
 def assemble(question: str, answer: str, findings: str, registry: SourceRegistry, cited: list[int],
              confidence_value: float, stopped_because: str, missing: str = "", *, confidence_reason: str = "",
              conflict: Conflict | None = None, computations: list[tuple[str, str]] = (),
-             unverified: bool = False, compared: Comparison | None = None) -> str:
+             unverified: bool = False, compared: Comparison | None = None,
+             answer_cites: list[tuple[int, str]] = ()) -> str:
     label = "Answer (not stated by any source read)" if unverified and answer.strip() else "Answer"
-    parts = [f"# {question.strip()}", "", f"**{label}:** {answer.strip() or '(no answer found)'}", ""]
+    marks = "".join(f"[{sid}]" for sid, _ in answer_cites)
+    parts = [f"# {question.strip()}", "", f"**{label}:** {answer.strip() or '(no answer found)'}"
+             + (f" {marks}" if marks else ""), ""]
+    parts += [f'> [{sid}] "{quote}"' for sid, quote in answer_cites] + ([""] if answer_cites else [])
     if stopped_because != "answered":
         parts += [f"> Partial report: the run stopped ({stopped_because.replace('_', ' ')}) before it "
                   f"finished researching.{(' ' + missing) if missing else ''}", ""]

@@ -36,7 +36,7 @@ from functools import cached_property
 
 from .compare import Comparison, compare, is_own_page
 from .context import content_words, stems
-from .evidence import CITATION, Conflict, find_conflict, is_yes_no, states_answer
+from .evidence import CITATION, Conflict, Support, find_conflict, is_yes_no, states_answer, support
 from .names import capitalised, mentions, mentions_any, page_name, subjects
 
 MAX_REJECTIONS = 2
@@ -133,6 +133,32 @@ class Evidence:
     def page_stems(self) -> dict[int, set[str]]:
         return {sid: stems(text) for sid, text in self.opened.items()}
 
+    @cached_property
+    def asked(self) -> list[frozenset[str]]:
+        """The question's subjects (names.py), or each of its words when it names nothing."""
+        return subjects(self.question) or [frozenset({w}) for w in stems(self.question)]
+
+    @cached_property
+    def on_question(self) -> list[int]:
+        """Sources read that are about the question: the title mentions one of its subjects
+        ("Hackers (film)" is not about "In the Realm of the Hackers"; for a question naming
+        nothing, any word: "City of Birmingham" is not about "In what city was the composer born?")."""
+        return [sid for sid in self.opened
+                if mentions_any(self.asked, capitalised(page_name(self.titles.get(sid, ""), qualifier=True)))]
+
+    def connected(self, sid: int) -> bool:
+        """Source `sid` is about the question, mentions every subject of the question itself, or
+        is named by a source about the question."""
+        on_question = self.on_question
+        mentioned = set().union(*(self.page_stems[n] for n in on_question))
+        own_name = frozenset(stems(page_name(self.titles.get(sid, ""))))
+        return (sid in on_question or all(mentions(name, self.page_stems[sid]) for name in self.asked)
+                or bool(own_name and mentions(own_name, mentioned)))
+
+    def stating(self) -> list[int]:
+        """Sources read that state the answer."""
+        return [sid for sid, text in self.opened.items() if states_answer(self.answer, text)]
+
 
 def follows(answer: str, decided: Comparison | None) -> bool:
     """The answer is what the comparison decided ("No" for "no", "the band Lit" for "Lit")."""
@@ -149,29 +175,24 @@ def _page_hint(ev: Evidence, subject: str) -> str:
 
 
 def _unlinked(ev: Evidence, stated: list[int]) -> str:
-    """Why the pages that state the answer are not connected to the question ("" when one is):
-    a page is about the question when its title mentions one of the question's subjects
-    (names.py: "Hackers (film)" is not about "In the Realm of the Hackers"; a question naming
-    nothing is matched by any word: "City of Birmingham" is not about "In what city was the
-    composer born?"); a page stating the answer is connected when it is about the question,
-    mentions every subject of the question itself, or is named by a page about the question.
-    With no page about the question at all there is nothing to judge by."""
-    asked = subjects(ev.question) or [frozenset({w}) for w in stems(ev.question)]
-    title = {sid: page_name(ev.titles.get(sid, ""), qualifier=True) for sid in ev.opened}
-    on_question = [sid for sid in ev.opened if mentions_any(asked, capitalised(title[sid]))]
-    if not on_question:
+    """Why the pages that state the answer are not connected to the question ("" when one is;
+    see Evidence.connected). With no page about the question at all there is nothing to judge by."""
+    if not ev.on_question or any(ev.connected(sid) for sid in stated):
         return ""
-    mentioned = set().union(*(ev.page_stems[sid] for sid in on_question))
-    for sid in stated:
-        own_name = frozenset(stems(page_name(ev.titles.get(sid, ""))))
-        if (sid in on_question or all(mentions(name, ev.page_stems[sid]) for name in asked)
-                or (own_name and mentions(own_name, mentioned))):
-            return ""
-    source, anchor = stated[0], on_question[0]
+    source, anchor = stated[0], ev.on_question[0]
     name = page_name(ev.titles.get(source, "")) or f"source [{source}]"
     return (f'Source [{source}] ({name}) states "{ev.answer.strip()}", but no source you read about the question '
-            f"mentions {name}: [{anchor}] {title[anchor]} is about the question and does not. Find who or "
-            f"what [{anchor}] names for the question, research that, then answer.")
+            f"mentions {name}: [{anchor}] {page_name(ev.titles.get(anchor, ''), qualifier=True)} is about the "
+            f"question and does not. Find who or what [{anchor}] names for the question, research that, then answer.")
+
+
+def answer_statements(ev: Evidence, limit: int = 2) -> list[tuple[int, Support]]:
+    """The sources read that state the answer and are connected to the question, with the passage
+    that states it, best first (at most `limit`): what the answer line of the report cites."""
+    if not ev.answer.strip() or is_yes_no(ev.answer):
+        return []
+    found = [(sid, support(ev.answer, ev.opened[sid], names_count=False)) for sid in ev.stating() if ev.connected(sid)]
+    return sorted(found, key=lambda item: -item[1].score)[:limit]
 
 
 @dataclass
@@ -211,7 +232,7 @@ def _failures(ev: Evidence):
             words and not is_yes_no(answer) and not offers_choice and words <= content_words(ev.question)):
         yield Verdict("vague", f'Your answer "{answer}" does not name what the question asks for. Find the '
                                "specific name, date, number or place, and answer with it.")
-    stated = [sid for sid, text in ev.opened.items() if states_answer(answer, text)]
+    stated = ev.stating()
     if not is_yes_no(answer) and not stated:
         hint = next((sid for sid, text in ev.unread_hints.items() if states_answer(answer, text)), None)
         where = (f" Source [{hint}] seems to mention it: open it." if hint else
