@@ -30,6 +30,12 @@ def test_a_missing_name_halves_the_support():
     assert support("Krzysztof Zanussi was born on 17 June 1939.", zanussi).score >= SUPPORTED
 
 
+def test_a_country_is_stated_by_its_nationality_word():
+    # new30: "Armenia" was sent back as unsupported, and the agent went on to answer "Ecuador"
+    assert states_answer("Armenia", "Scout Tufankjian is an Armenian-American photographer.")
+    assert not states_answer("Armenia", "Scout Tufankjian is an American photographer.")
+
+
 def test_a_page_that_shares_only_the_names_does_not_support_what_the_claim_says_of_them():
     # new30: another Patrick Kennedy's page, for the folklorist's collections
     singer = ("Brian Edward Patrick Kennedy (born 12 October 1966, Belfast) is an Irish singer-songwriter and "

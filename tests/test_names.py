@@ -1,6 +1,6 @@
 """The question's names, and what mentions them (agent/names.py)."""
 from kresearch.agent.context import stems
-from kresearch.agent.names import capitalised, mentions, page_name, question_names, subjects
+from kresearch.agent.names import capitalised, mentions, nationality_forms, page_name, question_names, subjects
 
 
 def test_a_name_is_a_run_of_capitalised_words_joined_by_of_or_the():
@@ -31,3 +31,10 @@ def test_a_longer_name_is_mentioned_by_two_of_its_words():
 def test_page_name_drops_the_site_and_the_qualifier():
     assert page_name("Lit (band) - Offline Encyclopedia") == "Lit"
     assert page_name("Lit (band) - Offline Encyclopedia", qualifier=True) == "Lit (band)"
+
+
+def test_an_answer_that_is_a_country_is_also_its_nationality_word():
+    assert nationality_forms("Armenia") == ["Armenian"]          # new30: the pages say "Armenian-American"
+    assert nationality_forms("the United States") == ["American"] and nationality_forms("France") == ["French"]
+    assert nationality_forms("Austria") == ["Austrian"]          # not Australian
+    assert nationality_forms("Venice") == [] and nationality_forms("Naples, Italy") == []

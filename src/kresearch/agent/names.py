@@ -9,7 +9,8 @@ passed a one-shared-word rule and pointed at neither a gold page nor one holding
 
 The question's subjects are its names that are not nationality words: "American" in "Are
 Freakonomics and In the Realm of the Hackers both American documentaries?" is what is asked
-about the subjects, and every American film would mention it.
+about the subjects, and every American film would mention it. An answer that is a country is
+also stated by its nationality word ("Armenia" by "an Armenian-American photographer").
 """
 from __future__ import annotations
 
@@ -33,6 +34,19 @@ NATIONS |= {"English": "British", "Scottish": "British", "Welsh": "British", "Br
             "Flemish": "Belgian", "Persian": "Iranian", "Philippine": "Filipino"}
 NATION = re.compile(r"\b(" + "|".join(sorted(NATIONS, key=len, reverse=True)) + r")\b(-born)?")
 _NATION_STEMS = {s for word in NATIONS for s in stems(word)}
+# Countries whose nationality word does not begin with the country's name less its last letter
+# (the rule that gives Armenia -> Armenian, Italy -> Italian, Canada -> Canadian), or too short for it
+_NATIONALITY_OF = {
+    "France": "French", "Spain": "Spanish", "Poland": "Polish", "Ireland": "Irish", "Denmark": "Danish",
+    "Netherlands": "Dutch", "Holland": "Dutch", "Switzerland": "Swiss", "Finland": "Finnish", "Wales": "Welsh",
+    "Philippines": "Filipino", "United States": "American", "America": "American", "USA": "American",
+    "Britain": "British", "Great Britain": "British", "United Kingdom": "British", "UK": "British",
+    "Norway": "Norwegian", "Sweden": "Swedish", "Greece": "Greek", "Turkey": "Turkish", "England": "English",
+    "Scotland": "Scottish", "Lebanon": "Lebanese", "Kazakhstan": "Kazakh", "Afghanistan": "Afghan",
+    "Uzbekistan": "Uzbek", "Thailand": "Thai", "Czechia": "Czech", "Czech Republic": "Czech",
+    "Portugal": "Portuguese", "Belgium": "Belgian", "Slovakia": "Slovak", "Saudi Arabia": "Saudi",
+    "Soviet Union": "Soviet", "Yugoslavia": "Yugoslav", "Czechoslovakia": "Czechoslovak",
+    "Iraq": "Iraqi", "Iran": "Iranian", "Cuba": "Cuban", "Peru": "Peruvian"}
 
 # capital letters, accented ones included ("Öresund", "Łódź")
 UPPER = "[" + "".join(chr(c) for c in range(0x250) if chr(c).isupper()) + "]"
@@ -75,3 +89,20 @@ def mentions(name: frozenset[str], words: set[str]) -> bool:
 
 def mentions_any(names: list[frozenset[str]], words: set[str]) -> bool:
     return any(mentions(name, words) for name in names)
+
+
+def nationality_of(country: str) -> str | None:
+    """The nationality word of a country: "Armenia" -> "Armenian", "France" -> "French"."""
+    if country in _NATIONALITY_OF:
+        return _NATIONALITY_OF[country]
+    if len(country) < 5 or not country[0].isupper():
+        return None
+    return next((word for word in sorted(NATIONS, key=len) if word.startswith(country[:-1])), None)
+
+
+def nationality_forms(answer: str) -> list[str]:
+    """An answer that is a country, as its nationality word: "Armenia" -> ["Armenian"] (pages
+    say "an Armenian-American photographer", not "of Armenia"); [] for any other answer."""
+    country = re.sub(r"^the\s+", "", answer.strip().rstrip("."), flags=re.I)
+    word = nationality_of(country) if country in _NATIONALITY_OF or re.fullmatch(r"[A-Z][a-z]+", country) else None
+    return [word] if word else []

@@ -36,7 +36,7 @@ from functools import cached_property
 
 from .compare import Comparison, compare, is_own_page
 from .context import content_words, stems
-from .evidence import CITATION, Conflict, Support, find_conflict, is_yes_no, states_answer, support
+from .evidence import CITATION, Conflict, Support, answer_support, find_conflict, is_yes_no, states_answer
 from .names import capitalised, mentions, mentions_any, page_name, subjects
 
 MAX_REJECTIONS = 2
@@ -191,7 +191,7 @@ def answer_statements(ev: Evidence, limit: int = 2) -> list[tuple[int, Support]]
     that states it, best first (at most `limit`): what the answer line of the report cites."""
     if not ev.answer.strip() or is_yes_no(ev.answer):
         return []
-    found = [(sid, support(ev.answer, ev.opened[sid], names_count=False)) for sid in ev.stating() if ev.connected(sid)]
+    found = [(sid, answer_support(ev.answer, ev.opened[sid])) for sid in ev.stating() if ev.connected(sid)]
     return sorted(found, key=lambda item: -item[1].score)[:limit]
 
 
