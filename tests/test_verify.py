@@ -126,6 +126,18 @@ def test_a_page_about_the_question_or_named_by_one_links_the_answer():
     assert check({1: kiss, 3: withers}, {1: "Position (film) - Wiki", 3: "Jane Withers - Wiki"}) == "passed"
 
 
+def test_the_link_check_names_the_bridge_the_page_about_the_question_gives():
+    # base30/new30: "Naples" from Domenico Scarlatti's page; the page about Op. 5 names Vivaldi
+    q = "In what city was the Italian Baroque composer who composed a set of sonatas, titled Op. 5, born?"
+    opened = {1: "Six Violin Sonatas, Op. 5 (Vivaldi)\n\nAntonio Vivaldi wrote a set of sonatas, Op. 5, in 1716.",
+              2: "Giuseppe Domenico Scarlatti (Naples, 26 October 1685) was an Italian Baroque composer."}
+    titles = {1: "Six Violin Sonatas, Op. 5 (Vivaldi) - Wiki", 2: "Domenico Scarlatti - Wiki"}
+    ev = Evidence(question=q, answer="Naples", plan=[], opened=opened, unread_hints={},
+                  python_runs=0, python_enabled=False, titles=titles)
+    verdict = Verifier().check(ev, 3)
+    assert verdict.check == "link" and verdict.message.endswith("It names Antonio Vivaldi: research that, then answer.")
+
+
 def test_a_title_sharing_one_word_of_a_longer_name_is_not_about_the_question():
     # new30: "Ecuador" from the page of a scout jamboree, for Scout Tufankjian's ancestry
     q = "What is the shared country of ancestry between Art Laboe and Scout Tufankjian?"

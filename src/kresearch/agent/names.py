@@ -33,7 +33,7 @@ NATIONS |= {"English": "British", "Scottish": "British", "Welsh": "British", "Br
             "Argentine": "Argentine", "Argentinian": "Argentine", "Argentinean": "Argentine",
             "Flemish": "Belgian", "Persian": "Iranian", "Philippine": "Filipino"}
 NATION = re.compile(r"\b(" + "|".join(sorted(NATIONS, key=len, reverse=True)) + r")\b(-born)?")
-_NATION_STEMS = {s for word in NATIONS for s in stems(word)}
+NATION_STEMS = {s for word in NATIONS for s in stems(word)}
 # Countries whose nationality word does not begin with the country's name less its last letter
 # (the rule that gives Armenia -> Armenian, Italy -> Italian, Canada -> Canadian), or too short for it
 _NATIONALITY_OF = {
@@ -67,17 +67,23 @@ def capitalised(text: str) -> set[str]:
     return set().union(*(stems(m.group()) for m in CAPITALISED.finditer(text)))
 
 
+def name_runs(text: str) -> list[str]:
+    """The runs of capitalised words of `text`: "Antonio Vivaldi wrote a set of sonatas, Op. 5" ->
+    ["Antonio Vivaldi", "Op"]."""
+    return [m.group() for m in _NAME.finditer(text)]
+
+
 def question_names(question: str) -> list[frozenset[str]]:
     """Each name of the question as the stems of its words (stop words such as "Which" or "The"
     drop out): "Which band has more members, Band of Skulls or Live?" -> [{band, skull}, {live}]."""
-    found = (frozenset(stems(m.group())) for m in _NAME.finditer(question))
+    found = (frozenset(stems(run)) for run in name_runs(question))
     return list(dict.fromkeys(name for name in found if name))
 
 
 def subjects(question: str) -> list[frozenset[str]]:
     """The question's names, nationality words left out (unless they are all it names)."""
     named = question_names(question)
-    return [name for name in named if not name <= _NATION_STEMS] or named
+    return [name for name in named if not name <= NATION_STEMS] or named
 
 
 def mentions(name: frozenset[str], words: set[str]) -> bool:

@@ -36,8 +36,9 @@ from functools import cached_property
 
 from .compare import Comparison, compare, is_own_page
 from .context import content_words, stems
-from .evidence import CITATION, Conflict, Support, answer_support, find_conflict, is_yes_no, states_answer
-from .names import capitalised, mentions, mentions_any, page_name, subjects
+from .evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, is_yes_no,
+                       states_answer)
+from .names import NATION_STEMS, capitalised, mentions, mentions_any, name_runs, page_name, subjects
 
 MAX_REJECTIONS = 2
 NON_ANSWERS = {"none", "unknown", "n/a", "not found", "not mentioned", "not specified", "no information",
@@ -63,8 +64,8 @@ _ASKS_NUMBER = re.compile(r"^\s*how (many|much)\b", re.I)
 # lower-case verbs only: "The Man Who Was Thursday" is a title, "she was born in Venice" a sentence
 _VERB = re.compile(r"\b(is|was|were|are|has|had|have|did|does|became|married|played|served|born)\b")
 SENTENCE_WORDS = 5
-_HAS_DATE = re.compile(r"\d|\b(january|february|march|april|may|june|july|august|september|october|november|"
-                       r"december|century|decade)\b", re.I)
+_MONTH_NAMES = "january february march april may june july august september october november december".split()
+_HAS_DATE = re.compile(r"\d|\b(" + "|".join(_MONTH_NAMES) + r"|century|decade)\b", re.I)
 _NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
                            r"thirty|forty|fifty|hundred|thousand|million|billion|dozen)\b", re.I)
 _COMPARATIVE = re.compile(
@@ -176,14 +177,46 @@ def _page_hint(ev: Evidence, subject: str) -> str:
 
 def _unlinked(ev: Evidence, stated: list[int]) -> str:
     """Why the pages that state the answer are not connected to the question ("" when one is;
-    see Evidence.connected). With no page about the question at all there is nothing to judge by."""
+    see Evidence.connected), and what to research instead: the names the page about the question
+    gives next to the question's own. With no page about the question there is nothing to judge by."""
     if not ev.on_question or any(ev.connected(sid) for sid in stated):
         return ""
     source, anchor = stated[0], ev.on_question[0]
     name = page_name(ev.titles.get(source, "")) or f"source [{source}]"
-    return (f'Source [{source}] ({name}) states "{ev.answer.strip()}", but no source you read about the question '
+    told = (f'Source [{source}] ({name}) states "{ev.answer.strip()}", but no source you read about the question '
             f"mentions {name}: [{anchor}] {page_name(ev.titles.get(anchor, ''), qualifier=True)} is about the "
-            f"question and does not. Find who or what [{anchor}] names for the question, research that, then answer.")
+            "question and does not.")
+    bridges = _bridges(ev, anchor)
+    if bridges:
+        return told + f" It names {', '.join(bridges)}: research {'that' if len(bridges) == 1 else 'them'}, then answer."
+    return told + f" Find who or what [{anchor}] names for the question, research that, then answer."
+
+
+_NOT_BRIDGES = NATION_STEMS | set(_MONTH_NAMES)
+
+
+def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
+    """Names the page about the question gives where it mentions the question's subjects, other
+    than the question's and the page's own: "Antonio Vivaldi" on "Six Violin Sonatas, Op. 5
+    (Vivaldi)" ("Antonio Vivaldi wrote a set of sonatas, Op. 5, in 1716.")."""
+    known = set(stems(page_name(ev.titles.get(anchor, "")))).union(*ev.asked)
+    found: list[frozenset[str]] = []
+    runs: dict[frozenset[str], str] = {}
+    for sentence in evidence_sentences(ev.opened[anchor]):
+        if not mentions_any(ev.asked, capitalised(sentence)):
+            continue
+        for run in name_runs(sentence):
+            words = frozenset(stems(run))
+            # not a date ("June"), a nationality ("Italian"), or one capitalised word opening the
+            # sentence ("Hence")
+            if (not words or words <= known or words in runs or words <= _NOT_BRIDGES
+                    or (len(words) == 1 and sentence.lstrip(" \"'(").startswith(run))):
+                continue
+            runs[words] = run
+            found.append(words)
+    # "Vivaldi" is part of "Antonio Vivaldi": name the longer one only
+    kept = [w for w in found if not any(w < other for other in found)]
+    return [runs[w] for w in kept[:limit]]
 
 
 def answer_statements(ev: Evidence, limit: int = 2) -> list[tuple[int, Support]]:
