@@ -128,7 +128,8 @@ def assemble(question: str, answer: str, findings: str, registry: SourceRegistry
     marks = "".join(f"[{sid}]" for sid, _ in answer_cites)
     parts = [f"# {question.strip()}", "", f"**{label}:** {answer.strip() or '(no answer found)'}"
              + (f" {marks}" if marks else ""), ""]
-    parts += [f'> [{sid}] "{quote}"' for sid, quote in answer_cites] + ([""] if answer_cites else [])
+    if answer_cites:   # one quote per paragraph of the block quote
+        parts += ["\n>\n".join(f'> [{sid}] "{quote}"' for sid, quote in answer_cites), ""]
     if stopped_because != "answered":
         parts += [f"> Partial report: the run stopped ({stopped_because.replace('_', ' ')}) before it "
                   f"finished researching.{(' ' + missing) if missing else ''}", ""]

@@ -13,9 +13,11 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
     vague       the answer says nothing ("unknown", "none") or only repeats words of the question
     unsupported no source the run opened states the answer (yes/no answers excepted)
     link        an open question whose answer only pages unconnected to the question state: no
-                page it stands on is about the question (its title shares a name with it), and
-                none that is names it -- "Naples" from the page of Domenico Scarlatti, for the
-                composer of the "Six Violin Sonatas, Op. 5 (Vivaldi)" (the bridge was skipped)
+                page it stands on is about the question (its title names one of the question's
+                subjects, names.py), and none that is names it -- "Naples" from the page of
+                Domenico Scarlatti, for the composer of the "Six Violin Sonatas, Op. 5
+                (Vivaldi)" (the bridge was skipped); the message names the bridge candidates,
+                the names the page about the question gives ("Antonio Vivaldi")
     hops        the plan has two or more sub-questions but only one source was read (not for a
                 question compare.py decides: the compare check asks for what is missing)
     compare     such a question, and the sources read lack the date (or nationality) of one
@@ -147,14 +149,16 @@ class Evidence:
         return [sid for sid in self.opened
                 if mentions_any(self.asked, capitalised(page_name(self.titles.get(sid, ""), qualifier=True)))]
 
+    @cached_property
+    def _said_on_question(self) -> set[str]:
+        return set().union(*(self.page_stems[sid] for sid in self.on_question))
+
     def connected(self, sid: int) -> bool:
         """Source `sid` is about the question, mentions every subject of the question itself, or
         is named by a source about the question."""
-        on_question = self.on_question
-        mentioned = set().union(*(self.page_stems[n] for n in on_question))
         own_name = frozenset(stems(page_name(self.titles.get(sid, ""))))
-        return (sid in on_question or all(mentions(name, self.page_stems[sid]) for name in self.asked)
-                or bool(own_name and mentions(own_name, mentioned)))
+        return (sid in self.on_question or all(mentions(name, self.page_stems[sid]) for name in self.asked)
+                or bool(own_name and mentions(own_name, self._said_on_question)))
 
     def stating(self) -> list[int]:
         """Sources read that state the answer."""
