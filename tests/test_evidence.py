@@ -92,6 +92,9 @@ def test_a_claim_is_about_the_question_when_it_names_its_subjects_or_states_the_
     assert not about("Psycho Realm is an American hip hop group.", hackers, "no")       # nor "American"
     assert about("In the Realm of the Hackers is a 2003 Australian documentary.", hackers, "no")
     assert not about("The Skulls were a Canadian band.", SKULLS, "Live")
+    # names30: "the band" and "The Skulls" do not state the answer "Band of Skulls"
+    assert not about("Fortuna reformed the band, and The Skulls were re-established in 2000.", SKULLS, "Band of Skulls")
+    assert about("Band of Skulls have three members.", SKULLS, "Band of Skulls")
     assert about("She served as chief of protocol.", "what post did the actress hold", "chief of protocol")
     # a question without capitals: any of its words; a yes/no answer is never "stated"
     assert about("Both were american directors.", "are both jim and neil american", "yes")

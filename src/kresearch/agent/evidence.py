@@ -83,7 +83,8 @@ def about(claim: str, question: str, answer: str) -> bool:
     if mentions_any(asked, capitalised(claim)) if asked else stems(question) & claim_words:
         return True
     answer_words = set() if is_yes_no(answer) else stems(answer)
-    return bool(answer_words) and answer_words <= claim_words
+    # the answer's names as names: "the band ... The Skulls" does not state "Band of Skulls"
+    return bool(answer_words) and answer_words <= claim_words and capitalised(answer) <= capitalised(claim)
 
 
 def numbers(text: str) -> set[str]:
