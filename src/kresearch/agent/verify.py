@@ -225,8 +225,9 @@ def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
 
 def answer_statements(ev: Evidence, limit: int = 2) -> list[tuple[int, Support]]:
     """The sources read that state the answer and are connected to the question, with the passage
-    that states it, best first (at most `limit`): what the answer line of the report cites."""
-    if not ev.answer.strip() or is_yes_no(ev.answer):
+    that states it, best first (at most `limit`): what the answer line of the report cites. Not
+    for yes/no or "A or B?" answers: any page about an option names it, which backs no choice."""
+    if not ev.answer.strip() or is_yes_no(ev.answer) or choice_options(ev.question):
         return []
     found = [(sid, answer_support(ev.answer, ev.opened[sid])) for sid in ev.stating() if ev.connected(sid)]
     return sorted(found, key=lambda item: -item[1].score)[:limit]
