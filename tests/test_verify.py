@@ -136,6 +136,15 @@ def test_the_link_check_names_the_bridge_the_page_about_the_question_gives():
                   python_runs=0, python_enabled=False, titles=titles)
     verdict = Verifier().check(ev, 3)
     assert verdict.check == "link" and verdict.message.endswith("It names Antonio Vivaldi: research that, then answer.")
+    # only who or what the page says did it: a place in its lead is no bridge (final30 answered
+    # "Baltimore, Maryland" to "Who did the Star and Dagger bass player marry?" when offered it)
+    q = "Who did the Star and Dagger bass player marry?"
+    opened = {2: "Double Dagger was a post-punk band from Baltimore, Maryland. Hence the dagger logo.",
+              10: "Sean Connor is a bass player."}
+    ev = Evidence(question=q, answer="Sean Connor", plan=[], opened=opened, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles={2: "Double Dagger - Wiki", 10: "Sean Connor - Wiki"})
+    verdict = Verifier().check(ev, 3)
+    assert verdict.check == "link" and "Baltimore" not in verdict.message and "Hence" not in verdict.message
 
 
 def test_a_title_sharing_one_word_of_a_longer_name_is_not_about_the_question():

@@ -38,8 +38,8 @@ from functools import cached_property
 
 from .compare import Comparison, compare, is_own_page
 from .context import content_words, stems
-from .evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, is_yes_no,
-                       states_answer)
+from .evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
+                       is_yes_no, states_answer)
 from .names import NATION_STEMS, capitalised, mentions, mentions_any, name_runs, page_name, subjects
 
 MAX_REJECTIONS = 2
@@ -200,27 +200,32 @@ _NOT_BRIDGES = NATION_STEMS | set(_MONTH_NAMES)
 
 
 def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
-    """Names the page about the question gives where it mentions the question's subjects, other
-    than the question's and the page's own: "Antonio Vivaldi" on "Six Violin Sonatas, Op. 5
-    (Vivaldi)" ("Antonio Vivaldi wrote a set of sonatas, Op. 5, in 1716.")."""
-    known = set(stems(page_name(ev.titles.get(anchor, "")))).union(*ev.asked)
-    found: list[frozenset[str]] = []
-    runs: dict[frozenset[str], str] = {}
-    for sentence in evidence_sentences(ev.opened[anchor]):
-        if not mentions_any(ev.asked, capitalised(sentence)):
-            continue
-        for run in name_runs(sentence):
-            words = frozenset(stems(run))
-            # not a date ("June"), a nationality ("Italian"), or one capitalised word opening the
-            # sentence ("Hence")
-            if (not words or words <= known or words in runs or words <= _NOT_BRIDGES
-                    or (len(words) == 1 and sentence.lstrip(" \"'(").startswith(run))):
-                continue
-            runs[words] = run
-            found.append(words)
+    """Who or what the page about the question says did it: the name that opens a sentence of it
+    mentioning the question's subjects, or its title's qualifier, other than the question's and
+    the page's own names -- "Antonio Vivaldi" on "Six Violin Sonatas, Op. 5 (Vivaldi)" ("Antonio
+    Vivaldi wrote a set of sonatas, Op. 5, in 1716."). Any name of such a sentence would do worse:
+    offered "Baltimore, Maryland" from "Double Dagger was a band from Baltimore, Maryland", the
+    model answered it for "Who did the Star and Dagger bass player marry?" (final30)."""
+    title = page_name(ev.titles.get(anchor, ""), qualifier=True)
+    known = set(stems(page_name(title))).union(*ev.asked)
+    candidates = re.findall(r"\(([^)]*)\)", title)
+    text = ev.opened[anchor]
+    inner = inner_names(text)
+    for sentence in evidence_sentences(text):
+        if mentions_any(ev.asked, capitalised(sentence)):
+            opening = name_runs(sentence.lstrip(" \"'("))[:1]
+            # one word opening a sentence is a name only if the page also capitalises it mid-sentence
+            # ("Hence" is not)
+            if (opening and sentence.lstrip(" \"'(").startswith(opening[0])
+                    and (len(stems(opening[0])) > 1 or stems(opening[0]) <= inner)):
+                candidates += opening
+    found: dict[frozenset[str], str] = {}
+    for name in candidates:
+        words = frozenset(stems(name))
+        if words and not words <= known and not words <= _NOT_BRIDGES and words not in found:
+            found[words] = name
     # "Vivaldi" is part of "Antonio Vivaldi": name the longer one only
-    kept = [w for w in found if not any(w < other for other in found)]
-    return [runs[w] for w in kept[:limit]]
+    return [name for words, name in found.items() if not any(words < other for other in found)][:limit]
 
 
 def answer_statements(ev: Evidence, limit: int = 2) -> list[tuple[int, Support]]:
