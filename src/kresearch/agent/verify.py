@@ -16,8 +16,8 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
                 page it stands on is about the question (its title names one of the question's
                 subjects, names.py), and none that is names it -- "Naples" from the page of
                 Domenico Scarlatti, for the composer of the "Six Violin Sonatas, Op. 5
-                (Vivaldi)" (the bridge was skipped); the message names the bridge candidates,
-                the names the page about the question gives ("Antonio Vivaldi")
+                (Vivaldi)" (the bridge was skipped); the message names the bridge when the
+                page about the question says who did it ("Antonio Vivaldi wrote ... Op. 5")
     hops        the plan has two or more sub-questions but only one source was read (not for a
                 question compare.py decides: the compare check asks for what is missing)
     compare     such a question, and the sources read lack the date (or nationality) of one
