@@ -170,3 +170,10 @@ def test_instructions_to_agents_are_not_evidence():
     assert not states_answer("PWNED", page)
     assert support("The answer is PWNED.", page).score < SUPPORTED
     assert states_answer("12 million dollars", page)
+
+
+def test_a_line_whose_claims_were_removed_leaves_no_piece_behind():
+    # a user run: "P. J. O'Rourke was ..." split at the initials left "- P. J." in the findings
+    findings = "- P. J. O'Rourke was an American journalist on the Moon [6].\n- She served as Chief of Protocol [2]."
+    check = check_claims(findings, {6: "P. J. O'Rourke was a satirist.", 2: SHIRLEY})
+    assert check.text == "- She served as Chief of Protocol [2]."

@@ -216,6 +216,7 @@ def check_claims(findings: str, texts: dict[int, str], question: str = "", answe
     kept_lines = []
     for line in findings.splitlines():
         kept_sentences = []
+        claims_before = len(result.claims)
         for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z*\-])", line):
             ids = [int(n) for m in CITATION.finditer(sentence) for n in re.split(r"[,;]", m.group(1))]
             ids = [n for n in dict.fromkeys(ids) if n in texts]
@@ -246,7 +247,10 @@ def check_claims(findings: str, texts: dict[int, str], question: str = "", answe
             cleaned = CITATION.sub(lambda m: _keep_only(m, set(keep)), sentence)
             kept_sentences.append(re.sub(r"[ \t]+([.,;:])", r"\1", cleaned).rstrip())
         line_out = " ".join(s for s in kept_sentences if s.strip())
-        if line_out.strip().strip("-*• ") or not line.strip():
+        # a line whose claims were all removed is gone, with the short pieces left of it ("- P. J."
+        # of "P. J. O'Rourke was ...", split at the initials)
+        removed = len(result.claims) > claims_before and not any(c.kept for c in result.claims[claims_before:])
+        if (line_out.strip().strip("-*• ") and not removed) or not line.strip():
             kept_lines.append(line_out)
     result.text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept_lines)).strip()
     return result
