@@ -126,24 +126,27 @@ def test_a_page_about_the_question_or_named_by_one_links_the_answer():
     assert check({1: kiss, 3: withers}, {1: "Position (film) - Wiki", 3: "Jane Withers - Wiki"}) == "passed"
 
 
+def link_verdict(question: str, answer: str, opened: dict, titles: dict):
+    """The verdict on an answer given the sources read (nothing unread, no Python)."""
+    ev = Evidence(question=question, answer=answer, plan=[], opened=opened, unread_hints={},
+                  python_runs=0, python_enabled=False, titles=titles)
+    return Verifier().check(ev, 3)
+
+
 def test_the_link_check_names_the_bridge_the_page_about_the_question_gives():
     # base30/new30: "Naples" from Domenico Scarlatti's page; the page about Op. 5 names Vivaldi
     q = "In what city was the Italian Baroque composer who composed a set of sonatas, titled Op. 5, born?"
     opened = {1: "Six Violin Sonatas, Op. 5 (Vivaldi)\n\nAntonio Vivaldi wrote a set of sonatas, Op. 5, in 1716.",
               2: "Giuseppe Domenico Scarlatti (Naples, 26 October 1685) was an Italian Baroque composer."}
     titles = {1: "Six Violin Sonatas, Op. 5 (Vivaldi) - Wiki", 2: "Domenico Scarlatti - Wiki"}
-    ev = Evidence(question=q, answer="Naples", plan=[], opened=opened, unread_hints={},
-                  python_runs=0, python_enabled=False, titles=titles)
-    verdict = Verifier().check(ev, 3)
+    verdict = link_verdict(q, "Naples", opened, titles)
     assert verdict.check == "link" and verdict.message.endswith("It names Antonio Vivaldi: research that, then answer.")
     # only who or what the page says did it: a place in its lead is no bridge (final30 answered
     # "Baltimore, Maryland" to "Who did the Star and Dagger bass player marry?" when offered it)
     q = "Who did the Star and Dagger bass player marry?"
     opened = {2: "Double Dagger was a post-punk band from Baltimore, Maryland. Hence the dagger logo.",
               10: "Sean Connor is a bass player."}
-    ev = Evidence(question=q, answer="Sean Connor", plan=[], opened=opened, unread_hints={}, python_runs=0,
-                  python_enabled=False, titles={2: "Double Dagger - Wiki", 10: "Sean Connor - Wiki"})
-    verdict = Verifier().check(ev, 3)
+    verdict = link_verdict(q, "Sean Connor", opened, {2: "Double Dagger - Wiki", 10: "Sean Connor - Wiki"})
     assert verdict.check == "link" and "Baltimore" not in verdict.message and "Hence" not in verdict.message
 
 
@@ -153,9 +156,7 @@ def test_a_title_sharing_one_word_of_a_longer_name_is_not_about_the_question():
     opened = {1: "Scout Tufankjian is an Armenian-American photographer.",
               4: "Ecuador was announced as the host of the 15th Interamerican Scout Jamboree."}
     titles = {1: "Scout Tufankjian - Wiki", 4: "Interamerican Scout Jamboree - Wiki"}
-    ev = Evidence(question=q, answer="Ecuador", plan=[], opened=opened, unread_hints={},
-                  python_runs=0, python_enabled=False, titles=titles)
-    verdict = Verifier().check(ev, 3)
+    verdict = link_verdict(q, "Ecuador", opened, titles)
     assert verdict.check == "link" and "[1] Scout Tufankjian is about the question" in verdict.message
 
 
