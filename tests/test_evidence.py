@@ -177,3 +177,29 @@ def test_a_line_whose_claims_were_removed_leaves_no_piece_behind():
     findings = "- P. J. O'Rourke was an American journalist on the Moon [6].\n- She served as Chief of Protocol [2]."
     check = check_claims(findings, {6: "P. J. O'Rourke was a satirist.", 2: SHIRLEY})
     assert check.text == "- She served as Chief of Protocol [2]."
+
+
+def test_only_sources_the_question_leads_to_back_a_claim():
+    # final30: "Scarlatti was born in Naples" is true of Scarlatti's page and no evidence about
+    # the composer of Vivaldi's Op. 5; the caller says which sources are on the question's trail
+    withers = "Jane Withers also served as Chief of Protocol of the United States."
+    findings = ("- Jane Withers served as Chief of Protocol of the United States [3].\n"
+                "- Shirley Temple served as Chief of Protocol of the United States [2][3].")
+    question = "What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?"
+    check = check_claims(findings, {1: KISS, 2: SHIRLEY, 3: withers}, question, "Chief of Protocol", on_trail={1, 2})
+    assert check.text == "- Shirley Temple served as Chief of Protocol of the United States [2]."
+    assert [c.sources for c in check.claims] == [[], [2]] and check.claims[0].dropped == [3]
+    assert check.citations_off_trail == 2 and check.citations_supported == 1
+    # not told which sources are on the trail: any that supports the sentence backs it
+    untold = check_claims(findings, {1: KISS, 2: SHIRLEY, 3: withers}, question, "Chief of Protocol")
+    assert [c.sources for c in untold.claims] == [[3], [2]] and untold.citations_off_trail == 0
+
+
+def test_a_passage_that_names_someone_else_as_the_doer_does_not_support_the_claim():
+    # final30: "developed by Crystal Dynamics and published by Square Enix" has every word of
+    # "Square Enix developed Tomb Raider"
+    text = "Tomb Raider is a 2013 action game. It was developed by Crystal Dynamics and published by Square Enix."
+    assert support("Square Enix developed Tomb Raider.", text).score < SUPPORTED
+    assert support("Tomb Raider was developed by Square Enix.", text).score < SUPPORTED
+    assert support("Crystal Dynamics developed Tomb Raider.", text).score == 1.0
+    assert support("Tomb Raider was published by Square Enix.", text).score == 1.0

@@ -1,6 +1,6 @@
 """The question's names, and what mentions them (agent/names.py)."""
 from kresearch.agent.context import stems
-from kresearch.agent.names import capitalised, mentions, nationality_forms, page_name, question_names, subjects
+from kresearch.agent.names import capitalised, mentions, nationality_forms, page_name, question_names, roles, subjects
 
 
 def test_a_name_is_a_run_of_capitalised_words_joined_by_of_or_the():
@@ -38,3 +38,10 @@ def test_an_answer_that_is_a_country_is_also_its_nationality_word():
     assert nationality_forms("the United States") == ["American"] and nationality_forms("France") == ["French"]
     assert nationality_forms("Austria") == ["Austrian"]          # not Australian
     assert nationality_forms("Venice") == [] and nationality_forms("Naples, Italy") == []
+
+
+def test_roles_say_who_did_what():
+    text = "Tomb Raider was developed by Crystal Dynamics and published by Square Enix."
+    assert roles(text) == {"developed": [frozenset({"crystal", "dynamic"})], "published": [frozenset({"square", "enix"})]}
+    assert roles("Square Enix developed Tomb Raider.") == {"developed": [frozenset({"square", "enix"})]}
+    assert roles("Tomb Raider was released in 1996.") == {}     # no one named as doing it

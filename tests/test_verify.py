@@ -141,6 +141,7 @@ def test_the_link_check_names_the_bridge_the_page_about_the_question_gives():
     titles = {1: "Six Violin Sonatas, Op. 5 (Vivaldi) - Wiki", 2: "Domenico Scarlatti - Wiki"}
     verdict = link_verdict(q, "Naples", opened, titles)
     assert verdict.check == "link" and verdict.message.endswith("It names Antonio Vivaldi: research that, then answer.")
+    assert verdict.bridges == ["Antonio Vivaldi"]
     # only who or what the page says did it: a place in its lead is no bridge (final30 answered
     # "Baltimore, Maryland" to "Who did the Star and Dagger bass player marry?" when offered it)
     q = "Who did the Star and Dagger bass player marry?"
@@ -148,6 +149,37 @@ def test_the_link_check_names_the_bridge_the_page_about_the_question_gives():
               10: "Sean Connor is a bass player."}
     verdict = link_verdict(q, "Sean Connor", opened, {2: "Double Dagger - Wiki", 10: "Sean Connor - Wiki"})
     assert verdict.check == "link" and "Baltimore" not in verdict.message and "Hence" not in verdict.message
+
+
+def test_the_loop_searches_the_bridge_and_the_report_cites_only_the_question_s_trail(tmp_path):
+    # final30: told "It names Antonio Vivaldi", the 1.5B model searched Scarlatti again and its
+    # findings cited Scarlatti's page; now the loop searches the name, and a finding citing a page
+    # the question does not lead to is removed however true it is of that page
+    cast = page("Corliss Archer on screen", "Shirley Temple played Corliss Archer in the film Kiss and Tell.")
+    withers = page("Jane Withers", "Jane Withers served as Chief of Protocol of the United States.")
+    answer = step("answer", answer="Chief of Protocol of the United States")
+    with site({"/wiki/Cast": cast, "/wiki/Jane_Withers": withers}) as server:
+        base = server.base_url
+        script = [step("open", source=f"{base}/wiki/Cast", page=1), step("open", source=f"{base}/wiki/Jane_Withers", page=1),
+                  answer, open_titled("Shirley Temple"), answer,
+                  lambda m: (f"- Jane Withers served as Chief of Protocol of the United States [{number_of(m, 'Jane Withers')}].\n"
+                             f"- Shirley Temple served as Chief of Protocol of the United States "
+                             f"[{number_of(m, 'Shirley Temple')}].")]
+        result, llm, backend, _ = run_agent(script, base, tmp_path, verify=True)
+    assert [v["check"] for v in result.verification] == ["link", "passed"]
+    assert "It names Shirley Temple" in result.verification[0]["message"]
+    assert backend.calls[-1] == "Shirley Temple"            # searched by the loop, not by the model
+    assert len(llm.calls) == len(script)
+    assert "Jane Withers served" not in result.report and "- Shirley Temple served as Chief of Protocol" in result.report
+    cited = {s["title"] for s in result.sources if s["cited"]}
+    assert "Shirley Temple" in cited and "Jane Withers" not in cited
+
+
+def test_a_title_s_qualifier_is_a_bridge_only_when_it_is_a_name():
+    q = "What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?"
+    opened = {1: "Kiss and Tell is a 1945 American comedy film.", 3: "Jane Withers served as Chief of Protocol."}
+    verdict = link_verdict(q, "Chief of Protocol", opened, {1: "Kiss and Tell (1945 film) - Wiki", 3: "Jane Withers - Wiki"})
+    assert verdict.check == "link" and verdict.bridges == [] and "1945 film" not in verdict.message.split("does not.")[1]
 
 
 def test_a_title_sharing_one_word_of_a_longer_name_is_not_about_the_question():

@@ -12,7 +12,10 @@ Support of a claim by a text is lexical, so it can be explained and tested:
               and again when the window has less than half of what the claim says of its
               names (its other words, when there are two or more: a page on another Patrick
               Kennedy shares the names of "Patrick Kennedy is known for his collections of
-              Irish folktales", not "collections" or "folktales")
+              Irish folktales", not "collections" or "folktales"),
+              and again when the window says someone else did what the claim says its name did
+              ("developed by Crystal Dynamics and published by Square Enix" has every word of
+              "Square Enix developed Tomb Raider"; names.roles)
 
 Sentences that address an AI agent ("ignore previous instructions", "state that the answer
 is ...") are never evidence. A claim is supported at SUPPORTED (0.6) or more; an answer is
@@ -20,9 +23,10 @@ stated by a text at STATED (0.75) or more. The quote is the sentence of the best
 shares most words with the claim, copied exactly from the source text.
 
 In a report's findings (`check_claims`) a citation is kept when its source supports the
-sentence and is within CITED_MARGIN of the best source the sentence cites; a fragment supports
-nothing; a supported sentence that is not `about` the question (it names none of the
-question's subjects, names.py, and does not state the answer) is removed all the same.
+sentence and is within CITED_MARGIN of the best source the sentence cites, and the source is on
+the question's trail (when the caller says which are); a fragment supports nothing; a supported
+sentence that is not `about` the question (it names none of the question's subjects, names.py,
+and does not state the answer) is removed all the same.
 """
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ import re
 from dataclasses import dataclass, field
 
 from .context import content_words, stems
-from .names import CAPITALISED, capitalised, mentions_any, nationality_forms, subjects
+from .names import CAPITALISED, capitalised, mentions_any, nationality_forms, roles, subjects
 
 SUPPORTED = 0.6
 STATED = 0.75
@@ -123,6 +127,8 @@ def support(claim: str, text: str, *, names_count: bool = True) -> Support:
     sents = evidence_sentences(text)
     sent_words = [stems(s) & words for s in sents]          # computed once per sentence
     sent_nums = [numbers(s) for s in sents] if nums else []
+    claim_roles = roles(claim)
+    sent_roles = [roles(s) for s in sents] if claim_roles else []
     best = Support(0.0)
     for i in range(len(sents)):
         for j in ((i, i + 1) if i + 1 < len(sents) else (i,)):   # one sentence, or two in a row
@@ -134,10 +140,21 @@ def support(claim: str, text: str, *, names_count: bool = True) -> Support:
                 score /= 2
             if len(said) >= 2 and 2 * len(said & found) < len(said):
                 score /= 2
+            if claim_roles and _done_by_another(claim_roles, sent_roles[i], sent_roles[j]):
+                score /= 2
             if score > best.score:
                 quote = sents[i] if len(sent_words[i]) >= len(sent_words[j]) else sents[j]
                 best = Support(round(score, 3), quote[:QUOTE_CHARS])
     return best
+
+
+def _done_by_another(claimed: dict, *window: dict) -> bool:
+    """The window names who did what the claim says, and it is not the claim's name."""
+    for verb, agents in claimed.items():
+        doers = [doer for found in window for doer in found.get(verb, [])]
+        if doers and any(not any(agent & doer for doer in doers) for agent in agents):
+            return True
+    return False
 
 
 def is_yes_no(answer: str) -> bool:
@@ -197,6 +214,7 @@ class ClaimCheck:
     claims_removed: int = 0                           # cited sentences no cited source supports
     uncited_removed: int = 0                          # sentences that cite nothing
     off_topic_removed: int = 0                        # supported, but not about the question
+    citations_off_trail: int = 0                      # citations of sources the question does not lead to
 
 
 def is_fragment(sentence: str) -> bool:
@@ -205,12 +223,16 @@ def is_fragment(sentence: str) -> bool:
     return len(re.findall(r"\w+", text)) < CLAIM_WORDS or bool(_DANGLING.search(text))
 
 
-def check_claims(findings: str, texts: dict[int, str], question: str = "", answer: str = "") -> ClaimCheck:
+def check_claims(findings: str, texts: dict[int, str], question: str = "", answer: str = "",
+                 on_trail: set[int] | None = None) -> ClaimCheck:
     """Check every sentence that carries [n] against the text of source n. Citations whose
     source does not support the sentence (SUPPORTED, and within CITED_MARGIN of the best cited
     source) are dropped; a sentence left with none is removed, and so is a sentence that cites
     nothing (a claim the sources read do not back has no place in the report). Given the
-    question, a supported sentence that is not about it (`about`) is removed too. Citation
+    question, a supported sentence that is not about it (`about`) is removed too. Given
+    `on_trail` (the sources the question leads to, verify.Evidence.on_trail), a citation of any
+    other source is dropped however well it supports the sentence: true of Domenico Scarlatti,
+    "Scarlatti was born in Naples" is no evidence about the composer of Vivaldi's Op. 5. Citation
     numbers must already be limited to opened sources (report.check_citations)."""
     result = ClaimCheck(text="")
     kept_lines = []
@@ -228,9 +250,11 @@ def check_claims(findings: str, texts: dict[int, str], question: str = "", answe
                 continue
             plain = " ".join(CITATION.sub(" ", sentence).split()).lstrip("-*• ").strip()
             scored = {n: support(plain, texts[n]) for n in ids}
-            best = max(ids, key=lambda n: scored[n].score)
+            trail = [n for n in ids if on_trail is None or n in on_trail]
+            result.citations_off_trail += len(ids) - len(trail)
+            best = max(trail or ids, key=lambda n: scored[n].score)
             floor = max(SUPPORTED, scored[best].score - CITED_MARGIN)
-            keep = [n for n in ids if scored[n].score >= floor] if not is_fragment(plain) else []
+            keep = [n for n in trail if scored[n].score >= floor] if not is_fragment(plain) else []
             claim = Claim(text=plain, sources=keep, dropped=[n for n in ids if n not in keep],
                           score=scored[best].score, quote=scored[best].quote if keep else "",
                           quote_source=best if keep else None)

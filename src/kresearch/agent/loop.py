@@ -286,21 +286,33 @@ class Agent:
                 yield Notice(f"verify: {verdict.check} — back to research")
                 ctx.add("assistant", "action", json.dumps({"action": "answer", "args": action.args}), step)
                 ctx.add("user", "verify", f"Observation: verification of your answer: {verdict.message}", step)
+                if verdict.bridges:
+                    # The link check named who the page about the question says did it; told to
+                    # research that, the 1.5B model searched the wrong hop again (final30), so
+                    # the loop runs the search and the model picks up from its results.
+                    yield from self._search_for_model(verdict.bridges[:2], "(searching what the question's page names)",
+                                                      step, state, ctx)
                 continue
             state.hold_answer = False
             if action.action == "plan":
                 state.plan = [" ".join(str(q).split()) for q in action.args.get("subquestions", [])][:3]
                 ctx.add_focus(" ".join(state.plan))
             yield from self._act(action, question, step, state, ctx)
-            if (action.action == "plan" and state.plan and "search" in self.toolbox.available_actions()
-                    and not self.toolbox.search_actions):
+            if action.action == "plan" and state.plan and not self.toolbox.search_actions:
                 # The loop runs the first search itself: the question as asked (often the best
                 # query, what one-shot RAG relies on) and the first sub-question. It saves a model
                 # call, and the transcript shows the model what a good first search looks like.
-                first = Step(thought="", action="search", args={"queries": [question, state.plan[0]]})
-                yield ActionTaken(step, first.action, first.args, "(searching the question and sub-question 1)")
-                self.trace.write("action", step=step, action=first.action, args=first.args, thought="", auto=True)
-                yield from self._act(first, question, step, state, ctx)
+                yield from self._search_for_model([question, state.plan[0]],
+                                                  "(searching the question and sub-question 1)", step, state, ctx)
+
+    def _search_for_model(self, queries: list[str], why: str, step: int, state: _State, ctx: ContextManager):
+        """A search the loop runs on the model's behalf (marked `auto` in the trace)."""
+        if "search" not in self.toolbox.available_actions():
+            return
+        search = Step(thought="", action="search", args={"queries": queries})
+        yield ActionTaken(step, search.action, search.args, why)
+        self.trace.write("action", step=step, action=search.action, args=search.args, thought="", auto=True)
+        yield from self._act(search, self._question, step, state, ctx)
 
     def _act(self, action: Step, question: str, step: int, state: _State, ctx: ContextManager):
         """Run one action and put it and its observation into the context."""
@@ -431,9 +443,11 @@ class Agent:
         check = reports.check_citations(findings, shown={s.id for s in self.sources.all()},
                                         opened={s.id for s in opened})
         self.stats.citations_removed = check.removed_unseen + check.removed_unread
-        # Then every cited sentence against the text of the sources it cites.
+        # Then every cited sentence against the text of the sources it cites, and only sources
+        # the question leads to may back it.
+        on_trail = self._evidence(state.answer).on_trail() if self.config.verify else None
         claims = check_claims(check.text, {sid: doc.text for sid, doc in self.toolbox.docs.items()},
-                              question, state.answer)
+                              question, state.answer, on_trail)
         state.claims = claims.claims
         self.stats.citations, self.stats.citations_supported = claims.citations, claims.citations_supported
         self.stats.claims_removed = claims.claims_removed + claims.uncited_removed + claims.off_topic_removed
@@ -446,7 +460,7 @@ class Agent:
         self.trace.write("citations", kept=cited, removed_unseen=check.removed_unseen,
                          removed_unread=check.removed_unread, checked=claims.citations,
                          supported=claims.citations_supported, claims_removed=claims.claims_removed,
-                         off_topic_removed=claims.off_topic_removed)
+                         off_topic_removed=claims.off_topic_removed, off_trail=claims.citations_off_trail)
         return claims.text, cited
 
     def _finish(self, question: str, state: _State, findings: str, cited: list[int], start: float,

@@ -73,6 +73,22 @@ def name_runs(text: str) -> list[str]:
     return [m.group() for m in _NAME.finditer(text)]
 
 
+# who did what: "developed by Crystal Dynamics", "Square Enix published"
+_DONE_BY = re.compile(rf"\b([a-z]+ed)\s+by\s+(?:the\s+)?({_NAME.pattern})")
+_DID = re.compile(rf"({_NAME.pattern})\s+([a-z]+ed)\b")
+
+
+def roles(text: str) -> dict[str, list[frozenset[str]]]:
+    """Who `text` says did what, by verb: "Tomb Raider was developed by Crystal Dynamics and
+    published by Square Enix" -> {"developed": [{crystal, dynam}], "published": [{squar, enix}]};
+    "Square Enix developed Tomb Raider" -> {"developed": [{squar, enix}]}."""
+    found: dict[str, list[frozenset[str]]] = {}
+    for verb, name in [m.groups() for m in _DONE_BY.finditer(text)] + [m.groups()[::-1] for m in _DID.finditer(text)]:
+        if (agent := frozenset(stems(name))) and agent not in found.setdefault(verb, []):
+            found[verb].append(agent)
+    return found
+
+
 def question_names(question: str) -> list[frozenset[str]]:
     """Each name of the question as the stems of its words (stop words such as "Which" or "The"
     drop out): "Which band has more members, Band of Skulls or Live?" -> [{band, skull}, {live}]."""

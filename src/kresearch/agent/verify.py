@@ -17,7 +17,8 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
                 subjects, names.py), and none that is names it -- "Naples" from the page of
                 Domenico Scarlatti, for the composer of the "Six Violin Sonatas, Op. 5
                 (Vivaldi)" (the bridge was skipped); the message names the bridge when the
-                page about the question says who did it ("Antonio Vivaldi wrote ... Op. 5")
+                page about the question says who did it ("Antonio Vivaldi wrote ... Op. 5"),
+                and the loop searches for it (the 1.5B model did not follow the message alone)
     hops        the plan has two or more sub-questions but only one source was read (not for a
                 question compare.py decides: the compare check asks for what is missing)
     compare     such a question, and the sources read lack the date (or nationality) of one
@@ -160,6 +161,13 @@ class Evidence:
         return (sid in self.on_question or all(mentions(name, self.page_stems[sid]) for name in self.asked)
                 or bool(own_name and mentions(own_name, self._said_on_question)))
 
+    def on_trail(self) -> set[int]:
+        """The sources read that the question leads to (`connected`): what the report may cite.
+        With no page about the question read there is nothing to judge by: all of them."""
+        if not self.on_question:
+            return set(self.opened)
+        return {sid for sid in self.opened if self.connected(sid)}
+
     def stating(self) -> list[int]:
         """Sources read that state the answer."""
         return [sid for sid, text in self.opened.items() if states_answer(self.answer, text)]
@@ -179,12 +187,13 @@ def _page_hint(ev: Evidence, subject: str) -> str:
     return f" Source [{sid}] seems to be its page: open it." if sid else f' Search for "{subject}".'
 
 
-def _unlinked(ev: Evidence, stated: list[int]) -> str:
-    """Why the pages that state the answer are not connected to the question ("" when one is;
-    see Evidence.connected), and what to research instead: the names the page about the question
-    gives next to the question's own. With no page about the question there is nothing to judge by."""
+def _unlinked(ev: Evidence, stated: list[int]) -> Verdict | None:
+    """The link check: why the pages that state the answer are not connected to the question
+    (None when one is; see Evidence.connected), and what to research instead: the names the page
+    about the question gives next to the question's own (the Verdict's `bridges`, which the loop
+    searches for). With no page about the question there is nothing to judge by."""
     if not ev.on_question or any(ev.connected(sid) for sid in stated):
-        return ""
+        return None
     source, anchor = stated[0], ev.on_question[0]
     name = page_name(ev.titles.get(source, "")) or f"source [{source}]"
     told = (f'Source [{source}] ({name}) states "{ev.answer.strip()}", but no source you read about the question '
@@ -192,8 +201,9 @@ def _unlinked(ev: Evidence, stated: list[int]) -> str:
             "question and does not.")
     bridges = _bridges(ev, anchor)
     if bridges:
-        return told + f" It names {', '.join(bridges)}: research {'that' if len(bridges) == 1 else 'them'}, then answer."
-    return told + f" Find who or what [{anchor}] names for the question, research that, then answer."
+        return Verdict("link", told + f" It names {', '.join(bridges)}: research "
+                                      f"{'that' if len(bridges) == 1 else 'them'}, then answer.", bridges=bridges)
+    return Verdict("link", told + f" Find who or what [{anchor}] names for the question, research that, then answer.")
 
 
 _NOT_BRIDGES = NATION_STEMS | set(_MONTH_NAMES)
@@ -208,7 +218,9 @@ def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
     model answered it for "Who did the Star and Dagger bass player marry?" (final30)."""
     title = page_name(ev.titles.get(anchor, ""), qualifier=True)
     known = set(stems(page_name(title))).union(*ev.asked)
-    candidates = re.findall(r"\(([^)]*)\)", title)
+    # a qualifier that is a name: "(Vivaldi)", not "(1945 film)" or "(TV series)"
+    candidates = [run for qualifier in re.findall(r"\(([^)]*)\)", title) for run in name_runs(qualifier)
+                  if len(run) >= 3]
     text = ev.opened[anchor]
     inner = inner_names(text)
     for sentence in evidence_sentences(text):
@@ -243,6 +255,7 @@ class Verdict:
     check: str                      # name of the failed check, or "passed"
     message: str = ""               # what the agent is told (phrased for the model)
     conflict: Conflict | None = None
+    bridges: list[str] = field(default_factory=list)   # link: the names to research instead
 
     @property
     def passed(self) -> bool:
@@ -285,7 +298,7 @@ def _failures(ev: Evidence):
     # Such a question's sub-questions are its two facts: the compare check asks for a missing one.
     decidable = ev.comparison
     if stated and not options and not is_yes_no(answer) and decidable is None and (gap := _unlinked(ev, stated)):
-        yield Verdict("link", gap)
+        yield gap
     if decidable is None and len(ev.plan) >= 2 and len(ev.opened) < 2:
         rest = ev.plan[1]
         yield Verdict("hops", f"Your plan has {len(ev.plan)} sub-questions but you have read only one source. "

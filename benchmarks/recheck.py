@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Recheck a stored agent run's citations with this checkout's checks, without the model.
+
+    python benchmarks/recheck.py benchmarks/runs/NAME \\
+        --questions ../shared/offline-web/data/dev-questions.jsonl --searxng-url http://127.0.0.1:8765 \\
+        [--limit N] [--no-trail] [--show all|changed]
+
+For each question of <run>/agent.jsonl, the findings' claims the run stored (each sentence with
+every source it cited, kept or dropped) are checked again against the texts of the pages the run
+read (from the run's own cache, <run>/kresearch-home/cache), and the answer line's citations and
+the comparison's facts are recomputed, as the loop does. It prints the cited-source precision
+(run.py's rule: a gold page, or a page whose text holds the answer) stored and rechecked, and
+the citations each question gains or loses. `--no-trail` leaves out the rule that only sources
+the question leads to may be cited.
+
+What the model wrote is not re-run: the confidence is the stored one, and a change that would
+alter what the model does needs a real run. Run with the run's own commit, the rechecked
+precision should equal the stored one (a check of this tool).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run as bench  # noqa: E402  (benchmarks/run.py: scoring and the page fetcher)
+
+from kresearch.agent.evidence import check_claims  # noqa: E402
+from kresearch.agent.loop import CITE_ANSWER_CONFIDENCE  # noqa: E402
+from kresearch.agent.verify import Evidence, answer_statements, follows  # noqa: E402
+from kresearch.cache import Cache  # noqa: E402
+from kresearch.tools.browser import CACHE_NAMESPACE  # noqa: E402
+from kresearch.urls import normalize_url  # noqa: E402
+
+
+def page_texts(cache: Cache, sources: list[dict]) -> dict[int, str]:
+    """The text of every source the run read, as the run read it."""
+    texts = {}
+    for s in sources:
+        row = cache.get_json(CACHE_NAMESPACE, normalize_url(s["url"])) if s.get("opened") else None
+        if isinstance(row, dict) and isinstance(row.get("text"), str):
+            texts[s["id"]] = row["text"]
+    return texts
+
+
+def recheck(rec: dict, texts: dict[int, str], trail: bool) -> set[int]:
+    """The sources the report would cite with this checkout's checks."""
+    sources = rec.get("sources") or []
+    answer = rec.get("answer") or ""
+    ev = Evidence(question=rec["question"], answer=answer, plan=[], opened=texts,
+                  unread_hints={s["id"]: f"{s['title']}. {s.get('snippet', '')}" for s in sources
+                                if not s.get("opened") and not s.get("error")},
+                  python_runs=0, python_enabled=False, titles={s["id"]: s["title"] for s in sources})
+    lines = [f"- {c['text']} " + "".join(f"[{n}]" for n in [*c["sources"], *c["dropped_sources"]])
+             for c in rec.get("claims") or [] if not c.get("answer")]
+    check = check_claims("\n".join(lines), texts, rec["question"], answer, ev.on_trail() if trail else None)
+    cited = {sid for claim in check.claims if claim.kept for sid in claim.sources}
+    compared = ev.comparison if follows(answer, ev.comparison) else None
+    if compared:
+        cited |= {fact.source for fact in compared.facts.values()}
+    elif (rec.get("confidence") or 0) >= CITE_ANSWER_CONFIDENCE:
+        cited |= {sid for sid, _ in answer_statements(ev)}
+    return cited
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("run", type=Path)
+    p.add_argument("--questions", type=Path, required=True)
+    p.add_argument("--searxng-url", default="http://127.0.0.1:8765")
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--no-trail", action="store_true", help="leave out the question's-trail rule")
+    p.add_argument("--show", choices=("all", "changed"), default="changed")
+    args = p.parse_args(argv)
+    questions = {q["id"]: q for q in bench.read_jsonl(args.questions)}
+    records = bench.read_jsonl(args.run / "agent.jsonl")[:args.limit]
+    fetch = bench.PageFetcher(args.searxng_url)
+    totals = {"stored": [0, 0], "rechecked": [0, 0]}
+    with Cache(args.run / "kresearch-home" / "cache") as cache:
+        for rec in records:
+            q = questions[rec["id"]]
+            by_id = {s["id"]: s for s in rec.get("sources") or []}
+            stored = {sid for sid, s in by_id.items() if s.get("cited")}
+            rechecked = recheck(rec, page_texts(cache, list(by_id.values())), not args.no_trail)
+
+            def good(sid: int) -> bool:
+                return bench.cited_precision_counts([{**by_id[sid], "cited": True}], q["supporting_titles"],
+                                                    q["answers"], fetch)[0] == 1
+
+            for name, ids in (("stored", stored), ("rechecked", rechecked)):
+                totals[name][0] += sum(good(sid) for sid in ids)
+                totals[name][1] += len(ids)
+            if args.show == "all" or stored != rechecked:
+                mark = lambda ids: " ".join(f"{sid}{'+' if good(sid) else '-'}" for sid in sorted(ids)) or "none"
+                print(f"{rec['id']}: answer={rec.get('answer', '')!r} gold={q['answers']} "
+                      f"stored [{mark(stored)}] rechecked [{mark(rechecked)}]")
+    for name, (good_n, cited_n) in totals.items():
+        print(f"{name}: cited precision {good_n / cited_n if cited_n else float('nan'):.3f} ({good_n}/{cited_n})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
