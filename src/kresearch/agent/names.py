@@ -80,8 +80,8 @@ _DID = re.compile(rf"({_NAME.pattern})\s+([a-z]+ed)\b")
 
 def roles(text: str) -> dict[str, list[frozenset[str]]]:
     """Who `text` says did what, by verb: "Tomb Raider was developed by Crystal Dynamics and
-    published by Square Enix" -> {"developed": [{crystal, dynam}], "published": [{squar, enix}]};
-    "Square Enix developed Tomb Raider" -> {"developed": [{squar, enix}]}."""
+    published by Square Enix" -> {"developed": [{crystal, dynamic}], "published": [{square, enix}]};
+    "Square Enix developed Tomb Raider" -> {"developed": [{square, enix}]}."""
     found: dict[str, list[frozenset[str]]] = {}
     for verb, name in [m.groups() for m in _DONE_BY.finditer(text)] + [m.groups()[::-1] for m in _DID.finditer(text)]:
         if (agent := frozenset(stems(name))) and agent not in found.setdefault(verb, []):
