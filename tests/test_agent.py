@@ -130,6 +130,23 @@ def test_invalid_output_becomes_an_observation_and_the_run_goes_on(tmp_path):
     assert "not valid" in llm.calls[1][-1]["content"]
 
 
+def test_a_step_cut_off_at_the_token_limit_is_not_echoed_and_its_action_is_not_offered_next(tmp_path):
+    # trail30: the 1.5B model wrote python code repeating "127.0.0.1:8765, " to the 600-token
+    # limit seven steps in a row, until the run timed out with no answer
+    runaway = '{"thought": "Count them.", "action": "python", "args": {"code": "print(len([' + "127.0.0.1:8765, " * 700
+    script = [step("search", queries=["Shirley Temple"]), step("open", source=1, page=1), runaway,
+              step("answer", answer="Chief of Protocol"), "- She was Chief of Protocol [1]."]
+    with site() as server:
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path)
+    assert result.stopped_because == "answered" and result.answer == "Chief of Protocol"
+    told = llm.calls[3]
+    assert "cut off at 600 tokens" in told[-1]["content"] and "127.0.0.1:8765, " * 20 not in told[-2]["content"]
+    offered = [v["properties"]["action"]["const"] for v in llm.schemas[3].get("oneOf", [llm.schemas[3]])]
+    assert "python" not in offered and "answer" in offered
+    steps = [e for e in read_trace(tmp_path / "t.jsonl") if e.get("event") == "llm" and e.get("purpose") == "step"]
+    assert steps[2]["finish_reason"] == "length"
+
+
 def test_a_repeated_action_is_resampled_then_flagged_not_redone(tmp_path):
     same = step("search", queries=["Shirley Temple"])
     # step 2 repeats step 1 and both resamples repeat it too: flagged, not searched again

@@ -11,6 +11,7 @@ model. Library code never prints: the CLI renders the events.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Iterator
@@ -161,6 +162,7 @@ class _State:
     loops: int = 0                                        # repeated actions that got through
     plan: list[str] = field(default_factory=list)         # sub-questions from the plan step
     hold_answer: bool = False                             # verification just sent the agent back
+    cut_off: str = ""                                     # action of a step cut off at the token limit
     claims: list = field(default_factory=list)            # evidence.Claim of the findings
 
 
@@ -256,16 +258,19 @@ class Agent:
                 yield Notice(f"set aside {evicted} older observation(s) to stay within {self.config.budget} tokens")
             messages, schema = ctx.messages(suffix), step_schema(actions, self.toolbox.openable_sources(),
                                                                      self._answer_options())
-            completion = self._call(messages, schema, STEP_MAX_TOKENS, "step", step)
+            # after a step cut off at the token limit, sample hotter: the same prompt at the same
+            # temperature gave the same runaway output seven times in a row (trail30)
+            completion = self._call(messages, schema, STEP_MAX_TOKENS, "step", step,
+                                    RESAMPLE_TEMPERATURE if state.cut_off else None)
             try:
                 action = parse_step(completion.text, parseable)
                 completion, action = self._avoid_repeat(messages, schema, parseable, completion, action, step, state)
             except ActionError as e:
-                ctx.add("assistant", "error", completion.text.strip()[:400] or "(empty)", step)
-                ctx.add("user", "error", f"Observation: that step was not valid: {e}.", step)
+                self._invalid_step(completion, e, step, state, ctx)
                 if state.forced_reason:
                     return
                 continue
+            state.cut_off = ""
             yield ActionTaken(step, action.action, action.args, action.thought)
             self.trace.write("action", step=step, action=action.action, args=action.args, thought=action.thought)
             if action.action == "answer":
@@ -305,6 +310,21 @@ class Agent:
                 yield from self._search_for_model([question, state.plan[0]],
                                                   "(searching the question and sub-question 1)", step, state, ctx)
 
+    def _invalid_step(self, completion: Completion, error: ActionError, step: int, state: _State,
+                      ctx: ContextManager) -> None:
+        """Tell the model its step did not parse. A step cut off at the token limit is not echoed
+        back (the model would continue the runaway text) and its action is left out of the next
+        step's grammar (see _useful_actions)."""
+        if completion.finish_reason == "length":
+            attempted = re.search(r'"action"\s*:\s*"(\w+)"', completion.text)
+            state.cut_off = attempted.group(1) if attempted else "?"
+            ctx.add("assistant", "error", completion.text.strip()[:120] + " … (cut off)", step)
+            ctx.add("user", "error", f"Observation: that step was cut off at {STEP_MAX_TOKENS} tokens and not run. "
+                                     "Take a different action, and keep the step short.", step)
+            return
+        ctx.add("assistant", "error", completion.text.strip()[:400] or "(empty)", step)
+        ctx.add("user", "error", f"Observation: that step was not valid: {error}.", step)
+
     def _search_for_model(self, queries: list[str], why: str, step: int, state: _State, ctx: ContextManager):
         """A search the loop runs on the model's behalf (marked `auto` in the trace)."""
         if "search" not in self.toolbox.available_actions():
@@ -337,12 +357,14 @@ class Agent:
     def _useful_actions(self, state: _State) -> list[str]:
         """The grammar's choice for this step: the plan first (not for a follow-up, which starts from
         what the session found); no answer right after verification sent the agent back (it would
-        only propose the same again)."""
+        only propose the same again); not the action of a step just cut off at the token limit."""
         if self.config.verify and not state.plan and self.stats.steps == 1 and not self._background:
             return ["plan"]
         names = self.toolbox.useful_actions()
         if state.hold_answer and len(names) > 1:
             names = [n for n in names if n != "answer"]
+        if state.cut_off in names and len(names) > 1:
+            names = [n for n in names if n != state.cut_off]
         return names
 
     def _answer_options(self) -> list[str] | None:

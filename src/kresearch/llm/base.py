@@ -92,7 +92,7 @@ class FakeLLM:
         self._last_prompt = prompt
         return Completion(text=text, prompt_tokens=len(prompt), prompt_tokens_evaluated=len(prompt) - prefix,
                           completion_tokens=len(text.split()), seconds=time.perf_counter() - start,
-                          finish_reason="stop")
+                          finish_reason="length" if len(text.split()) >= max_tokens else "stop")
 
     def stream(self, messages, *, schema=None, max_tokens=256, stop=None, temperature=0.2) -> Iterator[str]:
         completion = self.complete(messages, schema=schema, max_tokens=max_tokens, stop=stop, temperature=temperature)
