@@ -203,3 +203,12 @@ def test_a_passage_that_names_someone_else_as_the_doer_does_not_support_the_clai
     assert support("Tomb Raider was developed by Square Enix.", text).score < SUPPORTED
     assert support("Crystal Dynamics developed Tomb Raider.", text).score == 1.0
     assert support("Tomb Raider was published by Square Enix.", text).score == 1.0
+
+
+def test_the_region_the_model_adds_to_a_place_is_not_asked_of_the_page():
+    # trail30: "Antonio Vivaldi was born in Venice, Italy." scored 0.4 against his page ("Born in
+    # Venice, he is recognized ..."): Italy counted as a missing name
+    page = ("Antonio Lucio Vivaldi (4 March 1678 - 28 July 1741) was an Italian Baroque composer. Born in Venice, "
+            "he is recognized as one of the greatest Baroque composers.")
+    assert support("Antonio Vivaldi was born in Venice, Italy.", page).score == 1.0
+    assert support("Antonio Vivaldi was born in Naples, Italy.", page).score < SUPPORTED    # the place is asked

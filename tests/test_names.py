@@ -1,6 +1,6 @@
 """The question's names, and what mentions them (agent/names.py)."""
 from kresearch.agent.context import stems
-from kresearch.agent.names import capitalised, mentions, nationality_forms, page_name, question_names, roles, subjects
+from kresearch.agent.names import capitalised, mentions, nationality_forms, page_name, place_regions, question_names, roles, subjects
 
 
 def test_a_name_is_a_run_of_capitalised_words_joined_by_of_or_the():
@@ -45,3 +45,11 @@ def test_roles_say_who_did_what():
     assert roles(text) == {"developed": [frozenset({"crystal", "dynamic"})], "published": [frozenset({"square", "enix"})]}
     assert roles("Square Enix developed Tomb Raider.") == {"developed": [frozenset({"square", "enix"})]}
     assert roles("Tomb Raider was released in 1996.") == {}     # no one named as doing it
+
+
+def test_a_place_s_region_is_read_as_such():
+    assert place_regions("Antonio Vivaldi was born in Venice, Italy.") == [(frozenset({"venice"}), frozenset({"italy"}))]
+    assert place_regions("a band from Baltimore, Maryland, formed in 2002") == [
+        (frozenset({"baltimore"}), frozenset({"maryland"}))]
+    assert place_regions("He lived in Venice, Rome and Paris.") == []          # a list of places
+    assert place_regions("Vivaldi, Scarlatti and Lotti were composers.") == []

@@ -15,7 +15,9 @@ Support of a claim by a text is lexical, so it can be explained and tested:
               Irish folktales", not "collections" or "folktales"),
               and again when the window says someone else did what the claim says its name did
               ("developed by Crystal Dynamics and published by Square Enix" has every word of
-              "Square Enix developed Tomb Raider"; names.roles)
+              "Square Enix developed Tomb Raider"; names.roles);
+              the region of a place ("born in Venice, Italy") is not required of a window that
+              names the place (names.place_regions: the model adds the country itself)
 
 Sentences that address an AI agent ("ignore previous instructions", "state that the answer
 is ...") are never evidence. A claim is supported at SUPPORTED (0.6) or more; an answer is
@@ -34,7 +36,7 @@ import re
 from dataclasses import dataclass, field
 
 from .context import content_words, stems
-from .names import CAPITALISED, capitalised, mentions_any, nationality_forms, roles, subjects
+from .names import CAPITALISED, capitalised, mentions_any, nationality_forms, place_regions, roles, subjects
 
 SUPPORTED = 0.6
 STATED = 0.75
@@ -128,15 +130,18 @@ def support(claim: str, text: str, *, names_count: bool = True) -> Support:
     sent_words = [stems(s) & words for s in sents]          # computed once per sentence
     sent_nums = [numbers(s) for s in sents] if nums else []
     claim_roles = roles(claim)
+    regions = [(place & words, region & words) for place, region in place_regions(claim)]
     sent_roles = [roles(s) for s in sents] if claim_roles else []
     best = Support(0.0)
     for i in range(len(sents)):
         for j in ((i, i + 1) if i + 1 < len(sents) else (i,)):   # one sentence, or two in a row
             found = sent_words[i] | sent_words[j]
-            score = len(found) / len(words)
+            # the region of a place the window names is not asked of it ("Venice, Italy")
+            spare = set().union(*(region - found for place, region in regions if place and place <= found))
+            score = len(found) / len(words - spare)
             if nums and not nums <= (sent_nums[i] | sent_nums[j]):
                 score /= 2
-            if not (named & words) <= found:     # a name of the claim the window does not have
+            if not (named & words) - spare <= found:     # a name of the claim the window does not have
                 score /= 2
             if len(said) >= 2 and 2 * len(said & found) < len(said):
                 score /= 2

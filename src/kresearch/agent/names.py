@@ -73,6 +73,19 @@ def name_runs(text: str) -> list[str]:
     return [m.group() for m in _NAME.finditer(text)]
 
 
+# "born in Venice, Italy", "a band from Baltimore, Maryland": a place and the region it is in
+_PLACE_IN = re.compile(rf"\b(?:in|at|from|near)\s+({UPPER}[\w'-]+(?:\s+{UPPER}[\w'-]+)?),\s+"
+                       rf"({UPPER}[\w'-]+(?:\s+{UPPER}[\w'-]+)?)(?=\s*(?:[.;:)!?]|,\s+[a-z]|\s+(?!and\b|or\b)[a-z]|$))")
+
+
+def place_regions(text: str) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Each place of `text` given with its region, as (place stems, region stems): "Vivaldi was
+    born in Venice, Italy." -> [({venice}, {italy})]. A page that says "Born in Venice" says
+    where; the model adds the country from what it knows. Not a list: "in Venice, Rome and
+    Paris" names three places."""
+    return [(frozenset(stems(m.group(1))), frozenset(stems(m.group(2)))) for m in _PLACE_IN.finditer(text)]
+
+
 # who did what: "developed by Crystal Dynamics", "Square Enix published"
 _DONE_BY = re.compile(rf"\b([a-z]+ed)\s+by\s+(?:the\s+)?({_NAME.pattern})")
 _DID = re.compile(rf"({_NAME.pattern})\s+([a-z]+ed)\b")
