@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     with Cache(args.run / "kresearch-home" / "cache") as cache:
         for rec in records:
             q = questions[rec["id"]]
+            rec = {"question": q["question"], **rec}     # a run cut off by the timeout stored none
             by_id = {s["id"]: s for s in rec.get("sources") or []}
             stored = {sid for sid, s in by_id.items() if s.get("cited")}
             rechecked = recheck(rec, page_texts(cache, list(by_id.values())), not args.no_trail)
