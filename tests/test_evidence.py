@@ -212,3 +212,12 @@ def test_the_region_the_model_adds_to_a_place_is_not_asked_of_the_page():
             "he is recognized as one of the greatest Baroque composers.")
     assert support("Antonio Vivaldi was born in Venice, Italy.", page).score == 1.0
     assert support("Antonio Vivaldi was born in Naples, Italy.", page).score < SUPPORTED    # the place is asked
+
+
+def test_sentences_do_not_end_at_initials_or_abbreviations():
+    # trail30: "was a folklorist from Co." cut off its sentence, and "A bookseller by trade, he
+    # ..." lost the window that names Patrick Kennedy
+    page = ("Patrick Kennedy (early 1801 - 29 March 1873) was a folklorist from Co. Wexford, Ireland. A bookseller "
+            "by trade, he is known for his collections of Irish folktales. P. J. O'Rourke was a satirist.")
+    assert len(sentences(page)) == 3
+    assert support("Patrick Kennedy was a bookseller by trade.", page).score == 1.0

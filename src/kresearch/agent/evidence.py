@@ -50,7 +50,11 @@ CLAIM_WORDS = 3
 _DANGLING = re.compile(r"(,|;|:|\(|\b(the|a|an|of|and|or|to|in|with|by|for|at|from|as))\W*$", re.I)
 QUOTE_CHARS = 300
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
+# a sentence ends at . ! or ? -- not at an initial ("P. J. O'Rourke") or an abbreviation such as
+# "Co. Wexford", which cut "was a folklorist from Co." off its sentence (trail30)
+_ABBREVIATIONS = "Co Dr Jr Mr Ms Mt No Op Sr St vs Mrs Inc Ltd Gen Col Rev Sgt Capt Lt".split()
+_SENTENCE = re.compile("".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) +
+                       r"(?<!\b[A-Z]\.)(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")   # [3] or [1, 4]
