@@ -28,8 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as bench  # noqa: E402  (benchmarks/run.py: scoring and the page fetcher)
 
 from kresearch.agent.evidence import check_claims  # noqa: E402
-from kresearch.agent.loop import CITE_ANSWER_CONFIDENCE  # noqa: E402
-from kresearch.agent.verify import Evidence, answer_statements, follows  # noqa: E402
+from kresearch.agent.verify import Evidence, answer_statements  # noqa: E402
 from kresearch.cache import Cache  # noqa: E402
 from kresearch.tools.browser import CACHE_NAMESPACE  # noqa: E402
 from kresearch.urls import normalize_url  # noqa: E402
@@ -57,11 +56,11 @@ def recheck(rec: dict, texts: dict[int, str], trail: bool) -> set[int]:
              for c in rec.get("claims") or [] if not c.get("answer")]
     check = check_claims("\n".join(lines), texts, rec["question"], answer, ev.on_trail() if trail else None)
     cited = {sid for claim in check.claims if claim.kept for sid in claim.sources}
-    compared = ev.comparison if follows(answer, ev.comparison) else None
+    compared = ev.decided()
     if compared:
         cited |= {fact.source for fact in compared.facts.values()}
-    elif (rec.get("confidence") or 0) >= CITE_ANSWER_CONFIDENCE:
-        cited |= {sid for sid, _ in answer_statements(ev)}
+    else:
+        cited |= {sid for sid, _ in answer_statements(ev, rec.get("confidence") or 0)}
     return cited
 
 

@@ -27,14 +27,13 @@ from .confidence import estimate as estimate_confidence
 from .context import ContextManager, ContextOverflow
 from .evidence import Claim, check_claims
 from .toolbox import Observation, Toolbox
-from .verify import (Evidence, Verifier, answer_statements, choice_options, final_checks, follows, is_yes_no_question,
+from .verify import (Evidence, Verifier, answer_statements, choice_options, final_checks, is_yes_no_question,
                      tidy_answer)
 
 STEP_MAX_TOKENS = 600
 REPORT_MAX_TOKENS = 400
 RESAMPLES = 2                 # extra samples when the model repeats an earlier action
 RESAMPLE_TEMPERATURE = 0.9
-CITE_ANSWER_CONFIDENCE = 0.5   # the answer line cites the passages stating it from here up
 
 
 def system_prompt(actions: list[str], verify: bool) -> str:
@@ -493,8 +492,7 @@ class Agent:
         # compute/compare say how a comparison was reached, not whether the answer holds
         failed = [v for v in final_checks(evidence) if v.check not in ("compute", "compare")]
         conflict = next((v.conflict for v in failed if v.conflict is not None), None)
-        compared = evidence.comparison if self.config.verify else None
-        compared = compared if follows(state.answer, compared) else None   # undecided: not shown
+        compared = evidence.decided() if self.config.verify else None   # undecided: not shown
         if compared:   # the report quotes the facts that decided the answer: their sources are cited
             cited = list(dict.fromkeys([*cited, *(fact.source for fact in compared.facts.values())]))
         for sid in cited:
@@ -504,10 +502,7 @@ class Agent:
             claim_sources=[sid for claim in state.claims if claim.kept for sid in claim.sources],
             failed_checks=[v.check for v in failed], computed=evidence.python_runs > 0,
             decided_by=compared.summary() if compared else "")
-        # An answer with at least even odds cites the passages that state it (below that, a page
-        # stating the answer is more often a wrong hop than evidence: 3 of 12 held the gold
-        # answer in base30/new30, against 46 of 50 at 0.5 or more).
-        statements = answer_statements(evidence) if conf >= CITE_ANSWER_CONFIDENCE and not compared else []
+        statements = answer_statements(evidence, conf) if not compared else []
         if statements:
             (best, top), ids = statements[0], [sid for sid, _ in statements]
             state.claims.insert(0, Claim(text=state.answer, sources=ids, dropped=[], score=top.score,

@@ -168,6 +168,11 @@ class Evidence:
             return set(self.opened)
         return {sid for sid in self.opened if self.connected(sid)}
 
+    def decided(self) -> Comparison | None:
+        """The comparison, when the sources' facts decide the question and the answer is what they
+        decide (the report then shows those facts); None otherwise."""
+        return self.comparison if follows(self.answer, self.comparison) else None
+
     def stating(self) -> list[int]:
         """Sources read that state the answer."""
         return [sid for sid, text in self.opened.items() if states_answer(self.answer, text)]
@@ -240,11 +245,19 @@ def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
     return [name for words, name in found.items() if not any(words < other for other in found)][:limit]
 
 
-def answer_statements(ev: Evidence, limit: int = 2) -> list[tuple[int, Support]]:
+# An answer with at least even odds cites the passages that state it (below that, a page
+# stating the answer is more often a wrong hop than evidence: 3 of 12 held the gold answer in
+# base30/new30, against 46 of 50 at 0.5 or more).
+CITE_ANSWER_CONFIDENCE = 0.5
+
+
+def answer_statements(ev: Evidence, confidence: float, limit: int = 2) -> list[tuple[int, Support]]:
     """The sources read that state the answer and are connected to the question, with the passage
-    that states it, best first (at most `limit`): what the answer line of the report cites. Not
-    for yes/no or "A or B?" answers: any page about an option names it, which backs no choice."""
-    if not ev.answer.strip() or is_yes_no(ev.answer) or choice_options(ev.question):
+    that states it, best first (at most `limit`): what the answer line of the report cites, from
+    CITE_ANSWER_CONFIDENCE up. Not for yes/no or "A or B?" answers: any page about an option
+    names it, which backs no choice."""
+    if (confidence < CITE_ANSWER_CONFIDENCE or not ev.answer.strip() or is_yes_no(ev.answer)
+            or choice_options(ev.question)):
         return []
     found = [(sid, answer_support(ev.answer, ev.opened[sid])) for sid in ev.stating() if ev.connected(sid)]
     return sorted(found, key=lambda item: -item[1].score)[:limit]
