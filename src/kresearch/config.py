@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .llm.models import DEFAULT_MODEL
+from .llm.repack import MODES as REPACK_MODES
 
 SEARCH_BACKENDS = ("ddgs", "searxng", "none")
 FORMATS = ("md", "json", "text")
@@ -34,6 +35,7 @@ class Settings:
     temperature: float = 0.2
     viewport_chars: int = 2000
     passages: int = 4               # top search results shown with a passage read from the page; 0 = snippets only
+    repack: str = "auto"            # llama.cpp weight repacking: auto (off where AMX crashes), on, off
 
     def validate(self) -> None:
         if self.search not in SEARCH_BACKENDS:
@@ -49,6 +51,8 @@ class Settings:
             raise UsageError("--budget must be positive")
         if self.passages < 0:
             raise UsageError("passages must be 0 or more")
+        if self.repack not in REPACK_MODES:
+            raise UsageError(f"repack must be one of {', '.join(REPACK_MODES)}, not {self.repack!r}")
 
 
 def home() -> Path:

@@ -5,6 +5,9 @@
               registry:/Hugging Face reference is looked up in its local cache. When present,
               the GGUF metadata gives the trained context length and whether it has a chat template
     llama.cpp llama-cpp-python imports; GPU offload available or CPU only
+    inference the model generates a few tokens in a child process, with the weight-repacking
+              decision a run would take (llm/repack.py): a native crash (SIGSEGV, SIGILL) is
+              reported in one line with the fix instead of killing doctor
     search    searxng: one JSON query with a short timeout; ddgs: needs the internet and is only
               queried with --online
     cache     the cache directory is writable and private (0700)
@@ -200,6 +203,37 @@ def check_llama_cpp() -> Check:
                  'for a GPU, reinstall with CMAKE_ARGS="-DGGML_CUDA=on" (or -DGGML_METAL=on / -DGGML_VULKAN=on)')
 
 
+def check_inference(ref: str, repack_mode: str) -> Check:
+    """A tiny real generation in a child process, loaded the way a run would load it."""
+    from .llm import repack
+    from .llm.llamacpp import physical_cores
+
+    try:
+        path, _ = _local_model(ref, home() / "models")
+    except Exception:
+        path = None
+    if path is None or not path.is_file():
+        return Check("inference", WARN, "not tried: the model is not downloaded yet", "run one research question first")
+    threads = physical_cores()
+    try:
+        decision = repack.resolve(repack_mode, path, threads, home() / "repack.json")
+    except Exception as e:
+        return Check("inference", FAIL, f"cannot decide how to load the model: {e}", "pip install llama-cpp-python")
+    result = repack.probe(path, decision.repack, threads)
+    if result.ok:
+        return Check("inference", OK, f"{result.detail} ({decision.reason})")
+    if result.signal and decision.repack:
+        fix = ("set KRESEARCH_REPACK=off (llama.cpp's repacked/AMX kernels crash on some CPUs); "
+               "see README, Troubleshooting")
+    elif result.signal:
+        fix = ('rebuild llama.cpp for a generic CPU: CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install '
+               "--force-reinstall --no-cache-dir llama-cpp-python; see README, Troubleshooting")
+    else:
+        fix = "check the model file (kresearch doctor's model row) and the llama-cpp-python install"
+    state = "on" if decision.repack else "off"
+    return Check("inference", FAIL, f"{result.detail} (repacking {state})", fix)
+
+
 def check_search(backend: str, searxng_url: str, online: bool) -> Check:
     if backend == "none":
         return Check("search", WARN, "search is disabled (--search none)", "use --search ddgs or searxng to research the web")
@@ -294,6 +328,8 @@ def run_checks(flags: dict, online: bool = False) -> list[Check]:
     if context is not None and context.status == FAIL:
         checks.append(context)
     checks.append(check_llama_cpp())
+    if checks[-1].status != FAIL:
+        checks.append(check_inference(settings.model, settings.repack))
     checks.append(check_search(settings.search, settings.searxng_url, online))
     checks.append(check_cache(home() / "cache"))
     checks += check_sandbox()

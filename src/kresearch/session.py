@@ -75,7 +75,8 @@ class Session:
             start = time.perf_counter()
             path = resolve_model(self.settings.model, self.home / "models", progress=progress)
             self._llm = LlamaCppLLM(path, n_ctx=self.settings.ctx, seed=self.settings.seed,
-                                    state_dir=self.home / "kv" if self.settings.cache else None)
+                                    state_dir=self.home / "kv" if self.settings.cache else None,
+                                    repack=self.settings.repack, repack_verdicts=self.home / "repack.json")
             self.model_path = path
             self.model_load_seconds = time.perf_counter() - start
         return self._llm

@@ -12,7 +12,9 @@ import ctypes
 import hashlib
 import json
 import os
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -43,14 +45,49 @@ def physical_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+_LOAD_LOCK = threading.Lock()
+
+
+@contextmanager
+def _repacking(llama_cpp, repack: bool):
+    """While inside, llama.cpp models load with `use_extra_bufts = repack`. `Llama(...)` has no
+    keyword for it: it starts from `llama_model_default_params()`, which we wrap meanwhile."""
+    lib = llama_cpp.llama_cpp
+    original = lib.llama_model_default_params
+
+    def params():
+        p = original()
+        if any(name == "use_extra_bufts" for name, *_ in type(p)._fields_):  # absent before llama.cpp b6xxx
+            p.use_extra_bufts = repack
+        return p
+
+    with _LOAD_LOCK:
+        lib.llama_model_default_params = params
+        try:
+            yield
+        finally:
+            lib.llama_model_default_params = original
+
+
+def load_llama(model_path: Path, *, repack: bool, **kwargs):
+    """A `llama_cpp.Llama` loaded with weight repacking on or off (see llm/repack.py)."""
+    import llama_cpp
+
+    with _repacking(llama_cpp, repack):
+        return llama_cpp.Llama(model_path=str(model_path), verbose=False, **kwargs)
+
+
 class LlamaCppLLM:
     def __init__(self, model_path: Path, n_ctx: int = 8192, n_threads: int | None = None,
-                 gpu: bool | None = None, seed: int = 0, state_dir: Path | None = None):
+                 gpu: bool | None = None, seed: int = 0, state_dir: Path | None = None,
+                 repack: str = "auto", repack_verdicts: Path | None = None):
         try:
             import llama_cpp
         except ImportError as e:  # pragma: no cover - depends on the install
             raise ModelError(f"llama-cpp-python is not installed ({e}); pip install llama-cpp-python") from e
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        from . import repack as repacking
 
         self._llama_cpp = llama_cpp
         if gpu is None:
@@ -61,11 +98,12 @@ class LlamaCppLLM:
         if trained and n_ctx > trained:  # checked before llama.cpp allocates a KV cache that big
             raise UsageError(f"--ctx {n_ctx} is larger than the {trained} tokens {Path(model_path).name} was "
                              f"trained for; use --ctx {trained} or less")
+        # Decided before loading: on some AMX CPUs the repacked weights crash the first evaluation.
+        self.repack = repacking.resolve(repack, Path(model_path), self.n_threads, repack_verdicts)
         try:
-            self.llama = llama_cpp.Llama(
-                model_path=str(model_path), n_ctx=n_ctx, n_threads=self.n_threads,
-                n_threads_batch=self.n_threads, n_gpu_layers=-1 if gpu else 0, n_batch=512,
-                seed=seed, verbose=False)
+            self.llama = load_llama(Path(model_path), repack=self.repack.repack, n_ctx=n_ctx,
+                                    n_threads=self.n_threads, n_threads_batch=self.n_threads,
+                                    n_gpu_layers=-1 if gpu else 0, n_batch=512, seed=seed)
         except Exception as e:  # llama.cpp reports load failures as ValueError with little detail
             raise ModelError(f"cannot load model {model_path}: {e}; is it a complete GGUF file?") from e
         install_grammar_checked_sampling(self.llama)
@@ -85,7 +123,7 @@ class LlamaCppLLM:
         self._calls = 0
         self.state_dir = state_dir
         st = Path(model_path).stat()
-        self._model_id = f"{Path(model_path).resolve()}:{st.st_size}:{st.st_mtime_ns}:{llama_cpp.__version__}:{self.n_ctx}"
+        self._model_id = f"{Path(model_path).resolve()}:{st.st_size}:{st.st_mtime_ns}:{llama_cpp.__version__}:{self.n_ctx}:{self.repack.repack}"
 
     # -- tokens -----------------------------------------------------------------------------
 
