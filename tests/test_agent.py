@@ -370,3 +370,98 @@ def test_after_two_searches_in_a_row_the_agent_reads_or_answers(tmp_path):
     assert "search" not in offered(llm.schemas[2]) and "open" in offered(llm.schemas[2])
     assert "search" in offered(llm.schemas[3])                 # reading resets it
     assert result.stopped_because == "answered"
+
+
+# -- limits: time for the whole run, a budget that ends the run instead of an error --------------
+
+def run_timed(script, base_url, tmp_path, *, max_time: float, seconds_per_call: float, budget: int = 6000,
+              max_steps: int = 20):
+    sources = SourceRegistry()
+    fetcher = Fetcher(FetchPolicy(allow_private=True))
+    toolbox = Toolbox(SearchService(FixtureSearch(base_url)), Browser(fetcher), sources, passages=0)
+    llm = FakeLLM(script, seconds_per_call=seconds_per_call)
+    agent = Agent(llm, toolbox, sources, AgentConfig(max_steps=max_steps, max_time=max_time, budget=budget,
+                                                     verify=False),
+                  Trace(tmp_path / "t.jsonl"))
+    events = list(agent.run(QUESTION))
+    agent.trace.close()
+    fetcher.close()
+    return events[-1].result, llm, events
+
+
+def test_the_time_limit_holds_for_the_whole_run_and_a_model_call_ends_at_it(tmp_path):
+    """Each model call takes 0.6 s; the limit is 1.5 s. Research stops at 85 % (1.275 s); the
+    forced answer that starts then is cut off at 1.5 s, and the report is built in code."""
+    script = [step("search", queries=["Kiss and Tell 1945 film"]), step("open", source=1, page=1),
+              step("answer", answer="never reached"), "- never written [1]"]
+    with site() as server:
+        result, llm, events = run_timed(script, server.base_url, tmp_path, max_time=1.5, seconds_per_call=0.6)
+    assert result.stopped_because == "max_time"
+    assert result.stats["wall_seconds"] < 1.5 + 0.5
+    assert result.answer == "" and "## References" not in result.report or result.sources
+    assert any(isinstance(e, Notice) and "time limit" in e.message for e in events)
+    stop = [e for e in read_trace(tmp_path / "t.jsonl") if e["event"] == "stop"]
+    assert stop and stop[0]["reason"] == "max_time"
+    assert len(llm.calls) == 3                     # search, open, then the answer cut off
+
+
+def test_findings_cut_off_by_the_time_limit_leave_the_answer_and_the_report(tmp_path):
+    script = [step("search", queries=["Kiss and Tell 1945 film"]), step("open", source=1, page=1),
+              step("answer", answer="Shirley Temple"), "- Shirley Temple played Corliss Archer [1]."]
+    with site() as server:
+        # calls take 0.3 s: search, open, answer by 0.9 s; the findings would end at 1.2 s > 1.1 s
+        result, llm, _ = run_timed(script, server.base_url, tmp_path, max_time=1.1, seconds_per_call=0.3)
+    assert result.stopped_because == "max_time"
+    assert result.answer == "Shirley Temple" and "Shirley Temple" in result.report
+    assert result.stats["wall_seconds"] < 1.1 + 0.5
+
+
+def test_a_budget_used_up_ends_the_run_with_a_partial_report_not_an_error(tmp_path):
+    """At the smallest budget that passes the check, forty notes (never set aside, only
+    shortened) outgrow it: compaction shortens what it can, the agent is asked to answer, that
+    does not fit either, and the run stops (exit 3) instead of failing."""
+    from kresearch.errors import UsageError
+
+    note = "Shirley Temple played Corliss Archer in the film Kiss and Tell, released in 1945 [1]. " * 3
+    script = [step("search", queries=["Kiss and Tell 1945 film"]), step("open", source=1, page=1)]
+    script += [step("note", text=f"{i} {note}") for i in range(40)] + [step("answer", answer="x")] * 3
+    with site() as server:
+        with pytest.raises(UsageError) as small:
+            run_timed([], server.base_url, tmp_path, max_time=60, seconds_per_call=0, budget=10)
+        smallest = int(re.search(r"use --budget (\d+)", str(small.value))[1])
+        result, llm, events = run_timed(script, server.base_url, tmp_path, max_time=60, seconds_per_call=0,
+                                        budget=smallest, max_steps=60)
+    assert result.stopped_because == "budget" and result.error is None
+    assert result.stats["peak_prompt_tokens"] <= smallest
+    assert any(isinstance(e, Notice) and "budget used up" in e.message for e in events)
+    assert result.sources and "Kiss and Tell" in result.report     # what was found is still listed
+
+
+def test_compaction_shortens_actions_and_notes_before_giving_up():
+    from kresearch.agent.context import ContextManager, ContextOverflow
+
+    llm = FakeLLM([])
+    ctx = ContextManager(llm.count_tokens, llm.count_prompt, 10_000, "who played Corliss Archer")
+    ctx.add("system", "system", "You research.", 0, pinned=True)
+    ctx.add("user", "task", "Question: who played Corliss Archer?", 0, pinned=True)
+    for i in range(1, 6):
+        ctx.add("assistant", "note", f"Note {i}: Shirley Temple played Corliss Archer. " + "detail " * 60, i)
+        ctx.add("user", "note", "Observation: noted.", i)
+        ctx.add("assistant", "action", json.dumps({"action": "search", "args": {"queries": ["x " * 40]}}), i)
+        ctx.add("user", "search", "Observation: " + "result " * 80, i, source_ids=(i,), stub=f"[{i}] set aside")
+    full = ctx.prompt_tokens()
+    ctx.budget = full // 3
+    ctx.fit(6)
+    assert ctx.prompt_tokens() <= full // 3
+    notes = [s for s in ctx.segments if s.kind == "note" and s.role == "assistant"]
+    assert notes[-1].content.startswith("Note 5") and "Shirley Temple" in notes[0].content
+    ctx.budget = ctx.prompt_tokens(" ".join(["x"] * 10)) - 200     # the newest segment alone is too big
+    with pytest.raises(ContextOverflow):
+        ctx.fit(7)
+
+
+def test_a_budget_too_small_for_one_step_is_bad_input_before_any_model_work(tmp_path):
+    from kresearch.errors import UsageError
+
+    with site() as server, pytest.raises(UsageError, match=r"use --budget \d+ or more"):
+        run_timed([], server.base_url, tmp_path, max_time=60, seconds_per_call=0, budget=300)

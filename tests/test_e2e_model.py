@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -66,3 +67,43 @@ def test_context_beyond_what_the_model_was_trained_for_is_bad_usage(test_model_p
     proc = run_cli(["-q", "-m", str(test_model_path), "--ctx", "1000000", "--search", "none", "q"], timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.startswith("kresearch: error: --ctx 1000000 is larger than") and proc.stdout == ""
+
+
+@pytest.mark.model
+def test_real_model_small_budget_ends_as_a_limit_never_an_error(test_model_path):
+    """--budget 1536 used to end in "context overflow" (exit 1) after a few steps."""
+    with site() as server:
+        proc = run_cli(["--format", "json", "-q", "-m", str(test_model_path), "--ctx", "4096", "--budget", "1536",
+                        "--max-steps", "8", "--max-time", "150", "--search", "searxng", "--searxng-url",
+                        server.base_url, "--allow-private-urls", "--seed", "1", QUESTION], timeout=900)
+    assert proc.returncode in (0, 3), proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["stopped_because"] in ("answered", "budget", "max_steps", "max_time")
+    assert "error" not in data and data["stats"]["peak_prompt_tokens"] <= 1536
+    assert data["report"].startswith("# ")
+
+
+@pytest.mark.model
+def test_real_model_budget_too_small_for_one_step_is_bad_usage_before_any_generation(test_model_path):
+    with site() as server:
+        proc = run_cli(["--format", "json", "-m", str(test_model_path), "--ctx", "4096", "--budget", "1100",
+                        "--search", "searxng", "--searxng-url", server.base_url, "--allow-private-urls", QUESTION])
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--budget 1100 cannot hold" in lines[0], proc.stderr
+    assert int(re.search(r"use --budget (\d+) or more", lines[0])[1]) > 1100
+
+
+@pytest.mark.model
+def test_real_model_time_limit_covers_the_whole_run(test_model_path):
+    """--max-time 8: research stops at 85 % of it and the model call in progress ends at the
+    limit, so the run (model loading excluded) ends within it plus one prompt chunk or token."""
+    with site() as server:
+        proc = run_cli(["--format", "json", "-q", "-m", str(test_model_path), "--ctx", "4096",
+                        "--max-steps", "30", "--max-time", "8", "--search", "searxng", "--searxng-url",
+                        server.base_url, "--allow-private-urls", "--seed", "1", QUESTION], timeout=900)
+    assert proc.returncode in (0, 3), proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["stats"]["wall_seconds"] < 8 + 6   # generous: one 256-token chunk on a busy 2-core machine
+    if data["stopped_because"] != "answered":
+        assert data["stopped_because"] == "max_time" and data["report"].startswith("# ")

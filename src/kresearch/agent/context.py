@@ -23,6 +23,11 @@ KV-cache friendliness: llama.cpp reuses only the unchanged prefix of the prompt,
 eviction costs a recompute of everything after the evicted segment. Evictions therefore
 happen in batches, down to `low_water * budget`, which leaves room for several more steps
 before the next batch instead of trimming a little before every call.
+
+When setting observations aside is not enough (a small budget, a long run), `fit` compacts
+as a last resort: stubs shrink to their source numbers, then earlier actions and verification
+messages to one short line, then the oldest notes to their first sentence. Only then does it
+raise ContextOverflow, and the loop ends the run with what was read (a limit, not an error).
 """
 from __future__ import annotations
 
@@ -148,7 +153,10 @@ class ContextManager:
         evicted = 0
         while total > limit:
             if not candidates:
-                raise ContextOverflow(f"the prompt needs {total} tokens but the budget is {limit}")
+                total = self._compact(limit, suffix)
+                if total > limit:
+                    raise ContextOverflow(f"the prompt needs {total} tokens but the budget is {limit}")
+                break
             estimate = total
             while candidates and estimate > target:
                 segment = candidates.pop(0)
@@ -160,8 +168,36 @@ class ContextManager:
         self.evictions += evicted
         return evicted
 
+    def _compact(self, limit: int, suffix: str) -> int:
+        """Shorten what eviction leaves, in rounds, until the prompt fits; the newest segment
+        (not yet read by the model) is never touched. Returns the prompt's tokens after."""
+        newest = self.segments[-1] if self.segments else None
+        rounds = [
+            [s for s in self.segments if s.evicted and s.kind in EVICTABLE],
+            [s for s in self.segments if s.kind in ("action", "verify", "error", "plan") and not s.pinned],
+            *[[s] for s in self.segments if s.kind == "note" and not s.pinned],     # oldest note first
+        ]
+        total = self.prompt_tokens(suffix)
+        for group in rounds:
+            if total <= limit:
+                break
+            for segment in group:
+                if segment is not newest:
+                    segment.stub, segment.evicted = _shortened(segment), True
+            total = self.prompt_tokens(suffix)
+        return total
+
     def tokens_by_kind(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for s in self.segments:
             out[s.kind] = out.get(s.kind, 0) + (self.count_tokens(s.content) if s.evicted else s.tokens)
         return out
+
+
+def _shortened(segment: Segment) -> str:
+    """One short line for a compacted segment, keeping its source numbers."""
+    refs = " ".join(f"[{n}]" for n in segment.source_ids)
+    if segment.evicted and segment.kind in EVICTABLE:
+        return f"(set aside {refs})" if refs else "(set aside)"
+    first = re.split(r"(?<=[.!?])\s", segment.text.strip(), maxsplit=1)[0]
+    return first[:120] + (" …" if len(first) > 120 or len(first) < len(segment.text.strip()) else "")

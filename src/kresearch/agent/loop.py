@@ -4,9 +4,13 @@
     -> findings written by the model -> citations checked and references built in code
 
 Limits (steps, wall time, context) never crash a run: the agent is told to answer from what
-it has, with only the answer action allowed, and the result says why it stopped. Ctrl-C or
-SIGTERM (raised as KeyboardInterrupt) ends the run with a partial report built without the
-model. Library code never prints: the CLI renders the events.
+it has, with only the answer action allowed, and the result says why it stopped. The time limit
+covers the whole run: research stops at RESEARCH_SHARE of it to leave time for the answer and
+the findings, and every model call ends at the hard deadline (between prompt chunks or tokens);
+past it, the report is built in code from what was read. A context budget that cannot hold
+even the compacted prompt ends the run the same way. Ctrl-C or SIGTERM (raised as
+KeyboardInterrupt) ends the run with a partial report built without the model. Library code
+never prints: the CLI renders the events.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Iterator
 
-from ..errors import GenerationError
+from ..errors import GenerationError, UsageError
 from ..llm.base import LLM, Completion
 from ..prompts import render
 from ..sources import SourceRegistry
@@ -34,6 +38,8 @@ STEP_MAX_TOKENS = 600
 REPORT_MAX_TOKENS = 400
 RESAMPLES = 2                 # extra samples when the model repeats an earlier action
 RESAMPLE_TEMPERATURE = 0.9
+RESEARCH_SHARE = 0.85         # of --max-time for research; the rest is for the answer and findings
+MIN_WORKING_ROOM = 400        # prompt tokens beyond the pinned ones that one step needs at least
 
 
 def system_prompt(actions: list[str], verify: bool) -> str:
@@ -50,7 +56,7 @@ def system_prompt(actions: list[str], verify: bool) -> str:
 @dataclass
 class AgentConfig:
     max_steps: int = 12
-    max_time: float = 600.0          # seconds of wall time for research (the report comes after)
+    max_time: float = 600.0          # seconds of wall time for the whole run (research, answer, report)
     budget: int = 6144               # prompt tokens the context manager enforces
     temperature: float = 0.2
     verify: bool = True              # plan first, check the answer before accepting it
@@ -184,6 +190,7 @@ class Agent:
         """Research `question`. `background` (what earlier questions of the same session found:
         answers, notes, sources read) is pinned with the task, so a follow-up builds on it."""
         start = self._start = time.perf_counter()
+        self._deadline = time.monotonic() + self.config.max_time
         state = self._state = _State()
         self._question = question
         self._background = background.strip()
@@ -195,6 +202,7 @@ class Agent:
         if background.strip():
             task = f"Earlier in this session:\n{background.strip()}\n\n{task}"
         ctx.add("user", "task", task, 0, pinned=True)
+        self._check_budget(ctx)
         error: str | None = None
         try:
             yield from self._research(question, ctx, state, start)
@@ -219,12 +227,32 @@ class Agent:
 
     # -- research ----------------------------------------------------------------------------
 
+    def _check_budget(self, ctx: ContextManager) -> None:
+        """A budget that cannot hold the pinned prompt and one step is bad input, said before any
+        model work, with the smallest value that works."""
+        pinned = ctx.prompt_tokens(render("force_answer", reason="The context budget is used up."))
+        smallest = pinned + MIN_WORKING_ROOM
+        if self.config.budget < smallest:
+            raise UsageError(f"--budget {self.config.budget} cannot hold the instructions and question "
+                             f"({pinned} tokens) and one step; use --budget {smallest} or more")
+
+    def _out_of_time(self) -> bool:
+        return time.monotonic() >= self._deadline
+
     def _limit_reached(self, step: int, start: float) -> str:
         if step > self.config.max_steps:
             return "max_steps"
-        if time.perf_counter() - start > self.config.max_time:
+        if time.perf_counter() - start > self.config.max_time * RESEARCH_SHARE:
             return "max_time"
         return ""
+
+    def _stop(self, state: _State, why: str, message: str):
+        """End research now, without another model call: the report is built from what was read."""
+        if state.stopped_because == "answered":
+            state.stopped_because = why
+        state.forced_reason = state.forced_reason or message
+        self.trace.write("stop", reason=why, message=message)
+        yield Notice(message)
 
     def _research(self, question: str, ctx: ContextManager, state: _State, start: float):
         step = 0
@@ -236,6 +264,9 @@ class Agent:
                 state.forced_reason = {"max_steps": f"You have used all {self.config.max_steps} steps.",
                                        "max_time": "The time limit is reached."}[limit]
                 yield Notice(f"{limit.replace('_', ' ')} reached: asking for an answer from what was read")
+            if self._out_of_time():
+                yield from self._stop(state, "max_time", "time limit reached: the report is built from what was read")
+                return
             self.stats.steps = step
             yield StepStarted(step, self.config.max_steps)
             # The grammar offers only what is useful now; the parser accepts any available action
@@ -247,7 +278,9 @@ class Agent:
                 evicted = ctx.fit(step, suffix=suffix)
             except ContextOverflow as e:
                 if state.forced_reason:
-                    raise GenerationError(f"context overflow: {e}")
+                    yield from self._stop(state, "budget", f"token budget used up ({e}): the report is built "
+                                                           "from what was read")
+                    return
                 state.stopped_because, state.forced_reason = "budget", "The context budget is used up."
                 yield Notice(f"token budget reached ({e}): asking for an answer")
                 continue
@@ -261,6 +294,10 @@ class Agent:
             # temperature gave the same runaway output seven times in a row (trail30)
             completion = self._call(messages, schema, STEP_MAX_TOKENS, "step", step,
                                     RESAMPLE_TEMPERATURE if state.cut_off else None)
+            if completion.finish_reason == "time":
+                yield from self._stop(state, "max_time", "time limit reached during a model call: the report "
+                                                         "is built from what was read")
+                return
             try:
                 action = parse_step(completion.text, parseable)
                 completion, action = self._avoid_repeat(messages, schema, parseable, completion, action, step, state)
@@ -405,6 +442,8 @@ class Agent:
             if action.key() not in state.seen or action.action not in ("search", "open", "find"):
                 break
             retry = self._call(messages, schema, STEP_MAX_TOKENS, "resample", step, RESAMPLE_TEMPERATURE)
+            if retry.finish_reason == "time":
+                break
             try:
                 action, completion = parse_step(retry.text, parseable), retry
             except ActionError:
@@ -414,7 +453,8 @@ class Agent:
     def _call(self, messages, schema, max_tokens: int, purpose: str, step: int,
               temperature: float | None = None) -> Completion:
         completion = self.llm.complete(messages, schema=schema, max_tokens=max_tokens,
-                                       temperature=self.config.temperature if temperature is None else temperature)
+                                       temperature=self.config.temperature if temperature is None else temperature,
+                                       deadline=self._deadline)
         return self._record(completion, purpose, step)
 
     def _record(self, completion: Completion, purpose: str, step: int) -> Completion:
@@ -436,6 +476,9 @@ class Agent:
         opened = self.sources.opened()
         if not state.answer or not opened:
             return "", []
+        if self._out_of_time():
+            yield from self._stop(state, "max_time", "time limit reached: the findings are left out")
+            return "", []
         listing = "\n".join(f"[{s.id}] {s.title}" for s in opened)
         request = render("report", question=question, answer=state.answer, sources=listing)
         yield Notice("writing the report")
@@ -449,7 +492,7 @@ class Agent:
         # and cannot cite anything else; they are shown as readable bullets while they stream.
         schema = reports.findings_schema([s.id for s in opened])
         pieces = self.llm.stream(ctx.messages(request), schema=schema, max_tokens=REPORT_MAX_TOKENS,
-                                 temperature=self.config.temperature)
+                                 temperature=self.config.temperature, deadline=self._deadline)
         readable = reports.FindingsStream()
         while True:
             try:
@@ -460,6 +503,8 @@ class Agent:
             if text:
                 yield ReportChunk(text)
         self._record(completion, "report", self.stats.steps)
+        if completion.finish_reason == "time":   # what parses of the cut-off findings is kept
+            yield from self._stop(state, "max_time", "time limit reached while writing the findings")
         findings = reports.tidy_findings(reports.findings_markdown(completion.text))
         check = reports.check_citations(findings, shown={s.id for s in self.sources.all()},
                                         opened={s.id for s in opened})

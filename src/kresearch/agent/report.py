@@ -37,14 +37,24 @@ def findings_schema(source_ids: list[int]) -> dict:
 
 def findings_markdown(output: str) -> str:
     """Markdown bullets "- fact [n]" from the JSON the findings grammar produces; text that is
-    not that JSON (a backend without grammars, a scripted test model) is returned as it is."""
+    not that JSON (a backend without grammars, a scripted test model) is returned as it is.
+    JSON cut off at a token or time limit keeps its complete facts."""
     try:
         data = json.loads(output)
         facts = data["findings"]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        if not output.lstrip().startswith("{"):
+            return output
+        facts = [{"fact": json.loads(f'"{m[1]}"'), "sources": re.findall(r"\d+", m[2])}
+                 for m in _COMPLETE_FACT.finditer(output)]
+    try:
         return "\n".join(f"- {' '.join(str(f['fact']).split())} " + "".join(f"[{int(n)}]" for n in f["sources"])
                          for f in facts if str(f.get("fact", "")).strip())
     except (ValueError, TypeError, KeyError, AttributeError):
-        return output
+        return ""
+
+
+_COMPLETE_FACT = re.compile(r'\{\s*"fact"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"sources"\s*:\s*\[([\d,\s]*)\]\s*\}')
 
 
 _FACT = re.compile(r'"fact"\s*:\s*"((?:[^"\\]|\\.)*)')

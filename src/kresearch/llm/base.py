@@ -21,7 +21,7 @@ class Completion:
     prompt_tokens_evaluated: int  # tokens actually computed (the rest came from the KV cache)
     completion_tokens: int
     seconds: float
-    finish_reason: str            # "stop" | "length"
+    finish_reason: str            # "stop" | "length" | "time" (cut off at the deadline)
 
 
 class LLM(Protocol):
@@ -35,10 +35,15 @@ class LLM(Protocol):
         ...
 
     def complete(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
-                 stop: list[str] | None = None, temperature: float = 0.2) -> Completion: ...
+                 stop: list[str] | None = None, temperature: float = 0.2,
+                 deadline: float | None = None) -> Completion:
+        """Generate a reply. `deadline` is a `time.monotonic()` value: the call ends by then
+        (give or take one prompt chunk or one token) with what it has, finish_reason "time"."""
+        ...
 
     def stream(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
-               stop: list[str] | None = None, temperature: float = 0.2) -> Iterator[str]:
+               stop: list[str] | None = None, temperature: float = 0.2,
+               deadline: float | None = None) -> Iterator[str]:
         """Like complete, yielding the text as it is generated; returns the Completion."""
         ...
 
@@ -49,14 +54,16 @@ class FakeLLM:
     Each script item is a string, a dict (serialised as JSON: an action), or a callable that
     receives the messages and returns either. Token counts are whitespace words, and prefix
     reuse is simulated the way llama.cpp does it (longest common prefix with the last prompt),
-    so the stats the agent reports can be tested.
+    so the stats the agent reports can be tested. `seconds_per_call` makes every call take that
+    long (a slow model), unless its deadline comes first: then it returns nothing, cut off.
     """
 
     name = "fake"
 
-    def __init__(self, script: Iterable, n_ctx: int = 8192):
+    def __init__(self, script: Iterable, n_ctx: int = 8192, seconds_per_call: float = 0.0):
         self.script = list(script)
         self.n_ctx = n_ctx
+        self.seconds_per_call = seconds_per_call
         self.calls: list[list[Message]] = []
         self.schemas: list[dict | None] = []
         self._last_prompt: list[str] = []
@@ -73,7 +80,8 @@ class FakeLLM:
     def count_prompt(self, messages: list[Message]) -> int:
         return len(self._render(messages))
 
-    def complete(self, messages, *, schema=None, max_tokens=256, stop=None, temperature=0.2) -> Completion:
+    def complete(self, messages, *, schema=None, max_tokens=256, stop=None, temperature=0.2,
+                 deadline=None) -> Completion:
         start = time.perf_counter()
         self.calls.append([dict(m) for m in messages])
         self.schemas.append(schema)
@@ -83,6 +91,14 @@ class FakeLLM:
         if callable(item):
             item = item(messages)
         text = json.dumps(item) if isinstance(item, dict) else str(item)
+        finish = "length" if len(text.split()) >= max_tokens else "stop"
+        if self.seconds_per_call:
+            done = time.monotonic() + self.seconds_per_call
+            if deadline is not None and deadline < done:
+                time.sleep(max(0.0, deadline - time.monotonic()))
+                text, finish = "", "time"
+            else:
+                time.sleep(self.seconds_per_call)
         prompt = self._render(messages)
         prefix = 0
         for a, b in zip(prompt, self._last_prompt):
@@ -92,10 +108,12 @@ class FakeLLM:
         self._last_prompt = prompt
         return Completion(text=text, prompt_tokens=len(prompt), prompt_tokens_evaluated=len(prompt) - prefix,
                           completion_tokens=len(text.split()), seconds=time.perf_counter() - start,
-                          finish_reason="length" if len(text.split()) >= max_tokens else "stop")
+                          finish_reason=finish)
 
-    def stream(self, messages, *, schema=None, max_tokens=256, stop=None, temperature=0.2) -> Iterator[str]:
-        completion = self.complete(messages, schema=schema, max_tokens=max_tokens, stop=stop, temperature=temperature)
+    def stream(self, messages, *, schema=None, max_tokens=256, stop=None, temperature=0.2,
+               deadline=None) -> Iterator[str]:
+        completion = self.complete(messages, schema=schema, max_tokens=max_tokens, stop=stop,
+                                   temperature=temperature, deadline=deadline)
         for word in completion.text.split(" "):
             yield word + " "
         return completion

@@ -46,6 +46,7 @@ def physical_cores() -> int:
 
 
 _LOAD_LOCK = threading.Lock()
+PREFILL_CHUNK = 256          # prompt tokens evaluated between deadline checks (~4 s for 1.5B on 2 cores)
 
 
 @contextmanager
@@ -153,8 +154,10 @@ class LlamaCppLLM:
         return self._grammars[key]
 
     def complete(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
-                 stop: list[str] | None = None, temperature: float = 0.2) -> Completion:
-        pieces = self.stream(messages, schema=schema, max_tokens=max_tokens, stop=stop, temperature=temperature)
+                 stop: list[str] | None = None, temperature: float = 0.2,
+                 deadline: float | None = None) -> Completion:
+        pieces = self.stream(messages, schema=schema, max_tokens=max_tokens, stop=stop, temperature=temperature,
+                             deadline=deadline)
         while True:
             try:
                 next(pieces)
@@ -162,8 +165,10 @@ class LlamaCppLLM:
                 return done.value
 
     def stream(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
-               stop: list[str] | None = None, temperature: float = 0.2) -> Iterator[str]:
-        """Yield the text as it is generated; the generator's return value is the Completion."""
+               stop: list[str] | None = None, temperature: float = 0.2,
+               deadline: float | None = None) -> Iterator[str]:
+        """Yield the text as it is generated; the generator's return value is the Completion.
+        Past `deadline` (time.monotonic()) it stops between prompt chunks or tokens."""
         tokens, template_stop = self._render(messages)
         if len(tokens) + max_tokens > self.n_ctx:
             raise GenerationError(f"prompt of {len(tokens)} tokens + {max_tokens} to generate exceeds the "
@@ -174,8 +179,12 @@ class LlamaCppLLM:
         prefix = self._llama_cpp.Llama.longest_token_prefix(cached, tokens)
         prefix = min(prefix, len(tokens) - 1)  # llama.cpp always re-evaluates the last token
         self._calls += 1
+        evaluated = len(tokens) - max(prefix, 0) + warm_evaluated
         text, finish = "", "stop"
         try:
+            if not self._prefill(tokens, prefix, deadline):
+                return Completion(text="", prompt_tokens=len(tokens), prompt_tokens_evaluated=evaluated,
+                                  completion_tokens=0, seconds=time.perf_counter() - start, finish_reason="time")
             for chunk in self.llama.create_completion(
                     prompt=tokens, max_tokens=max_tokens, temperature=temperature, top_p=0.9,
                     repeat_penalty=1.0, stop=(stop or []) + template_stop,
@@ -186,16 +195,34 @@ class LlamaCppLLM:
                     text += choice["text"]
                     yield choice["text"]
                 finish = choice.get("finish_reason") or finish
+                if deadline is not None and time.monotonic() > deadline and not choice.get("finish_reason"):
+                    finish = "time"
+                    break
         except (KeyboardInterrupt, GenerationError):
             raise
         except Exception as e:
             raise GenerationError(f"generation failed: {e}") from e
         # Streaming reports no usage: the tokens generated are those past the prompt in the cache.
         generated = max(0, self.llama.n_tokens - len(tokens))
-        return Completion(text=text, prompt_tokens=len(tokens),
-                          prompt_tokens_evaluated=len(tokens) - max(prefix, 0) + warm_evaluated,
+        return Completion(text=text, prompt_tokens=len(tokens), prompt_tokens_evaluated=evaluated,
                           completion_tokens=generated or self.count_tokens(text),
                           seconds=time.perf_counter() - start, finish_reason=finish)
+
+    def _prefill(self, tokens: list[int], prefix: int, deadline: float | None) -> bool:
+        """Evaluate the prompt past the cached prefix in chunks, so a deadline can stop a long
+        prefill (minutes for a full context on a CPU) between chunks. The last token is left to
+        create_completion, which then finds everything before it cached. False: out of time."""
+        if deadline is None:
+            return True
+        llama = self.llama
+        if llama.n_tokens > prefix:            # drop the cached tail that differs from this prompt
+            llama._ctx.kv_cache_seq_rm(-1, prefix, -1)
+            llama.n_tokens = prefix
+        for begin in range(prefix, len(tokens) - 1, PREFILL_CHUNK):
+            if time.monotonic() > deadline:
+                return False
+            llama.eval(tokens[begin: min(begin + PREFILL_CHUNK, len(tokens) - 1)])
+        return time.monotonic() <= deadline
 
     # -- system prompt state on disk ----------------------------------------------------------
 
