@@ -442,8 +442,12 @@ def cpu_model() -> str:
 
 
 def load_llm(model: str, seed: int = 0):
-    from llama_cpp import Llama
-    return Llama(model_path=model, n_ctx=8192, n_threads=physical_cores(), seed=seed, verbose=False)
+    """The baselines' model, loaded as a run loads it (weight repacking decided for this CPU)."""
+    from kresearch.llm import repack
+    from kresearch.llm.llamacpp import load_llama
+    threads = physical_cores()
+    decision = repack.resolve("auto", Path(model), threads, None)
+    return load_llama(Path(model), repack=decision.repack, n_ctx=8192, n_threads=threads, seed=seed)
 
 
 def chat(llm, system: str, user: str) -> tuple[str, dict]:

@@ -36,6 +36,7 @@ class Settings:
     viewport_chars: int = 2000
     passages: int = 4               # top search results shown with a passage read from the page; 0 = snippets only
     repack: str = "auto"            # llama.cpp weight repacking: auto (off where AMX crashes), on, off
+    mode: str = "auto"              # answer (short checked answer), report (sectioned report), auto (from the question)
 
     def validate(self) -> None:
         if self.search not in SEARCH_BACKENDS:
@@ -51,6 +52,8 @@ class Settings:
             raise UsageError("--budget must be positive")
         if self.passages < 0:
             raise UsageError("passages must be 0 or more")
+        if self.mode not in ("auto", "answer", "report"):
+            raise UsageError(f"unknown mode {self.mode!r}; choose auto, answer or report")
         if self.repack not in REPACK_MODES:
             raise UsageError(f"repack must be one of {', '.join(REPACK_MODES)}, not {self.repack!r}")
 

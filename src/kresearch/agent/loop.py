@@ -29,6 +29,8 @@ from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
 from .confidence import estimate as estimate_confidence
 from .context import ContextManager, ContextOverflow
+from .question_kind import resolve_mode
+from .report_mode.research import ReportRun
 from .evidence import Claim, check_claims
 from .toolbox import Observation, Toolbox
 from .verify import (Evidence, Verifier, answer_statements, choice_options, final_checks, is_yes_no_question,
@@ -60,6 +62,7 @@ class AgentConfig:
     budget: int = 6144               # prompt tokens the context manager enforces
     temperature: float = 0.2
     verify: bool = True              # plan first, check the answer before accepting it
+    mode: str = "auto"               # answer | report | auto (question_kind.classify)
 
 
 @dataclass
@@ -107,11 +110,16 @@ class RunResult:
     verification: list[dict] = field(default_factory=list)  # each verify step and its outcome
     conflicts: list[dict] = field(default_factory=list)
     error: str | None = None
+    mode: str = "answer"                                     # answer | report
+    sections: list[dict] = field(default_factory=list)      # report mode: each section, its text and sources
+    coverage: list[dict] = field(default_factory=list)      # report mode: each aspect, its sources, covered?
 
     def as_json(self) -> dict:
         data = asdict(self)
         if data["error"] is None:
             del data["error"]
+        if self.mode != "report":
+            del data["sections"], data["coverage"]
         return data
 
 
@@ -203,10 +211,17 @@ class Agent:
             task = f"Earlier in this session:\n{background.strip()}\n\n{task}"
         ctx.add("user", "task", task, 0, pinned=True)
         self._check_budget(ctx)
+        self.mode = resolve_mode(self.config.mode, question)
+        self._report_run = ReportRun(self, question) if self.mode == "report" else None
+        self.trace.write("mode", mode=self.mode, asked=self.config.mode)
         error: str | None = None
+        findings, cited = "", []
         try:
-            yield from self._research(question, ctx, state, start)
-            findings, cited = yield from self._write_findings(question, ctx, state)
+            if self._report_run is not None:
+                yield from self._report_run.run()
+            else:
+                yield from self._research(question, ctx, state, start)
+                findings, cited = yield from self._write_findings(question, ctx, state)
         except KeyboardInterrupt:
             state.stopped_because = "interrupted"
             findings, cited = "", []
@@ -224,6 +239,39 @@ class Agent:
         self._state.stopped_because = "interrupted"
         self.result = self._finish(self._question, self._state, "", [], self._start, None)
         return self.result
+
+    def _finish(self, question: str, state: _State, findings: str, cited: list[int], start: float,
+                error: str | None) -> RunResult:
+        if getattr(self, "_report_run", None) is not None:
+            return self._finish_report(question, state, start, error)
+        return self._finish_answer(question, state, findings, cited, start, error)
+
+    def _finish_report(self, question: str, state: _State, start: float, error: str | None) -> RunResult:
+        """The report policy's result: sections, summary, coverage; references built in code."""
+        run = self._report_run
+        self._sync_tool_stats()
+        self.stats.evictions = self.context.evictions
+        claims = run.claims()
+        for sid in run.cited():
+            source = self.sources.get(sid)
+            source.cited = True
+            for claim in claims:
+                if claim.quote_source == sid and claim.quote and claim.quote not in source.quotes:
+                    source.quotes.append(claim.quote)
+        self.stats.citations = sum(len(c.sources) + len(c.dropped) for c in claims)
+        self.stats.citations_supported = sum(len(c.sources) for c in claims)
+        self.stats.claims_removed = sum(s.removed for s in [run.summary, *run.sections])
+        report, confidence, _ = run.report(state.stopped_because)
+        self.stats.wall_seconds = round(time.perf_counter() - start, 3)
+        stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self.stats).items()}
+        result = RunResult(question=question, answer=run.answer_line(), report=report, confidence=confidence,
+                           sources=[s.as_json() for s in self.sources.all()], stopped_because=state.stopped_because,
+                           stats=stats, trace=str(self.trace.path or ""), claims=[c.as_json() for c in claims],
+                           error=error, mode="report", sections=[s.as_json() for s in run.sections],
+                           coverage=[a.as_json() for a in run.aspects])
+        self.trace.write("finish", stopped_because=state.stopped_because, answer=result.answer,
+                         confidence=confidence, stats=stats, report=report, mode="report")
+        return result
 
     # -- research ----------------------------------------------------------------------------
 
@@ -529,8 +577,8 @@ class Agent:
                          off_topic_removed=claims.off_topic_removed, off_trail=claims.citations_off_trail)
         return claims.text, cited
 
-    def _finish(self, question: str, state: _State, findings: str, cited: list[int], start: float,
-                error: str | None) -> RunResult:
+    def _finish_answer(self, question: str, state: _State, findings: str, cited: list[int], start: float,
+                       error: str | None) -> RunResult:
         self._sync_tool_stats()
         self.stats.evictions = self.context.evictions
         evidence = self._evidence(state.answer)

@@ -1,0 +1,90 @@
+"""Which read sources cover an aspect of the outline, and the quotes the writer gets from them.
+
+A source covers an aspect when the text the run read from it contains at least COVERS of the
+content words (stems) of the aspect's query, which carries the question's subject ("collection
+techniques automatic garbage collection": a page on mutexes, "a collection of techniques for
+sharing resources", does not cover it). An aspect is covered when
+COVERED_BY such sources were read, from different sites when the web had them. The quotes are
+the passages of those sources that best match the aspect (and then the question): exact text,
+kept with their source number, so the writer never needs a page the context set aside.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ...tools.browser import best_passage
+from ..context import content_words, stems
+
+COVERED_BY = 2
+COVERS = 0.6            # share of the aspect's query words a source must contain to cover it
+QUOTE_CHARS = 500
+QUOTES_PER_ASPECT = 4
+
+
+@dataclass
+class Aspect:
+    title: str                                                 # as the outline names it
+    query: str = ""                                            # title anchored to the question's subject
+    queries: list[str] = field(default_factory=list)
+    sources: list[int] = field(default_factory=list)          # read sources that cover it, best first
+    quotes: list[tuple[int, str]] = field(default_factory=list)
+    sites: set[str] = field(default_factory=set)
+
+    @property
+    def covered(self) -> bool:
+        return len(self.sources) >= COVERED_BY
+
+    def as_json(self) -> dict:
+        return {"aspect": self.title, "queries": self.queries, "sources": self.sources,
+                "sites": sorted(self.sites), "covered": self.covered}
+
+
+def site(url: str) -> str:
+    """The site of a URL: its host, and for one host serving several collections (a wiki and a
+    dictionary on one server) its first path segment."""
+    parts = urlsplit(url)
+    first = parts.path.strip("/").split("/", 1)[0]
+    return f"{parts.hostname or ''}/{first}" if first else (parts.hostname or "")
+
+
+def coverage_score(aspect: str, text: str) -> float:
+    """Share of the aspect's content words (stemmed) the text contains."""
+    wanted = stems(aspect)
+    if not wanted:
+        return 0.0
+    return len(wanted & stems(text)) / len(wanted)
+
+
+def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int, str],
+           candidates: list[int]) -> None:
+    """Add the candidates (sources read by this aspect's searches) that cover it, with their
+    best passage as the quote. Sources from a site not yet used go first."""
+    scored = []
+    for sid in candidates:
+        if sid in aspect.sources or sid not in texts:
+            continue
+        score = coverage_score(aspect.query or aspect.title, texts[sid])
+        if score >= COVERS:
+            scored.append((score, sid))
+    scored.sort(key=lambda pair: (site(urls[pair[1]]) in aspect.sites, -pair[0]))
+    weights = dict.fromkeys(content_words(question), 1.0) | dict.fromkeys(content_words(aspect.query or aspect.title), 2.0)
+    for _, sid in scored:
+        aspect.sources.append(sid)
+        aspect.sites.add(site(urls[sid]))
+        if len(aspect.quotes) < QUOTES_PER_ASPECT:
+            aspect.quotes.append((sid, best_passage(prose(texts[sid]), weights, QUOTE_CHARS)))
+
+
+def prose(text: str) -> str:
+    """A page's text as a quote should show it: no Markdown headings, links as their words, no
+    Markdown escapes, no encyclopedia tagline ("From Wikipedia, the free encyclopedia")."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    text = _TAGLINE.sub("", _LINK.sub(r"\1", "\n".join(lines)))
+    return _ESCAPE.sub(r"\1", text)
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_ESCAPE = re.compile(r"\\([<>\[\]*_#`\\])")
+_TAGLINE = re.compile(r"(?im)^\s*From [^,\n]{1,60}, the free encyclopedia\s*")

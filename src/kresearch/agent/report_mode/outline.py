@@ -1,0 +1,73 @@
+"""The plan of a report: an outline of aspects, each a short query that names its subject.
+
+The model proposes the aspects under a grammar (3 to 6 strings); code removes repeats and
+aspects that only restate the question, and falls back to the question itself when nothing
+usable is left, so research always has something to search.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from ..context import content_words
+
+MIN_ASPECTS, MAX_ASPECTS = 3, 6
+
+# Words that give a report question its shape, not its subject ("compare the main techniques
+# and their weaknesses"): left out of the topic an aspect's query is anchored to.
+SHAPE_WORDS = set("""explain explains describe compare comparing comparison contrast discuss overview survey summarise
+summarize analyse analyze give list outline main key major principal different various common types type kinds kind
+approaches approach techniques technique methods method ways way causes cause effects effect advantages advantage
+disadvantages disadvantage weaknesses weakness strengths strength pros cons differences difference similarities trade
+offs tradeoffs history evolution how work works working goes go wrong right what why which use used using their its
+they them there these those also between each other both report write tell about introduction guide state art
+problems problem issues issue challenges challenge benefits benefit risks risk role roles profile trace according
+can could may might must should let lets does do did arise several one many well known""".split())
+
+
+def topic_words(question: str, limit: int = 3) -> list[str]:
+    """The question's first content words that name its subject, in order."""
+    out: list[str] = []
+    for low in re.findall(r"[a-z0-9]+", question.lower()):
+        if low in content_words(low) and low not in SHAPE_WORDS and low not in out:
+            out.append(low)
+        if len(out) == limit:
+            break
+    return out
+
+
+def anchored_query(aspect: str, question: str) -> str:
+    """The aspect as a search query: with the question's subject added when it names less than
+    two of its words ("weaknesses of collection techniques" -> "... automatic garbage collection")."""
+    topic = topic_words(question)
+    if not topic or len(content_words(aspect) & set(topic)) >= min(2, len(topic)):
+        return aspect
+    return f"{aspect} {' '.join(topic)}"
+
+
+def outline_schema(low: int = MIN_ASPECTS, high: int = MAX_ASPECTS) -> dict:
+    return {"type": "object", "properties": {"aspects": {
+        "type": "array", "minItems": low, "maxItems": high,
+        "items": {"type": "string", "minLength": 3, "maxLength": 90}}},
+        "required": ["aspects"]}
+
+
+def parse_outline(text: str, question: str, high: int = MAX_ASPECTS) -> list[str]:
+    """The aspects of the model's outline, cleaned; [question] when none is usable."""
+    try:
+        raw = json.loads(text).get("aspects", [])
+    except (ValueError, AttributeError):
+        raw = re.findall(r'"((?:[^"\\]|\\.){3,90})"', text)[1:]   # cut-off JSON: the strings after "aspects"
+    aspects: list[str] = []
+    seen: list[set[str]] = []
+    asked = content_words(question)
+    for item in raw if isinstance(raw, list) else []:
+        aspect = " ".join(str(item).split()).strip(" .?")
+        words = content_words(aspect)
+        if not words or words == asked:
+            continue
+        if any(len(words & other) >= 0.8 * min(len(words), len(other)) for other in seen):
+            continue                                          # a near repeat of an earlier aspect
+        aspects.append(aspect)
+        seen.append(words)
+    return aspects[:high] or [" ".join(question.split())]

@@ -1,0 +1,227 @@
+"""The report policy: outline -> research each aspect until it is covered -> write each section
+from its quotes -> summary -> references in code.
+
+    outline    one grammar-constrained model call: 3-6 aspects, each a short query
+    research   per aspect: search it (the top results are read, as passages) and keep the read
+               sources that cover it; a second, broader search when fewer than two do. No model
+               call: on a CPU every model call is seconds, and the aspect's words are the query.
+    write      per aspect: one model call given only that aspect's quotes (so it fits any
+               budget); every sentence checked against the union of what it cites
+    summary    one model call over the kept sentences, checked the same way
+
+Each aspect's research is a unit that only adds sources and quotes to the run's one registry,
+so aspects could run as parallel sub-agents. Limits: research stops at the research share of
+--max-time or at --max-steps (one step per search); writing stops at the deadline, leaving the
+sections not yet written marked. Library code: events out, nothing printed.
+"""
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Iterator
+
+from ...prompts import render
+from ..actions import Step
+from . import coverage, outline, writer
+from .coverage import Aspect
+from .writer import Section
+
+if TYPE_CHECKING:
+    from ..loop import Agent
+
+SYSTEM = "You write research reports. You use only the quoted sources you are given and cite them by number."
+OUTLINE_TOKENS = 200
+SECTION_TOKENS = 450
+SUMMARY_TOKENS = 300
+MAX_POINTS = 14
+
+
+class ReportRun:
+    def __init__(self, agent: "Agent", question: str):
+        self.agent = agent
+        self.question = question
+        self.aspects: list[Aspect] = []
+        self.sections: list[Section] = []
+        self.summary = Section("Summary")
+        self.step = 0
+
+    # -- the stages ---------------------------------------------------------------------------
+
+    def run(self) -> Iterator:
+        from ..loop import Notice
+
+        yield from self._outline()
+        yield from self._research()
+        covered = sum(a.covered for a in self.aspects)
+        yield Notice(f"aspects covered: {covered}/{len(self.aspects)}; writing {len(self.aspects)} sections")
+        yield from self._write_sections()
+        yield from self._write_summary()
+
+    def _outline(self) -> Iterator:
+        from ..loop import ActionTaken, StepStarted
+
+        agent = self.agent
+        self.step += 1
+        agent.stats.steps = self.step
+        yield StepStarted(self.step, agent.config.max_steps)
+        prompt = render("outline", question=self.question, low=outline.MIN_ASPECTS, high=outline.MAX_ASPECTS)
+        completion = agent._call(self._messages(prompt), outline.outline_schema(), OUTLINE_TOKENS, "outline", self.step)
+        if completion.finish_reason == "time":
+            yield from agent._stop(agent._state, "max_time", "time limit reached while planning the report")
+        titles = outline.parse_outline(completion.text, self.question)
+        self.aspects = [Aspect(t, outline.anchored_query(t, self.question)) for t in titles]
+        agent._state.plan = titles
+        agent.trace.write("outline", aspects=titles)
+        yield ActionTaken(self.step, "plan", {"aspects": titles}, "outline of the report")
+
+    def _research(self) -> Iterator:
+        """Search each aspect; search again, broader, while fewer than two read sources cover it."""
+        agent = self.agent
+        for round_no in (1, 2):
+            for aspect in self.aspects:
+                if aspect.covered or (round_no == 2 and not self._room_for_research()):
+                    continue
+                if not self._room_for_research():
+                    return
+                # the aspect as the outline says it, and anchored to the question's subject
+                queries = list(dict.fromkeys([aspect.title, aspect.query])) if round_no == 1 else \
+                    [self._broader(aspect)]
+                queries = [q for q in queries if q.lower() not in (old.lower() for old in aspect.queries)]
+                if queries:
+                    yield from self._search(aspect, queries)
+        if not agent._state.forced_reason and not all(a.covered for a in self.aspects):
+            agent.trace.write("coverage", aspects=[a.as_json() for a in self.aspects])
+
+    def _room_for_research(self) -> bool:
+        agent = self.agent
+        if self.step >= agent.config.max_steps:
+            self._limit("max_steps", f"all {agent.config.max_steps} steps used: writing from what was read")
+            return False
+        from ..loop import RESEARCH_SHARE
+        if time.perf_counter() - agent._start > agent.config.max_time * RESEARCH_SHARE / 2:
+            # a report needs half of the time for writing: one model call per section
+            self._limit("max_time", "research time used up: writing from what was read")
+            return False
+        return True
+
+    def _limit(self, why: str, message: str) -> None:
+        state = self.agent._state
+        if state.stopped_because == "answered":
+            state.stopped_because = why
+            state.forced_reason = message
+            self.agent.trace.write("stop", reason=why, message=message)
+
+    def _broader(self, aspect: Aspect) -> str:
+        """A second query: the aspect's own words with more of the question's subject."""
+        from ..context import content_words
+
+        extra = [w for w in outline.topic_words(self.question, 6) if w not in content_words(aspect.query)]
+        return " ".join([aspect.title, *extra[:3]]) if extra else f"{aspect.query} overview"
+
+    def _search(self, aspect: Aspect, queries: list[str]) -> Iterator:
+        from ..loop import ActionTaken, StepStarted, ToolFinished
+
+        agent = self.agent
+        self.step += 1
+        agent.stats.steps = self.step
+        aspect.queries += queries
+        yield StepStarted(self.step, agent.config.max_steps)
+        action = Step(thought="", action="search", args={"queries": queries})
+        yield ActionTaken(self.step, "search", action.args, f"researching: {aspect.title}")
+        agent.trace.write("action", step=self.step, action="search", args=action.args, thought="", auto=True,
+                          aspect=aspect.title)
+        obs = agent.toolbox.run(action, self.question, self.step)
+        agent._sync_tool_stats()
+        texts = {sid: doc.text for sid, doc in agent.toolbox.docs.items()}
+        urls = {s.id: s.url for s in agent.sources.all()}
+        coverage.update(aspect, self.question, texts, urls, list(obs.source_ids))
+        agent.trace.write("observation", step=self.step, kind=obs.kind, summary=obs.summary,
+                          sources=list(obs.source_ids), covering=aspect.sources)
+        yield ToolFinished(self.step, "search", f"{obs.summary}; {len(aspect.sources)} read source(s) cover "
+                                                f"'{aspect.title}'", obs.seconds)
+
+    def _write_sections(self) -> Iterator:
+        from ..loop import Notice
+
+        agent = self.agent
+        texts = {sid: doc.text for sid, doc in agent.toolbox.docs.items()}
+        used: set[int] = set()          # sources quoted by an earlier section
+        written: set[str] = set()       # sentences already in the report
+        for number, aspect in enumerate(self.aspects, 1):
+            if not aspect.quotes:
+                self.sections.append(Section(aspect.title, note="No source read covers this aspect."))
+                continue
+            if agent._out_of_time():
+                self._limit("max_time", "time limit reached")
+                self.sections.append(Section(aspect.title, note="Not written: the time limit was reached."))
+                continue
+            yield Notice(f"writing section {number}/{len(self.aspects)}: {aspect.title}")
+            quotes = self._fitting_quotes(aspect, used)
+            low, high = writer.SECTION_SENTENCES
+            prompt = render("section", question=self.question, aspect=aspect.title, sentences=f"{low} to {high}",
+                            quotes=writer.quotes_block(quotes))
+            ids = [sid for sid, _ in quotes]
+            completion = agent._call(self._messages(prompt), writer.sentences_schema(ids, low, high), SECTION_TOKENS,
+                                     "section", self.step)
+            section = writer.check_sentences(aspect.title, writer.parse_sentences(completion.text), texts, set(ids))
+            section.drop_repeats(written, remember=False)
+            # the 1.5B model often writes from memory: what its sources do not support is gone,
+            # and a section left thin gets the quotes' own best sentences, marked as quotes
+            writer.fill_from_quotes(section, aspect, texts, writer.SECTION_SENTENCES[0])
+            section.drop_repeats(written)
+            used.update(ids)
+            if completion.finish_reason == "time":
+                self._limit("max_time", "time limit reached while writing")
+            self.sections.append(section)
+            agent.trace.write("section", aspect=aspect.title, kept=len(section.sentences), removed=section.removed)
+
+    def _fitting_quotes(self, aspect: Aspect, used: set[int]) -> list[tuple[int, str]]:
+        """The aspect's quotes, those an earlier section did not quote first (so sections do not
+        repeat each other), fewer when the prompt would not fit the budget."""
+        agent = self.agent
+        quotes = sorted(aspect.quotes, key=lambda q: q[0] in used)
+        fresh = [q for q in quotes if q[0] not in used]
+        quotes = fresh if len(fresh) >= 2 else quotes[:max(2, len(fresh))]
+        while len(quotes) > 1:
+            prompt = render("section", question=self.question, aspect=aspect.title, sentences="3 to 6",
+                            quotes=writer.quotes_block(quotes))
+            if agent.llm.count_prompt(self._messages(prompt)) <= agent.config.budget:
+                break
+            quotes.pop()
+        return quotes
+
+    def _write_summary(self) -> Iterator:
+        from ..loop import Notice
+
+        agent = self.agent
+        points = [(text, ids) for s in self.sections for text, ids in s.sentences if ids][:MAX_POINTS]
+        if not points or agent._out_of_time():
+            return
+        yield Notice("writing the summary")
+        lines = "\n".join(f"- {text} " + "".join(f"[{n}]" for n in ids) for text, ids in points)
+        ids = sorted({n for _, cited in points for n in cited})
+        completion = agent._call(self._messages(render("summary", question=self.question, points=lines)),
+                                 writer.sentences_schema(ids, 2, 4), SUMMARY_TOKENS, "summary", self.step)
+        texts = {sid: doc.text for sid, doc in agent.toolbox.docs.items()}
+        self.summary = writer.check_sentences("Summary", writer.parse_sentences(completion.text), texts, set(ids))
+        self.summary.drop_repeats(set())
+
+    def _messages(self, prompt: str) -> list[dict]:
+        return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}]
+
+    # -- the result ---------------------------------------------------------------------------
+
+    def claims(self) -> list:
+        return [c for s in [self.summary, *self.sections] for c in s.claims]
+
+    def cited(self) -> list[int]:
+        return list(dict.fromkeys(n for s in [self.summary, *self.sections] for n in s.cited))
+
+    def report(self, stopped_because: str) -> tuple[str, float, str]:
+        confidence, reason = writer.report_confidence(self.sections, self.summary, self.aspects)
+        text = writer.assemble(self.question, self.summary, self.sections, self.aspects, self.agent.sources,
+                               confidence, reason, stopped_because)
+        return text, confidence, reason
+
+    def answer_line(self) -> str:
+        """The one-line answer of the JSON: the summary's sentences, without citations."""
+        return " ".join(text for text, _ in self.summary.sentences)

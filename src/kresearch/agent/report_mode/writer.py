@@ -1,0 +1,224 @@
+"""Writing a report: one model call per section from that aspect's quotes, a summary from the
+kept sentences, and the Markdown assembled in code.
+
+Every sentence comes back as {"text", "sources"} under a grammar that allows only the numbers
+of the quotes shown, so a citation can never point at an unread page. Each cited sentence is
+checked against the *union* of the texts it cites (a sentence may join two sources' facts):
+supported at evidence.SUPPORTED or it is removed and counted. A sentence without sources is
+kept only when it states no fact of its own (short, no numbers, no names beyond those the
+section's kept sentences already carry): a connecting sentence, not an unchecked claim.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from ...sources import SourceRegistry
+from ...tools.browser import split_sentences
+from ..context import stems
+from ..evidence import CITATION, SUPPORTED, Claim, Support, is_fragment, is_instruction, numbers, support
+from ..report import references
+from .coverage import Aspect
+
+SECTION_SENTENCES = (3, 6)
+CONNECTIVE_WORDS = 20
+_NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-zA-Z]+")
+
+
+def sentences_schema(source_ids: list[int], low: int, high: int) -> dict:
+    sources = {"type": "array", "items": {"enum": sorted(source_ids)}, "minItems": 0, "maxItems": 3} \
+        if source_ids else {"type": "array", "maxItems": 0}
+    return {"type": "object", "properties": {"sentences": {
+        "type": "array", "minItems": low, "maxItems": high, "items": {
+            "type": "object", "properties": {
+                "text": {"type": "string", "minLength": 10, "maxLength": 300},
+                "sources": sources},
+            "required": ["text", "sources"]}}},
+        "required": ["sentences"]}
+
+
+def parse_sentences(text: str) -> list[tuple[str, list[int]]]:
+    """(sentence, source numbers) from the writer's JSON; complete items of cut-off JSON too."""
+    try:
+        items = json.loads(text)["sentences"]
+    except (ValueError, KeyError, TypeError):
+        items = [{"text": json.loads(f'"{m[1]}"'), "sources": re.findall(r"\d+", m[2])}
+                 for m in re.finditer(r'\{\s*"text"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"sources"\s*:\s*\[([\d,\s]*)\]\s*\}',
+                                      text)]
+    out = []
+    for item in items if isinstance(items, list) else []:
+        try:
+            text = " ".join(str(item["text"]).split())
+            ids = list(dict.fromkeys(int(n) for n in item.get("sources", [])))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+        # an item may hold several sentences: each is checked on its own, with the item's sources
+        plain = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(CITATION.sub(" ", text).split()))
+        for piece in split_sentences(plain):
+            if not is_broken(piece):
+                out.append((piece, ids))
+    return out
+
+
+def is_broken(sentence: str) -> bool:
+    """A sentence not worth checking: cut short (no end, a dangling last word, too few words), a
+    question (a report states), starting mid-sentence (lower case), or a loop (most of its words
+    repeated)."""
+    words = re.findall(r"\w+", sentence.lower())
+    return (sentence[-1:] not in ".!\"')" or is_fragment(sentence) or sentence[:1].islower()
+            or len(set(words)) < 0.6 * len(words))
+
+
+def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], want: int) -> None:
+    """Top a section that kept fewer than `want` sentences up with sentences of the aspect's
+    quotes, verbatim and in quotation marks (so the reader sees they are the source's words):
+    those that cover most of the aspect's words, not already said."""
+    have = {w for text, _ in section.sentences for w in re.findall(r"[a-z0-9]+", text.lower())}
+    aspect_words = stems(aspect.query or aspect.title)
+    candidates = []
+    for order, (sid, quote) in enumerate(aspect.quotes):
+        for sentence in split_sentences(quote.strip("… ")):
+            words = set(re.findall(r"[a-z0-9]+", sentence.lower()))
+            if is_broken(sentence) or is_instruction(sentence) or len(words & have) > 0.6 * len(words):
+                continue
+            candidates.append((-len(stems(sentence) & aspect_words), order, sentence, sid))
+    for _, _, sentence, sid in sorted(candidates)[: max(0, want - len(section.sentences))]:
+        section.sentences.append((f"\u201c{sentence}\u201d", [sid]))
+        section.quoted += 1
+        section.claims.append(Claim(text=sentence, sources=[sid], dropped=[], score=1.0, quote=sentence,
+                                    quote_source=sid))
+
+
+def union_support(sentence: str, texts: list[str]) -> Support:
+    """Support of a sentence by the sources it cites taken together: the best passage of each,
+    joined, scored as one text (a sentence may join a fact of one source to a fact of another),
+    or the best single source when that scores higher."""
+    alone = [support(sentence, text) for text in texts]
+    best = max(alone, key=lambda s: s.score, default=Support(0.0))
+    if len(texts) < 2:
+        return best
+    joined = support(sentence, "\n".join(s.quote for s in alone if s.quote))
+    return joined if joined.score > best.score else best
+
+
+@dataclass
+class Section:
+    title: str
+    sentences: list[tuple[str, list[int]]] = field(default_factory=list)   # kept: text, citations
+    claims: list[Claim] = field(default_factory=list)                      # every cited sentence checked
+    removed: int = 0                                                       # unsupported or unchecked
+    quoted: int = 0                                                        # source sentences added verbatim
+    note: str = ""                                                         # why it is empty, if it is
+
+    @property
+    def cited(self) -> list[int]:
+        return list(dict.fromkeys(n for _, ids in self.sentences for n in ids))
+
+    def drop_repeats(self, written: set[str], remember: bool = True) -> None:
+        """Remove sentences an earlier section (or this one) already has, the same words in any
+        order; with `remember`, add the kept ones to `written`."""
+        kept, seen = [], set(written)
+        for text, ids in self.sentences:
+            key = " ".join(sorted(set(re.findall(r"[a-z0-9]+", text.lower()))))
+            if key in seen:
+                self.removed += 1
+                continue
+            seen.add(key)
+            kept.append((text, ids))
+        self.sentences = kept
+        if remember:
+            written |= seen
+
+    def markdown(self) -> str:
+        return " ".join(text + "".join(f" [{n}]" for n in ids) for text, ids in self.sentences)
+
+    def as_json(self) -> dict:
+        return {"title": self.title, "text": self.markdown(), "sources": self.cited,
+                "removed_sentences": self.removed, "quoted_sentences": self.quoted, "note": self.note}
+
+
+def check_sentences(title: str, written: list[tuple[str, list[int]]], texts: dict[int, str],
+                    allowed: set[int]) -> Section:
+    """Keep the sentences their cited sources support (together), and connecting sentences."""
+    section = Section(title)
+    pending_connectives: list[str] = []
+    for sentence, ids in written:
+        ids = [n for n in ids if n in allowed and n in texts]
+        if not ids:
+            pending_connectives.append(sentence)
+            continue
+        found = union_support(sentence, [texts[n] for n in ids])
+        alone = {n: support(sentence, texts[n]).score for n in ids}
+        # a cited source that shares nothing with the sentence is dropped from its citations
+        keep = [n for n in ids if alone[n] > 0] if found.score >= SUPPORTED else []
+        best = max(ids, key=lambda n: alone[n])
+        section.claims.append(Claim(text=sentence, sources=keep, dropped=[n for n in ids if n not in keep],
+                                    score=found.score, quote=found.quote if keep else "",
+                                    quote_source=best if keep else None))
+        if keep:
+            section.sentences.append((sentence, keep))
+        else:
+            section.removed += 1
+    names = {w for text, _ in section.sentences for w in _NAME.findall(text)}
+    for sentence in pending_connectives:
+        if is_connective(sentence, names):
+            section.sentences.append((sentence, []))    # position is lost: connectives go last
+        else:
+            section.removed += 1
+    return section
+
+
+def is_connective(sentence: str, known_names: set[str]) -> bool:
+    """A sentence that states no fact of its own: short, no number, no new name."""
+    return (len(sentence.split()) <= CONNECTIVE_WORDS and not numbers(sentence)
+            and set(_NAME.findall(sentence)) <= known_names)
+
+
+def quotes_block(quotes: list[tuple[int, str]]) -> str:
+    return "\n".join(f"[{sid}] \"{text}\"" for sid, text in quotes)
+
+
+def assemble(question: str, summary: Section, sections: list[Section], aspects: list[Aspect],
+             registry: SourceRegistry, confidence: float, confidence_reason: str, stopped_because: str) -> str:
+    parts = [f"# {question.strip()}", ""]
+    if stopped_because != "answered":
+        parts += [f"> Partial report: the run stopped ({stopped_because.replace('_', ' ')}) before it finished.", ""]
+    parts += ["## Summary", "", summary.markdown() or "(no summary: no section could be written from the "
+                                                      "sources read)", ""]
+    for section in sections:
+        parts += [f"## {section.title[:1].upper()}{section.title[1:]}", ""]
+        parts += [section.markdown() or f"_{section.note or 'Nothing the sources read support was written.'}_", ""]
+    thin = [a for a in aspects if not a.covered]
+    if thin:
+        parts += ["## Open questions and thin evidence", ""]
+        for aspect in thin:
+            if aspect.sources:
+                parts.append(f"- {aspect.title}: only one source read covers it [{aspect.sources[0]}]; "
+                             "treat what the report says of it as uncorroborated.")
+            else:
+                parts.append(f"- {aspect.title}: no source read covers it; the report says nothing of it.")
+        parts.append("")
+    parts += [f"_Confidence: {confidence:.2f} — {confidence_reason}._", ""]
+    cited = list(dict.fromkeys(n for s in [summary, *sections] for n in s.cited))
+    if cited:
+        parts += ["## References", "", references([registry.get(n) for n in cited]), ""]
+    other = [s for s in registry.opened() if s.id not in cited]
+    if other:
+        parts += ["## Also read", "", references(other), ""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def report_confidence(sections: list[Section], summary: Section, aspects: list[Aspect]) -> tuple[float, str]:
+    """From what was checked: the share of cited sentences supported, the share of aspects
+    covered by two or more sources, and how many sites the cited sources come from."""
+    claims = [c for s in [summary, *sections] for c in s.claims]
+    supported = sum(1 for c in claims if c.sources)
+    covered = sum(1 for a in aspects if a.covered)
+    sites = {site for a in aspects for site in a.sites}
+    if not claims:
+        return 0.0, "no cited sentence survived the check"
+    value = 0.5 * supported / len(claims) + 0.3 * covered / max(1, len(aspects)) + 0.2 * min(1.0, len(sites) / 3)
+    reason = (f"{supported} of {len(claims)} cited sentences supported by what they cite, {covered} of "
+              f"{len(aspects)} aspects covered by two or more sources, {len(sites)} site(s)")
+    return round(min(1.0, value), 2), reason

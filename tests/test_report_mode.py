@@ -1,0 +1,242 @@
+"""Report mode: question kinds, the outline, coverage, section writing with the union support
+check, and whole runs (scripted FakeLLM and the real 0.5B model) over a real loopback site."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import fixture_site
+import pytest
+from fixture_site import FixtureSearch, site
+
+from kresearch.agent.loop import Agent, AgentConfig, Finished, Notice
+from kresearch.agent.question_kind import classify, resolve_mode
+from kresearch.agent.report_mode import coverage, outline, writer
+from kresearch.agent.toolbox import Toolbox
+from kresearch.llm.base import FakeLLM
+from kresearch.sources import SourceRegistry
+from kresearch.tools.browser import Browser
+from kresearch.tools.fetch import Fetcher, FetchPolicy
+from kresearch.tools.search import SearchService
+from kresearch.trace import Trace
+
+GC_PAGES = {
+    "/wiki/Garbage_collection": (
+        "Garbage collection",
+        "Garbage collection is automatic memory management: the collector reclaims memory occupied by "
+        "objects that the program no longer uses. It was invented by John McCarthy around 1959 for Lisp."),
+    "/wiki/Mark-sweep": (
+        "Mark-sweep garbage collection",
+        "Mark-sweep garbage collection traces all reachable objects from the roots and marks them. "
+        "The sweep phase then frees every unmarked object. Mark-sweep collection pauses the program."),
+    "/wiki/Reference_counting": (
+        "Reference counting garbage collection",
+        "Reference counting is a garbage collection technique that keeps a count of the references to each "
+        "object and frees the object when the count drops to zero. Reference counting cannot reclaim cycles "
+        "of objects."),
+    "/wiki/Memory_leak": (
+        "Memory leak",
+        "A memory leak happens when a program fails to release memory it no longer needs. A program "
+        "with a memory leak eventually runs out of memory and fails."),
+}
+QUESTION = "Explain how garbage collection works and compare mark-sweep with reference counting garbage collection."
+
+
+# -- question kinds ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", [
+    QUESTION, "Give an overview of the Lisp family of programming languages",
+    "compare risc and cisc processor designs", "What are the main causes of memory leaks?",
+    "explian the diffrences between tcp and udp",          # misspelled: "differences" is not needed
+    "Tell me about the history of Unix", "Why do caches use set associativity?",
+    "How does virtual memory work?", "pros and cons of static typing",
+    "What problems can arise when processes share resources?", "garbage collection",
+])
+def test_open_questions_want_a_report(question):
+    assert classify(question) == "report"
+
+
+@pytest.mark.parametrize("question", [
+    "What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?",
+    "Are both Dictyosperma, and Huernia described as a genus?",   # "described" is not "describe"
+    "Are Ferocactus and Silene both types of plant?", "who wrote the jargon file?",
+    "Which band has more members, Band of Skulls or Live?", "When was Python 3.0 released?",
+    "how many members does live have", "In which city was the composer of Tosca born?",
+])
+def test_questions_of_one_fact_want_a_short_answer(question):
+    assert classify(question) == "answer"
+
+
+def test_an_explicit_mode_wins():
+    assert resolve_mode("report", "Who wrote Tosca?") == "report"
+    assert resolve_mode("answer", QUESTION) == "answer"
+    with pytest.raises(ValueError):
+        resolve_mode("essay", QUESTION)
+
+
+# -- outline and coverage --------------------------------------------------------------------------
+
+def test_the_outline_drops_repeats_and_restatements_and_falls_back_to_the_question():
+    text = json.dumps({"aspects": ["mark-sweep collection", "Mark-sweep collection.", QUESTION,
+                                   "reference counting", "  "]})
+    assert outline.parse_outline(text, QUESTION) == ["mark-sweep collection", "reference counting"]
+    assert outline.parse_outline("not json", QUESTION) == [QUESTION]
+    cut = '{"aspects": ["mark-sweep collection", "reference counting", "memory le'
+    assert outline.parse_outline(cut, QUESTION) == ["mark-sweep collection", "reference counting"]
+
+
+def test_an_aspect_query_carries_the_question_subject():
+    assert outline.topic_words(QUESTION) == ["garbage", "collection", "mark"]
+    assert outline.anchored_query("weaknesses", QUESTION) == "weaknesses garbage collection mark"
+    assert outline.anchored_query("garbage collection pauses", QUESTION) == "garbage collection pauses"
+    assert outline.topic_words("Give an overview of the Battle of Pusan Perimeter") == ["battle", "pusan", "perimeter"]
+
+
+def test_a_source_covers_an_aspect_only_with_most_of_its_query_words():
+    aspect = coverage.Aspect("reference counting", "reference counting garbage collection")
+    texts = {1: GC_PAGES["/wiki/Reference_counting"][1], 2: "A collection of stamps, with no counting at all.",
+             3: "Reference counting garbage collection frees objects whose count is zero."}
+    urls = {1: "http://a.example/wiki/rc", 2: "http://b.example/stamps", 3: "http://c.example/rc"}
+    coverage.update(aspect, QUESTION, texts, urls, [1, 2, 3])
+    assert sorted(aspect.sources) == [1, 3] and aspect.covered
+    assert all(sid in (1, 3) and quote for sid, quote in aspect.quotes)
+    assert coverage.prose("# T\nFrom Wikipedia, the free encyclopedia\nA [link](http://x) \\<b>.") == "A link <b>."
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+TEXTS = {1: GC_PAGES["/wiki/Mark-sweep"][1], 2: GC_PAGES["/wiki/Reference_counting"][1]}
+
+
+def test_a_sentence_is_checked_against_the_union_of_what_it_cites():
+    joined = "Mark-sweep collection pauses the program, while reference counting cannot reclaim cycles of objects."
+    written = [(joined, [1, 2]), (joined, [1]), ("Reference counting was invented in 1960 by George Collins.", [2]),
+               ("Both are ways to manage memory.", []), ("Both were designed in 1960.", [])]
+    section = writer.check_sentences("comparison", written, TEXTS, {1, 2})
+    kept = [text for text, _ in section.sentences]
+    assert section.sentences[0] == (joined, [1, 2])                 # both sources together state it
+    assert kept.count(joined) == 1                                  # [1] alone does not
+    assert "Both are ways to manage memory." in kept                # a connecting sentence stays
+    assert "Both were designed in 1960." not in kept                # an uncited fact does not
+    assert not any("George Collins" in t for t in kept) and section.removed == 3
+    assert [c.supported for c in section.claims] == [True, False, False]
+
+
+def test_broken_sentences_are_not_kept():
+    out = writer.parse_sentences(json.dumps({"sentences": [
+        {"text": "Mark-sweep frees unmarked objects [1]. It pauses the program.", "sources": [1]},
+        {"text": "the sweep phase then frees every", "sources": [1]},
+        {"text": "Does it pause the program?", "sources": [1]},
+        {"text": "halves, known as halves, known as halves, known as halves.", "sources": [1]}]}))
+    assert out == [("Mark-sweep frees unmarked objects.", [1]), ("It pauses the program.", [1])]
+
+
+def test_a_thin_section_gets_the_quotes_own_sentences_marked_as_quotes():
+    aspect = coverage.Aspect("mark-sweep", "mark-sweep garbage collection", quotes=[(1, TEXTS[1])], sources=[1])
+    section = writer.Section("mark-sweep")
+    writer.fill_from_quotes(section, aspect, TEXTS, 2)
+    assert len(section.sentences) == 2
+    assert all(text.startswith("\u201c") and ids == [1] for text, ids in section.sentences)
+    assert section.quoted == 2 and all(c.score == 1.0 for c in section.claims)
+
+
+# -- whole runs ------------------------------------------------------------------------------------
+
+def section_reply(messages):
+    """A scripted writer: restates the first quote it was given, and invents one fact."""
+    prompt = messages[-1]["content"]
+    first = next(line for line in prompt.splitlines() if line.startswith("["))
+    sid = int(first[1:first.index("]")])
+    fact = first[first.index('"') + 1:].split(". ")[0].rstrip('".') + "."
+    return {"sentences": [{"text": fact, "sources": [sid]},
+                          {"text": "It was standardised by ISO in 1999 after a long debate.", "sources": [sid]}]}
+
+
+def summary_reply(messages):
+    point = next(line for line in messages[-1]["content"].splitlines() if line.startswith("- "))
+    sid = int(point[point.rindex("[") + 1: point.rindex("]")])
+    return {"sentences": [{"text": point[2: point.rindex("[")].strip(), "sources": [sid]},
+                          {"text": "These are the main ideas.", "sources": []}]}
+
+
+def run_report(tmp_path, monkeypatch, script, **config):
+    monkeypatch.setattr(fixture_site, "PAGES", GC_PAGES)
+    sources = SourceRegistry()
+    with site() as server:
+        fetcher = Fetcher(FetchPolicy(allow_private=True))
+        toolbox = Toolbox(SearchService(FixtureSearch(server.base_url)), Browser(fetcher), sources)
+        llm = FakeLLM(script)
+        agent = Agent(llm, toolbox, sources, AgentConfig(**{"budget": 6000, "mode": "auto", **config}),
+                      Trace(tmp_path / "t.jsonl"))
+        events = list(agent.run(QUESTION))
+        agent.trace.close()
+        fetcher.close()
+    assert isinstance(events[-1], Finished)
+    return events[-1].result, llm, events
+
+
+def test_a_report_run_outlines_covers_writes_and_checks(tmp_path, monkeypatch):
+    aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection",
+                           "memory leak"]}
+    script = [aspects, section_reply, section_reply, section_reply, summary_reply]
+    result, llm, events = run_report(tmp_path, monkeypatch, script)
+    assert result.mode == "report" and result.stopped_because == "answered"
+    report = result.report
+    for heading in ("## Summary", "## Mark-sweep garbage collection", "## Reference counting garbage collection",
+                    "## Memory leak", "## References"):
+        assert heading in report
+    assert "ISO" not in report                                   # the invented fact was removed
+    assert result.stats["claims_removed"] >= 3
+    data = result.as_json()
+    assert [c["aspect"] for c in data["coverage"]] == aspects["aspects"]
+    assert len(data["sections"]) == 3 and all(s["text"] for s in data["sections"])
+    read = {s["id"] for s in data["sources"] if s["opened"]}
+    body = report.split("## References")[0]
+    import re
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", body)} <= read   # no citation of an unread page
+    assert all(s["opened"] for s in data["sources"] if s["cited"])
+    assert result.answer and "[" not in result.answer            # the summary, one line
+    assert any(isinstance(e, Notice) and e.message.startswith("aspects covered") for e in events)
+    # the writer saw only its aspect's quotes, numbered as the registry numbers them
+    section_prompt = llm.calls[1][-1]["content"]
+    assert "mark-sweep garbage collection" in section_prompt and "[" in section_prompt
+    assert 0 < result.confidence <= 1 and "_Confidence:" in report
+
+
+def test_an_uncovered_aspect_is_named_and_the_step_limit_ends_research(tmp_path, monkeypatch):
+    aspects = {"aspects": ["mark-sweep garbage collection", "quantum entanglement of photons"]}
+    script = [aspects, section_reply, summary_reply]
+    result, _, _ = run_report(tmp_path, monkeypatch, script, max_steps=3)
+    assert "## Open questions and thin evidence" in result.report
+    assert "quantum entanglement of photons: no source read covers it" in result.report
+    assert result.stopped_because == "max_steps"                # the second search round was cut
+    assert [bool(c["sources"]) for c in result.as_json()["coverage"]] == [True, False]
+
+
+def test_the_mode_setting_is_validated(monkeypatch):
+    from kresearch.config import load_settings
+    from kresearch.errors import UsageError
+
+    assert load_settings({"mode": "report"})[0].mode == "report"
+    with pytest.raises(UsageError, match="unknown mode"):
+        load_settings({"mode": "essay"})
+
+
+@pytest.mark.model
+def test_real_model_writes_a_report_citing_only_pages_it_read(test_model_path, monkeypatch):
+    monkeypatch.setattr(fixture_site, "PAGES", GC_PAGES)
+    with site() as server:
+        proc = subprocess.run(
+            [sys.executable, "-m", "kresearch", "--format", "json", "-q", "--mode", "report", "-m",
+             str(test_model_path), "--ctx", "4096", "--max-time", "240", "--search", "searxng", "--searxng-url",
+             server.base_url, "--allow-private-urls", QUESTION],
+            capture_output=True, text=True, timeout=900, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.returncode in (0, 3), proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["mode"] == "report" and data["report"].startswith(f"# {QUESTION}")
+    assert "## Summary" in data["report"] and data["coverage"]
+    opened = {s["id"] for s in data["sources"] if s["opened"]}
+    assert all(s["id"] in opened for s in data["sources"] if s["cited"])
+    assert all(c["sources"] == [] or set(c["sources"]) <= opened for c in data["claims"])
