@@ -95,7 +95,7 @@ def test_an_aspect_query_carries_the_question_subject():
 
 
 def test_a_source_covers_an_aspect_only_with_most_of_its_query_words():
-    aspect = coverage.Aspect("reference counting", "reference counting garbage collection")
+    aspect = coverage.Aspect("reference counting garbage", "reference counting garbage collection")
     texts = {1: GC_PAGES["/wiki/Reference_counting"][1], 2: "A collection of stamps, with no counting at all.",
              3: "Reference counting garbage collection frees objects whose count is zero."}
     urls = {1: "http://a.example/wiki/rc", 2: "http://b.example/stamps", 3: "http://c.example/rc"}

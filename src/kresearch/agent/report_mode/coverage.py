@@ -1,9 +1,11 @@
 """Which read sources cover an aspect of the outline, and the quotes the writer gets from them.
 
 A source covers an aspect when the text the run read from it contains at least COVERS of the
-content words (stems) of the aspect's query, which carries the question's subject ("collection
-techniques automatic garbage collection": a page on mutexes, "a collection of techniques for
-sharing resources", does not cover it). An aspect is covered when
+aspect's content words (stems). Candidates come in the order the aspect's search ranked them
+(its query carries the question's subject, so the specific pages come first); a page that
+only shares generic words ("a collection of techniques" for "collection techniques") can
+still pass when nothing better was found: the writer's support check is what keeps its
+sentences honest. An aspect is covered when
 COVERED_BY such sources were read, from different sites when the web had them. The quotes are
 the passages of those sources that best match the aspect (and then the question): exact text,
 kept with their source number, so the writer never needs a page the context set aside.
@@ -18,7 +20,7 @@ from ...tools.browser import best_passage
 from ..context import content_words, stems
 
 COVERED_BY = 2
-COVERS = 0.6            # share of the aspect's query words a source must contain to cover it
+COVERS = 0.6            # share of the aspect's words a source must contain to cover it
 QUOTE_CHARS = 500
 QUOTES_PER_ASPECT = 4
 
@@ -59,16 +61,18 @@ def coverage_score(aspect: str, text: str) -> float:
 
 def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int, str],
            candidates: list[int]) -> None:
-    """Add the candidates (sources read by this aspect's searches) that cover it, with their
-    best passage as the quote. Sources from a site not yet used go first."""
+    """Add the candidates (sources read, in the order of the aspect's search results) that cover
+    it, with their best passage as the quote. Sources from a site not yet used go first."""
     scored = []
     for sid in candidates:
         if sid in aspect.sources or sid not in texts:
             continue
-        score = coverage_score(aspect.query or aspect.title, texts[sid])
+        score = coverage_score(aspect.title, texts[sid])
         if score >= COVERS:
             scored.append((score, sid))
-    scored.sort(key=lambda pair: (site(urls[pair[1]]) in aspect.sites, -pair[0]))
+    # candidates come in the search's order, which ranks by relevance to the aspect's query: kept,
+    # except that a site not yet used goes first
+    scored.sort(key=lambda pair: site(urls[pair[1]]) in aspect.sites)
     weights = dict.fromkeys(content_words(question), 1.0) | dict.fromkeys(content_words(aspect.query or aspect.title), 2.0)
     for _, sid in scored:
         aspect.sources.append(sid)

@@ -11,7 +11,7 @@ import re
 
 from ..context import content_words
 
-MIN_ASPECTS, MAX_ASPECTS = 3, 6
+MIN_ASPECTS, MAX_ASPECTS = 4, 6
 
 # Words that give a report question its shape, not its subject ("compare the main techniques
 # and their weaknesses"): left out of the topic an aspect's query is anchored to.

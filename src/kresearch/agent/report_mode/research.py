@@ -43,6 +43,7 @@ class ReportRun:
         self.sections: list[Section] = []
         self.summary = Section("Summary")
         self.step = 0
+        self._last_results: list[int] = []
 
     # -- the stages ---------------------------------------------------------------------------
 
@@ -57,13 +58,19 @@ class ReportRun:
         yield from self._write_summary()
 
     def _outline(self) -> Iterator:
+        """Search the question as asked first (what one-shot retrieval has), then plan the outline
+        knowing what the web has on it: the titles found are in the prompt."""
         from ..loop import ActionTaken, StepStarted
 
         agent = self.agent
+        overview = Aspect(self.question, self.question)
+        yield from self._search(overview, [self.question])
+        found = [agent.sources.get(sid).title for sid in self._last_results][:8]
         self.step += 1
         agent.stats.steps = self.step
         yield StepStarted(self.step, agent.config.max_steps)
-        prompt = render("outline", question=self.question, low=outline.MIN_ASPECTS, high=outline.MAX_ASPECTS)
+        prompt = render("outline", question=self.question, low=outline.MIN_ASPECTS, high=outline.MAX_ASPECTS,
+                        found="\n".join(f"- {title}" for title in found) or "- (nothing)")
         completion = agent._call(self._messages(prompt), outline.outline_schema(), OUTLINE_TOKENS, "outline", self.step)
         if completion.finish_reason == "time":
             yield from agent._stop(agent._state, "max_time", "time limit reached while planning the report")
@@ -131,9 +138,14 @@ class ReportRun:
                           aspect=aspect.title)
         obs = agent.toolbox.run(action, self.question, self.step)
         agent._sync_tool_stats()
+        self._last_results = list(obs.source_ids)
         texts = {sid: doc.text for sid, doc in agent.toolbox.docs.items()}
         urls = {s.id: s.url for s in agent.sources.all()}
+        # the aspect's own results first, in the search's order (the most specific pages); other
+        # pages read so far only when these leave it uncovered
         coverage.update(aspect, self.question, texts, urls, list(obs.source_ids))
+        if not aspect.covered:
+            coverage.update(aspect, self.question, texts, urls, list(texts))
         agent.trace.write("observation", step=self.step, kind=obs.kind, summary=obs.summary,
                           sources=list(obs.source_ids), covering=aspect.sources)
         yield ToolFinished(self.step, "search", f"{obs.summary}; {len(aspect.sources)} read source(s) cover "
