@@ -465,3 +465,41 @@ def test_a_budget_too_small_for_one_step_is_bad_input_before_any_model_work(tmp_
 
     with site() as server, pytest.raises(UsageError, match=r"use --budget \d+ or more"):
         run_timed([], server.base_url, tmp_path, max_time=60, seconds_per_call=0, budget=300)
+
+
+# -- pages the question names ---------------------------------------------------------------------
+
+def test_a_page_the_question_names_is_read_before_the_first_step(tmp_path):
+    with site() as server:
+        url = f"{server.base_url}/wiki/Shirley_Temple"
+        question = f"According to the page at {url}, what government position did Shirley Temple hold?"
+        script = [step("answer", answer="Chief of Protocol of the United States"),
+                  "- She served as Chief of Protocol of the United States [1]."]
+        result, llm, _, events = run_agent(script, server.base_url, tmp_path, question=question)
+    first_prompt = " ".join(m["content"] for m in llm.calls[0])
+    assert "Chief of Protocol" in first_prompt                 # the page was in view before step 1
+    assert result.sources[0]["url"] == url and result.sources[0]["opened"]
+    assert result.sources[0]["cited"]
+    assert any(getattr(e, "thought", "") == "(reading the page the question names)" for e in events)
+
+
+def test_a_named_page_on_a_refused_address_is_an_observation_not_a_crash(tmp_path):
+    with site() as server:
+        question = f"What does {server.base_url}/wiki/Shirley_Temple say about Ghana?"
+        sources = SourceRegistry()
+        fetcher = Fetcher(FetchPolicy(allow_private=False))      # loopback is refused by default
+        toolbox = Toolbox(SearchService(FixtureSearch(server.base_url)), Browser(fetcher), sources, passages=0)
+        llm = FakeLLM([step("answer", answer="unknown")])
+        agent = Agent(llm, toolbox, sources, AgentConfig(verify=False), Trace(tmp_path / "t.jsonl"))
+        result = list(agent.run(question))[-1].result
+        fetcher.close()
+    assert "could not read [1]" in " ".join(m["content"] for m in llm.calls[0])
+    assert not result.sources[0]["opened"] and result.sources[0]["error"]
+
+
+def test_urls_in_a_question_are_found_without_their_punctuation():
+    from kresearch.urls import urls_in
+
+    text = "Per https://a.example/wiki/Foo_(bar), and (see http://b.example/x.) or https://a.example/wiki/Foo_(bar)?"
+    assert urls_in(text) == ["https://a.example/wiki/Foo_(bar)", "http://b.example/x"]
+    assert urls_in("no links here, www.example.org is not one") == []

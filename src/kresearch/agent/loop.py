@@ -25,6 +25,7 @@ from ..llm.base import LLM, Completion
 from ..prompts import render
 from ..sources import SourceRegistry
 from ..trace import Trace, digest
+from ..urls import urls_in
 from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
 from .confidence import estimate as estimate_confidence
@@ -217,6 +218,7 @@ class Agent:
         error: str | None = None
         findings, cited = "", []
         try:
+            yield from self._read_named_pages(question, state, ctx)
             if self._report_run is not None:
                 yield from self._report_run.run()
             else:
@@ -274,6 +276,21 @@ class Agent:
         return result
 
     # -- research ----------------------------------------------------------------------------
+
+    def _read_named_pages(self, question: str, state: _State, ctx: ContextManager):
+        """Pages the question names ("according to https://…") are registered and read before
+        anything else, under the same fetch policy as any page; their text is data like any
+        page's. The model sees them first; the report policy can quote them for any aspect."""
+        for url in urls_in(question):
+            step = Step(thought="", action="open", args={"source": url, "page": 1})
+            yield ActionTaken(0, "open", step.args, "(reading the page the question names)")
+            self.trace.write("action", step=0, action="open", args=step.args, thought="", auto=True)
+            if self.mode == "report":
+                obs = self.toolbox.run(step, question, 0)
+                self._sync_tool_stats()
+                yield ToolFinished(0, "open", obs.summary, obs.seconds)
+            else:
+                yield from self._act(step, question, 0, state, ctx)
 
     def _check_budget(self, ctx: ContextManager) -> None:
         """A budget that cannot hold the pinned prompt and one step is bad input, said before any
