@@ -89,9 +89,8 @@ class ReportRun:
                     continue
                 if not self._room_for_research():
                     return
-                # the aspect as the outline says it, and anchored to the question's subject
-                queries = list(dict.fromkeys([aspect.title, aspect.query])) if round_no == 1 else \
-                    [self._broader(aspect)]
+                # anchored to the question's subject: "weaknesses" alone finds weaknesses of anything
+                queries = [aspect.query] if round_no == 1 else [self._broader(aspect)]
                 queries = [q for q in queries if q.lower() not in (old.lower() for old in aspect.queries)]
                 if queries:
                     yield from self._search(aspect, queries)

@@ -23,6 +23,7 @@ from .coverage import Aspect
 
 SECTION_SENTENCES = (3, 6)
 CONNECTIVE_WORDS = 20
+QUOTED_WORDS = 6          # a source sentence shorter than this is a date or a heading, not a statement
 _NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-zA-Z]+")
 
 
@@ -73,16 +74,20 @@ def is_broken(sentence: str) -> bool:
 def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], want: int) -> None:
     """Top a section that kept fewer than `want` sentences up with sentences of the aspect's
     quotes, verbatim and in quotation marks (so the reader sees they are the source's words):
-    those that cover most of the aspect's words, not already said."""
+    statements (QUOTED_WORDS or more) that name the aspect's words, those naming most first, not
+    already said."""
     have = {w for text, _ in section.sentences for w in re.findall(r"[a-z0-9]+", text.lower())}
     aspect_words = stems(aspect.query or aspect.title)
     candidates = []
     for order, (sid, quote) in enumerate(aspect.quotes):
         for sentence in split_sentences(quote.strip("… ")):
             words = set(re.findall(r"[a-z0-9]+", sentence.lower()))
-            if is_broken(sentence) or is_instruction(sentence) or len(words & have) > 0.6 * len(words):
+            about = len(stems(sentence) & aspect_words)
+            # a quoted sentence must say something about the aspect, in a sentence's length
+            if (not about or len(words) < QUOTED_WORDS or is_broken(sentence) or is_instruction(sentence)
+                    or len(words & have) > 0.6 * len(words)):
                 continue
-            candidates.append((-len(stems(sentence) & aspect_words), order, sentence, sid))
+            candidates.append((-about, order, sentence, sid))
     for _, _, sentence, sid in sorted(candidates)[: max(0, want - len(section.sentences))]:
         section.sentences.append((f"\u201c{sentence}\u201d", [sid]))
         section.quoted += 1
