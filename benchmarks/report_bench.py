@@ -80,8 +80,10 @@ def supported_share(data: dict, fetch) -> tuple[int, int]:
     for line in body.splitlines():
         if line.startswith("#") or line.startswith(">") or line.startswith("_Confidence"):
             continue
-        for sentence in re.split(r"(?<=[.!?\u201d])\s+(?=\S)", line):
-            ids = [int(n) for n in re.findall(r"\[(\d+)\]", sentence) if int(n) in urls]
+        # a sentence and the citation marks after it ("… cells. [3] [4] Next …")
+        for match in re.finditer(r"(.+?[.!?\u201d])((?:\s*\[\d+(?:\s*,\s*\d+)*\])*)(?=\s|$)", line):
+            sentence = match.group(0)
+            ids = [int(n) for n in re.findall(r"\d+", match.group(2)) if int(n) in urls]
             plain = " ".join(re.sub(r"\[\d+\]", " ", sentence).split()).strip("\u201c\u201d ")
             if not ids or len(plain.split()) < 4:
                 continue

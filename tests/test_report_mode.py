@@ -161,13 +161,13 @@ def summary_reply(messages):
                           {"text": "These are the main ideas.", "sources": []}]}
 
 
-def run_report(tmp_path, monkeypatch, script, **config):
+def run_report(tmp_path, monkeypatch, script, seconds_per_call=0.0, **config):
     monkeypatch.setattr(fixture_site, "PAGES", GC_PAGES)
     sources = SourceRegistry()
     with site() as server:
         fetcher = Fetcher(FetchPolicy(allow_private=True))
         toolbox = Toolbox(SearchService(FixtureSearch(server.base_url)), Browser(fetcher), sources)
-        llm = FakeLLM(script)
+        llm = FakeLLM(script, seconds_per_call=seconds_per_call)
         agent = Agent(llm, toolbox, sources, AgentConfig(**{"budget": 6000, "mode": "auto", **config}),
                       Trace(tmp_path / "t.jsonl"))
         events = list(agent.run(QUESTION))
@@ -213,6 +213,18 @@ def test_an_uncovered_aspect_is_named_and_the_step_limit_ends_research(tmp_path,
     assert "quantum entanglement of photons: no source read covers it" in result.report
     assert result.stopped_because == "max_steps"                # the second search round was cut
     assert [bool(c["sources"]) for c in result.as_json()["coverage"]] == [True, False]
+
+
+def test_the_time_limit_holds_while_the_report_is_written(tmp_path, monkeypatch):
+    """Five model calls of 0.4 s against a 1.8 s limit: the summary is cut off at the limit, the
+    sections written so far stay, and the run says it stopped for time."""
+    aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection",
+                           "memory leak"]}
+    script = [aspects, section_reply, section_reply, section_reply, summary_reply]
+    result, _, _ = run_report(tmp_path, monkeypatch, script, seconds_per_call=0.4, max_time=1.8)
+    assert result.stopped_because == "max_time"
+    assert result.stats["wall_seconds"] < 1.8 + 0.5
+    assert "## Mark-sweep garbage collection" in result.report and "Partial report" in result.report
 
 
 def test_the_mode_setting_is_validated(monkeypatch):

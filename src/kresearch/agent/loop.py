@@ -30,9 +30,9 @@ from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
 from .confidence import estimate as estimate_confidence
 from .context import ContextManager, ContextOverflow
+from .evidence import Claim, check_claims
 from .question_kind import resolve_mode
 from .report_mode.research import ReportRun
-from .evidence import Claim, check_claims
 from .toolbox import Observation, Toolbox
 from .verify import (Evidence, Verifier, answer_statements, choice_options, final_checks, is_yes_no_question,
                      tidy_answer)
@@ -245,35 +245,10 @@ class Agent:
     def _finish(self, question: str, state: _State, findings: str, cited: list[int], start: float,
                 error: str | None) -> RunResult:
         if getattr(self, "_report_run", None) is not None:
-            return self._finish_report(question, state, start, error)
+            self._sync_tool_stats()
+            self.stats.evictions = self.context.evictions
+            return self._report_run.result(state.stopped_because, start, error)
         return self._finish_answer(question, state, findings, cited, start, error)
-
-    def _finish_report(self, question: str, state: _State, start: float, error: str | None) -> RunResult:
-        """The report policy's result: sections, summary, coverage; references built in code."""
-        run = self._report_run
-        self._sync_tool_stats()
-        self.stats.evictions = self.context.evictions
-        claims = run.claims()
-        for sid in run.cited():
-            source = self.sources.get(sid)
-            source.cited = True
-            for claim in claims:
-                if claim.quote_source == sid and claim.quote and claim.quote not in source.quotes:
-                    source.quotes.append(claim.quote)
-        self.stats.citations = sum(len(c.sources) + len(c.dropped) for c in claims)
-        self.stats.citations_supported = sum(len(c.sources) for c in claims)
-        self.stats.claims_removed = sum(s.removed for s in [run.summary, *run.sections])
-        report, confidence, _ = run.report(state.stopped_because)
-        self.stats.wall_seconds = round(time.perf_counter() - start, 3)
-        stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self.stats).items()}
-        result = RunResult(question=question, answer=run.answer_line(), report=report, confidence=confidence,
-                           sources=[s.as_json() for s in self.sources.all()], stopped_because=state.stopped_because,
-                           stats=stats, trace=str(self.trace.path or ""), claims=[c.as_json() for c in claims],
-                           error=error, mode="report", sections=[s.as_json() for s in run.sections],
-                           coverage=[a.as_json() for a in run.aspects])
-        self.trace.write("finish", stopped_because=state.stopped_because, answer=result.answer,
-                         confidence=confidence, stats=stats, report=report, mode="report")
-        return result
 
     # -- research ----------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ sections not yet written marked. Library code: events out, nothing printed.
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Iterator
 
 from ...prompts import render
@@ -52,6 +53,7 @@ class ReportRun:
 
         yield from self._outline()
         yield from self._research()
+        self._cover_from_all_read()
         covered = sum(a.covered for a in self.aspects)
         yield Notice(f"aspects covered: {covered}/{len(self.aspects)}; writing {len(self.aspects)} sections")
         yield from self._write_sections()
@@ -96,6 +98,16 @@ class ReportRun:
                     yield from self._search(aspect, queries)
         if not agent._state.forced_reason and not all(a.covered for a in self.aspects):
             agent.trace.write("coverage", aspects=[a.as_json() for a in self.aspects])
+
+    def _cover_from_all_read(self) -> None:
+        """An aspect its own searches left uncovered (or that a limit left unsearched) may still
+        be covered by a page read for another aspect or for the question itself."""
+        agent = self.agent
+        texts = {sid: doc.text for sid, doc in agent.toolbox.docs.items()}
+        urls = {s.id: s.url for s in agent.sources.all()}
+        for aspect in self.aspects:
+            if not aspect.covered:
+                coverage.update(aspect, self.question, texts, urls, list(texts))
 
     def _room_for_research(self) -> bool:
         agent = self.agent
@@ -215,6 +227,8 @@ class ReportRun:
         texts = {sid: doc.text for sid, doc in agent.toolbox.docs.items()}
         self.summary = writer.check_sentences("Summary", writer.parse_sentences(completion.text), texts, set(ids))
         self.summary.drop_repeats(set())
+        if completion.finish_reason == "time":
+            self._limit("max_time", "time limit reached while writing the summary")
 
     def _messages(self, prompt: str) -> list[dict]:
         return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}]
@@ -227,12 +241,33 @@ class ReportRun:
     def cited(self) -> list[int]:
         return list(dict.fromkeys(n for s in [self.summary, *self.sections] for n in s.cited))
 
-    def report(self, stopped_because: str) -> tuple[str, float, str]:
-        confidence, reason = writer.report_confidence(self.sections, self.summary, self.aspects)
-        text = writer.assemble(self.question, self.summary, self.sections, self.aspects, self.agent.sources,
-                               confidence, reason, stopped_because)
-        return text, confidence, reason
+    def result(self, stopped_because: str, start: float, error: str | None):
+        """The run's result: sections, summary, coverage; references built in code. The quotes
+        that support the cited sentences are kept with their sources."""
+        from ..loop import RunResult
 
-    def answer_line(self) -> str:
-        """The one-line answer of the JSON: the summary's sentences, without citations."""
-        return " ".join(text for text, _ in self.summary.sentences)
+        agent, claims = self.agent, self.claims()
+        for sid in self.cited():
+            source = agent.sources.get(sid)
+            source.cited = True
+            for claim in claims:
+                if claim.quote_source == sid and claim.quote and claim.quote not in source.quotes:
+                    source.quotes.append(claim.quote)
+        stats = agent.stats
+        stats.citations = sum(len(c.sources) + len(c.dropped) for c in claims)
+        stats.citations_supported = sum(len(c.sources) for c in claims)
+        stats.claims_removed = sum(s.removed for s in [self.summary, *self.sections])
+        confidence, reason = writer.report_confidence(self.sections, self.summary, self.aspects)
+        report = writer.assemble(self.question, self.summary, self.sections, self.aspects, agent.sources,
+                                 confidence, reason, stopped_because)
+        stats.wall_seconds = round(time.perf_counter() - start, 3)
+        numbers = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(stats).items()}
+        answer = " ".join(text for text, _ in self.summary.sentences)   # one line, no citations
+        result = RunResult(question=self.question, answer=answer, report=report, confidence=confidence,
+                           sources=[s.as_json() for s in agent.sources.all()], stopped_because=stopped_because,
+                           stats=numbers, trace=str(agent.trace.path or ""), claims=[c.as_json() for c in claims],
+                           error=error, mode="report", sections=[s.as_json() for s in self.sections],
+                           coverage=[a.as_json() for a in self.aspects])
+        agent.trace.write("finish", stopped_because=stopped_because, answer=answer, confidence=confidence,
+                          stats=numbers, report=report, mode="report")
+        return result
