@@ -216,7 +216,7 @@ def test_bad_question_and_failing_model_keep_the_session(tmp_path):
         raise GenerationError("the model crashed")
 
     with site() as server:
-        out = drive(["x" * 5000, "a question", "/report"], FakeLLM([boom]), server.base_url)
+        out = drive(["x" * 5000, "a question?", "/report"], FakeLLM([boom]), server.base_url)
     assert "error: the question is 5,000 characters long" in out
     assert "error: the model crashed" in out
     assert "(no answer found)" in out

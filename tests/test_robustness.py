@@ -50,9 +50,9 @@ def test_an_unusable_cache_directory_is_bad_usage_and_no_cache_works_around_it(t
     (kresearch_home / "cache").write_text("a file where the cache directory should be")
     with site() as server:
         env = research_env(tmp_path, server.base_url, ANSWERED)
-        broken = run(["q"], env=env)
+        broken = run(["q?"], env=env)
         env = research_env(tmp_path, server.base_url, ANSWERED)
-        worked = run(["--no-cache", "--format", "text", "q"], env=env)
+        worked = run(["--no-cache", "--format", "text", "q?"], env=env)
     assert broken.returncode == 2 and b"--no-cache" in broken.stderr and broken.stdout == b""
     assert worked.returncode == 0 and worked.stdout.decode().strip() == "Chief of Protocol of the United States"
 
@@ -60,7 +60,7 @@ def test_an_unusable_cache_directory_is_bad_usage_and_no_cache_works_around_it(t
 def test_a_model_failure_mid_run_is_one_line_and_exit_1(tmp_path):
     script = [step("search", queries=["Kiss and Tell"]), {"fail": "the backend crashed"}]
     with site() as server:
-        proc = run(["--format", "json", "q"], env=research_env(tmp_path, server.base_url, script))
+        proc = run(["--format", "json", "q?"], env=research_env(tmp_path, server.base_url, script))
     assert proc.returncode == 1
     data = json.loads(proc.stdout)              # the partial result still reaches stdout
     assert data["stopped_because"] == "error" and "the backend crashed" in data["error"]
