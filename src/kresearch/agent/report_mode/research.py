@@ -1,7 +1,8 @@
 """The report policy: outline -> research each aspect until it is covered -> write each section
 from its quotes -> summary -> references in code.
 
-    outline    one grammar-constrained model call: 3-6 aspects, each a short query
+    outline    the question searched as asked (its top pages read), then one grammar-constrained
+               model call, shown the titles found: 4-6 aspects, each a short query
     research   per aspect: search it (the top results are read, as passages) and keep the read
                sources that cover it; a second, broader search when fewer than two do. No model
                call: on a CPU every model call is seconds, and the aspect's words are the query.
@@ -10,7 +11,9 @@ from its quotes -> summary -> references in code.
     summary    one model call over the kept sentences, checked the same way
 
 Each aspect's research is a unit that only adds sources and quotes to the run's one registry,
-so aspects could run as parallel sub-agents. Limits: research stops at the research share of
+so aspects could run as parallel sub-agents. It drives the Agent's own helpers (`_call` with
+the deadline, `_stop`, the toolbox and registry), so limits and the journal work as in a
+short-answer run. Limits: research stops at the research share of
 --max-time or at --max-steps (one step per search); writing stops at the deadline, leaving the
 sections not yet written marked. Library code: events out, nothing printed.
 """
