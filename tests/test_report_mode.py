@@ -252,3 +252,9 @@ def test_real_model_writes_a_report_citing_only_pages_it_read(test_model_path, m
     opened = {s["id"] for s in data["sources"] if s["opened"]}
     assert all(s["id"] in opened for s in data["sources"] if s["cited"])
     assert all(c["sources"] == [] or set(c["sources"]) <= opened for c in data["claims"])
+
+
+def test_cut_off_writer_output_keeps_its_finished_sentences():
+    cut = ('{"sentences": [{"text": "Mark-sweep frees every unmarked object.", "sources": [1]}, '
+           '{"text": "A bad \\q escape.", "sources": [1]}, {"text": "Reference counting frees obj')
+    assert writer.parse_sentences(cut) == [("Mark-sweep frees every unmarked object.", [1])]

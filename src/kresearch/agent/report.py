@@ -45,8 +45,7 @@ def findings_markdown(output: str) -> str:
     except (ValueError, TypeError, KeyError, AttributeError):
         if not output.lstrip().startswith("{"):
             return output
-        facts = [{"fact": json.loads(f'"{m[1]}"'), "sources": re.findall(r"\d+", m[2])}
-                 for m in _COMPLETE_FACT.finditer(output)]
+        facts = complete_items(output, "fact")
     try:
         return "\n".join(f"- {' '.join(str(f['fact']).split())} " + "".join(f"[{int(n)}]" for n in f["sources"])
                          for f in facts if str(f.get("fact", "")).strip())
@@ -54,7 +53,18 @@ def findings_markdown(output: str) -> str:
         return ""
 
 
-_COMPLETE_FACT = re.compile(r'\{\s*"fact"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"sources"\s*:\s*\[([\d,\s]*)\]\s*\}')
+def complete_items(output: str, text_key: str) -> list[dict]:
+    """The complete {text_key: "...", "sources": [n, ...]} objects of grammar-bound JSON that a
+    token or time limit cut off (the findings, a report section): what was finished is kept."""
+    pattern = re.compile(r'\{\s*"%s"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"sources"\s*:\s*\[([\d,\s]*)\]\s*\}'
+                         % re.escape(text_key))
+    items = []
+    for match in pattern.finditer(output):
+        try:
+            items.append({text_key: json.loads(f'"{match[1]}"'), "sources": [int(n) for n in re.findall(r"\d+", match[2])]})
+        except ValueError:      # a string the grammar never produces: skipped, not fatal
+            continue
+    return items
 
 
 _FACT = re.compile(r'"fact"\s*:\s*"((?:[^"\\]|\\.)*)')

@@ -5,10 +5,10 @@ aspect's content words (stems). Candidates come in the order the aspect's search
 (its query carries the question's subject, so the specific pages come first); a page that
 only shares generic words ("a collection of techniques" for "collection techniques") can
 still pass when nothing better was found: the writer's support check is what keeps its
-sentences honest. An aspect is covered when
-COVERED_BY such sources were read, from different sites when the web had them. The quotes are
-the passages of those sources that best match the aspect (and then the question): exact text,
-kept with their source number, so the writer never needs a page the context set aside.
+sentences honest. An aspect is covered when COVERED_BY such sources were read, from different
+sites when the web had them. The quotes are the passages of those sources that best match the
+aspect (and then the question): exact text, kept with their source number, so the writer never
+needs a page the context set aside.
 """
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from ...sources import SourceRegistry
 from ...tools.browser import split_sentences
 from ..context import stems
 from ..evidence import CITATION, SUPPORTED, Claim, Support, is_fragment, is_instruction, numbers, support
-from ..report import references
+from ..report import complete_items, references
 from .coverage import Aspect
 
 SECTION_SENTENCES = (3, 6)
@@ -44,9 +44,7 @@ def parse_sentences(text: str) -> list[tuple[str, list[int]]]:
     try:
         items = json.loads(text)["sentences"]
     except (ValueError, KeyError, TypeError):
-        items = [{"text": json.loads(f'"{m[1]}"'), "sources": re.findall(r"\d+", m[2])}
-                 for m in re.finditer(r'\{\s*"text"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"sources"\s*:\s*\[([\d,\s]*)\]\s*\}',
-                                      text)]
+        items = complete_items(text, "text")
     out = []
     for item in items if isinstance(items, list) else []:
         try:
