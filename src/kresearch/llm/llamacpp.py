@@ -174,7 +174,7 @@ class LlamaCppLLM:
             raise GenerationError(f"prompt of {len(tokens)} tokens + {max_tokens} to generate exceeds the "
                                   f"model context of {self.n_ctx}; lower --budget or raise --ctx")
         start = time.perf_counter()
-        warm_evaluated = self._warm_start(messages, tokens)
+        warm_evaluated = self._warm_start(messages, tokens, deadline)
         cached = self.llama.input_ids[: self.llama.n_tokens].tolist()
         prefix = self._llama_cpp.Llama.longest_token_prefix(cached, tokens)
         prefix = min(prefix, len(tokens) - 1)  # llama.cpp always re-evaluates the last token
@@ -226,7 +226,7 @@ class LlamaCppLLM:
 
     # -- system prompt state on disk ----------------------------------------------------------
 
-    def _warm_start(self, messages: list[Message], tokens: list[int]) -> int:
+    def _warm_start(self, messages: list[Message], tokens: list[int], deadline: float | None = None) -> int:
         """On a cold context, restore the KV state of the system prompt saved by an earlier run
         (the prompt is identical from run to run), or compute and save it. Saves the whole
         system prompt's prefill, seconds per run on a CPU. Returns the tokens computed here."""
@@ -253,7 +253,10 @@ class LlamaCppLLM:
             self.llama.reset()
             self.llama._ctx.kv_cache_clear()
             path.unlink(missing_ok=True)            # unreadable or stale: rebuilt below
-        self.llama.eval(prefix)
+        for begin in range(0, n, PREFILL_CHUNK):       # in chunks, so a deadline can stop it
+            if deadline is not None and time.monotonic() > deadline:
+                return begin                            # out of time: evaluated so far, not saved
+            self.llama.eval(prefix[begin:begin + PREFILL_CHUNK])
         try:
             self.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = path.with_suffix(f".tmp{os.getpid()}")
