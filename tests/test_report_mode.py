@@ -129,6 +129,7 @@ def test_broken_sentences_are_not_kept():
         {"text": "Mark-sweep frees unmarked objects [1]. It pauses the program.", "sources": [1]},
         {"text": "the sweep phase then frees every", "sources": [1]},
         {"text": "Does it pause the program?", "sources": [1]},
+        {"text": "(ARM), developer of the ARM 32-bit RISC architecture.", "sources": [1]},
         {"text": "halves, known as halves, known as halves, known as halves.", "sources": [1]}]}))
     assert out == [("Mark-sweep frees unmarked objects.", [1]), ("It pauses the program.", [1])]
 

@@ -62,10 +62,11 @@ def parse_sentences(text: str) -> list[tuple[str, list[int]]]:
 
 def is_broken(sentence: str) -> bool:
     """A sentence not worth checking: cut short (no end, a dangling last word, too few words), a
-    question (a report states), starting mid-sentence (lower case), or a loop (most of its words
-    repeated)."""
+    question (a report states), starting mid-sentence (lower case, or a bracket: "(ARM), developer
+    of …"), or a loop (most of its words repeated)."""
     words = re.findall(r"\w+", sentence.lower())
-    return (sentence[-1:] not in ".!\"')" or is_fragment(sentence) or sentence[:1].islower()
+    starts_mid = not (sentence[:1].isupper() or sentence[:1].isdigit() or sentence[:1] in "\"\u201c")
+    return (sentence[-1:] not in ".!\"')" or is_fragment(sentence) or starts_mid
             or len(set(words)) < 0.6 * len(words))
 
 
