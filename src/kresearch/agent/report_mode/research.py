@@ -105,9 +105,7 @@ class ReportRun:
     def _cover_from_all_read(self) -> None:
         """An aspect its own searches left uncovered (or that a limit left unsearched) may still
         be covered by a page read for another aspect or for the question itself."""
-        agent = self.agent
-        texts = {sid: doc.text for sid, doc in agent.toolbox.docs.items()}
-        urls = {s.id: s.url for s in agent.sources.all()}
+        texts, urls = self._pages_read()
         for aspect in self.aspects:
             if not aspect.covered:
                 coverage.update(aspect, self.question, texts, urls, list(texts))
@@ -153,8 +151,7 @@ class ReportRun:
         obs = agent.toolbox.run(action, self.question, self.step)
         agent._sync_tool_stats()
         self._last_results = list(obs.source_ids)
-        texts = {sid: doc.text for sid, doc in agent.toolbox.docs.items()}
-        urls = {s.id: s.url for s in agent.sources.all()}
+        texts, urls = self._pages_read()
         # the aspect's own results first, in the search's order (the most specific pages); other
         # pages read so far only when these leave it uncovered
         coverage.update(aspect, self.question, texts, urls, list(obs.source_ids))
@@ -169,7 +166,7 @@ class ReportRun:
         from ..loop import Notice
 
         agent = self.agent
-        texts = {sid: doc.text for sid, doc in agent.toolbox.docs.items()}
+        texts, _ = self._pages_read()
         used: set[int] = set()          # sources quoted by an earlier section
         written: set[str] = set()       # sentences already in the report
         for number, aspect in enumerate(self.aspects, 1):
@@ -227,11 +224,17 @@ class ReportRun:
         ids = sorted({n for _, cited in points for n in cited})
         completion = agent._call(self._messages(render("summary", question=self.question, points=lines)),
                                  writer.sentences_schema(ids, 2, 4), SUMMARY_TOKENS, "summary", self.step)
-        texts = {sid: doc.text for sid, doc in agent.toolbox.docs.items()}
+        texts, _ = self._pages_read()
         self.summary = writer.check_sentences("Summary", writer.parse_sentences(completion.text), texts, set(ids))
         self.summary.drop_repeats(set())
         if completion.finish_reason == "time":
             self._limit("max_time", "time limit reached while writing the summary")
+
+    def _pages_read(self) -> tuple[dict[int, str], dict[int, str]]:
+        """The text of every page this run read, and every source's URL, by source number."""
+        agent = self.agent
+        return ({sid: doc.text for sid, doc in agent.toolbox.docs.items()},
+                {s.id: s.url for s in agent.sources.all()})
 
     def _messages(self, prompt: str) -> list[dict]:
         return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}]
