@@ -14,8 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from kresearch.agent.compare import compare, nationality_question
-from kresearch.agent.verify import choice_options, follows
+from kresearch.agent.answer.compare import compare, nationality_question
+from kresearch.agent.answer.verify import choice_options, follows
 from kresearch.tools.extract import extract
 from kresearch.tools.fetch import Fetcher, FetchPolicy
 from kresearch.tools.search import SearxngBackend

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as bench  # noqa: E402  (benchmarks/run.py: scoring and the page fetcher)
 
 from kresearch.agent.evidence import check_claims  # noqa: E402
-from kresearch.agent.verify import Evidence, answer_statements  # noqa: E402
+from kresearch.agent.answer.verify import Evidence, answer_statements  # noqa: E402
 from kresearch.cache import Cache  # noqa: E402
 from kresearch.tools.browser import CACHE_NAMESPACE  # noqa: E402
 from kresearch.urls import normalize_url  # noqa: E402

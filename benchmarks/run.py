@@ -588,8 +588,8 @@ KINDS = ("choice", "temporal", "yes/no", "open")
 def question_kind(question: str) -> str:
     """The agent's own classification (what its grammar and checks do differently); "temporal":
     a choice between two dates ("Who was born first, A or B?"), decided by compare.py."""
-    from kresearch.agent.compare import direction
-    from kresearch.agent.confidence import question_kind as kind
+    from kresearch.agent.answer.compare import direction
+    from kresearch.agent.answer.confidence import question_kind as kind
 
     found = kind(question)
     return "temporal" if found == "choice" and direction(question) is not None else found

@@ -2,7 +2,7 @@
 American (nationalities). The page texts are the offline encyclopedia's, as extracted."""
 from __future__ import annotations
 
-from kresearch.agent.compare import (compare, compare_dates, direction, find_date, first_date, first_nationality,
+from kresearch.agent.answer.compare import (compare, compare_dates, direction, find_date, first_date, first_nationality,
                                      is_own_page, nationality_question)
 
 ZANUSSI = ("# Krzysztof Zanussi\n\nFrom the Offline Encyclopedia, the free encyclopedia\n\nKrzysztof Zanussi, "

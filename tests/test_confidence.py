@@ -1,5 +1,5 @@
 """Confidence comes from the evidence: what the sources read say around the answer."""
-from kresearch.agent.confidence import answer_context, estimate, question_kind
+from kresearch.agent.answer.confidence import answer_context, estimate, question_kind
 
 OPEN_Q = "Where did the composer of Mazeppa move to in 1830?"
 VENICE_IN_CONTEXT = "Biography. In 1830 the composer of Mazeppa moved to Venice, where he stayed."

@@ -7,7 +7,7 @@ from dataclasses import replace
 from fixture_site import page_html, site
 from test_agent import ANSWERED, QUESTION, run_agent, step
 
-from kresearch.agent.verify import MAX_REJECTIONS, Evidence, Verifier, is_comparison
+from kresearch.agent.answer.verify import MAX_REJECTIONS, Evidence, Verifier, is_comparison
 
 PLAN = step("plan", subquestions=["Who played Corliss Archer in Kiss and Tell?",
                                   "What government position did she hold?"])
@@ -389,7 +389,7 @@ def test_is_comparison():
 
 
 def test_answers_lose_citation_marks_and_title_qualifiers():
-    from kresearch.agent.verify import tidy_answer
+    from kresearch.agent.answer.verify import tidy_answer
 
     assert tidy_answer("Catwoman (film) [6]") == "Catwoman"         # dv8192
     assert tidy_answer("Lit (band)") == "Lit" and tidy_answer("Venice [1][3]") == "Venice"
@@ -404,7 +404,7 @@ def test_yes_no_answers_skip_the_text_checks():
 
 
 def test_the_form_of_the_answer_must_fit_the_question():
-    from kresearch.agent.verify import choice_options, is_yes_no_question
+    from kresearch.agent.answer.verify import choice_options, is_yes_no_question
 
     assert choice_options("Which band has more members Band of Skulls or Live ?") == ["Band of Skulls", "Live"]
     assert choice_options("Who was born first, Ian McEwan or Langston Hughes?") == ["Ian McEwan", "Langston Hughes"]

@@ -9,7 +9,8 @@ from typing import IO
 from rich.console import Console
 from rich.markup import escape
 
-from .agent.loop import ActionTaken, Agent, Event, Finished, Notice, RunResult, StepStarted, ToolFinished
+from .agent.events import ActionTaken, Event, Finished, Notice, RunResult, StepStarted, ToolFinished
+from .agent.loop import Agent
 
 
 def _args_preview(action: str, args: dict) -> str:

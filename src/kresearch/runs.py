@@ -71,7 +71,7 @@ def run_question(session: "Session", llm: "LLM", question: str, console: Console
     """Research `question` with progress on `console`. Ctrl-C (KeyboardInterrupt) ends the run
     with a partial result (stopped_because="interrupted"); it propagates only when it arrives
     before the run has started. `on_report_text` receives the findings as the model writes them."""
-    from .agent.loop import ReportChunk
+    from .agent.events import ReportChunk
     from .render import ProgressPrinter
 
     agent = session.agent(llm, toolbox)

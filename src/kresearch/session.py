@@ -11,7 +11,8 @@ import secrets
 import time
 from pathlib import Path
 
-from .agent.loop import STEP_MAX_TOKENS, Agent, AgentConfig
+from .agent.limits import STEP_MAX_TOKENS
+from .agent.loop import Agent, AgentConfig
 from .agent.toolbox import Toolbox
 from .cache import Cache
 from .config import Settings, home

@@ -28,21 +28,21 @@ from ..trace import Trace, digest
 from ..urls import urls_in
 from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
-from .confidence import estimate as estimate_confidence
+from .answer.confidence import estimate as estimate_confidence
+from .answer.verify import (Evidence, Verifier, answer_statements, choice_options, final_checks,
+                            is_yes_no_question, tidy_answer)
 from .context import ContextManager, ContextOverflow
+from .events import (ActionTaken, Event, Finished, Notice, ReportChunk, RunResult, StepStarted,
+                     ToolFinished)
 from .evidence import Claim, check_claims
+from .limits import MIN_WORKING_ROOM, RESEARCH_SHARE, STEP_MAX_TOKENS
 from .question_kind import resolve_mode
 from .report_mode.research import ReportRun
 from .toolbox import Observation, Toolbox
-from .verify import (Evidence, Verifier, answer_statements, choice_options, final_checks, is_yes_no_question,
-                     tidy_answer)
 
-STEP_MAX_TOKENS = 600
 REPORT_MAX_TOKENS = 400
 RESAMPLES = 2                 # extra samples when the model repeats an earlier action
 RESAMPLE_TEMPERATURE = 0.9
-RESEARCH_SHARE = 0.85         # of --max-time for research; the rest is for the answer and findings
-MIN_WORKING_ROOM = 400        # prompt tokens beyond the pinned ones that one step needs at least
 
 
 def system_prompt(actions: list[str], verify: bool) -> str:
@@ -95,76 +95,6 @@ class Stats:
         self.completion_tokens += c.completion_tokens
         self.peak_prompt_tokens = max(self.peak_prompt_tokens, c.prompt_tokens)
         self.llm_seconds += c.seconds
-
-
-@dataclass
-class RunResult:
-    question: str
-    answer: str
-    report: str
-    confidence: float
-    sources: list[dict]
-    stopped_because: str              # answered | max_steps | max_time | budget | interrupted | error
-    stats: dict
-    trace: str
-    claims: list[dict] = field(default_factory=list)        # each cited sentence, its support and quote
-    verification: list[dict] = field(default_factory=list)  # each verify step and its outcome
-    conflicts: list[dict] = field(default_factory=list)
-    error: str | None = None
-    mode: str = "answer"                                     # answer | report
-    sections: list[dict] = field(default_factory=list)      # report mode: each section, its text and sources
-    coverage: list[dict] = field(default_factory=list)      # report mode: each aspect, its sources, covered?
-
-    def as_json(self) -> dict:
-        data = asdict(self)
-        if data["error"] is None:
-            del data["error"]
-        if self.mode != "report":
-            del data["sections"], data["coverage"]
-        return data
-
-
-# -- events --------------------------------------------------------------------------------
-
-@dataclass
-class StepStarted:
-    step: int
-    max_steps: int
-
-
-@dataclass
-class ActionTaken:
-    step: int
-    action: str
-    args: dict
-    thought: str
-
-
-@dataclass
-class ToolFinished:
-    step: int
-    action: str
-    summary: str
-    seconds: float
-
-
-@dataclass
-class Notice:
-    message: str
-
-
-@dataclass
-class ReportChunk:
-    """A piece of the findings as the model writes them (before the citation check)."""
-    text: str
-
-
-@dataclass
-class Finished:
-    result: RunResult
-
-
-Event = StepStarted | ActionTaken | ToolFinished | Notice | ReportChunk | Finished
 
 
 @dataclass

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ..sources import Source, SourceRegistry
-from .compare import Comparison
+from .answer.compare import Comparison
 from .evidence import CITATION, Conflict
 
 

@@ -25,6 +25,9 @@ from typing import TYPE_CHECKING, Iterator
 
 from ...prompts import render
 from ..actions import Step
+from ..context import content_words
+from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
+from ..limits import RESEARCH_SHARE
 from . import coverage, outline, writer
 from .coverage import Aspect
 from .writer import Section
@@ -52,7 +55,6 @@ class ReportRun:
     # -- the stages ---------------------------------------------------------------------------
 
     def run(self) -> Iterator:
-        from ..loop import Notice
 
         yield from self._outline()
         yield from self._research()
@@ -65,7 +67,6 @@ class ReportRun:
     def _outline(self) -> Iterator:
         """Search the question as asked first (what one-shot retrieval has), then plan the outline
         knowing what the web has on it: the titles found are in the prompt."""
-        from ..loop import ActionTaken, StepStarted
 
         agent = self.agent
         overview = Aspect(self.question, self.question)
@@ -115,7 +116,6 @@ class ReportRun:
         if self.step >= agent.config.max_steps:
             self._limit("max_steps", f"all {agent.config.max_steps} steps used: writing from what was read")
             return False
-        from ..loop import RESEARCH_SHARE
         if time.perf_counter() - agent._start > agent.config.max_time * RESEARCH_SHARE / 2:
             # a report needs half of the time for writing: one model call per section
             self._limit("max_time", "research time used up: writing from what was read")
@@ -131,13 +131,10 @@ class ReportRun:
 
     def _broader(self, aspect: Aspect) -> str:
         """A second query: the aspect's own words with more of the question's subject."""
-        from ..context import content_words
-
         extra = [w for w in outline.topic_words(self.question, 6) if w not in content_words(aspect.query)]
         return " ".join([aspect.title, *extra[:3]]) if extra else f"{aspect.query} overview"
 
     def _search(self, aspect: Aspect, queries: list[str]) -> Iterator:
-        from ..loop import ActionTaken, StepStarted, ToolFinished
 
         agent = self.agent
         self.step += 1
@@ -163,7 +160,6 @@ class ReportRun:
                                                 f"'{aspect.title}'", obs.seconds)
 
     def _write_sections(self) -> Iterator:
-        from ..loop import Notice
 
         agent = self.agent
         texts, _ = self._pages_read()
@@ -213,7 +209,6 @@ class ReportRun:
         return quotes
 
     def _write_summary(self) -> Iterator:
-        from ..loop import Notice
 
         agent = self.agent
         points = [(text, ids) for s in self.sections for text, ids in s.sentences if ids][:MAX_POINTS]
@@ -250,7 +245,6 @@ class ReportRun:
     def result(self, stopped_because: str, start: float, error: str | None):
         """The run's result: sections, summary, coverage; references built in code. The quotes
         that support the cited sentences are kept with their sources."""
-        from ..loop import RunResult
 
         agent, claims = self.agent, self.claims()
         for sid in self.cited():

@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .compare import Comparison, compare, is_own_page
-from .context import content_words, stems
-from .evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
+from ..context import content_words, stems
+from ..evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
                        is_yes_no, states_answer)
-from .names import NATION_STEMS, capitalised, mentions, mentions_any, name_runs, page_name, subjects
+from ..names import NATION_STEMS, capitalised, mentions, mentions_any, name_runs, page_name, subjects
 
 MAX_REJECTIONS = 2
 NON_ANSWERS = {"none", "unknown", "n/a", "not found", "not mentioned", "not specified", "no information",

@@ -26,8 +26,8 @@ right 55% of the time, open questions 33% — and the lexical evidence adds a li
 """
 from __future__ import annotations
 
-from .context import stems
-from .evidence import evidence_sentences, is_yes_no, states_answer
+from ..context import stems
+from ..evidence import evidence_sentences, is_yes_no, states_answer
 from .verify import choice_options, is_yes_no_question
 
 ANSWER_COVERAGE = 0.75   # share of the answer's words a passage needs to count as stating it

@@ -31,9 +31,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .context import content_words
-from .evidence import QUOTE_CHARS, evidence_sentences
-from .names import NATION, NATIONS, page_name
+from ..context import content_words
+from ..evidence import QUOTE_CHARS, evidence_sentences
+from ..names import NATION, NATIONS, page_name
 
 _EARLIEST = re.compile(r"\b(first|earlier|earliest|older|oldest|before)\b", re.I)
 _LATEST = re.compile(r"\b(more recent(ly)?|most recent(ly)?|later|latest|younger|youngest|newer|newest|last)\b",
