@@ -25,7 +25,7 @@ def step(action: str, **args) -> dict:
 
 
 def run_agent(script, base_url: str, tmp_path, *, budget: int = 6000, max_steps: int = 8, python=True,
-              verify=False, question=QUESTION, passages=0):
+              verify=False, question=QUESTION, passages=0, draft=False):
     """One run over the fixture site. Verification is off unless asked for: most tests script
     placeholder answers to exercise other parts of the loop (test_verify.py covers it). So are
     passages in search results, so that scripted `open` steps read pages not read before
@@ -35,7 +35,7 @@ def run_agent(script, base_url: str, tmp_path, *, budget: int = 6000, max_steps:
     fetcher = Fetcher(FetchPolicy(allow_private=True))
     toolbox = Toolbox(SearchService(backend), Browser(fetcher), sources, python_enabled=python, passages=passages)
     llm = FakeLLM(script)
-    config = AgentConfig(max_steps=max_steps, budget=budget, verify=verify)
+    config = AgentConfig(max_steps=max_steps, budget=budget, verify=verify, draft=draft)
     agent = Agent(llm, toolbox, sources, config, Trace(tmp_path / "t.jsonl"))
     events = list(agent.run(question))
     agent.trace.close()

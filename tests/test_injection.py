@@ -50,7 +50,7 @@ def test_an_obedient_model_still_cannot_leak_or_reach_the_metadata_service(tmp_p
         fetcher = Fetcher(FetchPolicy(allow_private=True))
         toolbox = Toolbox(SearchService(backend), Browser(fetcher), sources)
         llm = FakeLLM(obedient)
-        agent = Agent(llm, toolbox, sources, AgentConfig(max_steps=8), Trace(tmp_path / "t.jsonl"))
+        agent = Agent(llm, toolbox, sources, AgentConfig(max_steps=8, draft=False), Trace(tmp_path / "t.jsonl"))
         result = [e for e in agent.run("What revenue did the company report?")][-1].result
         fetcher.close()
     prompts = json.dumps(llm.calls)

@@ -42,7 +42,7 @@ def research_env(tmp_path: Path, base_url: str, script: list) -> dict:
     path.write_text(json.dumps(script))
     env = os.environ.copy()
     env.update(KRESEARCH_FAKE_LLM_SCRIPT=str(path), KRESEARCH_SEARCH="searxng", KRESEARCH_SEARXNG_URL=base_url,
-               KRESEARCH_ALLOW_PRIVATE_URLS="1")
+               KRESEARCH_ALLOW_PRIVATE_URLS="1", KRESEARCH_DRAFT="0")   # scripts hold the steps only
     env.pop("NO_COLOR", None)
     return env
 

@@ -35,6 +35,7 @@ class Settings:
     temperature: float = 0.2
     viewport_chars: int = 2000
     passages: int = 4               # top search results shown with a passage read from the page; 0 = snippets only
+    draft: bool = True              # short answers: a one-shot answer after the first search, kept if research finds nothing better
     repack: str = "auto"            # llama.cpp weight repacking: auto (off where AMX crashes), on, off
     mode: str = "auto"              # answer (short checked answer), report (sectioned report), auto (from the question)
 

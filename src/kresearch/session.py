@@ -107,7 +107,7 @@ class Session:
         toolbox = toolbox or self.toolbox()
         toolbox.new_run()
         config = AgentConfig(max_steps=s.max_steps, max_time=s.max_time, budget=self.budget(llm),
-                             temperature=s.temperature, verify=s.verify, mode=s.mode)
+                             temperature=s.temperature, verify=s.verify, mode=s.mode, draft=s.draft)
         return Agent(llm, toolbox, toolbox.sources, config, Trace(self.new_trace_path()))
 
     def close(self) -> None:

@@ -29,6 +29,7 @@ from ..urls import urls_in
 from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
 from .answer.confidence import estimate as estimate_confidence
+from .answer.floor import Candidate, choose
 from .answer.verify import (Evidence, Verifier, answer_statements, choice_options, final_checks,
                             is_yes_no_question, tidy_answer)
 from .context import ContextManager, ContextOverflow
@@ -41,6 +42,7 @@ from .report_mode.research import ReportRun
 from .toolbox import Observation, Toolbox
 
 REPORT_MAX_TOKENS = 400
+DRAFT_MAX_TOKENS = 48         # {"answer": "..."}: a few words
 RESAMPLES = 2                 # extra samples when the model repeats an earlier action
 RESAMPLE_TEMPERATURE = 0.9
 
@@ -64,6 +66,7 @@ class AgentConfig:
     temperature: float = 0.2
     verify: bool = True              # plan first, check the answer before accepting it
     mode: str = "auto"               # answer | report | auto (question_kind.classify)
+    draft: bool = True               # short answers: one-shot draft after the first search (answer/floor.py)
 
 
 @dataclass
@@ -108,6 +111,9 @@ class _State:
     hold_answer: bool = False                             # verification just sent the agent back
     cut_off: str = ""                                     # action of a step cut off at the token limit
     claims: list = field(default_factory=list)            # evidence.Claim of the findings
+    candidates: list = field(default_factory=list)        # answer/floor.Candidate: the draft, each proposed answer
+    drafted: bool = False                                 # the draft call was made (once per run)
+    settled: bool = False                                 # the floor chose the answer
 
 
 class Agent:
@@ -153,6 +159,7 @@ class Agent:
                 yield from self._report_run.run()
             else:
                 yield from self._research(question, ctx, state, start)
+                yield from self._settle(state)
                 findings, cited = yield from self._write_findings(question, ctx, state)
         except KeyboardInterrupt:
             state.stopped_because = "interrupted"
@@ -286,6 +293,7 @@ class Agent:
                 if answer != proposed:
                     self.trace.write("decided", **self.verifier.log[-1])   # step, proposed answer, facts
                     yield Notice(f"{self.verifier.log[-1]['check']}: {answer} (proposed: {proposed})")
+                state.candidates.append(Candidate(answer, step, "proposed"))
                 verdict = self.verifier.check(evidence, step) if not state.forced_reason else None
                 if verdict is None or verdict.passed:
                     state.answer = answer
@@ -352,6 +360,7 @@ class Agent:
         yield ToolFinished(step, action.action, obs.summary, obs.seconds)
         self.trace.write("observation", step=step, kind=obs.kind, summary=obs.summary,
                          sources=list(obs.source_ids), seconds=round(obs.seconds, 3), text=digest(obs.text))
+        after_search = obs.kind == "search" and not state.drafted and not state.forced_reason
         # Restating the question at the end keeps small models on the whole multi-hop question.
         footer = "" if obs.kind in ("note", "plan") else (
             f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}\n"
@@ -359,6 +368,53 @@ class Agent:
             "next. Answer as soon as what you have read answers the whole question.]")
         ctx.add("user", obs.kind, f"Observation:\n{obs.text}{footer}", step, source_ids=obs.source_ids,
                 stub=f"Observation (set aside): {obs.stub}" if obs.stub else None, score_text=obs.text)
+        if after_search and self.toolbox.docs:
+            yield from self._draft(state, ctx, step)
+
+    def _draft(self, state: _State, ctx: ContextManager, step: int):
+        """The one-shot answer from the first search's results, kept as a candidate (the floor,
+        answer/floor.py). A call of its own, not a step: it is not added to the context, so the
+        model researches on as before, and it costs only the request and a few words, the
+        prompt before them being in the KV cache already."""
+        state.drafted = True
+        if not (self.config.verify and self.config.draft) or self._out_of_time():
+            return
+        request = render("draft")
+        try:
+            ctx.fit(step, suffix=request)
+        except ContextOverflow:
+            return
+        options = self._answer_options()
+        answer = {"enum": options} if options else {"type": "string", "minLength": 1, "maxLength": 100}
+        schema = {"type": "object", "properties": {"answer": answer}, "required": ["answer"]}
+        completion = self._call(ctx.messages(request), schema, DRAFT_MAX_TOKENS, "draft", step, 0.0)
+        try:
+            draft = tidy_answer(str(json.loads(completion.text).get("answer", "")))
+        except (ValueError, AttributeError):      # cut off by the deadline or the token limit
+            return
+        if draft:
+            state.candidates.append(Candidate(draft, 0, "draft"))
+            self.trace.write("draft", step=step, answer=draft)
+            yield Notice(f"first reading of the results: {draft} (research goes on; kept if nothing better is found)")
+
+    def _settle(self, state: _State):
+        """The answer the run ends with: the final one unless it is no answer or unsupported and
+        an earlier candidate holds up better (answer/floor.py). Once per run."""
+        if state.settled or not self.config.verify:
+            return
+        state.settled = True
+        final = [Candidate(state.answer, self.stats.steps, "final")] if state.answer.strip() else []
+        choice = choose(state.candidates + final,
+                        lambda answer: [v.check for v in final_checks(self._evidence(answer))])
+        if choice.answer == state.answer:
+            return
+        entry = {"step": self.stats.steps, "answer": state.answer, "check": "floor",
+                 "message": (f"kept {choice.chosen.origin} answer {choice.answer!r} from step {choice.chosen.step}"
+                             if choice.chosen else f"no candidate is an answer ({', '.join(choice.failed)})")}
+        self.verifier.log.append(entry)
+        self.trace.write("floor", **entry)
+        yield Notice(f"floor: {entry['message']} (final was {state.answer or 'none'!r})")
+        state.answer = choice.answer
 
     def _useful_actions(self, state: _State) -> list[str]:
         """The grammar's choice for this step: the plan first (not for a follow-up, which starts from
@@ -501,6 +557,8 @@ class Agent:
 
     def _finish_answer(self, question: str, state: _State, findings: str, cited: list[int], start: float,
                        error: str | None) -> RunResult:
+        for _ in self._settle(state):    # an interrupted or failed run still ends with its best candidate
+            pass
         self._sync_tool_stats()
         self.stats.evictions = self.context.evictions
         evidence = self._evidence(state.answer)

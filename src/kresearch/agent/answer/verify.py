@@ -61,6 +61,11 @@ _CHOICE = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION + r"\s*[?.!
 # "Which airport X or Y is closer to ...?": the options stand mid-sentence, before a verb
 _CHOICE_MID = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION +
                          r"\s+(?:is|was|are|were|has|had|have|does|did)\b")
+# Whatever the case: the options set off by a comma or colon at the end ("which band formed
+# first, band of skulls or live?", "Who was born first: a or b"), a few words each.
+_FEW_WORDS = r"((?:[\w'.&-]+\s+){0,5}[\w'.&-]+)"
+_CHOICE_SET_OFF = re.compile(r"[,:;]\s*(?:the\s+)?" + _FEW_WORDS + r"\s*,?\s+or\s+(?:the\s+)?" + _FEW_WORDS +
+                             r"\s*[?.!]*\s*$", re.I)
 
 _ASKS_DATE = re.compile(r"^\s*(when\b|(in |on )?what (year|date|month|decade|century)\b)", re.I)
 _ASKS_NUMBER = re.compile(r"^\s*how (many|much)\b", re.I)
@@ -100,7 +105,8 @@ def _names(answer: str, option: str) -> bool:
 
 def choice_options(question: str) -> list[str]:
     """The two options of a "Which ..., A or B?" (or "Which ... A or B is ...?") question, else []."""
-    found = _CHOICE.search(question.strip()) or _CHOICE_MID.search(question)
+    found = (_CHOICE.search(question.strip()) or _CHOICE_MID.search(question)
+             or _CHOICE_SET_OFF.search(question.strip()))
     if not found or not re.match(r"^\s*(which|who|what|whose)\b", question, re.I):
         return []
     return [found.group(1).strip(), found.group(2).strip()]
@@ -288,6 +294,10 @@ def _failures(ev: Evidence):
     elif _ASKS_NUMBER.search(ev.question) and not _NUMBER_WORDS.search(answer):
         yield Verdict("form", f'The question asks how many or how much, but your answer "{answer}" is not a '
                               "number. Find the number in your sources and answer with it.")
+    elif not options and _OR.search(ev.question) and is_yes_no(answer):
+        # "Did X play grunge or punk?", "Is A or B older?": alternatives offered, one of them asked for
+        yield Verdict("form", f'The question offers alternatives joined by "or", but your answer is "{answer}". '
+                              "Answer with the alternative that holds, not yes or no.")
     elif options and not any(_names(answer, option) for option in options):
         yield Verdict("form", f'The question asks which of these: {options[0]} or {options[1]}. '
                               f'Your answer "{answer}" is neither. Answer with one of them.')

@@ -1,0 +1,75 @@
+"""The floor: research may add to what one-shot retrieval gives, never subtract from it.
+
+One-shot retrieval (search the question, read the top passages, answer in one call) is the
+simplest system there is; measured on unseen questions, an agent that researched further
+sometimes ended with less -- an answer that a later check rejected, a sentence forced out at
+the step limit, or the question's own words. So the run keeps every answer it produced as a
+candidate: the *draft* (one short call right after the first search, from those results
+alone, the one-shot answer at the cost of a few dozen tokens, because the prompt before it is
+already in the KV cache), each answer the model proposed, and the final one. At the end they
+are all judged by the same checks against everything read, and the final answer stands
+unless it fails a check that says it is not an answer at all while another candidate passes
+more of them.
+
+The principle, general to any short-answer question: prefer an answer that is an answer
+(right form, not the question's words) and that a source read states; among equals, the
+latest (it had the most evidence). An answer that only restates the question is never
+printed: with no better candidate the run says it found no answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+# Failed checks that mean "this is not an answer to the question" or "nothing read states it".
+NOT_AN_ANSWER = ("no answer", "vague", "form")
+UNSUPPORTED = ("unsupported",)
+# Stated, but only by a page off the question's trail, or contradicted by another page.
+DOUBTFUL = ("link", "conflict")
+
+
+@dataclass
+class Candidate:
+    answer: str
+    step: int              # 0 for the draft before research; the step that proposed it otherwise
+    origin: str            # draft | proposed | final
+
+
+def standing(failed: list[str]) -> tuple[int, int, int]:
+    """Lower is better: (checks saying it is no answer, unsupported, doubtful)."""
+    return (sum(c in NOT_AN_ANSWER for c in failed), sum(c in UNSUPPORTED for c in failed),
+            sum(c in DOUBTFUL for c in failed))
+
+
+@dataclass
+class Choice:
+    answer: str                      # "" when every candidate only restates the question
+    replaced: Candidate | None       # the final candidate, when another was chosen or it was dropped
+    chosen: Candidate | None
+    failed: list[str]                # the chosen answer's failed checks
+
+
+def choose(candidates: list[Candidate], failures: Callable[[str], list[str]]) -> Choice:
+    """The answer the run ends with. `candidates` in the order they arose, the final answer last
+    (its origin "final"; absent when the run produced none); `failures(answer)` are the checks
+    an answer fails against everything read."""
+    seen: dict[str, Candidate] = {}
+    for c in candidates:
+        if c.answer.strip():
+            seen[c.answer.strip().lower()] = c          # a repeated answer counts at its latest step
+    if not seen:
+        return Choice("", None, None, ["no answer"])
+    judged = [(c, failures(c.answer)) for c in seen.values()]
+    final = candidates[-1] if candidates and candidates[-1].origin == "final" and candidates[-1].answer.strip() else None
+    final_failed = next((f for c, f in judged if final is not None and c.answer.strip().lower() == final.answer.strip().lower()), None)
+    best, best_failed = min(judged, key=lambda item: (standing(item[1]), -item[0].step,
+                                                        item[0].origin == "draft"))
+    if final is not None and final_failed is not None and (
+            standing(final_failed)[:2] == (0, 0) or standing(final_failed) <= standing(best_failed)):
+        chosen, failed = final, final_failed
+    else:
+        chosen, failed = best, best_failed
+    if "vague" in failed:          # only the question's words, or a non-answer: say so instead
+        return Choice("", final, None, failed)
+    replaced = final if final is not None and chosen is not final else None
+    return Choice(chosen.answer, replaced, chosen, failed)
