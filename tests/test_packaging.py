@@ -16,6 +16,9 @@ def test_wheel_ships_the_prompts(tmp_path):
     for prompt in (ROOT / "prompts").glob("*.md"):
         assert f"kresearch/prompts/{prompt.name}" in names
     assert "kresearch/prompts/__init__.py" in names
+    # and every module of the source tree (a sub-package missing from pyproject's list is not shipped)
+    for module in (ROOT / "src").rglob("*.py"):
+        assert module.relative_to(ROOT / "src").as_posix() in names
 
 
 def test_prompts_render():
