@@ -5,7 +5,6 @@ from fixture_site import site
 from test_agent import QUESTION, run_agent, step
 
 from kresearch.agent.answer.floor import Candidate, choose
-from kresearch.agent.answer.verify import choice_options
 from kresearch.trace import read_trace
 
 PLAN = step("plan", subquestions=["Who portrayed Corliss Archer in Kiss and Tell?",
@@ -75,22 +74,3 @@ def test_a_better_final_answer_replaces_the_draft(tmp_path):
         result, *_ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4)
     assert result.answer == "Chief of Protocol of the United States"
     assert all(v["check"] != "floor" for v in result.verification)
-
-
-def test_options_are_found_whatever_the_case_and_alternatives_are_not_answered_yes():
-    assert choice_options("which band formed first, band of skulls or live?") == ["band of skulls", "live"]
-    assert choice_options("Who was born first: alan turing or john von neumann") == ["alan turing", "john von neumann"]
-    assert choice_options("Which came first, the chicken or the egg?") == ["chicken", "egg"]
-    assert choice_options("Which band formed first, Band of Skulls or Live?") == ["Band of Skulls", "Live"]
-    assert choice_options("Compare Go and Java garbage collection") == []
-
-
-def test_a_question_offering_alternatives_is_not_answered_yes_or_no():
-    from kresearch.agent.answer.verify import Evidence, final_checks
-    ev = Evidence(question="Did Nirvana play grunge or punk?", answer="Yes", plan=[],
-                  opened={1: "Nirvana was an American grunge band."}, unread_hints={}, python_runs=0,
-                  python_enabled=False)
-    failed = final_checks(ev)
-    assert failed[0].check == "form" and "alternative" in failed[0].message
-    ev.answer = "grunge"
-    assert not [v for v in final_checks(ev) if v.check == "form"]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from fixture_site import page_html, site
 from test_agent import ANSWERED, QUESTION, run_agent, step
 
-from kresearch.agent.answer.verify import MAX_REJECTIONS, Evidence, Verifier, is_comparison
+from kresearch.agent.answer.verify import MAX_REJECTIONS, Evidence, Verifier, choice_options, final_checks, is_comparison
 
 PLAN = step("plan", subquestions=["Who played Corliss Archer in Kiss and Tell?",
                                   "What government position did she hold?"])
@@ -479,3 +481,36 @@ def test_a_single_source_is_checked_against_a_second_when_the_results_offer_one(
     # a chosen option is named by any page about it: no corroboration asked
     choice = "Who was born first, Shirley Temple or Corliss Archer?"
     assert check(choice, "Shirley Temple", {5: "Shirley Temple, actress"}).check != "corroborate"
+
+
+# Rules stated as general principles, tried on phrasings they were not written for.
+
+@pytest.mark.parametrize("question, options", [
+    ("Which band formed first, Band of Skulls or Live?", ["Band of Skulls", "Live"]),
+    ("which band formed first, band of skulls or live?", ["band of skulls", "live"]),     # typed lower-case
+    ("Who was born first: alan turing or john von neumann", ["alan turing", "john von neumann"]),
+    ("Which came first, the chicken or the egg?", ["chicken", "egg"]),
+    ("Is Python or Java older?", ["Python", "Java"]),                                     # options mid-question
+    ("Did the Beatles or the Rolling Stones form first?", ["Beatles", "Rolling Stones"]),
+    ("Krzysztof Zanussi or Thom Andersen: who is older?", ["Krzysztof Zanussi", "Thom Andersen"]),
+    ("Is Paris in France or Germany?", ["France", "Germany"]),
+    ("Which film was Oscar nominated, LaLee's Kin: The Legacy of Cotton or Gimme Shelter?",
+     ["LaLee's Kin: The Legacy of Cotton", "Gimme Shelter"]),
+    ("What is the shared country of ancestry between Art Laboe and Scout Tufankjian?", []),   # no choice
+    ("Did Nirvana play grunge or punk?", []),                  # lower-case words: not delimited well enough
+    ("Compare Go and Java garbage collection", []),            # an open question
+    ("What government position was held by the woman who portrayed Corliss Archer?", []),
+])
+def test_the_alternatives_a_question_offers(question, options):
+    assert choice_options(question) == options
+
+
+def test_a_question_offering_alternatives_is_not_answered_yes_or_no():
+    for question in ("Did Nirvana play grunge or punk?", "Is Python or Java older?"):
+        ev = Evidence(question=question, answer="Yes", plan=[], opened={1: "Nirvana was an American grunge band."},
+                      unread_hints={}, python_runs=0, python_enabled=False)
+        failed = final_checks(ev)
+        assert failed[0].check == "form" and ("alternative" in failed[0].message or "which of these" in failed[0].message)
+    ev.question, ev.answer = "Did Nirvana play grunge or punk?", "grunge"
+    assert not [v for v in final_checks(ev) if v.check == "form"]
+

@@ -61,6 +61,11 @@ _CHOICE = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION + r"\s*[?.!
 # "Which airport X or Y is closer to ...?": the options stand mid-sentence, before a verb
 _CHOICE_MID = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION +
                          r"\s+(?:is|was|are|were|has|had|have|does|did)\b")
+# Two names joined by "or" anywhere: "Is Python or Java older?", "Did the Beatles or the Rolling
+# Stones form first?". Stricter than _OPTION (joined by of/the/de/la/von/van/& only): mid-sentence,
+# "Paris in France or Germany" offers France or Germany.
+_NAME = r"((?:[A-Z0-9][\w'.&:-]*)(?:\s+(?:(?:of|the|de|la|von|van|&)\s+)*[A-Z0-9][\w'.&:-]*)*)"
+_NAMES_OR = re.compile(r"(?<![\w'])" + _NAME + r"\s*,?\s+or\s+(?:the\s+)?" + _NAME + r"(?![\w'])")
 # Whatever the case: the options set off by a comma or colon at the end ("which band formed
 # first, band of skulls or live?", "Who was born first: a or b"), a few words each.
 _FEW_WORDS = r"((?:[\w'.&-]+\s+){0,5}[\w'.&-]+)"
@@ -104,12 +109,28 @@ def _names(answer: str, option: str) -> bool:
 
 
 def choice_options(question: str) -> list[str]:
-    """The two options of a "Which ..., A or B?" (or "Which ... A or B is ...?") question, else []."""
-    found = (_CHOICE.search(question.strip()) or _CHOICE_MID.search(question)
-             or _CHOICE_SET_OFF.search(question.strip()))
-    if not found or not re.match(r"^\s*(which|who|what|whose)\b", question, re.I):
+    """The two alternatives a question offers, else []. The principle: two names joined by "or"
+    are the alternatives, wherever they stand ("Which band formed first, Band of Skulls or
+    Live?", "Is Python or Java older?", "Krzysztof Zanussi or Thom Andersen: who is older?");
+    not "between A and B" ("the shared ancestry between A and B" asks no choice). In a which/who
+    question typed without capitals, the few words set off by a comma or colon at its end
+    ("which band formed first, band of skulls or live?"). Lower-case words around "or" ("Did
+    Nirvana play grunge or punk?") are not delimited well enough to bind the answer to them."""
+    q = question.strip()
+    found = None
+    if re.match(r"^\s*(which|who|what|whose)\b", q, re.I):
+        found = _CHOICE.search(q) or _CHOICE_MID.search(q) or _CHOICE_SET_OFF.search(q)
+    found = found or _NAMES_OR.search(q)
+    if found is None:
         return []
-    return [found.group(1).strip(), found.group(2).strip()]
+    options = [found.group(1).strip(" :;,."), found.group(2).strip(" :;,.")]
+    # the question's first word is capitalised as the sentence's: "Is Python or Java older?",
+    # "Did the Beatles or the Rolling Stones form first?"
+    first = re.match(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would)\s+(the\s+)?",
+                     options[0], re.I)
+    if first and q.lower().startswith(options[0].lower()):
+        options[0] = options[0][first.end():]
+    return options if all(options) and options[0].lower() != options[1].lower() else []
 
 
 def is_comparison(question: str) -> bool:
