@@ -12,7 +12,7 @@
         fetcher.fetch(base + "/page")
 
 A route is either a `(status, headers, body)` tuple or a callable taking the request handler
-(`Handler`: see `send`, and `stop`, an Event set at shutdown). Unknown paths give 404; the
+(`Handler`: see `send`, `body` for a POST's body, and `stop`, an Event set at shutdown). Unknown paths give 404; the
 query string is ignored when matching. `Content-Length` is added unless the headers already set
 it; otherwise headers are sent exactly as given (no default Content-Type). The server speaks
 HTTP/1.0 and closes the connection after each response.
@@ -78,6 +78,13 @@ class Handler(BaseHTTPRequestHandler):
             pass  # the client gave up (caps, deadlines): that is what many tests want
 
     do_HEAD = do_GET
+    do_POST = do_GET     # a callable route reads the request body with `body()`
+
+    def body(self) -> bytes:
+        """The request body (POST), read once."""
+        if not hasattr(self, "_body"):
+            self._body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        return self._body
 
 
 class Server:

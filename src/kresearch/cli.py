@@ -11,7 +11,8 @@ the work is in runs.py (one question), batch.py, repl.py, doctor.py.
     kresearch cache clear
 
 Exit codes: 0 answered, 1 error, 2 bad usage or input, 3 stopped by a limit (partial
-report), 130 interrupted (partial report and journal kept).
+report), 4 the model server failed (unreachable, refused the key, kept failing), 130
+interrupted (partial report and journal kept).
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from .runs import EXIT_CODES, MAX_QUESTION_CHARS, clean_question, sigterm_as_int
 SUBCOMMANDS = {"tool", "cache", "repl", "resume", "config", "doctor"}
 
 EPILOG = ("Exit codes: 0 answered, 1 error, 2 bad usage or input, 3 stopped by a limit with a partial "
-          "report, 130 interrupted. With --batch: the worst code of the questions.\n\n"
+          "report, 4 the model server failed, 130 interrupted. With --batch: the worst code of the questions.\n\n"
           "Subcommands: kresearch repl [--resume [ID]] (interactive; also bare kresearch in a terminal), "
           "kresearch resume TRACE_OR_ID, kresearch config show [--json], kresearch doctor [--online], "
           "kresearch tool search|open|python, kresearch cache clear.")
@@ -48,7 +49,8 @@ commands_app.add_typer(config_app, name="config")
 Format = Annotated[str, typer.Option("--format", "-f", help="Output format: md, json or text (just the answer).")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result to FILE instead of stdout.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr (errors still shown).")]
-Model = Annotated[Optional[str], typer.Option("--model", "-m", help="GGUF path, owner/repo:file.gguf on Hugging Face, or registry:NAME.")]
+Model = Annotated[Optional[str], typer.Option("--model", "-m", help="GGUF path, owner/repo:file.gguf on Hugging Face, registry:NAME, or openai:NAME (a model on the server at --base-url).")]
+BaseUrl = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible server for -m openai:NAME (llama-server, vLLM, Ollama ...), e.g. http://127.0.0.1:8080/v1.")]
 Ctx = Annotated[Optional[int], typer.Option("--ctx", help="Model context window in tokens.")]
 Budget = Annotated[Optional[int], typer.Option("--budget", help="Prompt token budget (default: context minus room for output).")]
 MaxSteps = Annotated[Optional[int], typer.Option("--max-steps", help="Most research steps before answering.")]
@@ -64,11 +66,12 @@ Mode = Annotated[Optional[str], typer.Option("--mode", help="answer (a short che
 
 
 def _flags(model=None, ctx=None, budget=None, max_steps=None, max_time=None, search=None, searxng_url=None,
-           allow_private_urls=None, no_python=False, no_cache=False, seed=None, no_verify=False, mode=None) -> dict:
+           allow_private_urls=None, no_python=False, no_cache=False, seed=None, no_verify=False, mode=None,
+           base_url=None) -> dict:
     return dict(model=model, ctx=ctx, budget=budget, max_steps=max_steps, max_time=max_time, search=search,
                 searxng_url=searxng_url, allow_private_urls=allow_private_urls,
                 python=False if no_python else None, cache=False if no_cache else None, seed=seed,
-                verify=False if no_verify else None, mode=mode)
+                verify=False if no_verify else None, mode=mode, base_url=base_url)
 
 
 def _no_color() -> bool:
@@ -117,7 +120,7 @@ def research(
     question: Annotated[Optional[str], typer.Argument(help="The question; read from stdin when omitted (in a terminal: an interactive session).", show_default=False)] = None,
     format: Format = "md", output: Output = None, quiet: Quiet = False,
     batch: Annotated[bool, typer.Option("--batch", help="Read questions from stdin, one per line (blank lines and # comments skipped); one result per question.")] = False,
-    model: Model = None, ctx: Ctx = None, budget: Budget = None, max_steps: MaxSteps = None,
+    model: Model = None, base_url: BaseUrl = None, ctx: Ctx = None, budget: Budget = None, max_steps: MaxSteps = None,
     max_time: MaxTime = None, search: Search = None, searxng_url: SearxngUrl = None,
     allow_private_urls: AllowPrivate = None, no_python: NoPython = False, no_cache: NoCache = False,
     seed: Seed = None, no_verify: NoVerify = False, mode: Mode = None,
@@ -127,7 +130,7 @@ def research(
 
     console = _stderr(quiet)
     flags = _flags(model, ctx, budget, max_steps, max_time, search, searxng_url, allow_private_urls,
-                   no_python, no_cache, seed, no_verify, mode)
+                   no_python, no_cache, seed, no_verify, mode, base_url=base_url)
     try:
         if format not in FORMATS:
             raise UsageError(f"unknown format {format!r}; choose md, json or text")
@@ -212,7 +215,7 @@ def _emit(result, fmt: str, output: Optional[Path]) -> None:
 def repl_command(
     session_id: Annotated[Optional[str], typer.Argument(help="With --resume: the session to reopen (default: the latest).", show_default=False)] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Reopen a saved session: its questions, answers and sources.")] = False,
-    quiet: Quiet = False, model: Model = None, ctx: Ctx = None, budget: Budget = None,
+    quiet: Quiet = False, model: Model = None, base_url: BaseUrl = None, ctx: Ctx = None, budget: Budget = None,
     max_steps: MaxSteps = None, max_time: MaxTime = None, search: Search = None,
     searxng_url: SearxngUrl = None, allow_private_urls: AllowPrivate = None, no_python: NoPython = False,
     no_cache: NoCache = False, seed: Seed = None,
@@ -226,7 +229,7 @@ def repl_command(
         if session_id is not None and not resume:
             raise UsageError(f"to reopen session {session_id!r} use: kresearch repl --resume {session_id}")
         settings, origin = load_settings(_flags(model, ctx, budget, max_steps, max_time, search, searxng_url,
-                                                allow_private_urls, no_python, no_cache, seed))
+                                                allow_private_urls, no_python, no_cache, seed, base_url=base_url))
         code = run_repl(settings, quiet=quiet, resume=session_id, resume_latest=resume, origin=origin)
     except KResearchError as e:
         fail(str(e), e.exit_code)
@@ -238,7 +241,7 @@ def repl_command(
 @commands_app.command("resume")
 def resume_command(
     trace: Annotated[str, typer.Argument(help="A run journal (.jsonl path) or its id (file stem) under KRESEARCH_HOME/traces.")],
-    format: Format = "md", output: Output = None, quiet: Quiet = False, model: Model = None, ctx: Ctx = None,
+    format: Format = "md", output: Output = None, quiet: Quiet = False, model: Model = None, base_url: BaseUrl = None, ctx: Ctx = None,
     budget: Budget = None, max_steps: MaxSteps = None, max_time: MaxTime = None, search: Search = None,
     searxng_url: SearxngUrl = None, allow_private_urls: AllowPrivate = None, no_python: NoPython = False,
     no_cache: NoCache = False, seed: Seed = None,
@@ -254,7 +257,7 @@ def resume_command(
             raise UsageError(f"unknown format {format!r}; choose md, json or text")
         _check_output_path(output)
         settings, origin = load_settings(_flags(model, ctx, budget, max_steps, max_time, search, searxng_url,
-                                                allow_private_urls, no_python, no_cache, seed))
+                                                allow_private_urls, no_python, no_cache, seed, base_url=base_url))
         plan = load_resume(trace, settings, origin)
         console.print(f"[dim]resuming {plan.path.name}: {plan.question}[/dim]")
         result = _run(plan.question, settings, console, background=plan.background,
@@ -270,7 +273,7 @@ def resume_command(
 @config_app.command("show")
 def config_show(
     json_out: Annotated[bool, typer.Option("--json", help="One JSON object: settings, origin, config_file, home.")] = False,
-    model: Model = None, ctx: Ctx = None, budget: Budget = None, max_steps: MaxSteps = None,
+    model: Model = None, base_url: BaseUrl = None, ctx: Ctx = None, budget: Budget = None, max_steps: MaxSteps = None,
     max_time: MaxTime = None, search: Search = None, searxng_url: SearxngUrl = None,
     allow_private_urls: AllowPrivate = None, no_python: NoPython = False, no_cache: NoCache = False,
     seed: Seed = None,
@@ -282,7 +285,7 @@ def config_show(
 
     try:
         settings, origin = load_settings(_flags(model, ctx, budget, max_steps, max_time, search, searxng_url,
-                                                allow_private_urls, no_python, no_cache, seed))
+                                                allow_private_urls, no_python, no_cache, seed, base_url=base_url))
     except KResearchError as e:
         fail(str(e), e.exit_code)
     settings_table(settings, origin, config_path(), home(), json_out, sys.stdout, _no_color())
@@ -292,14 +295,14 @@ def config_show(
 def doctor_command(
     online: Annotated[bool, typer.Option("--online", help="Also try one web search with ddgs.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="One JSON object per check, one per line.")] = False,
-    model: Model = None, ctx: Ctx = None, search: Search = None, searxng_url: SearxngUrl = None,
+    model: Model = None, base_url: BaseUrl = None, ctx: Ctx = None, search: Search = None, searxng_url: SearxngUrl = None,
 ) -> None:
     """Check that research can run here: model (never downloaded), llama.cpp and GPU offload,
     search backend, cache directory, Python sandbox. Exit 1 if any check fails."""
     from .doctor import FAIL, run_checks
     from .render import checks_table
 
-    checks = run_checks(_flags(model=model, ctx=ctx, search=search, searxng_url=searxng_url), online=online)
+    checks = run_checks(_flags(model=model, ctx=ctx, search=search, searxng_url=searxng_url, base_url=base_url), online=online)
     checks_table(checks, json_out, sys.stdout, _no_color())
     raise typer.Exit(1 if any(c.status == FAIL for c in checks) else 0)
 

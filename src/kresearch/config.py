@@ -38,6 +38,8 @@ class Settings:
     draft: bool = True              # short answers: a one-shot answer after the first search, kept if research finds nothing better
     repack: str = "auto"            # llama.cpp weight repacking: auto (off where AMX crashes), on, off
     mode: str = "auto"              # answer (short checked answer), report (sectioned report), auto (from the question)
+    base_url: str = ""              # OpenAI-compatible server for -m openai:MODEL (llama-server, vLLM, Ollama ...)
+    api_key: str = ""               # its API key, if it wants one (best kept in KRESEARCH_API_KEY, not on the command line)
 
     def validate(self) -> None:
         if self.search not in SEARCH_BACKENDS:
@@ -55,6 +57,8 @@ class Settings:
             raise UsageError("passages must be 0 or more")
         if self.mode not in ("auto", "answer", "report"):
             raise UsageError(f"unknown mode {self.mode!r}; choose auto, answer or report")
+        if self.model.startswith("openai:") and not self.base_url:
+            raise UsageError("-m openai:MODEL needs the server's address: --base-url URL (or KRESEARCH_BASE_URL)")
         if self.repack not in REPACK_MODES:
             raise UsageError(f"repack must be one of {', '.join(REPACK_MODES)}, not {self.repack!r}")
 

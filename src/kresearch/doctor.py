@@ -4,6 +4,10 @@
     model     the configured model resolves WITHOUT downloading: a path is checked as GGUF; a
               registry:/Hugging Face reference is looked up in its local cache. When present,
               the GGUF metadata gives the trained context length and whether it has a chat template
+    server    with -m openai:NAME: the server at --base-url answers, serves the model, how
+              actions are constrained (grammar or JSON schema) and tokens counted (its
+              tokenizer or an estimate), and it generates a few tokens (replaces model,
+              llama.cpp and inference)
     llama.cpp llama-cpp-python imports; GPU offload available or CPU only
     inference the model generates a few tokens in a child process, with the weight-repacking
               decision a run would take (llm/repack.py): a native crash (SIGSEGV, SIGILL) is
@@ -323,14 +327,53 @@ def run_checks(flags: dict, online: bool = False) -> list[Check]:
     else:
         source = config_path() if config_path().exists() else "no config file"
         checks = [Check("config", OK, f"settings load ({source})")]
-    checks.append(check_model(settings.model))
+    if settings.model.startswith("openai:"):
+        checks += check_server(settings)
+    else:
+        checks += _local_model_checks(settings)
+    checks.append(check_search(settings.search, settings.searxng_url, online))
+    checks.append(check_cache(home() / "cache"))
+    checks += check_sandbox()
+    return checks
+
+
+def _local_model_checks(settings: Settings) -> list[Check]:
+    checks = [check_model(settings.model)]
     context = check_context(settings.ctx, settings.model)
     if context is not None and context.status == FAIL:
         checks.append(context)
     checks.append(check_llama_cpp())
     if checks[-1].status != FAIL:
         checks.append(check_inference(settings.model, settings.repack))
-    checks.append(check_search(settings.search, settings.searxng_url, online))
-    checks.append(check_cache(home() / "cache"))
-    checks += check_sandbox()
+    return checks
+
+
+def check_server(settings: Settings) -> list[Check]:
+    """The OpenAI-compatible server: reachable, what it is, and a real 8-token generation."""
+    import time
+
+    from .llm.server import ServerLLM
+
+    fix = "start the server (README: Model servers) or check --base-url / KRESEARCH_BASE_URL"
+    try:
+        llm = ServerLLM(settings.model.removeprefix("openai:"), settings.base_url, settings.api_key,
+                        n_ctx=settings.ctx, seed=settings.seed)
+    except KResearchError as e:
+        return [Check("server", FAIL, str(e), fix)]
+    info = llm.info
+    served = f"; serves {', '.join(info.models[:3])}" if info.models else ""
+    tokens = ("token counts from its tokenizer" if info.tokenizer != "estimated"
+              else "token counts estimated (no tokenizer endpoint): budgets hold with room to spare")
+    checks = [Check("server", OK, f"{info.kind} at {llm.api}{served}; context {llm.n_ctx}; actions constrained "
+                                  f"by {info.constraint.replace('_', ' ')}; {tokens}")]
+    start = time.perf_counter()
+    try:
+        out = llm.complete([{"role": "user", "content": "Say OK."}], max_tokens=8, temperature=0.0)
+    except KResearchError as e:
+        checks.append(Check("inference", FAIL, str(e), fix))
+    else:
+        checks.append(Check("inference", OK, f"{out.completion_tokens} tokens in {time.perf_counter() - start:.1f} s "
+                                             f"through the server ({out.text.strip()[:30]!r})"))
+    finally:
+        llm.close()
     return checks

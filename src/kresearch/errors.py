@@ -4,6 +4,7 @@
     ├── UsageError                 exit 2: bad flags, empty question, unknown backend ...
     │   └── ModelError             exit 2: model missing, not GGUF, cannot be downloaded ...
     ├── GenerationError            exit 1: the model backend failed mid-run
+    │   └── ServerError            exit 4: the model server is unreachable, refuses the key, or keeps failing
     └── ToolError                  never stops a run: becomes an observation for the model
         ├── FetchError             page could not be fetched or read
         │   └── BlockedURLError    refused by the network policy (private address, scheme ...)
@@ -30,6 +31,10 @@ class ModelError(UsageError):
 
 class GenerationError(KResearchError):
     pass
+
+
+class ServerError(GenerationError):
+    exit_code = 4
 
 
 class ToolError(KResearchError):

@@ -88,6 +88,8 @@ def print_table(headers: list[str], rows: list[list[str]], out: IO[str], no_colo
 def settings_table(settings, origin: dict[str, str], config_file: Path, home_dir: Path, as_json: bool,
                    out: IO[str], no_color: bool) -> None:
     values = asdict(settings)
+    if values.get("api_key"):
+        values["api_key"] = "(set, not shown)"    # a secret: never printed
     if as_json:
         out.write(json.dumps({"settings": values, "origin": origin, "config_file": str(config_file),
                               "config_file_exists": config_file.exists(), "home": str(home_dir)}) + "\n")

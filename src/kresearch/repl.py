@@ -109,7 +109,8 @@ class Repl:
 
     def save(self) -> Path:
         return store.save(store.SavedSession(
-            id=self.id, settings=asdict(self.settings), turns=self.turns, created=self.created,
+            id=self.id, settings={k: v for k, v in asdict(self.settings).items() if k != "api_key"},  # no secrets on disk
+            turns=self.turns, created=self.created,
             sources=[s.as_json() for s in self.toolbox.sources.all()],
             pages_seen={str(k): sorted(v) for k, v in self.toolbox.pages_seen.items()}))
 

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from .llm.base import LLM
     from .session import Session
 
-EXIT_CODES = {"answered": 0, "error": 1, "max_steps": 3, "max_time": 3, "budget": 3, "interrupted": 130}
+EXIT_CODES = {"answered": 0, "error": 1, "max_steps": 3, "max_time": 3, "budget": 3, "server_error": 4,
+              "interrupted": 130}
 MAX_QUESTION_CHARS = 4000
 
 

@@ -70,10 +70,17 @@ class Session:
             if fake is not None:
                 self._llm = fake
                 return fake
+            start = time.perf_counter()
+            if self.settings.model.startswith("openai:"):
+                from .llm.server import ServerLLM
+
+                s = self.settings
+                self._llm = ServerLLM(s.model.removeprefix("openai:"), s.base_url, s.api_key, n_ctx=s.ctx, seed=s.seed)
+                self.model_load_seconds = time.perf_counter() - start
+                return self._llm
             from .llm.llamacpp import LlamaCppLLM
             from .llm.models import resolve_model
 
-            start = time.perf_counter()
             path = resolve_model(self.settings.model, self.home / "models", progress=progress)
             self._llm = LlamaCppLLM(path, n_ctx=self.settings.ctx, seed=self.settings.seed,
                                     state_dir=self.home / "kv" if self.settings.cache else None,
@@ -113,6 +120,8 @@ class Session:
     def close(self) -> None:
         self.fetcher.close()
         self.cache.close()
+        if self._llm is not None and hasattr(self._llm, "close"):
+            self._llm.close()
 
 
 # -- test hook ---------------------------------------------------------------------------------

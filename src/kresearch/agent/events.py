@@ -13,7 +13,7 @@ class RunResult:
     report: str
     confidence: float
     sources: list[dict]
-    stopped_because: str              # answered | max_steps | max_time | budget | interrupted | error
+    stopped_because: str              # answered | max_steps | max_time | budget | interrupted | error | server_error
     stats: dict
     trace: str
     claims: list[dict] = field(default_factory=list)        # each cited sentence, its support and quote

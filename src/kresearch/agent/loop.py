@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Iterator
 
-from ..errors import GenerationError, UsageError
+from ..errors import GenerationError, ServerError, UsageError
 from ..llm.base import LLM, Completion
 from ..prompts import render
 from ..sources import SourceRegistry
@@ -165,7 +165,7 @@ class Agent:
             state.stopped_because = "interrupted"
             findings, cited = "", []
         except GenerationError as e:
-            state.stopped_because, error = "error", str(e)
+            state.stopped_because, error = ("server_error" if isinstance(e, ServerError) else "error"), str(e)
             findings, cited = "", []
         self.result = self._finish(question, state, findings, cited, start, error)
         yield Finished(self.result)
