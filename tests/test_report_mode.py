@@ -259,3 +259,31 @@ def test_cut_off_writer_output_keeps_its_finished_sentences():
     cut = ('{"sentences": [{"text": "Mark-sweep frees every unmarked object.", "sources": [1]}, '
            '{"text": "A bad \\q escape.", "sources": [1]}, {"text": "Reference counting frees obj')
     assert writer.parse_sentences(cut) == [("Mark-sweep frees every unmarked object.", [1])]
+
+
+def test_sections_are_written_by_parallel_sub_agents_with_the_same_report(tmp_path, monkeypatch):
+    """--agents N: the sections' model calls run N at once (as against a model server), and the
+    report is the one the sequential run writes: same sections, same citations, same checks."""
+    import threading
+    import time as clock
+
+    aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection",
+                           "memory leak"]}
+    active, peak, lock = [0], [0], threading.Lock()
+
+    def slow_section(messages):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        clock.sleep(0.3)
+        with lock:
+            active[0] -= 1
+        return section_reply(messages)
+
+    script = [aspects, slow_section, slow_section, slow_section, summary_reply]
+    parallel, _, events = run_report(tmp_path / "p", monkeypatch, list(script), agents=3)
+    assert peak[0] == 3                                          # three sections in flight at once
+    assert any("3 sections, 3 at once" in e.message for e in events if isinstance(e, Notice))
+    sequential, _, _ = run_report(tmp_path / "s", monkeypatch, list(script), agents=1)
+    assert peak[0] == 3 and [s["text"] for s in parallel.sections] == [s["text"] for s in sequential.sections]
+    assert parallel.stats["llm_calls"] == sequential.stats["llm_calls"] == 5

@@ -50,6 +50,7 @@ Format = Annotated[str, typer.Option("--format", "-f", help="Output format: md, 
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result to FILE instead of stdout.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr (errors still shown).")]
 Model = Annotated[Optional[str], typer.Option("--model", "-m", help="GGUF path, owner/repo:file.gguf on Hugging Face, registry:NAME, or openai:NAME (a model on the server at --base-url).")]
+Agents = Annotated[Optional[int], typer.Option("--agents", help="Report sections written at once by sub-agents (default: 1 in-process, 4 on a model server).")]
 BaseUrl = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible server for -m openai:NAME (llama-server, vLLM, Ollama ...), e.g. http://127.0.0.1:8080/v1.")]
 Ctx = Annotated[Optional[int], typer.Option("--ctx", help="Model context window in tokens.")]
 Budget = Annotated[Optional[int], typer.Option("--budget", help="Prompt token budget (default: context minus room for output).")]
@@ -67,11 +68,11 @@ Mode = Annotated[Optional[str], typer.Option("--mode", help="answer (a short che
 
 def _flags(model=None, ctx=None, budget=None, max_steps=None, max_time=None, search=None, searxng_url=None,
            allow_private_urls=None, no_python=False, no_cache=False, seed=None, no_verify=False, mode=None,
-           base_url=None) -> dict:
+           base_url=None, agents=None) -> dict:
     return dict(model=model, ctx=ctx, budget=budget, max_steps=max_steps, max_time=max_time, search=search,
                 searxng_url=searxng_url, allow_private_urls=allow_private_urls,
                 python=False if no_python else None, cache=False if no_cache else None, seed=seed,
-                verify=False if no_verify else None, mode=mode, base_url=base_url)
+                verify=False if no_verify else None, mode=mode, base_url=base_url, agents=agents)
 
 
 def _no_color() -> bool:
@@ -123,14 +124,14 @@ def research(
     model: Model = None, base_url: BaseUrl = None, ctx: Ctx = None, budget: Budget = None, max_steps: MaxSteps = None,
     max_time: MaxTime = None, search: Search = None, searxng_url: SearxngUrl = None,
     allow_private_urls: AllowPrivate = None, no_python: NoPython = False, no_cache: NoCache = False,
-    seed: Seed = None, no_verify: NoVerify = False, mode: Mode = None,
+    seed: Seed = None, no_verify: NoVerify = False, mode: Mode = None, agents: Agents = None,
 ) -> None:
     """Research QUESTION on the web with a local model and print a report that cites what it read."""
     from .config import FORMATS, load_settings
 
     console = _stderr(quiet)
     flags = _flags(model, ctx, budget, max_steps, max_time, search, searxng_url, allow_private_urls,
-                   no_python, no_cache, seed, no_verify, mode, base_url=base_url)
+                   no_python, no_cache, seed, no_verify, mode, base_url=base_url, agents=agents)
     try:
         if format not in FORMATS:
             raise UsageError(f"unknown format {format!r}; choose md, json or text")

@@ -38,6 +38,7 @@ class Settings:
     draft: bool = True              # short answers: a one-shot answer after the first search, kept if research finds nothing better
     repack: str = "auto"            # llama.cpp weight repacking: auto (off where AMX crashes), on, off
     mode: str = "auto"              # answer (short checked answer), report (sectioned report), auto (from the question)
+    agents: int = 0                 # report sub-agents at once; 0 = 1 in-process, 4 on a model server
     base_url: str = ""              # OpenAI-compatible server for -m openai:MODEL (llama-server, vLLM, Ollama ...)
     api_key: str = ""               # its API key, if it wants one (best kept in KRESEARCH_API_KEY, not on the command line)
 
@@ -53,6 +54,8 @@ class Settings:
             raise UsageError("--max-time must be positive")
         if self.budget < 0:
             raise UsageError("--budget must be positive")
+        if self.agents < 0:
+            raise UsageError("--agents must be 0 (automatic) or more")
         if self.passages < 0:
             raise UsageError("passages must be 0 or more")
         if self.mode not in ("auto", "answer", "report"):

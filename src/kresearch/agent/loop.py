@@ -67,6 +67,7 @@ class AgentConfig:
     verify: bool = True              # plan first, check the answer before accepting it
     mode: str = "auto"               # answer | report | auto (question_kind.classify)
     draft: bool = True               # short answers: one-shot draft after the first search (answer/floor.py)
+    agents: int = 1                  # reports: sections written at once (several only on a model server)
 
 
 @dataclass

@@ -20,9 +20,11 @@ sections not yet written marked. Library code: events out, nothing printed.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Iterator
 
+from ...errors import GenerationError
 from ...prompts import render
 from ..actions import Step
 from ..context import content_words
@@ -160,38 +162,95 @@ class ReportRun:
                                                 f"'{aspect.title}'", obs.seconds)
 
     def _write_sections(self) -> Iterator:
-
+        """Each aspect's section: its quotes chosen first (in order, so sections do not quote the
+        same pages), then one model call per section -- the aspects' sub-agents, up to
+        `config.agents` at once (several on a model server, one after another in-process) --
+        then each checked in order (a sentence an earlier section has is dropped)."""
         agent = self.agent
         texts, _ = self._pages_read()
         used: set[int] = set()          # sources quoted by an earlier section
-        written: set[str] = set()       # sentences already in the report
+        jobs: list[tuple[int, Aspect, list[int], str]] = []
+        placeholders: dict[int, Section] = {}
         for number, aspect in enumerate(self.aspects, 1):
             if not aspect.quotes:
-                self.sections.append(Section(aspect.title, note="No source read covers this aspect."))
+                placeholders[number] = Section(aspect.title, note="No source read covers this aspect.")
                 continue
-            if agent._out_of_time():
-                self._limit("max_time", "time limit reached")
-                self.sections.append(Section(aspect.title, note="Not written: the time limit was reached."))
-                continue
-            yield Notice(f"writing section {number}/{len(self.aspects)}: {aspect.title}")
             quotes = self._fitting_quotes(aspect, used)
             low, high = writer.SECTION_SENTENCES
             prompt = render("section", question=self.question, aspect=aspect.title, sentences=f"{low} to {high}",
                             quotes=writer.quotes_block(quotes))
             ids = [sid for sid, _ in quotes]
-            completion = agent._call(self._messages(prompt), writer.sentences_schema(ids, low, high), SECTION_TOKENS,
-                                     "section", self.step)
+            used.update(ids)
+            jobs.append((number, aspect, ids, prompt))
+        completions = yield from self._run_section_calls(jobs)
+        written: set[str] = set()       # sentences already in the report
+        for number, aspect in enumerate(self.aspects, 1):
+            if number in placeholders:
+                self.sections.append(placeholders[number])
+                continue
+            ids = next(job[2] for job in jobs if job[0] == number)
+            completion = completions.get(number)
+            if completion is None:
+                self.sections.append(Section(aspect.title, note="Not written: the time limit was reached."))
+                continue
             section = writer.check_sentences(aspect.title, writer.parse_sentences(completion.text), texts, set(ids))
             section.drop_repeats(written, remember=False)
             # the 1.5B model often writes from memory: what its sources do not support is gone,
             # and a section left thin gets the quotes' own best sentences, marked as quotes
             writer.fill_from_quotes(section, aspect, texts, writer.SECTION_SENTENCES[0])
             section.drop_repeats(written)
-            used.update(ids)
-            if completion.finish_reason == "time":
-                self._limit("max_time", "time limit reached while writing")
             self.sections.append(section)
             agent.trace.write("section", aspect=aspect.title, kept=len(section.sentences), removed=section.removed)
+
+    def _run_section_calls(self, jobs: list[tuple[int, Aspect, list[int], str]]) -> Iterator:
+        """The sections' model calls, `config.agents` at a time; returns {section number:
+        Completion}. A call not started before the time limit is left out (its section says
+        so); a call cut off by it keeps what it wrote. Stats and the journal are written here,
+        in this thread, in the order the calls finish."""
+        agent = self.agent
+        done: dict[int, object] = {}
+        total = len(self.aspects)
+        width = max(1, min(agent.config.agents, len(jobs)))
+
+        def call(job):
+            number, aspect, ids, prompt = job
+            low, high = writer.SECTION_SENTENCES
+            return agent.llm.complete(self._messages(prompt), schema=writer.sentences_schema(ids, low, high),
+                                      max_tokens=SECTION_TOKENS, temperature=agent.config.temperature,
+                                      deadline=agent._deadline)
+
+        def finished(number: int, completion) -> None:
+            agent._record(completion, "section", self.step)
+            done[number] = completion
+            if completion.finish_reason == "time":
+                self._limit("max_time", "time limit reached while writing")
+
+        if width == 1:
+            for job in jobs:
+                if agent._out_of_time():
+                    self._limit("max_time", "time limit reached")
+                    break
+                yield Notice(f"writing section {job[0]}/{total}: {job[1].title}")
+                finished(job[0], call(job))
+            return done
+        yield Notice(f"writing {len(jobs)} sections, {width} at once: "
+                     + "; ".join(f"{n}. {a.title}" for n, a, _, _ in jobs))
+        pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="section")
+        futures = {pool.submit(call, job): job for job in jobs}
+        try:
+            for future in as_completed(futures):
+                number, aspect = futures[future][0], futures[future][1]
+                try:
+                    finished(number, future.result())
+                except GenerationError as e:          # one failed sub-agent leaves its aspect unwritten
+                    agent.trace.write("section_failed", aspect=aspect.title, error=str(e))
+                    yield Notice(f"section {number} ({aspect.title}) failed: {e}")
+                    continue
+                running = sum(not f.done() for f in futures)
+                yield Notice(f"section {number}/{total} written ({aspect.title}); {running} still writing")
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)   # Ctrl-C: stop waiting for the rest
+        return done
 
     def _fitting_quotes(self, aspect: Aspect, used: set[int]) -> list[tuple[int, str]]:
         """The aspect's quotes, those an earlier section did not quote first (so sections do not
