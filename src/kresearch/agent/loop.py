@@ -140,7 +140,9 @@ class Agent:
         state = self._state = _State()
         self._question = question
         self._background = background.strip()
-        self.trace.write("start", question=question, config=asdict(self.config), model=self.llm.name)
+        counts = getattr(self.llm, "token_counts", "model")     # "estimated" on a server without a tokenizer
+        self.trace.write("start", question=question, config=asdict(self.config), model=self.llm.name,
+                         token_counts=counts)
         ctx = ContextManager(self.llm.count_tokens, self.llm.count_prompt, self.config.budget, question)
         self.context = ctx
         ctx.add("system", "system", system_prompt(self.actions(), self.config.verify), 0, pinned=True)
@@ -154,6 +156,9 @@ class Agent:
         self.trace.write("mode", mode=self.mode, asked=self.config.mode)
         error: str | None = None
         findings, cited = "", []
+        if counts == "estimated":
+            yield Notice("token counts are estimates (the model server has no tokenizer endpoint): "
+                         "the budget is kept with room to spare")
         try:
             yield from self._read_named_pages(question, state, ctx)
             if self._report_run is not None:
