@@ -21,10 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-# Failed checks that mean "this is not an answer to the question" or "nothing read states it".
-NOT_AN_ANSWER = ("no answer", "vague", "form")
+# Failed checks, worst first: no answer at all or the question's own words; not the form
+# asked (a sentence, yes/no to a choice ...); no source read states it; stated, but only by a
+# page off the question's trail, or contradicted by another page.
+NO_ANSWER = ("no answer", "vague")
+WRONG_FORM = ("form",)
 UNSUPPORTED = ("unsupported",)
-# Stated, but only by a page off the question's trail, or contradicted by another page.
 DOUBTFUL = ("link", "conflict")
 
 
@@ -35,10 +37,9 @@ class Candidate:
     origin: str            # draft | proposed | final
 
 
-def standing(failed: list[str]) -> tuple[int, int, int]:
-    """Lower is better: (checks saying it is no answer, unsupported, doubtful)."""
-    return (sum(c in NOT_AN_ANSWER for c in failed), sum(c in UNSUPPORTED for c in failed),
-            sum(c in DOUBTFUL for c in failed))
+def standing(failed: list[str]) -> tuple[int, int, int, int]:
+    """Lower is better, compared in order: (no answer, wrong form, unsupported, doubtful)."""
+    return tuple(sum(c in group for c in failed) for group in (NO_ANSWER, WRONG_FORM, UNSUPPORTED, DOUBTFUL))
 
 
 @dataclass
@@ -59,16 +60,17 @@ def choose(candidates: list[Candidate], failures: Callable[[str], list[str]]) ->
             seen[c.answer.strip().lower()] = c          # a repeated answer counts at its latest step
     if not seen:
         return Choice("", None, None, ["no answer"])
-    judged = [(c, failures(c.answer)) for c in seen.values()]
-    final = candidates[-1] if candidates and candidates[-1].origin == "final" and candidates[-1].answer.strip() else None
-    final_failed = next((f for c, f in judged if final is not None and c.answer.strip().lower() == final.answer.strip().lower()), None)
-    best, best_failed = min(judged, key=lambda item: (standing(item[1]), -item[0].step,
-                                                        item[0].origin == "draft"))
-    if final is not None and final_failed is not None and (
-            standing(final_failed)[:2] == (0, 0) or standing(final_failed) <= standing(best_failed)):
-        chosen, failed = final, final_failed
-    else:
-        chosen, failed = best, best_failed
+    judged = {key: (c, failures(c.answer)) for key, c in seen.items()}
+    last = candidates[-1]
+    final = last if last.origin == "final" and last.answer.strip() else None
+    # best: fewest failures, worst kinds first; among equals the latest, and not the draft
+    best, best_failed = min(judged.values(), key=lambda item: (standing(item[1]), -item[0].step,
+                                                               item[0].origin == "draft"))
+    chosen, failed = best, best_failed
+    if final is not None:
+        final_failed = judged[final.answer.strip().lower()][1]
+        if standing(final_failed)[:3] == (0, 0, 0) or standing(final_failed) <= standing(best_failed):
+            chosen, failed = final, final_failed     # an answer that is one and is stated stands
     if "vague" in failed:          # only the question's words, or a non-answer: say so instead
         return Choice("", final, None, failed)
     replaced = final if final is not None and chosen is not final else None
