@@ -104,10 +104,8 @@ class ServerLLM:
         except httpx.HTTPError as e:
             raise ServerError(f"the model server at {self.api} did not answer: {_reason(e)}") from None
         _raise_for_auth(r, self.api)
-        try:
-            listing = r.json().get("data") or [] if r.status_code == 200 else []
-        except ValueError:
-            listing = []
+        body = _json(r) if r.status_code == 200 else None
+        listing = body.get("data") if isinstance(body, dict) and isinstance(body.get("data"), list) else []
         models = [str(m.get("id")) for m in listing if isinstance(m, dict)]
         owners = {str(m.get("owned_by", "")).lower() for m in listing if isinstance(m, dict)}
         n_ctx = next((int(m["max_model_len"]) for m in listing if isinstance(m, dict)
@@ -157,16 +155,20 @@ class ServerLLM:
         """The chat prompt's length: exact where the server renders its template for us
         (llama-server /apply-template, vLLM /tokenize with messages), else the contents plus the
         template's tokens per message."""
+        key = json.dumps(messages, sort_keys=True)
+        if key in self._counts:
+            return self._counts[key]
+        n = None
         if self.info.tokenizer == "llama-server":
             rendered = (self._post_json(f"{self.root}/apply-template", {"messages": messages}) or {}).get("prompt")
-            if isinstance(rendered, str):
-                return self.count_tokens(rendered)
+            n = self.count_tokens(rendered) if isinstance(rendered, str) else None
         elif self.info.tokenizer == "vllm":
             n = (self._post_json(f"{self.root}/tokenize", {"model": self.model, "messages": messages,
                                                            "add_generation_prompt": True}) or {}).get("count")
-            if isinstance(n, int):
-                return n
-        return sum(self.count_tokens(m["content"]) + TEMPLATE_TOKENS_PER_MESSAGE for m in messages) + 3
+        if not isinstance(n, int):
+            n = sum(self.count_tokens(m["content"]) + TEMPLATE_TOKENS_PER_MESSAGE for m in messages) + 3
+        self._counts[key] = n
+        return n
 
     # -- generation --------------------------------------------------------------------------
 
