@@ -163,3 +163,19 @@ def test_a_wrong_key_is_said_at_once():
     with serve_server({"/v1/models": denied}) as srv:
         with pytest.raises(ServerError, match="API key"):
             ServerLLM("m", srv.base_url, api_key="nope")
+
+
+def test_doctor_checks_the_server_and_generates_through_it(monkeypatch, tmp_path):
+    from kresearch.doctor import run_checks
+
+    monkeypatch.setenv("KRESEARCH_HOME", str(tmp_path))
+    seen: list = []
+    with serve_server({"/v1/models": MODELS, "/v1/chat/completions": scripted(["OK"], seen)}) as srv:
+        checks = {c.name: c for c in run_checks({"model": "openai:m", "base_url": srv.base_url, "search": "none"})}
+    assert checks["server"].status == "ok" and "JSON schema" in checks["server"].detail
+    assert "estimated" in checks["server"].detail
+    assert checks["inference"].status == "ok" and "'OK'" in checks["inference"].detail
+    assert "llama.cpp" not in checks                          # nothing local is loaded for a server
+    refused = {c.name: c for c in run_checks({"model": "openai:m", "base_url": f"http://127.0.0.1:{free_port()}",
+                                              "search": "none"})}
+    assert refused["server"].status == "fail" and "connection refused" in refused["server"].detail

@@ -348,6 +348,10 @@ def _local_model_checks(settings: Settings) -> list[Check]:
     return checks
 
 
+CONSTRAINTS = {"grammar": "the GBNF grammar", "json_schema": "JSON schema (response_format)",
+               "none": "nothing (the server refused both; unparseable steps are retried)"}
+
+
 def check_server(settings: Settings) -> list[Check]:
     """The OpenAI-compatible server: reachable, what it is, and a real 8-token generation."""
     import time
@@ -365,7 +369,7 @@ def check_server(settings: Settings) -> list[Check]:
     tokens = ("token counts from its tokenizer" if info.tokenizer != "estimated"
               else "token counts estimated (no tokenizer endpoint): budgets hold with room to spare")
     checks = [Check("server", OK, f"{info.kind} at {llm.api}{served}; context {llm.n_ctx}; actions constrained "
-                                  f"by {info.constraint.replace('_', ' ')}; {tokens}")]
+                                  f"by {CONSTRAINTS[info.constraint]}; {tokens}")]
     start = time.perf_counter()
     try:
         out = llm.complete([{"role": "user", "content": "Say OK."}], max_tokens=8, temperature=0.0)
