@@ -118,8 +118,9 @@ def scripted(replies: list, seen: list):
         seen.append(json.loads(handler.body()))
         reply = replies.pop(0) if replies else "done"
         if isinstance(reply, int):
+            message = "response_format is not supported" if reply == 400 else f"status {reply}"
             handler.send(reply, {"Content-Type": "application/json", "Retry-After": "0"},
-                         json.dumps({"error": {"message": f"status {reply}"}}).encode())
+                         json.dumps({"error": {"message": message}}).encode())
         else:
             handler.send(200, {"Content-Type": "text/event-stream"}, sse(reply))
     return route
@@ -179,3 +180,14 @@ def test_doctor_checks_the_server_and_generates_through_it(monkeypatch, tmp_path
     refused = {c.name: c for c in run_checks({"model": "openai:m", "base_url": f"http://127.0.0.1:{free_port()}",
                                               "search": "none"})}
     assert refused["server"].status == "fail" and "connection refused" in refused["server"].detail
+
+
+def test_a_bad_request_that_is_not_about_the_constraint_keeps_the_constraint():
+    too_long = (400, {"Content-Type": "application/json"},
+                b'{"error": {"message": "the request exceeds the available context size"}}')
+    with serve_server({"/v1/models": MODELS, "/v1/chat/completions": too_long}) as srv:
+        llm = ServerLLM("m", srv.base_url)
+        with pytest.raises(ServerError, match="context size"):
+            llm.complete([{"role": "user", "content": "hi"}], schema={"type": "object"})
+    assert llm.info.constraint == "json_schema"
+

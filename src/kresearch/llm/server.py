@@ -24,6 +24,7 @@ the server reports them, else it is the whole prompt.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Iterator
@@ -178,7 +179,7 @@ class ServerLLM:
         if self.info.constraint == "grammar":
             return {"grammar": schema_to_gbnf(schema)}
         return {"response_format": {"type": "json_schema",
-                                    "json_schema": {"name": "kresearch_step", "schema": schema, "strict": True}}}
+                                    "json_schema": {"name": "kresearch_step", "schema": schema}}}
 
     def complete(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
                  stop: list[str] | None = None, temperature: float = 0.2,
@@ -216,8 +217,9 @@ class ServerLLM:
                 time.sleep(wait)
                 continue
             except _Refused as refused:
-                if body.get("grammar") or body.get("response_format"):
-                    # the server does not take this kind of constraint: go on without it
+                constrained = "grammar" in body or "response_format" in body
+                if constrained and (refused.status == 422 or _CONSTRAINT_WORDS.search(str(refused))):
+                    # the server does not take this kind of constraint: the next kind, then none
                     self.info.constraint = "json_schema" if "grammar" in body else "none"
                     continue
                 raise ServerError(f"the model server at {self.api} refused the request: {refused}") from None
@@ -278,7 +280,7 @@ class ServerLLM:
             after = r.headers.get("retry-after", "")
             raise _Retry(f"HTTP {r.status_code} {detail}".strip(),
                          after=float(after) if after.replace(".", "", 1).isdigit() else None)
-        raise _Refused(f"HTTP {r.status_code} {detail}".strip())
+        raise _Refused(f"HTTP {r.status_code} {detail}".strip(), r.status_code)
 
     def _completion(self, messages: list[Message], text: str, state: dict, finish: str, start: float) -> Completion:
         usage, timings = state.get("usage") or {}, state.get("timings") or {}
@@ -305,7 +307,13 @@ class _Retry(Exception):
 
 
 class _Refused(Exception):
-    pass
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+# a refusal that names the constraint field (or a schema the server cannot compile)
+_CONSTRAINT_WORDS = re.compile(r"grammar|response_format|json_schema|schema|guided", re.I)
 
 
 def _raise_for_auth(r: httpx.Response, api: str) -> None:
