@@ -523,10 +523,9 @@ def test_a_question_offering_alternatives_is_not_answered_yes_or_no():
     # one name of several: the question names its answer among others ("which one ...?")
     ("Burwash Mine", "Temagami-Lorrain Mine and Burwash Mine were both mines created during the early "
                      "1900s; which one yielded a 16-ton bulk sample of gold ore in 1935?", False),
-    ("Chief of Protocol", "What government position was held by the woman who portrayed Corliss Archer?", False),
 ])
 def test_an_answer_of_the_question_s_words_is_an_echo_only_when_it_names_none_or_all_of_its_names(answer, question,
                                                                                                    echo):
     from kresearch.agent.answer.verify import restates
 
-    assert restates(answer, question) is echo or not set(answer.lower().split()) <= set(question.lower().split())
+    assert restates(answer, question) is echo
