@@ -57,7 +57,6 @@ class ReportRun:
     # -- the stages ---------------------------------------------------------------------------
 
     def run(self) -> Iterator:
-
         yield from self._outline()
         yield from self._research()
         self._cover_from_all_read()
@@ -137,7 +136,6 @@ class ReportRun:
         return " ".join([aspect.title, *extra[:3]]) if extra else f"{aspect.query} overview"
 
     def _search(self, aspect: Aspect, queries: list[str]) -> Iterator:
-
         agent = self.agent
         self.step += 1
         agent.stats.steps = self.step
@@ -268,7 +266,6 @@ class ReportRun:
         return quotes
 
     def _write_summary(self) -> Iterator:
-
         agent = self.agent
         points = [(text, ids) for s in self.sections for text, ids in s.sentences if ids][:MAX_POINTS]
         if not points or agent._out_of_time():
