@@ -48,6 +48,16 @@ class LLM(Protocol):
         ...
 
 
+def drain(pieces: Iterator[str]) -> Completion:
+    """Run a `stream` generator to its end and return its Completion: `complete` for a backend
+    that streams anyway."""
+    while True:
+        try:
+            next(pieces)
+        except StopIteration as done:
+            return done.value
+
+
 class FakeLLM:
     """Replays scripted outputs, one per call, for testing the logic around the model.
 

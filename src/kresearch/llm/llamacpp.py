@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import GenerationError, ModelError, UsageError
-from .base import Completion, Message
+from .base import Completion, Message, drain
 from .grammar import schema_to_gbnf
 from .models import gguf_context_length
 from .sampling import install as install_grammar_checked_sampling
@@ -156,13 +156,8 @@ class LlamaCppLLM:
     def complete(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
                  stop: list[str] | None = None, temperature: float = 0.2,
                  deadline: float | None = None) -> Completion:
-        pieces = self.stream(messages, schema=schema, max_tokens=max_tokens, stop=stop, temperature=temperature,
-                             deadline=deadline)
-        while True:
-            try:
-                next(pieces)
-            except StopIteration as done:
-                return done.value
+        return drain(self.stream(messages, schema=schema, max_tokens=max_tokens, stop=stop,
+                                 temperature=temperature, deadline=deadline))
 
     def stream(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
                stop: list[str] | None = None, temperature: float = 0.2,

@@ -32,7 +32,7 @@ from typing import Iterator
 import httpx
 
 from ..errors import ServerError, UsageError
-from .base import Completion, Message
+from .base import Completion, Message, drain
 from .grammar import schema_to_gbnf
 
 RETRIES = 3
@@ -184,13 +184,8 @@ class ServerLLM:
     def complete(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
                  stop: list[str] | None = None, temperature: float = 0.2,
                  deadline: float | None = None) -> Completion:
-        pieces = self.stream(messages, schema=schema, max_tokens=max_tokens, stop=stop,
-                             temperature=temperature, deadline=deadline)
-        while True:
-            try:
-                next(pieces)
-            except StopIteration as done:
-                return done.value
+        return drain(self.stream(messages, schema=schema, max_tokens=max_tokens, stop=stop,
+                                 temperature=temperature, deadline=deadline))
 
     def stream(self, messages: list[Message], *, schema: dict | None = None, max_tokens: int = 256,
                stop: list[str] | None = None, temperature: float = 0.2,
