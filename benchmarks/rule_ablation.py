@@ -22,7 +22,6 @@ one-shot retrieval inside the agent answered).
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 from collections import defaultdict
@@ -31,6 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run as bench  # noqa: E402  (scoring, question kinds, jsonl)
+
+from kresearch.trace import read_trace  # noqa: E402
 
 
 def f1(answer: str, golds: list[str]) -> float:
@@ -46,11 +47,7 @@ def draft_of(rec: dict) -> str | None:
     path = rec.get("trace")
     if not path or not Path(path).exists():
         return None
-    for line in Path(path).read_text(errors="replace").splitlines():
-        try:
-            event = json.loads(line)
-        except ValueError:
-            continue
+    for event in read_trace(Path(path)):
         if event.get("event") == "draft":
             return event.get("answer") or ""
     return None

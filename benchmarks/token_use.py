@@ -25,15 +25,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-
-def events(path: Path) -> list[dict]:
-    out = []
-    for line in path.read_text(errors="replace").splitlines():
-        try:
-            out.append(json.loads(line))
-        except ValueError:
-            continue                      # a journal cut off mid-line
-    return out
+from kresearch.trace import read_trace
 
 
 def chosen_action(output: str) -> str:
@@ -97,7 +89,7 @@ def main() -> None:
     by_purpose: dict = defaultdict(zero)
     by_new: dict = defaultdict(zero)
     for path in journals:
-        account(events(path), by_purpose, by_new)
+        account(read_trace(path), by_purpose, by_new)
     n = len(journals)
     print(f"{n} journals in {folder}\n")
     print(table("model call", by_purpose, n) + "\n")
