@@ -31,6 +31,7 @@ import contextlib
 import functools
 import itertools
 import json
+import socket
 import ssl
 import threading
 import zlib
@@ -110,6 +111,13 @@ class _TLSServer(ThreadingHTTPServer):
         except (ssl.SSLError, OSError):  # a client that rejects our certificate
             sock.close()
             raise
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (now): for a server to start there, or a refused connection."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

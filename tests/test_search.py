@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from http_fixture import free_port
 
 from kresearch.cache import Cache
 from kresearch.errors import SearchError, UsageError
@@ -143,14 +143,8 @@ def test_searxng_html_instead_of_json() -> None:
         backend.search("q", 5)
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_searxng_unreachable_is_one_line() -> None:
-    url = f"http://127.0.0.1:{_closed_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     backend = SearxngBackend(url, client=httpx.Client(trust_env=False), timeout=2, sleep=lambda s: None)
     started = time.monotonic()
     with pytest.raises(SearchError) as info:

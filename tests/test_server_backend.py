@@ -13,8 +13,8 @@ import sys
 
 import pytest
 from fixture_site import site
-from http_fixture import serve_server
-from model_server import free_port, model_server
+from http_fixture import free_port, serve_server
+from model_server import model_server
 
 from kresearch.agent.actions import parse_step, step_schema
 from kresearch.errors import ServerError
