@@ -255,12 +255,13 @@ def test_a_follow_up_reuses_the_sources_and_pages_already_read(tmp_path):
         backend = FixtureSearch(server.base_url)
         fetcher = Fetcher(FetchPolicy(allow_private=True))
         toolbox = Toolbox(SearchService(backend), Browser(fetcher), sources)
-        first = Agent(FakeLLM(list(ANSWERED)), toolbox, sources, AgentConfig(), Trace(tmp_path / "1.jsonl"))
+        first = Agent(FakeLLM(list(ANSWERED)), toolbox, sources, AgentConfig(draft=False), Trace(tmp_path / "1.jsonl"))
         r1 = [e for e in first.run(QUESTION)][-1].result
         toolbox.settle()                       # pages still being loaded ahead count as fetched
         hits = dict(server.hits)
         toolbox.new_run()
         llm = FakeLLM([step("answer", answer="Ghana and Czechoslovakia"), "- She was ambassador to Ghana [3]."])
+        # a follow-up leans on the conversation ("she"): no first reading of its words alone
         second = Agent(llm, toolbox, sources, AgentConfig(), Trace(tmp_path / "2.jsonl"))
         r2 = [e for e in second.run("Where was she ambassador?", background=f"Q: {QUESTION} A: {r1.answer}")][-1].result
         fetcher.close()

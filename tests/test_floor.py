@@ -44,31 +44,69 @@ def test_a_run_without_a_final_answer_ends_with_its_best_candidate():
     assert choice.answer == "Chief of Protocol" and choice.replaced is None
 
 
-def test_the_draft_is_one_short_call_after_the_first_search_and_the_floor_keeps_it(tmp_path):
-    # The draft (from the first results) is right; the model then proposes an answer no source
-    # states, is sent back, runs out of steps and repeats it: the run ends with the draft.
+def test_the_first_reading_settles_a_question_its_top_results_answer(tmp_path):
+    # One-shot retrieval first: the question searched, its top results read whole, one short call.
+    # The answer passes every check and a page read states it: the run is done, no plan, no research.
+    findings = "- Shirley Temple served as Chief of Protocol of the United States [3]."  # the third page
+    script = [{"answer": "Chief of Protocol of the United States"}, findings]
+    with site() as server:
+        result, llm, backend, events = run_agent(script, server.base_url, tmp_path, verify=True, draft=True)
+    assert backend.calls == [QUESTION]
+    assert set(llm.schemas[0]["properties"]) == {"answer"}             # no thought, no action: a few words
+    prompt = llm.calls[0][-1]["content"]
+    assert "from the results above alone" in prompt
+    assert "served as Chief of Protocol of the United States" in prompt  # the pages' text, not snippets
+    assert result.answer == "Chief of Protocol of the United States"
+    assert result.stopped_because == "answered" and result.stats["steps"] == 1
+    assert result.stats["llm_calls"] == 2 and result.stats["passages_read"] == 3
+    assert [v["message"] for v in result.verification] == ["settled by the first reading"]
+    records = read_trace(tmp_path / "t.jsonl")
+    assert [(r["answer"], r["settled"]) for r in records if r["event"] == "draft"] == [
+        ("Chief of Protocol of the United States", True)]
+    assert [r["purpose"] for r in records if r["event"] == "llm"] == ["draft", "report"]
+    assert any(s["cited"] and "Shirley_Temple" in s["url"] for s in result.sources)
+
+
+def test_an_unsettled_first_reading_is_the_first_thing_research_sees(tmp_path):
+    # The draft names something no page read states: research starts from it (plan first, in the
+    # same context, so the KV cache is reused) and the model's own answer is then checked as usual.
+    script = [{"answer": "Secretary of State"}, PLAN, step("answer", answer="Chief of Protocol of the United States"),
+              FINDINGS]
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4)
+    first, plan = llm.calls[0], llm.calls[1]
+    assert plan[:len(first) - 1] == first[:-1]                           # same prefix
+    assert "None of the sources you opened states \"Secretary of State\"" in plan[-1]["content"]
+    assert llm.schemas[1]["properties"]["action"] == {"const": "plan"}   # then the plan, as always
+    # the question was searched by the first reading; after the plan only sub-question 1 is
+    assert backend.calls == [QUESTION, "Who portrayed Corliss Archer in Kiss and Tell?"]
+    assert result.answer == "Chief of Protocol of the United States"
+    assert [v["check"] for v in result.verification] == ["passed"]
+    records = read_trace(tmp_path / "t.jsonl")
+    assert [(r["answer"], r["settled"], r["check"]) for r in records if r["event"] == "draft"] == [
+        ("Secretary of State", False, "unsupported")]
+
+
+def test_the_floor_keeps_the_draft_when_research_ends_with_less(tmp_path, monkeypatch):
+    # The first reading reads only the top page (the film's), which does not state the draft's
+    # answer: not settled. Research then reads the page that does, but the model proposes an
+    # answer no page states, is sent back, runs out of steps and repeats it: the run ends with
+    # the draft, now backed by what research read.
+    monkeypatch.setattr("kresearch.agent.loop.FIRST_READING_PAGES", 1)
     wrong = step("answer", answer="Secretary of State")
-    script = [PLAN, {"answer": "Chief of Protocol of the United States"}, wrong, wrong, FINDINGS]
+    script = [{"answer": "Chief of Protocol of the United States"}, PLAN, wrong, wrong, FINDINGS]
     with site() as server:
         result, llm, _, events = run_agent(script, server.base_url, tmp_path, verify=True, draft=True,
-                                           passages=4, max_steps=2)
-    draft_schema = llm.schemas[1]
-    assert set(draft_schema["properties"]) == {"answer"}            # no thought, no action: a few words
-    assert "from the results above alone" in llm.calls[1][-1]["content"]
-    # the draft is not part of the research context: the next step's prompt does not contain it
-    assert "from the results above alone" not in llm.calls[2][-1]["content"]
-    assert llm.calls[2][:-1] == llm.calls[1][:-1]                    # same prefix: the KV cache is reused
+                                           passages=4, max_steps=3)
     assert result.answer == "Chief of Protocol of the United States"
     assert [v["check"] for v in result.verification][-1] == "floor"
     assert "kept draft answer" in result.verification[-1]["message"]
     assert "**Answer:** Chief of Protocol of the United States" in result.report
-    records = read_trace(tmp_path / "t.jsonl")
-    assert [r["answer"] for r in records if r["event"] == "draft"] == ["Chief of Protocol of the United States"]
-    assert [r["purpose"] for r in records if r["event"] == "llm"][:2] == ["step", "draft"]
 
 
-def test_a_better_final_answer_replaces_the_draft(tmp_path):
-    script = [PLAN, {"answer": "Kiss and Tell"}, step("answer", answer="Chief of Protocol of the United States"),
+def test_a_better_final_answer_replaces_the_draft(tmp_path, monkeypatch):
+    monkeypatch.setattr("kresearch.agent.loop.FIRST_READING_PAGES", 1)
+    script = [{"answer": "Kiss and Tell"}, PLAN, step("answer", answer="Chief of Protocol of the United States"),
               FINDINGS]
     with site() as server:
         result, *_ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4)

@@ -30,8 +30,8 @@ from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
 from .answer.confidence import estimate as estimate_confidence
 from .answer.floor import Candidate, choose
-from .answer.verify import (Evidence, Verifier, answer_statements, choice_options, final_checks,
-                            is_yes_no_question, tidy_answer)
+from .answer.verify import (Evidence, Verdict, Verifier, answer_statements, choice_options, final_checks,
+                            is_yes_no_question, settles, tidy_answer)
 from .context import ContextManager, ContextOverflow
 from .events import (ActionTaken, Event, Finished, Notice, ReportChunk, RunResult, StepStarted,
                      ToolFinished)
@@ -43,6 +43,10 @@ from .toolbox import Observation, Toolbox
 
 REPORT_MAX_TOKENS = 400
 DRAFT_MAX_TOKENS = 48         # {"answer": "..."}: a few words
+# The first reading (short answers): the question searched and its top results read at once, as
+# one-shot retrieval reads them (five pages, ~600 tokens of each), before any other model step.
+FIRST_READING_PAGES = 5
+FIRST_READING_CHARS = 2400
 RESAMPLES = 2                 # extra samples when the model repeats an earlier action
 RESAMPLE_TEMPERATURE = 0.9
 
@@ -66,7 +70,7 @@ class AgentConfig:
     temperature: float = 0.2
     verify: bool = True              # plan first, check the answer before accepting it
     mode: str = "auto"               # answer | report | auto (question_kind.classify)
-    draft: bool = True               # short answers: one-shot draft after the first search (answer/floor.py)
+    draft: bool = True               # short answers: the first reading and its draft answer (answer/floor.py)
     agents: int = 1                  # reports: sections written at once (several only on a model server)
 
 
@@ -113,7 +117,7 @@ class _State:
     cut_off: str = ""                                     # action of a step cut off at the token limit
     claims: list = field(default_factory=list)            # evidence.Claim of the findings
     candidates: list = field(default_factory=list)        # answer/floor.Candidate: the draft, each proposed answer
-    drafted: bool = False                                 # the draft call was made (once per run)
+    plan_due: bool = False                                # the next model step is the plan
     settled: bool = False                                 # the floor chose the answer
 
 
@@ -239,6 +243,14 @@ class Agent:
 
     def _research(self, question: str, ctx: ContextManager, state: _State, start: float):
         step = 0
+        state.plan_due = self.config.verify and not self._background
+        if self._first_reading_due():
+            step = 1
+            self.stats.steps = step
+            yield StepStarted(step, self.config.max_steps)
+            yield from self._first_reading(question, ctx, state, step)
+            if state.answer:
+                return
         while True:
             step += 1
             limit = self._limit_reached(step, start)
@@ -304,31 +316,40 @@ class Agent:
                 if verdict is None or verdict.passed:
                     state.answer = answer
                     return
-                # Sent back: the proposed answer and why it is not accepted yet stay in view.
                 self.stats.verify_rejections += 1
-                state.hold_answer = True
-                self.trace.write("verify", step=step, answer=answer, check=verdict.check, message=verdict.message)
-                yield Notice(f"verify: {verdict.check} — back to research")
-                ctx.add("assistant", "action", json.dumps({"action": "answer", "args": action.args}), step)
-                ctx.add("user", "verify", f"Observation: verification of your answer: {verdict.message}", step)
-                if verdict.bridges:
-                    # The link check named who the page about the question says did it; told to
-                    # research that, the 1.5B model searched the wrong hop again (final30), so
-                    # the loop runs the search and the model picks up from its results.
-                    yield from self._search_for_model(verdict.bridges[:2], "(searching what the question's page names)",
-                                                      step, state, ctx)
+                yield from self._send_back(answer, action.args, verdict, step, state, ctx)
                 continue
             state.hold_answer = False
+            state.plan_due = False
             if action.action == "plan":
                 state.plan = [" ".join(str(q).split()) for q in action.args.get("subquestions", [])][:3]
                 ctx.add_focus(" ".join(state.plan))
             yield from self._act(action, question, step, state, ctx)
-            if action.action == "plan" and state.plan and not self.toolbox.search_actions:
-                # The loop runs the first search itself: the question as asked (often the best
-                # query, what one-shot RAG relies on) and the first sub-question. It saves a model
-                # call, and the transcript shows the model what a good first search looks like.
-                yield from self._search_for_model([question, state.plan[0]],
-                                                  "(searching the question and sub-question 1)", step, state, ctx)
+            if action.action == "plan" and state.plan and self.toolbox.search_actions <= 1:
+                # The loop runs the first searches itself: the question as asked (often the best
+                # query, what one-shot RAG relies on; done already by the first reading) and the
+                # first sub-question. It saves a model call, and the transcript shows the model
+                # what a good first search looks like.
+                queries = [q for q in (question, state.plan[0]) if q.lower() not in self.toolbox.searched]
+                if queries:
+                    yield from self._search_for_model(queries, "(searching the question and sub-question 1)"
+                                                      if len(queries) == 2 else "(searching sub-question 1)",
+                                                      step, state, ctx)
+
+    def _send_back(self, answer: str, args: dict, verdict: Verdict, step: int, state: _State,
+                   ctx: ContextManager):
+        """Back to research: the answer and why it is not accepted yet stay in view."""
+        state.hold_answer = True
+        self.trace.write("verify", step=step, answer=answer, check=verdict.check, message=verdict.message)
+        yield Notice(f"verify: {verdict.check} — back to research")
+        ctx.add("assistant", "action", json.dumps({"action": "answer", "args": args}), step)
+        ctx.add("user", "verify", f"Observation: verification of your answer: {verdict.message}", step)
+        if verdict.bridges:
+            # The link check named who the page about the question says did it; told to
+            # research that, the 1.5B model searched the wrong hop again (final30), so
+            # the loop runs the search and the model picks up from its results.
+            yield from self._search_for_model(verdict.bridges[:2], "(searching what the question's page names)",
+                                              step, state, ctx)
 
     def _invalid_step(self, completion: Completion, error: ActionError, step: int, state: _State,
                       ctx: ContextManager) -> None:
@@ -345,28 +366,29 @@ class Agent:
         ctx.add("assistant", "error", completion.text.strip()[:400] or "(empty)", step)
         ctx.add("user", "error", f"Observation: that step was not valid: {error}.", step)
 
-    def _search_for_model(self, queries: list[str], why: str, step: int, state: _State, ctx: ContextManager):
+    def _search_for_model(self, queries: list[str], why: str, step: int, state: _State, ctx: ContextManager,
+                          **reading):
         """A search the loop runs on the model's behalf (marked `auto` in the trace)."""
         if "search" not in self.toolbox.available_actions():
             return
         search = Step(thought="", action="search", args={"queries": queries})
         yield ActionTaken(step, search.action, search.args, why)
         self.trace.write("action", step=step, action=search.action, args=search.args, thought="", auto=True)
-        yield from self._act(search, self._question, step, state, ctx)
+        yield from self._act(search, self._question, step, state, ctx, **reading)
 
-    def _act(self, action: Step, question: str, step: int, state: _State, ctx: ContextManager):
-        """Run one action and put it and its observation into the context."""
+    def _act(self, action: Step, question: str, step: int, state: _State, ctx: ContextManager, **reading):
+        """Run one action and put it and its observation into the context (`reading`: see
+        Toolbox.run)."""
         # History keeps the action, not the thought: small models otherwise copy their last
         # thought word for word instead of reasoning about the new observation (measured:
         # 1 of 3 dev questions right with thoughts kept, 2 of 3 without, Qwen2.5-Coder 1.5B).
         kind = action.action if action.action in ("note", "plan") else "action"  # never set aside
         ctx.add("assistant", kind, json.dumps({"action": action.action, "args": action.args}), step)
-        obs = self._observe(action, question, step, state)
+        obs = self._observe(action, question, step, state, **reading)
         self._sync_tool_stats()
         yield ToolFinished(step, action.action, obs.summary, obs.seconds)
         self.trace.write("observation", step=step, kind=obs.kind, summary=obs.summary,
                          sources=list(obs.source_ids), seconds=round(obs.seconds, 3), text=digest(obs.text))
-        after_search = obs.kind == "search" and not state.drafted and not state.forced_reason
         # Restating the question at the end keeps small models on the whole multi-hop question.
         footer = "" if obs.kind in ("note", "plan") else (
             f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}\n"
@@ -374,16 +396,24 @@ class Agent:
             "next. Answer as soon as what you have read answers the whole question.]")
         ctx.add("user", obs.kind, f"Observation:\n{obs.text}{footer}", step, source_ids=obs.source_ids,
                 stub=f"Observation (set aside): {obs.stub}" if obs.stub else None, score_text=obs.text)
-        if after_search and self.toolbox.docs:
-            yield from self._draft(state, ctx, step)
 
-    def _draft(self, state: _State, ctx: ContextManager, step: int):
-        """The one-shot answer from the first search's results, kept as a candidate (the floor,
-        answer/floor.py). A call of its own, not a step: it is not added to the context, so the
-        model researches on as before, and it costs only the request and a few words, the
-        prompt before them being in the KV cache already."""
-        state.drafted = True
-        if not (self.config.verify and self.config.draft) or self._out_of_time():
+    def _first_reading_due(self) -> bool:
+        """Short answers with verification, a search engine, and a question that stands alone: a
+        follow-up's words lean on the conversation ("where was she ambassador?"), so it starts
+        from what the session found instead."""
+        return (self.config.verify and self.config.draft and "search" in self.toolbox.available_actions()
+                and not self._background and not self._out_of_time())
+
+    def _first_reading(self, question: str, ctx: ContextManager, state: _State, step: int):
+        """The floor (answer/floor.py): before anything else, what one-shot retrieval does -- the
+        question searched, its top results read, one short call for the answer they give. When
+        the checks pass and what was read backs the answer positively (a source states it, or
+        the sources' facts decide it), that is the answer and the run is done at a fraction of
+        the cost of research; otherwise the answer and why it is not settled are the first
+        thing research sees, and it stays a candidate for the end."""
+        yield from self._search_for_model([question], "(reading the question's top results)", step, state, ctx,
+                                          passages=FIRST_READING_PAGES, passage_chars=FIRST_READING_CHARS)
+        if not self.toolbox.docs or self._out_of_time():
             return
         request = render("draft")
         try:
@@ -395,13 +425,25 @@ class Agent:
         schema = {"type": "object", "properties": {"answer": answer}, "required": ["answer"]}
         completion = self._call(ctx.messages(request), schema, DRAFT_MAX_TOKENS, "draft", step, 0.0)
         try:
-            draft = tidy_answer(str(json.loads(completion.text).get("answer", "")))
+            proposed = tidy_answer(str(json.loads(completion.text).get("answer", "")))
         except (ValueError, AttributeError):      # cut off by the deadline or the token limit
             return
-        if draft:
-            state.candidates.append(Candidate(draft, 0, "draft"))
-            self.trace.write("draft", step=step, answer=draft)
-            yield Notice(f"first reading of the results: {draft} (research goes on; kept if nothing better is found)")
+        if not proposed:
+            return
+        evidence = self._evidence(proposed)
+        draft = evidence.answer = self.verifier.decide(evidence, step)
+        state.candidates.append(Candidate(draft, step, "draft"))
+        verdict = settles(evidence)
+        self.trace.write("draft", step=step, answer=draft, proposed=proposed, settled=verdict.passed,
+                         check=verdict.check)
+        if verdict.passed:
+            self.verifier.log.append({"step": step, "answer": draft, "check": "passed",
+                                      "message": "settled by the first reading"})
+            yield Notice(f"the question's top results settle it: {draft}")
+            state.answer = draft
+            return
+        yield Notice(f"first reading: {draft} (not settled: {verdict.check}; research goes on)")
+        yield from self._send_back(draft, {"answer": draft}, verdict, step, state, ctx)
 
     def _settle(self, state: _State):
         """The answer the run ends with: the final one unless it is no answer or unsupported and
@@ -423,10 +465,10 @@ class Agent:
         state.answer = choice.answer
 
     def _useful_actions(self, state: _State) -> list[str]:
-        """The grammar's choice for this step: the plan first (not for a follow-up, which starts from
-        what the session found); no answer right after verification sent the agent back (it would
+        """The grammar's choice for this step: the plan at the first model step (not for a follow-up,
+        which starts from what the session found); no answer right after verification sent the agent back (it would
         only propose the same again); not the action of a step just cut off at the token limit."""
-        if self.config.verify and not state.plan and self.stats.steps == 1 and not self._background:
+        if state.plan_due and not state.plan:
             return ["plan"]
         names = self.toolbox.useful_actions()
         if state.hold_answer and len(names) > 1:
@@ -452,11 +494,11 @@ class Agent:
                         python_enabled=self.toolbox.python_enabled,
                         titles={s.id: s.title for s in self.sources.all()})
 
-    def _observe(self, action: Step, question: str, step: int, state: _State) -> Observation:
+    def _observe(self, action: Step, question: str, step: int, state: _State, **reading) -> Observation:
         first = state.seen.get(action.key())
         if first is None or action.action not in ("search", "open", "find"):
             state.seen.setdefault(action.key(), step)
-            return self.toolbox.run(action, question, step)
+            return self.toolbox.run(action, question, step, **reading)
         # The same action again would give the same result: say so briefly instead of
         # repeating the whole observation, and stop a model that keeps looping.
         state.loops += 1

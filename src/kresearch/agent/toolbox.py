@@ -165,10 +165,12 @@ class Toolbox:
                 out.append(source.id)
         return out
 
-    def run(self, step: Step, question: str, step_no: int) -> Observation:
+    def run(self, step: Step, question: str, step_no: int, **reading) -> Observation:
+        """Run one action. `reading` (search only, set by the loop, never by the model): how many
+        top results to read and how much of each (`passages`, `passage_chars`)."""
         start = time.perf_counter()
         try:
-            obs = getattr(self, "_" + step.action)(step.args, question, step_no)
+            obs = getattr(self, "_" + step.action)(step.args, question, step_no, **reading)
         except ToolError as e:
             obs = Observation(text=f"Error: {e}", kind="error", summary=f"error: {e}")
         obs.seconds = time.perf_counter() - start
@@ -177,7 +179,8 @@ class Toolbox:
 
     # -- actions ------------------------------------------------------------------------------
 
-    def _search(self, args: dict, question: str, step_no: int) -> Observation:
+    def _search(self, args: dict, question: str, step_no: int, passages: int | None = None,
+                passage_chars: int | None = None) -> Observation:
         queries = [" ".join(str(q).split()) for q in args.get("queries", []) if str(q).strip()]
         queries = list(dict.fromkeys(queries))[:3]
         if not queries:
@@ -201,7 +204,9 @@ class Toolbox:
             listed.append((q, f'Results for "{q}"{note}:' if hits else f'No results for "{q}".', hits))
         ids_by_query = [[self.sources.add(h.url, h.title, h.snippet).id for h in hits] for _, _, hits in listed]
         unique = tuple(dict.fromkeys(i for ids in ids_by_query for i in ids))
-        passages = self._read_passages(ids_by_query, queries, question)
+        passages = self._read_passages(ids_by_query, queries, question,
+                                       self.passages if passages is None else passages,
+                                       passage_chars or self.passage_chars)
         read_now = set(passages)
         lines = []
         for (q, heading, hits), ids in zip(listed, ids_by_query):
@@ -225,8 +230,8 @@ class Toolbox:
         return Observation(text=text, kind="search", source_ids=unique, stub=stub,
                            summary=f"{len(queries)} quer{'y' if len(queries) == 1 else 'ies'}, {len(unique)} results")
 
-    def _read_passages(self, ids_by_query: list[list[int]], queries: list[str],
-                       question: str) -> dict[int, str]:
+    def _read_passages(self, ids_by_query: list[list[int]], queries: list[str], question: str,
+                       limit: int, chars: int) -> dict[int, str]:
         """Load the top results not yet read (in parallel, bounded wait) and pick from each the
         passage that best matches its query and the question. Showing it in the search result
         saves the model an `open` step per page and gives every step RAG-level evidence; the
@@ -235,7 +240,7 @@ class Toolbox:
         picked: dict[int, str] = {}                                    # source -> query it came from
         for rank in range(self.results_per_query):                     # round robin over the queries
             for q, ids in zip(queries, ids_by_query):
-                if rank < len(ids) and len(picked) < self.passages and ids[rank] not in picked:
+                if rank < len(ids) and len(picked) < limit and ids[rank] not in picked:
                     source = self.sources.get(ids[rank])
                     if not source.opened and not source.error:
                         picked[ids[rank]] = q
@@ -252,7 +257,7 @@ class Toolbox:
                 continue
             del self._ahead[sid]
             weights = dict.fromkeys(content_words(question), 1.0) | dict.fromkeys(content_words(query), 2.0)
-            passage = best_passage(_without_title_heading(doc.text), weights, self.passage_chars)
+            passage = best_passage(_without_title_heading(doc.text), weights, chars)
             if not passage:
                 continue
             self._store(sid, doc)

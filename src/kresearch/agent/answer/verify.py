@@ -412,6 +412,28 @@ class Verifier:
         return Verdict("passed")
 
 
+def settles(ev: Evidence) -> Verdict:
+    """Whether an answer can stand without further research: it passes every check, and what
+    was read backs it positively -- a source states it, or the sources' facts decide the
+    question (compare.py). A yes/no answer, or one of the alternatives the question itself
+    offers, is named by any page, so only decided facts back it. The first failed check (or
+    "unsettled") otherwise."""
+    failed = final_checks(ev)
+    if failed:
+        return failed[0]
+    if ev.decided() is not None:
+        return Verdict("passed")
+    if is_yes_no(ev.answer) or choice_options(ev.question):
+        return Verdict("unsettled", f'Nothing you read yet decides "{ev.answer}": find the facts that settle '
+                                    "the question in your sources, then answer.")
+    # Made of the question's own words ("Kiss and Tell" for "... in Kiss and Tell?"): every page
+    # about the question states it, so a page stating it shows nothing; rarely what is asked.
+    if content_words(ev.answer) <= content_words(ev.question):
+        return Verdict("unsettled", f'"{ev.answer}" is named in the question itself. Find what the question '
+                                    "asks about it in your sources, then answer.")
+    return Verdict("passed")          # any other answer passed `unsupported`: a source read states it
+
+
 def final_checks(ev: Evidence) -> list[Verdict]:
     """All checks the final answer fails (empty when it passes every one)."""
     return list(_failures(ev)) if ev.answer.strip() else [Verdict("no answer")]
