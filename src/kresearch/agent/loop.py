@@ -30,7 +30,7 @@ from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
 from .answer.confidence import estimate as estimate_confidence
 from .answer.floor import Candidate, choose
-from .answer.verify import (Evidence, Verdict, Verifier, answer_statements, choice_options, final_checks,
+from .answer.verify import (QUESTION_CHECKS, Evidence, Verdict, Verifier, answer_statements, choice_options, final_checks,
                             is_yes_no_question, settles, tidy_answer)
 from .context import ContextManager, ContextOverflow
 from .events import (ActionTaken, Event, Finished, Notice, ReportChunk, RunResult, StepStarted,
@@ -443,6 +443,9 @@ class Agent:
             state.answer = draft
             return
         yield Notice(f"first reading: {draft} (not settled: {verdict.check}; research goes on)")
+        self.verifier.log.append({"step": step, "answer": draft, "check": verdict.check, "message": verdict.message})
+        if verdict.check in QUESTION_CHECKS:   # what the question needs was said: not again for the model's answer
+            self.verifier.fired.add(verdict.check)
         yield from self._send_back(draft, {"answer": draft}, verdict, step, state, ctx)
 
     def _settle(self, state: _State):

@@ -44,6 +44,9 @@ from ..evidence import (CITATION, Conflict, Support, answer_support, evidence_se
 from ..names import NATION_STEMS, capitalised, mentions, mentions_any, name_runs, page_name, subjects
 
 MAX_REJECTIONS = 2
+# Checks that say what the question needs (computed values, the facts of both subjects, a second
+# hop), whatever the answer: once told, the agent is not told again for another answer.
+QUESTION_CHECKS = ("compute", "compare", "hops")
 NON_ANSWERS = {"none", "unknown", "n/a", "not found", "not mentioned", "not specified", "no information",
                "not available", "no answer", "unclear"}
 # ... and sentences that say the same: "We don't have enough information to determine the
