@@ -52,7 +52,8 @@ def test_the_first_reading_settles_a_question_its_top_results_answer(tmp_path):
     with site() as server:
         result, llm, backend, events = run_agent(script, server.base_url, tmp_path, verify=True, draft=True)
     assert backend.calls == [QUESTION]
-    assert set(llm.schemas[0]["properties"]) == {"answer"}             # no thought, no action: a few words
+    # no thought, no action: what the question asks for and the answer, a few words each
+    assert list(llm.schemas[0]["properties"]) == ["asks", "answer"]
     prompt = llm.calls[0][-1]["content"]
     assert "from the results above alone" in prompt
     assert "served as Chief of Protocol of the United States" in prompt  # the pages' text, not snippets

@@ -42,7 +42,7 @@ from .report_mode.research import ReportRun
 from .toolbox import Observation, Toolbox
 
 REPORT_MAX_TOKENS = 400
-DRAFT_MAX_TOKENS = 48         # {"answer": "..."}: a few words
+DRAFT_MAX_TOKENS = 64         # {"asks": "...", "answer": "..."}: a few words each
 # The first reading (short answers): the question searched and its top results read at once, as
 # one-shot retrieval reads them (five pages, ~600 tokens of each), before any other model step.
 FIRST_READING_PAGES = 5
@@ -415,14 +415,22 @@ class Agent:
                                           passages=FIRST_READING_PAGES, passage_chars=FIRST_READING_CHARS)
         if not self.toolbox.docs or self._out_of_time():
             return
-        request = render("draft")
+        # What the question asks for, said first, keeps a small model from answering with the
+        # question's bridge ("Antonio Vivaldi" for "In what city was the composer ... born?");
+        # a question naming its possible answers needs no such step.
+        options = self._answer_options()
+        request = render("draft", form=f"Answer with one of: {', '.join(options)}." if options else
+                         "First say in a few words what kind of thing the question asks for (a person, a city, "
+                         "a year, a profession, ...), then give only that thing: a name, date, number, yes/no "
+                         "or short phrase, never a sentence.",
+                         reply='{"answer": "..."}' if options else '{"asks": "...", "answer": "..."}')
         try:
             ctx.fit(step, suffix=request)
         except ContextOverflow:
             return
-        options = self._answer_options()
         answer = {"enum": options} if options else {"type": "string", "minLength": 1, "maxLength": 100}
-        schema = {"type": "object", "properties": {"answer": answer}, "required": ["answer"]}
+        asks = {} if options else {"asks": {"type": "string", "minLength": 1, "maxLength": 40}}
+        schema = {"type": "object", "properties": {**asks, "answer": answer}, "required": [*asks, "answer"]}
         completion = self._call(ctx.messages(request), schema, DRAFT_MAX_TOKENS, "draft", step, 0.0)
         try:
             proposed = tidy_answer(str(json.loads(completion.text).get("answer", "")))
