@@ -14,9 +14,9 @@ from fixture_site import site
 QUESTION = "What government position was held by the woman who portrayed Corliss Archer in the film Kiss and Tell?"
 
 
-def run_cli(args: list[str], timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
+def run_cli(args: list[str], timeout: float = 300, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kresearch", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "PYTHONUNBUFFERED": "1"}, **kwargs)
+                          timeout=timeout, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}, **kwargs)
 
 
 @pytest.mark.model
@@ -56,7 +56,8 @@ def test_real_model_markdown_to_file_and_step_limit(test_model_path, tmp_path):
     with site() as server:
         proc = run_cli(["-q", "-m", str(test_model_path), "--ctx", "4096", "--max-steps", "1",
                         "--search", "searxng", "--searxng-url", server.base_url, "--allow-private-urls",
-                        "-o", str(out), QUESTION], timeout=900)
+                        "-o", str(out), QUESTION], timeout=900,
+                   env={"KRESEARCH_DRAFT": "0"})  # the first reading may settle it within one step
     assert proc.returncode == 3, proc.stderr       # stopped by the step limit: partial report
     assert proc.stdout == ""
     text = out.read_text()
