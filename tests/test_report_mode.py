@@ -105,6 +105,38 @@ def test_a_source_covers_an_aspect_only_with_most_of_its_query_words():
     assert coverage.prose("# T\nFrom Wikipedia, the free encyclopedia\nA [link](http://x) \\<b>.") == "A link <b>."
 
 
+def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():
+    question = "Give an overview of automatic garbage collection and its weaknesses"
+    found = [("garbage collection - Offline Encyclopedia", "Garbage collection reclaims memory ..."),
+             ("reference counting - Offline Encyclopedia", "A garbage collection technique that counts ..."),
+             ("Mark-sweep garbage collection (computing)", "A garbage collection method that marks ..."),
+             ("mutual exclusion - Offline Encyclopedia", "A collection of techniques for sharing resources."),
+             ("collection techniques - Offline Encyclopedia", "Garbage collection techniques ...")]
+    model = ["how collection works", "collection techniques", "weaknesses", "pauses", "generations", "history",
+             "languages"]
+    # the question's own subject, a page off its subject and a repeat of an aspect are not added;
+    # the model's aspects give way so the outline stays within MAX_OUTLINE
+    assert outline.grounded(model, found, question) == [
+        "how collection works", "collection techniques", "weaknesses", "pauses", "generations", "history",
+        "reference counting", "Mark-sweep garbage collection"]
+    assert outline.grounded(["weaknesses"], [], question) == ["weaknesses"]
+
+
+def test_a_page_covers_an_aspect_only_when_it_is_about_the_question_subject_too():
+    # "collection techniques" is anchored to the question's subject; a page with the aspect's
+    # words but not the subject's does not cover it, a page titled with the aspect does
+    techniques = coverage.Aspect("collection techniques", outline.anchored_query("collection techniques", QUESTION))
+    leak = coverage.Aspect("memory leak", outline.anchored_query("memory leak", QUESTION))
+    texts = {1: "Mutual exclusion is a collection of techniques for sharing resources.",
+             2: "Garbage collection techniques include mark-sweep and copying collection.",
+             3: "A memory leak is memory a program allocated and never gave back."}
+    titles = {1: "mutual exclusion", 2: "garbage collection", 3: "memory leak"}
+    urls = {n: f"http://x.example/{n}" for n in texts}
+    coverage.update(techniques, QUESTION, texts, urls, [1, 2, 3], titles)
+    coverage.update(leak, QUESTION, texts, urls, [1, 2, 3], titles)
+    assert techniques.sources == [2] and leak.sources == [3]
+
+
 # -- writing -------------------------------------------------------------------------------------
 
 TEXTS = {1: GC_PAGES["/wiki/Mark-sweep"][1], 2: GC_PAGES["/wiki/Reference_counting"][1]}

@@ -1,7 +1,7 @@
 """Which read sources cover an aspect of the outline, and the quotes the writer gets from them.
 
 A source covers an aspect when the text the run read from it contains at least COVERS of the
-aspect's content words (stems). Candidates come in the order the aspect's search ranked them
+aspect's content words (stems) and the page is about the question's subject (`covers`). Candidates come in the order the aspect's search ranked them
 (its query carries the question's subject, so the specific pages come first); a page that
 only shares generic words ("a collection of techniques" for "collection techniques") can
 still pass when nothing better was found: the writer's support check is what keeps its
@@ -59,17 +59,30 @@ def coverage_score(aspect: str, text: str) -> float:
     return len(wanted & stems(text)) / len(wanted)
 
 
+def covers(aspect: Aspect, title: str, text: str) -> bool:
+    """A page covers an aspect when its text has most of the aspect's words and it is about the
+    question's subject too: its title names the aspect (the page "memory leak" for the aspect
+    "memory leak"), or its text also has most of the aspect's query, which carries the
+    question's subject ("mutual exclusion is a collection of techniques ..." has the words of
+    "collection techniques" but not of "collection techniques garbage collection")."""
+    if coverage_score(aspect.title, text) < COVERS:
+        return False
+    query = aspect.query or aspect.title
+    return (coverage_score(aspect.title, title) >= COVERS or query == aspect.title
+            or coverage_score(query, text) >= COVERS)
+
+
 def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int, str],
-           candidates: list[int]) -> None:
+           candidates: list[int], titles: dict[int, str] | None = None) -> None:
     """Add the candidates (sources read, in the order of the aspect's search results) that cover
     it, with their best passage as the quote. Sources from a site not yet used go first."""
+    titles = titles or {}
     scored = []
     for sid in candidates:
         if sid in aspect.sources or sid not in texts:
             continue
-        score = coverage_score(aspect.title, texts[sid])
-        if score >= COVERS:
-            scored.append((score, sid))
+        if covers(aspect, titles.get(sid, ""), texts[sid]):
+            scored.append((coverage_score(aspect.title, texts[sid]), sid))
     # candidates come in the search's order, which ranks by relevance to the aspect's query: kept,
     # except that a site not yet used goes first
     scored.sort(key=lambda pair: site(urls[pair[1]]) in aspect.sites)

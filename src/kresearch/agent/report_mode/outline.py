@@ -1,8 +1,10 @@
 """The plan of a report: an outline of aspects, each a short query that names its subject.
 
-The model proposes the aspects under a grammar (3 to 6 strings); code removes repeats and
+The model proposes the aspects under a grammar (4 to 6 strings); code removes repeats and
 aspects that only restate the question, and falls back to the question itself when nothing
-usable is left, so research always has something to search.
+usable is left, so research always has something to search. Then the outline is grounded in
+what the web has (`grounded`): the specific subjects the question's first search found are
+aspects too.
 """
 from __future__ import annotations
 
@@ -10,8 +12,11 @@ import json
 import re
 
 from ..context import content_words
+from ..names import page_name
 
-MIN_ASPECTS, MAX_ASPECTS = 4, 6
+MIN_ASPECTS, MAX_ASPECTS = 4, 6      # what the model proposes
+FOUND_ASPECTS = 3                    # subjects of pages the question's search found, added by code
+MAX_OUTLINE = 8
 
 # Words that give a report question its shape, not its subject ("compare the main techniques
 # and their weaknesses"): left out of the topic an aspect's query is anchored to.
@@ -71,3 +76,29 @@ def parse_outline(text: str, question: str, high: int = MAX_ASPECTS) -> list[str
         aspects.append(aspect)
         seen.append(words)
     return aspects[:high] or [" ".join(question.split())]
+
+
+def grounded(aspects: list[str], found: list[tuple[str, str]], question: str) -> list[str]:
+    """The model's aspects and up to FOUND_ASPECTS subjects the question's first search found
+    (`found`: title and text of each page read, in rank order): a page whose name is a subject
+    of its own, not the question's restated, and whose text speaks of the question's subject
+    ("reference counting" for a question on garbage collection). A small model's outline
+    tends to generic headings ("weaknesses", "collection techniques") that find nothing
+    specific; the pages the web ranks first for the question name the specific parts."""
+    topic = set(topic_words(question))
+    needed = min(2, len(topic))
+    asked = content_words(question)
+    seen = [words for words in map(content_words, aspects) if words]
+    subjects: list[str] = []
+    for title, text in found:
+        name = page_name(title)
+        words = content_words(name)
+        if not words or words <= asked or len(topic & content_words(text)) < needed:
+            continue
+        if any(len(words & other) >= 0.8 * min(len(words), len(other)) for other in seen):
+            continue
+        subjects.append(name)
+        seen.append(words)
+        if len(subjects) == FOUND_ASPECTS:
+            break
+    return aspects[:MAX_OUTLINE - len(subjects)] + subjects

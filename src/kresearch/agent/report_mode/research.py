@@ -2,7 +2,8 @@
 from its quotes -> summary -> references in code.
 
     outline    the question searched as asked (its top pages read), then one grammar-constrained
-               model call, shown the titles found: 4-6 aspects, each a short query
+               model call, shown the titles found: 4-6 aspects, each a short query; plus up to
+               3 specific subjects those pages are about (outline.grounded)
     research   per aspect: search it (the top results are read, as passages) and keep the read
                sources that cover it; a second, broader search when fewer than two do. No model
                call: on a CPU every model call is seconds, and the aspect's words are the query.
@@ -81,7 +82,9 @@ class ReportRun:
         completion = agent._call(self._messages(prompt), outline.outline_schema(), OUTLINE_TOKENS, "outline", self.step)
         if completion.finish_reason == "time":
             yield from agent._stop(agent._state, "max_time", "time limit reached while planning the report")
-        titles = outline.parse_outline(completion.text, self.question)
+        texts, _ = self._pages_read()
+        read = [(agent.sources.get(sid).title, texts[sid]) for sid in self._last_results if sid in texts]
+        titles = outline.grounded(outline.parse_outline(completion.text, self.question), read, self.question)
         self.aspects = [Aspect(t, outline.anchored_query(t, self.question)) for t in titles]
         agent._state.plan = titles
         agent.trace.write("outline", aspects=titles)
@@ -110,7 +113,7 @@ class ReportRun:
         texts, urls = self._pages_read()
         for aspect in self.aspects:
             if not aspect.covered:
-                coverage.update(aspect, self.question, texts, urls, list(texts))
+                coverage.update(aspect, self.question, texts, urls, list(texts), self._titles())
 
     def _room_for_research(self) -> bool:
         agent = self.agent
@@ -151,9 +154,10 @@ class ReportRun:
         texts, urls = self._pages_read()
         # the aspect's own results first, in the search's order (the most specific pages); other
         # pages read so far only when these leave it uncovered
-        coverage.update(aspect, self.question, texts, urls, list(obs.source_ids))
+        titles = self._titles()
+        coverage.update(aspect, self.question, texts, urls, list(obs.source_ids), titles)
         if not aspect.covered:
-            coverage.update(aspect, self.question, texts, urls, list(texts))
+            coverage.update(aspect, self.question, texts, urls, list(texts), titles)
         agent.trace.write("observation", step=self.step, kind=obs.kind, summary=obs.summary,
                           sources=list(obs.source_ids), covering=aspect.sources)
         yield ToolFinished(self.step, "search", f"{obs.summary}; {len(aspect.sources)} read source(s) cover "
@@ -286,6 +290,9 @@ class ReportRun:
         agent = self.agent
         return ({sid: doc.text for sid, doc in agent.toolbox.docs.items()},
                 {s.id: s.url for s in agent.sources.all()})
+
+    def _titles(self) -> dict[int, str]:
+        return {s.id: s.title for s in self.agent.sources.all()}
 
     def _messages(self, prompt: str) -> list[dict]:
         return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}]
