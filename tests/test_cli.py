@@ -30,6 +30,7 @@ def one_error_line(proc: subprocess.CompletedProcess) -> str:
     (["x" * 5000], None, "limit"),
     (["--format", "xml", "q"], None, "unknown format"),
     (["--search", "bing", "q"], None, "unknown search backend"),
+    (["--length", "huge", "q"], None, "unknown length"),
     (["--search", "searxng", "q"], None, "--searxng-url"),
     (["-m", "/nonexistent/model.gguf", "q"], None, "model file not found"),
 ])

@@ -260,13 +260,27 @@ def test_the_time_limit_holds_while_the_report_is_written(tmp_path, monkeypatch)
     assert "## Mark-sweep garbage collection" in result.report and "Partial report" in result.report
 
 
-def test_the_mode_setting_is_validated(monkeypatch):
+def test_the_mode_and_length_settings_are_validated(monkeypatch):
     from kresearch.config import load_settings
     from kresearch.errors import UsageError
 
     assert load_settings({"mode": "report"})[0].mode == "report"
     with pytest.raises(UsageError, match="unknown mode"):
         load_settings({"mode": "essay"})
+    assert load_settings({"length": "long"})[0].length == "long"
+    with pytest.raises(UsageError, match="unknown length 'huge'; choose short, medium or long"):
+        load_settings({"length": "huge"})
+
+
+@pytest.mark.parametrize("length,low,high", [("short", 2, 4), ("long", 5, 9)])
+def test_the_length_sets_what_the_writers_are_asked_for(tmp_path, monkeypatch, length, low, high):
+    aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection"]}
+    script = [aspects, section_reply, section_reply, summary_reply]
+    result, llm, _ = run_report(tmp_path, monkeypatch, script, length=length)
+    section_schema = llm.schemas[1]["properties"]["sentences"]
+    assert (section_schema["minItems"], section_schema["maxItems"]) == (low, high)
+    assert f"{low} to {high}" in llm.calls[1][-1]["content"]
+    assert result.stopped_because == "answered"
 
 
 @pytest.mark.model

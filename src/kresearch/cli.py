@@ -63,16 +63,17 @@ NoPython = Annotated[bool, typer.Option("--no-python", help="Disable the Python 
 NoVerify = Annotated[bool, typer.Option("--no-verify", help="Skip the plan step and the checks of the answer against the sources read.")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the search/page cache.")]
 Seed = Annotated[Optional[int], typer.Option("--seed", help="Sampling seed.")]
+Length = Annotated[Optional[str], typer.Option("--length", help="Report length: short, medium (default) or long.")]
 Mode = Annotated[Optional[str], typer.Option("--mode", help="answer (a short checked answer), report (a sectioned, cited report) or auto (from the question).")]
 
 
 def _flags(model=None, ctx=None, budget=None, max_steps=None, max_time=None, search=None, searxng_url=None,
            allow_private_urls=None, no_python=False, no_cache=False, seed=None, no_verify=False, mode=None,
-           base_url=None, agents=None) -> dict:
+           base_url=None, agents=None, length=None) -> dict:
     return dict(model=model, ctx=ctx, budget=budget, max_steps=max_steps, max_time=max_time, search=search,
                 searxng_url=searxng_url, allow_private_urls=allow_private_urls,
                 python=False if no_python else None, cache=False if no_cache else None, seed=seed,
-                verify=False if no_verify else None, mode=mode, base_url=base_url, agents=agents)
+                verify=False if no_verify else None, mode=mode, base_url=base_url, agents=agents, length=length)
 
 
 def _no_color() -> bool:
@@ -125,13 +126,14 @@ def research(
     max_time: MaxTime = None, search: Search = None, searxng_url: SearxngUrl = None,
     allow_private_urls: AllowPrivate = None, no_python: NoPython = False, no_cache: NoCache = False,
     seed: Seed = None, no_verify: NoVerify = False, mode: Mode = None, agents: Agents = None,
+    length: Length = None,
 ) -> None:
     """Research QUESTION on the web with a local model and print a report that cites what it read."""
     from .config import FORMATS, load_settings
 
     console = _stderr(quiet)
     flags = _flags(model, ctx, budget, max_steps, max_time, search, searxng_url, allow_private_urls,
-                   no_python, no_cache, seed, no_verify, mode, base_url=base_url, agents=agents)
+                   no_python, no_cache, seed, no_verify, mode, base_url=base_url, agents=agents, length=length)
     try:
         if format not in FORMATS:
             raise UsageError(f"unknown format {format!r}; choose md, json or text")

@@ -39,6 +39,7 @@ class Settings:
     repack: str = "auto"            # llama.cpp weight repacking: auto (off where AMX crashes), on, off
     mode: str = "auto"              # answer (short checked answer), report (sectioned report), auto (from the question)
     agents: int = 0                 # report sub-agents at once; 0 = 1 in-process, 4 on a model server
+    length: str = "medium"          # reports: short, medium or long
     base_url: str = ""              # OpenAI-compatible server for -m openai:MODEL (llama-server, vLLM, Ollama ...)
     api_key: str = ""               # its API key, if it wants one (best kept in KRESEARCH_API_KEY, not on the command line)
 
@@ -60,6 +61,8 @@ class Settings:
             raise UsageError("passages must be 0 or more")
         if self.mode not in ("auto", "answer", "report"):
             raise UsageError(f"unknown mode {self.mode!r}; choose auto, answer or report")
+        if self.length not in ("short", "medium", "long"):
+            raise UsageError(f"unknown length {self.length!r}; choose short, medium or long")
         if self.model.startswith("openai:") and not self.base_url:
             raise UsageError("-m openai:MODEL needs the server's address: --base-url URL (or KRESEARCH_BASE_URL)")
         if self.repack not in REPACK_MODES:

@@ -72,6 +72,7 @@ class AgentConfig:
     mode: str = "auto"               # answer | report | auto (question_kind.classify)
     draft: bool = True               # short answers: the first reading and its draft answer (answer/floor.py)
     agents: int = 1                  # reports: sections written at once (several only on a model server)
+    length: str = "medium"           # reports: short | medium | long (report_mode/length.py)
 
 
 @dataclass

@@ -22,7 +22,7 @@ from ..context import content_words, stems
 COVERED_BY = 2
 COVERS = 0.6            # share of the aspect's words a source must contain to cover it
 QUOTE_CHARS = 500
-QUOTES_PER_ASPECT = 4
+QUOTES_PER_ASPECT = 4    # medium length (length.py)
 
 
 @dataclass
@@ -73,7 +73,8 @@ def covers(aspect: Aspect, title: str, text: str) -> bool:
 
 
 def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int, str],
-           candidates: list[int], titles: dict[int, str] | None = None) -> None:
+           candidates: list[int], titles: dict[int, str] | None = None,
+           max_quotes: int = QUOTES_PER_ASPECT) -> None:
     """Add the candidates (sources read, in the order of the aspect's search results) that cover
     it, with their best passage as the quote. Sources from a site not yet used go first."""
     titles = titles or {}
@@ -90,7 +91,7 @@ def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int,
     for _, sid in scored:
         aspect.sources.append(sid)
         aspect.sites.add(site(urls[sid]))
-        if len(aspect.quotes) < QUOTES_PER_ASPECT:
+        if len(aspect.quotes) < max_quotes:
             aspect.quotes.append((sid, best_passage(prose(texts[sid]), weights, QUOTE_CHARS)))
 
 

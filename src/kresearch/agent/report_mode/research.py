@@ -33,6 +33,7 @@ from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
 from ..limits import RESEARCH_SHARE
 from . import coverage, outline, writer
 from .coverage import Aspect
+from .length import length
 from .writer import Section
 
 if TYPE_CHECKING:
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
 
 SYSTEM = "You write research reports. You use only the quoted sources you are given and cite them by number."
 OUTLINE_TOKENS = 200
-SECTION_TOKENS = 450
-SUMMARY_TOKENS = 300
 MAX_POINTS = 14
 
 
@@ -54,6 +53,7 @@ class ReportRun:
         self.summary = Section("Summary")
         self.step = 0
         self._last_results: list[int] = []
+        self.length = length(agent.config.length)
 
     # -- the stages ---------------------------------------------------------------------------
 
@@ -113,7 +113,8 @@ class ReportRun:
         texts, urls = self._pages_read()
         for aspect in self.aspects:
             if not aspect.covered:
-                coverage.update(aspect, self.question, texts, urls, list(texts), self._titles())
+                coverage.update(aspect, self.question, texts, urls, list(texts), self._titles(),
+                                self.length.quotes_per_aspect)
 
     def _room_for_research(self) -> bool:
         agent = self.agent
@@ -155,9 +156,10 @@ class ReportRun:
         # the aspect's own results first, in the search's order (the most specific pages); other
         # pages read so far only when these leave it uncovered
         titles = self._titles()
-        coverage.update(aspect, self.question, texts, urls, list(obs.source_ids), titles)
+        quotes = self.length.quotes_per_aspect
+        coverage.update(aspect, self.question, texts, urls, list(obs.source_ids), titles, quotes)
         if not aspect.covered:
-            coverage.update(aspect, self.question, texts, urls, list(texts), titles)
+            coverage.update(aspect, self.question, texts, urls, list(texts), titles, quotes)
         agent.trace.write("observation", step=self.step, kind=obs.kind, summary=obs.summary,
                           sources=list(obs.source_ids), covering=aspect.sources)
         yield ToolFinished(self.step, "search", f"{obs.summary}; {len(aspect.sources)} read source(s) cover "
@@ -178,7 +180,7 @@ class ReportRun:
                 placeholders[number] = Section(aspect.title, note="No source read covers this aspect.")
                 continue
             quotes = self._fitting_quotes(aspect, used)
-            low, high = writer.SECTION_SENTENCES
+            low, high = self.length.section_sentences
             prompt = render("section", question=self.question, aspect=aspect.title, sentences=f"{low} to {high}",
                             quotes=writer.quotes_block(quotes))
             ids = [sid for sid, _ in quotes]
@@ -199,7 +201,7 @@ class ReportRun:
             section.drop_repeats(written, remember=False)
             # the 1.5B model often writes from memory: what its sources do not support is gone,
             # and a section left thin gets the quotes' own best sentences, marked as quotes
-            writer.fill_from_quotes(section, aspect, texts, writer.SECTION_SENTENCES[0])
+            writer.fill_from_quotes(section, aspect, texts, self.length.section_sentences[0])
             section.drop_repeats(written)
             self.sections.append(section)
             agent.trace.write("section", aspect=aspect.title, kept=len(section.sentences), removed=section.removed)
@@ -216,9 +218,9 @@ class ReportRun:
 
         def call(job):
             number, aspect, ids, prompt = job
-            low, high = writer.SECTION_SENTENCES
+            low, high = self.length.section_sentences
             return agent.llm.complete(self._messages(prompt), schema=writer.sentences_schema(ids, low, high),
-                                      max_tokens=SECTION_TOKENS, temperature=agent.config.temperature,
+                                      max_tokens=self.length.section_tokens, temperature=agent.config.temperature,
                                       deadline=agent._deadline)
 
         def finished(number: int, completion) -> None:
@@ -262,7 +264,8 @@ class ReportRun:
         fresh = [q for q in quotes if q[0] not in used]
         quotes = fresh if len(fresh) >= 2 else quotes[:max(2, len(fresh))]
         while len(quotes) > 1:
-            prompt = render("section", question=self.question, aspect=aspect.title, sentences="3 to 6",
+            low, high = self.length.section_sentences
+            prompt = render("section", question=self.question, aspect=aspect.title, sentences=f"{low} to {high}",
                             quotes=writer.quotes_block(quotes))
             if agent.llm.count_prompt(self._messages(prompt)) <= agent.config.budget:
                 break
@@ -277,8 +280,10 @@ class ReportRun:
         yield Notice("writing the summary")
         lines = "\n".join(f"- {text} " + "".join(f"[{n}]" for n in ids) for text, ids in points)
         ids = sorted({n for _, cited in points for n in cited})
-        completion = agent._call(self._messages(render("summary", question=self.question, points=lines)),
-                                 writer.sentences_schema(ids, 2, 4), SUMMARY_TOKENS, "summary", self.step)
+        low, high = self.length.summary_sentences
+        prompt = render("summary", question=self.question, points=lines, sentences=f"{low} to {high}")
+        completion = agent._call(self._messages(prompt), writer.sentences_schema(ids, low, high),
+                                 self.length.summary_tokens, "summary", self.step)
         texts, _ = self._pages_read()
         self.summary = writer.check_sentences("Summary", writer.parse_sentences(completion.text), texts, set(ids))
         self.summary.drop_repeats(set())

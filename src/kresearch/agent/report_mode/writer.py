@@ -21,7 +21,6 @@ from ..evidence import CITATION, SUPPORTED, Claim, Support, is_fragment, is_inst
 from ..report import complete_items, references
 from .coverage import Aspect
 
-SECTION_SENTENCES = (3, 6)
 CONNECTIVE_WORDS = 20
 QUOTED_WORDS = 6          # a source sentence shorter than this is a date or a heading, not a statement
 _NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-zA-Z]+")
