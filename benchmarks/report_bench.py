@@ -13,7 +13,9 @@ Each system's results go to <out>/<system>/<id>.json in kresearch's JSON shape a
 ../shared/offline-web/report_score.py (key-point recall, key points cited to the right page,
 distinct sources and sites, words). Added here: the share of cited sentences that the sources
 they cite support (kresearch's own check, evidence.support over the union of the cited pages,
-applied to both systems alike), wall time and tokens. Prints a Markdown table.
+applied to both systems alike), wall time and tokens, and the agent's model calls: total and
+critical (what a run with --agents N waits for in turn: outline, sections in batches of N,
+summary). Prints a Markdown table.
 """
 from __future__ import annotations
 
@@ -93,6 +95,24 @@ def supported_share(data: dict, fetch) -> tuple[int, int]:
     return good, total
 
 
+def model_calls(data: dict) -> tuple[int, int] | None:
+    """(total, critical) model calls of one agent run, from its journal. Critical counts what a
+    run with N sub-agents must wait for in turn (the swarm's *critical steps*, model calls only;
+    the searches are code and take seconds): per stage, the orchestrator's calls plus the
+    slowest sub-agent's -- the outline, the section calls in batches of N, the summary."""
+    path = data.get("trace")
+    if not path or not Path(path).exists():
+        return None
+    from kresearch.trace import read_trace
+    events = read_trace(Path(path))
+    start = next((e for e in events if e.get("event") == "start"), {})
+    agents = max(1, int(start.get("config", {}).get("agents", 1) or 1))
+    purposes = [e.get("purpose") for e in events if e.get("event") == "llm"]
+    sections = purposes.count("section")
+    others = len(purposes) - sections
+    return len(purposes), others + -(-sections // agents)
+
+
 def score(system_dir: Path, questions: Path) -> dict[str, dict]:
     out = system_dir / "scores.jsonl"
     subprocess.run([sys.executable, str(SCORER), str(questions), str(system_dir), "--json", str(out)],
@@ -138,8 +158,8 @@ def main() -> int:
                     run_rag(llm, q, args, args.out / system, fetch)
     ids = [q["id"] for q in questions]
     print("| system | n | words | key-point recall | cited | distinct sources | sites | cited sentences "
-          "supported | wall median s | completion tokens |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "supported | wall median s | completion tokens | model calls: total / critical |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for system in systems:
         scores = score(args.out / system, args.questions)
         rows = [scores.get(i, {}) for i in ids]
@@ -152,12 +172,16 @@ def main() -> int:
         walls = [d.get("stats", {}).get("wall_seconds") for d in datas if d.get("stats", {}).get("wall_seconds")]
         tokens = [d.get("stats", {}).get("completion_tokens") or 0 for d in datas]
 
+        calls = [c for c in map(model_calls, datas) if c is not None]
+        per_run = (f"{statistics.mean(t for t, _ in calls):.1f} / {statistics.mean(c for _, c in calls):.1f}"
+                   if calls else "1 / 1")
+
         def mean(key):
             values = [r.get(key, 0) or 0 for r in rows]
             return sum(values) / max(1, len(values))
         print(f"| {system} | {len(ids)} | {mean('words'):.0f} | {mean('recall'):.3f} | {mean('cited'):.3f} | "
               f"{mean('srcs'):.1f} | {mean('sites'):.1f} | {good}/{total} = {good / max(1, total):.2f} | "
-              f"{statistics.median(walls) if walls else 0:.0f} | {statistics.mean(tokens):.0f} |")
+              f"{statistics.median(walls) if walls else 0:.0f} | {statistics.mean(tokens):.0f} | {per_run} |")
     return 0
 
 
