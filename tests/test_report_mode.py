@@ -175,6 +175,17 @@ def test_a_thin_section_gets_the_quotes_own_sentences_marked_as_quotes():
     assert section.quoted == 2 and all(c.score == 1.0 for c in section.claims)
 
 
+def test_reference_list_entries_are_not_quoted_as_statements():
+    quote = ('["Mark-sweep garbage collection in practice", T. Yuasa, in Memory Management, Springer 1992, '
+             '490-507]. Merall et al, Mark-sweep garbage collection - IWMM92, Springer 1992, pp.473-489. '
+             "Mark-sweep garbage collection frees every object that is not marked as reachable.")
+    aspect = coverage.Aspect("mark-sweep", "mark-sweep garbage collection", quotes=[(1, quote)], sources=[1])
+    section = writer.Section("mark-sweep")
+    writer.fill_from_quotes(section, aspect, {1: quote}, 3)
+    assert [text for text, _ in section.sentences] == [
+        "\u201cMark-sweep garbage collection frees every object that is not marked as reachable.\u201d"]
+
+
 # -- whole runs ------------------------------------------------------------------------------------
 
 def section_reply(messages):

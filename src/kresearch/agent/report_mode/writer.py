@@ -24,6 +24,10 @@ from .coverage import Aspect
 CONNECTIVE_WORDS = 20
 QUOTED_WORDS = 6          # a source sentence shorter than this is a date or a heading, not a statement
 _NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-zA-Z]+")
+# A reference-list entry, not a statement: pages ("pp. 473", "1992, 490-507." at the end), "et al",
+# an ISBN, or an entry opening with a bracket ('["Memory Management and ...", Yuasa, 1992]').
+_REFERENCE = re.compile(r"\bpp?\.\s*\d|\bet al\b|\bISBN\b|^\W*\[|"
+                        r"\b(?:1[5-9]|20)\d\d\b,?\s*\d+\s*[-\u2013]\s*\d+\W*$")
 
 
 def sentences_schema(source_ids: list[int], low: int, high: int) -> dict:
@@ -73,7 +77,7 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
     """Top a section that kept fewer than `want` sentences up with sentences of the aspect's
     quotes, verbatim and in quotation marks (so the reader sees they are the source's words):
     statements (QUOTED_WORDS or more) that name the aspect's words, those naming most first, not
-    already said."""
+    already said, and not entries of a reference list."""
     have = {w for text, _ in section.sentences for w in re.findall(r"[a-z0-9]+", text.lower())}
     aspect_words = stems(aspect.query or aspect.title)
     candidates = []
@@ -83,7 +87,7 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
             about = len(stems(sentence) & aspect_words)
             # a quoted sentence must say something about the aspect, in a sentence's length
             if (not about or len(words) < QUOTED_WORDS or is_broken(sentence) or is_instruction(sentence)
-                    or len(words & have) > 0.6 * len(words)):
+                    or _REFERENCE.search(sentence) or len(words & have) > 0.6 * len(words)):
                 continue
             candidates.append((-about, order, sentence, sid))
     for _, _, sentence, sid in sorted(candidates)[: max(0, want - len(section.sentences))]:
