@@ -105,6 +105,20 @@ def test_a_source_covers_an_aspect_only_with_most_of_its_query_words():
     assert coverage.prose("# T\nFrom Wikipedia, the free encyclopedia\nA [link](http://x) \\<b>.") == "A link <b>."
 
 
+def test_an_aspect_is_covered_by_its_subject_not_its_angle_nor_its_spelling():
+    question = "Give an overview of Lisp and of the synchronisation mechanisms of concurrent processes"
+    origins = coverage.Aspect("Lisp origins", outline.anchored_query("Lisp origins", question))
+    sync = coverage.Aspect("synchronisation mechanisms", outline.anchored_query("synchronisation mechanisms", question))
+    texts = {1: "Lisp was invented by John McCarthy in 1958 as a list processing language.",
+             2: "A semaphore is a synchronization primitive that lets concurrent processes wait.",
+             3: "Origins of the Universe: a mechanism of cosmic inflation."}
+    titles = {1: "Lisp", 2: "semaphore", 3: "cosmology"}
+    urls = {n: f"http://x.example/{n}" for n in texts}
+    coverage.update(origins, question, texts, urls, [1, 2, 3], titles)
+    coverage.update(sync, question, texts, urls, [1, 2, 3], titles)
+    assert origins.sources == [1] and sync.sources == [2]
+
+
 def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():
     question = "Give an overview of automatic garbage collection and its weaknesses"
     found = [("garbage collection - Offline Encyclopedia", "Garbage collection reclaims memory ..."),

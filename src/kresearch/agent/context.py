@@ -50,8 +50,14 @@ def content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
 
 
+_BRITISH = re.compile(r"(?<=\w\w)is(ation|ations|e|ed|es|ing)$")
+
+
 def stem(word: str) -> str:
-    """Crude suffix stripping, enough for 'served'/'serves', 'films'/'film', 'starring'/'star'."""
+    """Crude suffix stripping, enough for 'served'/'serves', 'films'/'film', 'starring'/'star';
+    British -ise/-isation spelt as American -ize/-ization ("synchronisation" matches a page
+    on "synchronization")."""
+    word = _BRITISH.sub(r"iz\1", word)
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]

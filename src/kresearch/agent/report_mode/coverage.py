@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ...tools.browser import best_passage
-from ..context import content_words, stems
+from ..context import content_words, stem, stems
+from .outline import SHAPE_WORDS
 
 COVERED_BY = 2
 COVERS = 0.6            # share of the aspect's words a source must contain to cover it
@@ -52,8 +53,11 @@ def site(url: str) -> str:
 
 
 def coverage_score(aspect: str, text: str) -> float:
-    """Share of the aspect's content words (stemmed) the text contains."""
-    wanted = stems(aspect)
+    """Share of the aspect's subject words (stemmed) the text contains: its content words but
+    those that only give its angle ("origins", "mechanisms": a page on Lisp's beginnings need
+    not say "origins"), all of them when nothing else is left."""
+    words = content_words(aspect)
+    wanted = {stem(w) for w in words - SHAPE_WORDS} or {stem(w) for w in words}
     if not wanted:
         return 0.0
     return len(wanted & stems(text)) / len(wanted)

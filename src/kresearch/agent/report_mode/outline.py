@@ -18,8 +18,9 @@ MIN_ASPECTS, MAX_ASPECTS = 4, 6      # what the model proposes
 FOUND_ASPECTS = 3                    # subjects of pages the question's search found, added by code
 MAX_OUTLINE = 8
 
-# Words that give a report question its shape, not its subject ("compare the main techniques
-# and their weaknesses"): left out of the topic an aspect's query is anchored to.
+# Words that give a report question (or an aspect) its shape or angle, not its subject
+# ("compare the main techniques and their weaknesses", "Lisp origins"): left out of the topic an
+# aspect's query is anchored to, and of the words a page must have to cover an aspect.
 SHAPE_WORDS = set("""explain explains describe compare comparing comparison contrast discuss overview survey summarise
 summarize analyse analyze give list outline main key major principal different various common types type kinds kind
 approaches approach techniques technique methods method ways way causes cause effects effect advantages advantage
@@ -27,7 +28,10 @@ disadvantages disadvantage weaknesses weakness strengths strength pros cons diff
 offs tradeoffs history evolution how work works working goes go wrong right what why which use used using their its
 they them there these those also between each other both report write tell about introduction guide state art
 problems problem issues issue challenges challenge benefits benefit risks risk role roles profile trace according
-can could may might must should let lets does do did arise several one many well known""".split())
+can could may might must should let lets does do did arise several one many well known origin origins characteristics
+characteristic features feature mechanisms mechanism family basics fundamentals background definition concept concepts
+principle principles properties aspects aspect distinctive significance impact impacts consequence consequences
+""".split())
 
 
 def topic_words(question: str, limit: int = 3) -> list[str]:
