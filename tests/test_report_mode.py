@@ -261,6 +261,10 @@ def test_a_report_run_outlines_covers_writes_and_checks(tmp_path, monkeypatch):
     section_prompt = llm.calls[1][-1]["content"]
     assert "mark-sweep garbage collection" in section_prompt and "[" in section_prompt
     assert 0 < result.confidence <= 1 and "_Confidence:" in report
+    # the first search: the question as asked and its subject words
+    from kresearch.trace import read_trace
+    first = next(e for e in read_trace(tmp_path / "t.jsonl") if e["event"] == "action")
+    assert first["args"]["queries"] == [QUESTION, "garbage collection mark sweep"]
 
 
 def test_an_uncovered_aspect_is_named_and_the_step_limit_ends_research(tmp_path, monkeypatch):

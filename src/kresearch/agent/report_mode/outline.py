@@ -31,6 +31,7 @@ problems problem issues issue challenges challenge benefits benefit risks risk r
 can could may might must should let lets does do did arise several one many well known origin origins characteristics
 characteristic features feature mechanisms mechanism family basics fundamentals background definition concept concepts
 principle principles properties aspects aspect distinctive significance impact impacts consequence consequences
+came come comes went became decide decides beyond more most
 """.split())
 
 

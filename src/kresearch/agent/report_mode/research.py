@@ -1,7 +1,7 @@
 """The report policy: outline -> research each aspect until it is covered -> write each section
 from its quotes -> summary -> references in code.
 
-    outline    the question searched as asked (its top pages read), then one grammar-constrained
+    outline    the question searched as asked and by its subject words (the top pages read), then one grammar-constrained
                model call, shown the titles found: 4-6 aspects, each a short query; plus up to
                3 specific subjects those pages are about (outline.grounded)
     research   per aspect: search it (the top results are read, as passages) and keep the read
@@ -72,7 +72,11 @@ class ReportRun:
 
         agent = self.agent
         overview = Aspect(self.question, self.question)
-        yield from self._search(overview, [self.question])
+        # A long open question is a poor query for most engines (its shape words dilute its
+        # subject): its subject words are searched beside it.
+        topic = " ".join(outline.topic_words(self.question, 4))
+        queries = [self.question] + ([topic] if topic and topic.lower() != self.question.lower() else [])
+        yield from self._search(overview, queries)
         found = [agent.sources.get(sid).title for sid in self._last_results][:8]
         self.step += 1
         agent.stats.steps = self.step
