@@ -74,7 +74,7 @@ def run_rag(llm, q: dict, args, out: Path, fetch) -> None:
 def supported_share(data: dict, fetch) -> tuple[int, int]:
     """(cited sentences supported by the union of what they cite, cited sentences) in the body."""
     from kresearch.agent.evidence import SUPPORTED
-    from kresearch.agent.report_mode.writer import union_support
+    from kresearch.agent.evidence import union_support
 
     body = re.split(r"^#{1,3}\s*(?:references|also read)\b", data.get("report", ""), flags=re.I | re.M)[0]
     urls = {s["id"]: s["url"] for s in data.get("sources", [])}

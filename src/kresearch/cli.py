@@ -5,14 +5,16 @@ the work is in runs.py (one question), batch.py, repl.py, doctor.py.
     kresearch --batch < questions   one question per line, one result per question
     kresearch repl [--resume [ID]]  interactive session (also: bare `kresearch` in a terminal)
     kresearch resume TRACE_OR_ID    re-run an interrupted or limited run from its journal
+    kresearch check RUN_OR_JSON     re-verify a saved report's citations against its snapshots
     kresearch config show           effective settings and where each came from
     kresearch doctor                check model, llama.cpp, search, cache, sandbox
     kresearch tool search|open|python ...    run one tool by itself
     kresearch cache clear
 
 Exit codes: 0 answered, 1 error, 2 bad usage or input, 3 stopped by a limit (partial
-report), 4 the model server failed (unreachable, refused the key, kept failing), 130
-interrupted (partial report and journal kept).
+report), 4 the model server failed (unreachable, refused the key, kept failing), 5 `check`
+found a citation its snapshot no longer supports or a page that changed, 130 interrupted
+(partial report and journal kept).
 """
 from __future__ import annotations
 
@@ -27,12 +29,13 @@ from rich.console import Console
 from .errors import KResearchError, UsageError
 from .runs import EXIT_CODES, MAX_QUESTION_CHARS, clean_question, sigterm_as_interrupt  # noqa: F401 (re-exported)
 
-SUBCOMMANDS = {"tool", "cache", "repl", "resume", "config", "doctor"}
+SUBCOMMANDS = {"tool", "cache", "repl", "resume", "check", "config", "doctor"}
 
 EPILOG = ("Exit codes: 0 answered, 1 error, 2 bad usage or input, 3 stopped by a limit with a partial "
           "report, 4 the model server failed, 130 interrupted. With --batch: the worst code of the questions.\n\n"
           "Subcommands: kresearch repl [--resume [ID]] (interactive; also bare kresearch in a terminal), "
-          "kresearch resume TRACE_OR_ID, kresearch config show [--json], kresearch doctor [--online], "
+          "kresearch resume TRACE_OR_ID, kresearch check RUN_OR_JSON [--refetch], kresearch config show [--json], "
+          "kresearch doctor [--online], "
           "kresearch tool search|open|python, kresearch cache clear.")
 
 research_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -241,6 +244,50 @@ def repl_command(
     raise typer.Exit(code)
 
 
+@commands_app.command("check")
+def check_command(
+    run: Annotated[str, typer.Argument(help="A saved --format json result, or a run journal (.jsonl path or its id under KRESEARCH_HOME/traces).")],
+    refetch: Annotated[bool, typer.Option("--refetch", help="Fetch every cited page again and say which changed or vanished since the run.")] = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="md (one line per cited sentence) or json.")] = "md",
+    allow_private_urls: AllowPrivate = None,
+) -> None:
+    """Re-verify every cited sentence of a saved report against the text the run read (its
+    snapshots), offline; exit 0 when all still hold, 5 when one does not (or, with --refetch,
+    a cited page changed or vanished)."""
+    import json
+
+    from .check import check_result, load_result
+    from .config import home, load_settings
+    from .snapshots import SnapshotStore
+
+    try:
+        if format not in ("md", "json"):
+            raise UsageError(f"unknown format {format!r}; choose md or json")
+        settings, _ = load_settings(_flags(allow_private_urls=allow_private_urls))
+        data = load_result(run)
+        fetcher = None
+        if refetch:
+            from .tools.browser import Browser
+            from .tools.fetch import Fetcher, FetchPolicy
+            fetcher = Fetcher(FetchPolicy(allow_private=settings.allow_private_urls))
+            browser = Browser(fetcher)           # no cache: the page as it is now
+        try:
+            report = check_result(data, SnapshotStore(home() / "snapshots"),
+                                  (lambda url: browser.load(url).text) if refetch else None)
+        finally:
+            if fetcher is not None:
+                fetcher.close()
+    except KResearchError as e:
+        fail(str(e), e.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    if format == "json":
+        sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write("\n".join(report.lines()) + "\n")
+    raise typer.Exit(0 if report.ok else 5)
+
+
 @commands_app.command("resume")
 def resume_command(
     trace: Annotated[str, typer.Argument(help="A run journal (.jsonl path) or its id (file stem) under KRESEARCH_HOME/traces.")],
@@ -394,7 +441,8 @@ def tool_python(
 
 @cache_app.command("clear")
 def cache_clear() -> None:
-    """Remove every cached search result and page."""
+    """Remove every cached search result and page, and the pages' snapshots (`check` then says
+    the snapshot is gone)."""
     from .cache import Cache, remove_cache_directory
     from .config import home
 
@@ -408,7 +456,9 @@ def cache_clear() -> None:
         except KResearchError as e:
             fail(str(e), e.exit_code)
         removed = f"the unreadable cache directory {directory}"
-    sys.stderr.write(f"removed {removed}\n")
+    from .snapshots import SnapshotStore
+    snapshots = SnapshotStore(home() / "snapshots").clear()
+    sys.stderr.write(f"removed {removed} and {snapshots} page snapshots\n")
 
 
 def main(argv: list[str] | None = None) -> None:

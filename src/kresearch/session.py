@@ -18,6 +18,7 @@ from .cache import Cache
 from .config import Settings, home
 from .errors import GenerationError, KResearchError, UsageError
 from .llm.base import LLM, FakeLLM
+from .snapshots import SnapshotStore
 from .sources import SourceRegistry
 from .tools.browser import Browser
 from .tools.fetch import Fetcher, FetchPolicy
@@ -107,7 +108,8 @@ class Session:
         """Tools with a fresh source registry. Pass it to `agent` again for a follow-up question
         that should reuse what was found (sources keep their numbers, opened pages stay read)."""
         return Toolbox(self.search, self.browser, SourceRegistry(), python_enabled=self.settings.python,
-                       viewport_chars=self.settings.viewport_chars, passages=self.settings.passages)
+                       viewport_chars=self.settings.viewport_chars, passages=self.settings.passages,
+                       snapshots=SnapshotStore(self.home / "snapshots"))
 
     def agent(self, llm: LLM, toolbox: Toolbox | None = None) -> Agent:
         s = self.settings

@@ -115,4 +115,5 @@ def restore_registry(sources: list[dict]) -> SourceRegistry:
         source.cited = bool(item.get("cited"))
         source.error = item.get("error")
         source.quotes = list(item.get("quotes") or [])
+        source.sha256, source.fetched_at = item.get("sha256"), item.get("fetched_at")
     return registry

@@ -20,6 +20,8 @@ class Source:
     cited: bool = False       # the final report cites it
     error: str | None = None  # why it could not be read, when it could not
     quotes: list[str] = field(default_factory=list)
+    sha256: str | None = None      # of the text read, stored in the snapshot store (snapshots.py)
+    fetched_at: str | None = None  # when the run got that text (UTC, ISO 8601; from the web or the cache)
 
     def as_json(self) -> dict:
         return asdict(self)

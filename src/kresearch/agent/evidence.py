@@ -157,6 +157,18 @@ def support(claim: str, text: str, *, names_count: bool = True) -> Support:
     return best
 
 
+def union_support(sentence: str, texts: list[str]) -> Support:
+    """Support of a sentence by the sources it cites taken together: the best passage of each,
+    joined, scored as one text (a sentence may join a fact of one source to a fact of another),
+    or the best single source when that scores higher."""
+    alone = [support(sentence, text) for text in texts]
+    best = max(alone, key=lambda s: s.score, default=Support(0.0))
+    if len(texts) < 2:
+        return best
+    joined = support(sentence, "\n".join(s.quote for s in alone if s.quote))
+    return joined if joined.score > best.score else best
+
+
 def _done_by_another(claimed: dict, *window: dict) -> bool:
     """The window names who did what the claim says, and it is not the claim's name."""
     for verb, agents in claimed.items():

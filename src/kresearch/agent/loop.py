@@ -662,5 +662,6 @@ class Agent:
                            claims=[c.as_json() for c in state.claims], verification=list(self.verifier.log),
                            conflicts=[conflict.as_json()] if conflict else [], error=error)
         self.trace.write("finish", stopped_because=state.stopped_because, answer=result.answer,
-                         confidence=conf, stats=stats, report=report)
+                         confidence=conf, stats=stats, report=report, question=question,
+                         sources=result.sources, claims=result.claims)   # what `kresearch check` re-verifies
         return result

@@ -10,10 +10,12 @@ import secrets
 import threading
 import time
 from concurrent.futures import Future
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..errors import ToolError
+from ..snapshots import SnapshotStore
 from ..sources import SourceRegistry
 from ..tools.browser import Browser, best_passage, split_sentences
 from ..tools.extract import Document
@@ -83,7 +85,8 @@ class Toolbox:
     def __init__(self, search: SearchService | None, browser: Browser, sources: SourceRegistry,
                  python_enabled: bool = True, sandbox_limits: SandboxLimits = SandboxLimits(),
                  viewport_chars: int = 2000, results_per_query: int = 5, prefetch: int = 2,
-                 passages: int = 4, passage_chars: int = 600, passage_wait: float = 8.0):
+                 passages: int = 4, passage_chars: int = 600, passage_wait: float = 8.0,
+                 snapshots: SnapshotStore | None = None):
         self.search_service = search
         self.browser = browser
         self.sources = sources
@@ -105,6 +108,7 @@ class Toolbox:
         self.passages = passages                  # top results per search shown with a passage of their page
         self.passage_chars = passage_chars
         self.passage_wait = passage_wait          # seconds a search waits for those pages
+        self.snapshots = snapshots                # every text read, stored by its sha256
 
     def new_run(self) -> None:
         """Start counting a new question's work; what was found (sources, pages, searches) stays."""
@@ -266,11 +270,14 @@ class Toolbox:
         return out
 
     def _store(self, source_id: int, doc: Document) -> None:
-        """Keep a loaded page as read by this run."""
+        """Keep a loaded page as read by this run (and its text as a snapshot)."""
         source = self.sources.get(source_id)
         self.restore_doc(source_id, doc)
         source.opened = True
         source.error = None
+        if self.snapshots is not None:
+            source.sha256 = self.snapshots.put(doc.text)
+            source.fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         if doc.title:
             source.title = doc.title
 

@@ -341,5 +341,6 @@ class ReportRun:
                            error=error, mode="report", sections=[s.as_json() for s in self.sections],
                            coverage=[a.as_json() for a in self.aspects])
         agent.trace.write("finish", stopped_because=stopped_because, answer=answer, confidence=confidence,
-                          stats=numbers, report=report, mode="report")
+                          stats=numbers, report=report, mode="report", question=self.question,
+                          sources=result.sources, claims=result.claims)   # what `kresearch check` re-verifies
         return result

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from ...sources import SourceRegistry
 from ...tools.browser import split_sentences
 from ..context import stems
-from ..evidence import CITATION, SUPPORTED, Claim, Support, is_fragment, is_instruction, numbers, support
+from ..evidence import (CITATION, SUPPORTED, Claim, is_fragment, is_instruction, numbers, support,
+                        union_support)
 from ..report import complete_items, references
 from .coverage import Aspect
 
@@ -95,18 +96,6 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
         section.quoted += 1
         section.claims.append(Claim(text=sentence, sources=[sid], dropped=[], score=1.0, quote=sentence,
                                     quote_source=sid))
-
-
-def union_support(sentence: str, texts: list[str]) -> Support:
-    """Support of a sentence by the sources it cites taken together: the best passage of each,
-    joined, scored as one text (a sentence may join a fact of one source to a fact of another),
-    or the best single source when that scores higher."""
-    alone = [support(sentence, text) for text in texts]
-    best = max(alone, key=lambda s: s.score, default=Support(0.0))
-    if len(texts) < 2:
-        return best
-    joined = support(sentence, "\n".join(s.quote for s in alone if s.quote))
-    return joined if joined.score > best.score else best
 
 
 @dataclass
