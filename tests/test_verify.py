@@ -436,6 +436,13 @@ def test_the_form_of_the_answer_must_fit_the_question():
     assert verdict("Are both Band of Skulls and Live rock bands?", "English").check == "form"
     assert verdict("Are both Band of Skulls and Live rock bands?", "No").passed
     assert verdict("Who directed Kiss and Tell?", "unknown").check == "vague"
+    # a date asked at the end of the question, in other words, or in lower case
+    for question in ("Seven Brief Lessons on Physics was written by a physicist who has worked in France since "
+                     "what year?", "the band was formed in which year?", "In what year did the war end?",
+                     "since when has Rovelli worked in France?"):
+        assert verdict(question, "Carlo Rovelli").check == "form", question
+        assert verdict(question, "2000").passed, question
+    assert verdict("Who sang the song when the band toured Europe?", "Carlo Rovelli").passed   # a clause
     assert verdict("In what city was the composer born?",
                    "We don't have enough information to determine the composer's birthplace.").check == "vague"
     assert verdict("Who directed Kiss and Tell?", "The director is not mentioned in the sources").check == "vague"

@@ -75,7 +75,10 @@ _FEW_WORDS = r"((?:[\w'.&-]+\s+){0,5}[\w'.&-]+)"
 _CHOICE_SET_OFF = re.compile(r"[,:;]\s*(?:the\s+)?" + _FEW_WORDS + r"\s*,?\s+or\s+(?:the\s+)?" + _FEW_WORDS +
                              r"\s*[?.!]*\s*$", re.I)
 
-_ASKS_DATE = re.compile(r"^\s*(when\b|(in |on )?what (year|date|month|decade|century)\b)", re.I)
+# A date is asked by "When ...?" at the start, or by "what/which year (date, ...)" or "since
+# when" anywhere ("... has worked in France since what year?"); a "when" inside the question is
+# usually a clause ("... the band he joined when he was 16?").
+_ASKS_DATE = re.compile(r"^\s*when\b|\b(what|which) (year|date|month|decade|century)\b|\bsince when\b", re.I)
 _ASKS_NUMBER = re.compile(r"^\s*how (many|much)\b", re.I)
 # lower-case verbs only: "The Man Who Was Thursday" is a title, "she was born in Venice" a sentence
 _VERB = re.compile(r"\b(is|was|were|are|has|had|have|did|does|became|married|played|served|born)\b")
