@@ -217,35 +217,90 @@ def test_doctor_warns_about_a_model_not_downloaded_yet():
     assert checks["model"]["status"] == "warn" and "not downloaded" in checks["model"]["detail"]
 
 
-def test_resume_reruns_the_question_from_its_journal(tmp_path):
-    limited = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), step("open", source=1, page=1),
-               step("search", queries=["Shirley Temple government position"]),
-               step("answer", answer="Shirley Temple"), "- Temple played Corliss Archer [1]."]
+LIMITED = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), step("open", source=1, page=1),
+           step("search", queries=["Shirley Temple government position"]),
+           step("answer", answer="Shirley Temple"), "- Temple played Corliss Archer [1]."]   # forced at step 4
+ON_RESUME = [step("open", source=3, page=1), step("answer", answer="Chief of Protocol of the United States"),
+             "- She served as Chief of Protocol of the United States [3]."]
+
+
+def limited_run(tmp_path, server, env):
+    first = run(["-f", "json", "--max-steps", "3", QUESTION], env(LIMITED))
+    assert first.returncode == 3, first.stderr
+    return Path(json.loads(first.stdout)["trace"])
+
+
+def test_resume_continues_exactly_from_the_last_step(tmp_path):
     with site() as server:
         # verification off: the scripted placeholder answers are not what this test is about
         env = lambda script: {**research_env(tmp_path, server.base_url, script), "KRESEARCH_VERIFY": "0"}  # noqa: E731
-        first = run(["-f", "json", "--max-steps", "3", QUESTION], env(limited))
-        assert first.returncode == 3, first.stderr
-        trace = Path(json.loads(first.stdout)["trace"])
-        resumed_script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]),   # cached
-                          step("open", source=1, page=1),                                      # cached
-                          step("answer", answer="Shirley Temple"), "- Temple played Corliss Archer [1]."]
+        trace = limited_run(tmp_path, server, env)
         hits_before = dict(server.hits)
-        second = run(["resume", trace.stem, "-f", "json"], env(resumed_script))
+        # the script holds only what comes after step 3: steps 1-3 are the journal's outputs
+        second = run(["resume", trace.stem, "-f", "json"], env(ON_RESUME))
     assert second.returncode == 0, second.stderr
     data = json.loads(second.stdout)
     assert data["question"] == QUESTION and data["stopped_because"] == "answered"
-    assert data["trace"] != str(trace)
-    assert read_trace(Path(data["trace"]))[0]["config"]["max_steps"] == 3       # the journal's limit
-    # the repeated search and page came from the cache
+    assert data["answer"] == "Chief of Protocol of the United States"
+    assert data["resumed_from"] == {"trace": trace.stem, "step": 3, "calls": 3, "replay_ended": None}
+    assert data["stats"]["replayed_calls"] == 3 and data["trace"] != str(trace)
+    old, new = read_trace(trace), read_trace(Path(data["trace"]))
+    actions = lambda records: [(r["step"], r["action"], r["args"]) for r in records if r["event"] == "action"]  # noqa: E731
+    assert actions(new)[:3] == actions(old)[:3]                         # the same history ...
+    assert actions(new)[3] == (4, "open", {"source": 3, "page": 1})     # ... and then the model goes on
+    assert [r.get("replayed", False) for r in new if r["event"] == "llm"][:4] == [True, True, True, False]
+    assert new[0]["config"]["max_steps"] == 6                           # as many steps again as the run had
     assert server.hits["/wiki/Kiss_and_Tell_(1945_film)"] == hits_before["/wiki/Kiss_and_Tell_(1945_film)"] == 1
 
-    plan = load_resume(str(trace), *_settings())
-    assert plan.question == QUESTION and plan.max_steps == 3
-    assert "stopped (max steps)" in plan.background
+
+def test_resume_from_a_journal_cut_mid_line_or_that_no_longer_matches_the_web(tmp_path):
+    with site() as server:
+        env = lambda script: {**research_env(tmp_path, server.base_url, script), "KRESEARCH_VERIFY": "0"}  # noqa: E731
+        trace = limited_run(tmp_path, server, env)
+        lines = trace.read_text().splitlines(keepends=True)
+        llm_lines = [i for i, line in enumerate(lines) if '"event": "llm"' in line]
+        # killed while writing the record after the second model output: half a line at the end
+        cut = tmp_path / "cut.jsonl"
+        cut.write_text("".join(lines[:llm_lines[1] + 1]) + lines[llm_lines[1] + 1][:25])
+        resumed = run(["resume", str(cut), "-f", "json"],
+                      env([step("search", queries=["Shirley Temple government position"])] + ON_RESUME))
+        data = json.loads(resumed.stdout)
+        assert resumed.returncode == 0, resumed.stderr
+        assert data["resumed_from"]["step"] == 2 and data["stats"]["replayed_calls"] == 2
+        # a journal whose first observation differs from what the tools give now: the model takes
+        # over at once (the recorded outputs would not fit what it sees)
+        records = [json.loads(line) for line in lines]
+        first_obs = next(r for r in records if r["event"] == "observation")
+        first_obs["text"]["sha1"] = "0" * 16
+        other = tmp_path / "other.jsonl"
+        other.write_text("".join(json.dumps(r) + "\n" for r in records))
+        diverged = run(["resume", str(other), "-f", "json"], env(LIMITED[1:3] + ON_RESUME))
+    data = json.loads(diverged.stdout)
+    assert diverged.returncode == 0, diverged.stderr
+    assert "another result at step 1" in data["resumed_from"]["replay_ended"]
+    assert data["stats"]["replayed_calls"] == 1
+
+
+def test_resume_of_an_older_or_newer_journal(tmp_path):
+    with site() as server:
+        env = lambda script: {**research_env(tmp_path, server.base_url, script), "KRESEARCH_VERIFY": "0"}  # noqa: E731
+        trace = limited_run(tmp_path, server, env)
+    records = read_trace(trace)
+    # an older journal (no format version, outputs cut at 2,000 characters): resumed from a summary
+    del records[0]["journal_version"]
+    older = tmp_path / "older.jsonl"
+    older.write_text("".join(json.dumps(r) + "\n" for r in records))
+    plan = load_resume(str(older), *_settings())
+    assert plan.replay is None and plan.question == QUESTION and plan.max_steps == 3
+    assert "stopped (unfinished)" in plan.background or "stopped (max steps)" in plan.background
     assert "'Kiss and Tell 1945 film Corliss Archer'" in plan.background
-    assert "Its answer so far: Shirley Temple" in plan.background
     assert "[1]" not in plan.background                 # numbers of the old run are dropped
+    # a newer one: one line, exit 2
+    records[0]["journal_version"] = 99
+    newer = tmp_path / "newer.jsonl"
+    newer.write_text("".join(json.dumps(r) + "\n" for r in records))
+    proc = run(["resume", str(newer)])
+    assert proc.returncode == 2 and b"newer kresearch" in proc.stderr and len(proc.stderr.splitlines()) == 1
 
 
 def _settings():

@@ -178,7 +178,7 @@ def _batch(flags: dict, fmt: str, output: Optional[Path], console: Console) -> i
 
 
 def _run(question: str, settings, console: Console, background: str = "", max_steps: int | None = None,
-         max_time: float | None = None):
+         max_time: float | None = None, replay=None):
     from .runs import run_question
     from .session import Session
 
@@ -190,7 +190,7 @@ def _run(question: str, settings, console: Console, background: str = "", max_st
             llm = session.llm(progress=not console.quiet)
             console.print(f"[dim]model ready in {session.model_load_seconds:.1f}s[/dim]")
             result, _ = run_question(session, llm, question, console, background=background,
-                                     max_steps=max_steps, max_time=max_time)
+                                     max_steps=max_steps, max_time=max_time, replay=replay)
         # Loading the model is not research time: reported on its own (wall_seconds excludes it).
         result.stats["model_load_seconds"] = round(session.model_load_seconds, 3)
         if result.error:
@@ -296,8 +296,10 @@ def resume_command(
     searxng_url: SearxngUrl = None, allow_private_urls: AllowPrivate = None, no_python: NoPython = False,
     no_cache: NoCache = False, seed: Seed = None,
 ) -> None:
-    """Continue a run that was interrupted or hit a limit: its question is researched again,
-    starting from what the journal says it did (cached searches and pages make that cheap)."""
+    """Continue a run that was interrupted or hit a limit from its journal's last whole step,
+    with the same history, sources, notes and plan: the journal's model outputs are replayed
+    while the tools run again from the cache; then the model goes on (as many more steps as the
+    run had, or --max-steps more)."""
     from .config import FORMATS, load_settings
     from .runs import load_resume
 
@@ -309,9 +311,11 @@ def resume_command(
         settings, origin = load_settings(_flags(model, ctx, budget, max_steps, max_time, search, searxng_url,
                                                 allow_private_urls, no_python, no_cache, seed, base_url=base_url))
         plan = load_resume(trace, settings, origin)
-        console.print(f"[dim]resuming {plan.path.name}: {plan.question}[/dim]")
+        how = (f"from step {plan.replay.source['step']} ({plan.replay.source['calls']} model outputs replayed)"
+               if plan.replay else "from a summary (a journal of an older version)")
+        console.print(f"[dim]resuming {plan.path.name} {how}: {plan.question}[/dim]")
         result = _run(plan.question, settings, console, background=plan.background,
-                      max_steps=plan.max_steps, max_time=plan.max_time)
+                      max_steps=plan.max_steps, max_time=plan.max_time, replay=plan.replay)
     except KResearchError as e:
         fail(str(e), e.exit_code)
     except KeyboardInterrupt:

@@ -25,6 +25,7 @@ from .errors import UsageError
 
 if TYPE_CHECKING:
     from .agent.loop import Agent, RunResult
+    from .agent.resume import Replay
     from .agent.toolbox import Toolbox
     from .llm.base import LLM
     from .session import Session
@@ -68,7 +69,8 @@ def sigterm_as_interrupt() -> Iterator[None]:
 def run_question(session: "Session", llm: "LLM", question: str, console: Console, *,
                  toolbox: "Toolbox | None" = None, background: str = "",
                  max_steps: int | None = None, max_time: float | None = None,
-                 on_report_text: "Callable[[str], None] | None" = None) -> tuple["RunResult", "Agent"]:
+                 on_report_text: "Callable[[str], None] | None" = None,
+                 replay: "Replay | None" = None) -> tuple["RunResult", "Agent"]:
     """Research `question` with progress on `console`. Ctrl-C (KeyboardInterrupt) ends the run
     with a partial result (stopped_because="interrupted"); it propagates only when it arrives
     before the run has started. `on_report_text` receives the findings as the model writes them."""
@@ -84,7 +86,7 @@ def run_question(session: "Session", llm: "LLM", question: str, console: Console
     show = ProgressPrinter(console, agent)
     result = None
     try:
-        for event in agent.run(question, background=background):
+        for event in agent.run(question, background=background, replay=replay):
             show(event)
             if on_report_text is not None and isinstance(event, ReportChunk):
                 on_report_text(event.text)
@@ -200,9 +202,10 @@ def background_from_trace(records: list[dict], max_lines: int = 30) -> str:
 class ResumePlan:
     path: Path
     question: str
-    background: str
+    background: str           # an older journal: what it did, as a summary (no exact replay)
     max_steps: int | None     # the journal's limits, unless set now (flag, env, config file)
     max_time: float | None
+    replay: "Replay | None" = None   # the journal's model outputs, to continue exactly (agent/resume.py)
 
 
 def find_trace(trace_or_id: str) -> Path:
@@ -221,6 +224,7 @@ def find_trace(trace_or_id: str) -> Path:
 
 
 def load_resume(trace_or_id: str, settings, origin: dict[str, str]) -> ResumePlan:
+    from .agent.resume import JOURNAL_VERSION, replay_from_journal
     from .trace import read_trace
 
     path = find_trace(trace_or_id)
@@ -241,6 +245,17 @@ def load_resume(trace_or_id: str, settings, origin: dict[str, str]) -> ResumePla
         except (TypeError, ValueError):
             return None
 
-    return ResumePlan(path=path, question=clean_question(str(start["question"])),
-                      background=background_from_trace(records),
-                      max_steps=journal("max_steps", int), max_time=journal("max_time", float))
+    version = start.get("journal_version")
+    if isinstance(version, int) and version > JOURNAL_VERSION:
+        raise UsageError(f"{path} was written by a newer kresearch (journal format {version}; this one reads "
+                         f"{JOURNAL_VERSION} and older): update kresearch to resume it")
+    max_steps, max_time = journal("max_steps", int), journal("max_time", float)
+    question = clean_question(str(start["question"]))
+    if version != JOURNAL_VERSION:     # an older journal: its outputs were cut short; resume from a summary
+        return ResumePlan(path=path, question=question, background=background_from_trace(records),
+                          max_steps=max_steps, max_time=max_time)
+    replay = replay_from_journal(records, path)
+    # the steps replayed, then as many more as the run had (or as --max-steps says)
+    steps = (settings.max_steps if max_steps is None else max_steps) + replay.source["step"]
+    return ResumePlan(path=path, question=question, background="", max_steps=steps, max_time=max_time,
+                      replay=replay)

@@ -23,11 +23,14 @@ class RunResult:
     mode: str = "answer"                                     # answer | report
     sections: list[dict] = field(default_factory=list)      # report mode: each section, its text and sources
     coverage: list[dict] = field(default_factory=list)      # report mode: each aspect, its sources, covered?
+    resumed_from: dict | None = None                         # kresearch resume: the journal and its last step
 
     def as_json(self) -> dict:
         data = asdict(self)
         if data["error"] is None:
             del data["error"]
+        if data["resumed_from"] is None:
+            del data["resumed_from"]
         if self.mode != "report":
             del data["sections"], data["coverage"]
         return data

@@ -39,7 +39,8 @@ from .evidence import Claim, check_claims
 from .limits import MIN_WORKING_ROOM, RESEARCH_SHARE, STEP_MAX_TOKENS
 from .question_kind import resolve_mode
 from .report_mode.research import ReportRun
-from .toolbox import Observation, Toolbox
+from .resume import JOURNAL_VERSION, Replay
+from .toolbox import Observation, Toolbox, without_markers
 
 REPORT_MAX_TOKENS = 400
 DRAFT_MAX_TOKENS = 64         # {"asks": "...", "answer": "..."}: a few words each
@@ -93,6 +94,7 @@ class Stats:
     verify_rejections: int = 0
     pages_loaded_ahead: int = 0      # fetched in the background after a search (opened or not)
     passages_read: int = 0           # search results shown with the best passage of their page
+    replayed_calls: int = 0          # model outputs taken from the journal of the run resumed
     wall_seconds: float = 0.0
     llm_seconds: float = 0.0
     tool_seconds: float = 0.0
@@ -132,14 +134,19 @@ class Agent:
         self.trace = trace
         self.stats = Stats()
         self.verifier = Verifier(config.verify)
+        self._replay: Replay | None = None
 
     def actions(self) -> list[str]:
         """Every action this run may use (described once in the system prompt)."""
         return (["plan"] if self.config.verify else []) + self.toolbox.available_actions()
 
-    def run(self, question: str, background: str = "") -> Iterator[Event]:
+    def run(self, question: str, background: str = "", replay: Replay | None = None) -> Iterator[Event]:
         """Research `question`. `background` (what earlier questions of the same session found:
-        answers, notes, sources read) is pinned with the task, so a follow-up builds on it."""
+        answers, notes, sources read) is pinned with the task, so a follow-up builds on it.
+        `replay` (an interrupted or limited run's journal, resume.py) gives the model outputs of
+        its steps back in order while the tools run again (from the cache), so the run goes on
+        from where that one stopped with the same history, sources, notes and plan."""
+        self._replay = replay
         start = self._start = time.perf_counter()
         self._deadline = time.monotonic() + self.config.max_time
         state = self._state = _State()
@@ -147,7 +154,8 @@ class Agent:
         self._background = background.strip()
         counts = getattr(self.llm, "token_counts", "model")     # "estimated" on a server without a tokenizer
         self.trace.write("start", question=question, config=asdict(self.config), model=self.llm.name,
-                         token_counts=counts)
+                         token_counts=counts, journal_version=JOURNAL_VERSION,
+                         resumed_from=replay.source if replay else None)
         ctx = ContextManager(self.llm.count_tokens, self.llm.count_prompt, self.config.budget, question)
         self.context = ctx
         ctx.add("system", "system", system_prompt(self.actions(), self.config.verify), 0, pinned=True)
@@ -195,8 +203,12 @@ class Agent:
         if getattr(self, "_report_run", None) is not None:
             self._sync_tool_stats()
             self.stats.evictions = self.context.evictions
-            return self._report_run.result(state.stopped_because, start, error)
-        return self._finish_answer(question, state, findings, cited, start, error)
+            result = self._report_run.result(state.stopped_because, start, error)
+        else:
+            result = self._finish_answer(question, state, findings, cited, start, error)
+        if self._replay is not None:
+            result.resumed_from = {**self._replay.source, "replay_ended": self._replay.ended or None}
+        return result
 
     # -- research ----------------------------------------------------------------------------
 
@@ -259,6 +271,7 @@ class Agent:
                 state.stopped_because = limit
                 state.forced_reason = {"max_steps": f"You have used all {self.config.max_steps} steps.",
                                        "max_time": "The time limit is reached."}[limit]
+                self.trace.write("limit", step=step, reason=limit)       # a resume replays up to here
                 yield Notice(f"{limit.replace('_', ' ')} reached: asking for an answer from what was read")
             if self._out_of_time():
                 yield from self._stop(state, "max_time", "time limit reached: the report is built from what was read")
@@ -278,6 +291,7 @@ class Agent:
                                                            "from what was read")
                     return
                 state.stopped_because, state.forced_reason = "budget", "The context budget is used up."
+                self.trace.write("limit", step=step, reason="budget")
                 yield Notice(f"token budget reached ({e}): asking for an answer")
                 continue
             if evicted:
@@ -388,8 +402,12 @@ class Agent:
         obs = self._observe(action, question, step, state, **reading)
         self._sync_tool_stats()
         yield ToolFinished(step, action.action, obs.summary, obs.seconds)
+        seen = digest(without_markers(obs.text))
         self.trace.write("observation", step=step, kind=obs.kind, summary=obs.summary,
-                         sources=list(obs.source_ids), seconds=round(obs.seconds, 3), text=digest(obs.text))
+                         sources=list(obs.source_ids), seconds=round(obs.seconds, 3), text=seen)
+        if self._replay is not None and (diverged := self._replay.observed(step, seen)):
+            self.trace.write("replay_ended", step=step, reason=diverged)
+            yield Notice(f"resume: {diverged}; the model takes over from step {step}")
         # Restating the question at the end keeps small models on the whole multi-hop question.
         footer = "" if obs.kind in ("note", "plan") else (
             f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}\n"
@@ -516,6 +534,7 @@ class Agent:
         state.loops += 1
         if state.loops >= 3 and not state.forced_reason:
             state.stopped_because, state.forced_reason = "max_steps", "You are repeating yourself."
+            self.trace.write("limit", step=step, reason="repeating")
         return Observation(text=f"You already did exactly this at step {first}; its result is above. Do "
                                 "something different: open a source you have not read, search with other "
                                 "words, or answer.", kind="error", summary=f"repeat of step {first}")
@@ -538,17 +557,23 @@ class Agent:
 
     def _call(self, messages, schema, max_tokens: int, purpose: str, step: int,
               temperature: float | None = None) -> Completion:
+        replayed = self._replay.output(purpose, step) if self._replay is not None else None
+        if replayed is not None:
+            self.stats.replayed_calls += 1
+            return self._record(replayed, purpose, step, replayed=True)
         completion = self.llm.complete(messages, schema=schema, max_tokens=max_tokens,
                                        temperature=self.config.temperature if temperature is None else temperature,
                                        deadline=self._deadline)
         return self._record(completion, purpose, step)
 
-    def _record(self, completion: Completion, purpose: str, step: int) -> Completion:
+    def _record(self, completion: Completion, purpose: str, step: int, replayed: bool = False) -> Completion:
         self.stats.add_call(completion)
+        # the whole output (bounded by max_tokens): a resumed run replays it (resume.py)
         self.trace.write("llm", purpose=purpose, step=step, prompt_tokens=completion.prompt_tokens,
                          prompt_tokens_evaluated=completion.prompt_tokens_evaluated,
                          completion_tokens=completion.completion_tokens, seconds=round(completion.seconds, 3),
-                         finish_reason=completion.finish_reason, output=completion.text[:2000])
+                         finish_reason=completion.finish_reason, output=completion.text,
+                         **({"replayed": True} if replayed else {}))
         return completion
 
     def _sync_tool_stats(self) -> None:

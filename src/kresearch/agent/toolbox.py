@@ -55,6 +55,15 @@ def quote_untrusted(text: str) -> str:
             f"<<<end page {tag}>>>")
 
 
+_MARKER = re.compile(r"<<<(end )?page [0-9a-f]{6}")
+
+
+def without_markers(text: str) -> str:
+    """An observation without its random quote markers: the same for the same tool result, so
+    a resumed run can tell whether a tool gave what the journal recorded."""
+    return _MARKER.sub(lambda m: f"<<<{m.group(1) or ''}page", text)
+
+
 def key_lines(text: str, question: str, limit: int = 240) -> str:
     """The sentences of `text` that share most words with the question, up to `limit` chars."""
     words = content_words(question)
