@@ -23,7 +23,7 @@ from rich.markup import escape
 
 from .config import Settings
 from .errors import KResearchError, UsageError
-from .runs import clean_question, error_result, exit_code, run_question
+from .runs import clean_question, error_result, exit_code, index_docs, run_question
 
 MAX_BATCH_BYTES = 16 << 20
 
@@ -74,6 +74,7 @@ def run_batch(lines: list[str], settings: Settings, fmt: str, out: IO[str], cons
     worst = 0
     try:
         session.check_search()
+        index_docs(session, console)
         console.print(f"[dim]loading model {escape(settings.model)} …[/dim]")
         llm = session.llm(progress=not console.quiet)
         for i, line in enumerate(lines, 1):

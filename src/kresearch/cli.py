@@ -6,6 +6,7 @@ the work is in runs.py (one question), batch.py, repl.py, doctor.py.
     kresearch repl [--resume [ID]]  interactive session (also: bare `kresearch` in a terminal)
     kresearch resume TRACE_OR_ID    re-run an interrupted or limited run from its journal
     kresearch check RUN_OR_JSON     re-verify a saved report's citations against its snapshots
+    kresearch docs index|status DIR your own documents: index a folder for --docs, or show it
     kresearch config show           effective settings and where each came from
     kresearch doctor                check model, llama.cpp, search, cache, sandbox
     kresearch tool search|open|python ...    run one tool by itself
@@ -29,7 +30,7 @@ from rich.console import Console
 from .errors import KResearchError, UsageError
 from .runs import EXIT_CODES, MAX_QUESTION_CHARS, clean_question, sigterm_as_interrupt  # noqa: F401 (re-exported)
 
-SUBCOMMANDS = {"tool", "cache", "repl", "resume", "check", "config", "doctor"}
+SUBCOMMANDS = {"tool", "cache", "repl", "resume", "check", "config", "doctor", "docs"}
 
 EPILOG = ("Exit codes: 0 answered, 1 error, 2 bad usage or input, 3 stopped by a limit with a partial "
           "report, 4 the model server failed, 130 interrupted. With --batch: the worst code of the questions.\n\n"
@@ -47,6 +48,9 @@ config_app = typer.Typer(help="Show the effective configuration.", no_args_is_he
 commands_app.add_typer(tool_app, name="tool")
 commands_app.add_typer(cache_app, name="cache")
 commands_app.add_typer(config_app, name="config")
+docs_app = typer.Typer(help="Index folders of your own documents (for --docs) and show what is indexed.",
+                       no_args_is_help=True)
+commands_app.add_typer(docs_app, name="docs")
 
 # Options shared by every command that researches (and by `config show`).
 Format = Annotated[str, typer.Option("--format", "-f", help="Output format: md, json or text (just the answer).")]
@@ -66,17 +70,19 @@ NoPython = Annotated[bool, typer.Option("--no-python", help="Disable the Python 
 NoVerify = Annotated[bool, typer.Option("--no-verify", help="Skip the plan step and the checks of the answer against the sources read.")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the search/page cache.")]
 Seed = Annotated[Optional[int], typer.Option("--seed", help="Sampling seed.")]
+Docs = Annotated[Optional[list[Path]], typer.Option("--docs", help="A folder of your own documents (Markdown, text, HTML, PDF) to search and cite beside the web; repeatable. With --search none: the documents alone.")]
 Length = Annotated[Optional[str], typer.Option("--length", help="Report length: short, medium (default) or long.")]
 Mode = Annotated[Optional[str], typer.Option("--mode", help="answer (a short checked answer), report (a sectioned, cited report) or auto (from the question).")]
 
 
 def _flags(model=None, ctx=None, budget=None, max_steps=None, max_time=None, search=None, searxng_url=None,
            allow_private_urls=None, no_python=False, no_cache=False, seed=None, no_verify=False, mode=None,
-           base_url=None, agents=None, length=None) -> dict:
+           base_url=None, agents=None, length=None, docs=None) -> dict:
     return dict(model=model, ctx=ctx, budget=budget, max_steps=max_steps, max_time=max_time, search=search,
                 searxng_url=searxng_url, allow_private_urls=allow_private_urls,
                 python=False if no_python else None, cache=False if no_cache else None, seed=seed,
-                verify=False if no_verify else None, mode=mode, base_url=base_url, agents=agents, length=length)
+                verify=False if no_verify else None, mode=mode, base_url=base_url, agents=agents, length=length,
+                docs=os.pathsep.join(str(d) for d in docs) if docs else None)
 
 
 def _no_color() -> bool:
@@ -129,14 +135,15 @@ def research(
     max_time: MaxTime = None, search: Search = None, searxng_url: SearxngUrl = None,
     allow_private_urls: AllowPrivate = None, no_python: NoPython = False, no_cache: NoCache = False,
     seed: Seed = None, no_verify: NoVerify = False, mode: Mode = None, agents: Agents = None,
-    length: Length = None,
+    length: Length = None, docs: Docs = None,
 ) -> None:
     """Research QUESTION on the web with a local model and print a report that cites what it read."""
     from .config import FORMATS, load_settings
 
     console = _stderr(quiet)
     flags = _flags(model, ctx, budget, max_steps, max_time, search, searxng_url, allow_private_urls,
-                   no_python, no_cache, seed, no_verify, mode, base_url=base_url, agents=agents, length=length)
+                   no_python, no_cache, seed, no_verify, mode, base_url=base_url, agents=agents, length=length,
+                   docs=docs)
     try:
         if format not in FORMATS:
             raise UsageError(f"unknown format {format!r}; choose md, json or text")
@@ -179,12 +186,13 @@ def _batch(flags: dict, fmt: str, output: Optional[Path], console: Console) -> i
 
 def _run(question: str, settings, console: Console, background: str = "", max_steps: int | None = None,
          max_time: float | None = None, replay=None):
-    from .runs import run_question
+    from .runs import index_docs, run_question
     from .session import Session
 
     session = Session(settings)
     try:
         session.check_search()
+        index_docs(session, console)
         console.print(f"[dim]loading model {settings.model} …[/dim]")
         with sigterm_as_interrupt():
             llm = session.llm(progress=not console.quiet)
@@ -286,6 +294,65 @@ def check_command(
     else:
         sys.stdout.write("\n".join(report.lines()) + "\n")
     raise typer.Exit(0 if report.ok else 5)
+
+
+def _docs_index(folders: list[Path] | None):
+    from .config import home, load_settings
+    from .tools.localdocs import DocsIndex
+
+    settings, _ = load_settings({})
+    roots = list(folders or []) or settings.docs_folders()
+    if not roots:
+        raise UsageError("give a folder: kresearch docs index DIR (or set docs in the config or KRESEARCH_DOCS)")
+    return DocsIndex(home() / "docs" / "index.sqlite3", roots)
+
+
+DocsFolders = Annotated[Optional[list[Path]], typer.Argument(help="Folders (default: the configured docs).", show_default=False)]
+JsonFlag = Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")]
+
+
+@docs_app.command("index")
+def docs_index(folders: DocsFolders = None, json_out: JsonFlag = False) -> None:
+    """Index (or bring up to date) the documents of FOLDERS: only new and changed files are read."""
+    import json
+
+    try:
+        index = _docs_index(folders)
+        try:
+            stats = index.update()
+        finally:
+            index.close()
+    except KResearchError as e:
+        fail(str(e), e.exit_code)
+    for path, why in stats.failed:
+        sys.stderr.write(f"kresearch: warning: {path}: {why}\n")
+    if json_out:
+        sys.stdout.write(json.dumps({"added": stats.added, "updated": stats.updated, "removed": stats.removed,
+                                     "unchanged": stats.unchanged, "unreadable": dict(stats.failed),
+                                     "seconds": round(stats.seconds, 3)}) + "\n")
+    else:
+        sys.stdout.write(f"{stats.summary()}\n")
+
+
+@docs_app.command("status")
+def docs_status(folders: DocsFolders = None, json_out: JsonFlag = False) -> None:
+    """What the index holds for FOLDERS: files, parts (pages or sections), unreadable files."""
+    import json
+
+    try:
+        index = _docs_index(folders)
+        try:
+            status = index.status()
+        finally:
+            index.close()
+    except KResearchError as e:
+        fail(str(e), e.exit_code)
+    if json_out:
+        sys.stdout.write(json.dumps(status) + "\n")
+        return
+    sys.stdout.write(f"{status['files']} files, {status['parts']} parts indexed under {', '.join(status['roots'])}\n")
+    for path, why in status["unreadable"].items():
+        sys.stdout.write(f"unreadable: {path}: {why}\n")
 
 
 @commands_app.command("resume")

@@ -40,8 +40,13 @@ class Settings:
     mode: str = "auto"              # answer (short checked answer), report (sectioned report), auto (from the question)
     agents: int = 0                 # report sub-agents at once; 0 = 1 in-process, 4 on a model server
     length: str = "medium"          # reports: short, medium or long
+    docs: str = ""                  # folders of your own documents to search and cite (os.pathsep between them)
     base_url: str = ""              # OpenAI-compatible server for -m openai:MODEL (llama-server, vLLM, Ollama ...)
     api_key: str = ""               # its API key, if it wants one (best kept in KRESEARCH_API_KEY, not on the command line)
+
+    def docs_folders(self) -> list[Path]:
+        """The --docs folders (`docs` holds them separated by os.pathsep)."""
+        return [Path(p).expanduser() for p in self.docs.split(os.pathsep) if p.strip()]
 
     def validate(self) -> None:
         if self.search not in SEARCH_BACKENDS:
@@ -61,6 +66,9 @@ class Settings:
             raise UsageError("passages must be 0 or more")
         if self.mode not in ("auto", "answer", "report"):
             raise UsageError(f"unknown mode {self.mode!r}; choose auto, answer or report")
+        for folder in self.docs_folders():
+            if not folder.is_dir():
+                raise UsageError(f"--docs {folder}: no such folder")
         if self.length not in ("short", "medium", "long"):
             raise UsageError(f"unknown length {self.length!r}; choose short, medium or long")
         if self.model.startswith("openai:") and not self.base_url:

@@ -28,7 +28,7 @@ from rich.table import Table
 
 from .config import Settings, home
 from .errors import KResearchError
-from .runs import background_from_turns, clean_question, run_question
+from .runs import background_from_turns, clean_question, index_docs, run_question
 from .session import Session
 from . import session_store as store
 
@@ -413,6 +413,7 @@ def run_repl(settings: Settings, *, llm=None, input=None, output=None, stdout: I
     repl = Repl(settings, llm=llm, out=out, err=err, saved=saved)
     try:
         repl.session.check_search()
+        index_docs(repl.session, err)
         repl.banner(resumed=saved is not None)
         use_prompt = input is not None or (sys.stdin is not None and sys.stdin.isatty())
         repl.loop(_prompt_reader(input, output) if use_prompt else _plain_reader(sys.stdin, out))

@@ -105,6 +105,17 @@ def run_question(session: "Session", llm: "LLM", question: str, console: Console
     return result, agent
 
 
+def index_docs(session: "Session", console: Console) -> None:
+    """Index the --docs folders (only what changed is read again) and say so on the console;
+    an unreadable file is one warning line on stderr, and the run goes on without it."""
+    stats = session.index_docs()
+    if stats is None:
+        return
+    console.print(f"[dim]documents: {stats.summary()}[/dim]")
+    for path, why in stats.failed:
+        sys.stderr.write(f"kresearch: warning: {path}: {why}\n")
+
+
 def private_address_hint(sources: list[dict]) -> str:
     """One line for a run whose pages were refused for being on this machine or the LAN (a local
     test web, an intranet): the flag that allows them. Empty when no page was refused so."""

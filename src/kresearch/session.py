@@ -22,7 +22,8 @@ from .snapshots import SnapshotStore
 from .sources import SourceRegistry
 from .tools.browser import Browser
 from .tools.fetch import Fetcher, FetchPolicy
-from .tools.search import SearchService, make_backend
+from .tools.localdocs import DocsIndex, IndexStats
+from .tools.search import SearchService, WithDocs, make_backend
 from .trace import Trace
 
 
@@ -39,6 +40,11 @@ class Session:
         self.browser = Browser(self.fetcher, self.cache, viewport_chars=settings.viewport_chars)
         backend = make_backend(settings.search, settings.searxng_url or None)
         self.search = None if settings.search == "none" else SearchService(backend, self.cache)
+        self.docs = None
+        if settings.docs_folders():         # your own documents beside (or instead of) the web
+            self.docs = DocsIndex(self.home / "docs" / "index.sqlite3", settings.docs_folders())
+            self.browser.local = self.docs
+            self.search = SearchService(WithDocs(self.docs, self.search))
         self._llm = llm
         self.model_load_seconds = 0.0
         self.model_path: Path | None = None      # the resolved GGUF file, once loaded
@@ -46,6 +52,10 @@ class Session:
     @property
     def llm_loaded(self) -> bool:
         return self._llm is not None
+
+    def index_docs(self) -> IndexStats | None:
+        """Bring the --docs index up to date (only what changed is read again)."""
+        return self.docs.update() if self.docs is not None else None
 
     def check_search(self) -> None:
         """Fail fast, before the model loads, when a configured SearXNG cannot be reached."""
@@ -123,6 +133,8 @@ class Session:
     def close(self) -> None:
         self.fetcher.close()
         self.cache.close()
+        if self.docs is not None:
+            self.docs.close()
         if self._llm is not None and hasattr(self._llm, "close"):
             self._llm.close()
 

@@ -32,8 +32,16 @@ class Browser:
 
     # -------------------------------------------------------------- loading
 
+    local = None      # a DocsIndex (localdocs.py) when the run has --docs folders
+
     def load(self, url: str) -> Document:
-        """Fetch and extract `url`, or return the cached Document. Failures are not cached."""
+        """Fetch and extract `url`, or return the cached Document. Failures are not cached. A
+        file:// URL is a part of a local document: read from the documents index, and only
+        for files under the run's --docs folders."""
+        if url.lower().startswith("file:"):
+            if self.local is None:
+                raise FetchError("local files can be read only from the --docs folders of a run")
+            return self.local.load(url)
         key = normalize_url(url)
         if self.cache is not None:
             doc = _from_cache(self.cache.get_json(CACHE_NAMESPACE, key))

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -316,6 +317,29 @@ class NoSearchBackend:
 
     def search(self, query: str, max_results: int) -> list[SearchHit]:
         return []
+
+
+class WithDocs:
+    """The user's documents beside the web: each query's local hits (a DocsIndex) and web hits
+    (a SearchService, with its cache), interleaved, local first. With no web search, the
+    documents alone. A failing web search still returns the local hits."""
+
+    name = "docs+web"
+    cacheable = False          # the index changes as the folder does; the web part has its own cache
+
+    def __init__(self, docs: SearchBackend, web: SearchService | None):
+        self.docs, self.web = docs, web
+
+    def search(self, query: str, max_results: int) -> list[SearchHit]:
+        local = self.docs.search(query, max_results)
+        if self.web is None:
+            return local
+        batch = self.web.search_many([query])
+        if query in batch.errors and not local:
+            raise SearchError(batch.errors[query])
+        web = batch.per_query.get(query, [])
+        merged = [hit for pair in zip_longest(local, web) for hit in pair if hit is not None]
+        return merged[:max_results]
 
 
 def make_backend(name: str, searxng_url: str | None = None) -> SearchBackend:
