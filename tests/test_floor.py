@@ -113,3 +113,16 @@ def test_a_better_final_answer_replaces_the_draft(tmp_path, monkeypatch):
         result, *_ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4)
     assert result.answer == "Chief of Protocol of the United States"
     assert all(v["check"] != "floor" for v in result.verification)
+
+
+def test_a_question_naming_its_answers_is_drafted_from_them_and_needs_facts_to_settle(tmp_path):
+    # "A or B?": the draft may only name one of them, and naming one settles nothing (every page
+    # about either names it): research goes on from the first reading
+    question = "Who portrayed Corliss Archer in the film Kiss and Tell, Shirley Temple or Jean Arthur?"
+    script = [{"answer": "Shirley Temple"}, PLAN, step("answer", answer="Shirley Temple"), FINDINGS]
+    with site() as server:
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, question=question)
+    assert llm.schemas[0]["properties"] == {"answer": {"enum": ["Shirley Temple", "Jean Arthur"]}}
+    assert "Answer with one of: Shirley Temple, Jean Arthur." in llm.calls[0][-1]["content"]
+    assert [v["check"] for v in result.verification][0] == "unsettled"
+    assert result.answer == "Shirley Temple"
