@@ -153,6 +153,20 @@ def test_the_link_check_names_the_bridge_the_page_about_the_question_gives():
     assert verdict.check == "link" and "Baltimore" not in verdict.message and "Hence" not in verdict.message
 
 
+def test_the_link_check_needs_a_question_that_names_something():
+    # devb50-first: "Science Fantasy (magazine)" taken for the page about a question naming no
+    # one, and the right answer refused; the same question in lower case names nothing either
+    opened = {1: "Animorphs is a science fantasy series of young adult books told in first person.",
+              5: "Science Fantasy was a British fantasy and science fiction magazine."}
+    titles = {1: "Animorphs - Wiki", 5: "Science Fantasy (magazine) - Wiki"}
+    for q in ("What science fantasy young adult series, told in first person, has companion books?",
+              "what science fantasy young adult series is told in first person?"):
+        assert link_verdict(q, "Animorphs", opened, titles).passed, q
+    # a question that names its subject still has the check
+    named = {1: "Animorphs is a series of young adult books.", 5: "Science Fantasy was edited by Walter Gillings."}
+    assert link_verdict("Who edited the magazine Science Fantasy?", "Animorphs", named, titles).check == "link"
+
+
 def test_the_loop_searches_the_bridge_and_the_report_cites_only_the_question_s_trail(tmp_path):
     # final30: told "It names Antonio Vivaldi", the 1.5B model searched Scarlatti again and its
     # findings cited Scarlatti's page; now the loop searches the name, and a finding citing a page

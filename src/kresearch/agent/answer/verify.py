@@ -243,8 +243,11 @@ def _unlinked(ev: Evidence, stated: list[int]) -> Verdict | None:
     """The link check: why the pages that state the answer are not connected to the question
     (None when one is; see Evidence.connected), and what to research instead: the names the page
     about the question gives next to the question's own (the Verdict's `bridges`, which the loop
-    searches for). With no page about the question there is nothing to judge by."""
-    if not ev.on_question or any(ev.connected(sid) for sid in stated):
+    searches for). With no page about the question there is nothing to judge by, and a question
+    that names nothing (no capitalised name: "What science fantasy series ... ?", or typed in
+    lower case) has no subject a page could be about: a page titled with one of its common words
+    ("Science Fantasy (magazine)") is no anchor."""
+    if not subjects(ev.question) or not ev.on_question or any(ev.connected(sid) for sid in stated):
         return None
     source, anchor = stated[0], ev.on_question[0]
     name = page_name(ev.titles.get(source, "")) or f"source [{source}]"
