@@ -432,6 +432,11 @@ def test_the_form_of_the_answer_must_fit_the_question():
                           "is closer to their town ?") == ["Grand Forks International Airport",
                                                            "El Paso International Airport"]
     assert is_yes_no_question("Are both Band of Skulls and Live American bands?")
+    # a statement asked as a question is a yes/no question too, in any case; a request is not
+    assert is_yes_no_question("Both Sorbaria and Goldenrod are a genus of more than 50 flowering plants?")
+    assert is_yes_no_question("the beatles formed in liverpool?")
+    assert not is_yes_no_question("Name the director of Jaws?") and not is_yes_no_question("Kiss and Tell starred whom?")
+    assert not is_yes_no_question("Give an overview of garbage collection?")
     assert not is_yes_no_question("Is the Eiffel Tower taller or shorter than the Statue of Liberty?")
 
     def verdict(question, answer):

@@ -57,6 +57,10 @@ _NON_ANSWER = re.compile(r"\b(enough information|no (information|data|mention)|i
                          r"i (do not|don't) know|not sure)\b", re.I)
 _OR = re.compile(r"\bor\b", re.I)     # the question offers alternatives
 _YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
+# A question word anywhere, or a request at the start ("Name the ...?", "Give the year ...?"):
+# not a statement asked as a yes/no question.
+_WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b|^\s*(name|list|give|tell|find|identify|"
+                      r"state|define|explain|describe|compare|summari[sz]e|show|provide)\b", re.I)
 # "... Band of Skulls or Live?": the option is the run of capitalised words (joined by of/the/and/...)
 # ("Still Kicking: Six Artistic Women of Project Arts & Longevity" is one option)
 _OPTION = r"((?:[A-Z0-9][\w'.&:-]*)(?:\s+(?:(?:of|the|and|de|la|von|van|for|in|a|&)\s+)*[A-Z0-9][\w'.&:-]*)*)"
@@ -104,8 +108,13 @@ def tidy_answer(answer: str) -> str:
 
 
 def is_yes_no_question(question: str) -> bool:
-    """"Are both ...?", "Was X ...?" -- but not "Is X taller or shorter than Y?"."""
-    return bool(_YES_NO_QUESTION.match(question)) and not _OR.search(question)
+    """"Are both ...?", "Was X ...?", and a statement asked as a question ("Both Sorbaria and
+    Goldenrod are a genus of flowering plants?": no question word anywhere, a question mark at
+    the end) -- but not "Is X taller or shorter than Y?"."""
+    if _OR.search(question):
+        return False
+    return bool(_YES_NO_QUESTION.match(question)) or (
+        question.rstrip().endswith("?") and not _WH_WORD.search(question))
 
 
 def _names(answer: str, option: str) -> bool:
