@@ -143,6 +143,13 @@ def test_a_run_researches_the_documents_alone_and_cites_path_and_page(folder, tm
     # the run indexed the folder, said so, and warned about the unreadable files, one line each
     warnings = [line for line in proc.stderr.decode().splitlines() if line.startswith("kresearch: warning")]
     assert len(warnings) == 3 and any("locked.pdf: an encrypted PDF" in w for w in warnings)
+    # the report's citations re-checked later: against the snapshots, then against the files now
+    saved = tmp_path / "r.json"
+    saved.write_bytes(proc.stdout)
+    assert run(["check", str(saved), "--refetch"], env).returncode == 0
+    (folder / "report.pdf").write_bytes(make_pdf(["Survey of the island fauna", "The count was revised in 2021"]))
+    changed = run(["check", str(saved), "--refetch"], env)
+    assert changed.returncode == 5 and "changed     [1] file://" in changed.stdout.decode()
 
 
 def test_docs_commands_and_bad_folders(folder, tmp_path):

@@ -264,7 +264,7 @@ def check_command(
     a cited page changed or vanished)."""
     import json
 
-    from .check import check_result, load_result
+    from .check import check_result, load_result, local_text
     from .config import home, load_settings
     from .snapshots import SnapshotStore
 
@@ -280,8 +280,10 @@ def check_command(
             fetcher = Fetcher(FetchPolicy(allow_private=settings.allow_private_urls))
             browser = Browser(fetcher)           # no cache: the page as it is now
         try:
-            report = check_result(data, SnapshotStore(home() / "snapshots"),
-                                  (lambda url: browser.load(url).text) if refetch else None)
+            def current(url: str) -> str:        # a local document is read again from its file
+                return local_text(url) if url.lower().startswith("file:") else browser.load(url).text
+
+            report = check_result(data, SnapshotStore(home() / "snapshots"), current if refetch else None)
         finally:
             if fetcher is not None:
                 fetcher.close()
