@@ -125,4 +125,7 @@ def test_a_question_naming_its_answers_is_drafted_from_them_and_needs_facts_to_s
     assert llm.schemas[0]["properties"] == {"answer": {"enum": ["Shirley Temple", "Jean Arthur"]}}
     assert "Answer with one of: Shirley Temple, Jean Arthur." in llm.calls[0][-1]["content"]
     assert [v["check"] for v in result.verification][0] == "unsettled"
+    # not shown to the model (it would only repeat it): the plan step sees the pages, not the draft
+    assert not any("Shirley Temple" in m["content"] and m["role"] == "assistant" for m in llm.calls[1])
+    assert "Nothing you read yet decides" not in llm.calls[1][-1]["content"]
     assert result.answer == "Shirley Temple"
