@@ -33,10 +33,11 @@ from .runs import EXIT_CODES, MAX_QUESTION_CHARS, clean_question, sigterm_as_int
 SUBCOMMANDS = {"tool", "cache", "repl", "resume", "check", "config", "doctor", "docs"}
 
 EPILOG = ("Exit codes: 0 answered, 1 error, 2 bad usage or input, 3 stopped by a limit with a partial "
-          "report, 4 the model server failed, 130 interrupted. With --batch: the worst code of the questions.\n\n"
+          "report, 4 the model server failed, 5 check found a citation or page that no longer holds, "
+          "130 interrupted. With --batch: the worst code of the questions.\n\n"
           "Subcommands: kresearch repl [--resume [ID]] (interactive; also bare kresearch in a terminal), "
-          "kresearch resume TRACE_OR_ID, kresearch check RUN_OR_JSON [--refetch], kresearch config show [--json], "
-          "kresearch doctor [--online], "
+          "kresearch resume TRACE_OR_ID, kresearch check RUN_OR_JSON [--refetch], kresearch docs index|status DIR, "
+          "kresearch config show [--json], kresearch doctor [--online], "
           "kresearch tool search|open|python, kresearch cache clear.")
 
 research_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
