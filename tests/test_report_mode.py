@@ -125,7 +125,10 @@ def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():
              ("reference counting - Offline Encyclopedia", "A garbage collection technique that counts ..."),
              ("Mark-sweep garbage collection (computing)", "A garbage collection method that marks ..."),
              ("mutual exclusion - Offline Encyclopedia", "A collection of techniques for sharing resources."),
-             ("collection techniques - Offline Encyclopedia", "Garbage collection techniques ...")]
+             ("collection techniques - Offline Encyclopedia", "Garbage collection techniques ..."),
+             ("garbage collect - Offline Encyclopedia", "Garbage collection reclaims memory ..."),   # the subject
+             ("gc - Offline Encyclopedia", "Garbage collection, abbreviated ..."),                  # too short
+             ("refcount - Offline Encyclopedia", "A garbage collection technique that counts ...")]  # same entry
     model = ["how collection works", "collection techniques", "weaknesses", "pauses", "generations", "history",
              "languages"]
     # the question's own subject, a page off its subject and a repeat of an aspect are not added;

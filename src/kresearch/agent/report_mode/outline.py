@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..context import content_words
+from ..context import content_words, stems
 from ..names import page_name
 
 MIN_ASPECTS, MAX_ASPECTS = 4, 6      # what the model proposes
@@ -92,14 +92,22 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str) ->
     specific; the pages the web ranks first for the question name the specific parts."""
     topic = set(topic_words(question))
     needed = min(2, len(topic))
-    asked = content_words(question)
+    asked = stems(question)
     seen = [words for words in map(content_words, aspects) if words]
+    heads: set[str] = set()
     subjects: list[str] = []
     for title, text in found:
         name = page_name(title)
         words = content_words(name)
-        if not words or words <= asked or len(topic & content_words(text)) < needed:
+        head = " ".join(text.split())[:200].lower()
+        # not the question's subject again ("garbage collect" for "garbage collection"), not
+        # an abbreviation too short to search on its own ("gc"), not the same entry under
+        # another name (the same opening text)
+        if (len(name) < 4 or not words or stems(name) <= asked or head in heads
+                or len(topic & content_words(text)) < needed):
+            heads.add(head)
             continue
+        heads.add(head)
         if any(len(words & other) >= 0.8 * min(len(words), len(other)) for other in seen):
             continue
         subjects.append(name)
