@@ -126,7 +126,7 @@ def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():
              ("Mark-sweep garbage collection (computing)", "A garbage collection method that marks ..."),
              ("mutual exclusion - Offline Encyclopedia", "A collection of techniques for sharing resources."),
              ("collection techniques - Offline Encyclopedia", "Garbage collection techniques ..."),
-             ("garbage collect - Offline Encyclopedia", "Garbage collection reclaims memory ..."),   # the subject
+             ("garbage collect - Offline Encyclopedia", "Garbage collecting reclaims memory ..."),  # the subject
              ("gc - Offline Encyclopedia", "Garbage collection, abbreviated ..."),                  # too short
              ("refcount - Offline Encyclopedia", "A garbage collection technique that counts ...")]  # same entry
     model = ["how collection works", "collection techniques", "weaknesses", "pauses", "generations", "history",

@@ -103,7 +103,8 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str) ->
         # not the question's subject again ("garbage collect" for "garbage collection"), not
         # an abbreviation too short to search on its own ("gc"), not the same entry under
         # another name (the same opening text)
-        if (len(name) < 4 or not words or stems(name) <= asked or head in heads
+        restated = all(any(q.startswith(w) or w.startswith(q) for q in asked) for w in stems(name))
+        if (len(name) < 4 or not words or restated or head in heads
                 or len(topic & content_words(text)) < needed):
             heads.add(head)
             continue
