@@ -437,6 +437,7 @@ def test_the_form_of_the_answer_must_fit_the_question():
     assert is_yes_no_question("the beatles formed in liverpool?")
     assert not is_yes_no_question("Name the director of Jaws?") and not is_yes_no_question("Kiss and Tell starred whom?")
     assert not is_yes_no_question("Give an overview of garbage collection?")
+    assert not is_yes_no_question("garbage collection?") and not is_yes_no_question("rust vs go?")   # topics
     assert not is_yes_no_question("Is the Eiffel Tower taller or shorter than the Statue of Liberty?")
 
     def verdict(question, answer):

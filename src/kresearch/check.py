@@ -92,19 +92,15 @@ def load_result(run_or_json: str) -> dict:
 def local_text(url: str) -> str:
     """The current text of a local document's part (a `file://…?page=N` source): the file read
     and split as the index splits it. Only its hash is compared; nothing of it is printed."""
-    from urllib.parse import parse_qs, unquote, urlsplit
+    from .tools.localdocs import KINDS, parse_file_url, read_parts
 
-    from .tools.localdocs import KINDS, read_parts
-
-    parts = urlsplit(url)
-    path = Path(unquote(parts.path))
+    path, key = parse_file_url(url)
     if path.suffix.lower() not in KINDS:
         raise ToolError(f"not a document kind kresearch reads: {path.suffix}")
     try:
         body = path.read_bytes()
     except OSError as e:
         raise ToolError(f"cannot read {path}: {e.strerror or e}") from None
-    key = "&".join(f"{k}={v[0]}" for k, v in parse_qs(parts.query).items()) or "part=1"
     found = next((part for part in read_parts(path, body)[1] if part.key == key), None)
     if found is None:
         raise ToolError(f"{path} has no {key.replace('=', ' ')} any more")

@@ -320,11 +320,8 @@ def docs_index(folders: DocsFolders = None, json_out: JsonFlag = False) -> None:
     import json
 
     try:
-        index = _docs_index(folders)
-        try:
+        with _docs_index(folders) as index:
             stats = index.update()
-        finally:
-            index.close()
     except KResearchError as e:
         fail(str(e), e.exit_code)
     for path, why in stats.failed:
@@ -343,11 +340,8 @@ def docs_status(folders: DocsFolders = None, json_out: JsonFlag = False) -> None
     import json
 
     try:
-        index = _docs_index(folders)
-        try:
+        with _docs_index(folders) as index:
             status = index.status()
-        finally:
-            index.close()
     except KResearchError as e:
         fail(str(e), e.exit_code)
     if json_out:

@@ -62,6 +62,15 @@ def file_url(path: Path, key: str) -> str:
     return f"file://{quote(str(path))}?{key}"
 
 
+def parse_file_url(url: str) -> tuple[Path, str]:
+    """A local document part's file and key ("page=2", "part=1") from its file:// URL."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise FetchError(f"not a local document URL: {url}")
+    key = "&".join(f"{k}={v[0]}" for k, v in parse_qs(parts.query).items()) or "part=1"
+    return Path(unquote(parts.path)), key
+
+
 def _within(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
@@ -191,16 +200,12 @@ class DocsIndex:
     def load(self, url: str) -> Document:
         """The text of one indexed part, by its file:// URL. Only parts of files under this
         run's roots: a file:// URL to anything else is refused."""
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise FetchError(f"not a local document URL: {url}")
-        path = Path(unquote(parts.path))
+        path, key = parse_file_url(url)
         if ".." in path.parts or not path.is_absolute():
             raise FetchError("local documents are addressed by absolute paths without '..'")
         if not any(_within(path, root) for root in self.roots) or not any(
                 _within(path.resolve(), root) for root in self.roots):
             raise FetchError("only files under the --docs folders of this run can be read")
-        key = "&".join(f"{k}={v[0]}" for k, v in parse_qs(parts.query).items()) or "part=1"
         with self._lock:
             row = self.db.execute("SELECT title, body FROM parts WHERE path=? AND key=?", (str(path), key)).fetchone()
         if row is None:
@@ -209,6 +214,12 @@ class DocsIndex:
 
     def close(self) -> None:
         self.db.close()
+
+    def __enter__(self) -> "DocsIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 # -- reading files into parts -----------------------------------------------------------------

@@ -59,6 +59,7 @@ _OR = re.compile(r"\bor\b", re.I)     # the question offers alternatives
 _YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
 # A question word anywhere, or a request at the start ("Name the ...?", "Give the year ...?"):
 # not a statement asked as a yes/no question.
+_STATEMENT_VERB = re.compile(r"\b(is|are|was|were|has|have|had|do|does|did|can|could|will|would|\w+ed)\b", re.I)
 _WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b|^\s*(name|list|give|tell|find|identify|"
                       r"state|define|explain|describe|compare|summari[sz]e|show|provide)\b", re.I)
 # "... Band of Skulls or Live?": the option is the run of capitalised words (joined by of/the/and/...)
@@ -113,8 +114,11 @@ def is_yes_no_question(question: str) -> bool:
     the end) -- but not "Is X taller or shorter than Y?"."""
     if _OR.search(question):
         return False
-    return bool(_YES_NO_QUESTION.match(question)) or (
-        question.rstrip().endswith("?") and not _WH_WORD.search(question))
+    if _YES_NO_QUESTION.match(question):
+        return True
+    # a statement has a verb and a few words: "garbage collection?" or "rust vs go?" is a topic
+    statement = len(question.split()) >= 4 and bool(_STATEMENT_VERB.search(question))
+    return statement and question.rstrip().endswith("?") and not _WH_WORD.search(question)
 
 
 def _names(answer: str, option: str) -> bool:
