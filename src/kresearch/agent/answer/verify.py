@@ -57,9 +57,10 @@ _NON_ANSWER = re.compile(r"\b(enough information|no (information|data|mention)|i
                          r"i (do not|don't) know|not sure)\b", re.I)
 _OR = re.compile(r"\bor\b", re.I)     # the question offers alternatives
 _YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
+# A statement has a verb: an auxiliary or a past tense ("... are a genus", "... formed in").
+_STATEMENT_VERB = re.compile(r"\b(is|are|was|were|has|have|had|do|does|did|can|could|will|would|\w+ed)\b", re.I)
 # A question word anywhere, or a request at the start ("Name the ...?", "Give the year ...?"):
 # not a statement asked as a yes/no question.
-_STATEMENT_VERB = re.compile(r"\b(is|are|was|were|has|have|had|do|does|did|can|could|will|would|\w+ed)\b", re.I)
 _WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b|^\s*(name|list|give|tell|find|identify|"
                       r"state|define|explain|describe|compare|summari[sz]e|show|provide)\b", re.I)
 # "... Band of Skulls or Live?": the option is the run of capitalised words (joined by of/the/and/...)
