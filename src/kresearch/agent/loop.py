@@ -434,27 +434,7 @@ class Agent:
                                           passages=FIRST_READING_PAGES, passage_chars=FIRST_READING_CHARS)
         if not self.toolbox.docs or self._out_of_time():
             return
-        # What the question asks for, said first, keeps a small model from answering with the
-        # question's bridge ("Antonio Vivaldi" for "In what city was the composer ... born?");
-        # a question naming its possible answers needs no such step.
-        options = self._answer_options()
-        request = render("draft", form=f"Answer with one of: {', '.join(options)}." if options else
-                         "First say in a few words what kind of thing the question asks for (a person, a city, "
-                         "a year, a profession, ...), then give only that thing: a name, date, number, yes/no "
-                         "or short phrase, never a sentence.",
-                         reply='{"answer": "..."}' if options else '{"asks": "...", "answer": "..."}')
-        try:
-            ctx.fit(step, suffix=request)
-        except ContextOverflow:
-            return
-        answer = {"enum": options} if options else {"type": "string", "minLength": 1, "maxLength": 100}
-        asks = {} if options else {"asks": {"type": "string", "minLength": 1, "maxLength": 40}}
-        schema = {"type": "object", "properties": {**asks, "answer": answer}, "required": [*asks, "answer"]}
-        completion = self._call(ctx.messages(request), schema, DRAFT_MAX_TOKENS, "draft", step, 0.0)
-        try:
-            proposed = tidy_answer(str(json.loads(completion.text).get("answer", "")))
-        except (ValueError, AttributeError):      # cut off by the deadline or the token limit
-            return
+        proposed = self._draft_answer(ctx, step)
         if not proposed:
             return
         evidence = self._evidence(proposed)
@@ -481,6 +461,30 @@ class Agent:
         if verdict.check in QUESTION_CHECKS:   # what the question needs was said: not again for the model's answer
             self.verifier.fired.add(verdict.check)
         yield from self._send_back(draft, {"answer": draft}, verdict, step, state, ctx)
+
+    def _draft_answer(self, ctx: ContextManager, step: int) -> str:
+        """One short call for the answer the question's top results give ('' when cut off)."""
+        # What the question asks for, said first, keeps a small model from answering with the
+        # question's bridge ("Antonio Vivaldi" for "In what city was the composer ... born?");
+        # a question naming its possible answers needs no such step.
+        options = self._answer_options()
+        request = render("draft", form=f"Answer with one of: {', '.join(options)}." if options else
+                         "First say in a few words what kind of thing the question asks for (a person, a city, "
+                         "a year, a profession, ...), then give only that thing: a name, date, number, yes/no "
+                         "or short phrase, never a sentence.",
+                         reply='{"answer": "..."}' if options else '{"asks": "...", "answer": "..."}')
+        try:
+            ctx.fit(step, suffix=request)
+        except ContextOverflow:
+            return ""
+        answer = {"enum": options} if options else {"type": "string", "minLength": 1, "maxLength": 100}
+        asks = {} if options else {"asks": {"type": "string", "minLength": 1, "maxLength": 40}}
+        schema = {"type": "object", "properties": {**asks, "answer": answer}, "required": [*asks, "answer"]}
+        completion = self._call(ctx.messages(request), schema, DRAFT_MAX_TOKENS, "draft", step, 0.0)
+        try:
+            return tidy_answer(str(json.loads(completion.text).get("answer", "")))
+        except (ValueError, AttributeError):      # cut off by the deadline or the token limit
+            return ""
 
     def _settle(self, state: _State):
         """The answer the run ends with: the final one unless it is no answer or unsupported and
