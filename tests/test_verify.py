@@ -547,12 +547,21 @@ def test_a_question_offering_alternatives_is_not_answered_yes_or_no():
     ("government position", "What government position was held by the woman who portrayed Corliss Archer?", True),
     ("Lions and Tigers", "What kind of animals are Lions and Tigers?", True),
     ("Corliss Archer", "What is the name of the Corliss Archer film?", True),
-    # one name of several: the question names its answer among others ("which one ...?")
+    # one name of several, where the question asks for something else it does not name
+    ("Battle Beyond the Sun", "The movies Queen of Blood and Battle Beyond the Sun both contained scenes from what "
+                              "1959 Soviet feature?", True),
+    ("Tunnels & Trolls", 'What is the name for the adventure in "Tunnels and Trolls", a game designed by Ken '
+                         "St. Andre?", True),
+    ("tunnels and trolls", "what is the name for the adventure in tunnels and trolls, a game designed by ken st "
+                           "andre?", True),
+    # one name of several, where the question asks to choose among them ("which one ...?")
     ("Burwash Mine", "Temagami-Lorrain Mine and Burwash Mine were both mines created during the early "
                      "1900s; which one yielded a 16-ton bulk sample of gold ore in 1935?", False),
+    ("Rome", "Of Paris and Rome, which one is the capital of Italy?", False),
+    ("Hogan", "Between Roe v. Wade and Hogan, which was decided 5-4?", False),
 ])
-def test_an_answer_of_the_question_s_words_is_an_echo_only_when_it_names_none_or_all_of_its_names(answer, question,
-                                                                                                   echo):
+def test_an_answer_of_the_question_s_words_is_an_echo_unless_the_question_chooses_among_its_names(answer, question,
+                                                                                                  echo):
     from kresearch.agent.answer.verify import restates
 
     assert restates(answer, question) is echo
