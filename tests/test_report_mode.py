@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -203,6 +204,50 @@ def test_reference_list_entries_are_not_quoted_as_statements():
         "\u201cMark-sweep garbage collection frees every object that is not marked as reachable.\u201d"]
 
 
+def _claim(text, sid, quote):
+    from kresearch.agent.evidence import Claim
+    return Claim(text=text, sources=[sid], dropped=[], score=1.0, quote=quote, quote_source=sid)
+
+
+def test_a_source_that_states_a_reported_fact_with_another_value_is_a_disagreement():
+    from kresearch.agent.report_mode import disagreements
+    texts = {1: "Lisp was created by John McCarthy in 1958 at MIT. It is the second-oldest language.",
+             2: "History. John McCarthy created Lisp at MIT in 1960, two years after he began the project.",
+             3: "Fortran was created by John Backus in 1957 at IBM."}
+    claim = _claim("Lisp was created by John McCarthy at MIT in 1958.", 1, texts[1])
+    found = disagreements.find([claim], texts)
+    assert len(found) == 1
+    c = found[0].conflict
+    assert (c.answer_value, c.supporting, c.other_values) == ("1958", [1], {"1960": [2]})
+    assert found[0].sources == [1, 2] and "1960" in found[0].line() and "[2]" in found[0].line()
+    assert found[0].as_json()["claim"] == claim.text
+
+
+@pytest.mark.parametrize("other", [
+    "Fortran was created by John Backus at IBM in 1957.",                # another subject (its names)
+    "Python 2.0 was released by the Python Software Foundation in 2000.",   # another version number
+    "Lisp was created by John McCarthy at MIT in 1958 and revised in 1962.",  # the same value, and more
+    "Lisp is still taught at MIT, as it was in 1975.",                   # not the same statement
+])
+def test_another_fact_with_another_number_is_no_disagreement(other):
+    from kresearch.agent.report_mode import disagreements
+    texts = {1: "Lisp was created by John McCarthy at MIT in 1958. Python 3.0 was released by the Python "
+                "Software Foundation in 2008.", 2: other}
+    claims = [_claim("Lisp was created by John McCarthy at MIT in 1958.", 1, texts[1]),
+              _claim("Python 3.0 was released by the Python Software Foundation in 2008.", 1, texts[1])]
+    assert disagreements.find(claims, texts) == []
+
+
+def test_an_unsupported_claim_or_one_without_a_number_is_not_compared():
+    from kresearch.agent.evidence import Claim
+    from kresearch.agent.report_mode import disagreements
+    texts = {1: "Lisp was created in 1958 by John McCarthy.", 2: "Lisp was created in 1960 by John McCarthy."}
+    dropped = Claim(text="Lisp was created in 1958 by John McCarthy.", sources=[], dropped=[1], score=0.0,
+                    quote="", quote_source=None)
+    plain = _claim("Lisp was created by John McCarthy.", 1, texts[1])
+    assert disagreements.find([dropped, plain], texts) == []
+
+
 # -- whole runs ------------------------------------------------------------------------------------
 
 def section_reply(messages):
@@ -270,11 +315,31 @@ def test_a_report_run_outlines_covers_writes_and_checks(tmp_path, monkeypatch):
     assert first["args"]["queries"] == [QUESTION, "garbage collection mark sweep"]
 
 
+def test_a_report_lists_where_a_source_read_gives_one_of_its_facts_otherwise(tmp_path, monkeypatch):
+    pages = dict(GC_PAGES)
+    title, text = pages["/wiki/Mark-sweep"]
+    pages["/wiki/Mark-sweep"] = (title, "Mark-sweep garbage collection was described by John McCarthy in 1960. "
+                                        + text)
+    title, text = pages["/wiki/Garbage_collection"]
+    pages["/wiki/Garbage_collection"] = (title, text + " Mark-sweep garbage collection was described by John "
+                                                       "McCarthy in 1959, in his paper on Lisp.")
+    monkeypatch.setattr("test_report_mode.GC_PAGES", pages)
+    aspects = {"aspects": ["mark-sweep garbage collection", "memory leak"]}
+    result, _, _ = run_report(tmp_path, monkeypatch, [aspects, section_reply, section_reply, summary_reply])
+    conflicts = result.as_json()["conflicts"]
+    assert len(conflicts) == 1 and {conflicts[0]["answer_value"], *conflicts[0]["other_values"]} == {"1959", "1960"}
+    assert "## Disagreements and open questions" in result.report
+    line = next(ln for ln in result.report.splitlines() if ln.startswith("- 19"))
+    cited = {s["id"] for s in result.as_json()["sources"] if s["cited"]}
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", line)} <= cited      # both sides are in the references
+    assert "fact(s) another source gives otherwise" in result.report
+
+
 def test_an_uncovered_aspect_is_named_and_the_step_limit_ends_research(tmp_path, monkeypatch):
     aspects = {"aspects": ["mark-sweep garbage collection", "quantum entanglement of photons"]}
     script = [aspects, section_reply, summary_reply]
     result, _, _ = run_report(tmp_path, monkeypatch, script, max_steps=3)
-    assert "## Open questions and thin evidence" in result.report
+    assert "## Disagreements and open questions" in result.report
     assert "quantum entanglement of photons: no source read covers it" in result.report
     assert result.stopped_because == "max_steps"                # the second search round was cut
     assert [bool(c["sources"]) for c in result.as_json()["coverage"]] == [True, False]

@@ -55,8 +55,8 @@ QUOTE_CHARS = 300
 _ABBREVIATIONS = "Co Dr Jr Mr Ms Mt No Op Sr St vs Mrs Inc Ltd Gen Col Rev Sgt Capt Lt".split()
 _SENTENCE = re.compile("".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) +
                        r"(?<!\b[A-Z]\.)(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
-_NUMBER = re.compile(r"\b\d[\d,.]*\b")
-_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
+NUMBER = re.compile(r"\b\d[\d,.]*\b")
+YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")   # [3] or [1, 4]
 YES_NO = {"yes", "no"}
 # Sentences that address the reader's tools or instructions are not evidence of anything:
@@ -98,7 +98,7 @@ def about(claim: str, question: str, answer: str) -> bool:
 
 
 def numbers(text: str) -> set[str]:
-    return {n.rstrip(".,").replace(",", "") for n in _NUMBER.findall(text)}
+    return {n.rstrip(".,").replace(",", "") for n in NUMBER.findall(text)}
 
 
 def sentences(text: str) -> list[str]:
@@ -329,11 +329,11 @@ def find_conflict(question: str, answer: str, texts: dict[int, str]) -> Conflict
     supporting sentence's words, numbers aside) with a different value of the same kind is a
     conflict. Names are not compared: that would need
     more than word overlap."""
-    values = _YEAR.findall(answer) or sorted(numbers(answer))
+    values = YEAR.findall(answer) or sorted(numbers(answer))
     if not values:
         return None
     value = values[0]
-    kind = _YEAR if _YEAR.fullmatch(value) else _NUMBER
+    kind = YEAR if YEAR.fullmatch(value) else NUMBER
     key = stems(question)
     support_sents: dict[int, str] = {}
     for sid, text in texts.items():

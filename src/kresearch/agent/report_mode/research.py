@@ -31,7 +31,7 @@ from ..actions import Step
 from ..context import content_words
 from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
 from ..limits import RESEARCH_SHARE
-from . import coverage, outline, writer
+from . import coverage, disagreements, outline, writer
 from .coverage import Aspect
 from .length import length
 from .writer import Section
@@ -311,15 +311,14 @@ class ReportRun:
     def claims(self) -> list:
         return [c for s in [self.summary, *self.sections] for c in s.claims]
 
-    def cited(self) -> list[int]:
-        return list(dict.fromkeys(n for s in [self.summary, *self.sections] for n in s.cited))
-
     def result(self, stopped_because: str, start: float, error: str | None):
         """The run's result: sections, summary, coverage; references built in code. The quotes
         that support the cited sentences are kept with their sources."""
 
         agent, claims = self.agent, self.claims()
-        for sid in self.cited():
+        texts, _ = self._pages_read()
+        found = disagreements.find(claims, texts)
+        for sid in writer.cited_sources(self.summary, self.sections, found):
             source = agent.sources.get(sid)
             source.cited = True
             for claim in claims:
@@ -329,9 +328,9 @@ class ReportRun:
         stats.citations = sum(len(c.sources) + len(c.dropped) for c in claims)
         stats.citations_supported = sum(len(c.sources) for c in claims)
         stats.claims_removed = sum(s.removed for s in [self.summary, *self.sections])
-        confidence, reason = writer.report_confidence(self.sections, self.summary, self.aspects)
+        confidence, reason = writer.report_confidence(self.sections, self.summary, self.aspects, len(found))
         report = writer.assemble(self.question, self.summary, self.sections, self.aspects, agent.sources,
-                                 confidence, reason, stopped_because)
+                                 confidence, reason, stopped_because, found)
         stats.wall_seconds = round(time.perf_counter() - start, 3)
         numbers = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(stats).items()}
         answer = " ".join(text for text, _ in self.summary.sentences)   # one line, no citations
@@ -339,7 +338,7 @@ class ReportRun:
                            sources=[s.as_json() for s in agent.sources.all()], stopped_because=stopped_because,
                            stats=numbers, trace=str(agent.trace.path or ""), claims=[c.as_json() for c in claims],
                            error=error, mode="report", sections=[s.as_json() for s in self.sections],
-                           coverage=[a.as_json() for a in self.aspects])
+                           coverage=[a.as_json() for a in self.aspects], conflicts=[d.as_json() for d in found])
         agent.trace.write("finish", stopped_because=stopped_because, answer=answer, confidence=confidence,
                           stats=numbers, report=report, mode="report", question=self.question,
                           sources=result.sources, claims=result.claims)   # what `kresearch check` re-verifies

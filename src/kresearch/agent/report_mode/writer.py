@@ -21,6 +21,7 @@ from ..evidence import (CITATION, SUPPORTED, Claim, is_fragment, is_instruction,
                         union_support)
 from ..report import complete_items, references
 from .coverage import Aspect
+from .disagreements import Disagreement
 
 CONNECTIVE_WORDS = 20
 QUOTED_WORDS = 6          # a source sentence shorter than this is a date or a heading, not a statement
@@ -176,7 +177,8 @@ def quotes_block(quotes: list[tuple[int, str]]) -> str:
 
 
 def assemble(question: str, summary: Section, sections: list[Section], aspects: list[Aspect],
-             registry: SourceRegistry, confidence: float, confidence_reason: str, stopped_because: str) -> str:
+             registry: SourceRegistry, confidence: float, confidence_reason: str, stopped_because: str,
+             disagreements: list[Disagreement] = ()) -> str:
     parts = [f"# {question.strip()}", ""]
     if stopped_because != "answered":
         parts += [f"> Partial report: the run stopped ({stopped_because.replace('_', ' ')}) before it finished.", ""]
@@ -186,8 +188,12 @@ def assemble(question: str, summary: Section, sections: list[Section], aspects: 
         parts += [f"## {section.title[:1].upper()}{section.title[1:]}", ""]
         parts += [section.markdown() or f"_{section.note or 'Nothing the sources read support was written.'}_", ""]
     thin = [a for a in aspects if not a.covered]
-    if thin:
-        parts += ["## Open questions and thin evidence", ""]
+    if thin or disagreements:
+        parts += ["## Disagreements and open questions", ""]
+        if disagreements:
+            parts.append("Sources read that state a fact of this report with another value:")
+            parts += [d.line() for d in disagreements]
+            parts.append("")
         for aspect in thin:
             if aspect.sources:
                 parts.append(f"- {aspect.title}: only one source read covers it [{aspect.sources[0]}]; "
@@ -196,7 +202,7 @@ def assemble(question: str, summary: Section, sections: list[Section], aspects: 
                 parts.append(f"- {aspect.title}: no source read covers it; the report says nothing of it.")
         parts.append("")
     parts += [f"_Confidence: {confidence:.2f} — {confidence_reason}._", ""]
-    cited = list(dict.fromkeys(n for s in [summary, *sections] for n in s.cited))
+    cited = cited_sources(summary, sections, disagreements)
     if cited:
         parts += ["## References", "", references([registry.get(n) for n in cited]), ""]
     other = [s for s in registry.opened() if s.id not in cited]
@@ -205,9 +211,17 @@ def assemble(question: str, summary: Section, sections: list[Section], aspects: 
     return "\n".join(parts).rstrip() + "\n"
 
 
-def report_confidence(sections: list[Section], summary: Section, aspects: list[Aspect]) -> tuple[float, str]:
+def cited_sources(summary: Section, sections: list[Section], disagreements: list[Disagreement] = ()) -> list[int]:
+    """Every source the report cites: its sentences', then those a disagreement names."""
+    named = [n for d in disagreements for n in d.sources]
+    return list(dict.fromkeys([*(n for s in [summary, *sections] for n in s.cited), *named]))
+
+
+def report_confidence(sections: list[Section], summary: Section, aspects: list[Aspect],
+                      disagreements: int = 0) -> tuple[float, str]:
     """From what was checked: the share of cited sentences supported, the share of aspects
-    covered by two or more sources, and how many sites the cited sources come from."""
+    covered by two or more sources, how many sites the cited sources come from, and how many
+    of its facts another source read gives otherwise (-0.05 each, at most -0.15)."""
     claims = [c for s in [summary, *sections] for c in s.claims]
     supported = sum(1 for c in claims if c.sources)
     covered = sum(1 for a in aspects if a.covered)
@@ -215,6 +229,9 @@ def report_confidence(sections: list[Section], summary: Section, aspects: list[A
     if not claims:
         return 0.0, "no cited sentence survived the check"
     value = 0.5 * supported / len(claims) + 0.3 * covered / max(1, len(aspects)) + 0.2 * min(1.0, len(sites) / 3)
+    value -= min(0.15, 0.05 * disagreements)
     reason = (f"{supported} of {len(claims)} cited sentences supported by what they cite, {covered} of "
               f"{len(aspects)} aspects covered by two or more sources, {len(sites)} site(s)")
-    return round(min(1.0, value), 2), reason
+    if disagreements:
+        reason += f", {disagreements} fact(s) another source gives otherwise"
+    return round(max(0.0, min(1.0, value)), 2), reason
