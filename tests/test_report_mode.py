@@ -430,3 +430,36 @@ def test_sections_are_written_by_parallel_sub_agents_with_the_same_report(tmp_pa
     sequential, _, _ = run_report(tmp_path / "s", monkeypatch, list(script), agents=1)
     assert peak[0] == 3 and [s["text"] for s in parallel.sections] == [s["text"] for s in sequential.sections]
     assert parallel.stats["llm_calls"] == sequential.stats["llm_calls"] == 5
+
+
+def test_ctrl_c_while_sub_agents_write_keeps_the_sections_already_written(tmp_path, monkeypatch):
+    """Ctrl-C (KeyboardInterrupt) in one sub-agent's call stops the run; the sections finished
+    before it are checked and kept in the partial report, the others say why they are missing."""
+    import threading
+    import time
+
+    aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection",
+                           "memory leak"]}
+    first_done = threading.Event()
+
+    def first(messages):
+        try:
+            return section_reply(messages)
+        finally:
+            first_done.set()
+
+    def interrupted(messages):
+        first_done.wait(5)
+        time.sleep(0.2)                  # the first section's call has returned by now
+        raise KeyboardInterrupt
+
+    def never(messages):
+        first_done.wait(5)
+        raise KeyboardInterrupt
+
+    result, _, _ = run_report(tmp_path, monkeypatch, [aspects, first, interrupted, never], agents=3)
+    assert result.stopped_because == "interrupted"
+    written = [s for s in result.sections if s["text"]]
+    assert len(written) == 1 and "[" in written[0]["text"]
+    assert any(s["note"] == "Not written: the run stopped first." for s in result.sections)
+    assert "Partial report" in result.report and written[0]["text"].split(" [")[0] in result.report

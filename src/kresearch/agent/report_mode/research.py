@@ -174,7 +174,6 @@ class ReportRun:
         same pages), then one model call per section -- the aspects' sub-agents, up to
         `config.agents` at once (several on a model server, one after another in-process) --
         then each checked in order (a sentence an earlier section has is dropped)."""
-        agent = self.agent
         texts, _ = self._pages_read()
         used: set[int] = set()          # sources quoted by an earlier section
         jobs: list[tuple[int, Aspect, list[int], str]] = []
@@ -190,7 +189,19 @@ class ReportRun:
             ids = [sid for sid, _ in quotes]
             used.update(ids)
             jobs.append((number, aspect, ids, prompt))
-        completions = yield from self._run_section_calls(jobs)
+        completions: dict[int, object] = {}
+        try:
+            yield from self._run_section_calls(jobs, completions)
+        except BaseException:
+            # Ctrl-C or a failed server: the sections written so far are checked and kept
+            self._check_sections(jobs, placeholders, completions, texts, "the run stopped first")
+            raise
+        self._check_sections(jobs, placeholders, completions, texts, "the time limit was reached")
+
+    def _check_sections(self, jobs: list[tuple[int, Aspect, list[int], str]], placeholders: dict[int, Section],
+                        completions: dict[int, object], texts: dict[int, str], why: str) -> None:
+        """Each written section checked, in outline order (a sentence an earlier section has is
+        dropped); an aspect with no section says `why`."""
         written: set[str] = set()       # sentences already in the report
         for number, aspect in enumerate(self.aspects, 1):
             if number in placeholders:
@@ -199,7 +210,7 @@ class ReportRun:
             ids = next(job[2] for job in jobs if job[0] == number)
             completion = completions.get(number)
             if completion is None:
-                self.sections.append(Section(aspect.title, note="Not written: the time limit was reached."))
+                self.sections.append(Section(aspect.title, note=f"Not written: {why}."))
                 continue
             section = writer.check_sentences(aspect.title, writer.parse_sentences(completion.text), texts, set(ids))
             section.drop_repeats(written, remember=False)
@@ -208,15 +219,15 @@ class ReportRun:
             writer.fill_from_quotes(section, aspect, texts, self.length.section_sentences[0])
             section.drop_repeats(written)
             self.sections.append(section)
-            agent.trace.write("section", aspect=aspect.title, kept=len(section.sentences), removed=section.removed)
+            self.agent.trace.write("section", aspect=aspect.title, kept=len(section.sentences),
+                                   removed=section.removed)
 
-    def _run_section_calls(self, jobs: list[tuple[int, Aspect, list[int], str]]) -> Iterator:
-        """The sections' model calls, `config.agents` at a time; returns {section number:
-        Completion}. A call not started before the time limit is left out (its section says
-        so); a call cut off by it keeps what it wrote. Stats and the journal are written here,
-        in this thread, in the order the calls finish."""
+    def _run_section_calls(self, jobs: list[tuple[int, Aspect, list[int], str]], done: dict[int, object]) -> Iterator:
+        """The sections' model calls, `config.agents` at a time, into `done` ({section number:
+        Completion}) as they finish. A call not started before the time limit is left out (its
+        section says so); a call cut off by it keeps what it wrote. Stats and the journal are
+        written here, in this thread, in the order the calls finish."""
         agent = self.agent
-        done: dict[int, object] = {}
         total = len(self.aspects)
         width = max(1, min(agent.config.agents, len(jobs)))
 
@@ -240,7 +251,7 @@ class ReportRun:
                     break
                 yield Notice(f"writing section {job[0]}/{total}: {job[1].title}")
                 finished(job[0], call(job))
-            return done
+            return
         yield Notice(f"writing {len(jobs)} sections, {width} at once: "
                      + "; ".join(f"{n}. {a.title}" for n, a, _, _ in jobs))
         pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="section")
@@ -257,8 +268,11 @@ class ReportRun:
                 running = sum(not f.done() for f in futures)
                 yield Notice(f"section {number}/{total} written ({aspect.title}); {running} still writing")
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)   # Ctrl-C: stop waiting for the rest
-        return done
+            # Ctrl-C: keep the sections that finished meanwhile, stop waiting for the rest
+            for future, (number, *_) in futures.items():
+                if number not in done and future.done() and not future.cancelled() and future.exception() is None:
+                    finished(number, future.result())
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _fitting_quotes(self, aspect: Aspect, used: set[int]) -> list[tuple[int, str]]:
         """The aspect's quotes, those an earlier section did not quote first (so sections do not
