@@ -38,7 +38,7 @@ class Disagreement:
         other, sids = next(iter(c.other_values.items()))
         theirs = ", ".join(f"[{s}]" for s in sids)
         quote = " ".join(c.quotes.get(sids[0], "").split())
-        return f'- {c.answer_value} {ours} or {other} {theirs}? "{quote}" {theirs}'
+        return f'- {c.answer_value}, as the report says {ours}, or {other}: "{quote}" {theirs}'
 
     def as_json(self) -> dict:
         return {"claim": self.claim, **self.conflict.as_json()}
