@@ -565,3 +565,20 @@ def test_an_answer_of_the_question_s_words_is_an_echo_unless_the_question_choose
     from kresearch.agent.answer.verify import restates
 
     assert restates(answer, question) is echo
+
+
+def test_the_answer_line_cites_the_statement_that_says_most_of_the_question_first():
+    from kresearch.agent.answer.verify import answer_statements
+    question = "The 1974 Texas Tech Raiders football team represented what public research university?"
+    opened = {1: "The 2013 Texas Tech Red Raiders football team represented Texas Tech University in 2013.",
+              2: "The 2016 Texas Tech Red Raiders football team represented Texas Tech University in 2016.",
+              3: "The 1974 Texas Tech Red Raiders football team represented Texas Tech University, a public "
+                 "research university, in the Southwest Conference."}
+    titles = {1: "2013 Texas Tech Red Raiders football team", 2: "2016 Texas Tech Red Raiders football team",
+              3: "1974 Texas Tech Red Raiders football team"}
+    ev = Evidence(question=question, answer="Texas Tech University", plan=[], opened=opened, unread_hints={},
+                  python_runs=0, python_enabled=False, titles=titles)
+    cited = [sid for sid, _ in answer_statements(ev, 1.0)]
+    assert cited[0] == 3 and len(cited) == 2
+    ev.answer = "yes"
+    assert answer_statements(ev, 1.0) == []          # no page spells out a yes/no answer

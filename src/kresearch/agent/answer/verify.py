@@ -329,7 +329,11 @@ def answer_statements(ev: Evidence, confidence: float, limit: int = 2) -> list[t
             or choice_options(ev.question)):
         return []
     found = [(sid, answer_support(ev.answer, ev.opened[sid])) for sid in ev.stating() if ev.connected(sid)]
-    return sorted(found, key=lambda item: -item[1].score)[:limit]
+    # Among equal statements, the passage that says most of the question: "The 1974 Texas Tech
+    # Raiders football team represented Texas Tech University" before the 2013 team's page
+    # for "The 1974 Texas Tech Raiders football team represented what university?"
+    asked = stems(ev.question)
+    return sorted(found, key=lambda item: (-item[1].score, -len(asked & stems(item[1].quote))))[:limit]
 
 
 @dataclass
