@@ -88,6 +88,18 @@ def test_the_outline_drops_repeats_and_restatements_and_falls_back_to_the_questi
     assert outline.parse_outline(cut, QUESTION) == ["mark-sweep collection", "reference counting"]
 
 
+def test_an_aspect_that_echoes_the_outline_request_is_dropped():
+    from kresearch.prompts import render
+    instructions = render("outline", question="", low=4, high=6, found="")
+    question = "According to the Jargon File, what is a hacker and how do hackers differ from crackers?"
+    reply = json.dumps({"aspects": ["What are the main parts, approaches, causes or points of comparison the "
+                                    "question asks", "hacker ethic", "crackers and security"]})
+    assert outline.parse_outline(reply, question, instructions=instructions) == ["hacker ethic", "crackers and security"]
+    # the request's quoted example is any question's subject, never an echo
+    reply = json.dumps({"aspects": ["solar panel efficiency limits", "photovoltaic cell materials"]})
+    assert len(outline.parse_outline(reply, "How do solar panels work?", instructions=instructions)) == 2
+
+
 def test_an_aspect_query_carries_the_question_subject():
     assert outline.topic_words(QUESTION) == ["garbage", "collection", "mark"]
     assert outline.anchored_query("weaknesses", QUESTION) == "weaknesses garbage collection mark"

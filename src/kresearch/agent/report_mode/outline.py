@@ -62,8 +62,19 @@ def outline_schema(low: int = MIN_ASPECTS, high: int = MAX_ASPECTS) -> dict:
         "required": ["aspects"]}
 
 
-def parse_outline(text: str, question: str, high: int = MAX_ASPECTS) -> list[str]:
-    """The aspects of the model's outline, cleaned; [question] when none is usable."""
+def echoes(aspect: str, question: str, instructions: str) -> bool:
+    """The aspect repeats the outline request's own words, not a subject: "What are the main
+    parts, approaches, causes or points of comparison the question asks" (a 1.5B model copied
+    it). Its words beyond the question's are, all but a quarter, words of the instructions
+    (their quoted examples aside, which may be any question's subject)."""
+    own = content_words(aspect) - content_words(question)
+    told = content_words(re.sub(r'"[^"]*"', " ", instructions))
+    return len(own) >= 2 and len(own & told) >= 0.75 * len(own)
+
+
+def parse_outline(text: str, question: str, high: int = MAX_ASPECTS, instructions: str = "") -> list[str]:
+    """The aspects of the model's outline, cleaned; [question] when none is usable.
+    `instructions`: the outline request without the question, whose words an aspect must not echo."""
     try:
         raw = json.loads(text).get("aspects", [])
     except (ValueError, AttributeError):
@@ -74,7 +85,7 @@ def parse_outline(text: str, question: str, high: int = MAX_ASPECTS) -> list[str
     for item in raw if isinstance(raw, list) else []:
         aspect = " ".join(str(item).split()).strip(" .?")
         words = content_words(aspect)
-        if not words or words == asked:
+        if not words or words == asked or (instructions and echoes(aspect, question, instructions)):
             continue
         if any(len(words & other) >= 0.8 * min(len(words), len(other)) for other in seen):
             continue                                          # a near repeat of an earlier aspect

@@ -88,7 +88,9 @@ class ReportRun:
             yield from agent._stop(agent._state, "max_time", "time limit reached while planning the report")
         texts, _ = self._pages_read()
         read = [(agent.sources.get(sid).title, texts[sid]) for sid in self._last_results if sid in texts]
-        titles = outline.grounded(outline.parse_outline(completion.text, self.question), read, self.question)
+        instructions = render("outline", question="", low=outline.MIN_ASPECTS, high=outline.MAX_ASPECTS, found="")
+        aspects = outline.parse_outline(completion.text, self.question, instructions=instructions)
+        titles = outline.grounded(aspects, read, self.question)
         self.aspects = [Aspect(t, outline.anchored_query(t, self.question)) for t in titles]
         agent._state.plan = titles
         agent.trace.write("outline", aspects=titles)
