@@ -475,3 +475,59 @@ def test_ctrl_c_while_sub_agents_write_keeps_the_sections_already_written(tmp_pa
     assert len(written) == 1 and "[" in written[0]["text"]
     assert any(s["note"] == "Not written: the run stopped first." for s in result.sections)
     assert "Partial report" in result.report and written[0]["text"].split(" [")[0] in result.report
+
+
+SORT_PAGES = {
+    "/wiki/Sorting": (
+        "Sorting",
+        'Sorting algorithms arrange records in order, and their time complexity differs widely. Examples '
+        'are <a href="/wiki/Insertion_sort">insertion sort</a> and <a href="/wiki/Bubble_sort">bubble sort</a>; '
+        'see also <a href="/wiki/Donate">donate</a>.'),
+    "/wiki/Insertion_sort": (
+        "Insertion sort",
+        "Insertion sort inserts each item into its proper place in an initially empty list; it needs "
+        "O(n^2) comparisons at worst."),
+    "/wiki/Bubble_sort": (
+        "Bubble sort",
+        "Bubble sort repeatedly swaps adjacent items that are out of order; it needs O(n^2) comparisons "
+        "at worst."),
+}
+
+
+def test_a_report_follows_the_overview_page_to_the_parts_it_links(tmp_path, monkeypatch):
+    """The question's top page links its parts by name ("insertion sort" for a question on
+    sorting algorithms): they are read before the outline, shown to it, and become aspects,
+    though the search never returned them; a link that names no part of the subject is not
+    followed."""
+    monkeypatch.setattr("test_report_mode.GC_PAGES", SORT_PAGES)
+    from kresearch.agent.loop import ActionTaken
+    question = "Compare the well-known sorting algorithms and their time complexity."
+    def writer_reply(messages):
+        is_summary = "summary at the top" in messages[-1]["content"]
+        return summary_reply(messages) if is_summary else section_reply(messages)
+
+    script = [{"aspects": ["sorting algorithm time complexity"]}] + [writer_reply] * 8
+    sources = SourceRegistry()
+    monkeypatch.setattr(fixture_site, "PAGES", SORT_PAGES)
+    with site() as server:
+        fetcher = Fetcher(FetchPolicy(allow_private=True))
+        toolbox = Toolbox(SearchService(FixtureSearch(server.base_url)), Browser(fetcher), sources)
+        llm = FakeLLM(script)
+        agent = Agent(llm, toolbox, sources, AgentConfig(budget=6000, mode="report"), Trace(tmp_path / "t.jsonl"))
+        events = list(agent.run(question))
+        fetcher.close()
+    followed = [e.args["source"] for e in events if isinstance(e, ActionTaken) and e.action == "open"]
+    assert [url.rsplit("/", 1)[1] for url in followed] == ["Insertion_sort", "Bubble_sort"]
+    outline_prompt = llm.calls[0][-1]["content"]
+    assert "Insertion sort" in outline_prompt and "Bubble sort" in outline_prompt
+    result = events[-1].result
+    assert [c["aspect"] for c in result.as_json()["coverage"]][-2:] == ["Insertion sort", "Bubble sort"]
+
+
+def test_links_followed_name_a_part_of_the_subject_not_the_subject_itself():
+    text = ("Examples are [quicksort](https://e.org/quicksort), [insertion\n   sort](https://e.org/insertion_sort), "
+            "[sorting](https://e.org/sorting), [Donate](https://e.org/donate) and [bubble sort](https://e.org/bubble).")
+    question = "Compare the well-known sorting algorithms"
+    links = outline.links_to_follow([("Sorting", text)], question, read={"https://e.org/bubble"})
+    assert links == [("quicksort", "https://e.org/quicksort"), ("insertion sort", "https://e.org/insertion_sort")]
+    assert outline.links_to_follow([("Sorting", text)], question, set(), limit=1) == links[:1]

@@ -94,20 +94,59 @@ def parse_outline(text: str, question: str, high: int = MAX_ASPECTS, instruction
     return aspects[:high] or [" ".join(question.split())]
 
 
-def grounded(aspects: list[str], found: list[tuple[str, str]], question: str) -> list[str]:
+# a link as the browser gives it in a page's text (Markdown): [insertion sort](https://…/insertion_sort)
+_LINK = re.compile(r"\[([^\]]{2,80})\]\((https?://[^)\s]+)\)")
+LINKED_PAGES = 4
+
+
+def _names_topic(words: set[str], topic: set[str]) -> bool:
+    """A word of `words` is a topic word, or one with it inside ("quicksort" for "sort")."""
+    return any(w == t or (len(t) >= 4 and (w.startswith(t) or w.endswith(t))) for w in words for t in topic)
+
+
+def links_to_follow(pages: list[tuple[str, str]], question: str, read: set[str],
+                    limit: int = LINKED_PAGES) -> list[tuple[str, str]]:
+    """The links of the pages the question's search found (title and text, in rank order) that
+    name a kind of the question's subject, as a researcher follows an overview page to its
+    parts: "[insertion sort](…)" on the page "sorting" for "Compare the well-known sorting
+    algorithms", "[Battle of Taegu](…)" on the Pusan Perimeter page. The anchor must carry a
+    word of the question's subject and not only restate it; pages already read (`read`, URLs)
+    are not followed again. Returns (anchor, URL), at most `limit`, in page order."""
+    topic = {stem for w in topic_words(question) for stem in stems(w)}
+    asked = stems(question)
+    out: list[tuple[str, str]] = []
+    seen = set(read)
+    for _, text in pages:
+        for anchor, url in _LINK.findall(text):
+            anchor = " ".join(anchor.replace("\\", " ").split())     # Markdown escapes, line breaks
+            words = stems(anchor)
+            if url in seen or not words or not _names_topic(words, topic):
+                continue
+            if all(any(q.startswith(w) or w.startswith(q) for q in asked) for w in words):
+                continue                                # the question's subject again ("sorting")
+            seen.add(url)
+            out.append((anchor, url))
+            if len(out) == limit:
+                return out
+    return out
+
+
+def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, linked: int = 0) -> list[str]:
     """The model's aspects and up to FOUND_ASPECTS subjects the question's first search found
     (`found`: title and text of each page read, in rank order): a page whose name is a subject
     of its own, not the question's restated, and whose text speaks of the question's subject
     ("reference counting" for a question on garbage collection). A small model's outline
     tends to generic headings ("weaknesses", "collection techniques") that find nothing
-    specific; the pages the web ranks first for the question name the specific parts."""
+    specific; the pages the web ranks first for the question name the specific parts. The
+    first `linked` pages were reached by a link that names the subject (`links_to_follow`):
+    that name already ties them to it, so their text need not repeat the question's words."""
     topic = set(topic_words(question))
     needed = min(2, len(topic))
     asked = stems(question)
     seen = [words for words in map(content_words, aspects) if words]
     heads: set[str] = set()
     subjects: list[str] = []
-    for title, text in found:
+    for rank, (title, text) in enumerate(found):
         name = page_name(title)
         words = content_words(name)
         head = " ".join(text.split())[:200].lower()
@@ -116,7 +155,7 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str) ->
         # another name (the same opening text)
         restated = all(any(q.startswith(w) or w.startswith(q) for q in asked) for w in stems(name))
         if (len(name) < 4 or not words or restated or head in heads
-                or len(topic & content_words(text)) < needed):
+                or (rank >= linked and len(topic & content_words(text)) < needed)):
             heads.add(head)
             continue
         heads.add(head)

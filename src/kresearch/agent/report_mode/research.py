@@ -77,7 +77,10 @@ class ReportRun:
         topic = " ".join(outline.topic_words(self.question, 4))
         queries = [self.question] + ([topic] if topic and topic.lower() != self.question.lower() else [])
         yield from self._search(overview, queries)
-        found = [agent.sources.get(sid).title for sid in self._last_results][:8]
+        # the pages those link to by a name of the subject first: the specific parts
+        linked = yield from self._follow_links()
+        first = linked + [sid for sid in self._last_results if sid not in linked]
+        found = [agent.sources.get(sid).title for sid in first][:8]
         self.step += 1
         agent.stats.steps = self.step
         yield StepStarted(self.step, agent.config.max_steps)
@@ -87,14 +90,34 @@ class ReportRun:
         if completion.finish_reason == "time":
             yield from agent._stop(agent._state, "max_time", "time limit reached while planning the report")
         texts, _ = self._pages_read()
-        read = [(agent.sources.get(sid).title, texts[sid]) for sid in self._last_results if sid in texts]
+        read = [(agent.sources.get(sid).title, texts[sid]) for sid in first if sid in texts]
         instructions = render("outline", question="", low=outline.MIN_ASPECTS, high=outline.MAX_ASPECTS, found="")
         aspects = outline.parse_outline(completion.text, self.question, instructions=instructions)
-        titles = outline.grounded(aspects, read, self.question)
+        titles = outline.grounded(aspects, read, self.question, linked=len([s for s in linked if s in texts]))
         self.aspects = [Aspect(t, outline.anchored_query(t, self.question)) for t in titles]
         agent._state.plan = titles
         agent.trace.write("outline", aspects=titles)
         yield ActionTaken(self.step, "plan", {"aspects": titles}, "outline of the report")
+
+    def _follow_links(self) -> Iterator:
+        """Open the pages the question's top results link to by a name of its subject, as a
+        researcher follows an overview to its parts (outline.links_to_follow); under the same
+        fetch policy as any page. Returns their source numbers."""
+        agent = self.agent
+        texts, urls = self._pages_read()
+        pages = [(agent.sources.get(sid).title, texts[sid]) for sid in self._last_results if sid in texts]
+        opened: list[int] = []
+        for anchor, url in outline.links_to_follow(pages, self.question, {urls[sid] for sid in texts}):
+            if agent._out_of_time():
+                break
+            step = Step(thought="", action="open", args={"source": url, "page": 1})
+            yield ActionTaken(self.step, "open", step.args, f"following the link '{anchor}'")
+            agent.trace.write("action", step=self.step, action="open", args=step.args, thought="", auto=True)
+            obs = agent.toolbox.run(step, self.question, self.step)
+            agent._sync_tool_stats()
+            yield ToolFinished(self.step, "open", obs.summary, obs.seconds)
+            opened += [sid for sid in obs.source_ids if sid not in opened]
+        return opened
 
     def _research(self) -> Iterator:
         """Search each aspect; search again, broader, while fewer than two read sources cover it."""
