@@ -554,6 +554,9 @@ def test_a_question_offering_alternatives_is_not_answered_yes_or_no():
                          "St. Andre?", True),
     ("tunnels and trolls", "what is the name for the adventure in tunnels and trolls, a game designed by ken st "
                            "andre?", True),
+    # a new name made of the question's words is an answer
+    ("Texas Tech University", "The 1974 Texas Tech Raiders football team represented what public research "
+                              "university in Lubbock, Texas?", False),
     # one name of several, where the question asks to choose among them ("which one ...?")
     ("Burwash Mine", "Temagami-Lorrain Mine and Burwash Mine were both mines created during the early "
                      "1900s; which one yielded a 16-ton bulk sample of gold ore in 1935?", False),

@@ -156,20 +156,24 @@ def choice_options(question: str) -> list[str]:
 
 
 def restates(answer: str, question: str) -> bool:
-    """An answer made of the question's own words is an echo: a question does not ask for what
-    it already names ("government position" for "What government position was held by ...?",
-    "Lions and Tigers" for "What kind of animals are Lions and Tigers?", "Battle Beyond the Sun"
-    for "The movies Queen of Blood and Battle Beyond the Sun both contained scenes from what
-    1959 Soviet feature?") -- unless it asks to choose among the things it names ("A and B ...;
-    which one ...?", "between A and B, which ...?"), where one of them is the answer. Of 170
-    questions in the two dev sets that offer no "A or B", 167 do not contain their answer; two
-    of the three that do choose with "which one"."""
+    """An answer made of the question's own words is an echo when it names none of the question's
+    names ("government position" for "What government position was held by ...?"), all of them
+    ("Lions and Tigers" for "What kind of animals are Lions and Tigers?", "Corliss Archer" for
+    "What is the name of the Corliss Archer film?"), or is made of whole names of the question
+    and nothing else ("Battle Beyond the Sun" for "The movies Queen of Blood and Battle Beyond
+    the Sun both contained scenes from what 1959 Soviet feature?"): a question does not ask for
+    what it already names -- unless it asks to choose among them ("A and B ...; which one ...?",
+    "between A and B, which ...?"). A new name made of the question's words is an answer ("Texas
+    Tech University" for "The 1974 Texas Tech Raiders represented what university in ...
+    Texas?")."""
     names = subjects(question)
     said = set(stems(answer))
     named = [name for name in names if mentions(name, said)]
-    if named and len(named) < len(names) and _CHOOSES.search(question):
+    if not named or len(named) == len(names):
+        return True
+    if _CHOOSES.search(question):
         return False
-    return True
+    return said <= frozenset().union(*named)
 
 
 def is_comparison(question: str) -> bool:
