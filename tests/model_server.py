@@ -59,7 +59,9 @@ def _serve(model: str, port: int, n_ctx: int) -> None:
     threads = physical_cores()
     decision = repack.resolve(os.environ.get("KRESEARCH_REPACK", "auto"), Path(model), threads, None)
     with _repacking(llama_cpp, decision.repack):
-        app = create_app(server_settings=ServerSettings(host="127.0.0.1", port=port),
+        # interrupt_requests (default True) ends a streamed answer early when another request
+        # arrives: sub-agents' sections would come back cut off
+        app = create_app(server_settings=ServerSettings(host="127.0.0.1", port=port, interrupt_requests=False),
                          model_settings=[ModelSettings(model=model, model_alias="test-model", n_ctx=n_ctx,
                                                        n_threads=threads, n_threads_batch=threads, seed=0,
                                                        verbose=False)])
