@@ -323,6 +323,14 @@ class Conflict:
                 "follows": self.follows}
 
 
+def other_values(sentence: str, kind: re.Pattern, value: str) -> set[str]:
+    """The values of `kind` (YEAR or NUMBER) a sentence gives instead of `value`: none when it
+    gives `value` itself."""
+    if value in numbers(sentence):
+        return set()
+    return {v.rstrip(".,").replace(",", "") for v in kind.findall(sentence)} - {value}
+
+
 def find_conflict(question: str, answer: str, texts: dict[int, str]) -> Conflict | None:
     """For an answer that is or contains a number or year: a sentence in another source that
     is about the question (two of its words) and says nearly the same thing (60% of the
@@ -349,8 +357,8 @@ def find_conflict(question: str, answer: str, texts: dict[int, str]) -> Conflict
         if sid in support_sents:
             continue
         for s in evidence_sentences(text):
-            found = {v.rstrip(".,").replace(",", "") for v in kind.findall(s)} - {value}
-            if not found or value in numbers(s):
+            found = other_values(s, kind, value)
+            if not found:
                 continue
             words = stems(s)
             if len(key & words) >= 2 and any(len(t & words) >= max(2, 0.6 * len(t)) for t in templates):

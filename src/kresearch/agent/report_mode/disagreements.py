@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..context import stems
-from ..evidence import NUMBER, YEAR, Claim, Conflict, evidence_sentences, numbers, sentences
+from ..evidence import NUMBER, YEAR, Claim, Conflict, evidence_sentences, numbers, other_values, sentences
 from ..names import capitalised
 
 SAME_WORDS = 0.6          # share of the stated sentence's words the other one must have
@@ -78,8 +78,8 @@ def _against(claim: Claim, texts: dict[int, str]) -> Disagreement | None:
             if sid in claim.sources:
                 continue
             for sentence in evidence_sentences(text):
-                values = {v.rstrip(".,").replace(",", "") for v in kind.findall(sentence)} - {value}
-                if not values or value in numbers(sentence):
+                values = other_values(sentence, kind, value)
+                if not values:
                     continue
                 said = stems(sentence)
                 if not (_nested(names, capitalised(sentence)) and (names & said)
