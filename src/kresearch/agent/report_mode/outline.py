@@ -99,6 +99,12 @@ _LINK = re.compile(r"\[([^\]]{2,80})\]\((https?://[^)\s]+)\)")
 LINKED_PAGES = 4
 
 
+def _restated(words: set[str], asked: set[str]) -> bool:
+    """Every word is one of the question's, judged by prefix (the crude stems of "garbage
+    collect" and "garbage collection" differ)."""
+    return all(any(q.startswith(w) or w.startswith(q) for q in asked) for w in words)
+
+
 def _names_topic(words: set[str], topic: set[str]) -> bool:
     """A word of `words` is a topic word, or one with it inside ("quicksort" for "sort")."""
     return any(w == t or (len(t) >= 4 and (w.startswith(t) or w.endswith(t))) for w in words for t in topic)
@@ -122,7 +128,7 @@ def links_to_follow(pages: list[tuple[str, str]], question: str, read: set[str],
             words = stems(anchor)
             if url in seen or not words or not _names_topic(words, topic):
                 continue
-            if all(any(q.startswith(w) or w.startswith(q) for q in asked) for w in words):
+            if _restated(words, asked):
                 continue                                # the question's subject again ("sorting")
             seen.add(url)
             out.append((anchor, url))
@@ -153,7 +159,7 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
         # not the question's subject again ("garbage collect" for "garbage collection"), not
         # an abbreviation too short to search on its own ("gc"), not the same entry under
         # another name (the same opening text)
-        restated = all(any(q.startswith(w) or w.startswith(q) for q in asked) for w in stems(name))
+        restated = _restated(stems(name), asked)
         if (len(name) < 4 or not words or restated or head in heads
                 or (rank >= linked and len(topic & content_words(text)) < needed)):
             heads.add(head)
