@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Collection, Iterator
 
 from .context import content_words, stems
 from .names import CAPITALISED, capitalised, mentions_any, nationality_forms, place_regions, roles, subjects
@@ -323,12 +324,19 @@ class Conflict:
                 "follows": self.follows}
 
 
-def other_values(sentence: str, kind: re.Pattern, value: str) -> set[str]:
-    """The values of `kind` (YEAR or NUMBER) a sentence gives instead of `value`: none when it
-    gives `value` itself."""
-    if value in numbers(sentence):
-        return set()
-    return {v.rstrip(".,").replace(",", "") for v in kind.findall(sentence)} - {value}
+def stating_otherwise(texts: dict[int, str], skip: Collection[int], kind: re.Pattern,
+                      value: str) -> Iterator[tuple[int, str, set[str]]]:
+    """Each sentence of the sources not in `skip` that gives values of `kind` (YEAR or NUMBER)
+    other than `value`, and not `value` itself: (source, sentence, those values)."""
+    for sid, text in texts.items():
+        if sid in skip:
+            continue
+        for sentence in evidence_sentences(text):
+            if value in numbers(sentence):
+                continue
+            found = {v.rstrip(".,").replace(",", "") for v in kind.findall(sentence)} - {value}
+            if found:
+                yield sid, sentence, found
 
 
 def find_conflict(question: str, answer: str, texts: dict[int, str]) -> Conflict | None:
@@ -353,19 +361,13 @@ def find_conflict(question: str, answer: str, texts: dict[int, str]) -> Conflict
     templates = [{w for w in stems(s) if not w.isdigit()} for s in support_sents.values()]
     others: dict[str, list[int]] = {}
     quotes = {sid: s[:QUOTE_CHARS] for sid, s in support_sents.items()}
-    for sid, text in texts.items():
-        if sid in support_sents:
+    for sid, s, found in stating_otherwise(texts, support_sents, kind, value):
+        if sid in quotes:                        # one sentence per source
             continue
-        for s in evidence_sentences(text):
-            found = other_values(s, kind, value)
-            if not found:
-                continue
-            words = stems(s)
-            if len(key & words) >= 2 and any(len(t & words) >= max(2, 0.6 * len(t)) for t in templates):
-                other = sorted(found)[0]
-                others.setdefault(other, []).append(sid)
-                quotes[sid] = s[:QUOTE_CHARS]
-                break
+        words = stems(s)
+        if len(key & words) >= 2 and any(len(t & words) >= max(2, 0.6 * len(t)) for t in templates):
+            others.setdefault(sorted(found)[0], []).append(sid)
+            quotes[sid] = s[:QUOTE_CHARS]
     if not others:
         return None
     conflict = Conflict(value, sorted(support_sents), others, quotes)

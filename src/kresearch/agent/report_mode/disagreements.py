@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..context import stems
-from ..evidence import NUMBER, YEAR, Claim, Conflict, evidence_sentences, numbers, other_values, sentences
+from ..evidence import NUMBER, YEAR, Claim, Conflict, numbers, sentences, stating_otherwise
 from ..names import capitalised
 
 SAME_WORDS = 0.6          # share of the stated sentence's words the other one must have
@@ -74,23 +74,16 @@ def _against(claim: Claim, texts: dict[int, str]) -> Disagreement | None:
             continue
         names, other_numbers = capitalised(stated), numbers(stated) - {value}
         words = {w for w in stems(stated) if not w.isdigit()}
-        for sid, text in texts.items():
-            if sid in claim.sources:
+        for sid, sentence, values in stating_otherwise(texts, claim.sources, kind, value):
+            said = stems(sentence)
+            if not (_nested(names, capitalised(sentence)) and (names & said)
+                    and _nested(other_numbers, numbers(sentence) - values)):
                 continue
-            for sentence in evidence_sentences(text):
-                values = other_values(sentence, kind, value)
-                if not values:
-                    continue
-                said = stems(sentence)
-                if not (_nested(names, capitalised(sentence)) and (names & said)
-                        and _nested(other_numbers, numbers(sentence) - values)):
-                    continue
-                shared = len(words & said)
-                if shared >= MIN_SHARED and shared >= SAME_WORDS * len(words):
-                    other = sorted(values)[0]
-                    conflict = Conflict(value, [claim.quote_source], {other: [sid]},
-                                        {claim.quote_source: stated, sid: sentence})
-                    return Disagreement(claim.text, conflict)
+            shared = len(words & said)
+            if shared >= MIN_SHARED and shared >= SAME_WORDS * len(words):
+                conflict = Conflict(value, [claim.quote_source], {sorted(values)[0]: [sid]},
+                                    {claim.quote_source: stated, sid: sentence})
+                return Disagreement(claim.text, conflict)
     return None
 
 
