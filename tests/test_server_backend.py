@@ -191,3 +191,38 @@ def test_a_bad_request_that_is_not_about_the_constraint_keeps_the_constraint():
             llm.complete([{"role": "user", "content": "hi"}], schema={"type": "object"})
     assert llm.info.constraint == "json_schema"
 
+
+
+def cut_short(text: str):
+    """/v1/chat/completions as llama-cpp-python's server answers when another request waits
+    (interrupt_requests): the text so far, then `[DONE]` with no finish reason."""
+    chunks = [{"choices": [{"delta": {"content": piece}, "finish_reason": None}]}
+              for piece in re.findall(r"\S+\s*", text)]
+    body = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks) + b"data: [DONE]\n\n"
+    return lambda handler: handler.send(200, {"Content-Type": "text/event-stream"}, body)
+
+
+def test_an_answer_ended_without_a_finish_reason_is_taken_as_cut_short():
+    with serve_server({"/v1/models": MODELS, "/v1/chat/completions": cut_short("The first half of")}) as srv:
+        llm = ServerLLM("m", srv.base_url)
+        out = llm.complete([{"role": "user", "content": "hi"}])
+    assert out.text == "The first half of" and out.finish_reason == "length" and llm.cut_answers == 1
+    seen: list = []
+    with serve_server({"/v1/models": MODELS, "/v1/chat/completions": scripted(["a whole answer"], seen)}) as srv:
+        llm = ServerLLM("m", srv.base_url)
+        out = llm.complete([{"role": "user", "content": "hi"}])
+    assert out.finish_reason == "stop" and llm.cut_answers == 0
+
+
+def test_a_run_says_when_the_server_cut_answers_short(tmp_path):
+    answer = json.dumps({"thought": "t", "action": "answer", "args": {"answer": "Shirley Temple"}})
+    with serve_server({"/v1/models": MODELS, "/v1/chat/completions": cut_short(answer)}) as srv, site() as web:
+        env = {**os.environ, "KRESEARCH_HOME": str(tmp_path / "home")}
+        proc = subprocess.run(
+            [sys.executable, "-m", "kresearch", "-m", "openai:m", "--base-url", srv.base_url, "--search", "searxng",
+             "--searxng-url", web.base_url, "--allow-private-urls", "--max-steps", "2", "--no-cache",
+             "--format", "json", "Who played Corliss Archer in Kiss and Tell?"], capture_output=True, timeout=120, env=env)
+    assert proc.returncode in (0, 3), proc.stderr.decode()[-2000:]
+    records = [json.loads(line) for line in open(json.loads(proc.stdout)["trace"])]
+    cut = [r for r in records if r.get("event") == "server_cut_answers"]     # also said on stderr
+    assert cut and cut[0]["count"] >= 1 and "--interrupt_requests False" in cut[0]["message"]

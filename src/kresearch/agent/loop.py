@@ -153,6 +153,7 @@ class Agent:
         self._question = question
         self._background = background.strip()
         counts = getattr(self.llm, "token_counts", "model")     # "estimated" on a server without a tokenizer
+        cut_before = getattr(self.llm, "cut_answers", 0)        # answers a server cut short (llm/server.py)
         self.trace.write("start", question=question, config=asdict(self.config), model=self.llm.name,
                          token_counts=counts, journal_version=JOURNAL_VERSION,
                          resumed_from=replay.source if replay else None)
@@ -186,6 +187,13 @@ class Agent:
         except GenerationError as e:
             state.stopped_because, error = ("server_error" if isinstance(e, ServerError) else "error"), str(e)
             findings, cited = "", []
+        cut = getattr(self.llm, "cut_answers", 0) - cut_before
+        if cut:
+            message = (f"the model server cut {cut} answer(s) short (ended without a finish reason); "
+                       "llama-cpp-python's server does this when requests overlap: start it with "
+                       "--interrupt_requests False, or run with --agents 1")
+            self.trace.write("server_cut_answers", count=cut, message=message)
+            yield Notice(message)
         self.result = self._finish(question, state, findings, cited, start, error)
         yield Finished(self.result)
 

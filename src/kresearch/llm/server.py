@@ -77,6 +77,7 @@ class ServerLLM:
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.client = httpx.Client(headers=headers, timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT))
         self._counts: dict[str, int] = {}
+        self.cut_answers = 0       # answers the server ended without a finish reason (_stream_once)
         self.info = self._probe()
         self.n_ctx = min(n_ctx, self.info.n_ctx) if self.info.n_ctx else n_ctx
         self.token_counts = "estimated" if self.info.tokenizer == "estimated" else "server"
@@ -263,6 +264,12 @@ class ServerLLM:
             raise _Retry(f"timed out ({_reason(e)})") from None
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as e:
             raise _Retry(_reason(e)) from None
+        if text and "finish" not in state:
+            # Every OpenAI-compatible server says why an answer ended. One that stops without
+            # saying was cut short: llama-cpp-python's server does this (`[DONE]` mid-answer) to
+            # serve another request when requests overlap (its interrupt_requests, on by default).
+            state["finish"] = "length"
+            self.cut_answers += 1
         return state
 
     def _status_error(self, r: httpx.Response) -> None:
