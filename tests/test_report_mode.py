@@ -152,6 +152,60 @@ def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():
     assert outline.grounded(["weaknesses"], [], question) == ["weaknesses"]
 
 
+@pytest.mark.parametrize("question, parts", [
+    ("Explain how a processor cache works: how it decides where a block of memory may be stored, what happens "
+     "when the processor writes data, and how machines with several processors keep their caches in agreement.",
+     ["How it decides where a block of memory may be stored", "What happens when the processor writes data",
+      "How machines with several processors keep their caches in agreement"]),
+    ("explain how garbage collection reclaims memory, compare the main techniques and their weaknesses, and "
+     "describe what goes wrong in programs that leak memory",
+     ["Explain how garbage collection reclaims memory", "Compare the main techniques and their weaknesses",
+      "Describe what goes wrong in programs that leak memory"]),
+    # a list of names inside one part is not split; where to look is not a part
+    ("Explain how TCP, UDP, IP and ICMP divide the work of moving data, and compare TCP with UDP",
+     ["Explain how TCP, UDP, IP and ICMP divide the work of moving data", "Compare TCP with UDP"]),
+    ("According to the Jargon File, what is a hacker, and how do hackers differ from crackers?",
+     ["What is a hacker", "How do hackers differ from crackers"]),
+    ("How do vaccines work, and why do some people need boosters?",
+     ["How do vaccines work", "Why do some people need boosters"]),
+    ("Give an overview of the Lisp family: where Lisp came from, and how its dialects differ.",
+     ["Where Lisp came from", "How its dialects differ"]),
+    # one part: the outline is the model's
+    ("What are the main causes of the French Revolution?", []),
+    ("Compare python, rust and go for systems programming", []),
+    ("Give an overview of garbage collection: how it works", []),
+])
+def test_the_parts_a_question_lists_are_found_in_its_own_words(question, parts):
+    assert outline.question_parts(question) == parts
+
+
+def test_the_question_parts_lead_the_outline_and_search_by_their_subject_words():
+    question = "Explain how a processor cache works: how it decides where a block of memory may be stored, and what " \
+               "happens when the processor writes data"
+    parts = outline.question_parts(question)
+    assert outline.part_query(parts[0], question) == "block memory stored processor cache"
+    model = ["cache write policy", "what happens when the processor writes data", "cache coherency"]
+    assert outline.with_parts(parts, model, question) == parts + ["cache write policy", "cache coherency"]
+    assert outline.with_parts(parts, [" ".join(question.split()).strip(" .?")], question) == parts
+    assert outline.with_parts([], model, question) == model
+
+
+def test_a_report_on_a_question_that_lists_its_parts_has_a_section_for_each(tmp_path, monkeypatch):
+    question = ("Explain garbage collection: how mark-sweep collection reclaims memory, what reference counting "
+                "cannot reclaim, and what a memory leak does to a program")
+    aspects = {"aspects": ["garbage collection history", "mark-sweep collection pauses"]}
+    def writer_reply(messages):
+        summary = "summary at the top" in messages[-1]["content"]
+        return summary_reply(messages) if summary else section_reply(messages)
+    result, llm, _ = run_report(tmp_path, monkeypatch, [aspects] + [writer_reply] * 9, question=question)
+    titles = [c["aspect"] for c in result.as_json()["coverage"]]
+    assert titles[:3] == ["How mark-sweep collection reclaims memory", "What reference counting cannot reclaim",
+                          "What a memory leak does to a program"]
+    assert "garbage collection history" in titles
+    for heading in titles[:3]:
+        assert f"## {heading}" in result.report
+
+
 def test_a_page_covers_an_aspect_only_when_it_is_about_the_question_subject_too():
     # "collection techniques" is anchored to the question's subject; a page with the aspect's
     # words but not the subject's does not cover it, a page titled with the aspect does
@@ -279,7 +333,7 @@ def summary_reply(messages):
                           {"text": "These are the main ideas.", "sources": []}]}
 
 
-def run_report(tmp_path, monkeypatch, script, seconds_per_call=0.0, **config):
+def run_report(tmp_path, monkeypatch, script, seconds_per_call=0.0, question=QUESTION, **config):
     monkeypatch.setattr(fixture_site, "PAGES", GC_PAGES)
     sources = SourceRegistry()
     with site() as server:
@@ -288,7 +342,7 @@ def run_report(tmp_path, monkeypatch, script, seconds_per_call=0.0, **config):
         llm = FakeLLM(script, seconds_per_call=seconds_per_call)
         agent = Agent(llm, toolbox, sources, AgentConfig(**{"budget": 6000, "mode": "auto", **config}),
                       Trace(tmp_path / "t.jsonl"))
-        events = list(agent.run(QUESTION))
+        events = list(agent.run(question))
         agent.trace.close()
         fetcher.close()
     assert isinstance(events[-1], Finished)

@@ -55,6 +55,71 @@ def anchored_query(aspect: str, question: str) -> str:
     return f"{aspect} {' '.join(topic)}"
 
 
+# Where a question turns to its next part: a wh-word or an instruction after a comma or
+# semicolon ("..., how it decides ...", "..., and compare TCP with UDP"); a comma before anything
+# else is a list inside one part ("TCP, UDP, IP and ICMP").
+_NEXT_PART = re.compile(r"[,;]\s+(?:(?:and|or|then|also)\s+)?(?=(?:how|what|why|when|where|which|who|whose|whether|"
+                        r"compare|contrast|describe|explain|discuss|list|name|give|trace|summari[sz]e|show)\b)", re.I)
+MAX_PARTS = 4
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts a question asks for, in its own words, when it lists them: the clauses after
+    its colon ("Explain how a cache works: how it decides where a block may be stored, what
+    happens when the processor writes data, and how ... keep their caches in agreement"; the
+    words before the colon name the subject, which the question's own search covers), and the
+    clauses it joins with a comma and a wh-word or an instruction ("..., compare the main
+    techniques and their weaknesses, and describe what goes wrong ..."). A report must answer
+    each; a small model's outline often trades them for headings of its own. A question of one
+    part has none."""
+    text = " ".join(question.split()).strip(" ?.!")
+    pieces: list[str] = []
+    for sentence in re.split(r"(?<=[.?!])\s+", text):
+        head, colon, tail = sentence.partition(": ")
+        if colon:     # after a colon every comma may start a part: "the forces involved, the main engagements"
+            pieces += re.split(r"[,;]\s+", tail)
+        else:
+            pieces += _NEXT_PART.split(head)
+    parts: list[str] = []
+    for piece in pieces:
+        piece = _LEAD.sub("", piece.strip(" ,;.?!"))
+        if re.match(r"according to\b", piece, re.I):
+            continue                                  # where to look ("According to the Jargon File"), not what
+        if content_words(piece):
+            parts.append(piece[:1].upper() + piece[1:])
+    return parts[:MAX_PARTS] if len(parts) >= 2 else []
+
+
+_LEAD = re.compile(r"^(?:(?:and|or|then|also|such as|as well as)\s+)+", re.I)
+
+
+def part_query(part: str, question: str) -> str:
+    """A question's part as a search query: its subject words in order (the wh-words and
+    instructions dilute a search), with the question's subject when the part has little of it
+    ("how it decides where a block of memory may be stored" -> "block memory stored processor cache")."""
+    content = [w for w in re.findall(r"[A-Za-z0-9][\w'/-]*", part) if w.lower() in content_words(w)]
+    words = [w for w in content if w.lower() not in SHAPE_WORDS] or content   # "the main techniques": its angle
+    seen: set[str] = set()
+    unique = [w for w in anchored_query(" ".join(words), question).split()
+              if not (w.lower() in seen or seen.add(w.lower()))]                 # each word once
+    return " ".join(unique)
+
+
+def with_parts(parts: list[str], aspects: list[str], question: str, high: int = MAX_ASPECTS) -> list[str]:
+    """The question's own parts first, then the model's aspects that are not one of them again
+    (nor the question itself, parse_outline's fallback), at most `high`."""
+    out, seen = list(parts), [content_words(p) for p in parts]
+    for aspect in aspects:
+        words = content_words(aspect)
+        if parts and words == content_words(" ".join(question.split()).strip(" .?")):
+            continue
+        if any(len(words & other) >= 0.8 * min(len(words), len(other)) for other in seen if other):
+            continue
+        out.append(aspect)
+        seen.append(words)
+    return out[:max(high, len(parts))]
+
+
 def outline_schema(low: int = MIN_ASPECTS, high: int = MAX_ASPECTS) -> dict:
     return {"type": "object", "properties": {"aspects": {
         "type": "array", "minItems": low, "maxItems": high,

@@ -2,8 +2,9 @@
 from its quotes -> summary -> references in code.
 
     outline    the question searched as asked and by its subject words (the top pages read), then one grammar-constrained
-               model call, shown the titles found: 4-6 aspects, each a short query; plus up to
-               3 specific subjects those pages are about (outline.grounded)
+               model call, shown the titles found: 4-6 aspects, each a short query; the parts
+               the question lists come first (outline.question_parts); plus up to 3 specific
+               subjects those pages are about (outline.grounded)
     research   per aspect: search it (the top results are read, as passages) and keep the read
                sources that cover it; a second, broader search when fewer than two do. No model
                call: on a CPU every model call is seconds, and the aspect's words are the query.
@@ -92,9 +93,12 @@ class ReportRun:
         texts, _ = self._pages_read()
         read = [(agent.sources.get(sid).title, texts[sid]) for sid in first if sid in texts]
         instructions = render("outline", question="", low=outline.MIN_ASPECTS, high=outline.MAX_ASPECTS, found="")
-        aspects = outline.parse_outline(completion.text, self.question, instructions=instructions)
+        # the parts the question itself lists come first: the model's outline may drop them
+        parts = {part: outline.part_query(part, self.question) for part in outline.question_parts(self.question)}
+        aspects = outline.with_parts(list(parts), outline.parse_outline(completion.text, self.question,
+                                                                        instructions=instructions), self.question)
         titles = outline.grounded(aspects, read, self.question, linked=len([s for s in linked if s in texts]))
-        self.aspects = [Aspect(t, outline.anchored_query(t, self.question)) for t in titles]
+        self.aspects = [Aspect(t, parts.get(t) or outline.anchored_query(t, self.question)) for t in titles]
         agent._state.plan = titles
         agent.trace.write("outline", aspects=titles)
         yield ActionTaken(self.step, "plan", {"aspects": titles}, "outline of the report")
