@@ -370,6 +370,10 @@ def test_a_report_run_outlines_covers_writes_and_checks(tmp_path, monkeypatch):
     assert {int(n) for n in re.findall(r"\[(\d+)\]", body)} <= read   # no citation of an unread page
     assert all(s["opened"] for s in data["sources"] if s["cited"])
     assert result.answer and "[" not in result.answer            # the summary, one line
+    # the summary is asked from every section: each one's first sentence, then each one's second
+    points = [line[2:] for line in llm.calls[-1][-1]["content"].splitlines() if line.startswith("- ")]
+    for point, section in zip(points, data["sections"]):
+        assert section["text"].startswith(point.split(" [")[0].strip())
     assert any(isinstance(e, Notice) and e.message.startswith("aspects covered") for e in events)
     # the writer saw only its aspect's quotes, numbered as the registry numbers them
     section_prompt = llm.calls[1][-1]["content"]

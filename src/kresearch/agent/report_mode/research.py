@@ -321,7 +321,10 @@ class ReportRun:
 
     def _write_summary(self) -> Iterator:
         agent = self.agent
-        points = [(text, ids) for s in self.sections for text, ids in s.sentences if ids][:MAX_POINTS]
+        # in turn from every section (each one's first sentence, then each one's second ...): the
+        # first sections' sentences alone made summaries that repeat the first section
+        cited = [[(text, ids) for text, ids in s.sentences if ids] for s in self.sections]
+        points = [row[i] for i in range(max(map(len, cited), default=0)) for row in cited if i < len(row)][:MAX_POINTS]
         if not points or agent._out_of_time():
             return
         yield Notice("writing the summary")
