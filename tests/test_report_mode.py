@@ -589,3 +589,23 @@ def test_links_followed_name_a_part_of_the_subject_not_the_subject_itself():
     links = outline.links_to_follow([("Sorting", text)], question, read={"https://e.org/bubble"})
     assert links == [("quicksort", "https://e.org/quicksort"), ("insertion sort", "https://e.org/insertion_sort")]
     assert outline.links_to_follow([("Sorting", text)], question, set(), limit=1) == links[:1]
+
+
+def test_a_report_search_reads_more_of_its_results_than_a_short_answer_step(monkeypatch):
+    from kresearch.agent.actions import Step
+    from kresearch.agent.report_mode.research import READS_PER_SEARCH
+
+    pages = {f"/wiki/Sort_{n}": (f"Sort {n}", f"Sort {n} is a sorting algorithm that orders a list in its own way.")
+             for n in range(10)}
+    monkeypatch.setattr(fixture_site, "PAGES", pages)
+    search = Step(thought="", action="search", args={"queries": ["sorting algorithm"]})
+    read = {}
+    for kind, reading in (("step", {}), ("report", {"results": READS_PER_SEARCH, "passages": READS_PER_SEARCH})):
+        sources = SourceRegistry()
+        with site() as server:
+            fetcher = Fetcher(FetchPolicy(allow_private=True))
+            toolbox = Toolbox(SearchService(FixtureSearch(server.base_url)), Browser(fetcher), sources)
+            obs = toolbox.run(search, "Compare sorting algorithms", 1, **reading)
+            fetcher.close()
+        read[kind] = (len(obs.source_ids), sum(s.opened for s in sources.all()))
+    assert read == {"step": (5, 4), "report": (8, 8)}

@@ -179,8 +179,9 @@ class Toolbox:
         return out
 
     def run(self, step: Step, question: str, step_no: int, **reading) -> Observation:
-        """Run one action. `reading` (search only, set by the loop, never by the model): how many
-        top results to read and how much of each (`passages`, `passage_chars`)."""
+        """Run one action. `reading` (search only, set by the loop or the report policy, never by
+        the model): how many top results to list (`results`), to read (`passages`) and how much
+        of each (`passage_chars`)."""
         start = time.perf_counter()
         try:
             obs = getattr(self, "_" + step.action)(step.args, question, step_no, **reading)
@@ -193,7 +194,7 @@ class Toolbox:
     # -- actions ------------------------------------------------------------------------------
 
     def _search(self, args: dict, question: str, step_no: int, passages: int | None = None,
-                passage_chars: int | None = None) -> Observation:
+                passage_chars: int | None = None, results: int | None = None) -> Observation:
         queries = [" ".join(str(q).split()) for q in args.get("queries", []) if str(q).strip()]
         queries = list(dict.fromkeys(queries))[:3]
         if not queries:
@@ -213,7 +214,7 @@ class Toolbox:
             if q not in repeated:
                 self.results[q.lower()] = batch.per_query.get(q, [])
                 self.searched[q.lower()] = step_no
-            hits = self.results[q.lower()][: self.results_per_query]
+            hits = self.results[q.lower()][: results or self.results_per_query]
             listed.append((q, f'Results for "{q}"{note}:' if hits else f'No results for "{q}".', hits))
         ids_by_query = [[self.sources.add(h.url, h.title, h.snippet).id for h in hits] for _, _, hits in listed]
         unique = tuple(dict.fromkeys(i for ids in ids_by_query for i in ids))
@@ -251,7 +252,7 @@ class Toolbox:
         page then counts as read (it can be cited, and opened for the rest). A page that fails
         or is slow keeps its snippet (a slow one goes on loading for a later `open`)."""
         picked: dict[int, str] = {}                                    # source -> query it came from
-        for rank in range(self.results_per_query):                     # round robin over the queries
+        for rank in range(max(map(len, ids_by_query), default=0)):    # round robin over the queries
             for q, ids in zip(queries, ids_by_query):
                 if rank < len(ids) and len(picked) < limit and ids[rank] not in picked:
                     source = self.sources.get(ids[rank])

@@ -5,7 +5,7 @@ from its quotes -> summary -> references in code.
                model call, shown the titles found: 4-6 aspects, each a short query; the parts
                the question lists come first (outline.question_parts); plus up to 3 specific
                subjects those pages are about (outline.grounded)
-    research   per aspect: search it (the top results are read, as passages) and keep the read
+    research   per aspect: search it (the top 8 results are read) and keep the read
                sources that cover it; a second, broader search when fewer than two do. No model
                call: on a CPU every model call is seconds, and the aspect's words are the query.
     write      per aspect: one model call given only that aspect's quotes (so it fits any
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 SYSTEM = "You write research reports. You use only the quoted sources you are given and cite them by number."
 OUTLINE_TOKENS = 200
 MAX_POINTS = 14
+READS_PER_SEARCH = 8     # results of a research search read (the short-answer loop reads 4 of 5)
 
 
 class ReportRun:
@@ -182,7 +183,9 @@ class ReportRun:
         yield ActionTaken(self.step, "search", action.args, f"researching: {aspect.title}")
         agent.trace.write("action", step=self.step, action="search", args=action.args, thought="", auto=True,
                           aspect=aspect.title)
-        obs = agent.toolbox.run(action, self.question, self.step)
+        # Reading is cheap beside a model call (no model reads these pages: code picks the quotes),
+        # and the specific page an aspect needs is often not among the first four results.
+        obs = agent.toolbox.run(action, self.question, self.step, results=READS_PER_SEARCH, passages=READS_PER_SEARCH)
         agent._sync_tool_stats()
         self._last_results = list(obs.source_ids)
         texts, urls = self._pages_read()
