@@ -1,9 +1,9 @@
-"""Comparisons decided from the leads of the sources read: which came first (dates), are both
-American (nationalities). The page texts are the offline encyclopedia's, as extracted."""
+"""Comparisons decided from the leads of the sources read: which came first (dates), which has
+more (counts), are both American (nationalities). The page texts are the offline encyclopedia's, as extracted."""
 from __future__ import annotations
 
-from kresearch.agent.answer.compare import (compare, compare_dates, direction, find_date, first_date, first_nationality,
-                                     is_own_page, nationality_question)
+from kresearch.agent.answer.compare import (compare, compare_counts, compare_dates, counted, direction, find_date,
+                                            first_date, first_nationality, is_own_page, nationality_question)
 
 ZANUSSI = ("# Krzysztof Zanussi\n\nFrom the Offline Encyclopedia, the free encyclopedia\n\nKrzysztof Zanussi, "
            "(born 17 June 1939) is a Polish film and theatre director, producer and screenwriter. He is a "
@@ -128,3 +128,52 @@ def test_both_american_is_decided_by_one_subject_that_is_not():
                    {1: ("Kiss and Tell (1945 film)", "Kiss and Tell is a 1945 American comedy film."),
                     2: ("Shirley Temple", "Shirley Temple was an American actress.")})
     assert film.subjects == ["Kiss and Tell", "Shirley Temple"] and film.answer == "yes"
+
+
+# -- counts ------------------------------------------------------------------------------------
+
+QUERCUS = "Quercus is a genus of trees and shrubs in the beech family. It has about 500 species, most of them deciduous."
+FAGUS = "Fagus is a genus of ten species of deciduous trees in the family Fagaceae, native to Europe and Asia."
+SOLO = ("The Weeklies were an English indie band formed in 2003. The band released three studio albums and "
+        "a live album before splitting in 2011.")
+DUO = "Nightjar is an American duo. Across their career Nightjar issued 1,200 limited singles and 7 albums."
+
+
+def test_what_a_choice_question_counts():
+    opts = ["Quercus", "Fagus"]
+    assert counted("Which genus has more species, Quercus or Fagus?", opts) == (["species"], True)
+    assert counted("which genus contains fewer species quercus or fagus", opts) == (["species"], False)
+    assert counted("Who has won more Grand Slam doubles titles, Quercus or Fagus?", opts) == (
+        ["grand", "slam", "doubles", "titles"], True)
+    for other in ("Which was released more recently, Quercus or Fagus?", "Which is more acclaimed, Quercus or Fagus?",
+                  "Which genus is more than a century old, Quercus or Fagus?", "Which is more south, Quercus or Fagus?"):
+        assert counted(other, opts) is None, other
+    assert counted("Which genus has more species?", []) is None
+
+
+def test_more_species_decided_from_the_counts_on_each_own_page():
+    sources = {1: ("Quercus - Encyclopedia", QUERCUS), 2: ("Fagus - Encyclopedia", FAGUS)}
+    more = compare("Which genus has more species, Quercus or Fagus?", ["Quercus", "Fagus"], sources)
+    assert more.what == "counts" and more.answer == "Quercus"
+    assert more.summary() == "Quercus: 500 species [1]; Fagus: 10 species [2] -> more species: Quercus"
+    fewer = compare("Which genus has fewer species, Fagus or Quercus?", ["Fagus", "Quercus"], sources)
+    assert fewer.answer == "Fagus" and "decided in code" in fewer.conclusion()
+
+
+def test_a_count_needs_the_question_qualifiers_and_both_sides():
+    sources = {1: ("The Weeklies", SOLO), 2: ("Nightjar", DUO)}
+    # "studio" may be left out ("7 albums"); "three studio albums" has it
+    albums = compare_counts("Which band released more studio albums, The Weeklies or Nightjar?",
+                            ["The Weeklies", "Nightjar"], sources)
+    assert albums.answer == "Nightjar" and albums.facts["The Weeklies"].value == "3 albums"
+    # "limited singles": a qualifier the question does not ask for is fine, one it asks for is needed
+    assert compare_counts("Which band released more live albums, The Weeklies or Nightjar?",
+                          ["The Weeklies", "Nightjar"], sources) is None
+    # a year is not a count of members; one side without a count decides nothing
+    assert compare_counts("Which band has more members, The Weeklies or Nightjar?",
+                          ["The Weeklies", "Nightjar"], sources) is None
+    only_one = {1: ("Quercus", QUERCUS), 2: ("Fagus", "Fagus is a genus of deciduous trees.")}
+    assert compare_counts("Which genus has more species, Quercus or Fagus?", ["Quercus", "Fagus"], only_one) is None
+    # a count on another page than the option's own is not the option's
+    elsewhere = {1: ("Trees of Europe", QUERCUS + " " + FAGUS)}
+    assert compare_counts("Which genus has more species, Quercus or Fagus?", ["Quercus", "Fagus"], elsewhere) is None

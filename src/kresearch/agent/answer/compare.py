@@ -3,10 +3,17 @@
 The 1.5B model reads "formed in 1999" and "formed in 2008" correctly but then often picks the
 wrong one, and its own Python for the comparison was right 3 times in 15 (benchmarks/RESULTS.md);
 asked "Are both Jim McBride and Neil Jordan American?" it says yes after reading "Neil Jordan
-... is an Irish film director". Two kinds of question are therefore decided by code:
+... is an Irish film director"; it read "Eucryphia ... seven species" and "Lepidozamia ... two
+species" and wrote "Lepidozamia has more species". Three kinds of question are therefore
+decided by code:
 
   dates           "Which came first, A or B?" (born first, formed earlier, released more
                   recently, older, younger ...): each option's date, compared
+  counts          "Which genus has more species, A or B?" (fewer, most ...): each option's
+                  count of the thing asked, from its own page ("a genus of ten species",
+                  "about 500 species"), with every qualifier the question gives ("Grand Slam
+                  doubles titles" is not "11 Grand Slam titles"); decided only when both own
+                  pages state one (a band's page names its members, it does not count them)
   nationalities   "Are both A and B American?", "Are A and B of the same nationality?" (or from
                   the same country): each subject's nationality, compared with the other's or
                   with the one asked about
@@ -91,7 +98,7 @@ class Comparison:
     def conclusion(self) -> str:
         """The report's line under the facts: "Earlier: Lit (1995), decided in code ..."."""
         rule = self.rule[0].upper() + self.rule[1:]
-        if self.what == "dates":
+        if self.what in ("dates", "counts"):
             decided = f"{rule}: {self.answer} ({self.facts[self.answer].value})"
         else:
             decided = f"{rule}? {self.answer.capitalize()}"
@@ -287,6 +294,80 @@ def compare_nationalities(question: str, sources: dict[int, tuple[str, str]]) ->
                       "same nationality" if asked is None else f"both {asked}")
 
 
+# ------------------------------------------------------------------ counts
+
+_COMPARATIVE_COUNT = re.compile(r"\b(more|most|fewer|fewest|less|least)\s+", re.I)
+# words a count may leave out ("has released six albums" for "more studio albums")
+_LOOSE = set("different distinct known total official studio full-length original living recorded recognised "
+             "recognized individual separate".split())
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER = r"(\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r")"      # digits, a thousands comma, or a number word
+
+
+def counted(question: str, options: list[str]) -> tuple[list[str], bool] | None:
+    """What a choice question counts, as words (the head noun last), and whether it wants the
+    larger count: (["species"], True) for "Which genus has more species, Salvia or Arachis?",
+    (["grand", "slam", "women's", "doubles", "titles"], True) for "Who has won more Grand Slam
+    women's doubles titles, A or B?". The counted thing runs from the comparative to the first
+    option or punctuation; None for other comparatives ("more recently", "more than", "more
+    acclaimed") and when the options are not known."""
+    found = _COMPARATIVE_COUNT.search(question)
+    if not found or len(options) != 2:
+        return None
+    rest = question[found.end():]
+    ends = [rest.lower().find(o.lower()) for o in options] + [m.start() for m in re.finditer(r"[,?;:(]", rest)]
+    phrase = rest[: min([e for e in ends if e >= 0], default=len(rest))]
+    words = re.findall(r"[a-z][a-z'-]*", phrase.lower())
+    if not words or len(words) > 5 or words[0] in ("than", "of", "often", "the", "a", "an") \
+            or re.search(r"(ly|ed|ing)$", words[-1]) or not words[-1].endswith("s"):
+        return None                                # a count is of things: a plural noun ends it
+    return words, found.group(1).lower() in ("more", "most")
+
+
+def _count_in(words: list[str], text: str) -> tuple[int, str] | None:
+    """The first count of the counted thing a text states -- "There are seven species", "a genus
+    of two species", "6 studio albums" -- with every qualifier the question gives between the
+    number and the noun ("11 Grand Slam titles" is not a count of "Grand Slam women's doubles
+    titles"); and its sentence."""
+    *qualifiers, noun = words
+    stem = noun[:-1] if not noun.endswith("ss") else noun
+    needed = {q for q in qualifiers if q not in _LOOSE}
+    pattern = re.compile(rf"\b{_NUMBER}\s+((?:[\w'-]+\s+){{0,{len(qualifiers) + 1}}}?){re.escape(stem)}(?:e?s)?\b", re.I)
+    for sentence in evidence_sentences(text):
+        for found in pattern.finditer(sentence):
+            between = set(re.findall(r"[a-z][a-z'-]*", found.group(2).lower()))
+            if needed <= between and not between & {"the", "a", "an", "of", "in", "and", "or", "by", "his", "her",
+                                                     "its", "their"}:
+                raw = found.group(1).lower().replace(",", "")
+                return (_NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else int(raw)), sentence
+    return None
+
+
+def compare_counts(question: str, options: list[str], sources: dict[int, tuple[str, str]]) -> Comparison | None:
+    """The comparison for "Which has more/fewer N, A or B?": each option's count of N, from its
+    own page. Decided only when both own pages state a count; otherwise None and the question
+    is the model's (a band's page lists its members by name; a count never stated may be zero)."""
+    asked = counted(question, options)
+    if asked is None:
+        return None
+    words, more = asked
+    found: dict[str, tuple[int, Fact]] = {}
+    for option in options:
+        for sid, (title, text) in sources.items():
+            if is_own_page(option, title) and (count := _count_in(words, text)) is not None:
+                found[option] = (count[0], Fact(option, f"{count[0]} {words[-1]}", sid, _quote(count[1])))
+                break
+    if len(found) < 2:
+        return None
+    a, b = found[options[0]][0], found[options[1]][0]
+    answer = None if a == b else options[0] if (a > b) == more else options[1]
+    return Comparison("counts", list(options), {o: fact for o, (_, fact) in found.items()}, answer,
+                      f"{'more' if more else 'fewer'} {' '.join(words)}")
+
+
 def compare(question: str, options: list[str], sources: dict[int, tuple[str, str]]) -> Comparison | None:
     """The comparison code can decide for this question (`options`: its "A or B" options), if any."""
-    return compare_dates(question, options, sources) or compare_nationalities(question, sources)
+    return (compare_dates(question, options, sources) or compare_counts(question, options, sources)
+            or compare_nationalities(question, sources))
