@@ -86,11 +86,13 @@ def question_parts(question: str) -> list[str]:
         if re.match(r"according to\b", piece, re.I):
             continue                                  # where to look ("According to the Jargon File"), not what
         if content_words(piece):
+            piece = _TELL.sub("", piece) or piece     # a heading: "What goes wrong ...", not "Describe what goes wrong ..."
             parts.append(piece[:1].upper() + piece[1:])
     return parts[:MAX_PARTS] if len(parts) >= 2 else []
 
 
 _LEAD = re.compile(r"^(?:(?:and|or|then|also|such as|as well as)\s+)+", re.I)
+_TELL = re.compile(r"^(?:explain|describe|discuss|list|name|give|show|outline|trace|summari[sz]e)\s+(?=\S+\s+\S)", re.I)
 
 
 def part_query(part: str, question: str) -> str:
