@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -41,8 +42,11 @@ FOLLOW_UP = [step("answer", answer="Ghana and Czechoslovakia"), "- She was ambas
 
 
 def spawn(args: list[str], env: dict) -> pexpect.spawn:
+    # Ctrl-C as in a terminal, however pytest was started: a shell starts a background job with
+    # SIGINT ignored, the child would inherit that, and Python then leaves SIGINT ignored
     child = pexpect.spawn(sys.executable, ["-m", "kresearch", *args], env=env, encoding="utf-8",
-                          dimensions=(60, 220), timeout=30)
+                          dimensions=(60, 220), timeout=30,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     child.logfile_read = io.StringIO()
     return child
 
