@@ -107,6 +107,11 @@ def part_query(part: str, question: str) -> str:
     return " ".join(unique)
 
 
+def repeats(words: set[str], seen: list[set[str]]) -> bool:
+    """The words are most (80 %) of an earlier aspect's, or it of theirs: a near repeat."""
+    return any(len(words & other) >= 0.8 * min(len(words), len(other)) for other in seen if other)
+
+
 def with_parts(parts: list[str], aspects: list[str], question: str, high: int = MAX_ASPECTS) -> list[str]:
     """The question's own parts first, then the model's aspects that are not one of them again
     (nor the question itself, parse_outline's fallback), at most `high`."""
@@ -115,7 +120,7 @@ def with_parts(parts: list[str], aspects: list[str], question: str, high: int = 
         words = content_words(aspect)
         if parts and words == content_words(" ".join(question.split()).strip(" .?")):
             continue
-        if any(len(words & other) >= 0.8 * min(len(words), len(other)) for other in seen if other):
+        if repeats(words, seen):
             continue
         out.append(aspect)
         seen.append(words)
@@ -154,7 +159,7 @@ def parse_outline(text: str, question: str, high: int = MAX_ASPECTS, instruction
         words = content_words(aspect)
         if not words or words == asked or (instructions and echoes(aspect, question, instructions)):
             continue
-        if any(len(words & other) >= 0.8 * min(len(words), len(other)) for other in seen):
+        if repeats(words, seen):
             continue                                          # a near repeat of an earlier aspect
         aspects.append(aspect)
         seen.append(words)
@@ -232,7 +237,7 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
             heads.add(head)
             continue
         heads.add(head)
-        if any(len(words & other) >= 0.8 * min(len(words), len(other)) for other in seen):
+        if repeats(words, seen):
             continue
         subjects.append(name)
         seen.append(words)
