@@ -116,11 +116,10 @@ def with_parts(parts: list[str], aspects: list[str], question: str, high: int = 
     """The question's own parts first, then the model's aspects that are not one of them again
     (nor the question itself, parse_outline's fallback), at most `high`."""
     out, seen = list(parts), [content_words(p) for p in parts]
+    asked = content_words(question)
     for aspect in aspects:
         words = content_words(aspect)
-        if parts and words == content_words(" ".join(question.split()).strip(" .?")):
-            continue
-        if repeats(words, seen):
+        if (parts and words == asked) or repeats(words, seen):
             continue
         out.append(aspect)
         seen.append(words)
