@@ -1,21 +1,22 @@
 #!/usr/bin/env python3
-"""Recheck a stored agent run's citations with this checkout's checks, without the model.
+"""Recheck a stored agent run's citations with this checkout's code, without the model.
 
     python benchmarks/recheck.py benchmarks/runs/NAME \\
         --questions ../shared/offline-web/data/dev-questions.jsonl --searxng-url http://127.0.0.1:8765 \\
         [--limit N] [--no-trail] [--show all|changed]
 
-For each question of <run>/agent.jsonl, the findings' claims the run stored (each sentence with
-every source it cited, kept or dropped) are checked again against the texts of the pages the run
-read (from the run's own cache, <run>/kresearch-home/cache), and the answer line's citations and
-the comparison's facts are recomputed, as the loop does. It prints the cited-source precision
+For each question of <run>/agent.jsonl, the report's citations are recomputed from the texts of
+the pages the run read (from the run's own cache, <run>/kresearch-home/cache) and its answer, as
+the loop does: the quoted findings (answer/findings.py), the answer line's citations and the
+comparison's facts. A run stored before the findings were quoted (model-written findings) is
+thus rechecked as if it had quoted them. It prints the cited-source precision
 (run.py's rule: a gold page, or a page whose text holds the answer) stored and rechecked, and
 the citations each question gains or loses. `--no-trail` leaves out the rule that only sources
 the question leads to may be cited.
 
-What the model wrote is not re-run: the confidence is the stored one, and a change that would
-alter what the model does needs a real run. Run with the run's own commit, the rechecked
-precision should equal the stored one (a check of this tool).
+The model is not re-run: the answer and the confidence are the stored ones, and a change that
+would alter what the model does needs a real run. Run on a run made by this checkout's code,
+the rechecked precision should equal the stored one (a check of this tool).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run as bench  # noqa: E402  (benchmarks/run.py: scoring and the page fetcher)
 
-from kresearch.agent.evidence import check_claims  # noqa: E402
+from kresearch.agent.answer.findings import quoted_findings  # noqa: E402
 from kresearch.agent.answer.verify import Evidence, answer_statements  # noqa: E402
 from kresearch.cache import Cache  # noqa: E402
 from kresearch.tools.browser import CACHE_NAMESPACE  # noqa: E402
@@ -52,10 +53,7 @@ def recheck(rec: dict, texts: dict[int, str], trail: bool) -> set[int]:
                   unread_hints={s["id"]: f"{s['title']}. {s.get('snippet', '')}" for s in sources
                                 if not s.get("opened") and not s.get("error")},
                   python_runs=0, python_enabled=False, titles={s["id"]: s["title"] for s in sources})
-    lines = [f"- {c['text']} " + "".join(f"[{n}]" for n in [*c["sources"], *c["dropped_sources"]])
-             for c in rec.get("claims") or [] if not c.get("answer")]
-    check = check_claims("\n".join(lines), texts, rec["question"], answer, ev.on_trail() if trail else None)
-    cited = {sid for claim in check.claims if claim.kept for sid in claim.sources}
+    cited = {sid for claim in quoted_findings(ev, ev.on_trail() if trail else set(texts)) for sid in claim.sources}
     compared = ev.decided()
     if compared:
         cited |= {fact.source for fact in compared.facts.values()}

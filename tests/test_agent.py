@@ -50,8 +50,6 @@ ANSWERED = [
     step("search", queries=["Shirley Temple government position"]),
     step("open", source=3, page=1),
     step("answer", answer="Chief of Protocol of the United States"),
-    "- Shirley Temple played Corliss Archer in Kiss and Tell [1].\n"
-    "- She served as Chief of Protocol of the United States [3].",
 ]
 
 
@@ -60,8 +58,11 @@ def test_answers_with_citations_to_opened_sources(tmp_path):
         result, llm, backend, _ = run_agent(list(ANSWERED), server.base_url, tmp_path, verify=True)
     assert result.stopped_because == "answered"
     assert [v["check"] for v in result.verification] == ["passed"]
+    # the findings are quoted in code: the film's sentence naming the actress, and hers stating the answer
     assert result.stats["citations"] == 2 and result.stats["citations_supported"] == 2
     assert all(c["supported"] and c["quote"] for c in result.claims)
+    assert [c["sources"] for c in result.claims] == [[1], [3]]
+    assert '- "Kiss and Tell is a 1945 American comedy film starring' in result.report
     assert result.answer == "Chief of Protocol of the United States"
     assert "**Answer:** Chief of Protocol" in result.report
     assert "## References" in result.report
@@ -72,7 +73,7 @@ def test_answers_with_citations_to_opened_sources(tmp_path):
     for s in cited:
         assert s["url"] in result.report
     assert result.stats["searches"] == 2 and result.stats["pages_opened"] == 2
-    assert result.stats["llm_calls"] == 6
+    assert result.stats["llm_calls"] == 5                             # the findings cost no model call
     assert 0 < result.stats["prompt_tokens_evaluated"] < result.stats["prompt_tokens"]
     assert result.confidence >= 0.3 and "1 source(s) read state it" in result.report
     # the JSON contract of DESIGN.md
@@ -85,7 +86,7 @@ def test_answers_with_citations_to_opened_sources(tmp_path):
     json.dumps(data)
     events = [r["event"] for r in read_trace(tmp_path / "t.jsonl")]
     assert events[0] == "start" and events[-1] == "finish"
-    assert events.count("llm") == 6 and events.count("observation") == 4
+    assert events.count("llm") == 5 and events.count("observation") == 4
 
 
 def test_page_text_is_quoted_as_untrusted_data(tmp_path):
@@ -96,20 +97,9 @@ def test_page_text_is_quoted_as_untrusted_data(tmp_path):
     assert "Shirley Temple as Corliss Archer" in page_obs
 
 
-def test_citations_to_unseen_and_unread_sources_are_removed(tmp_path):
-    script = ANSWERED[:-1] + ["- Temple was Chief of Protocol [2][3]. She was a diplomat [99]. "
-                              "She served as Chief of Protocol of the United States [3]."]
-    with site() as server:
-        result, *_ = run_agent(script, server.base_url, tmp_path)
-    # [3] was in search results but never opened; [99] was never shown
-    assert result.stats["citations_removed"] == 2
-    assert "[99]" not in result.report and "[2]" not in result.report.split("## References")[0]
-    assert [s["id"] for s in result.sources if s["cited"]] == [3]
-
-
 def test_step_limit_forces_an_answer_from_what_was_read(tmp_path):
     script = [step("search", queries=["Kiss and Tell film"]), step("open", source=1, page=1),
-              step("answer", answer="Shirley Temple"), "- Temple played Corliss Archer [1]."]
+              step("answer", answer="Shirley Temple")]
     with site() as server:
         result, llm, _, events = run_agent(script, server.base_url, tmp_path, max_steps=2)
     assert result.stopped_because == "max_steps"
@@ -123,7 +113,7 @@ def test_step_limit_forces_an_answer_from_what_was_read(tmp_path):
 
 def test_invalid_output_becomes_an_observation_and_the_run_goes_on(tmp_path):
     script = ["this is not json", step("search", queries=["Shirley Temple"]), step("open", source=1, page=1),
-              step("answer", answer="Chief of Protocol"), "- She was Chief of Protocol [1]."]
+              step("answer", answer="Chief of Protocol")]
     with site() as server:
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path)
     assert result.stopped_because == "answered"
@@ -135,7 +125,7 @@ def test_a_step_cut_off_at_the_token_limit_is_not_echoed_and_its_action_is_not_o
     # limit seven steps in a row, until the run timed out with no answer
     runaway = '{"thought": "Count them.", "action": "python", "args": {"code": "print(len([' + "127.0.0.1:8765, " * 700
     script = [step("search", queries=["Shirley Temple"]), step("open", source=1, page=1), runaway,
-              step("answer", answer="Chief of Protocol"), "- She was Chief of Protocol [1]."]
+              step("answer", answer="Chief of Protocol")]
     with site() as server:
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path)
     assert result.stopped_because == "answered" and result.answer == "Chief of Protocol"
@@ -150,17 +140,17 @@ def test_a_step_cut_off_at_the_token_limit_is_not_echoed_and_its_action_is_not_o
 def test_a_repeated_action_is_resampled_then_flagged_not_redone(tmp_path):
     same = step("search", queries=["Shirley Temple"])
     # step 2 repeats step 1 and both resamples repeat it too: flagged, not searched again
-    script = [same, same, same, same, step("open", source=1, page=1), step("answer", answer="x"), "- x [1]."]
+    script = [same, same, same, same, step("open", source=1, page=1), step("answer", answer="x")]
     with site() as server:
         result, llm, backend, _ = run_agent(script, server.base_url, tmp_path)
     assert backend.calls == ["Shirley Temple"]
     assert "You already did exactly this at step 1" in llm.calls[4][-1]["content"]
-    assert result.stats["searches"] == 1 and result.stats["llm_calls"] == 7
+    assert result.stats["searches"] == 1 and result.stats["llm_calls"] == 6
 
 
 def test_a_resample_that_does_something_new_is_taken(tmp_path):
     same = step("search", queries=["Shirley Temple"])
-    script = [same, same, step("open", source=2, page=1), step("answer", answer="x"), "- x [2]."]
+    script = [same, same, step("open", source=2, page=1), step("answer", answer="x")]
     with site() as server:
         result, llm, backend, _ = run_agent(script, server.base_url, tmp_path)
     assert backend.calls == ["Shirley Temple"]
@@ -186,7 +176,7 @@ def test_prompt_never_exceeds_the_budget(tmp_path):
              for i in range(6)}
     with site(extra) as server:
         script = [step("open", source=f"{server.base_url}/wiki/Long_{i}", page=1) for i in range(6)]
-        script += [step("answer", answer="x"), "- x [1]."]
+        script += [step("answer", answer="x")]
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path, budget=1200, max_steps=10)
     counts = [llm.count_prompt(call) for call in llm.calls]
     assert max(counts) <= 1200
@@ -199,7 +189,7 @@ def test_prompt_never_exceeds_the_budget(tmp_path):
 
 def test_python_action_runs_in_the_sandbox(tmp_path):
     script = [step("search", queries=["Shirley Temple"]), step("open", source=2, page=1),
-              step("python", code="print(2014 - 1928)"), step("answer", answer="86"), "- 86 [2]."]
+              step("python", code="print(2014 - 1928)"), step("answer", answer="86")]
     with site() as server:
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path)
     assert "Python output:\n86" in llm.calls[3][-1]["content"]
@@ -213,13 +203,14 @@ def test_interrupt_keeps_a_partial_report_and_journal(tmp_path):
     with site() as server:
         result, *_ = run_agent(script, server.base_url, tmp_path)
     assert result.stopped_because == "interrupted"
-    assert "Partial report" in result.report and "## Also read" in result.report
+    # nothing read is lost: what the page opened says of the question is quoted
+    assert "Partial report" in result.report and "## Findings" in result.report
     assert read_trace(tmp_path / "t.jsonl")[-1]["event"] == "finish"
 
 
 def test_grammar_offers_only_the_actions_that_are_useful_now(tmp_path):
     script = [step("search", queries=["Shirley Temple"]), step("open", source=1, page=1),
-              step("answer", answer="x"), "- x [1]."]
+              step("answer", answer="x")]
     with site() as server:
         _, llm, _, _ = run_agent(script, server.base_url, tmp_path)
 
@@ -229,7 +220,7 @@ def test_grammar_offers_only_the_actions_that_are_useful_now(tmp_path):
     assert offered(llm.schemas[0]) == ["search"]                    # nothing to open, cite or compute yet
     assert offered(llm.schemas[1]) == ["open"]                      # read a result before anything else
     assert offered(llm.schemas[2]) == ["search", "open", "python", "note", "answer"]  # one-page doc: no find
-    assert "findings" in llm.schemas[3]["properties"]               # the findings are JSON facts
+    assert len(llm.schemas) == 3                                    # the findings are quoted in code
 
 
 def test_notes_survive_eviction_and_keep_what_they_cite(tmp_path):
@@ -241,7 +232,7 @@ def test_notes_survive_eviction_and_keep_what_they_cite(tmp_path):
         script = [step("search", queries=["Kiss and Tell"]), step("open", source=1, page=1),
                   step("note", text="Shirley Temple played Corliss Archer [1]")]
         script += [step("open", source=f"{server.base_url}/wiki/Long_{i}", page=1) for i in range(5)]
-        script += [step("answer", answer="x"), "- x [1]."]
+        script += [step("answer", answer="x")]
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path, budget=1500, max_steps=12)
     assert result.stats["evictions"] > 0
     last = llm.calls[-2]
@@ -260,7 +251,7 @@ def test_a_follow_up_reuses_the_sources_and_pages_already_read(tmp_path):
         toolbox.settle()                       # pages still being loaded ahead count as fetched
         hits = dict(server.hits)
         toolbox.new_run()
-        llm = FakeLLM([step("answer", answer="Ghana and Czechoslovakia"), "- She was ambassador to Ghana [3]."])
+        llm = FakeLLM([step("answer", answer="Ghana and Czechoslovakia")])
         # a follow-up leans on the conversation ("she"): no first reading of its words alone
         second = Agent(llm, toolbox, sources, AgentConfig(), Trace(tmp_path / "2.jsonl"))
         r2 = [e for e in second.run("Where was she ambassador?", background=f"Q: {QUESTION} A: {r1.answer}")][-1].result
@@ -270,17 +261,6 @@ def test_a_follow_up_reuses_the_sources_and_pages_already_read(tmp_path):
     assert r2.stopped_because == "answered" and r2.stats["pages_opened"] == 0
     assert [s["id"] for s in r2.sources if s["cited"]] == [3]
     assert dict(server.hits) == hits           # nothing fetched again
-
-
-def test_findings_stream_as_they_are_written(tmp_path):
-    from kresearch.agent.loop import ReportChunk
-
-    with site() as server:
-        result, _, _, events = run_agent(list(ANSWERED), server.base_url, tmp_path)
-    streamed = "".join(e.text for e in events if isinstance(e, ReportChunk))
-    assert "Chief of Protocol of the United States [3]" in streamed
-    assert [type(e).__name__ for e in events][-1] == "Finished"
-    assert "Chief of Protocol of the United States [3]" in result.report
 
 
 def test_likely_pages_are_loaded_while_the_model_thinks(tmp_path):
@@ -293,7 +273,7 @@ def test_likely_pages_are_loaded_while_the_model_thinks(tmp_path):
         return step("open", source=1, page=1)
 
     script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), open_first,
-              step("answer", answer="Shirley Temple"), "- Shirley Temple played Corliss Archer [1]."]
+              step("answer", answer="Shirley Temple")]
     with site() as server:
         import time as _time
 
@@ -313,9 +293,7 @@ def test_search_results_carry_passages_read_from_the_pages(tmp_path):
     """The top results of a search are loaded and shown with their best passage, so the model
     can answer (and cite) without an `open` step per page."""
     script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]),
-              step("answer", answer="Chief of Protocol of the United States"),
-              "- Shirley Temple played Corliss Archer in Kiss and Tell [1].\n"
-              "- She served as Chief of Protocol of the United States [3]."]
+              step("answer", answer="Chief of Protocol of the United States")]
     with site() as server:
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path, passages=4)
     observation = llm.calls[1][-1]["content"]
@@ -324,8 +302,8 @@ def test_search_results_carry_passages_read_from_the_pages(tmp_path):
     assert "answer" in llm.schemas[1]["oneOf"][-1]["properties"]["action"]["const"]   # may answer now
     assert result.stopped_because == "answered" and result.stats["pages_opened"] == 0
     assert result.stats["passages_read"] == 3
-    assert result.stats["citations"] == 2 and result.stats["citations_supported"] == 2
-    assert {s["id"] for s in result.sources if s["cited"]} == {1, 3}
+    assert result.stats["citations"] == 3 and result.stats["citations_supported"] == 3
+    assert {s["id"] for s in result.sources if s["cited"]} == {1, 2, 3}    # the character, the film, the actress
     assert all(s["opened"] for s in result.sources)                    # read through the passages
 
 
@@ -339,8 +317,7 @@ def test_a_slow_page_keeps_its_snippet_and_goes_on_loading_for_open(tmp_path):
         handler.send(200, {"Content-Type": "text/html"}, page_html(*PAGES["/wiki/Shirley_Temple"]))
 
     script = [step("search", queries=["Shirley Temple Chief of Protocol"]), step("open", source=1, page=1),
-              step("answer", answer="Chief of Protocol of the United States"),
-              "- She served as Chief of Protocol of the United States [1]."]
+              step("answer", answer="Chief of Protocol of the United States")]
     with site({"/wiki/Shirley_Temple": slow}) as server:
         sources = SourceRegistry()
         fetcher = Fetcher(FetchPolicy(allow_private=True))
@@ -354,7 +331,8 @@ def test_a_slow_page_keeps_its_snippet_and_goes_on_loading_for_open(tmp_path):
     search_obs = llm.calls[1][-1]["content"]
     assert "[1] Shirley Temple (" in search_obs and "read from the page" not in search_obs.split("\n")[2]
     assert "read from the page" in search_obs                           # the fast pages have passages
-    assert result.stats["pages_opened"] == 1 and result.stats["citations_supported"] == 1
+    assert result.stats["pages_opened"] == 1
+    assert 1 in {sid for claim in result.claims for sid in claim["sources"]}      # the slow page, opened, is quoted
 
 
 def test_after_two_searches_in_a_row_the_agent_reads_or_answers(tmp_path):
@@ -363,8 +341,7 @@ def test_after_two_searches_in_a_row_the_agent_reads_or_answers(tmp_path):
 
     script = [step("search", queries=["Corliss Archer"]), step("search", queries=["Kiss and Tell 1945 film"]),
               step("open", source=1, page=1), step("search", queries=["Shirley Temple diplomat"]),
-              step("answer", answer="Chief of Protocol of the United States"),
-              "- She served as Chief of Protocol of the United States [3]."]
+              step("answer", answer="Chief of Protocol of the United States")]
     with site() as server:
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path, passages=4)
     assert "search" in offered(llm.schemas[1])                 # one search with passages: may search on
@@ -394,7 +371,7 @@ def test_the_time_limit_holds_for_the_whole_run_and_a_model_call_ends_at_it(tmp_
     """Each model call takes 0.6 s; the limit is 1.5 s. Research stops at 85 % (1.275 s); the
     forced answer that starts then is cut off at 1.5 s, and the report is built in code."""
     script = [step("search", queries=["Kiss and Tell 1945 film"]), step("open", source=1, page=1),
-              step("answer", answer="never reached"), "- never written [1]"]
+              step("answer", answer="never reached")]
     with site() as server:
         result, llm, events = run_timed(script, server.base_url, tmp_path, max_time=1.5, seconds_per_call=0.6)
     assert result.stopped_because == "max_time"
@@ -406,14 +383,14 @@ def test_the_time_limit_holds_for_the_whole_run_and_a_model_call_ends_at_it(tmp_
     assert len(llm.calls) == 3                     # search, open, then the answer cut off
 
 
-def test_findings_cut_off_by_the_time_limit_leave_the_answer_and_the_report(tmp_path):
+def test_an_answer_just_before_the_time_limit_gets_its_whole_report(tmp_path):
     script = [step("search", queries=["Kiss and Tell 1945 film"]), step("open", source=1, page=1),
-              step("answer", answer="Shirley Temple"), "- Shirley Temple played Corliss Archer [1]."]
+              step("answer", answer="Shirley Temple")]
     with site() as server:
-        # calls take 0.3 s: search, open, answer by 0.9 s; the findings would end at 1.2 s > 1.1 s
+        # calls take 0.3 s: search, open, answer by 0.9 s of 1.1 s; the findings need no model call
         result, llm, _ = run_timed(script, server.base_url, tmp_path, max_time=1.1, seconds_per_call=0.3)
-    assert result.stopped_because == "max_time"
-    assert result.answer == "Shirley Temple" and "Shirley Temple" in result.report
+    assert result.stopped_because == "answered" and result.stats["llm_calls"] == 3
+    assert result.answer == "Shirley Temple" and '- "Kiss and Tell is a 1945 American comedy film' in result.report
     assert result.stats["wall_seconds"] < 1.1 + 0.5
 
 
@@ -474,8 +451,7 @@ def test_a_page_the_question_names_is_read_before_the_first_step(tmp_path):
     with site() as server:
         url = f"{server.base_url}/wiki/Shirley_Temple"
         question = f"According to the page at {url}, what government position did Shirley Temple hold?"
-        script = [step("answer", answer="Chief of Protocol of the United States"),
-                  "- She served as Chief of Protocol of the United States [1]."]
+        script = [step("answer", answer="Chief of Protocol of the United States")]
         result, llm, _, events = run_agent(script, server.base_url, tmp_path, question=question)
     first_prompt = " ".join(m["content"] for m in llm.calls[0])
     assert "Chief of Protocol" in first_prompt                 # the page was in view before step 1

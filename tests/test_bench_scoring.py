@@ -171,15 +171,14 @@ def test_recheck_applies_this_checkout_s_citation_rules_to_a_stored_run() -> Non
     titles = {1: "Kiss and Tell (1945 film)", 2: "Shirley Temple", 3: "Jane Withers"}
     texts = {1: "Kiss and Tell is a 1945 American comedy film starring Shirley Temple as Corliss Archer.",
              2: "Shirley Temple also served as Chief of Protocol of the United States.",
-             3: "Jane Withers also served as Chief of Protocol of the United States."}
+             3: "Jane Withers, who never portrayed Corliss Archer, served as Chief of Protocol of the United States."}
     record = {"question": "What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?",
               "answer": "Chief of Protocol of the United States", "confidence": 0.3,
               "sources": [{"id": i, "url": f"http://x/{i}", "title": t, "opened": True} for i, t in titles.items()],
-              "claims": [{"text": "Shirley Temple served as Chief of Protocol of the United States.", "sources": [2],
-                          "dropped_sources": []},
-                         {"text": "Jane Withers served as Chief of Protocol of the United States.", "sources": [3],
+              "claims": [{"text": "Jane Withers served as Chief of Protocol of the United States.", "sources": [3],
                           "dropped_sources": []}]}
-    assert recheck.recheck(record, texts, trail=True) == {2}          # Withers' page: off the question's trail
-    assert recheck.recheck(record, texts, trail=False) == {2, 3}
+    # the stored claims are not reused: the findings are quoted again, from the question's trail
+    assert recheck.recheck(record, texts, trail=True) == {1, 2}       # Withers' page: off the trail
+    assert recheck.recheck(record, texts, trail=False) == {1, 3}      # her sentence says more of the question
     # a likely answer also cites the passage stating it (connected pages only)
-    assert recheck.recheck({**record, "claims": [], "confidence": 0.6}, texts, trail=True) == {2}
+    assert recheck.recheck({**record, "confidence": 0.6}, texts, trail=True) == {1, 2}

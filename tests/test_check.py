@@ -50,8 +50,8 @@ def test_every_page_read_is_snapshotted_and_the_report_checks_out_offline(tmp_pa
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.decode().splitlines()
     assert lines[0] == f"# {QUESTION}"
-    assert any(line.startswith("supported") and "[3] She served as Chief of Protocol" in line for line in lines)
-    assert lines[-1].startswith("2 cited sentence(s): 2 supported by the snapshots, 0 not, 0 without a snapshot")
+    assert any(line.startswith("supported") and "[3] As an adult, she was named" in line for line in lines)
+    assert lines[-1].startswith("3 cited sentence(s): 3 supported by the snapshots, 0 not, 0 without a snapshot")
     # the run's id (its journal) works as well as the JSON file, and --format json for scripts
     proc = run(["check", Path(data["trace"]).stem, "--format", "json"])
     assert proc.returncode == 0 and json.loads(proc.stdout)["ok"] is True
@@ -75,7 +75,7 @@ def test_a_changed_snapshot_or_page_is_reported_with_exit_5(tmp_path):
     snapshots().path(sha).write_bytes(b"tampered")
     proc = run(["check", str(path)])
     assert proc.returncode == 5
-    assert "no snapshot [3] She served as Chief of Protocol" in proc.stdout.decode()
+    assert "no snapshot [3] As an adult, she was named" in proc.stdout.decode()
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path):

@@ -43,7 +43,7 @@ def test_yes_no_answers_lean_on_their_supported_claims():
     assert question_kind(q) == "yes/no"
     backed, why = est(q, "yes", {}, claims=[1, 2])
     bare, _ = est(q, "yes", {})
-    assert backed > bare == 0.5 and "2 source(s) back its claims" in why
+    assert backed > bare == 0.5 and "2 source(s) quoted on what it asks" in why
 
 
 def test_failed_checks_conflicts_and_limits_lower_it():

@@ -129,7 +129,7 @@ def step(action: str, **args) -> dict:
 def test_a_run_researches_the_documents_alone_and_cites_path_and_page(folder, tmp_path):
     question = "What was the quokka population in 2020?"
     script = [step("search", queries=["quokka population 2020"]), step("open", source=1, page=1),
-              step("answer", answer="12000"), "- The quokka population was 12000 in 2020 [1]."]
+              step("answer", answer="12000")]
     env = research_env(tmp_path, "http://127.0.0.1:9", script)
     env.update(KRESEARCH_SEARCH="none", KRESEARCH_VERIFY="0")
     proc = run(["--docs", str(folder), "-f", "json", question], env)

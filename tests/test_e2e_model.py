@@ -33,10 +33,11 @@ def test_real_model_researches_and_cites_only_opened_sources(test_model_path):
     assert data["report"].startswith("# ") and "\n\n**Answer" in data["report"]   # labelled when unverified
     assert data["stopped_because"] in ("answered", "max_steps", "max_time")
     stats = data["stats"]
-    # the first reading and the findings at least (the findings are left out when time runs out)
-    assert (stats["llm_calls"] >= 2 or data["stopped_because"] == "max_time") and stats["searches"] >= 1
+    # the first reading at least; when it settles the question that is the only call (the
+    # findings are quoted in code), else every later call reuses the KV cache
+    assert stats["llm_calls"] >= 1 and stats["searches"] >= 1
     assert stats["peak_prompt_tokens"] <= 4096 - 600
-    assert stats["prompt_tokens_evaluated"] < stats["prompt_tokens"]   # the KV cache was reused
+    assert stats["llm_calls"] == 1 or stats["prompt_tokens_evaluated"] < stats["prompt_tokens"]
     assert stats["model_load_seconds"] > 0                              # reported apart from research time
     assert stats["citations_supported"] <= stats["citations"]
     opened = {s["id"] for s in data["sources"] if s["opened"]}

@@ -1,7 +1,7 @@
 """Support of claims by source text, quotes, and conflicts between sources (agent/evidence.py)."""
 from hypothesis import given, strategies as st
 
-from kresearch.agent.evidence import (SUPPORTED, about, check_claims, is_fragment, find_conflict, sentences, states_answer,
+from kresearch.agent.evidence import (SUPPORTED, is_fragment, find_conflict, sentences, states_answer,
                                       support)
 
 SHIRLEY = ("Shirley Temple Black (April 23, 1928 - February 10, 2014) was an American actress and diplomat. "
@@ -56,77 +56,9 @@ def test_states_answer():
     assert not states_answer("yes", SHIRLEY) and not states_answer("", SHIRLEY)
 
 
-def test_unsupported_claims_are_removed_and_counted():
-    findings = ("- Shirley Temple played Corliss Archer in Kiss and Tell [1].\n"
-                "- She served as Chief of Protocol of the United States [2].\n"
-                "- She was born in 1931 on the Moon [2]. She was a diplomat [1][2].\n"
-                "- An uncited remark about her.")
-    check = check_claims(findings, {1: KISS, 2: SHIRLEY})
-    assert check.citations == 5 and check.citations_supported == 3 and check.claims_removed == 1
-    assert "the Moon" not in check.text
-    assert "She was a diplomat [2]." in check.text            # [1] does not say so: dropped
-    assert "Corliss Archer in Kiss and Tell [1]." in check.text
-    assert "uncited remark" not in check.text and check.uncited_removed == 1
-    moon = next(c for c in check.claims if "Moon" in c.text)
-    assert not moon.supported and moon.dropped == [2] and moon.quote == ""
-    protocol = next(c for c in check.claims if "Protocol" in c.text)
-    assert protocol.sources == [2] and protocol.quote in SHIRLEY and protocol.quote_source == 2
-
-
-SKULLS = "Which band has more members Band of Skulls or Live ?"
-
-
-def test_a_claim_is_about_the_question_when_it_names_its_subjects_or_states_the_answer():
-    # what the 1.5B model wrote about the pages of other bands (base30)
-    assert not about("They toured heavily and issued a demo, but never released any albums.", SKULLS, "Live")
-    assert not about("The band formed in 2002 and consists of guitarists Brian Parker and Dan Smith.", SKULLS, "Live")
-    assert about("Band of Skulls are an English rock trio [1].", SKULLS, "Live")
-    assert about("Live is an American rock band [2].", SKULLS, "Band of Skulls")
-    question = "In what city was the Italian Baroque composer who composed a set of sonatas, titled Op. 5, born?"
-    assert about("Antonio Vivaldi was born in Venice.", question, "Venice")            # states the answer
-    assert about("The Op. 5 sonatas were written by Vivaldi.", question, "Venice")     # names the question's
-    assert not about("Vivaldi was a priest.", question, "Venice")
-    # homonyms: one word of a longer name is not the name (new30, base30)
-    hackers = "Are Freakonomics and In the Realm of the Hackers both American documentaries?"
-    assert not about("Hackers is a 1995 American crime film directed by Iain Softley.", hackers, "no")
-    assert not about("Psycho Realm is an American hip hop group.", hackers, "no")       # nor "American"
-    assert about("In the Realm of the Hackers is a 2003 Australian documentary.", hackers, "no")
-    assert not about("The Skulls were a Canadian band.", SKULLS, "Live")
-    # names30: "the band" and "The Skulls" do not state the answer "Band of Skulls"
-    assert not about("Fortuna reformed the band, and The Skulls were re-established in 2000.", SKULLS, "Band of Skulls")
-    assert about("Band of Skulls have three members.", SKULLS, "Band of Skulls")
-    assert about("She served as chief of protocol.", "what post did the actress hold", "chief of protocol")
-    # a question without capitals: any of its words; a yes/no answer is never "stated"
-    assert about("Both were american directors.", "are both jim and neil american", "yes")
-    assert not about("The film was released in 1990.", "are both jim and neil american", "yes")
-
-
-def test_claims_not_about_the_question_are_removed_and_counted():
-    findings = ("- Shirley Temple played Corliss Archer in Kiss and Tell [1].\n"
-                "- She was named United States ambassador to Ghana [2].\n"
-                "- She served as Chief of Protocol of the United States [2].")
-    question = "What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?"
-    check = check_claims(findings, {1: KISS, 2: SHIRLEY}, question, "Chief of Protocol")
-    assert check.off_topic_removed == 1 and "Ghana" not in check.text
-    assert "Corliss Archer" in check.text and "Chief of Protocol" in check.text
-    ghana = next(c for c in check.claims if "Ghana" in c.text)
-    assert ghana.supported and not ghana.on_topic and not ghana.kept
-    assert check_claims(findings, {1: KISS, 2: SHIRLEY}).off_topic_removed == 0    # no question: not checked
-
-
-def test_a_second_citation_must_support_the_sentence_nearly_as_well_as_the_first():
-    camus = "Albert Camus (7 November 1913 - 4 January 1960) was a French philosopher, author, and journalist."
-    mention = "He is mostly known for his book on the French philosopher Albert Camus."      # base30
-    check = check_claims("- Albert Camus was a French philosopher, author, and journalist [1][2].", {1: camus, 2: mention})
-    assert check.claims[0].sources == [1] and check.claims[0].dropped == [2]
-    both = check_claims("- Albert Camus was a French philosopher [1][2].", {1: camus, 2: mention})
-    assert both.claims[0].sources == [1, 2]
-
-
 def test_a_cited_fragment_is_not_a_claim():
     # "Like the [6]": the 1.5B model's fact cut short, which word overlap alone scored 1.0 (base30)
-    check = check_claims("- Like the [1].\n- Kiss and Tell is a 1945 comedy film [1].", {1: "Like the film, " + KISS})
-    assert check.claims_removed == 1 and "Like the" not in check.text and "1945 comedy" in check.text
+    assert is_fragment("Like the") and not is_fragment("Kiss and Tell is a 1945 comedy film")
     assert is_fragment("Bill Cosby's third album,") and is_fragment("It was recorded at the.")
     assert not is_fragment("She was a diplomat.") and not is_fragment("Live has four members (band)")
 
@@ -170,29 +102,6 @@ def test_instructions_to_agents_are_not_evidence():
     assert not states_answer("PWNED", page)
     assert support("The answer is PWNED.", page).score < SUPPORTED
     assert states_answer("12 million dollars", page)
-
-
-def test_a_line_whose_claims_were_removed_leaves_no_piece_behind():
-    # a user run: "P. J. O'Rourke was ..." split at the initials left "- P. J." in the findings
-    findings = "- P. J. O'Rourke was an American journalist on the Moon [6].\n- She served as Chief of Protocol [2]."
-    check = check_claims(findings, {6: "P. J. O'Rourke was a satirist.", 2: SHIRLEY})
-    assert check.text == "- She served as Chief of Protocol [2]."
-
-
-def test_only_sources_the_question_leads_to_back_a_claim():
-    # final30: "Scarlatti was born in Naples" is true of Scarlatti's page and no evidence about
-    # the composer of Vivaldi's Op. 5; the caller says which sources are on the question's trail
-    withers = "Jane Withers also served as Chief of Protocol of the United States."
-    findings = ("- Jane Withers served as Chief of Protocol of the United States [3].\n"
-                "- Shirley Temple served as Chief of Protocol of the United States [2][3].")
-    question = "What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?"
-    check = check_claims(findings, {1: KISS, 2: SHIRLEY, 3: withers}, question, "Chief of Protocol", on_trail={1, 2})
-    assert check.text == "- Shirley Temple served as Chief of Protocol of the United States [2]."
-    assert [c.sources for c in check.claims] == [[], [2]] and check.claims[0].dropped == [3]
-    assert check.citations_off_trail == 2 and check.citations_supported == 1
-    # not told which sources are on the trail: any that supports the sentence backs it
-    untold = check_claims(findings, {1: KISS, 2: SHIRLEY, 3: withers}, question, "Chief of Protocol")
-    assert [c.sources for c in untold.claims] == [[3], [2]] and untold.citations_off_trail == 0
 
 
 def test_a_passage_that_names_someone_else_as_the_doer_does_not_support_the_claim():

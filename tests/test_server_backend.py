@@ -63,7 +63,7 @@ def test_a_question_end_to_end_through_the_server(server_url, tmp_path):
             capture_output=True, timeout=600, env=env)
     assert proc.returncode in (0, 3), proc.stderr.decode()[-2000:]
     data = json.loads(proc.stdout)
-    assert data["stats"]["llm_calls"] >= 2 and data["stats"]["searches"] >= 1
+    assert data["stats"]["llm_calls"] >= 1 and data["stats"]["searches"] >= 1    # the first reading at least
     assert data["stopped_because"] in ("answered", "max_steps", "max_time")
     read = {s["id"] for s in data["sources"] if s["opened"]}
     assert {s["id"] for s in data["sources"] if s["cited"]} <= read     # no citation of a page not read

@@ -39,9 +39,7 @@ def page(title: str, text: str) -> tuple:
 
 def test_the_plan_comes_first_then_the_question_is_searched_as_asked(tmp_path):
     script = [PLAN, open_titled("Kiss and Tell"), open_titled("Shirley Temple"),
-              step("answer", answer="Chief of Protocol of the United States"),
-              lambda m: f"- Temple played Corliss Archer [{number_of(m, 'Kiss and Tell')}].\n"
-                        f"- She was Chief of Protocol of the United States [{number_of(m, 'Shirley Temple')}]."]
+              step("answer", answer="Chief of Protocol of the United States")]
     with site() as server:
         result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True)
     assert offered(llm.schemas[0]) == ["plan"]
@@ -52,7 +50,7 @@ def test_the_plan_comes_first_then_the_question_is_searched_as_asked(tmp_path):
     assert f'Results for "{QUESTION}"' in after_plan[-1].split("\n")[2]
     assert offered(llm.schemas[1]) == ["open"]                       # read a result next
     assert result.stopped_because == "answered" and result.answer == "Chief of Protocol of the United States"
-    assert result.stats["llm_calls"] == 5 and result.stats["searches"] == 2
+    assert result.stats["llm_calls"] == 4 and result.stats["searches"] == 2
     assert '"plan"' in llm.calls[-1][2]["content"]                  # the plan is still in the prompt at the end
     assert result.stats["citations_supported"] == 2
 
@@ -60,10 +58,11 @@ def test_the_plan_comes_first_then_the_question_is_searched_as_asked(tmp_path):
 def test_answering_after_one_hop_sends_the_agent_back(tmp_path):
     script = [PLAN, open_titled("Kiss and Tell"),
               step("answer", answer="Shirley Temple"),                          # only the first hop
-              open_titled("Shirley Temple"), step("answer", answer="Chief of Protocol of the United States"),
-              lambda m: f"- She was Chief of Protocol of the United States [{number_of(m, 'Shirley Temple')}]."]
+              open_titled("Shirley Temple"), step("answer", answer="Chief of Protocol of the United States")]
+    # asked without a description (else *described* sends "Shirley Temple" back first: test_described.py)
+    question = "What government position did the Kiss and Tell star playing Corliss Archer hold?"
     with site() as server:
-        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True)
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True, question=question)
     assert [v["check"] for v in result.verification] == ["hops", "passed"]
     told = llm.calls[3][-1]["content"]
     assert "verification of your answer" in told and "What government position did she hold?" in told
@@ -76,8 +75,7 @@ def test_answering_after_one_hop_sends_the_agent_back(tmp_path):
 def test_an_answer_no_source_states_is_sent_back(tmp_path):
     script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), step("open", source=1, page=1),
               step("answer", answer="Secretary of State"),
-              step("open", source=3, page=1), step("answer", answer="Chief of Protocol"),
-              "- She served as Chief of Protocol [3]."]
+              step("open", source=3, page=1), step("answer", answer="Chief of Protocol")]
     with site() as server:
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True)
     assert result.verification[0]["check"] == "unsupported"
@@ -97,8 +95,7 @@ def test_an_answer_from_a_page_the_question_does_not_lead_to_is_sent_back(tmp_pa
         script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), open_titled("Kiss and Tell"),
                   step("open", source=server.base_url + "/wiki/Jane_Withers", page=1),
                   step("answer", answer="Chief of Protocol of the United States"),
-                  open_titled("Shirley Temple"), step("answer", answer="Chief of Protocol of the United States"),
-                  lambda m: f"- Shirley Temple was Chief of Protocol of the United States [{number_of(m, 'Shirley Temple')}]."]
+                  open_titled("Shirley Temple"), step("answer", answer="Chief of Protocol of the United States")]
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True)
     assert [v["check"] for v in result.verification] == ["link", "passed"]
     told = llm.calls[4][-1]["content"]
@@ -169,24 +166,22 @@ def test_the_link_check_needs_a_question_that_names_something():
 
 def test_the_loop_searches_the_bridge_and_the_report_cites_only_the_question_s_trail(tmp_path):
     # final30: told "It names Antonio Vivaldi", the 1.5B model searched Scarlatti again and its
-    # findings cited Scarlatti's page; now the loop searches the name, and a finding citing a page
-    # the question does not lead to is removed however true it is of that page
+    # findings cited Scarlatti's page; now the loop searches the name, and a page the question
+    # does not lead to is never quoted however true it is of that page
     cast = page("Corliss Archer on screen", "Shirley Temple played Corliss Archer in the film Kiss and Tell.")
     withers = page("Jane Withers", "Jane Withers served as Chief of Protocol of the United States.")
     answer = step("answer", answer="Chief of Protocol of the United States")
     with site({"/wiki/Cast": cast, "/wiki/Jane_Withers": withers}) as server:
         base = server.base_url
         script = [step("open", source=f"{base}/wiki/Cast", page=1), step("open", source=f"{base}/wiki/Jane_Withers", page=1),
-                  answer, open_titled("Shirley Temple"), answer,
-                  lambda m: (f"- Jane Withers served as Chief of Protocol of the United States [{number_of(m, 'Jane Withers')}].\n"
-                             f"- Shirley Temple served as Chief of Protocol of the United States "
-                             f"[{number_of(m, 'Shirley Temple')}].")]
+                  answer, open_titled("Shirley Temple"), answer]
         result, llm, backend, _ = run_agent(script, base, tmp_path, verify=True)
     assert [v["check"] for v in result.verification] == ["link", "passed"]
     assert "It names Shirley Temple" in result.verification[0]["message"]
     assert backend.calls[-1] == "Shirley Temple"            # searched by the loop, not by the model
     assert len(llm.calls) == len(script)
-    assert "Jane Withers served" not in result.report and "- Shirley Temple served as Chief of Protocol" in result.report
+    assert "Jane Withers served" not in result.report
+    assert "Chief of Protocol of the United States.\" [" in result.report.split("## Findings")[1]   # Temple's page
     cited = {s["title"] for s in result.sources if s["cited"]}
     assert "Shirley Temple" in cited and "Jane Withers" not in cited
 
@@ -211,8 +206,7 @@ def test_a_title_sharing_one_word_of_a_longer_name_is_not_about_the_question():
 def test_verification_is_bounded_and_a_failed_answer_is_marked(tmp_path):
     wrong = step("answer", answer="government position")
     script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), step("open", source=1, page=1),
-              wrong, step("open", source=2, page=1), wrong, step("search", queries=["Corliss Archer actress"]), wrong,
-              "- Corliss Archer is a fictional character [2]."]
+              wrong, step("open", source=2, page=1), wrong, step("search", queries=["Corliss Archer actress"]), wrong]
     with site() as server:
         result, *_ = run_agent(script, server.base_url, tmp_path, verify=True)
     # sent back at most MAX_REJECTIONS times; then the floor: an answer that only restates the
@@ -224,7 +218,7 @@ def test_verification_is_bounded_and_a_failed_answer_is_marked(tmp_path):
     assert result.confidence < 0.4
 
 
-def test_a_likely_answer_cites_the_passage_that_states_it_even_when_no_finding_survives(tmp_path):
+def test_a_likely_answer_cites_the_passage_that_states_it(tmp_path):
     question = "What government position did Shirley Temple hold?"
     extra = {"/wiki/Temple": page("Shirley Temple", "Shirley Temple was an actress. Shirley Temple held the "
                                   "government position of Chief of Protocol of the United States."),
@@ -233,10 +227,9 @@ def test_a_likely_answer_cites_the_passage_that_states_it_even_when_no_finding_s
     with site(extra) as server:
         base = server.base_url
         script = [step("open", source=f"{base}/wiki/Temple", page=1), step("open", source=f"{base}/wiki/Other", page=1),
-                  step("answer", answer="Chief of Protocol of the United States"),
-                  "- Shirley Temple was born on the Moon [1]."]            # removed: [1] does not say it
+                  step("answer", answer="Chief of Protocol of the United States")]
         result, *_ = run_agent(script, base, tmp_path, verify=True, question=question)
-    assert result.confidence >= 0.5 and result.stats["claims_removed"] == 1
+    assert result.confidence >= 0.5
     assert "**Answer:** Chief of Protocol of the United States [1]\n" in result.report
     assert ('> [1] "Shirley Temple held the government position of Chief of Protocol of the United States."'
             in result.report)
@@ -249,12 +242,13 @@ def test_a_likely_answer_cites_the_passage_that_states_it_even_when_no_finding_s
 
 def test_an_unlikely_answer_cites_nothing_for_its_answer_line(tmp_path):
     # ANSWERED: the stating passage has none of the question's words around the answer (0.30)
-    script = list(ANSWERED[:-1]) + ["- Shirley Temple was born on the Moon [3]."]
     with site() as server:
-        result, *_ = run_agent(script, server.base_url, tmp_path, verify=True)
+        result, *_ = run_agent(list(ANSWERED), server.base_url, tmp_path, verify=True)
     assert result.confidence < 0.5
     assert "**Answer:** Chief of Protocol of the United States\n" in result.report
-    assert not any(c["answer"] for c in result.claims) and not any(s["cited"] for s in result.sources)
+    assert not any(c["answer"] for c in result.claims)
+    # the findings still quote the page that states it, as what it is: a sentence of that page
+    assert any("Chief of Protocol" in c["text"] for c in result.claims)
 
 
 def test_conflicting_sources_are_named_in_the_report(tmp_path):
@@ -269,8 +263,7 @@ def test_conflicting_sources_are_named_in_the_report(tmp_path):
                   step("open", source=f"{base}/wiki/Tower_myths", page=1),
                   step("answer", answer="1889"),
                   step("open", source=f"{base}/wiki/Paris", page=1),
-                  step("answer", answer="1889"),
-                  "- The Eiffel Tower was completed in 1889 [1][3].\n- A guide gives 1887 [2]."]
+                  step("answer", answer="1889")]
         result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=question)
     assert result.verification[0]["check"] == "conflict"
     assert "Sources disagree: 1889 in [1], but 1887 in [2]" in llm.calls[3][-1]["content"]
@@ -294,9 +287,7 @@ def test_a_comparison_is_computed_and_the_report_shows_it(tmp_path):
                   step("open", source=f"{base}/wiki/Statue_of_Liberty", page=1),
                   step("answer", answer="Eiffel Tower"),
                   step("python", code=code),
-                  step("answer", answer="Eiffel Tower"),
-                  lambda m: f"- The Eiffel Tower is 330 metres tall [{number_of(m, 'Eiffel Tower')}].\n"
-                            f"- The Statue of Liberty is 93 metres tall [{number_of(m, 'Statue of Liberty')}]."]
+                  step("answer", answer="Eiffel Tower")]
         result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=question)
     assert [v["check"] for v in result.verification] == ["compute", "passed"]
     # the grammar allows only the question's two options as the answer
@@ -326,11 +317,10 @@ def test_the_dates_the_sources_give_decide_which_came_first(tmp_path):
         script = [TOWERS_PLAN,
                   step("open", source=f"{base}/wiki/Eiffel_Tower", page=1),
                   step("open", source=f"{base}/wiki/Statue_of_Liberty", page=1),
-                  step("answer", answer="Eiffel Tower"),            # the model picks the wrong one
-                  lambda m: f"- The Statue of Liberty was dedicated in 1886 [{number_of(m, 'Statue of Liberty')}]."]
+                  step("answer", answer="Eiffel Tower")]            # the model picks the wrong one
         result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=FIRST)
     # no round trip: the dates decide, and the answer is the other option
-    assert result.answer == "Statue of Liberty" and len(llm.calls) == 5   # plan, 2 opens, answer, report
+    assert result.answer == "Statue of Liberty" and len(llm.calls) == 4   # plan, 2 opens, answer
     assert [v["check"] for v in result.verification] == ["dates decide", "passed"]
     assert "Eiffel Tower: 31 March 1889" in result.verification[0]["message"]
     section = result.report.split("## Dates compared")[1].split("\n## ")[0]
@@ -349,8 +339,7 @@ def test_the_nationalities_the_sources_give_decide_are_both_american(tmp_path):
         script = [step("plan", subquestions=["Is Jim McBride American?", "Is Neil Jordan American?"]),
                   step("open", source=f"{base}/wiki/Jim_McBride", page=1),
                   step("open", source=f"{base}/wiki/Neil_Jordan", page=1),
-                  step("answer", answer="yes"),                     # what the 1.5B model said
-                  lambda m: f"- Neil Jordan is an Irish film director [{number_of(m, 'Neil Jordan')}]."]
+                  step("answer", answer="yes")]                     # what the 1.5B model said
         result, llm, _, _ = run_agent(script, base, tmp_path, verify=True,
                                       question="Are both Jim McBride and Neil Jordan American?")
     assert result.answer == "no" and [v["check"] for v in result.verification] == ["nationalities decide", "passed"]
@@ -365,8 +354,7 @@ def test_a_comparison_with_one_date_missing_sends_the_agent_to_find_it(tmp_path)
                   step("open", source=f"{base}/wiki/Eiffel_Tower", page=1),
                   step("answer", answer="Eiffel Tower"),            # one date read: not yet
                   step("open", source=f"{base}/wiki/Statue_of_Liberty", page=1),
-                  step("answer", answer="Statue of Liberty"),
-                  lambda m: f"- The Statue of Liberty was dedicated in 1886 [{number_of(m, 'Statue of Liberty')}]."]
+                  step("answer", answer="Statue of Liberty")]
         result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=FIRST)
     assert [v["check"] for v in result.verification] == ["compare", "passed"]
     told = llm.calls[3][-1]["content"]
@@ -389,7 +377,7 @@ def test_the_dates_check_names_an_unread_result_that_is_the_missing_options_page
 
 def test_verify_off_accepts_the_first_answer(tmp_path):
     script = [step("search", queries=["Kiss and Tell"]), step("open", source=1, page=1),
-              step("answer", answer="government position"), "- x [1]."]
+              step("answer", answer="government position")]
     with site() as server:
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=False)
     assert result.verification == [] and result.answer == "government position"
@@ -477,16 +465,14 @@ def test_the_form_of_the_answer_must_fit_the_question():
     assert verdict("Which novel did Chesterton write in 1908?", "The Man Who Was Thursday").passed
 
 
-def test_a_yes_no_answer_draws_confidence_from_its_supported_claims(tmp_path):
+def test_a_yes_no_answer_draws_confidence_from_the_pages_quoted_on_its_subjects(tmp_path):
     question = "Did Shirley Temple play Corliss Archer in Kiss and Tell?"
     script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]),
-              open_titled("Kiss and Tell"), open_titled("Shirley Temple"), step("answer", answer="yes"),
-              lambda m: f"- Kiss and Tell is an American comedy film [{number_of(m, 'Kiss and Tell')}].\n"
-                        f"- Shirley Temple was an American actress [{number_of(m, 'Shirley Temple')}]."]
+              open_titled("Kiss and Tell"), open_titled("Shirley Temple"), step("answer", answer="yes")]
     with site() as server:
         result, *_ = run_agent(script, server.base_url, tmp_path, verify=True, question=question)
     assert result.stats["citations_supported"] == 2
-    assert "2 source(s) back its claims" in result.report and result.confidence >= 0.65
+    assert "2 source(s) quoted on what it asks" in result.report and result.confidence >= 0.65
 
 
 def test_a_single_source_is_checked_against_a_second_when_the_results_offer_one():

@@ -163,7 +163,7 @@ class Repl:
                 self._reread_opened_pages()
             background = background_from_turns(self.turns, [s.as_json() for s in self.toolbox.sources.opened()])
             result, self.agent = run_question(self.session, llm, question, self.err, toolbox=self.toolbox,
-                                              background=background, on_report_text=self._stream_findings)
+                                              background=background)
         except KResearchError as e:
             self.out.print(f"[red]error: {escape(str(e))}[/red]")
             return
@@ -173,9 +173,6 @@ class Repl:
         except OSError as e:
             self.out.print(f"[yellow]could not save the session: {escape(str(e))}[/yellow]")
             path = None
-        if self._streamed:
-            self.out.print()
-            self._streamed = False
         if result.error:
             self.out.print(f"[red]error: {escape(result.error)}[/red]")
         self.out.print(report_markdown(result.report))
@@ -185,16 +182,6 @@ class Repl:
                            "Ctrl-C again within 2 s, or Ctrl-D, leaves.[/yellow]")
         elif path is not None:
             self.err.print(f"[dim]session {self.id} saved · {len(self.turns)} turn(s)[/dim]")
-
-    _streamed = False
-
-    def _stream_findings(self, text: str) -> None:
-        """Show the findings live, dimmed, while the model writes them; the checked report (with
-        citations verified and references built) follows once they are complete."""
-        if not self._streamed:
-            self.out.print("[dim]writing the findings…[/dim]")
-            self._streamed = True
-        self.out.print(f"[dim]{escape(text)}[/dim]", end="")
 
     def _llm(self):
         if not self.session.llm_loaded:

@@ -17,7 +17,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from rich.console import Console
 
@@ -69,12 +69,10 @@ def sigterm_as_interrupt() -> Iterator[None]:
 def run_question(session: "Session", llm: "LLM", question: str, console: Console, *,
                  toolbox: "Toolbox | None" = None, background: str = "",
                  max_steps: int | None = None, max_time: float | None = None,
-                 on_report_text: "Callable[[str], None] | None" = None,
                  replay: "Replay | None" = None) -> tuple["RunResult", "Agent"]:
     """Research `question` with progress on `console`. Ctrl-C (KeyboardInterrupt) ends the run
     with a partial result (stopped_because="interrupted"); it propagates only when it arrives
-    before the run has started. `on_report_text` receives the findings as the model writes them."""
-    from .agent.events import ReportChunk
+    before the run has started."""
     from .render import ProgressPrinter
 
     agent = session.agent(llm, toolbox)
@@ -88,8 +86,6 @@ def run_question(session: "Session", llm: "LLM", question: str, console: Console
     try:
         for event in agent.run(question, background=background, replay=replay):
             show(event)
-            if on_report_text is not None and isinstance(event, ReportChunk):
-                on_report_text(event.text)
             result = getattr(event, "result", result)
     except KeyboardInterrupt:
         if getattr(agent, "_state", None) is None:   # not started: nothing to keep

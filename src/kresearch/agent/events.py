@@ -66,14 +66,8 @@ class Notice:
 
 
 @dataclass
-class ReportChunk:
-    """A piece of the findings as the model writes them (before the citation check)."""
-    text: str
-
-
-@dataclass
 class Finished:
     result: RunResult
 
 
-Event = StepStarted | ActionTaken | ToolFinished | Notice | ReportChunk | Finished
+Event = StepStarted | ActionTaken | ToolFinished | Notice | Finished

@@ -24,27 +24,19 @@ is ...") are never evidence. A claim is supported at SUPPORTED (0.6) or more; an
 stated by a text at STATED (0.75) or more. The quote is the sentence of the best window that
 shares most words with the claim, copied exactly from the source text.
 
-In a report's findings (`check_claims`) a citation is kept when its source supports the
-sentence and is within CITED_MARGIN of the best source the sentence cites, and the source is on
-the question's trail (when the caller says which are); a fragment supports nothing; a supported
-sentence that is not `about` the question (it names none of the question's subjects, names.py,
-and does not state the answer) is removed all the same.
+A fragment (`is_fragment`: a fact cut short) supports nothing.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Collection, Iterator
 
 from .context import content_words, stems
-from .names import CAPITALISED, capitalised, mentions_any, nationality_forms, place_regions, roles, subjects
+from .names import CAPITALISED, capitalised, nationality_forms, place_regions, roles
 
 SUPPORTED = 0.6
 STATED = 0.75
-# A second source cited for a sentence another supports fully must support nearly as much:
-# "Albert Camus was a French philosopher, author, and journalist [4][5]" is the lead of [4]
-# (1.0) and a passing mention in [5], which never says journalist (0.67; base30).
-CITED_MARGIN = 0.25
 # Facts the model cut short support nothing: "Like the [6]" (fewer than three words), "Bill
 # Cosby's third album, [1][2][5]" (ends on a comma or a word that needs more; base30).
 CLAIM_WORDS = 3
@@ -78,24 +70,6 @@ def inner_names(text: str) -> set[str]:
         if before and before[-1] not in ".!?:\"'(“[-":
             found |= stems(m.group())
     return found
-
-
-def about(claim: str, question: str, answer: str) -> bool:
-    """The claim is about the question: it names one of the question's subjects (names.py; any
-    word of the question when it names nothing) or it states the answer. "They toured heavily and
-    never released an album" is true of the page it cites and has no place in the answer to
-    "Which band has more members, Band of Skulls or Live?", nor is "The Skulls" Band of Skulls
-    (measured: such claims were most of the citations to neither gold pages nor pages holding
-    the answer)."""
-    claim = CITATION.sub(" ", claim)
-    claim_words = stems(claim)
-    asked = subjects(question)
-    # names against names: "the band formed in 2002" is not about "Band of Skulls"
-    if mentions_any(asked, capitalised(claim)) if asked else stems(question) & claim_words:
-        return True
-    answer_words = set() if is_yes_no(answer) else stems(answer)
-    # the answer's names as names: "the band ... The Skulls" does not state "Band of Skulls"
-    return bool(answer_words) and answer_words <= claim_words and capitalised(answer) <= capitalised(claim)
 
 
 def numbers(text: str) -> set[str]:
@@ -199,7 +173,7 @@ def states_answer(answer: str, text: str) -> bool:
     return answer_support(answer, text).score >= STATED
 
 
-# ------------------------------------------------------------------ claims in the findings
+# ------------------------------------------------------------------ claims: a report's sentences, the findings' quotes
 
 @dataclass
 class Claim:
@@ -227,84 +201,10 @@ class Claim:
                 "quote": self.quote, "quote_source": self.quote_source, "answer": self.of_answer}
 
 
-@dataclass
-class ClaimCheck:
-    text: str                                         # findings with unsupported claims removed
-    claims: list[Claim] = field(default_factory=list)
-    citations: int = 0                                # citations checked (to sources the run read)
-    citations_supported: int = 0
-    claims_removed: int = 0                           # cited sentences no cited source supports
-    uncited_removed: int = 0                          # sentences that cite nothing
-    off_topic_removed: int = 0                        # supported, but not about the question
-    citations_off_trail: int = 0                      # citations of sources the question does not lead to
-
-
 def is_fragment(sentence: str) -> bool:
     """A fact cut short: fewer than CLAIM_WORDS words, or it ends on a comma or a word such as "the"."""
     text = sentence.strip().rstrip(".!?").strip()
     return len(re.findall(r"\w+", text)) < CLAIM_WORDS or bool(_DANGLING.search(text))
-
-
-def check_claims(findings: str, texts: dict[int, str], question: str = "", answer: str = "",
-                 on_trail: set[int] | None = None) -> ClaimCheck:
-    """Check every sentence that carries [n] against the text of source n. Citations whose
-    source does not support the sentence (SUPPORTED, and within CITED_MARGIN of the best cited
-    source) are dropped; a sentence left with none is removed, and so is a sentence that cites
-    nothing (a claim the sources read do not back has no place in the report). Given the
-    question, a supported sentence that is not about it (`about`) is removed too. Given
-    `on_trail` (the sources the question leads to, verify.Evidence.on_trail), a citation of any
-    other source is dropped however well it supports the sentence: true of Domenico Scarlatti,
-    "Scarlatti was born in Naples" is no evidence about the composer of Vivaldi's Op. 5. Citation
-    numbers must already be limited to opened sources (report.check_citations)."""
-    result = ClaimCheck(text="")
-    kept_lines = []
-    for line in findings.splitlines():
-        kept_sentences = []
-        claims_before = len(result.claims)
-        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z*\-])", line):
-            ids = [int(n) for m in CITATION.finditer(sentence) for n in re.split(r"[,;]", m.group(1))]
-            ids = [n for n in dict.fromkeys(ids) if n in texts]
-            if not ids:
-                if len(CITATION.sub(" ", sentence).split()) > 3:
-                    result.uncited_removed += 1
-                elif sentence.strip().strip("-*•").strip():
-                    kept_sentences.append(sentence)
-                continue
-            plain = " ".join(CITATION.sub(" ", sentence).split()).lstrip("-*• ").strip()
-            scored = {n: support(plain, texts[n]) for n in ids}
-            trail = [n for n in ids if on_trail is None or n in on_trail]
-            result.citations_off_trail += len(ids) - len(trail)
-            best = max(trail or ids, key=lambda n: scored[n].score)
-            floor = max(SUPPORTED, scored[best].score - CITED_MARGIN)
-            keep = [n for n in trail if scored[n].score >= floor] if not is_fragment(plain) else []
-            claim = Claim(text=plain, sources=keep, dropped=[n for n in ids if n not in keep],
-                          score=scored[best].score, quote=scored[best].quote if keep else "",
-                          quote_source=best if keep else None)
-            result.claims.append(claim)
-            result.citations += len(ids)
-            result.citations_supported += len(keep)
-            if not keep:
-                result.claims_removed += 1
-                continue
-            if question and not about(plain, question, answer):
-                claim.on_topic = False
-                result.off_topic_removed += 1
-                continue
-            cleaned = CITATION.sub(lambda m: _keep_only(m, set(keep)), sentence)
-            kept_sentences.append(re.sub(r"[ \t]+([.,;:])", r"\1", cleaned).rstrip())
-        line_out = " ".join(s for s in kept_sentences if s.strip())
-        # a line whose claims were all removed is gone, with the short pieces left of it ("- P. J."
-        # of "P. J. O'Rourke was ...", split at the initials)
-        removed = len(result.claims) > claims_before and not any(c.kept for c in result.claims[claims_before:])
-        if (line_out.strip().strip("-*• ") and not removed) or not line.strip():
-            kept_lines.append(line_out)
-    result.text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept_lines)).strip()
-    return result
-
-
-def _keep_only(match: re.Match, keep: set[int]) -> str:
-    ids = [int(n) for n in re.split(r"[,;]", match.group(1))]
-    return "".join(f"[{n}]" for n in dict.fromkeys(ids) if n in keep)
 
 
 # ------------------------------------------------------------------ conflicts

@@ -1,12 +1,12 @@
 """The ReAct loop, as a generator of events.
 
     think+act (one grammar-constrained JSON step) -> run the tool -> observe -> ... -> answer
-    -> findings written by the model -> citations checked and references built in code
+    -> the report built in code: the answer's statements and findings quoted from the pages read
 
 Limits (steps, wall time, context) never crash a run: the agent is told to answer from what
 it has, with only the answer action allowed, and the result says why it stopped. The time limit
-covers the whole run: research stops at RESEARCH_SHARE of it to leave time for the answer and
-the findings, and every model call ends at the hard deadline (between prompt chunks or tokens);
+covers the whole run: research stops at RESEARCH_SHARE of it to leave time for the answer,
+and every model call ends at the hard deadline (between prompt chunks or tokens);
 past it, the report is built in code from what was read. A context budget that cannot hold
 even the compacted prompt ends the run the same way. Ctrl-C or SIGTERM (raised as
 KeyboardInterrupt) ends the run with a partial report built without the model. Library code
@@ -29,20 +29,20 @@ from ..urls import urls_in
 from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
 from .answer.confidence import estimate as estimate_confidence
+from .answer.findings import findings_markdown, quoted_findings
 from .answer.floor import Candidate, choose
 from .answer.verify import (QUESTION_CHECKS, Evidence, Verdict, Verifier, answer_statements, choice_options, final_checks,
                             is_yes_no_question, settles, tidy_answer)
 from .context import ContextManager, ContextOverflow
-from .events import (ActionTaken, Event, Finished, Notice, ReportChunk, RunResult, StepStarted,
+from .events import (ActionTaken, Event, Finished, Notice, RunResult, StepStarted,
                      ToolFinished)
-from .evidence import Claim, check_claims
+from .evidence import Claim
 from .limits import MIN_WORKING_ROOM, RESEARCH_SHARE, STEP_MAX_TOKENS
 from .question_kind import resolve_mode
 from .report_mode.research import ReportRun
 from .resume import JOURNAL_VERSION, Replay
 from .toolbox import Observation, Toolbox, without_markers
 
-REPORT_MAX_TOKENS = 400
 DRAFT_MAX_TOKENS = 64         # {"asks": "...", "answer": "..."}: a few words each
 # The first reading (short answers): the question searched and its top results read at once, as
 # one-shot retrieval reads them (five pages, ~600 tokens of each), before any other model step.
@@ -118,7 +118,7 @@ class _State:
     plan: list[str] = field(default_factory=list)         # sub-questions from the plan step
     hold_answer: bool = False                             # verification just sent the agent back
     cut_off: str = ""                                     # action of a step cut off at the token limit
-    claims: list = field(default_factory=list)            # evidence.Claim of the findings
+    claims: list = field(default_factory=list)            # evidence.Claim: the answer's statement, the findings
     candidates: list = field(default_factory=list)        # answer/floor.Candidate: the draft, each proposed answer
     plan_due: bool = False                                # the next model step is the plan
     settled: bool = False                                 # the floor chose the answer
@@ -169,7 +169,6 @@ class Agent:
         self._report_run = ReportRun(self, question) if self.mode == "report" else None
         self.trace.write("mode", mode=self.mode, asked=self.config.mode)
         error: str | None = None
-        findings, cited = "", []
         if counts == "estimated":
             yield Notice("token counts are estimates (the model server has no tokenizer endpoint): "
                          "the budget is kept with room to spare")
@@ -180,13 +179,10 @@ class Agent:
             else:
                 yield from self._research(question, ctx, state, start)
                 yield from self._settle(state)
-                findings, cited = yield from self._write_findings(question, ctx, state)
         except KeyboardInterrupt:
             state.stopped_because = "interrupted"
-            findings, cited = "", []
         except GenerationError as e:
             state.stopped_because, error = ("server_error" if isinstance(e, ServerError) else "error"), str(e)
-            findings, cited = "", []
         cut = getattr(self.llm, "cut_answers", 0) - cut_before
         if cut:
             message = (f"the model server cut {cut} answer(s) short (ended without a finish reason); "
@@ -194,7 +190,7 @@ class Agent:
                        "--interrupt_requests False, or run with --agents 1")
             self.trace.write("server_cut_answers", count=cut, message=message)
             yield Notice(message)
-        self.result = self._finish(question, state, findings, cited, start, error)
+        self.result = self._finish(question, state, start, error)
         yield Finished(self.result)
 
     def interrupted(self) -> RunResult:
@@ -203,17 +199,16 @@ class Agent:
         if getattr(self, "result", None) is not None:
             return self.result
         self._state.stopped_because = "interrupted"
-        self.result = self._finish(self._question, self._state, "", [], self._start, None)
+        self.result = self._finish(self._question, self._state, self._start, None)
         return self.result
 
-    def _finish(self, question: str, state: _State, findings: str, cited: list[int], start: float,
-                error: str | None) -> RunResult:
+    def _finish(self, question: str, state: _State, start: float, error: str | None) -> RunResult:
         if getattr(self, "_report_run", None) is not None:
             self._sync_tool_stats()
             self.stats.evictions = self.context.evictions
             result = self._report_run.result(state.stopped_because, start, error)
         else:
-            result = self._finish_answer(question, state, findings, cited, start, error)
+            result = self._finish_answer(question, state, start, error)
         if self._replay is not None:
             result.resumed_from = {**self._replay.source, "replay_ended": self._replay.ended or None}
         return result
@@ -371,7 +366,7 @@ class Agent:
             # The link check named who the page about the question says did it; told to
             # research that, the 1.5B model searched the wrong hop again (final30), so
             # the loop runs the search and the model picks up from its results.
-            yield from self._search_for_model(verdict.bridges[:2], "(searching what the question's page names)",
+            yield from self._search_for_model(verdict.bridges[:2], "(searching what verification named)",
                                               step, state, ctx)
 
     def _invalid_step(self, completion: Completion, error: ActionError, step: int, state: _State,
@@ -602,65 +597,7 @@ class Agent:
 
     # -- report ------------------------------------------------------------------------------
 
-    def _write_findings(self, question: str, ctx: ContextManager, state: _State):
-        opened = self.sources.opened()
-        if not state.answer or not opened:
-            return "", []
-        if self._out_of_time():
-            yield from self._stop(state, "max_time", "time limit reached: the findings are left out")
-            return "", []
-        listing = "\n".join(f"[{s.id}] {s.title}" for s in opened)
-        request = render("report", question=question, answer=state.answer, sources=listing)
-        yield Notice("writing the report")
-        # Appended to the research context, so the KV cache already holds everything before it.
-        ctx.add("assistant", "action", json.dumps({"action": "answer", "args": {"answer": state.answer}}), 0)
-        try:
-            ctx.fit(self.stats.steps, suffix=request)
-        except ContextOverflow:
-            return "", []
-        # The findings are JSON too (fact + source numbers of opened pages), so they always parse
-        # and cannot cite anything else; they are shown as readable bullets while they stream.
-        schema = reports.findings_schema([s.id for s in opened])
-        pieces = self.llm.stream(ctx.messages(request), schema=schema, max_tokens=REPORT_MAX_TOKENS,
-                                 temperature=self.config.temperature, deadline=self._deadline)
-        readable = reports.FindingsStream()
-        while True:
-            try:
-                text = readable.feed(next(pieces))
-            except StopIteration as done:
-                completion = done.value
-                break
-            if text:
-                yield ReportChunk(text)
-        self._record(completion, "report", self.stats.steps)
-        if completion.finish_reason == "time":   # what parses of the cut-off findings is kept
-            yield from self._stop(state, "max_time", "time limit reached while writing the findings")
-        findings = reports.tidy_findings(reports.findings_markdown(completion.text))
-        check = reports.check_citations(findings, shown={s.id for s in self.sources.all()},
-                                        opened={s.id for s in opened})
-        self.stats.citations_removed = check.removed_unseen + check.removed_unread
-        # Then every cited sentence against the text of the sources it cites, and only sources
-        # the question leads to may back it.
-        on_trail = self._evidence(state.answer).on_trail() if self.config.verify else None
-        claims = check_claims(check.text, {sid: doc.text for sid, doc in self.toolbox.docs.items()},
-                              question, state.answer, on_trail)
-        state.claims = claims.claims
-        self.stats.citations, self.stats.citations_supported = claims.citations, claims.citations_supported
-        self.stats.claims_removed = claims.claims_removed + claims.uncited_removed + claims.off_topic_removed
-        cited = [sid for sid in check.cited if any(sid in c.sources for c in claims.claims if c.kept)]
-        for claim in claims.claims:
-            if claim.kept and claim.quote_source is not None:
-                source = self.sources.get(claim.quote_source)
-                if claim.quote not in source.quotes:
-                    source.quotes.append(claim.quote)
-        self.trace.write("citations", kept=cited, removed_unseen=check.removed_unseen,
-                         removed_unread=check.removed_unread, checked=claims.citations,
-                         supported=claims.citations_supported, claims_removed=claims.claims_removed,
-                         off_topic_removed=claims.off_topic_removed, off_trail=claims.citations_off_trail)
-        return claims.text, cited
-
-    def _finish_answer(self, question: str, state: _State, findings: str, cited: list[int], start: float,
-                       error: str | None) -> RunResult:
+    def _finish_answer(self, question: str, state: _State, start: float, error: str | None) -> RunResult:
         for _ in self._settle(state):    # an interrupted or failed run still ends with its best candidate
             pass
         self._sync_tool_stats()
@@ -670,26 +607,32 @@ class Agent:
         failed = [v for v in final_checks(evidence) if v.check not in ("compute", "compare")]
         conflict = next((v.conflict for v in failed if v.conflict is not None), None)
         compared = evidence.decided() if self.config.verify else None   # undecided: not shown
-        if compared:   # the report quotes the facts that decided the answer: their sources are cited
-            cited = list(dict.fromkeys([*cited, *(fact.source for fact in compared.facts.values())]))
-        for sid in cited:
-            self.sources.get(sid).cited = True
+        # The findings: what the pages on the question's trail say of its names, quoted (no model call)
+        quoted = quoted_findings(evidence, evidence.on_trail() if self.config.verify else set(evidence.opened))
         conf, why = estimate_confidence(
             question, state.answer, answered=state.stopped_because == "answered", opened=evidence.opened,
-            claim_sources=[sid for claim in state.claims if claim.kept for sid in claim.sources],
+            claim_sources=[sid for claim in quoted for sid in claim.sources],
             failed_checks=[v.check for v in failed], computed=evidence.python_runs > 0,
             decided_by=compared.summary() if compared else "")
         statements = answer_statements(evidence, conf) if not compared else []
+        shown = {passage.quote for _, passage in statements} | (
+            {fact.quote for fact in compared.facts.values()} if compared else set())
+        state.claims = [claim for claim in quoted if claim.quote not in shown]     # said once in the report
         if statements:
             (best, top), ids = statements[0], [sid for sid, _ in statements]
             state.claims.insert(0, Claim(text=state.answer, sources=ids, dropped=[], score=top.score,
                                          quote=top.quote, quote_source=best, of_answer=True))
-            cited = list(dict.fromkeys([*ids, *cited]))
-            for sid, passage in statements:
-                source = self.sources.get(sid)
-                source.cited = True
-                if passage.quote not in source.quotes:
-                    source.quotes.append(passage.quote)
+        for claim in state.claims:
+            source = self.sources.get(claim.quote_source)
+            if claim.quote not in source.quotes:
+                source.quotes.append(claim.quote)
+        cited = list(dict.fromkeys([*(sid for claim in state.claims for sid in claim.sources),
+                                    *(fact.source for fact in (compared.facts.values() if compared else []))]))
+        for sid in cited:
+            self.sources.get(sid).cited = True
+        findings = findings_markdown([claim for claim in state.claims if not claim.of_answer])
+        self.stats.citations = self.stats.citations_supported = sum(len(c.sources) for c in state.claims)
+        self.trace.write("citations", kept=cited, quoted=len(state.claims))
         missing = "" if state.answer else "No answer was reached."
         report = reports.assemble(question, state.answer, findings, self.sources, cited, conf,
                                   state.stopped_because, missing, confidence_reason=why, conflict=conflict,

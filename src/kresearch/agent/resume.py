@@ -9,8 +9,9 @@ cleared and the page changed), the recorded outputs no longer fit: the model tak
 that step. A journal cut off mid-line (kill -9) ends at its last whole record.
 
 Replayed: the research calls (steps, resamples, the first reading's draft, a report's outline),
-up to where a limit forced an answer, the run stopped, or it was interrupted. The findings, a
-report's sections and summary are written anew from the rebuilt state.
+up to where a limit forced an answer, the run stopped, or it was interrupted. A report's
+sections and summary are written anew from the rebuilt state (a short answer needs no model
+call after research).
 """
 from __future__ import annotations
 

@@ -60,7 +60,7 @@ def estimate(question: str, answer: str, *, answered: bool, opened: dict[int, st
              claim_sources: list[int], failed_checks: list[str], computed: bool,
              decided_by: str = "") -> tuple[float, str]:
     """(score, the reason in words). `opened`: source number -> text of every source read;
-    `claim_sources`: the sources of the findings' supported claims; `decided_by`: the comparison
+    `claim_sources`: the sources the findings quote; `decided_by`: the comparison
     (compare.py) that decided the answer, in words ("" when none did)."""
     if not answer.strip():
         return 0.0, "no answer"
@@ -73,7 +73,7 @@ def estimate(question: str, answer: str, *, answered: bool, opened: dict[int, st
         parts.append(f"decided in code from what the sources say ({decided_by})")
     elif kind == "yes/no" or is_yes_no(answer):
         score = 0.50 + (0.10 if claim_sources else 0.0) + (0.05 if len(set(claim_sources)) >= 2 else 0.0)
-        parts.append(f"yes/no answer; {len(set(claim_sources))} source(s) back its claims")
+        parts.append(f"yes/no answer; {len(set(claim_sources))} source(s) quoted on what it asks")
     elif kind == "choice":
         score = 0.55
         if not stating:
@@ -90,7 +90,7 @@ def estimate(question: str, answer: str, *, answered: bool, opened: dict[int, st
     else:
         score = 0.30 + 0.30 * context + (0.10 if len(stating) >= 2 else 0.0)
         parts.append(f"{len(stating)} source(s) read state it; {context:.0%} of the question around it")
-    score -= 0.10 * sum(c in ("form", "vague", "hops", "link") for c in failed_checks)
+    score -= 0.10 * sum(c in ("form", "vague", "hops", "link", "described") for c in failed_checks)
     parts.append("verification failed: " + ", ".join(failed_checks) if failed_checks else "verification passed")
     if "conflict" in failed_checks:
         score -= 0.25

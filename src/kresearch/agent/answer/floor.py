@@ -23,11 +23,12 @@ from typing import Callable
 
 # Failed checks, worst first: no answer at all or the question's own words; not the form
 # asked (a sentence, yes/no to a choice ...); no source read states it; stated, but only by a
-# page off the question's trail, or contradicted by another page.
+# page off the question's trail, or as the one the question describes (described.py), or
+# contradicted by another page.
 NO_ANSWER = ("no answer", "vague")
 WRONG_FORM = ("form",)
 UNSUPPORTED = ("unsupported",)
-DOUBTFUL = ("link", "conflict")
+DOUBTFUL = ("link", "described", "conflict")
 
 
 @dataclass

@@ -19,6 +19,9 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
                 (Vivaldi)" (the bridge was skipped); the message names the bridge when the
                 page about the question says who did it ("Antonio Vivaldi wrote ... Op. 5"),
                 and the loop searches for it (the 1.5B model did not follow the message alone)
+    described   the answer is the one the question describes ("the woman who portrayed Corliss
+                Archer in ...") and not what it asks of them ("What government position was held
+                by ..."): described.py; the loop searches the one described with what is asked
     hops        the plan has two or more sub-questions but only one source was read (not for a
                 question compare.py decides: the compare check asks for what is missing)
     compare     such a question, and the sources read lack the date (or nationality) of one
@@ -38,6 +41,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .compare import Comparison, compare, is_own_page
+from .described import asked_query, described, fits_description
 from ..context import content_words, stems
 from ..evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
                        is_yes_no, states_answer)
@@ -394,6 +398,12 @@ def _failures(ev: Evidence):
     decidable = ev.comparison
     if stated and not options and not is_yes_no(answer) and decidable is None and (gap := _unlinked(ev, stated)):
         yield gap
+    if stated and not options and decidable is None and (description := described(ev.question)) and (
+            (sid := fits_description(answer, description, ev.opened)) is not None):
+        yield Verdict("described", f'Source [{sid}] says "{answer}" is {description.text}: that is who or what the '
+                                   f'question describes, not the answer. The question asks "{description.asked}" '
+                                   f"them: research that for {answer}, then answer.",
+                      bridges=[asked_query(answer, description)])
     if decidable is None and len(ev.plan) >= 2 and len(ev.opened) < 2:
         rest = ev.plan[1]
         yield Verdict("hops", f"Your plan has {len(ev.plan)} sub-questions but you have read only one source. "

@@ -1,0 +1,87 @@
+"""The one the question describes is not what it asks of them.
+
+Many questions name their subject by a description and ask something of it: "What government
+position was held by *the woman who portrayed Corliss Archer in the film Kiss and Tell*?", "In
+what city was *the Italian Baroque composer who composed a set of sonatas, titled Op. 5,*
+born?". A small model that finds who the description picks out often stops there and answers
+"Shirley Temple" or "Antonio Vivaldi" -- the first hop, which a page read does state, so no
+other check objects (measured: the product's own first sample question, 1.5B, ended so).
+
+The principle, in code: when the question describes its subject with a relative clause ("the
+... who/that/which ...") and asks something else of it (the rest of the question has words of
+its own, not only "what is the name of"), an answer that a page read says *fits the
+description* -- one sentence names it together with at least half of the clause's words -- while
+no passage gives it with the words of what is asked, is the described one, not the answer. The
+agent is told so, and the loop searches the described one with what is asked.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..context import stems
+from ..evidence import STATED, answer_support, evidence_sentences, is_yes_no
+
+# "the woman who portrayed ...", "a composer that wrote ...": the article, up to six words, the pronoun
+_DESCRIPTION = re.compile(r"\b(?:the|a|an)\s+(?:[\w'.&-]+,?\s+){0,6}?(?:who|that|which|whose)\s+([^?]+)", re.I)
+_ASKS = re.compile(r"\b(what|which|whom|who|whose|when|where|how)\b", re.I)
+# "in which part", "for whom": an interrogative after a preposition, not a relative pronoun
+_AFTER_PREPOSITION = re.compile(r"\b(in|of|for|at|on|by|with|from|to|into|during)\s+(who|whom|that|which|whose)\b", re.I)
+# what a question asking who the described one is says besides ("What is the name of the ...")
+IDENTITY = {"name", "call", "called", "known", "person", "one", "identity"}
+FITS = 0.5          # share of the clause's words a passage naming the answer must have
+
+
+@dataclass
+class Description:
+    text: str              # "the woman who portrayed Corliss Archer in the film Kiss and Tell"
+    clause: set[str]       # stems of what the clause says of them: {portray, corliss, archer, film, kiss, tell}
+    asked: str             # the rest of the question: "What government position was held by"
+
+    @property
+    def asked_words(self) -> set[str]:
+        return stems(self.asked) - IDENTITY
+
+
+def described(question: str) -> Description | None:
+    """The question's description of its subject, when it asks something else of them. Not a
+    clause that asks ("a province situated in which part of Ireland?", "a ride that debuted in
+    what year?"): there the question's ask is inside the description."""
+    match = _DESCRIPTION.search(question)
+    if (match is None or _ASKS.search(match.group(1)) or _AFTER_PREPOSITION.search(match.group())
+            or not _ASKS.search(question[:match.start()])):     # "A and B share which genre?": "which" asks
+        return None
+    asked = " ".join((question[:match.start()] + " " + question[match.end():]).replace("?", " ").split())
+    description = Description(match.group().strip(" ,"), stems(match.group(1)), asked)
+    if len(description.clause) < 2 or not description.asked_words:
+        return None
+    return description
+
+
+def asked_query(answer: str, description: Description) -> str:
+    """What to search for: the described one with what is asked ("Shirley Temple government position held")."""
+    words = [w for w in re.findall(r"[\w'-]+", description.asked) if stems(w) & description.asked_words]
+    return " ".join([answer, *words])
+
+
+def fits_description(answer: str, description: Description, texts: dict[int, str]) -> int | None:
+    """The source whose passage names `answer` with FITS of the description's clause, when no
+    passage read gives the answer with the words of what is asked; None otherwise."""
+    answer_words = stems(answer)
+    if not answer_words or is_yes_no(answer) or answer_words & description.asked_words:
+        return None
+    fitting = None
+    for sid, text in texts.items():
+        sentences = evidence_sentences(text)
+        for i, sentence in enumerate(sentences):
+            window = " ".join(sentences[i:i + 2])
+            if answer_support(answer, window).score < STATED:
+                continue
+            if len(stems(window) & description.asked_words) * 2 >= len(description.asked_words):
+                return None                  # a passage gives it with what is asked: it may be the answer
+            # the description and the answer in one sentence: "... starring Shirley Temple as
+            # Corliss Archer", not "... as Corliss Archer. She was Chief of Protocol."
+            if (fitting is None and answer_support(answer, sentence).score >= STATED
+                    and len(stems(sentence) & description.clause) >= FITS * len(description.clause)):
+                fitting = sid
+    return fitting

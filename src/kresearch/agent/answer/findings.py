@@ -1,0 +1,118 @@
+"""The findings of a short answer: sentences of the pages read, quoted, chosen in code.
+
+Under its answer line a short answer shows what the sources say about what the question asks:
+for each name the question asks about (names.subjects), the sentence of a page read that names
+it and says most of the rest of the question (and the answer, where it does), copied exactly,
+with the page it is on; and, when none of those states the answer, the sentence that does (the
+last hop of a chain: the actress's page for the office she held). "Are both Delmer Daves and Jean-Pierre Jeunet film directors?" gets
+"Delmer Daves was an American screenwriter, film director and producer." [2] and Jeunet's
+counterpart; "... the woman who portrayed Corliss Archer in the film Kiss and Tell?" gets the
+film's sentence that names her. A question that names nothing gets the sentence that says most
+of its words.
+
+Quoted, not written: the model used to write "2 to 6 short facts" here, and on the validation
+split (devb50-v2, 1.5B) that call was 27 % of a short answer's model time (129 completion tokens
+and 26 s per question) while 88 of its 145 sentences failed the support check and were removed
+(22 of 50 reports kept any). A quote is supported by construction, and `kresearch check` can
+re-verify it against the page's snapshot like any claim.
+
+Only pages on the question's trail (verify.Evidence.on_trail) are quoted: a page about a
+namesake is no evidence for the question.
+"""
+from __future__ import annotations
+
+from ..context import stems
+from ..evidence import QUOTE_CHARS, Claim, evidence_sentences, is_yes_no, states_answer
+from ..names import capitalised, mentions, name_runs, nationality_forms, nationality_of, page_name, subjects
+from .verify import Evidence
+
+FINDINGS = 4        # quoted sentences at most
+QUOTE_WORDS = 5     # shorter sentences are headings, captions or fragments
+MONTHS = set("january february march april may june july august september october november december".split())
+
+
+def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> list[Claim]:
+    """One quoted sentence per subject of the question (in the question's order; one in all for a
+    question naming nothing), from the pages in `trail`; none for a subject no page read says
+    anything of the question about."""
+    asked = stems(ev.question)
+    answer = set() if is_yes_no(ev.answer) or not ev.answer.strip() else stems(ev.answer)
+    found: list[Claim] = []
+    used: set[str] = set()
+    for name in asked_names(ev.question) or [frozenset()]:
+        best = None
+        for sid in sorted(trail):
+            title = stems(page_name(ev.titles.get(sid, "")))
+            # "Kiss and Tell (1945 film)" is the page of "Kiss and Tell"; "The Skulls" is not of "Band of Skulls"
+            own_page = bool(name) and title <= name and mentions(name, title)
+            for position, sentence in enumerate(evidence_sentences(ev.opened.get(sid, ""))):
+                quote = clip(sentence)
+                words = stems(sentence)
+                if (quote in used or len(sentence.split()) < QUOTE_WORDS or sentence.lstrip().startswith("#")
+                        or words <= title):                                # a heading or the title line
+                    continue
+                # what it says of the question besides the name, the answer's words counting double
+                said = len(words & (asked - name)) + 2 * len(words & answer)
+                named = not name or mentions(name, capitalised(sentence))   # names against names
+                # On the subject's own page a sentence that names it will do, so its lead does
+                # ("Neil Jordan is an Irish novelist ..." for "Are both ... and Neil Jordan
+                # American?"), and so does one that says something of the question ("The band
+                # consists of three members"). Elsewhere it must name it -- "The Skulls were a
+                # punk rock band" does not name "Band of Skulls" -- and say more than the name.
+                enough = (named or said > 0) if own_page else (named and said >= 2)
+                if not enough:
+                    continue
+                key = (own_page, said, -position, -sid)
+                if best is None or key > best[0]:
+                    best = (key, sid, quote)
+        if best is not None:
+            _, sid, quote = best
+            used.add(quote)
+            found.append(Claim(text=_marked(quote), sources=[sid], dropped=[], score=1.0, quote=quote, quote_source=sid))
+        if len(found) >= limit:
+            break
+    if answer and len(found) < limit and not any(states_answer(ev.answer, c.text) for c in found):
+        stated = _stating(ev, trail, asked, used)
+        if stated is not None:
+            sid, quote = stated
+            found.append(Claim(text=_marked(quote), sources=[sid], dropped=[], score=1.0, quote=quote, quote_source=sid))
+    return found
+
+
+def _stating(ev: Evidence, trail: set[int], asked: set[str], used: set[str]) -> tuple[int, str] | None:
+    """The sentence of a page on the trail that states the answer and says most of the question
+    besides: the last hop of the question's chain ("... she served as Chief of Protocol of the
+    United States"), which the sentences about its names do not reach."""
+    best = None
+    for sid in sorted(trail):
+        for position, sentence in enumerate(evidence_sentences(ev.opened.get(sid, ""))):
+            quote = clip(sentence)
+            if quote in used or len(sentence.split()) < QUOTE_WORDS or not states_answer(ev.answer, sentence):
+                continue
+            key = (len(stems(sentence) & asked), -position, -sid)
+            if best is None or key > best[0]:
+                best = (key, sid, quote)
+    return best[1:] if best is not None else None
+
+
+def _marked(quote: str) -> str:
+    """The quote as shown: " …" where it was clipped."""
+    return quote if quote.endswith((".", "!", "?", '"', ")")) else quote + " …"
+
+
+def asked_names(question: str) -> list[frozenset[str]]:
+    """The question's subjects (names.subjects) less the names that say what is asked of them: a
+    country ("both from the United States?") or a month ("the January 2, 2012 game")."""
+    attributes = {frozenset(stems(run)) for run in name_runs(question)
+                  if nationality_forms(run) or nationality_of(run) or run.lower() in MONTHS}
+    return [name for name in subjects(question) if name not in attributes]
+
+
+def clip(sentence: str) -> str:
+    """The sentence, or its first QUOTE_CHARS characters cut at a word: a verbatim prefix."""
+    sentence = " ".join(sentence.split())
+    return sentence if len(sentence) <= QUOTE_CHARS else sentence[:QUOTE_CHARS].rsplit(" ", 1)[0]
+
+
+def findings_markdown(claims: list[Claim]) -> str:
+    return "\n".join(f'- "{c.text}" [{c.sources[0]}]' for c in claims)

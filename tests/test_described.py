@@ -1,0 +1,66 @@
+"""The one the question describes is not what it asks of them (agent/answer/described.py)."""
+from __future__ import annotations
+
+from fixture_site import site
+from test_agent import QUESTION, run_agent, step
+
+from kresearch.agent.answer.described import asked_query, described, fits_description
+from kresearch.agent.answer.verify import Evidence, final_checks
+
+KISS = "Kiss and Tell is a 1945 American comedy film starring then 17-year-old Shirley Temple as Corliss Archer."
+SHIRLEY = ("Shirley Temple Black was an American actress and diplomat. As an adult, she served as Chief of "
+           "Protocol of the United States.")
+
+
+def test_a_description_is_found_in_several_phrasings():
+    for question, text, asked in [
+        (QUESTION, "the woman who portrayed Corliss Archer in Kiss and Tell", "What government position was held by"),
+        ("In what city was the Italian Baroque composer who composed a set of sonatas, titled Op. 5, born?",
+         "the Italian Baroque composer who composed a set of sonatas, titled Op. 5, born", "In what city was"),
+        ("what year was the company that makes the ThinkPad founded", "the company that makes the ThinkPad founded",
+         "what year was"),
+    ]:
+        found = described(question)
+        assert found is not None and found.text == text and found.asked == asked, question
+    # asking who the described one is, or describing nothing: no description to check against
+    for question in ["What is the name of the actress who portrayed Corliss Archer in Kiss and Tell?",
+                     "Who was the woman who portrayed Corliss Archer?",
+                     "Which band has more members, Band of Skulls or Live?",
+                     "Compare the main approaches to garbage collection and their trade-offs",
+                     "Who designed the language that was portable?",
+                     # the clause is where the question asks, not a description
+                     "Patrick Kennedy collected folktales from a province situated in which part of Ireland?",
+                     "The song can be heard in a Disney ride that debuted in what year?",
+                     "Astro Boy and The Secret of Kells share which genre of film?"]:
+        assert described(question) is None, question
+
+
+def test_the_described_one_fits_the_description_and_the_answer_does_not():
+    found = described(QUESTION)
+    texts = {1: KISS, 3: SHIRLEY}
+    assert fits_description("Shirley Temple", found, texts) == 1
+    assert fits_description("Chief of Protocol of the United States", found, texts) is None
+    assert fits_description("yes", found, texts) is None
+    # a page that gives the described one with what is asked: it may well be the answer
+    asked_too = {1: KISS + " Shirley Temple later held a government position."}
+    assert fits_description("Shirley Temple", found, asked_too) is None
+    assert asked_query("Shirley Temple", found) == "Shirley Temple government position held"
+
+
+def test_the_check_sends_the_first_hop_back_and_the_loop_searches_it_with_what_is_asked(tmp_path):
+    script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), step("open", source=1, page=1),
+              step("answer", answer="Shirley Temple"),                       # the first hop only
+              step("open", source=3, page=1), step("answer", answer="Chief of Protocol of the United States")]
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True)
+    assert [v["check"] for v in result.verification] == ["described", "passed"]
+    assert 'says "Shirley Temple" is the woman who portrayed Corliss Archer' in result.verification[0]["message"]
+    assert backend.calls[-1] == "Shirley Temple government position held"      # searched by the loop
+    assert result.answer == "Chief of Protocol of the United States"
+
+
+def test_a_described_answer_is_a_doubtful_one_at_the_end():
+    ev = Evidence(question=QUESTION, answer="Shirley Temple", plan=[], opened={1: KISS, 3: SHIRLEY},
+                  unread_hints={}, python_runs=0, python_enabled=False,
+                  titles={1: "Kiss and Tell (1945 film)", 3: "Shirley Temple"})
+    assert "described" in [v.check for v in final_checks(ev)]
