@@ -9,7 +9,7 @@ import pytest
 from fixture_site import page_html, site
 from test_agent import ANSWERED, QUESTION, run_agent, step
 
-from kresearch.agent.answer.verify import MAX_REJECTIONS, Evidence, Verifier, choice_options, final_checks, is_comparison
+from kresearch.agent.answer.verify import Evidence, Verifier, choice_options, final_checks, is_comparison
 
 PLAN = step("plan", subquestions=["Who played Corliss Archer in Kiss and Tell?",
                                   "What government position did she hold?"])

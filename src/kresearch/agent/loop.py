@@ -363,9 +363,10 @@ class Agent:
         ctx.add("assistant", "action", json.dumps({"action": "answer", "args": args}), step)
         ctx.add("user", "verify", f"Observation: verification of your answer: {verdict.message}", step)
         if verdict.bridges:
-            # The link check named who the page about the question says did it; told to
-            # research that, the 1.5B model searched the wrong hop again (final30), so
-            # the loop runs the search and the model picks up from its results.
+            # The check named what to research (link: who the page about the question says did
+            # it; described: the one the question describes, with what it asks); told to
+            # research that, the 1.5B model searched the wrong hop again (final30), so the loop
+            # runs the search and the model picks up from its results.
             yield from self._search_for_model(verdict.bridges[:2], "(searching what verification named)",
                                               step, state, ctx)
 

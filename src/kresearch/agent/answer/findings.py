@@ -4,11 +4,11 @@ Under its answer line a short answer shows what the sources say about what the q
 for each name the question asks about (names.subjects), the sentence of a page read that names
 it and says most of the rest of the question (and the answer, where it does), copied exactly,
 with the page it is on; and, when none of those states the answer, the sentence that does (the
-last hop of a chain: the actress's page for the office she held). "Are both Delmer Daves and Jean-Pierre Jeunet film directors?" gets
-"Delmer Daves was an American screenwriter, film director and producer." [2] and Jeunet's
-counterpart; "... the woman who portrayed Corliss Archer in the film Kiss and Tell?" gets the
-film's sentence that names her. A question that names nothing gets the sentence that says most
-of its words.
+last hop of a chain: the actress's page for the office she held). "Are both Delmer Daves and
+Jean-Pierre Jeunet film directors?" gets "Delmer Daves was an American screenwriter, film
+director and producer." [2] and Jeunet's counterpart; "... the woman who portrayed Corliss
+Archer in the film Kiss and Tell?" gets the film's sentence that names her, then hers that
+states the office. A question that names nothing gets the sentence that says most of its words.
 
 Quoted, not written: the model used to write "2 to 6 short facts" here, and on the validation
 split (devb50-v2, 1.5B) that call was 27 % of a short answer's model time (129 completion tokens
@@ -64,18 +64,16 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
                     continue
                 key = (own_page, said, -position, -sid)
                 if best is None or key > best[0]:
-                    best = (key, sid, quote)
+                    best = (key, sid, sentence)
         if best is not None:
-            _, sid, quote = best
-            used.add(quote)
-            found.append(Claim(text=_marked(quote), sources=[sid], dropped=[], score=1.0, quote=quote, quote_source=sid))
+            found.append(_quoted(*best[1:]))
+            used.add(found[-1].quote)
         if len(found) >= limit:
             break
     if answer and len(found) < limit and not any(states_answer(ev.answer, c.text) for c in found):
         stated = _stating(ev, trail, asked, used)
         if stated is not None:
-            sid, quote = stated
-            found.append(Claim(text=_marked(quote), sources=[sid], dropped=[], score=1.0, quote=quote, quote_source=sid))
+            found.append(_quoted(*stated))
     return found
 
 
@@ -91,13 +89,15 @@ def _stating(ev: Evidence, trail: set[int], asked: set[str], used: set[str]) -> 
                 continue
             key = (len(stems(sentence) & asked), -position, -sid)
             if best is None or key > best[0]:
-                best = (key, sid, quote)
+                best = (key, sid, sentence)
     return best[1:] if best is not None else None
 
 
-def _marked(quote: str) -> str:
-    """The quote as shown: " …" where it was clipped."""
-    return quote if quote.endswith((".", "!", "?", '"', ")")) else quote + " …"
+def _quoted(sid: int, sentence: str) -> Claim:
+    """A finding: the sentence as quoted (`quote`), shown with " …" where it was clipped."""
+    quote = clip(sentence)
+    text = quote if len(quote) == len(" ".join(sentence.split())) else quote + " …"
+    return Claim(text=text, sources=[sid], dropped=[], score=1.0, quote=quote, quote_source=sid)
 
 
 def asked_names(question: str) -> list[frozenset[str]]:
@@ -109,7 +109,8 @@ def asked_names(question: str) -> list[frozenset[str]]:
 
 
 def clip(sentence: str) -> str:
-    """The sentence, or its first QUOTE_CHARS characters cut at a word: a verbatim prefix."""
+    """The sentence on one line (its spacing joined), or its first QUOTE_CHARS characters cut at
+    a word."""
     sentence = " ".join(sentence.split())
     return sentence if len(sentence) <= QUOTE_CHARS else sentence[:QUOTE_CHARS].rsplit(" ", 1)[0]
 
