@@ -34,6 +34,7 @@ NATIONS |= {"English": "British", "Scottish": "British", "Welsh": "British", "Br
             "Flemish": "Belgian", "Persian": "Iranian", "Philippine": "Filipino"}
 NATION = re.compile(r"\b(" + "|".join(sorted(NATIONS, key=len, reverse=True)) + r")\b(-born)?")
 NATION_STEMS = {s for word in NATIONS for s in stems(word)}
+MONTHS = "january february march april may june july august september october november december".split()
 # Countries whose nationality word does not begin with the country's name less its last letter
 # (the rule that gives Armenia -> Armenian, Italy -> Italian, Canada -> Canadian), or too short for it
 _NATIONALITY_OF = {

@@ -21,14 +21,15 @@ namesake is no evidence for the question.
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 from ..context import stems
 from ..evidence import QUOTE_CHARS, Claim, evidence_sentences, is_yes_no, states_answer
-from ..names import capitalised, mentions, name_runs, nationality_forms, nationality_of, page_name, subjects
+from ..names import MONTHS, capitalised, mentions, name_runs, nationality_forms, nationality_of, page_name, subjects
 from .verify import Evidence
 
 FINDINGS = 4        # quoted sentences at most
 QUOTE_WORDS = 5     # shorter sentences are headings, captions or fragments
-MONTHS = set("january february march april may june july august september october november december".split())
 
 
 def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> list[Claim]:
@@ -41,30 +42,27 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
     used: set[str] = set()
     for name in asked_names(ev.question) or [frozenset()]:
         best = None
-        for sid in sorted(trail):
+        for sid, position, sentence in _quotable(ev, trail, used):
             title = stems(page_name(ev.titles.get(sid, "")))
             # "Kiss and Tell (1945 film)" is the page of "Kiss and Tell"; "The Skulls" is not of "Band of Skulls"
             own_page = bool(name) and title <= name and mentions(name, title)
-            for position, sentence in enumerate(evidence_sentences(ev.opened.get(sid, ""))):
-                quote = clip(sentence)
-                words = stems(sentence)
-                if (quote in used or len(sentence.split()) < QUOTE_WORDS or sentence.lstrip().startswith("#")
-                        or words <= title):                                # a heading or the title line
-                    continue
-                # what it says of the question besides the name, the answer's words counting double
-                said = len(words & (asked - name)) + 2 * len(words & answer)
-                named = not name or mentions(name, capitalised(sentence))   # names against names
-                # On the subject's own page a sentence that names it will do, so its lead does
-                # ("Neil Jordan is an Irish novelist ..." for "Are both ... and Neil Jordan
-                # American?"), and so does one that says something of the question ("The band
-                # consists of three members"). Elsewhere it must name it -- "The Skulls were a
-                # punk rock band" does not name "Band of Skulls" -- and say more than the name.
-                enough = (named or said > 0) if own_page else (named and said >= 2)
-                if not enough:
-                    continue
-                key = (own_page, said, -position, -sid)
-                if best is None or key > best[0]:
-                    best = (key, sid, sentence)
+            words = stems(sentence)
+            if words <= title:                                              # the title line
+                continue
+            # what it says of the question besides the name, the answer's words counting double
+            said = len(words & (asked - name)) + 2 * len(words & answer)
+            named = not name or mentions(name, capitalised(sentence))   # names against names
+            # On the subject's own page a sentence that names it will do, so its lead does
+            # ("Neil Jordan is an Irish novelist ..." for "Are both ... and Neil Jordan
+            # American?"), and so does one that says something of the question ("The band
+            # consists of three members"). Elsewhere it must name it -- "The Skulls were a
+            # punk rock band" does not name "Band of Skulls" -- and say more than the name.
+            enough = (named or said > 0) if own_page else (named and said >= 2)
+            if not enough:
+                continue
+            key = (own_page, said, -position, -sid)
+            if best is None or key > best[0]:
+                best = (key, sid, sentence)
         if best is not None:
             found.append(_quoted(*best[1:]))
             used.add(found[-1].quote)
@@ -82,15 +80,22 @@ def _stating(ev: Evidence, trail: set[int], asked: set[str], used: set[str]) -> 
     besides: the last hop of the question's chain ("... she served as Chief of Protocol of the
     United States"), which the sentences about its names do not reach."""
     best = None
-    for sid in sorted(trail):
-        for position, sentence in enumerate(evidence_sentences(ev.opened.get(sid, ""))):
-            quote = clip(sentence)
-            if quote in used or len(sentence.split()) < QUOTE_WORDS or not states_answer(ev.answer, sentence):
-                continue
+    for sid, position, sentence in _quotable(ev, trail, used):
+        if states_answer(ev.answer, sentence):
             key = (len(stems(sentence) & asked), -position, -sid)
             if best is None or key > best[0]:
                 best = (key, sid, sentence)
     return best[1:] if best is not None else None
+
+
+def _quotable(ev: Evidence, trail: set[int], used: set[str]) -> Iterator[tuple[int, int, str]]:
+    """(source, position, sentence) for each sentence of the pages in `trail` that may be quoted:
+    not quoted yet, not a heading or fragment, never an instruction to agents."""
+    for sid in sorted(trail):
+        for position, sentence in enumerate(evidence_sentences(ev.opened.get(sid, ""))):
+            heading = sentence.lstrip().startswith("#")
+            if not heading and len(sentence.split()) >= QUOTE_WORDS and clip(sentence) not in used:
+                yield sid, position, sentence
 
 
 def _quoted(sid: int, sentence: str) -> Claim:

@@ -45,7 +45,7 @@ from .described import asked_query, described, fits_description
 from ..context import content_words, stems
 from ..evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
                        is_yes_no, states_answer)
-from ..names import NATION_STEMS, capitalised, mentions, mentions_any, name_runs, page_name, subjects
+from ..names import MONTHS, NATION_STEMS, capitalised, mentions, mentions_any, name_runs, page_name, subjects
 
 MAX_REJECTIONS = 2
 # Checks that say what the question needs (computed values, the facts of both subjects, a second
@@ -95,8 +95,7 @@ _ASKS_NUMBER = re.compile(r"^\s*how (many|much)\b", re.I)
 # lower-case verbs only: "The Man Who Was Thursday" is a title, "she was born in Venice" a sentence
 _VERB = re.compile(r"\b(is|was|were|are|has|had|have|did|does|became|married|played|served|born)\b")
 SENTENCE_WORDS = 5
-_MONTH_NAMES = "january february march april may june july august september october november december".split()
-_HAS_DATE = re.compile(r"\d|\b(" + "|".join(_MONTH_NAMES) + r"|century|decade)\b", re.I)
+_HAS_DATE = re.compile(r"\d|\b(" + "|".join(MONTHS) + r"|century|decade)\b", re.I)
 _NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
                            r"thirty|forty|fifty|hundred|thousand|million|billion|dozen)\b", re.I)
 _COMPARATIVE = re.compile(
@@ -288,7 +287,7 @@ def _unlinked(ev: Evidence, stated: list[int]) -> Verdict | None:
     return Verdict("link", told + f" Find who or what [{anchor}] names for the question, research that, then answer.")
 
 
-_NOT_BRIDGES = NATION_STEMS | set(_MONTH_NAMES)
+_NOT_BRIDGES = NATION_STEMS | set(MONTHS)
 
 
 def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
