@@ -4,15 +4,19 @@
     python benchmarks/run.py --questions ../shared/offline-web/data/dev-questions.jsonl --limit 30 \\
         --model /path/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf --searxng-url http://127.0.0.1:8765 \\
         --out benchmarks/runs/NAME [--baselines rag,closed] [--extra-args "--max-steps 12"] \\
-        [--no-agent] [--resume] [--summary-only [--measure-speed]]
+        [--versus NAME="CMD"] [--no-agent] [--resume] [--summary-only [--measure-speed]]
 
 Systems
   agent   the real CLI, one subprocess per question:
           kresearch --format json --search searxng --searxng-url URL --allow-private-urls -m MODEL -q ...
+  agent-NAME  with --versus NAME="CMD": another build of the CLI (e.g. an older commit's
+          checkout, `env PYTHONPATH=/tmp/old/src python -m kresearch`), run on the same question
+          right before or after `agent` (the order alternates per question), so both meet the
+          same machine load; each build has its own KRESEARCH_HOME (no shared page or KV cache)
   closed  the model alone, question only
   rag     top-5 search results, each page's main text (<= ~600 tokens) pasted into one prompt
 
-Results are appended per question to <out>/{agent,rag,closed}.jsonl (so --resume continues an
+Results are appended per question to <out>/{agent,agent-NAME,rag,closed}.jsonl (so --resume continues an
 interrupted run); per-question scores go to <out>/scores.jsonl; the table to stdout,
 <out>/summary.md and <out>/summary.json, with the model's prefill/decode speed on this machine
 (from an empty cache, and by KV-cache depth for the depth-priced efficiency ratio).
@@ -161,7 +165,7 @@ def score_record(system: str, rec: dict, q: dict, fetch_text: Callable[[str], st
     }
     for key in ("steps", "searches", "pages_opened", "prompt_tokens", "prompt_tokens_evaluated", "completion_tokens"):
         row[key] = rec.get("stats", {}).get(key)
-    if system == "agent":
+    if is_agent(system):
         sources = rec.get("sources") or []
         row["cited_good"], row["cited"] = cited_precision_counts(sources, q["supporting_titles"], golds, fetch_text)
         row["support_recall"] = support_recall(sources, q["supporting_titles"])
@@ -171,6 +175,24 @@ def score_record(system: str, rec: dict, q: dict, fetch_text: Callable[[str], st
         for key in ("citations", "citations_supported", "verify_rejections"):
             row[key] = rec.get("stats", {}).get(key)
     return row
+
+
+def paired(new: list[dict], old: list[dict]) -> dict:
+    """Two builds of the agent on the questions both answered: per-question wall ratio and F1 change."""
+    old_by_id = {r["id"]: r for r in old}
+    pairs = [(r, old_by_id[r["id"]]) for r in new if r["id"] in old_by_id]
+    ratios = [n["wall_seconds"] / o["wall_seconds"] for n, o in pairs
+              if (n.get("wall_seconds") or 0) > 0 and (o.get("wall_seconds") or 0) > 0]
+    new_walls = [n["wall_seconds"] for n, _ in pairs if n.get("wall_seconds")]
+    old_walls = [o["wall_seconds"] for _, o in pairs if o.get("wall_seconds")]
+    return {"n": len(pairs),
+            "ratio_of_medians": (statistics.median(new_walls) / statistics.median(old_walls)
+                                 if new_walls and old_walls else None),
+            "median_ratio": statistics.median(ratios) if ratios else None,
+            "ratio_of_totals": sum(new_walls) / sum(old_walls) if new_walls and sum(old_walls) else None,
+            "f1_better": sum(n["f1"] > o["f1"] for n, o in pairs),
+            "f1_worse": sum(n["f1"] < o["f1"] for n, o in pairs),
+            "f1_change": statistics.fmean(n["f1"] - o["f1"] for n, o in pairs) if pairs else None}
 
 
 def efficiency(rows: list[dict], speed: dict | None) -> dict:
@@ -370,8 +392,17 @@ def parse_json_output(stdout: str) -> dict | None:
     return None
 
 
-def run_agent_question(q: dict, args: argparse.Namespace, home: Path, log_dir: Path) -> dict:
-    cmd = [*kresearch_command(args.cli), "--format", "json", "--search", "searxng", "--searxng-url", args.searxng_url,
+def is_agent(system: str) -> bool:
+    return system == "agent" or system.startswith("agent-")
+
+
+def agent_builds(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(system name, CLI command) of every build of the agent this run compares."""
+    return [("agent", args.cli), *((f"agent-{name}", cli) for name, cli in args.versus)]
+
+
+def run_agent_question(q: dict, args: argparse.Namespace, home: Path, log_dir: Path, cli: str = "") -> dict:
+    cmd = [*kresearch_command(cli), "--format", "json", "--search", "searxng", "--searxng-url", args.searxng_url,
            "--allow-private-urls", "-m", args.model, "-q", *shlex.split(args.extra_args), q["question"]]
     env = {**os.environ, "KRESEARCH_HOME": str(home)}
     t0 = time.monotonic()
@@ -614,14 +645,19 @@ def progress(msg: str) -> None:
 
 
 def run_agent(questions: list[dict], args: argparse.Namespace, out: Path) -> None:
-    home, logs = out.resolve() / "kresearch-home", out / "logs"   # absolute: trace paths in results stay valid
-    logs.mkdir(parents=True, exist_ok=True)
-    todo = pending(questions, out / "agent.jsonl")
-    for i, q in enumerate(todo, 1):
-        rec = run_agent_question(q, args, home, logs)
-        append_jsonl(out / "agent.jsonl", rec)
-        progress(f"[agent {i}/{len(todo)}] {q['id']} {rec.get('error') or 'ok'} "
-                 f"{rec['wall_seconds']:.0f}s answer={rec.get('answer', '')!r} gold={q['answers']}")
+    """Each build of the agent on each question; builds alternate who goes first, question by question."""
+    builds = agent_builds(args)
+    for i, q in enumerate(questions, 1):
+        for system, cli in (builds if i % 2 else builds[::-1]):
+            if q["id"] in {r["id"] for r in read_jsonl(out / f"{system}.jsonl")}:
+                continue
+            suffix = system.removeprefix("agent")   # absolute paths: trace paths in results stay valid
+            home, logs = out.resolve() / f"kresearch-home{suffix}", out / f"logs{suffix}"
+            logs.mkdir(parents=True, exist_ok=True)
+            rec = run_agent_question(q, args, home, logs, cli)
+            append_jsonl(out / f"{system}.jsonl", rec)
+            progress(f"[{system} {i}/{len(questions)}] {q['id']} {rec.get('error') or 'ok'} "
+                     f"{rec['wall_seconds']:.0f}s answer={rec.get('answer', '')!r} gold={q['answers']}")
 
 
 def run_baselines(llm, names: list[str], questions: list[dict], args: argparse.Namespace, out: Path) -> None:
@@ -641,17 +677,21 @@ def write_summary(questions: list[dict], args: argparse.Namespace, out: Path, sp
     by_id = {q["id"]: q for q in questions}
     fetch = PageFetcher(args.searxng_url)
     systems, all_rows = {}, []
-    for name in SYSTEMS:
+    for name in systems_in(out):
         recs = [r for r in read_jsonl(out / f"{name}.jsonl") if r.get("id") in by_id]
         if not recs:
             continue
         rows = [score_record(name, r, by_id[r["id"]], fetch) for r in recs]
         systems[name] = summarize(rows)
-        if name == "agent":
+        if is_agent(name):
             sp = speed or (previous or {}).get("speed") or {}
             systems[name]["efficiency"] = efficiency(rows, sp)
             systems[name]["efficiency_by_depth"] = depth_efficiency(rows, sp.get("curve"))
         all_rows += rows
+    agent_rows = [r for r in all_rows if r["system"] == "agent"]
+    for name in systems:
+        if name.startswith("agent-") and agent_rows:
+            systems[name]["agent_against_it"] = paired(agent_rows, [r for r in all_rows if r["system"] == name])
     (out / "scores.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in all_rows))
     summary = {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                "machine": {"cpu": cpu_model(), "physical_cores": physical_cores(), "logical_cpus": os.cpu_count(),
@@ -670,6 +710,12 @@ def write_summary(questions: list[dict], args: argparse.Namespace, out: Path, sp
     return md
 
 
+def systems_in(out: Path) -> list[str]:
+    """The systems with stored results: the agent builds first, then the baselines."""
+    builds = sorted(p.stem for p in out.glob("agent-*.jsonl"))
+    return [name for name in ("agent", *builds, *SYSTEMS[1:]) if (out / f"{name}.jsonl").exists()]
+
+
 def render_markdown(s: dict) -> str:
     m, sp = s["machine"], s.get("speed") or {}
     lines = [f"# Benchmark {s['date']}", "",
@@ -682,6 +728,13 @@ def render_markdown(s: dict) -> str:
              + (f"; by depth {sp['curve']['depths']}: prefill {sp['curve']['prefill_ms_per_token']} ms/token, "
                 f"decode {sp['curve']['decode_ms_per_token']} ms/token" if sp.get("curve") else ""),
              f"- command: `{s['command']}`", "", markdown_table(s["systems"]), ""]
+    for name, system in s["systems"].items():
+        p = system.get("agent_against_it")
+        if p and p["n"]:
+            lines += [f"agent against {name} on the same {p['n']} questions: median wall "
+                      f"{p['ratio_of_medians']:.2f}×, median of per-question wall ratios {p['median_ratio']:.2f}×, "
+                      f"total wall {p['ratio_of_totals']:.2f}×; F1 {p['f1_change']:+.3f} "
+                      f"(better on {p['f1_better']}, worse on {p['f1_worse']})", ""]
     agent = s["systems"].get("agent")
     if agent:
         lines += [f"agent stopped_because: {agent['stopped_because']}; cited sources: {agent['cited_sources']}", ""]
@@ -744,6 +797,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--extra-args", default="", help="more kresearch flags, one shell-quoted string")
     ap.add_argument("--no-agent", action="store_true", help="run only the baselines")
     ap.add_argument("--cli", default="", help="command that runs kresearch (default: this venv's kresearch)")
+    ap.add_argument("--versus", action="append", default=[], metavar='NAME="CMD"',
+                    help="another build of the agent, run beside it on each question as system agent-NAME")
     ap.add_argument("--timeout", type=float, default=1200, help="seconds per agent question")
     ap.add_argument("--resume", action="store_true", help="continue in an existing --out, skipping done ids")
     ap.add_argument("--summary-only", action="store_true", help="only rescore the stored results")
@@ -751,6 +806,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="with --summary-only: measure this machine's speeds now (loads the model)")
     args = ap.parse_args(argv)
     args.baselines = [b.strip() for b in args.baselines.split(",") if b.strip()]
+    try:
+        args.versus = [tuple(v.split("=", 1)) for v in args.versus if v.split("=", 1)[1].strip()]
+    except IndexError:
+        ap.error('--versus takes NAME="CMD"')
     unknown = set(args.baselines) - set(BASELINES)
     if unknown:
         ap.error(f"unknown baseline(s): {', '.join(sorted(unknown))}; choose from {', '.join(BASELINES)}")
@@ -766,7 +825,7 @@ def main(argv: list[str] | None = None) -> int:
         args.model = str(resolve_model(args.model, home() / "models"))
     args.load_avg = load_average()  # timings are only comparable on an otherwise idle machine
     out: Path = args.out
-    if not args.resume and not args.summary_only and any((out / f"{s}.jsonl").exists() for s in SYSTEMS):
+    if not args.resume and not args.summary_only and systems_in(out):
         progress(f"{out} already holds results; pass --resume to continue it or choose another --out")
         return 2
     out.mkdir(parents=True, exist_ok=True)

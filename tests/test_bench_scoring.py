@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -182,3 +183,31 @@ def test_recheck_applies_this_checkout_s_citation_rules_to_a_stored_run() -> Non
     assert recheck.recheck(record, texts, trail=False) == {1, 3}      # her sentence says more of the question
     # a likely answer also cites the passage stating it (connected pages only)
     assert recheck.recheck({**record, "confidence": 0.6}, texts, trail=True) == {1, 2}
+
+
+def test_two_builds_of_the_agent_alternate_and_are_compared_per_question(bench, tmp_path) -> None:
+    # each "build" is a real subprocess that prints a JSON result; the run log says who went first
+    order = tmp_path / "order.log"
+    script = tmp_path / "fake_cli.py"
+    script.write_text("import json, sys\n"
+                      f"open({str(order)!r}, 'a').write(sys.argv[1] + '\\n')\n"
+                      "print(json.dumps({'answer': 'Live' if sys.argv[1] == 'new' else 'Dead', 'sources': [],\n"
+                      "                  'stats': {'wall_seconds': 2.0 if sys.argv[1] == 'new' else 4.0}}))\n")
+    qfile = tmp_path / "q.jsonl"
+    qfile.write_text("".join(json.dumps({"id": i, "question": "Which band?", "answers": ["Live"],
+                                         "supporting_titles": []}) + "\n" for i in ("a", "b", "c")))
+    out = tmp_path / "run"
+    args = bench.parse_args(["--questions", str(qfile), "--model", "m.gguf", "--out", str(out),
+                             "--cli", f"{sys.executable} {script} new", "--versus", f"old={sys.executable} {script} old"])
+    questions = bench.load_questions(qfile, None)
+    bench.run_agent(questions, args, out)
+    assert order.read_text().split() == ["new", "old", "old", "new", "new", "old"]
+    assert bench.systems_in(out) == ["agent", "agent-old"]
+    assert (out / "logs").is_dir() and (out / "logs-old").is_dir()   # each build its own logs and home
+    bench.run_agent(questions, args, out)   # a resumed run does nothing twice
+    assert len(order.read_text().split()) == 6
+    rows = {name: [bench.score_record(name, r, {q["id"]: q for q in questions}[r["id"]], lambda u: None)
+                   for r in bench.read_jsonl(out / f"{name}.jsonl")] for name in ("agent", "agent-old")}
+    p = bench.paired(rows["agent"], rows["agent-old"])
+    assert p["n"] == 3 and p["ratio_of_medians"] == 0.5 and p["median_ratio"] == 0.5
+    assert p["f1_better"] == 3 and p["f1_worse"] == 0 and p["f1_change"] == 1.0
