@@ -4,7 +4,7 @@
     python benchmarks/run.py --questions ../shared/offline-web/data/dev-questions.jsonl --limit 30 \\
         --model /path/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf --searxng-url http://127.0.0.1:8765 \\
         --out benchmarks/runs/NAME [--baselines rag,closed] [--extra-args "--max-steps 12"] \\
-        [--versus NAME="CMD"] [--no-agent] [--resume] [--summary-only [--measure-speed]]
+        [--versus NAME="CMD" [--versus-limit N]] [--no-agent] [--resume] [--summary-only [--measure-speed]]
 
 Systems
   agent   the real CLI, one subprocess per question:
@@ -648,7 +648,8 @@ def run_agent(questions: list[dict], args: argparse.Namespace, out: Path) -> Non
     """Each build of the agent on each question; builds alternate who goes first, question by question."""
     builds = agent_builds(args)
     for i, q in enumerate(questions, 1):
-        for system, cli in (builds if i % 2 else builds[::-1]):
+        these = builds if i <= (args.versus_limit or len(questions)) else builds[:1]
+        for system, cli in (these if i % 2 else these[::-1]):
             if q["id"] in {r["id"] for r in read_jsonl(out / f"{system}.jsonl")}:
                 continue
             suffix = system.removeprefix("agent")   # absolute paths: trace paths in results stay valid
@@ -799,6 +800,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--cli", default="", help="command that runs kresearch (default: this venv's kresearch)")
     ap.add_argument("--versus", action="append", default=[], metavar='NAME="CMD"',
                     help="another build of the agent, run beside it on each question as system agent-NAME")
+    ap.add_argument("--versus-limit", type=int, default=None, metavar="N",
+                    help="run the --versus builds on the first N questions only (a slower old build)")
     ap.add_argument("--timeout", type=float, default=1200, help="seconds per agent question")
     ap.add_argument("--resume", action="store_true", help="continue in an existing --out, skipping done ids")
     ap.add_argument("--summary-only", action="store_true", help="only rescore the stored results")

@@ -211,3 +211,10 @@ def test_two_builds_of_the_agent_alternate_and_are_compared_per_question(bench, 
     p = bench.paired(rows["agent"], rows["agent-old"])
     assert p["n"] == 3 and p["ratio_of_medians"] == 0.5 and p["median_ratio"] == 0.5
     assert p["f1_better"] == 3 and p["f1_worse"] == 0 and p["f1_change"] == 1.0
+    # --versus-limit: the other build on the first questions only
+    order.write_text("")
+    args = bench.parse_args(["--questions", str(qfile), "--model", "m.gguf", "--out", str(tmp_path / "run2"),
+                             "--cli", f"{sys.executable} {script} new", "--versus-limit", "1",
+                             "--versus", f"old={sys.executable} {script} old"])
+    bench.run_agent(questions, args, tmp_path / "run2")
+    assert order.read_text().split() == ["new", "old", "new", "new"]

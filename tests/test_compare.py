@@ -101,6 +101,14 @@ def test_nationality_questions_and_their_subjects():
     assert nationality_question("Are Wolfgang Becker and Paul Andrew Williams both film directors?") is None
     assert nationality_question("Are both Ian Brown and Dee Snider members of the American Academy?") is None
     assert nationality_question("Are both Duke Energy and Affiliated Managers Group based in Massachusetts?") is None
+    # a country asked as where both are from is asked as its nationality (devb50-v3 answered "no"
+    # to the first without reading For Against's page)
+    assert nationality_question("Are Local H and For Against both from the United States?") == (
+        [["Local H", "For Against"]], "American")
+    assert nationality_question("Were Blur and Oasis both from England?") == ([["Blur", "Oasis"]], "British")
+    assert nationality_question("Are the Beatles and Abba both from the UK?") == ([["Beatles", "Abba"]], "British")
+    assert nationality_question("Are Nirvana and Pearl Jam both from Seattle?") is None        # a city is no country
+    assert nationality_question("Are Lyon and Nice both in France and on the coast?") is None
 
 
 def test_the_first_nationality_word_of_a_lead():

@@ -53,3 +53,35 @@ def test_a_place_s_region_is_read_as_such():
         (frozenset({"baltimore"}), frozenset({"maryland"}))]
     assert place_regions("He lived in Venice, Rome and Paris.") == []          # a list of places
     assert place_regions("Vivaldi, Scarlatti and Lotti were composers.") == []
+
+
+def test_a_sub_question_that_names_nothing_is_searched_with_its_question_s_names():
+    from kresearch.agent.names import anchored
+
+    # devb50-v3: "Which mine yielded the sample?" searched as it stood found the Borden Lake mine
+    q = ("Temagami-Lorrain Mine and Burwash Mine were both mines created during the early 1900s; which one "
+         "yielded a 16-ton bulk sample of gold ore in 1935?")
+    assert anchored("Which mine yielded the sample?", q) == "Which mine yielded the sample? Temagami-Lorrain Mine Burwash Mine"
+    q = 'What is the name for the adventure in "Tunnels and Trolls", a game designed by Ken St. Andre?'
+    assert anchored("What is the name of the adventure?", q).startswith(
+        "What is the name of the adventure? Tunnels and Trolls Ken St")
+    # a nationality names nothing; a sub-question naming a subject or a bridge stands as it is
+    assert anchored("Which Soviet film is it?", "Queen of Blood used scenes of what Soviet film?") == \
+        "Which Soviet film is it? Queen of Blood Soviet"
+    assert anchored("Who wrote Seven Brief Lessons on Physics?", "Where does its author work?") == \
+        "Who wrote Seven Brief Lessons on Physics?"
+    assert anchored("Where does Carlo Rovelli work?", q) == "Where does Carlo Rovelli work?"
+    # a question that names nothing has nothing to add (open questions typed in lower case)
+    assert anchored("what are the trade-offs?", "compare garbage collection in go and java") == "what are the trade-offs?"
+
+
+def test_names_introduced_with_the_question_s_description_of_them():
+    from kresearch.agent.names import introduced_names
+
+    words = stems("written by an Italian physicist")
+    assert introduced_names("It is a short book by the Italian physicist Carlo Rovelli.", words) == ["Carlo Rovelli"]
+    assert introduced_names("It was reviewed by Carlo Rovelli, an Italian physicist.", words) == ["Carlo Rovelli"]
+    assert introduced_names("It was reviewed by Carlo Rovelli in Italy.", words) == []      # no description
+    assert introduced_names("The physicist Carlo Rovelli reviewed it.", words) == []         # one word of it
+    years = stems("what 1959 Soviet feature") | {"1959"}
+    assert introduced_names('A version of "Nebo Zovyot", a 1959 Soviet science fiction film.', years) == ["Nebo Zovyot"]

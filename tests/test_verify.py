@@ -55,6 +55,17 @@ def test_the_plan_comes_first_then_the_question_is_searched_as_asked(tmp_path):
     assert result.stats["citations_supported"] == 2
 
 
+def test_a_sub_question_that_names_nothing_is_searched_with_the_question_s_names(tmp_path):
+    # devb50-v3: "Which mine yielded the sample?" searched as it stood led to another mine
+    plan = step("plan", subquestions=["Which position did she hold?", "Who played Corliss Archer?"])
+    script = [plan, open_titled("Kiss and Tell"), open_titled("Shirley Temple"),
+              step("answer", answer="Chief of Protocol of the United States")]
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True)
+    assert backend.calls[:2] == [QUESTION, "Which position did she hold? Corliss Archer in Kiss Tell"]
+    assert any("Plan noted: (1) Which position did she hold? (2)" in m["content"] for m in llm.calls[1])
+
+
 def test_answering_after_one_hop_sends_the_agent_back(tmp_path):
     script = [PLAN, open_titled("Kiss and Tell"),
               step("answer", answer="Shirley Temple"),                          # only the first hop
@@ -510,6 +521,14 @@ def test_a_single_source_is_checked_against_a_second_when_the_results_offer_one(
     ("Which film was Oscar nominated, LaLee's Kin: The Legacy of Cotton or Gimme Shelter?",
      ["LaLee's Kin: The Legacy of Cotton", "Gimme Shelter"]),
     ("What is the shared country of ancestry between Art Laboe and Scout Tufankjian?", []),   # no choice
+    # a question that points back at two names joined by "and" (devb50-v3: "Borden Lake mine")
+    ("Temagami-Lorrain Mine and Burwash Mine were both mines created during the early 1900s; which one "
+     "yielded a 16-ton bulk sample of gold ore in 1935?", ["Temagami-Lorrain Mine", "Burwash Mine"]),
+    ("Of Paris and Rome, which one is the capital of Italy?", ["Paris", "Rome"]),
+    ("The Beatles and The Rolling Stones both toured in 1964; who of them sold more records?",
+     ["The Beatles", "The Rolling Stones"]),
+    ("Kiss and Tell and Shirley Temple: which of the two came first?", []),   # which two is unclear
+    ("Which one of the Beatles wrote Yesterday?", []),                      # one name: no choice
     ("Did Nirvana play grunge or punk?", []),                  # lower-case words: not delimited well enough
     ("Compare Go and Java garbage collection", []),            # an open question
     ("What government position was held by the woman who portrayed Corliss Archer?", []),
@@ -571,3 +590,26 @@ def test_the_answer_line_cites_the_statement_that_says_most_of_the_question_firs
     assert cited[0] == 3 and len(cited) == 2
     ev.answer = "yes"
     assert answer_statements(ev, 1.0) == []          # no page spells out a yes/no answer
+
+
+def test_the_link_check_names_who_the_page_describes_with_the_question_s_words():
+    # devb50-v3: "2015" from a shooting's page; the page about the book names its author with
+    # the question's own description of him
+    q = "Seven Brief Lessons on Physics was written by an Italian physicist that has worked in France since what year?"
+    opened = {1: "Seven Brief Lessons on Physics (Italian: ) is a short book by the Italian physicist Carlo Rovelli. "
+                 "Originally published in Italian in 2014, the book has been translated into 41 languages.",
+              9: "The Umpqua Community College shooting occurred on October 1, 2015."}
+    titles = {1: "Seven Brief Lessons on Physics - Wiki", 9: "Umpqua Community College shooting - Wiki"}
+    assert link_verdict(q, "2015", opened, titles).bridges == ["Carlo Rovelli"]
+    # ... or in an apposition after the name; the director, described with one of its words, is not it
+    q = "The movies Queen of Blood and Battle Beyond the Sun both contained scenes from what 1959 Soviet feature?"
+    opened = {1: 'Battle Beyond the Sun is the English-dubbed and re-edited U.S. version of "Nebo Zovyot", a 1959 '
+                 "Soviet science fiction film directed by Mikhail Karyukov and Aleksandr Kozyr.",
+              6: "The Scarlet Flower is a 1952 Soviet fantasy film."}
+    titles = {1: "Battle Beyond the Sun - Wiki", 6: "The Scarlet Flower (1952 film) - Wiki"}
+    assert link_verdict(q, "The Scarlet Flower", opened, titles).bridges == ["Nebo Zovyot"]
+    # a page that describes no one with the question's words offers what opens its sentences, as before
+    q = "In what city was the Italian Baroque composer who composed a set of sonatas, titled Op. 5, born?"
+    opened = {1: "Antonio Vivaldi wrote a set of sonatas, Op. 5, in 1716.", 2: "Scarlatti was born in Naples."}
+    titles = {1: "Six Violin Sonatas, Op. 5 (Vivaldi) - Wiki", 2: "Domenico Scarlatti - Wiki"}
+    assert link_verdict(q, "Naples", opened, titles).bridges == ["Antonio Vivaldi"]

@@ -38,6 +38,7 @@ from .events import (ActionTaken, Event, Finished, Notice, RunResult, StepStarte
                      ToolFinished)
 from .evidence import Claim
 from .limits import MIN_WORKING_ROOM, RESEARCH_SHARE, STEP_MAX_TOKENS
+from .names import anchored
 from .question_kind import resolve_mode
 from .report_mode.research import ReportRun
 from .resume import JOURNAL_VERSION, Replay
@@ -348,7 +349,8 @@ class Agent:
                 # query, what one-shot RAG relies on; done already by the first reading) and the
                 # first sub-question. It saves a model call, and the transcript shows the model
                 # what a good first search looks like.
-                queries = [q for q in (question, state.plan[0]) if q.lower() not in self.toolbox.searched]
+                queries = [q for q in (question, anchored(state.plan[0], question))
+                           if q.lower() not in self.toolbox.searched]
                 if queries:
                     yield from self._search_for_model(queries, "(searching the question and sub-question 1)"
                                                       if len(queries) == 2 else "(searching sub-question 1)",

@@ -74,6 +74,24 @@ def name_runs(text: str) -> list[str]:
     return [m.group() for m in _NAME.finditer(text)]
 
 
+def introduced_names(sentence: str, words: set[str], window: int = 6) -> list[str]:
+    """The names `sentence` describes with two of `words` (stems; years count as words) in the
+    few words just before them or in an apposition after them: "a short book by the Italian
+    physicist Carlo Rovelli" introduces "Carlo Rovelli" for the words of "... written by an
+    Italian physicist ...?"; "a version of "Nebo Zovyot", a 1959 Soviet science fiction film"
+    introduces "Nebo Zovyot" for "... what 1959 Soviet feature?"."""
+    def described(tokens: list[str]) -> int:
+        return len({w for token in tokens for w in stems(token) | set(re.findall(r"\d{3,4}", token))} & words)
+
+    found = []
+    for m in _NAME.finditer(sentence):
+        after = sentence[m.end():]
+        apposition = after.split()[1:window + 1] if re.match(r"[\"”']?\s*,\s+(a|an|the)\b", after) else []
+        if described(sentence[:m.start()].split()[-window:]) >= 2 or described(apposition) >= 2:
+            found.append(m.group())
+    return found
+
+
 # "born in Venice, Italy", "a band from Baltimore, Maryland": a place and the region it is in
 _PLACE_IN = re.compile(rf"\b(?:in|at|from|near)\s+({UPPER}[\w'-]+(?:\s+{UPPER}[\w'-]+)?),\s+"
                        rf"({UPPER}[\w'-]+(?:\s+{UPPER}[\w'-]+)?)(?=\s*(?:[.;:)!?]|,\s+[a-z]|\s+(?!and\b|or\b)[a-z]|$))")
@@ -114,6 +132,19 @@ def subjects(question: str) -> list[frozenset[str]]:
     """The question's names, nationality words left out (unless they are all it names)."""
     named = question_names(question)
     return [name for name in named if not name <= NATION_STEMS] or named
+
+
+def anchored(query: str, question: str) -> str:
+    """A sub-question that names nothing ("Which mine yielded the sample?", "What is the name of
+    the adventure?") finds pages about anything when searched as it stands: it is part of its
+    question, so it is searched with the question's names ("... Temagami-Lorrain Mine Burwash
+    Mine"). One that names something (a subject, or the bridge the model found) stands; a
+    nationality names nothing ("What is the name of the Soviet feature?")."""
+    if any(not name <= NATION_STEMS for name in question_names(query)):
+        return query
+    quoted = re.findall(r"[\"“]([^\"”]{3,80})[\"”]", question)
+    names = [run for run in name_runs(question) if stems(run) and not any(run in q for q in quoted)]
+    return " ".join([query, *quoted, *names])
 
 
 def mentions(name: frozenset[str], words: set[str]) -> bool:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from ..context import content_words
 from ..evidence import QUOTE_CHARS, evidence_sentences
-from ..names import NATION, NATIONS, page_name
+from ..names import NATION, NATIONS, nationality_of, page_name
 
 _EARLIEST = re.compile(r"\b(first|earlier|earliest|older|oldest|before)\b", re.I)
 _LATEST = re.compile(r"\b(more recent(ly)?|most recent(ly)?|later|latest|younger|youngest|newer|newest|last)\b",
@@ -65,6 +65,8 @@ _NAME = r"[\"“]?[A-Z0-9][\w'.&:-]*[\"”]?(?:\s+(?:(?:of|the|de|la|von|van|for
 _SUBJECTS = re.compile(rf"^\s*(?:[Aa]re|[Ww]ere|[Ii]s|[Ww]as)\s+(?:both\s+)?(?:the\s+)?"
                        rf"({_NAME}(?:,?\s+and\s+(?:the\s+)?{_NAME})+)(.*)$")
 _SAME_NATION = re.compile(r"\bsame (country|nationality)\b|\bsame country of (origin|ancestry)\b", re.I)
+# a country asked as the subjects' origin: "... both from the United States?", "... both from Canada?"
+_FROM_COUNTRY = re.compile(r"^\s*(?:both\s+)?(?:from|of)\s+(?:the\s+)?([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s*\??\s*$")
 
 
 @dataclass(frozen=True)
@@ -256,13 +258,15 @@ def nationality_question(question: str) -> tuple[list[list[str]], str | None] | 
         asked = None                                        # "members of the American Academy"
     if asked and names.endswith(asked.group(1)):            # "... and Neil Jordan American?"
         names = names[: -len(asked.group(1))].strip()
+    country = _FROM_COUNTRY.match(rest)
+    nationality = NATIONS[asked.group(1)] if asked else country and nationality_of(country.group(1))
     parts = re.split(r",?\s+and\s+(?:the\s+)?", names)
     readings = [[" and ".join(parts[:i]).strip('"“” '), " and ".join(parts[i:]).strip('"“” ')]
                 for i in range(1, len(parts))]
     readings = [r for r in readings if all(r)]
-    if not readings or not (asked or _SAME_NATION.search(rest)):
+    if not readings or not (nationality or _SAME_NATION.search(rest)):
         return None
-    return readings, (None if _SAME_NATION.search(rest) else NATIONS[asked.group(1)])
+    return readings, (None if _SAME_NATION.search(rest) else NATIONS.get(nationality, nationality))
 
 
 def find_nationality(subject: str, sources: dict[int, tuple[str, str]]) -> Fact | None:

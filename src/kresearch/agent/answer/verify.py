@@ -45,7 +45,8 @@ from .described import asked_query, described, fits_description
 from ..context import content_words, stems
 from ..evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
                        is_yes_no, states_answer)
-from ..names import MONTHS, NATION_STEMS, capitalised, mentions, mentions_any, name_runs, page_name, subjects
+from ..names import (MONTHS, NATION_STEMS, capitalised, introduced_names, mentions, mentions_any, name_runs,
+                     page_name, subjects)
 
 MAX_REJECTIONS = 2
 # Checks that say what the question needs (computed values, the facts of both subjects, a second
@@ -84,6 +85,10 @@ _NAMES_OR = re.compile(r"(?<![\w'])" + _NAME + r"\s*,?\s+or\s+(?:the\s+)?" + _NA
 # Whatever the case: the options set off by a comma or colon at the end ("which band formed
 # first, band of skulls or live?", "Who was born first: a or b"), a few words each.
 _FEW_WORDS = r"((?:[\w'.&-]+\s+){0,5}[\w'.&-]+)"
+# "A and B ...; which one ...?", "Of A and B, which of the two ...?": the question points back at
+# the two names it joined by "and"
+_POINTS_BACK = re.compile(r"\b(which|who) (one|of (them|these|those|the two|both))\b", re.I)
+_NAMES_AND = re.compile(r"(?<![\w'])" + _NAME + r"\s*,?\s+and\s+(?:the\s+)?" + _NAME + r"(?![\w'])")
 _CHOICE_SET_OFF = re.compile(r"[,:;]\s*(?:the\s+)?" + _FEW_WORDS + r"\s*,?\s+or\s+(?:the\s+)?" + _FEW_WORDS +
                              r"\s*[?.!]*\s*$", re.I)
 
@@ -139,16 +144,20 @@ def choice_options(question: str) -> list[str]:
     Live?", "Is Python or Java older?", "Krzysztof Zanussi or Thom Andersen: who is older?");
     not "between A and B" ("the shared ancestry between A and B" asks no choice). In a which/who
     question typed without capitals, the few words set off by a comma or colon at its end
-    ("which band formed first, band of skulls or live?"). Lower-case words around "or" ("Did
-    Nirvana play grunge or punk?") are not delimited well enough to bind the answer to them."""
+    ("which band formed first, band of skulls or live?"). A question that points back at two names
+    it joined by "and" offers them too ("Temagami-Lorrain Mine and Burwash Mine were both mines
+    ...; which one yielded ...?"). Lower-case words around "or" ("Did Nirvana play grunge or
+    punk?") are not delimited well enough to bind the answer to them."""
     q = question.strip()
     found = None
     if re.match(r"^\s*(which|who|what|whose)\b", q, re.I):
         found = _CHOICE.search(q) or _CHOICE_MID.search(q) or _CHOICE_SET_OFF.search(q)
-    found = found or _NAMES_OR.search(q)
-    if found is None:
+    found = found or _NAMES_OR.search(q) or (_POINTS_BACK.search(q) and _NAMES_AND.search(q))
+    if not found or re.match(r"\s+and\s", q[found.end():]):    # "A and B and C": which two is unclear
         return []
     options = [found.group(1).strip(" :;,."), found.group(2).strip(" :;,.")]
+    if q.startswith(options[0]):                            # "Of Paris and Rome, which one ...?"
+        options[0] = re.sub(r"^(of|between|both|for)\s+", "", options[0], flags=re.I)
     # the question's first word is capitalised as the sentence's: "Is Python or Java older?",
     # "Did the Beatles or the Rolling Stones form first?"
     first = re.match(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would)\s+(the\s+)?",
@@ -291,10 +300,12 @@ _NOT_BRIDGES = NATION_STEMS | set(MONTHS)
 
 
 def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
-    """Who or what the page about the question says did it: the name that opens a sentence of it
-    mentioning the question's subjects, or its title's qualifier, other than the question's and
-    the page's own names -- "Antonio Vivaldi" on "Six Violin Sonatas, Op. 5 (Vivaldi)" ("Antonio
-    Vivaldi wrote a set of sonatas, Op. 5, in 1716."). Any name of such a sentence would do worse:
+    """Who or what the page about the question says did it: first a name it describes with the
+    question's own words ("a short book by the Italian physicist Carlo Rovelli" for "... written by
+    an Italian physicist that ...?"), then the name that opens a sentence of it mentioning the
+    question's subjects, or its title's qualifier, other than the question's and the page's own
+    names -- "Antonio Vivaldi" on "Six Violin Sonatas, Op. 5 (Vivaldi)" ("Antonio Vivaldi wrote a
+    set of sonatas, Op. 5, in 1716."). Any other name of such a sentence would do worse:
     offered "Baltimore, Maryland" from "Double Dagger was a band from Baltimore, Maryland", the
     model answered it for "Who did the Star and Dagger bass player marry?" (final30)."""
     title = page_name(ev.titles.get(anchor, ""), qualifier=True)
@@ -303,15 +314,17 @@ def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
     candidates = [run for qualifier in re.findall(r"\(([^)]*)\)", title) for run in name_runs(qualifier)
                   if len(run) >= 3]
     text = ev.opened[anchor]
+    about = [sentence for sentence in evidence_sentences(text) if mentions_any(ev.asked, capitalised(sentence))]
+    description = (stems(ev.question) | set(re.findall(r"\b\d{3,4}\b", ev.question))) - known
+    candidates = [name for sentence in about for name in introduced_names(sentence, description)] + candidates
     inner = inner_names(text)
-    for sentence in evidence_sentences(text):
-        if mentions_any(ev.asked, capitalised(sentence)):
-            opening = name_runs(sentence.lstrip(" \"'("))[:1]
-            # one word opening a sentence is a name only if the page also capitalises it mid-sentence
-            # ("Hence" is not)
-            if (opening and sentence.lstrip(" \"'(").startswith(opening[0])
-                    and (len(stems(opening[0])) > 1 or stems(opening[0]) <= inner)):
-                candidates += opening
+    for sentence in about:
+        opening = name_runs(sentence.lstrip(" \"'("))[:1]
+        # one word opening a sentence is a name only if the page also capitalises it mid-sentence
+        # ("Hence" is not)
+        if (opening and sentence.lstrip(" \"'(").startswith(opening[0])
+                and (len(stems(opening[0])) > 1 or stems(opening[0]) <= inner)):
+            candidates += opening
     found: dict[frozenset[str], str] = {}
     for name in candidates:
         words = frozenset(stems(name))
