@@ -88,7 +88,10 @@ _FEW_WORDS = r"((?:[\w'.&-]+\s+){0,5}[\w'.&-]+)"
 # "A and B ...; which one ...?", "Of A and B, which of the two ...?": the question points back at
 # the two names it joined by "and"
 _POINTS_BACK = re.compile(r"\b(which|who) (one|of (them|these|those|the two|both))\b", re.I)
-_NAMES_AND = re.compile(r"(?<![\w'])" + _NAME + r"\s*,?\s+and\s+(?:the\s+)?" + _NAME + r"(?![\w'])")
+# ... standing whole: at the start (or after "between"/"of") and before a verb or punctuation, so
+# that a name with lower-case words in it ("Berghuis v. Thompkins") is not cut into options
+_NAMES_AND = re.compile(r"^(?:\s*|.*\b(?i:between|of|among)\s+)(?i:the\s+)?" + _NAME + r"\s*,?\s+and\s+(?i:the\s+)?"
+                        + _NAME + r"(?=\s*[,;:]|\s+(?:were|are|was|is|both|have|had|did|do)\b)")
 _CHOICE_SET_OFF = re.compile(r"[,:;]\s*(?:the\s+)?" + _FEW_WORDS + r"\s*,?\s+or\s+(?:the\s+)?" + _FEW_WORDS +
                              r"\s*[?.!]*\s*$", re.I)
 
