@@ -64,3 +64,26 @@ def test_a_described_answer_is_a_doubtful_one_at_the_end():
                   unread_hints={}, python_runs=0, python_enabled=False,
                   titles={1: "Kiss and Tell (1945 film)", 3: "Shirley Temple"})
     assert "described" in [v.check for v in final_checks(ev)]
+
+
+def test_a_relation_inside_another_is_a_description_too():
+    # devb50-v3: the 1.5B model answered the author, not her parent
+    q = "What is the name of the detective novelist parent of the author of '\"Q\" Is for Quarry'?"
+    found = described(q)
+    assert found.text == "the author of '\"Q\" Is for Quarry'" and found.asked_words == {"detective", "novelist", "parent"}
+    grafton = {2: "Sue Taylor Grafton is a contemporary American author of detective novels. She is best known as "
+                  "the author of the alphabet series. The daughter of detective novelist C. W. Grafton, she wrote "
+                  "screenplays.",
+               1: '"Q" Is for Quarry is the 17th novel in author Sue Grafton\'s "Alphabet" series.'}
+    assert fits_description("Sue Grafton", found, grafton) is not None
+    assert fits_description("C. W. Grafton", found, grafton) is None
+    # other phrasings: the innermost relation is the description
+    assert described("Who is the father of the director of the film Sholay?").text == "the director of the film Sholay"
+    assert described("who was the wife of the king of france in 1600?").asked == "who was the wife of"
+    # a single relation asks of the named one itself: nothing described
+    for question in ["What is the name of the author of Dracula?", "Which city is the capital of Peru?",
+                     "The Queen of Blood is a member of which family of plants?"]:
+        assert described(question) is None, question
+    # the right answer given with what is asked is not refused ("Austin is the capital of ...")
+    capital = described("What is the capital of the state of Texas?")
+    assert fits_description("Austin", capital, {1: "Austin is the capital of the U.S. state of Texas."}) is None

@@ -7,8 +7,13 @@ born?". A small model that finds who the description picks out often stops there
 "Shirley Temple" or "Antonio Vivaldi" -- the first hop, which a page read does state, so no
 other check objects (measured: the product's own first sample question, 1.5B, ended so).
 
+The same holds of a description by relation inside another ("the detective novelist parent of
+*the author of "Q" Is for Quarry*": the 1.5B model answered the author).
+
 The principle, in code: when the question describes its subject with a relative clause ("the
-... who/that/which ...") and asks something else of it (the rest of the question has words of
+... who/that/which ...") or as the relation of a name that is itself the object of another
+relation ("... parent of the author of X", "the father of the director of X") and asks
+something else of it (the rest of the question has words of
 its own, not only "what is the name of"), an answer that a page read says *fits the
 description* -- one sentence names it together with at least half of the clause's words -- while
 no passage gives it with the words of what is asked, is the described one, not the answer. The
@@ -24,6 +29,9 @@ from ..evidence import STATED, answer_support, evidence_sentences, is_yes_no
 
 # "the woman who portrayed ...", "a composer that wrote ...": the article, up to six words, the pronoun
 _DESCRIPTION = re.compile(r"\b(?:the|a|an)\s+(?:[\w'.&-]+,?\s+){0,6}?(?:who|that|which|whose)\s+([^?]+)", re.I)
+# "... parent of the author of "Q" Is for Quarry": a relation of something named, itself the object
+# of another relation (the word before "of"); the description runs to the end of the question
+_OF_CHAIN = re.compile(r"\b[\w'-]+\s+of\s+((?:the|a|an)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+\s+of\s+([^?,;]+))", re.I)
 _ASKS = re.compile(r"\b(what|which|whom|who|whose|when|where|how)\b", re.I)
 # "in which part", "for whom": an interrogative after a preposition, not a relative pronoun
 _AFTER_PREPOSITION = re.compile(r"\b(in|of|for|at|on|by|with|from|to|into|during)\s+(who|whom|that|which|whose)\b", re.I)
@@ -48,14 +56,27 @@ def described(question: str) -> Description | None:
     clause that asks ("a province situated in which part of Ireland?", "a ride that debuted in
     what year?"): there the question's ask is inside the description."""
     match = _DESCRIPTION.search(question)
-    if (match is None or _ASKS.search(match.group(1)) or _AFTER_PREPOSITION.search(match.group())
-            or not _ASKS.search(question[:match.start()])):     # "A and B share which genre?": "which" asks
+    if match is None or _AFTER_PREPOSITION.search(match.group()):
+        match = _innermost_relation(question)
+        start, end, clause = (match.start(1), match.end(1), match.group(1)) if match else (0, 0, "")
+    else:
+        start, end, clause = match.start(), match.end(), match.group(1)
+    if (match is None or _ASKS.search(clause)
+            or not _ASKS.search(question[:start])):     # "A and B share which genre?": "which" asks
         return None
-    asked = " ".join((question[:match.start()] + " " + question[match.end():]).replace("?", " ").split())
-    description = Description(match.group().strip(" ,"), stems(match.group(1)), asked)
+    asked = " ".join((question[:start] + " " + question[end:]).replace("?", " ").split())
+    description = Description(question[start:end].strip(" ,"), stems(clause), asked)
     if len(description.clause) < 2 or not description.asked_words:
         return None
     return description
+
+
+def _innermost_relation(question: str) -> re.Match | None:
+    """The last relation of the chain: "the author of X" in "the parent of the author of X"."""
+    match, pos = None, 0
+    while found := _OF_CHAIN.search(question, pos):
+        match, pos = found, found.start(1) + 1
+    return match
 
 
 def asked_query(answer: str, description: Description) -> str:
