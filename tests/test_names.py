@@ -10,6 +10,9 @@ def test_a_name_is_a_run_of_capitalised_words_joined_by_of_or_the():
         "Are Freakonomics and In the Realm of the Hackers both American documentaries?")
     # "and" separates names; accented capitals open one ("Öresund": content words are ASCII)
     assert question_names("Was Kiss and Tell a film?") == [frozenset({"kiss"}), frozenset({"tell"})]
+    # "to" joins too (devb50-v3: the FOLDOC page "cleo" was quoted as the page of "Cleo")
+    assert question_names("Which band, Letters to Cleo or Screaming Trees, had more members?") == [
+        frozenset({"letter", "cleo"}), frozenset({"scream", "tree"})]
     assert frozenset({"resund", "region"}) in question_names("How long is the bridge in the Öresund Region?")
 
 

@@ -1,7 +1,7 @@
 """Names: what a question names, and whether a sentence, a page or its title names it too.
 
-A name of the question is a run of capitalised words, joined by "of", "the", "de" ...: "Band
-of Skulls", "In the Realm of the Hackers", "Scout Tufankjian". A text mentions a name when it
+A name of the question is a run of capitalised words, joined by "of", "the", "de", "to" ...:
+"Band of Skulls", "In the Realm of the Hackers", "Letters to Cleo", "Scout Tufankjian". A text mentions a name when it
 has the name's one word, or two of the words of a longer name: "The Skulls" does not mention
 "Band of Skulls", nor "Hackers (film)" "In the Realm of the Hackers", nor the "Interamerican
 Scout Jamboree" Scout Tufankjian (measured: such homonyms were most of the citations that
@@ -51,7 +51,7 @@ _NATIONALITY_OF = {
 
 # capital letters, accented ones included ("Öresund", "Łódź")
 UPPER = "[" + "".join(chr(c) for c in range(0x250) if chr(c).isupper()) + "]"
-_NAME = re.compile(rf"{UPPER}[\w'-]*(?:\s+(?:(?:of|the|de|la|le|von|van|der|for|in|on|a|&)\s+)*{UPPER}[\w'-]*)*")
+_NAME = re.compile(rf"{UPPER}[\w'-]*(?:\s+(?:(?:of|the|de|la|le|von|van|der|for|in|on|to|a|&)\s+)*{UPPER}[\w'-]*)*")
 CAPITALISED = re.compile(rf"\b{UPPER}[\w'-]+")
 
 
