@@ -609,3 +609,29 @@ def test_a_report_search_reads_more_of_its_results_than_a_short_answer_step(monk
             fetcher.close()
         read[kind] = (len(obs.source_ids), sum(s.opened for s in sources.all()))
     assert read == {"step": (5, 4), "report": (8, 8)}
+
+
+def test_a_report_run_is_rebuilt_from_its_journal_without_a_model_call(tmp_path, monkeypatch):
+    # benchmarks/report_rewrite.py: every model output replayed, sections and summary too
+    from kresearch.agent.resume import replay_from_journal
+    from kresearch.trace import read_trace
+
+    aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection", "memory leak"]}
+    first, _, _ = run_report(tmp_path / "a", monkeypatch, [aspects, section_reply, section_reply, section_reply,
+                                                           summary_reply])
+    journal = tmp_path / "a" / "t.jsonl"
+    replay = replay_from_journal(read_trace(journal), journal, writing=True)
+    assert [o.purpose for o in replay.outputs] == ["outline", "section", "section", "section", "summary"]
+    monkeypatch.setattr(fixture_site, "PAGES", GC_PAGES)
+    sources = SourceRegistry()
+    with site() as server:
+        fetcher = Fetcher(FetchPolicy(allow_private=True))
+        toolbox = Toolbox(SearchService(FixtureSearch(server.base_url)), Browser(fetcher), sources)
+        llm = FakeLLM([])                                # any model call would fail the run
+        agent = Agent(llm, toolbox, sources, AgentConfig(budget=6000, mode="auto"), Trace(tmp_path / "b.jsonl"))
+        events = list(agent.run(QUESTION, replay=replay))
+        agent.trace.close()
+        fetcher.close()
+    rebuilt = events[-1].result
+    assert llm.calls == [] and agent.stats.replayed_calls == 5
+    assert rebuilt.report.split("_Confidence")[0] == first.report.split("_Confidence")[0]

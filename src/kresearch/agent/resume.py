@@ -12,6 +12,11 @@ Replayed: the research calls (steps, resamples, the first reading's draft, a rep
 up to where a limit forced an answer, the run stopped, or it was interrupted. A report's
 sections and summary are written anew from the rebuilt state (a short answer needs no model
 call after research).
+
+With `writing=True` (benchmarks/report_rewrite.py) the whole run is replayed, its sections and
+summary too: the report is rebuilt by this code from the model outputs the run had, without a
+model call -- so what the code does after the model writes (the support check, the quoted
+fill-ins, the assembly) can be measured on stored runs in seconds.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from ..llm.base import Completion
 
 JOURNAL_VERSION = 2
 REPLAYED = ("step", "resample", "draft", "outline")
+WRITING = ("section", "summary")
 ENDS_RESEARCH = ("limit", "stop", "finish")     # journal events after which nothing is replayed
 
 
@@ -70,17 +76,19 @@ class Replay:
         return reason
 
 
-def replay_from_journal(records: list[dict], path: Path) -> Replay:
-    """The model outputs and observations to replay from a journal (read_trace records)."""
+def replay_from_journal(records: list[dict], path: Path, writing: bool = False) -> Replay:
+    """The model outputs and observations to replay from a journal (read_trace records); with
+    `writing`, all of the run's (see above)."""
     outputs: list[Recorded] = []
     observations: list[str] = []
+    purposes = REPLAYED + WRITING if writing else REPLAYED
     for record in records:
         event = record.get("event")
-        if event in ENDS_RESEARCH:
+        if event in (("finish",) if writing else ENDS_RESEARCH):
             break
         if event == "observation":
             observations.append(str((record.get("text") or {}).get("sha1", "")))
-        elif event == "llm" and record.get("purpose") in REPLAYED and isinstance(record.get("output"), str):
+        elif event == "llm" and record.get("purpose") in purposes and isinstance(record.get("output"), str):
             outputs.append(Recorded(purpose=record["purpose"], step=int(record.get("step", 0)),
                                     text=record["output"], prompt_tokens=int(record.get("prompt_tokens") or 0),
                                     completion_tokens=int(record.get("completion_tokens") or 0),

@@ -266,6 +266,11 @@ class ReportRun:
         def call(job):
             number, aspect, ids, prompt = job
             low, high = self.length.section_sentences
+            # a whole run replayed (resume.py, writing=True): the section as the run wrote it
+            replayed = agent._replay.output("section", self.step) if agent._replay is not None else None
+            if replayed is not None:
+                agent.stats.replayed_calls += 1
+                return replayed
             return agent.llm.complete(self._messages(prompt), schema=writer.sentences_schema(ids, low, high),
                                       max_tokens=self.length.section_tokens, temperature=agent.config.temperature,
                                       deadline=agent._deadline)
