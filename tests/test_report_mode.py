@@ -259,6 +259,23 @@ def test_a_thin_section_gets_the_quotes_own_sentences_marked_as_quotes():
     assert section.quoted == 2 and all(c.score == 1.0 for c in section.claims)
 
 
+def test_a_quote_that_does_not_name_its_page_s_subject_is_led_by_the_page_s_name():
+    # a dictionary entry defines its headword without repeating it
+    entry = "A garbage collection technique in which each cell has a count of the pointers to it."
+    aspect = coverage.Aspect("counting", "reference counting", quotes=[(4, entry), (5, TEXTS[1])], sources=[4, 5])
+    section = writer.Section("counting")
+    writer.fill_from_quotes(section, aspect, {4: entry, 5: TEXTS[1]}, 3,
+                            titles={4: "reference counting - FOLDOC", 5: "Mark-sweep - Wiki"})
+    texts = [text for text, _ in section.sentences]
+    assert "Reference counting: \u201cA garbage collection technique in which each cell" in texts[0]
+    assert not any(t.startswith("Mark-sweep:") for t in texts if "mark-sweep" in t.lower().split(":", 1)[-1])
+    # the same quote under another page's name is still a repeat
+    twice = writer.Section("x", sentences=[("Counting: \u201cSame words here.\u201d", [1]),
+                                            ("Tally: \u201cSame words here.\u201d", [2])])
+    twice.drop_repeats(set())
+    assert len(twice.sentences) == 1
+
+
 def test_reference_list_entries_are_not_quoted_as_statements():
     quote = ('["Mark-sweep garbage collection in practice", T. Yuasa, in Memory Management, Springer 1992, '
              '490-507]. Merall et al, Mark-sweep garbage collection - IWMM92, Springer 1992, pp.473-489. '

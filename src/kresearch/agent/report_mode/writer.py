@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from ...sources import SourceRegistry
 from ...tools.browser import split_sentences
-from ..context import stems
+from ..context import content_words, stems
 from ..evidence import (CITATION, SUPPORTED, Claim, is_fragment, is_instruction, numbers, support,
                         union_support)
+from ..names import page_name
 from ..report import complete_items, references
 from .coverage import Aspect
 from .disagreements import Disagreement
@@ -75,11 +76,14 @@ def is_broken(sentence: str) -> bool:
             or len(set(words)) < 0.6 * len(words))
 
 
-def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], want: int) -> None:
+def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], want: int,
+                     titles: dict[int, str] | None = None) -> None:
     """Top a section that kept fewer than `want` sentences up with sentences of the aspect's
     quotes, verbatim and in quotation marks (so the reader sees they are the source's words):
     statements (QUOTED_WORDS or more) that name the aspect's words, those naming most first, not
-    already said, and not entries of a reference list."""
+    already said, and not entries of a reference list. A quote that does not name what its page
+    is about is led by the page's name (`titles`): a dictionary entry defines its headword
+    without repeating it ("reference counting: “A garbage collection technique that ...”")."""
     have = {w for text, _ in section.sentences for w in re.findall(r"[a-z0-9]+", text.lower())}
     aspect_words = stems(aspect.query or aspect.title)
     candidates = []
@@ -93,10 +97,19 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
                 continue
             candidates.append((-about, order, sentence, sid))
     for _, _, sentence, sid in sorted(candidates)[: max(0, want - len(section.sentences))]:
-        section.sentences.append((f"\u201c{sentence}\u201d", [sid]))
+        section.sentences.append((_labelled(sentence, (titles or {}).get(sid, "")), [sid]))
         section.quoted += 1
         section.claims.append(Claim(text=sentence, sources=[sid], dropped=[], score=1.0, quote=sentence,
                                     quote_source=sid))
+
+
+def _labelled(sentence: str, title: str) -> str:
+    """The quote in quotation marks, led by its page's name when the quote does not name it."""
+    name = page_name(title)
+    quoted = f"\u201c{sentence}\u201d"
+    if not name or not content_words(name) or content_words(name) <= content_words(sentence):
+        return quoted
+    return f"{name[:1].upper()}{name[1:]}: {quoted}"
 
 
 @dataclass
@@ -117,7 +130,8 @@ class Section:
         order; with `remember`, add the kept ones to `written`."""
         kept, seen = [], set(written)
         for text, ids in self.sentences:
-            key = " ".join(sorted(set(re.findall(r"[a-z0-9]+", text.lower()))))
+            said = text.split("\u201c", 1)[1] if "\u201c" in text else text     # a quote without its label
+            key = " ".join(sorted(set(re.findall(r"[a-z0-9]+", said.lower()))))
             if key in seen:
                 self.removed += 1
                 continue
