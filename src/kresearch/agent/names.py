@@ -1,10 +1,10 @@
 """Names: what a question names, and whether a sentence, a page or its title names it too.
 
 A name of the question is a run of capitalised words, joined by "of", "the", "de", "to" ...:
-"Band of Skulls", "In the Realm of the Hackers", "Letters to Cleo", "Scout Tufankjian". A text mentions a name when it
-has the name's one word, or two of the words of a longer name: "The Skulls" does not mention
-"Band of Skulls", nor "Hackers (film)" "In the Realm of the Hackers", nor the "Interamerican
-Scout Jamboree" Scout Tufankjian (measured: such homonyms were most of the citations that
+"Band of Skulls", "In the Realm of the Hackers", "Letters to Cleo", "Scout Tufankjian". A text
+mentions a name when it has the name's one word, or two of the words of a longer name: "The
+Skulls" does not mention "Band of Skulls", nor "Hackers (film)" "In the Realm of the Hackers",
+nor the "Interamerican Scout Jamboree" Scout Tufankjian (measured: such homonyms were most of the citations that
 passed a one-shared-word rule and pointed at neither a gold page nor one holding the answer).
 
 The question's subjects are its names that are not nationality words: "American" in "Are

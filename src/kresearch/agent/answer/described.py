@@ -13,8 +13,8 @@ The same holds of a description by relation inside another ("the detective novel
 The principle, in code: when the question describes its subject with a relative clause ("the
 ... who/that/which ...") or as the relation of a name that is itself the object of another
 relation ("... parent of the author of X", "the father of the director of X") and asks
-something else of it (the rest of the question has words of
-its own, not only "what is the name of"), an answer that a page read says *fits the
+something else of it (the rest of the question has words of its own, not only "what is the
+name of"), an answer that a page read says *fits the
 description* -- one sentence names it together with at least half of the clause's words -- while
 no passage gives it with the words of what is asked, is the described one, not the answer. The
 agent is told so, and the loop searches the described one with what is asked.
@@ -31,7 +31,7 @@ from ..evidence import STATED, answer_support, evidence_sentences, is_yes_no
 _DESCRIPTION = re.compile(r"\b(?:the|a|an)\s+(?:[\w'.&-]+,?\s+){0,6}?(?:who|that|which|whose)\s+([^?]+)", re.I)
 # "... parent of the author of "Q" Is for Quarry": a relation of something named, itself the object
 # of another relation (the word before "of"); the description runs to the end of the question
-_OF_CHAIN = re.compile(r"\b[\w'-]+\s+of\s+((?:the|a|an)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+\s+of\s+([^?,;]+))", re.I)
+_OF_CHAIN = re.compile(r"\b[\w'-]+\s+of\s+((?:the|a|an)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+\s+of\s+[^?,;]+)", re.I)
 _ASKS = re.compile(r"\b(what|which|whom|who|whose|when|where|how)\b", re.I)
 # "in which part", "for whom": an interrogative after a preposition, not a relative pronoun
 _AFTER_PREPOSITION = re.compile(r"\b(in|of|for|at|on|by|with|from|to|into|during)\s+(who|whom|that|which|whose)\b", re.I)
