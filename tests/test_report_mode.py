@@ -276,6 +276,20 @@ def test_a_quote_that_does_not_name_its_page_s_subject_is_led_by_the_page_s_name
     assert len(twice.sentences) == 1
 
 
+def test_a_section_cites_each_source_that_covers_its_aspect_by_its_best_sentence():
+    # the writer's prompt holds a few quotes; the other covering sources are quoted by code
+    texts = {1: "Mark-sweep garbage collection marks every reachable cell, then sweeps the heap.",
+             2: "A mark-sweep garbage collector pauses the program while it marks cells.",
+             3: "Garbage is a word for refuse."}
+    aspect = coverage.Aspect("mark-sweep garbage collection", "mark-sweep garbage collection",
+                             quotes=[(1, texts[1])], sources=[1, 2, 3])
+    section = writer.Section("mark-sweep", sentences=[("Mark-sweep marks and sweeps.", [1])])
+    writer.fill_from_quotes(section, aspect, texts, 1, 6)
+    assert section.cited == [1, 2]          # 3 shares one word of the aspect: a passing mention
+    assert section.sentences[-1] == ("\u201cA mark-sweep garbage collector pauses the program while it marks "
+                                     "cells.\u201d", [2])
+
+
 def test_reference_list_entries_are_not_quoted_as_statements():
     quote = ('["Mark-sweep garbage collection in practice", T. Yuasa, in Memory Management, Springer 1992, '
              '490-507]. Merall et al, Mark-sweep garbage collection - IWMM92, Springer 1992, pp.473-489. '

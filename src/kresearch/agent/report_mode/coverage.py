@@ -99,6 +99,15 @@ def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int,
             aspect.quotes.append((sid, best_passage(prose(texts[sid]), weights, QUOTE_CHARS)))
 
 
+def more_quotes(aspect: Aspect, texts: dict[int, str], question: str = "") -> list[tuple[int, str]]:
+    """The best passage of each source that covers the aspect but was not quoted for it (the
+    writer's prompt holds a few quotes; code may still quote the others)."""
+    quoted = {sid for sid, _ in aspect.quotes}
+    weights = dict.fromkeys(content_words(question), 1.0) | dict.fromkeys(content_words(aspect.query or aspect.title), 2.0)
+    return [(sid, best_passage(prose(texts[sid]), weights, QUOTE_CHARS))
+            for sid in aspect.sources if sid not in quoted and sid in texts]
+
+
 def prose(text: str) -> str:
     """A page's text as a quote should show it: no Markdown headings, links as their words, no
     Markdown escapes, no encyclopedia tagline ("From Wikipedia, the free encyclopedia")."""

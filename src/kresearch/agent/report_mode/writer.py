@@ -21,6 +21,7 @@ from ..evidence import (CITATION, SUPPORTED, Claim, is_fragment, is_instruction,
                         union_support)
 from ..names import page_name
 from ..report import complete_items, references
+from . import coverage
 from .coverage import Aspect
 from .disagreements import Disagreement
 
@@ -76,7 +77,7 @@ def is_broken(sentence: str) -> bool:
             or len(set(words)) < 0.6 * len(words))
 
 
-def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], want: int,
+def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], want: int, most: int = 0,
                      titles: dict[int, str] | None = None) -> None:
     """Top a section that kept fewer than `want` sentences up with sentences of the aspect's
     quotes, verbatim and in quotation marks (so the reader sees they are the source's words):
@@ -87,7 +88,7 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
     have = {w for text, _ in section.sentences for w in re.findall(r"[a-z0-9]+", text.lower())}
     aspect_words = stems(aspect.query or aspect.title)
     candidates = []
-    for order, (sid, quote) in enumerate(aspect.quotes):
+    for order, (sid, quote) in enumerate(aspect.quotes + coverage.more_quotes(aspect, texts)):
         for sentence in split_sentences(quote.strip("… ")):
             words = set(re.findall(r"[a-z0-9]+", sentence.lower()))
             about = len(stems(sentence) & aspect_words)
@@ -96,7 +97,17 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
                     or _REFERENCE.search(sentence) or len(words & have) > 0.6 * len(words)):
                 continue
             candidates.append((-about, order, sentence, sid))
-    for _, _, sentence, sid in sorted(candidates)[: max(0, want - len(section.sentences))]:
+    ranked = sorted(candidates)
+    chosen = ranked[: max(0, want - len(section.sentences))]
+    # then each covering source the section does not cite yet, by its best sentence if that says
+    # two of the aspect's words (not a passing mention), up to `most` sentences
+    for candidate in ranked:
+        cited = set(section.cited) | {c[3] for c in chosen}
+        if len(section.sentences) + len(chosen) >= most or -candidate[0] < 2:
+            break
+        if candidate[3] not in cited:
+            chosen.append(candidate)
+    for _, _, sentence, sid in chosen:
         section.sentences.append((_labelled(sentence, (titles or {}).get(sid, "")), [sid]))
         section.quoted += 1
         section.claims.append(Claim(text=sentence, sources=[sid], dropped=[], score=1.0, quote=sentence,
