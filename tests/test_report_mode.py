@@ -290,6 +290,12 @@ def test_a_section_cites_each_source_that_covers_its_aspect_by_its_best_sentence
                                      "cells.\u201d", [2])
 
 
+def test_a_dictionary_entry_s_subject_tag_is_not_quoted():
+    assert coverage.prose("<algorithm> A sorting algorithm that inserts each item.\n<programming, language> "
+                          "Lisp is old.\nKeep <b> inside.") == \
+        "A sorting algorithm that inserts each item.\nLisp is old.\nKeep <b> inside."
+
+
 def test_reference_list_entries_are_not_quoted_as_statements():
     quote = ('["Mark-sweep garbage collection in practice", T. Yuasa, in Memory Management, Springer 1992, '
              '490-507]. Merall et al, Mark-sweep garbage collection - IWMM92, Springer 1992, pp.473-489. '

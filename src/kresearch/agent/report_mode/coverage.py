@@ -110,12 +110,14 @@ def more_quotes(aspect: Aspect, texts: dict[int, str], question: str = "") -> li
 
 def prose(text: str) -> str:
     """A page's text as a quote should show it: no Markdown headings, links as their words, no
-    Markdown escapes, no encyclopedia tagline ("From Wikipedia, the free encyclopedia")."""
+    Markdown escapes, no encyclopedia tagline ("From Wikipedia, the free encyclopedia"), no
+    dictionary subject tags ("<algorithm> A sorting algorithm that ..." is FOLDOC's entry)."""
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     text = _TAGLINE.sub("", _LINK.sub(r"\1", "\n".join(lines)))
-    return _ESCAPE.sub(r"\1", text)
+    return _SUBJECT_TAG.sub("", _ESCAPE.sub(r"\1", text))
 
 
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _ESCAPE = re.compile(r"\\([<>\[\]*_#`\\])")
+_SUBJECT_TAG = re.compile(r"(?m)^[ \t]*(?:<[\w ,.&/-]{2,40}>[ \t]*)+")
 _TAGLINE = re.compile(r"(?im)^\s*From [^,\n]{1,60}, the free encyclopedia\s*")
