@@ -185,3 +185,29 @@ def test_a_count_needs_the_question_qualifiers_and_both_sides():
     # a count on another page than the option's own is not the option's
     elsewhere = {1: ("Trees of Europe", QUERCUS + " " + FAGUS)}
     assert compare_counts("Which genus has more species, Quercus or Fagus?", ["Quercus", "Fagus"], elsewhere) is None
+
+
+def test_which_of_two_is_what_the_question_asks_is_decided_from_their_leads():
+    from kresearch.agent.answer.compare import asked_property, compare_properties
+
+    q = "Which is a record producer, Zach Bogosian or Daron Malakian?"
+    options = ["Zach Bogosian", "Daron Malakian"]
+    sources = {1: ("Daron Malakian - Wiki", "Daron Vartan Malakian is an American musician, singer, songwriter and "
+                                          "record producer."),
+               2: ("Zach Bogosian - Wiki", "Zachary Michael Bogosian is an American professional ice hockey "
+                                         "defenceman.")}
+    decided = compare(q, options, sources)
+    assert decided.what == "properties" and decided.answer == "Daron Malakian"
+    assert decided.facts["Zach Bogosian"].value == "its lead does not say so"
+    # one lead read: the other is asked for; both or neither saying it: not decided
+    missing = compare(q, options, {1: sources[1]})
+    assert missing.answer is None and missing.missing == ["Zach Bogosian"]
+    assert "which of Zach Bogosian and Daron Malakian is a record producer" in missing.ask_for_missing()
+    both = {**sources, 2: ("Zach Bogosian - Wiki", "Zach Bogosian is a hockey player and record producer.")}
+    assert compare_properties(q, options, both).answer is None
+    # other phrasings: the options mid-question; comparisons and other questions are not this
+    assert asked_property("Which musician, Ciaran Gribbin or Brett Scallions, is a member of the band Fuel?",
+                          ["Ciaran Gribbin", "Brett Scallions"])[1] == {"member", "band", "fuel"}
+    assert asked_property("Which is a larger city, Paris or Rome?", ["Paris", "Rome"]) is None
+    assert asked_property("Which band formed first, Blur or Oasis?", ["Blur", "Oasis"]) is None
+    assert asked_property("Did Blur or Oasis release Parklife?", ["Blur", "Oasis"]) is None

@@ -17,6 +17,9 @@ decided by code:
   nationalities   "Are both A and B American?", "Are A and B of the same nationality?" (or from
                   the same country): each subject's nationality, compared with the other's or
                   with the one asked about
+  properties      "Which is a record producer, A or B?", "Which musician, A or B, is a member
+                  of the band Fuel?": the option whose own page's lead says every word of what
+                  is asked, when the other's lead says not all of them
 
 For dates, code finds each option's date:
 
@@ -79,7 +82,7 @@ class Fact:
 
 @dataclass
 class Comparison:
-    what: str                       # "dates" | "nationalities"
+    what: str                       # "dates" | "counts" | "nationalities" | "properties"
     subjects: list[str]
     facts: dict[str, Fact]          # subject -> what the sources say of it (subjects found only)
     answer: str | None              # what the facts decide; None when they do not
@@ -102,6 +105,8 @@ class Comparison:
         rule = self.rule[0].upper() + self.rule[1:]
         if self.what in ("dates", "counts"):
             decided = f"{rule}: {self.answer} ({self.facts[self.answer].value})"
+        elif self.what == "properties":
+            decided = f"{rule}: {self.answer}"
         else:
             decided = f"{rule}? {self.answer.capitalize()}"
         return f"{decided}, decided in code from the {self.what} above."
@@ -110,6 +115,9 @@ class Comparison:
         """What the agent is told when a subject's fact is missing (phrased for the model)."""
         known = self.facts_line()
         missing = self.missing[0]
+        if self.what == "properties":
+            return (f"This question asks which of {self.subjects[0]} and {self.subjects[1]} {self.rule[6:]}. " +
+                    f"Read what the own page of {missing} says it is (its first sentences).")
         if self.what == "dates":
             return ("This question compares two dates. " +
                     (f"Your sources give {known}, but no date for {missing}." if known else
@@ -371,7 +379,56 @@ def compare_counts(question: str, options: list[str], sources: dict[int, tuple[s
                       f"{'more' if more else 'fewer'} {' '.join(words)}")
 
 
+# ------------------------------------------------------------------ properties
+
+# "which is a record producer", "Which American film director is an advisor for Disney": what the
+# question asks each option to be
+_IS_A = re.compile(r"\b((?:is|was|are|were)\s+(?:an?|the))\s+([^,?]+)", re.I)
+_MORE = re.compile(r"\b(more|most|less|least|fewer|fewest|larger|largest|bigger|biggest|smaller|smallest|older|"
+                   r"oldest|younger|youngest|longer|longest|shorter|shortest|taller|tallest|higher|highest|lower|"
+                   r"lowest|greater|greatest|earlier|earliest|later|latest|better|best|worse|worst|\w+er than)\b", re.I)
+
+
+def asked_property(question: str, options: list[str]) -> tuple[str, set[str]] | None:
+    """("is a record producer", its words) for "Which is a record producer, A or B?"; None for a
+    question that compares ("Which is a larger city, A or B?") or asks no "is a ..." of them."""
+    if len(options) != 2 or not re.match(r"^\s*(which|who)\b", question, re.I):
+        return None
+    rest = question
+    for option in options:
+        rest = re.sub(re.escape(option), " ", rest, flags=re.I)
+    found = _IS_A.search(rest)
+    if not found:
+        return None
+    phrase = " ".join(re.sub(r"\bor\b", " ", found.group(2)).split())
+    words = content_words(phrase) - content_words(" ".join(options))
+    if not words or _MORE.search(phrase) or direction(question) is not None:
+        return None
+    return f"{found.group(1).lower()} {phrase}", words
+
+
+def compare_properties(question: str, options: list[str], sources: dict[int, tuple[str, str]]) -> Comparison | None:
+    """The comparison for "Which is a P, A or B?": each option's own page's lead, and whether it
+    says all of P's words. Decided when one says them and the other does not."""
+    asked = asked_property(question, options)
+    if asked is None:
+        return None
+    rule, words = asked
+    found: dict[str, tuple[bool, Fact]] = {}
+    for option in options:
+        for sid, (title, text) in sources.items():
+            lead = _lead(option, text) if is_own_page(option, title) else []
+            if lead:
+                says = words <= content_words(" ".join(lead))
+                found[option] = (says, Fact(option, rule if says else "its lead does not say so", sid, _quote(lead[0])))
+                break
+    saying = [o for o, (says, _) in found.items() if says]
+    answer = saying[0] if len(found) == 2 and len(saying) == 1 else None
+    return Comparison("properties", list(options), {o: fact for o, (_, fact) in found.items()}, answer,
+                      f"which {rule}")
+
+
 def compare(question: str, options: list[str], sources: dict[int, tuple[str, str]]) -> Comparison | None:
     """The comparison code can decide for this question (`options`: its "A or B" options), if any."""
     return (compare_dates(question, options, sources) or compare_counts(question, options, sources)
-            or compare_nationalities(question, sources))
+            or compare_nationalities(question, sources) or compare_properties(question, options, sources))
