@@ -100,3 +100,22 @@ def test_a_sentence_of_the_subjects_own_page_that_neither_names_it_nor_says_anyt
     question = "In what city was the composer who wrote a set of sonatas, titled Op. 5, born?"
     pages = {1: ("op", "We use cookies to improve your experience on this site.")}
     assert quoted_findings(evidence(question, "Venice", pages), {1}) == []
+
+
+def test_a_choice_quotes_its_options_and_a_question_naming_nothing_quotes_where_its_answer_is_stated():
+    # devb50-v3: "Disney" is what is asked of the two directors, not a subject to quote
+    q = "Which American film director is an advisor for Disney, Rick Ray or John Lasseter?"
+    assert asked_names(q) == [frozenset({"rick", "ray"}), frozenset({"john", "lasseter"})]
+    studios = ("Walt Disney Studios Motion Pictures", "Walt Disney Studios Motion Pictures is an American film "
+               "distribution company of Disney, and an advisor to film directors.")
+    lasseter = ("John Lasseter", "John Lasseter is an American film director and an advisor for Walt Disney.")
+    claims = quoted_findings(evidence(q, "John Lasseter", {1: lasseter, 11: studios}), {1, 11})
+    assert [c.sources for c in claims] == [[1]]
+    # "What science fantasy young adult series ...?" names nothing: a page on its words that does
+    # not state the answer is no finding (devb50-v3 quoted a magazine called Science Fantasy)
+    q = "What science fantasy young adult series, told in first person, has companion books?"
+    magazine = ("Science Fantasy", "Science Fantasy was a British fantasy and science fiction magazine for young adult "
+                "readers, told in first person.")
+    series = ("Animorphs", "Animorphs is a science fantasy series of young adult books told in first person.")
+    claims = quoted_findings(evidence(q, "Animorphs", {5: magazine, 1: series}), {1, 5})
+    assert [c.sources for c in claims] == [[1]]

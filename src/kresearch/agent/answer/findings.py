@@ -26,7 +26,7 @@ from typing import Iterator
 from ..context import stems
 from ..evidence import QUOTE_CHARS, Claim, evidence_sentences, is_yes_no, states_answer
 from ..names import MONTHS, capitalised, mentions, name_runs, nationality_forms, nationality_of, page_name, subjects
-from .verify import Evidence
+from .verify import Evidence, choice_options
 
 FINDINGS = 4        # quoted sentences at most
 QUOTE_WORDS = 5     # shorter sentences are headings, captions or fragments
@@ -51,7 +51,8 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
                 continue
             # what it says of the question besides the name, the answer's words counting double
             said = len(words & (asked - name)) + 2 * len(words & answer)
-            named = not name or mentions(name, capitalised(sentence))   # names against names
+            # names against names; a question naming nothing has only its answer to name
+            named = mentions(name, capitalised(sentence)) if name else (not answer or states_answer(ev.answer, sentence))
             # On the subject's own page a sentence that names it will do, so its lead does
             # ("Neil Jordan is an Irish novelist ..." for "Are both ... and Neil Jordan
             # American?"), and so does one that says something of the question ("The band
@@ -107,7 +108,12 @@ def _quoted(sid: int, sentence: str) -> Claim:
 
 def asked_names(question: str) -> list[frozenset[str]]:
     """The question's subjects (names.subjects) less the names that say what is asked of them: a
-    country ("both from the United States?") or a month ("the January 2, 2012 game")."""
+    country ("both from the United States?"), a month ("the January 2, 2012 game"), and in a
+    choice between two options, any name but theirs ("Disney" in "Which film director is an
+    advisor for Disney, Rick Ray or John Lasseter?" is what is asked of them)."""
+    options = [frozenset(stems(option)) for option in choice_options(question)]
+    if options:
+        return [name for name in options if name]
     attributes = {frozenset(stems(run)) for run in name_runs(question)
                   if nationality_forms(run) or nationality_of(run) or run.lower() in MONTHS}
     return [name for name in subjects(question) if name not in attributes]

@@ -72,7 +72,7 @@ _WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b|^\s*(
                       r"state|define|explain|describe|compare|summari[sz]e|show|provide)\b", re.I)
 # "... Band of Skulls or Live?": the option is the run of capitalised words (joined by of/the/and/...)
 # ("Still Kicking: Six Artistic Women of Project Arts & Longevity" is one option)
-_OPTION = r"((?:[A-Z0-9][\w'.&:-]*)(?:\s+(?:(?:of|the|and|de|la|von|van|for|in|a|&)\s+)*[A-Z0-9][\w'.&:-]*)*)"
+_OPTION = r"((?:[A-Z0-9][\w'.&:-]*)(?:\s+(?:(?:of|the|and|de|la|von|van|for|in|to|a|&)\s+)*[A-Z0-9][\w'.&:-]*)*)"
 _CHOICE = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION + r"\s*[?.!]*\s*$")
 # "Which airport X or Y is closer to ...?": the options stand mid-sentence, before a verb
 _CHOICE_MID = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION +
@@ -80,7 +80,7 @@ _CHOICE_MID = re.compile(_OPTION + r"\s*,?\s+or\s+(?:the\s+)?" + _OPTION +
 # Two names joined by "or" anywhere: "Is Python or Java older?", "Did the Beatles or the Rolling
 # Stones form first?". Stricter than _OPTION (joined by of/the/de/la/von/van/& only): mid-sentence,
 # "Paris in France or Germany" offers France or Germany.
-_NAME = r"((?:[A-Z0-9][\w'.&:-]*)(?:\s+(?:(?:of|the|de|la|von|van|&)\s+)*[A-Z0-9][\w'.&:-]*)*)"
+_NAME = r"((?:[A-Z0-9][\w'.&:-]*)(?:\s+(?:(?:of|the|de|la|von|van|to|&)\s+)*[A-Z0-9][\w'.&:-]*)*)"
 _NAMES_OR = re.compile(r"(?<![\w'])" + _NAME + r"\s*,?\s+or\s+(?:the\s+)?" + _NAME + r"(?![\w'])")
 # Whatever the case: the options set off by a comma or colon at the end ("which band formed
 # first, band of skulls or live?", "Who was born first: a or b"), a few words each.
