@@ -99,7 +99,7 @@ def main() -> None:
     args = ap.parse_args()
     by_id = {q["id"]: q for q in bench.read_jsonl(args.questions)}
     systems = {name: [r for r in bench.read_jsonl(args.run / f"{name}.jsonl") if r.get("id") in by_id]
-               for name in bench.SYSTEMS if (args.run / f"{name}.jsonl").exists()}
+               for name in bench.systems_in(args.run)}
     agent = systems.get("agent", [])
     drafts = {r["id"]: d for r in agent if (d := draft_of(r)) is not None}
     if drafts:
