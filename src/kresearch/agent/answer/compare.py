@@ -116,7 +116,8 @@ class Comparison:
         known = self.facts_line()
         missing = self.missing[0]
         if self.what == "properties":
-            return (f"This question asks which of {self.subjects[0]} and {self.subjects[1]} {self.rule.removeprefix('which ')}. " +
+            asked = self.rule.removeprefix("which ")
+            return (f"This question asks which of {self.subjects[0]} and {self.subjects[1]} {asked}. "
                     f"Read what the own page of {missing} says it is (its first sentences).")
         if self.what == "dates":
             return ("This question compares two dates. " +
