@@ -40,6 +40,7 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
     answer = set() if is_yes_no(ev.answer) or not ev.answer.strip() else stems(ev.answer)
     found: list[Claim] = []
     used: set[str] = set()
+    stated = bool(answer) and any(states_answer(ev.answer, ev.opened.get(sid, "")) for sid in trail)
     for name in asked_names(ev.question) or [frozenset()]:
         best = None
         for sid, position, sentence in _quotable(ev, trail, used):
@@ -51,8 +52,9 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
                 continue
             # what it says of the question besides the name, the answer's words counting double
             said = len(words & (asked - name)) + 2 * len(words & answer)
-            # names against names; a question naming nothing has only its answer to name
-            named = mentions(name, capitalised(sentence)) if name else (not answer or states_answer(ev.answer, sentence))
+            # names against names; a question naming nothing has only its answer to name, when
+            # a page on the trail states it (else the sentence that says most of the question)
+            named = mentions(name, capitalised(sentence)) if name else (not stated or states_answer(ev.answer, sentence))
             # On the subject's own page a sentence that names it will do, so its lead does
             # ("Neil Jordan is an Irish novelist ..." for "Are both ... and Neil Jordan
             # American?"), and so does one that says something of the question ("The band
