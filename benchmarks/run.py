@@ -647,10 +647,11 @@ def progress(msg: str) -> None:
 def run_agent(questions: list[dict], args: argparse.Namespace, out: Path) -> None:
     """Each build of the agent on each question; builds alternate who goes first, question by question."""
     builds = agent_builds(args)
+    done = {system: {r["id"] for r in read_jsonl(out / f"{system}.jsonl")} for system, _ in builds}
     for i, q in enumerate(questions, 1):
         these = builds if i <= (args.versus_limit or len(questions)) else builds[:1]
         for system, cli in (these if i % 2 else these[::-1]):
-            if q["id"] in {r["id"] for r in read_jsonl(out / f"{system}.jsonl")}:
+            if q["id"] in done[system]:
                 continue
             suffix = system.removeprefix("agent")   # absolute paths: trace paths in results stay valid
             home, logs = out.resolve() / f"kresearch-home{suffix}", out / f"logs{suffix}"
@@ -691,7 +692,7 @@ def write_summary(questions: list[dict], args: argparse.Namespace, out: Path, sp
         all_rows += rows
     agent_rows = [r for r in all_rows if r["system"] == "agent"]
     for name in systems:
-        if name.startswith("agent-") and agent_rows:
+        if is_agent(name) and name != "agent" and agent_rows:
             systems[name]["agent_against_it"] = paired(agent_rows, [r for r in all_rows if r["system"] == name])
     (out / "scores.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in all_rows))
     summary = {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),

@@ -40,7 +40,7 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
     answer = set() if is_yes_no(ev.answer) or not ev.answer.strip() else stems(ev.answer)
     found: list[Claim] = []
     used: set[str] = set()
-    stated = bool(answer) and any(states_answer(ev.answer, ev.opened.get(sid, "")) for sid in trail)
+    stated = any(sid in trail for sid in ev.stating())
     for name in asked_names(ev.question) or [frozenset()]:
         best = None
         for sid, position, sentence in _quotable(ev, trail, used):
