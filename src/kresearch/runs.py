@@ -14,6 +14,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -72,7 +73,42 @@ def run_question(session: "Session", llm: "LLM", question: str, console: Console
                  replay: "Replay | None" = None) -> tuple["RunResult", "Agent"]:
     """Research `question` with progress on `console`. Ctrl-C (KeyboardInterrupt) ends the run
     with a partial result (stopped_because="interrupted"); it propagates only when it arrives
-    before the run has started."""
+    before the run has started. A short-answer question that asks several things is asked as
+    its asks in turn and their results merged (compound.py)."""
+    from . import compound
+
+    parts = [] if replay is not None else compound.split(session.settings.mode, question)
+    if not parts:
+        return _run_one(session, llm, question, console, toolbox=toolbox, background=background,
+                        max_steps=max_steps, max_time=max_time, replay=replay)
+    toolbox = toolbox or session.toolbox()       # one registry: later asks cite what earlier ones read
+    total = session.settings.max_time if max_time is None else max_time
+    start = time.monotonic()
+    console.print(f"[dim]this question asks {len(parts)} things; researching them in turn: "
+                  + " · ".join(parts) + "[/dim]")
+    results: list = []
+    agent = None
+    for i, ask in enumerate(parts):
+        left = total - (time.monotonic() - start)
+        if left <= 1 or (results and results[-1].stopped_because in ("interrupted", "error", "server_error")):
+            break
+        # the first ask stands alone (it gets the first reading, as any question); later ones lean on it
+        context = background if i == 0 else compound.background(question, background, parts, results,
+                                                                [s.as_json() for s in toolbox.sources.opened()])
+        try:
+            result, agent = _run_one(session, llm, ask, console, toolbox=toolbox, background=context,
+                                     max_steps=max_steps, max_time=left / (len(parts) - i), mode="answer")
+        except KeyboardInterrupt:
+            if not results:
+                raise
+            break                                # before this ask started: the earlier ones stand
+        results.append(result)
+    return compound.merge(question, parts, results), agent
+
+
+def _run_one(session: "Session", llm: "LLM", question: str, console: Console, *, toolbox: "Toolbox | None",
+             background: str, max_steps: int | None, max_time: float | None, replay: "Replay | None" = None,
+             mode: str | None = None) -> tuple["RunResult", "Agent"]:
     from .render import ProgressPrinter
 
     agent = session.agent(llm, toolbox)
@@ -80,6 +116,8 @@ def run_question(session: "Session", llm: "LLM", question: str, console: Console
         agent.config.max_steps = max_steps
     if max_time is not None:
         agent.config.max_time = max_time
+    if mode is not None:
+        agent.config.mode = mode
     console.print(f"[dim]context {llm.n_ctx} · budget {agent.config.budget} · journal {agent.trace.path}[/dim]")
     show = ProgressPrinter(console, agent)
     result = None

@@ -24,6 +24,7 @@ class RunResult:
     sections: list[dict] = field(default_factory=list)      # report mode: each section, its text and sources
     coverage: list[dict] = field(default_factory=list)      # report mode: each aspect, its sources, covered?
     resumed_from: dict | None = None                         # kresearch resume: the journal and its last step
+    parts: list[dict] = field(default_factory=list)          # a question of several asks: each ask's result (compound.py)
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -33,6 +34,8 @@ class RunResult:
             del data["resumed_from"]
         if self.mode != "report":
             del data["sections"], data["coverage"]
+        if not self.parts:
+            del data["parts"]
         return data
 
 

@@ -44,3 +44,35 @@ def resolve_mode(mode: str, question: str) -> str:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     return classify(question) if mode == "auto" else mode
+
+
+# -- questions that ask several things ------------------------------------------------------
+
+_AUX = r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)"
+_SUBJECT = r"(?:it|its|they|their|them|he|his|she|her|this|that|these|those|there|we|you|i)"
+# A new ask after "and" or a comma: a wh-word in question order ("when did he die", "how many
+# years apart") or an auxiliary before its subject pronoun ("can it be changed"). Relative clauses
+# read differently ("the city where he died", "..., which aired in 2005", "... and whose campuses
+# are ...", "... and was the first track"): "who" and "whose" never start an ask, where/when/why
+# only with an auxiliary, and "which/what + noun" only after "and" ("and which versions were ...").
+_OPEN = (rf"(?:how\s+(?:many|much|long|old|far|often|{_AUX})\b|(?:what|when|where|why)\s+(?:\w+\s+)?{_AUX}\b|"
+         rf"whether\b|{_AUX}\s+{_SUBJECT}\b)")
+_NOUN_ASK = rf"(?:what|which)\s+(?!{_AUX}\b|one\b)\w+\s"
+# Lower case only: a capitalised "Which" or "Who" inside a sentence is a name ("Doctor Who").
+_NEXT_ASK = re.compile(rf"(?:\s*[,;]\s*(?:and\s+|but\s+)?(?={_OPEN})|"
+                       rf"\s*(?:[,;]\s*|\s)(?:and|but)\s+(?:also\s+)?(?={_OPEN}|{_NOUN_ASK}))")
+MAX_ASKS = 3
+
+
+def asks(question: str) -> list[str]:
+    """The separate things a short-answer question asks, in its own words, when it asks more
+    than one ("What is X, and can it be changed?" -> ["What is X?", "Can it be changed?"]);
+    [] for a question that asks one thing. Each ask opens like a question of its own; the first
+    must be one by itself ("In which city was X born"), so a list inside one ask ("X, Y and Z")
+    is never split. At most three: a longer list is a report's outline."""
+    text = " ".join(question.split()).strip()
+    pieces = [p.strip(" ,;?") for p in _NEXT_ASK.split(text.rstrip("?. "))]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2 or len(pieces) > MAX_ASKS or not _SHORT.search(pieces[0]) or len(pieces[0].split()) < 3:
+        return []
+    return [p[:1].upper() + p[1:] + "?" for p in pieces]

@@ -352,6 +352,8 @@ def answer_statements(ev: Evidence, confidence: float, limit: int = 2) -> list[t
             or choice_options(ev.question)):
         return []
     found = [(sid, answer_support(ev.answer, ev.opened[sid])) for sid in ev.stating() if ev.connected(sid)]
+    # a quote says something of the answer: a page's heading ("# Shirley Temple") states nothing
+    found = [(sid, s) for sid, s in found if len(content_words(s.quote.lstrip("# ")) - content_words(ev.answer)) >= 2]
     # Among equal statements, the passage that says most of the question: "The 1974 Texas Tech
     # Raiders football team represented Texas Tech University" before the 2013 team's page
     # for "The 1974 Texas Tech Raiders football team represented what university?"

@@ -1,0 +1,109 @@
+"""Questions that ask several things: split into their asks (question_kind.asks), asked in turn
+with one registry, merged into one result (compound.py). The end-to-end test runs the real CLI
+against the loopback fixture site with a scripted model."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from fixture_site import site
+from test_scripting import research_env, run, step
+
+from kresearch.agent.events import RunResult
+from kresearch.agent.question_kind import asks
+from kresearch.compound import merge, split
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What is the default page size of the SQLite database file format, and can it be changed?",
+     ["What is the default page size of the SQLite database file format?", "Can it be changed?"]),
+    ("Which was released first, Python 3.0 or Rust 1.0, and how many years apart?",
+     ["Which was released first, Python 3.0 or Rust 1.0?", "How many years apart?"]),
+    ("What is CVE-2024-3094 and which versions of xz were affected?",
+     ["What is CVE-2024-3094?", "Which versions of xz were affected?"]),
+    ("where was mozart born and when did he die",                      # lower case, no punctuation
+     ["Where was mozart born?", "When did he die?"]),
+    ("Who directed Jaws; what year was it released?", ["Who directed Jaws?", "What year was it released?"]),
+])
+def test_a_question_of_several_asks_is_split_into_them(question, expected):
+    assert asks(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?",
+    "Which band, The Who or Queen, has more albums?",                     # a list inside one ask
+    "Which musician, Ciaran Gribbin or Brett Scallions, is a member of the band Fuel?",
+    "Who wrote the song that was inspired by a tombstone and was the first track on Back to Mono?",
+    "What series, told in first person, has a set of companion books?",
+    "Which show was created by the pair as a sequel to the series, which aired from 2005 to 2008?",
+    "What is the fight song of the university whose main campus is in Lawrence and whose branch is in Kansas City?",
+    "In which city did the composer live where he wrote Tosca and where he died?",   # relative clauses
+    "Are Ferocactus and Silene both types of plant?",
+    "garbage collection, and how is it done",                             # the first part is no question
+])
+def test_one_ask_is_not_split(question):
+    assert asks(question) == []
+
+
+def test_reports_are_not_split_here():
+    # report mode writes a section per part of the question itself
+    q = "Which European countries have a four-day work week pilot program, and what were the reported results?"
+    assert split("auto", q) == [] and split("answer", q) != []
+
+
+def _result(question, answer, sources, stopped="answered", confidence=0.8, trace="t.jsonl"):
+    report = (f"# {question}\n\n**Answer:** {answer} [1]\n\n## Findings\n\n- a finding [1]\n\n"
+              f"_Confidence: {confidence:.2f}._\n\n## References\n\n[1] A — http://a\n")
+    return RunResult(question=question, answer=answer, report=report, confidence=confidence, sources=sources,
+                     stopped_because=stopped, stats={"steps": 3, "wall_seconds": 1.5, "peak_prompt_tokens": 900},
+                     trace=trace)
+
+
+def test_merged_result_has_each_answer_one_reference_list_and_the_worst_stop():
+    a = {"id": 1, "url": "http://a", "title": "A", "opened": True, "cited": True}
+    b = {"id": 2, "url": "http://b", "title": "B", "opened": True, "cited": False}
+    parts = ["Who is X?", "When was it built?", "How tall is it?"]
+    first = _result(parts[0], "Ann", [a], trace="1.jsonl")
+    second = _result(parts[1], "1990", [{**a, "cited": False}, {**b, "cited": True}], stopped="max_steps",
+                     confidence=0.4, trace="2.jsonl")
+    merged = merge("Who is X, when was it built and how tall is it?", parts, [first, second])
+    assert merged.answer == "Ann; 1990"
+    assert merged.stopped_because == "max_steps"
+    assert merged.confidence == 0.0                     # an ask was never researched
+    assert [s["cited"] for s in merged.sources] == [True, True]
+    assert merged.stats["steps"] == 6 and merged.stats["peak_prompt_tokens"] == 900
+    assert merged.trace == "2.jsonl" and [p["trace"] for p in merged.parts] == ["1.jsonl", "2.jsonl"]
+    report = merged.report
+    assert report.startswith("# Who is X, when was it built and how tall is it?\n\n**Answer:** Ann; 1990")
+    assert "## 1. Who is X?" in report and "### Findings" in report
+    assert "## 3. How tall is it?\n\n_Not researched" in report
+    assert report.count("## References") == 1 and "[2] B — http://b" in report
+    assert "parts" in merged.as_json() and "parts" not in first.as_json()
+
+
+def test_a_two_ask_question_runs_as_two_cited_short_answers(tmp_path):
+    question = "Who played Corliss Archer in Kiss and Tell, and what government position did she hold?"
+    script = [
+        step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]),
+        step("open", source=1, page=1),
+        step("answer", answer="Shirley Temple"),
+        step("search", queries=["Shirley Temple government position"]),
+        step("open", source=3, page=1),                  # numbers go on: one registry
+        step("answer", answer="Chief of Protocol of the United States"),
+    ]
+    with site() as server:
+        proc = run(["--format", "json", question], research_env(tmp_path, server.base_url, script))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["question"] == question
+    assert data["answer"] == "Shirley Temple; Chief of Protocol of the United States"
+    assert [p["question"] for p in data["parts"]] == ["Who played Corliss Archer in Kiss and Tell?",
+                                                      "What government position did she hold?"]
+    cited = {s["title"] for s in data["sources"] if s["cited"]}
+    assert {"Kiss and Tell (1945 film)", "Shirley Temple"} <= cited
+    assert data["parts"][0]["trace"] != data["parts"][1]["trace"]
+    # the second ask saw the first one's answer: its journal's task holds it
+    journal = [json.loads(line) for line in open(data["parts"][1]["trace"], encoding="utf-8")]
+    start = next(r for r in journal if r["event"] == "start")
+    assert start["question"] == "What government position did she hold?"
+    assert "Shirley Temple" in json.dumps(journal)
