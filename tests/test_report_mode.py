@@ -611,7 +611,9 @@ def test_a_report_follows_the_overview_page_to_the_parts_it_links(tmp_path, monk
         agent = Agent(llm, toolbox, sources, AgentConfig(budget=6000, mode="report"), Trace(tmp_path / "t.jsonl"))
         events = list(agent.run(question))
         fetcher.close()
-    followed = [e.args["source"] for e in events if isinstance(e, ActionTaken) and e.action == "open"]
+    actions = [e for e in events if isinstance(e, ActionTaken)]
+    planned = next(i for i, e in enumerate(actions) if e.action == "plan")
+    followed = [e.args["source"] for e in actions[:planned] if e.action == "open"]     # before the outline
     assert [url.rsplit("/", 1)[1] for url in followed] == ["Insertion_sort", "Bubble_sort"]
     outline_prompt = llm.calls[0][-1]["content"]
     assert "Insertion sort" in outline_prompt and "Bubble sort" in outline_prompt
@@ -626,6 +628,84 @@ def test_links_followed_name_a_part_of_the_subject_not_the_subject_itself():
     links = outline.links_to_follow([("Sorting", text)], question, read={"https://e.org/bubble"})
     assert links == [("quicksort", "https://e.org/quicksort"), ("insertion sort", "https://e.org/insertion_sort")]
     assert outline.links_to_follow([("Sorting", text)], question, set(), limit=1) == links[:1]
+
+
+CACHE_PAGES = {
+    "/wiki/Cache": (
+        "Cache (computing)",
+        'A processor cache keeps recent memory blocks. When the processor writes data, a '
+        '<a href="/wiki/Write-back">write-back</a> cache may hold it; see <a href="/wiki/Donate">donate</a>.'),
+    "/wiki/Write-back": (
+        "Write-back",
+        "A write-back cache writes data to main memory only when the processor cache evicts the block."),
+}
+
+
+class SearchWithoutWriteBack(FixtureSearch):
+    def search(self, query, max_results):
+        return [hit for hit in super().search(query, max_results) if "Write-back" not in hit.url]
+
+
+def test_a_report_aspect_reads_the_specific_page_its_covering_page_links_to(tmp_path, monkeypatch):
+    """No search returns the page "Write-back"; the page that covers the aspect links to it by
+    the aspect's own word ("writes"): it is read and covers the aspect too."""
+    def writer_reply(messages):
+        is_summary = "summary at the top" in messages[-1]["content"]
+        return summary_reply(messages) if is_summary else section_reply(messages)
+
+    question = "Explain how a processor cache works: what happens when the processor writes data"
+    script = [{"aspects": ["What happens when the processor writes data"]}] + [writer_reply] * 8
+    sources = SourceRegistry()
+    monkeypatch.setattr(fixture_site, "PAGES", CACHE_PAGES)
+    with site() as server:
+        fetcher = Fetcher(FetchPolicy(allow_private=True))
+        toolbox = Toolbox(SearchService(SearchWithoutWriteBack(server.base_url)), Browser(fetcher), sources)
+        agent = Agent(FakeLLM(script), toolbox, sources, AgentConfig(budget=6000, mode="report"),
+                      Trace(tmp_path / "t.jsonl"))
+        result = list(agent.run(question))[-1].result
+        fetcher.close()
+    by_title = {s["title"]: s for s in result.sources}
+    assert by_title["Write-back"]["opened"] and "Donate" not in by_title
+    writes = next(c for c in result.coverage if c["aspect"] == "What happens when the processor writes data")
+    assert by_title["Write-back"]["id"] in writes["sources"]
+
+
+def test_an_aspect_follows_the_links_named_by_its_own_words_or_in_its_sentences():
+    text = ("In a [write-through](https://e.org/write-through) cache data goes to [main memory](https://e.org/main) "
+            "at once; a [write-back](https://e.org/write-back) one waits. See [cache hit](https://e.org/hit), "
+            "[Cache coherency](https://e.org/coherency).\n\nProcesses which share a set of resources may "
+            "end in [deadlock](https://e.org/deadlock). It was named by [Dijkstra](https://e.org/dijkstra) in 1965.")
+    question = "Explain how a processor cache works: how it decides where a block is stored, what happens when it writes"
+    aspect = "What happens when the processor writes data"
+    query = outline.anchored_query(aspect, question)
+    assert outline.aspect_links([("cache", text)], aspect, query, question, set()) == [
+        ("write-through", "https://e.org/write-through"), ("write-back", "https://e.org/write-back"),
+        ("main memory", "https://e.org/main")]          # in the sentence about writing data
+    # the question's subject ("cache") is no reason to follow; pages read are not read again
+    assert outline.aspect_links([("cache", text)], "caches of several processors agreeing", "caches agreeing",
+                                question, {"https://e.org/coherency"}) == []
+    assert outline.aspect_links([("cache", text)], aspect, query, question, {"https://e.org/write-through"},
+                                limit=1) == [("write-back", "https://e.org/write-back")]
+    # a link in the sentence about the aspect, not one in a sentence about something else
+    shared = "What problems arise when processes share resources"
+    assert outline.aspect_links([("p", text)], shared, "processes share resources", "processes", set()) == [
+        ("deadlock", "https://e.org/deadlock")]
+
+
+@pytest.mark.parametrize("question, topic", [
+    # the head before the colon names the subject; a part's words ("block") do not
+    ("Explain how a processor cache works: how it decides where a block of memory may be stored",
+     ["processor", "cache"]),
+    # where to look is not the subject; the first of several parts names it
+    ("According to the Jargon File, what is a hacker, how do hackers differ from crackers, and what terms exist?",
+     ["hacker"]),
+    # a name is never cut at the limit
+    ("Give an overview of the United States Air Force's flight test squadrons: where each is based",
+     ["united", "states", "air", "force"]),
+    ("trace the development of the dc extended universe film series", ["dc", "extended", "universe"]),
+])
+def test_the_subject_words_come_from_the_subject_of_the_question(question, topic):
+    assert outline.topic_words(question) == topic
 
 
 def test_a_report_search_reads_more_of_its_results_than_a_short_answer_step(monkeypatch):

@@ -31,19 +31,45 @@ problems problem issues issue challenges challenge benefits benefit risks risk r
 can could may might must should let lets does do did arise several one many well known origin origins characteristics
 characteristic features feature mechanisms mechanism family basics fundamentals background definition concept concepts
 principle principles properties aspects aspect distinctive significance impact impacts consequence consequences
-came come comes went became decide decides beyond more most
+came come comes went became decide decides beyond more most than happen happens happened development
 """.split())
 
 
-def topic_words(question: str, limit: int = 3) -> list[str]:
-    """The question's first content words that name its subject, in order."""
+def topic_words(question: str, limit: int = 3, *, whole: bool = False) -> list[str]:
+    """The first content words that name the question's subject, in order, one per stem: from
+    its subject (`subject_text`) unless `whole`. A name is never cut: past `limit`, the rest of a
+    capitalised name the last word began goes on ("united states air force", not "... air")."""
     out: list[str] = []
-    for low in re.findall(r"[a-z0-9]+", question.lower()):
-        if low in content_words(low) and low not in SHAPE_WORDS and low not in out:
-            out.append(low)
-        if len(out) == limit:
+    seen: set[str] = set()
+    text = subject_text(question) if not whole else _WHERE.sub(" ", question)
+    previous_capital = False
+    for word in re.findall(r"[A-Za-z0-9]+", text):
+        low, capital = word.lower(), word[:1].isupper()
+        if len(out) >= limit and not (capital and previous_capital):
             break
+        previous_capital = capital
+        if low in content_words(low) and low not in SHAPE_WORDS and not stems(low) & seen:
+            out.append(low)
+            seen |= stems(low)
     return out
+
+
+# Where to look is not what the question is about: "According to the Jargon File, what is a hacker"
+_WHERE = re.compile(r"\baccording to\b[^,:;?]*[,:;]?", re.I)
+
+
+def subject_text(question: str) -> str:
+    """The words of a question that name its subject, without a named place to look: the head
+    before its colon when it lists parts after one ("Explain how a processor cache works: how it
+    decides where a block ..." -- "block" is a part's word, not the subject), else its first part
+    when it asks several ("[According to the Jargon File,] what is a hacker, how do hackers ..."),
+    else all of it."""
+    text = _WHERE.sub(" ", question)
+    head, colon, _ = text.partition(": ")
+    if colon and any(w in content_words(w) and w not in SHAPE_WORDS for w in re.findall(r"[a-z0-9]+", head.lower())):
+        return head
+    parts = question_parts(text)
+    return parts[0] if parts else text
 
 
 def anchored_query(aspect: str, question: str) -> str:
@@ -176,6 +202,11 @@ def _restated(words: set[str], asked: set[str]) -> bool:
     return all(any(q.startswith(w) or w.startswith(q) for q in asked) for w in words)
 
 
+def _same_word(a: str, b: str) -> bool:
+    """Two stems of one word, judged by prefix: the crude stems of "writes" and "write" differ."""
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+
+
 def _names_topic(words: set[str], topic: set[str]) -> bool:
     """A word of `words` is a topic word, or one with it inside ("quicksort" for "sort")."""
     return any(w == t or (len(t) >= 4 and (w.startswith(t) or w.endswith(t))) for w in words for t in topic)
@@ -206,6 +237,61 @@ def links_to_follow(pages: list[tuple[str, str]], question: str, read: set[str],
             if len(out) == limit:
                 return out
     return out
+
+
+ASPECT_LINKS = 3
+ABOUT_ASPECT = 0.5        # a sentence with half of an aspect's query words (two at least) is about it
+
+
+def aspect_links(pages: list[tuple[str, str]], aspect: str, query: str, question: str, read: set[str],
+                 limit: int = ASPECT_LINKS) -> list[tuple[str, str]]:
+    """The links a researcher follows from the pages that cover an aspect: first those whose
+    anchor names one of the aspect's own words (not its angle, not the question's subject):
+    "[write-back](…)" on "cache" for "What happens when the processor writes data"; then the
+    links inside the sentences most about the aspect (`query`: its words with the question's
+    subject): "... processes which share a finite set of resources ... leading to potential
+    [deadlock](…)" for "What problems arise when processes share resources". Pages read
+    (`read`, URLs) are not followed again. At most `limit`."""
+    subject = {s for w in topic_words(question) for s in stems(w)}
+    own = {s for w in content_words(aspect) - SHAPE_WORDS for s in stems(w)
+           if not any(_same_word(s, t) for t in subject)}
+    named: list[tuple[str, str]] = []
+    in_sentences: list[tuple[float, int, tuple[str, str]]] = []
+    for _, text in pages:
+        for sentence in _link_sentences(text):
+            links = _LINK.findall(sentence)
+            if not links:
+                continue
+            about = _about(query, stems(_LINK.sub(r"\1", sentence)))
+            for anchor, url in links:
+                anchor = " ".join(anchor.replace("\\", " ").split())
+                if any(_same_word(w, o) for w in stems(anchor) for o in own):
+                    named.append((anchor, url))
+                elif about >= ABOUT_ASPECT:
+                    in_sentences.append((-about, len(in_sentences), (anchor, url)))
+    out: list[tuple[str, str]] = []
+    seen = set(read)
+    for anchor, url in named + [link for _, _, link in sorted(in_sentences)]:
+        if url not in seen:
+            seen.add(url)
+            out.append((anchor, url))
+    return out[:limit]
+
+
+def _link_sentences(text: str) -> list[str]:
+    """A page's sentences, with its Markdown links whole (a URL's dots end no sentence)."""
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        out += re.split(r"(?<=[.!?])\s+(?=[A-Z\[])", " ".join(paragraph.split()))
+    return out
+
+
+def _about(query: str, have: set[str]) -> float:
+    """The share of the query's words (stems, by prefix) among `have`; 0 with fewer than two of
+    them (a sentence that only names the subject is about anything on its page)."""
+    wanted = {s for w in content_words(query) - SHAPE_WORDS for s in stems(w)}
+    found = sum(any(_same_word(w, h) for h in have) for w in wanted)
+    return found / len(wanted) if found >= 2 else 0.0
 
 
 def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, linked: int = 0) -> list[str]:

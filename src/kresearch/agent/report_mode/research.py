@@ -106,13 +106,17 @@ class ReportRun:
 
     def _follow_links(self) -> Iterator:
         """Open the pages the question's top results link to by a name of its subject, as a
-        researcher follows an overview to its parts (outline.links_to_follow); under the same
-        fetch policy as any page. Returns their source numbers."""
-        agent = self.agent
+        researcher follows an overview to its parts (outline.links_to_follow). Returns their
+        source numbers."""
         texts, urls = self._pages_read()
-        pages = [(agent.sources.get(sid).title, texts[sid]) for sid in self._last_results if sid in texts]
+        pages = [(self.agent.sources.get(sid).title, texts[sid]) for sid in self._last_results if sid in texts]
+        return (yield from self._open_links(outline.links_to_follow(pages, self.question, {urls[sid] for sid in texts})))
+
+    def _open_links(self, links: list[tuple[str, str]]) -> Iterator:
+        """Open each (anchor, URL) under the same fetch policy as any page; their source numbers."""
+        agent = self.agent
         opened: list[int] = []
-        for anchor, url in outline.links_to_follow(pages, self.question, {urls[sid] for sid in texts}):
+        for anchor, url in links:
             if agent._out_of_time():
                 break
             step = Step(thought="", action="open", args={"source": url, "page": 1})
@@ -170,7 +174,7 @@ class ReportRun:
 
     def _broader(self, aspect: Aspect) -> str:
         """A second query: the aspect's own words with more of the question's subject."""
-        extra = [w for w in outline.topic_words(self.question, 6) if w not in content_words(aspect.query)]
+        extra = [w for w in outline.topic_words(self.question, 6, whole=True) if w not in content_words(aspect.query)]
         return " ".join([aspect.title, *extra[:3]]) if extra else f"{aspect.query} overview"
 
     def _search(self, aspect: Aspect, queries: list[str]) -> Iterator:
@@ -194,6 +198,16 @@ class ReportRun:
         titles = self._titles()
         quotes = self.length.quotes_per_aspect
         coverage.update(aspect, self.question, texts, urls, list(obs.source_ids), titles, quotes)
+        # the specific pages the covering ones link to for it ("write-back" on the page "cache"
+        # for "what happens when the processor writes data"), once per aspect
+        if len(aspect.queries) == len(queries):
+            pages = [(titles.get(sid, ""), texts[sid]) for sid in aspect.sources if sid in texts]
+            links = outline.aspect_links(pages, aspect.title, aspect.query, self.question, set(urls.values()))
+            linked = yield from self._open_links(links)
+            if linked:
+                texts, urls = self._pages_read()
+                titles = self._titles()
+                coverage.update(aspect, self.question, texts, urls, linked, titles, quotes)
         if not aspect.covered:
             coverage.update(aspect, self.question, texts, urls, list(texts), titles, quotes)
         agent.trace.write("observation", step=self.step, kind=obs.kind, summary=obs.summary,
