@@ -107,3 +107,38 @@ def test_a_two_ask_question_runs_as_two_cited_short_answers(tmp_path):
     start = next(r for r in journal if r["event"] == "start")
     assert start["question"] == "What government position did she hold?"
     assert "Shirley Temple" in json.dumps(journal)
+
+
+def test_an_interrupt_in_a_later_ask_keeps_the_earlier_answers(tmp_path, kresearch_home):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from kresearch.trace import read_trace
+
+    question = "Who played Corliss Archer in Kiss and Tell, and what government position did she hold?"
+    script = [step("search", queries=["Kiss and Tell 1945 film Corliss Archer"]), step("open", source=1, page=1),
+              step("answer", answer="Shirley Temple"),
+              step("search", queries=["Shirley Temple government position"]), {"sleep": 30},
+              step("answer", answer="too late")]
+    with site() as server:
+        env = research_env(tmp_path, server.base_url, script)
+        proc = subprocess.Popen([sys.executable, "-m", "kresearch", "--format", "json", question],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        traces = kresearch_home / "traces"
+        deadline = time.time() + 30
+        while time.time() < deadline:      # the second ask's journal has its search: stop the run
+            journals = [read_trace(path) for path in traces.glob("*.jsonl")] if traces.exists() else []
+            second = [j for j in journals if j and j[0].get("question") == "What government position did she hold?"]
+            if second and any(r["event"] == "observation" for r in second[0]):
+                break
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    data = json.loads(out)
+    assert data["stopped_because"] == "interrupted"
+    assert data["answer"].startswith("Shirley Temple; ")
+    assert [p["stopped_because"] for p in data["parts"]] == ["answered", "interrupted"]
+    assert "Partial report" in data["report"]

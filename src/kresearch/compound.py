@@ -40,14 +40,17 @@ def background(question: str, earlier: str, parts: list[str], done: list[RunResu
     return "\n".join(lines)
 
 
-def merge(question: str, parts: list[str], results: list[RunResult]) -> RunResult:
+def merge(question: str, parts: list[str], results: list[RunResult], *, interrupted: bool = False) -> RunResult:
     """One result for the whole question from the results of its asks (in order; asks after
-    the last result were not researched: the run stopped first)."""
+    the last result were not researched: the run stopped first -- `interrupted`, or its time
+    was up)."""
     last = results[-1]
     cited = {s["id"] for r in results for s in r.sources if s.get("cited")}
     sources = [{**s, "cited": s["id"] in cited} for s in last.sources]   # one registry: the last has all
     stopped = max((r.stopped_because for r in results), key=_severity)
-    if stopped == "answered" and len(results) < len(parts):
+    if interrupted:
+        stopped = "interrupted"
+    elif stopped == "answered" and len(results) < len(parts):
         stopped = "max_time"
     answers = [r.answer or "(no answer found)" for r in results]
     stats = _sum_stats([r.stats for r in results])

@@ -88,6 +88,7 @@ def run_question(session: "Session", llm: "LLM", question: str, console: Console
                   + " · ".join(parts) + "[/dim]")
     results: list = []
     agent = None
+    interrupted = False
     for i, ask in enumerate(parts):
         left = total - (time.monotonic() - start)
         if left <= 1 or (results and results[-1].stopped_because in ("interrupted", "error", "server_error")):
@@ -101,9 +102,10 @@ def run_question(session: "Session", llm: "LLM", question: str, console: Console
         except KeyboardInterrupt:
             if not results:
                 raise
-            break                                # before this ask started: the earlier ones stand
+            interrupted = True                   # before this ask started: the earlier ones stand
+            break
         results.append(result)
-    return compound.merge(question, parts, results), agent
+    return compound.merge(question, parts, results, interrupted=interrupted), agent
 
 
 def _run_one(session: "Session", llm: "LLM", question: str, console: Console, *, toolbox: "Toolbox | None",
