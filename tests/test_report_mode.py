@@ -132,6 +132,14 @@ def test_an_aspect_is_covered_by_its_subject_not_its_angle_nor_its_spelling():
     assert origins.sources == [1] and sync.sources == [2]
 
 
+def test_an_aspect_word_counts_in_any_of_its_forms():
+    # the crude stems of "writes" ("writ") and "written" differ; the page still says it
+    page = "A cache architecture in which data is only written to main memory when it is forced out of the cache."
+    assert coverage.coverage_score("What happens when the processor writes data", page) == pytest.approx(2 / 3)
+    assert coverage.coverage_score("processor writes data", "Processors read instructions.") == pytest.approx(1 / 3)
+    assert coverage.coverage_score("bus", "A business plan.") == 0.0          # short words match whole only
+
+
 def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():
     question = "Give an overview of automatic garbage collection and its weaknesses"
     found = [("garbage collection - Offline Encyclopedia", "Garbage collection reclaims memory ..."),

@@ -471,6 +471,11 @@ def test_the_form_of_the_answer_must_fit_the_question():
     assert verdict("In what year did she die?", "2014").passed
     assert verdict("How many members does the band have?", "three").passed
     assert verdict("How many members does the band have?", "Russell Marsden").check == "form"
+    # a quantity asked by name wants a number too, in any phrasing or case
+    assert verdict("What is its population today?", "Tournai").check == "form"
+    assert verdict("what was the total cost of the bridge", "the city council").check == "form"
+    assert verdict("What is the population of Lucca?", "89,000").passed
+    assert verdict("What is the name of the population genetics pioneer?", "Ronald Fisher").passed
     assert verdict("Who did the Star and Dagger bass player marry?",
                    "Sean Yseult was married to Sean Connor.").check == "form"      # base30
     assert verdict("Which novel did Chesterton write in 1908?", "The Man Who Was Thursday").passed

@@ -99,7 +99,11 @@ _CHOICE_SET_OFF = re.compile(r"[,:;]\s*(?:the\s+)?" + _FEW_WORDS + r"\s*,?\s+or\
 # when" anywhere ("... has worked in France since what year?"); a "when" inside the question is
 # usually a clause ("... the band he joined when he was 16?").
 _ASKS_DATE = re.compile(r"^\s*when\b|\b(what|which) (year|date|month|decade|century)\b|\bsince when\b", re.I)
-_ASKS_NUMBER = re.compile(r"^\s*how (many|much)\b", re.I)
+# how many/much, or a quantity asked by name ("What is its population today?", "what was the budget of ...")
+_ASKS_NUMBER = re.compile(r"^\s*how (?:many|much)\b|\bwhat (?:is|was|are|were) (?:the |its |their |his |her |this |that )?"
+                          r"(?:total |estimated |approximate |current )?(?:population|number of|cost|price|budget|"
+                          r"revenue|length|height|depth|area|weight|capacity|seating capacity|salary|attendance|speed|"
+                          r"distance)\b", re.I)
 # lower-case verbs only: "The Man Who Was Thursday" is a title, "she was born in Venice" a sentence
 _VERB = re.compile(r"\b(is|was|were|are|has|had|have|did|does|became|married|played|served|born)\b")
 SENTENCE_WORDS = 5
@@ -384,8 +388,8 @@ def _failures(ev: Evidence):
         yield Verdict("form", f'The question asks when, but your answer "{answer}" is not a date or year. '
                               "Find the date in your sources and answer with it.")
     elif _ASKS_NUMBER.search(ev.question) and not _NUMBER_WORDS.search(answer):
-        yield Verdict("form", f'The question asks how many or how much, but your answer "{answer}" is not a '
-                              "number. Find the number in your sources and answer with it.")
+        yield Verdict("form", f'The question asks for a number (how many, how much, a population, a cost ...), but '
+                              f'your answer "{answer}" is not a number. Find the number in your sources and answer with it.')
     elif not options and _OR.search(ev.question) and is_yes_no(answer):
         # "Did X play grunge or punk?", "Is A or B older?": alternatives offered, one of them asked for
         yield Verdict("form", f'The question offers alternatives joined by "or", but your answer is "{answer}". '

@@ -55,12 +55,23 @@ def site(url: str) -> str:
 def coverage_score(aspect: str, text: str) -> float:
     """Share of the aspect's subject words (stemmed) the text contains: its content words but
     those that only give its angle ("origins", "mechanisms": a page on Lisp's beginnings need
-    not say "origins"), all of them when nothing else is left."""
+    not say "origins"), all of them when nothing else is left. A word counts in any form the
+    crude stems split ("writes" -> "writ" is "written", "write-back")."""
     words = content_words(aspect)
     wanted = {stem(w) for w in words - SHAPE_WORDS} or {stem(w) for w in words}
     if not wanted:
         return 0.0
-    return len(wanted & stems(text)) / len(wanted)
+    have = stems(text)
+    return sum(_has(w, have) for w in wanted) / len(wanted)
+
+
+def _has(word: str, have: set[str]) -> bool:
+    """`word` or a form of it is in `have`: equal, or one starts with the other (4+ letters)."""
+    if word in have:
+        return True
+    if len(word) < 4:
+        return False
+    return any(h.startswith(word) or (len(h) >= 4 and word.startswith(h)) for h in have)
 
 
 def covers(aspect: Aspect, title: str, text: str) -> bool:
