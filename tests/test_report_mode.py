@@ -140,6 +140,21 @@ def test_an_aspect_word_counts_in_any_of_its_forms():
     assert coverage.coverage_score("bus", "A business plan.") == 0.0          # short words match whole only
 
 
+def test_the_page_named_for_an_aspect_leads_its_sources_and_quotes_even_when_read_last():
+    question = "According to the Jargon File, what is a hacker, and how do hackers differ from crackers?"
+    aspect = coverage.Aspect("What is a hacker", outline.anchored_query("What is a hacker", question))
+    texts = {1: "A cracker is one who breaks security on a system; hackers call them crackers, not hackers.",
+             2: "The hacker ethic is the belief that information-sharing is good; a hacker shares.",
+             3: "A hacker is a person who enjoys exploring the details of programmable systems."}
+    titles = {1: "cracker - Jargon", 2: "hacker ethic - Jargon", 3: "hacker - Jargon"}
+    urls = {n: f"http://x.example/{n}" for n in texts}
+    coverage.update(aspect, question, texts, urls, [1, 2], titles, max_quotes=2)
+    assert aspect.sources == [2, 1] and [sid for sid, _ in aspect.quotes] == [2, 1]
+    coverage.update(aspect, question, texts, urls, [3], titles, max_quotes=2)      # read later, e.g. by a link
+    assert aspect.sources == [3, 2, 1]
+    assert [sid for sid, _ in aspect.quotes] == [3, 2] and aspect.quotes[0][1].startswith("A hacker is a person")
+
+
 def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():
     question = "Give an overview of automatic garbage collection and its weaknesses"
     found = [("garbage collection - Offline Encyclopedia", "Garbage collection reclaims memory ..."),

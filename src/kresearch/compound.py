@@ -52,12 +52,11 @@ def merge(question: str, parts: list[str], results: list[RunResult], *, interrup
         stopped = "interrupted"
     elif stopped == "answered" and len(results) < len(parts):
         stopped = "max_time"
-    answers = [r.answer or "(no answer found)" for r in results]
-    stats = _sum_stats([r.stats for r in results])
+    answer = "; ".join(r.answer or "(no answer found)" for r in results)
     return RunResult(
-        question=question, answer="; ".join(answers), report=_report(question, parts, results, sources),
+        question=question, answer=answer, report=_report(question, answer, parts, results, sources),
         confidence=min(r.confidence for r in results) if len(results) == len(parts) else 0.0,
-        sources=sources, stopped_because=stopped, stats=stats, trace=last.trace,
+        sources=sources, stopped_because=stopped, stats=_sum_stats([r.stats for r in results]), trace=last.trace,
         claims=[c for r in results for c in r.claims], verification=[v for r in results for v in r.verification],
         conflicts=[c for r in results for c in r.conflicts],
         error=next((r.error for r in results if r.error), None),
@@ -97,9 +96,8 @@ def _body(report: str) -> str:
     return re.sub(r"^(#{2,5}) ", r"#\1 ", text.strip(), flags=re.M)
 
 
-def _report(question: str, parts: list[str], results: list[RunResult], sources: list[dict]) -> str:
-    out = [f"# {question.strip()}", ""]
-    out += [f"**Answer:** " + "; ".join(r.answer or "(no answer found)" for r in results), ""]
+def _report(question: str, answer: str, parts: list[str], results: list[RunResult], sources: list[dict]) -> str:
+    out = [f"# {question.strip()}", "", f"**Answer:** {answer}", ""]
     for i, ask in enumerate(parts, start=1):
         out += [f"## {i}. {ask}", ""]
         if i <= len(results):

@@ -91,7 +91,7 @@ def run_question(session: "Session", llm: "LLM", question: str, console: Console
     interrupted = False
     for i, ask in enumerate(parts):
         left = total - (time.monotonic() - start)
-        if left <= 1 or (results and results[-1].stopped_because in ("interrupted", "error", "server_error")):
+        if results and (left <= 1 or results[-1].stopped_because in ("interrupted", "error", "server_error")):
             break
         # the first ask stands alone (it gets the first reading, as any question); later ones lean on it
         context = background if i == 0 else compound.background(question, background, parts, results,

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from ...tools.browser import best_passage
 from ..context import content_words, stem, stems
+from ..names import page_name
 from .outline import SHAPE_WORDS
 
 COVERED_BY = 2
@@ -93,21 +94,30 @@ def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int,
     """Add the candidates (sources read, in the order of the aspect's search results) that cover
     it, with their best passage as the quote. Sources from a site not yet used go first."""
     titles = titles or {}
-    scored = []
-    for sid in candidates:
-        if sid in aspect.sources or sid not in texts:
-            continue
-        if covers(aspect, titles.get(sid, ""), texts[sid]):
-            scored.append((coverage_score(aspect.title, texts[sid]), sid))
+    found = [sid for sid in candidates if sid not in aspect.sources and sid in texts
+             and covers(aspect, titles.get(sid, ""), texts[sid])]
     # candidates come in the search's order, which ranks by relevance to the aspect's query: kept,
     # except that a site not yet used goes first
-    scored.sort(key=lambda pair: site(urls[pair[1]]) in aspect.sites)
-    weights = dict.fromkeys(content_words(question), 1.0) | dict.fromkeys(content_words(aspect.query or aspect.title), 2.0)
-    for _, sid in scored:
+    found.sort(key=lambda sid: site(urls[sid]) in aspect.sites)
+    for sid in found:
         aspect.sources.append(sid)
         aspect.sites.add(site(urls[sid]))
-        if len(aspect.quotes) < max_quotes:
-            aspect.quotes.append((sid, best_passage(prose(texts[sid]), weights, QUOTE_CHARS)))
+    # and a page named for the aspect before all others, whenever it was read: "hacker" for
+    # "What is a hacker", "insertion sort" for "Insertion sort algorithm" -- the entry on it
+    aspect.sources.sort(key=lambda sid: _named_for(aspect.title, titles.get(sid, "")))
+    weights = dict.fromkeys(content_words(question), 1.0) | dict.fromkeys(content_words(aspect.query or aspect.title), 2.0)
+    quoted = dict(aspect.quotes)
+    aspect.quotes = [(sid, quoted.get(sid) or best_passage(prose(texts[sid]), weights, QUOTE_CHARS))
+                     for sid in aspect.sources[:max_quotes] if sid in texts or sid in quoted]
+
+
+def _named_for(aspect: str, title: str) -> tuple[bool, int]:
+    """Sort key: pages whose name says the aspect first, the fewest other words first ("hacker"
+    before "hacker ethic" for "What is a hacker"); (True, 0) for every other page."""
+    name = page_name(title)
+    if coverage_score(aspect, name) < COVERS:
+        return True, 0
+    return False, len(content_words(name) - content_words(aspect))
 
 
 def more_quotes(aspect: Aspect, texts: dict[int, str], question: str = "") -> list[tuple[int, str]]:
