@@ -146,12 +146,13 @@ def test_the_page_named_for_an_aspect_leads_its_sources_and_quotes_even_when_rea
     texts = {1: "A cracker is one who breaks security on a system; hackers call them crackers, not hackers.",
              2: "The hacker ethic is the belief that information-sharing is good; a hacker shares.",
              3: "A hacker is a person who enjoys exploring the details of programmable systems."}
-    titles = {1: "cracker - Jargon", 2: "hacker ethic - Jargon", 3: "hacker - Jargon"}
-    urls = {n: f"http://x.example/{n}" for n in texts}
+    titles = {1: "cracker - Jargon", 2: "hacker ethic - Jargon", 3: "hacker - Jargon", 4: "Hacker (card game) - Wiki"}
+    texts[4] = "Hacker is a card game in which each hacker player breaks into systems."
+    urls = {n: f"http://x.example/{n}" for n in [1, 2, 3, 4]}
     coverage.update(aspect, question, texts, urls, [1, 2], titles, max_quotes=2)
     assert aspect.sources == [2, 1] and [sid for sid, _ in aspect.quotes] == [2, 1]
-    coverage.update(aspect, question, texts, urls, [3], titles, max_quotes=2)      # read later, e.g. by a link
-    assert aspect.sources == [3, 2, 1]
+    coverage.update(aspect, question, texts, urls, [4, 3], titles, max_quotes=2)   # read later, e.g. by a link
+    assert aspect.sources == [3, 2, 4, 1]        # the card game is another thing of that name
     assert [sid for sid, _ in aspect.quotes] == [3, 2] and aspect.quotes[0][1].startswith("A hacker is a person")
 
 

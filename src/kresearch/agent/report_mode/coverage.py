@@ -112,9 +112,10 @@ def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int,
 
 
 def _named_for(aspect: str, title: str) -> tuple[bool, int]:
-    """Sort key: pages whose name says the aspect first, the fewest other words first ("hacker"
-    before "hacker ethic" for "What is a hacker"); (True, 0) for every other page."""
-    name = page_name(title)
+    """Sort key: pages whose name says the aspect first, the fewest other words first, a
+    disambiguation counting ("hacker" before "hacker ethic" and "Hacker (card game)" for "What
+    is a hacker"); (True, 0) for every other page."""
+    name = page_name(title, qualifier=True)
     if coverage_score(aspect, name) < COVERS:
         return True, 0
     return False, len(content_words(name) - content_words(aspect))
