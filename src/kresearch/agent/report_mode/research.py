@@ -262,7 +262,8 @@ class ReportRun:
             section.drop_repeats(written, remember=False)
             # the 1.5B model often writes from memory: what its sources do not support is gone,
             # and a section left thin gets the quotes' own best sentences, marked as quotes
-            writer.fill_from_quotes(section, aspect, texts, *self.length.section_sentences, titles=self._titles())
+            low, high = self.length.section_sentences
+            writer.fill_from_quotes(section, aspect, texts, low, high + writer.COVERING_EXTRA, titles=self._titles())
             section.drop_repeats(written)
             self.sections.append(section)
             self.agent.trace.write("section", aspect=aspect.title, kept=len(section.sentences),
