@@ -314,6 +314,21 @@ def test_a_section_cites_each_source_that_covers_its_aspect_by_its_best_sentence
                                      "cells.\u201d", [2])
 
 
+def test_a_covering_page_named_for_the_aspect_is_cited_by_a_sentence_with_one_of_its_words():
+    # a dictionary entry on a kind of the aspect's subject defines its headword in its own words
+    texts = {1: "Hackers call a bug that vanishes when you look for it a heisenbug, after the physicist.",
+             2: "A repeatable bug; one that manifests reliably under a well-defined set of conditions.",
+             3: "The moon has phases, and a program once failed with them, which was a bug."}
+    aspect = coverage.Aspect("kinds of software bugs", "kinds of software bugs hacker slang",
+                             quotes=[(1, texts[1])], sources=[1, 2, 3])
+    titles = {1: "heisenbug - Jargon", 2: "Bohr bug - Jargon", 3: "moon - Jargon"}
+    section = writer.Section("kinds of bugs", sentences=[("Hackers name bugs after physicists.", [1])])
+    writer.fill_from_quotes(section, aspect, texts, 1, 6, titles=titles)
+    assert section.cited == [1, 2]          # "moon" names no word of the aspect: one word is a passing mention
+    assert section.sentences[-1] == ("Bohr bug: \u201cA repeatable bug; one that manifests reliably under a "
+                                     "well-defined set of conditions.\u201d", [2])
+
+
 def test_a_dictionary_entry_s_subject_tag_is_not_quoted():
     assert coverage.prose("<algorithm> A sorting algorithm that inserts each item.\n<programming, language> "
                           "Lisp is old.\nKeep <b> inside.") == \

@@ -63,16 +63,19 @@ def coverage_score(aspect: str, text: str) -> float:
     if not wanted:
         return 0.0
     have = stems(text)
-    return sum(_has(w, have) for w in wanted) / len(wanted)
+    return sum(has_word(w, have) for w in wanted) / len(wanted)
 
 
-def _has(word: str, have: set[str]) -> bool:
-    """`word` or a form of it is in `have`: equal, or one starts with the other (4+ letters)."""
+def has_word(word: str, have: set[str]) -> bool:
+    """`word` or a form of it is in `have`: equal, one starting with the other (4+ letters), or a
+    short word with its plural ("bug", "bugs")."""
     if word in have:
         return True
-    if len(word) < 4:
-        return False
-    return any(h.startswith(word) or (len(h) >= 4 and word.startswith(h)) for h in have)
+    for other in have:
+        short, long = sorted((word, other), key=len)
+        if long.startswith(short) and (len(short) >= 4 or long in (short + "s", short + "es")):
+            return True
+    return False
 
 
 def covers(aspect: Aspect, title: str, text: str) -> bool:

@@ -95,7 +95,8 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
     for order, (sid, quote) in enumerate(aspect.quotes + coverage.more_quotes(aspect, texts)):
         for sentence in split_sentences(quote.strip("… ")):
             words = set(re.findall(r"[a-z0-9]+", sentence.lower()))
-            about = len(stems(sentence) & aspect_words)
+            said = stems(sentence)
+            about = sum(coverage.has_word(w, said) for w in aspect_words)     # in any form: "bugs" is "bug"
             # a quoted sentence must say something about the aspect, in a sentence's length
             if (not about or len(words) < QUOTED_WORDS or is_broken(sentence) or is_instruction(sentence)
                     or _REFERENCE.search(sentence) or len(words & have) > 0.6 * len(words)):
@@ -104,12 +105,15 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
     ranked = sorted(candidates)
     chosen = ranked[: max(0, want - len(section.sentences))]
     # then each covering source the section does not cite yet, by its best sentence if that says
-    # two of the aspect's words (not a passing mention), up to `most` sentences
+    # two of the aspect's words (not a passing mention) -- one, on a page whose name says one
+    # ("Bohr bug: “A repeatable bug ...”" for "kinds of software bugs") -- up to `most` sentences
+    named = {sid for sid, title in (titles or {}).items()
+             if any(coverage.has_word(w, stems(page_name(title))) for w in aspect_words)}
     for candidate in ranked:
         cited = set(section.cited) | {c[3] for c in chosen}
-        if len(section.sentences) + len(chosen) >= most or -candidate[0] < 2:
+        if len(section.sentences) + len(chosen) >= most:
             break
-        if candidate[3] not in cited:
+        if candidate[3] not in cited and -candidate[0] >= (1 if candidate[3] in named else 2):
             chosen.append(candidate)
     for _, _, sentence, sid in chosen:
         section.sentences.append((_labelled(sentence, (titles or {}).get(sid, "")), [sid]))
