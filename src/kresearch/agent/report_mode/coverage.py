@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from ...tools.browser import best_passage
 from ..context import content_words, stem, stems
 from ..names import page_name
-from .outline import SHAPE_WORDS
+from .outline import SHAPE_WORDS, same_word
 
 COVERED_BY = 2
 COVERS = 0.6            # share of the aspect's words a source must contain to cover it
@@ -73,7 +73,7 @@ def has_word(word: str, have: set[str]) -> bool:
         return True
     for other in have:
         short, long = sorted((word, other), key=len)
-        if long.startswith(short) and (len(short) >= 4 or long in (short + "s", short + "es")):
+        if same_word(short, long) or long in (short + "s", short + "es"):
             return True
     return False
 

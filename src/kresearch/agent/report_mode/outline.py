@@ -202,7 +202,7 @@ def _restated(words: set[str], asked: set[str]) -> bool:
     return all(any(q.startswith(w) or w.startswith(q) for q in asked) for w in words)
 
 
-def _same_word(a: str, b: str) -> bool:
+def same_word(a: str, b: str) -> bool:
     """Two stems of one word, judged by prefix: the crude stems of "writes" and "write" differ."""
     return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
 
@@ -254,7 +254,7 @@ def aspect_links(pages: list[tuple[str, str]], aspect: str, query: str, question
     (`read`, URLs) are not followed again. At most `limit`."""
     subject = {s for w in topic_words(question) for s in stems(w)}
     own = {s for w in content_words(aspect) - SHAPE_WORDS for s in stems(w)
-           if not any(_same_word(s, t) for t in subject)}
+           if not any(same_word(s, t) for t in subject)}
     named: list[tuple[str, str]] = []
     in_sentences: list[tuple[float, int, tuple[str, str]]] = []
     for _, text in pages:
@@ -265,7 +265,7 @@ def aspect_links(pages: list[tuple[str, str]], aspect: str, query: str, question
             about = _about(query, stems(_LINK.sub(r"\1", sentence)))
             for anchor, url in links:
                 anchor = " ".join(anchor.replace("\\", " ").split())
-                if any(_same_word(w, o) for w in stems(anchor) for o in own):
+                if any(same_word(w, o) for w in stems(anchor) for o in own):
                     named.append((anchor, url))
                 elif about >= ABOUT_ASPECT:
                     in_sentences.append((-about, len(in_sentences), (anchor, url)))
@@ -290,7 +290,7 @@ def _about(query: str, have: set[str]) -> float:
     """The share of the query's words (stems, by prefix) among `have`; 0 with fewer than two of
     them (a sentence that only names the subject is about anything on its page)."""
     wanted = {s for w in content_words(query) - SHAPE_WORDS for s in stems(w)}
-    found = sum(any(_same_word(w, h) for h in have) for w in wanted)
+    found = sum(any(same_word(w, h) for h in have) for w in wanted)
     return found / len(wanted) if found >= 2 else 0.0
 
 
