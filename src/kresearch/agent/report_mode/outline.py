@@ -255,6 +255,7 @@ def aspect_links(pages: list[tuple[str, str]], aspect: str, query: str, question
     subject = {s for w in topic_words(question) for s in stems(w)}
     own = {s for w in content_words(aspect) - SHAPE_WORDS for s in stems(w)
            if not any(same_word(s, t) for t in subject)}
+    wanted = {s for w in content_words(query) - SHAPE_WORDS for s in stems(w)}     # once, not per sentence
     named: list[tuple[str, str]] = []
     in_sentences: list[tuple[float, int, tuple[str, str]]] = []
     for _, text in pages:
@@ -262,7 +263,7 @@ def aspect_links(pages: list[tuple[str, str]], aspect: str, query: str, question
             links = _LINK.findall(sentence)
             if not links:
                 continue
-            about = _about(query, stems(_LINK.sub(r"\1", sentence)))
+            about = _about(wanted, stems(_LINK.sub(r"\1", sentence)))
             for anchor, url in links:
                 anchor = " ".join(anchor.replace("\\", " ").split())
                 if any(same_word(w, o) for w in stems(anchor) for o in own):
@@ -286,10 +287,9 @@ def _link_sentences(text: str) -> list[str]:
     return out
 
 
-def _about(query: str, have: set[str]) -> float:
-    """The share of the query's words (stems, by prefix) among `have`; 0 with fewer than two of
-    them (a sentence that only names the subject is about anything on its page)."""
-    wanted = {s for w in content_words(query) - SHAPE_WORDS for s in stems(w)}
+def _about(wanted: set[str], have: set[str]) -> float:
+    """The share of a query's words (`wanted`, stems, by prefix) among `have`; 0 with fewer than
+    two of them (a sentence that only names the subject is about anything on its page)."""
     found = sum(any(same_word(w, h) for h in have) for w in wanted)
     return found / len(wanted) if found >= 2 else 0.0
 
