@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where each key point of a report run stands: what limits `cited`, research or writing?
 
-    python benchmarks/report_points.py benchmarks/runs/NAME [--system agent] [--show missed]
+    python benchmarks/report_points.py benchmarks/runs/NAME [--system agent] [--show missed|page-cited]
 
 For every key point of ../shared/offline-web/data/report-questions.jsonl, the furthest stage its
 page (or an equivalent entry, as report_score.py counts it) reached in the stored run:
@@ -14,7 +14,8 @@ page (or an equivalent entry, as report_score.py counts it) reached in the store
   never found  in no search's results
 
 `--show missed` lists the points never found with the run's queries, to see what research would
-have had to search. No model, no web: the stored JSON only.
+have had to search; `--show page-cited` the points whose page is cited by other sentences, with
+those sentences, to see what the writer chose instead. No model, no web: the stored JSON only.
 """
 from __future__ import annotations
 
@@ -52,12 +53,19 @@ def stage(point: dict, run: dict, equivalents: rs.Equivalents) -> str:
     return "in results" if hits else "never found"
 
 
+def citing(point: dict, run: dict, equivalents: rs.Equivalents) -> list[str]:
+    """The report's sentences that cite the point's page."""
+    targets = equivalents.targets(point["source"], point["any"])
+    hits = {s["id"] for s in run.get("sources", []) if rs.url_path(s.get("url", "")) in targets}
+    return [sentence for sentence, ids in rs.sentences(rs.body_of(run.get("report", ""))) if ids & hits]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run", type=Path)
     ap.add_argument("--system", default="agent")
     ap.add_argument("--questions", type=Path, default=DATA / "data" / "report-questions.jsonl")
-    ap.add_argument("--show", choices=["missed"], default=None)
+    ap.add_argument("--show", choices=["missed", "page-cited"], default=None)
     args = ap.parse_args()
     equivalents = rs.Equivalents()
     totals: collections.Counter = collections.Counter()
@@ -77,6 +85,10 @@ def main() -> None:
                 queries = [query for a in run.get("coverage", []) for query in a.get("queries", [])]
                 print(f"  {q['id']} missed {point['source']}: {point['point'][:90]}", file=sys.stderr)
                 print(f"      queries: {queries}", file=sys.stderr)
+            if args.show == "page-cited" and where == "page cited":
+                print(f"  {q['id']} {point['source']} wants {point['any']}: {point['point'][:90]}", file=sys.stderr)
+                for sentence in citing(point, run, equivalents):
+                    print(f"      cited by: {sentence[:160]}", file=sys.stderr)
         totals.update(counts)
         print(f"| {q['id']} | " + " | ".join(str(counts[s]) for s in STAGES) + " |")
     print(f"| **all** | " + " | ".join(f"**{totals[s]}**" for s in STAGES) + " |")

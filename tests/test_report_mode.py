@@ -13,10 +13,11 @@ import pytest
 from fixture_site import FixtureSearch, site
 
 from kresearch.agent.loop import Agent, AgentConfig, Finished, Notice
+from kresearch.agent.context import stems
 from kresearch.agent.question_kind import classify, resolve_mode
 from kresearch.agent.report_mode import coverage, outline, writer
 from kresearch.agent.toolbox import Toolbox
-from kresearch.llm.base import FakeLLM
+from kresearch.llm.base import Completion, FakeLLM
 from kresearch.sources import SourceRegistry
 from kresearch.tools.browser import Browser
 from kresearch.tools.fetch import Fetcher, FetchPolicy
@@ -43,6 +44,26 @@ GC_PAGES = {
         "with a memory leak eventually runs out of memory and fails."),
 }
 QUESTION = "Explain how garbage collection works and compare mark-sweep with reference counting garbage collection."
+
+
+class ReportLLM(FakeLLM):
+    """The scripted model of a report run, which answers each request for an aspect's terms
+    itself (`terms`: {aspect: [terms]}; none by default), so a script lists only the outline,
+    section and summary outputs. Those requests are kept apart in `terms_calls`."""
+
+    def __init__(self, script, terms: dict | None = None, **kwargs):
+        super().__init__(script, **kwargs)
+        self.terms = terms or {}
+        self.terms_calls: list[list[dict]] = []
+
+    def complete(self, messages, *, schema=None, **kwargs):
+        if schema and "terms" in schema.get("properties", {}):
+            self.terms_calls.append(messages)
+            prompt = messages[-1]["content"]
+            aspect = prompt.split("One part of it: ", 1)[1].splitlines()[0]
+            return Completion(text=json.dumps({"terms": self.terms.get(aspect, [])}), prompt_tokens=10,
+                              prompt_tokens_evaluated=10, completion_tokens=5, seconds=0.0, finish_reason="stop")
+        return super().complete(messages, schema=schema, **kwargs)
 
 
 # -- question kinds ------------------------------------------------------------------------------
@@ -154,6 +175,70 @@ def test_the_page_named_for_an_aspect_leads_its_sources_and_quotes_even_when_rea
     coverage.update(aspect, question, texts, urls, [4, 3], titles, max_quotes=2)   # read later, e.g. by a link
     assert aspect.sources == [3, 2, 4, 1]        # the card game is another thing of that name
     assert [sid for sid, _ in aspect.quotes] == [3, 2] and aspect.quotes[0][1].startswith("A hacker is a person")
+
+
+def test_an_aspect_s_terms_keep_only_new_names_that_a_search_can_use():
+    question = "what problems arise when processes share resources, and what mechanisms prevent them?"
+    taken = [stems("problems arise processes share resources")]
+    reply = '{"terms": ["deadlock", "shared resources", "Race condition", "deadlocks", "processes"]}'
+    # the question's own words ("shared resources") and repeats are no name to search by
+    assert outline.parse_terms(reply, question, taken) == ["deadlock", "Race condition"]
+    assert outline.parse_terms('{"terms": ["semaphore", "monit', question, taken) == ["semaphore"]   # cut off
+    assert outline.parse_terms('{"terms": ["mutex", "deadlock"]}', question, taken) == ["mutex"]  # taken before
+    assert outline.parse_terms("not json", question, []) == []
+
+
+def test_the_entry_on_an_aspect_s_term_covers_it_and_is_quoted_after_the_search_s_best_page():
+    question = "What problems arise when processes share resources, and what mechanisms prevent them?"
+    part = "What mechanisms prevent them"
+    aspect = coverage.Aspect(part, outline.part_query(part, question), terms=["semaphore", "mutual exclusion"])
+    texts = {1: "Locking mechanisms prevent two processes that share resources from corrupting them.",
+             2: "Mutual exclusion lets only one thread run a critical section at a time.",
+             3: "Dijkstra invented it; P waits and V signals.",
+             4: "A counter with P and V operations, from Dijkstra's THE system.",
+             5: "A semaphore line is a chain of towers that pass optical signals."}
+    titles = {1: "locking - Dict", 2: "mutual exclusion - Dict", 3: "Semaphores (programming) - Wiki",
+              4: "semaphore - Dict", 5: "semaphore line - Wiki"}
+    urls = {1: "http://a.example/1", 2: "http://a.example/2", 3: "http://b.example/3",
+            4: "http://a.example/4", 5: "http://b.example/5"}
+    assert coverage.term_named(aspect, titles[3]) == 0 and coverage.term_named(aspect, titles[2]) == 1
+    assert coverage.term_named(aspect, titles[5]) is None       # another thing with the word in its name
+    coverage.update(aspect, question, texts, urls, [1, 2, 3, 4, 5], titles, max_quotes=3)
+    # the entries cover it without its words; the search's best page first, then a term's entry
+    # each, in the terms' order, then the rest (the second entry on "semaphore")
+    assert aspect.sources == [1, 3, 2, 4]
+    assert [sid for sid, _ in aspect.quotes] == [1, 3, 2]
+    assert aspect.as_json()["terms"] == ["semaphore", "mutual exclusion"]
+
+
+def test_a_report_aspect_reads_the_entries_on_the_terms_the_model_names_for_it(tmp_path, monkeypatch):
+    pages = dict(GC_PAGES)
+    # no word of the question or of the aspect: only its name finds it
+    pages["/wiki/Tri-colour_marking"] = ("Tri-colour marking", "Tri-colour marking sorts objects into white, grey "
+                                         "and black sets, so tracing may run beside the program.")
+    monkeypatch.setattr(fixture_site, "PAGES", pages)
+    aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection", "memory leak"]}
+    sources = SourceRegistry()
+    with site() as server:
+        fetcher = Fetcher(FetchPolicy(allow_private=True))
+        search = FixtureSearch(server.base_url)
+        toolbox = Toolbox(SearchService(search), Browser(fetcher), sources)
+        llm = ReportLLM([aspects, section_reply, section_reply, section_reply, summary_reply],
+                        terms={"mark-sweep garbage collection": ["tri-colour marking", "mark-sweep garbage collection"]})
+        agent = Agent(llm, toolbox, sources, AgentConfig(budget=6000, mode="report"), Trace(tmp_path / "t.jsonl"))
+        events = list(agent.run(QUESTION))
+        agent.trace.close()
+        fetcher.close()
+    result = events[-1].result
+    assert len(llm.terms_calls) == 3 and "One part of it: memory leak" in llm.terms_calls[2][-1]["content"]
+    assert "tri-colour marking" in search.calls
+    first = result.as_json()["coverage"][0]
+    assert first["terms"] == ["tri-colour marking"]        # the aspect itself again is no term
+    marking = next(s["id"] for s in result.sources if s["title"].startswith("Tri-colour"))
+    assert marking in first["sources"]
+    section = result.as_json()["sections"][0]
+    assert f"[{marking}]" in section["text"] and "Tri-colour marking" in section["text"]
+    assert any(isinstance(e, Notice) and "filed under: tri-colour marking" in e.message for e in events)
 
 
 def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():
@@ -415,7 +500,7 @@ def run_report(tmp_path, monkeypatch, script, seconds_per_call=0.0, question=QUE
     with site() as server:
         fetcher = Fetcher(FetchPolicy(allow_private=True))
         toolbox = Toolbox(SearchService(FixtureSearch(server.base_url)), Browser(fetcher), sources)
-        llm = FakeLLM(script, seconds_per_call=seconds_per_call)
+        llm = ReportLLM(script, seconds_per_call=seconds_per_call)
         agent = Agent(llm, toolbox, sources, AgentConfig(**{"budget": 6000, "mode": "auto", **config}),
                       Trace(tmp_path / "t.jsonl"))
         events = list(agent.run(question))
@@ -575,7 +660,7 @@ def test_sections_are_written_by_parallel_sub_agents_with_the_same_report(tmp_pa
     assert any("3 sections, 3 at once" in e.message for e in events if isinstance(e, Notice))
     sequential, _, _ = run_report(tmp_path / "s", monkeypatch, list(script), agents=1)
     assert peak[0] == 3 and [s["text"] for s in parallel.sections] == [s["text"] for s in sequential.sections]
-    assert parallel.stats["llm_calls"] == sequential.stats["llm_calls"] == 5
+    assert parallel.stats["llm_calls"] == sequential.stats["llm_calls"] == 8    # 3 of them: each aspect's terms
 
 
 def test_ctrl_c_while_sub_agents_write_keeps_the_sections_already_written(tmp_path, monkeypatch):
@@ -646,7 +731,7 @@ def test_a_report_follows_the_overview_page_to_the_parts_it_links(tmp_path, monk
     with site() as server:
         fetcher = Fetcher(FetchPolicy(allow_private=True))
         toolbox = Toolbox(SearchService(FixtureSearch(server.base_url)), Browser(fetcher), sources)
-        llm = FakeLLM(script)
+        llm = ReportLLM(script)
         agent = Agent(llm, toolbox, sources, AgentConfig(budget=6000, mode="report"), Trace(tmp_path / "t.jsonl"))
         events = list(agent.run(question))
         fetcher.close()
@@ -699,7 +784,7 @@ def test_a_report_aspect_reads_the_specific_page_its_covering_page_links_to(tmp_
     with site() as server:
         fetcher = Fetcher(FetchPolicy(allow_private=True))
         toolbox = Toolbox(SearchService(SearchWithoutWriteBack(server.base_url)), Browser(fetcher), sources)
-        agent = Agent(FakeLLM(script), toolbox, sources, AgentConfig(budget=6000, mode="report"),
+        agent = Agent(ReportLLM(script), toolbox, sources, AgentConfig(budget=6000, mode="report"),
                       Trace(tmp_path / "t.jsonl"))
         result = list(agent.run(question))[-1].result
         fetcher.close()
@@ -777,7 +862,8 @@ def test_a_report_run_is_rebuilt_from_its_journal_without_a_model_call(tmp_path,
                                                            summary_reply])
     journal = tmp_path / "a" / "t.jsonl"
     replay = replay_from_journal(read_trace(journal), journal, writing=True)
-    assert [o.purpose for o in replay.outputs] == ["outline", "section", "section", "section", "summary"]
+    assert [o.purpose for o in replay.outputs] == ["outline", "terms", "terms", "terms", "section", "section",
+                                                   "section", "summary"]
     monkeypatch.setattr(fixture_site, "PAGES", GC_PAGES)
     sources = SourceRegistry()
     with site() as server:
@@ -789,5 +875,5 @@ def test_a_report_run_is_rebuilt_from_its_journal_without_a_model_call(tmp_path,
         agent.trace.close()
         fetcher.close()
     rebuilt = events[-1].result
-    assert llm.calls == [] and agent.stats.replayed_calls == 5
+    assert llm.calls == [] and agent.stats.replayed_calls == 8
     assert rebuilt.report.split("_Confidence")[0] == first.report.split("_Confidence")[0]

@@ -31,6 +31,7 @@ QUOTES_PER_ASPECT = 4    # medium length (length.py)
 class Aspect:
     title: str                                                 # as the outline names it
     query: str = ""                                            # title anchored to the question's subject
+    terms: list[str] = field(default_factory=list)             # the specific names it is filed under
     queries: list[str] = field(default_factory=list)
     sources: list[int] = field(default_factory=list)          # read sources that cover it, best first
     quotes: list[tuple[int, str]] = field(default_factory=list)
@@ -41,7 +42,7 @@ class Aspect:
         return len(self.sources) >= COVERED_BY
 
     def as_json(self) -> dict:
-        return {"aspect": self.title, "queries": self.queries, "sources": self.sources,
+        return {"aspect": self.title, "terms": self.terms, "queries": self.queries, "sources": self.sources,
                 "sites": sorted(self.sites), "covered": self.covered}
 
 
@@ -83,7 +84,11 @@ def covers(aspect: Aspect, title: str, text: str) -> bool:
     question's subject too: its title names the aspect (the page "memory leak" for the aspect
     "memory leak"), or its text also has most of the aspect's query, which carries the
     question's subject ("mutual exclusion is a collection of techniques ..." has the words of
-    "collection techniques" but not of "collection techniques garbage collection")."""
+    "collection techniques" but not of "collection techniques garbage collection"). The entry on
+    one of the names the aspect is filed under covers it whatever its words (the page
+    "semaphore" for "what mechanisms prevent them")."""
+    if term_named(aspect, title) is not None:
+        return True
     if coverage_score(aspect.title, text) < COVERS:
         return False
     query = aspect.query or aspect.title
@@ -106,12 +111,47 @@ def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int,
         aspect.sources.append(sid)
         aspect.sites.add(site(urls[sid]))
     # and a page named for the aspect before all others, whenever it was read: "hacker" for
-    # "What is a hacker", "insertion sort" for "Insertion sort algorithm" -- the entry on it
-    aspect.sources.sort(key=lambda sid: _named_for(aspect.title, titles.get(sid, "")))
-    weights = dict.fromkeys(content_words(question), 1.0) | dict.fromkeys(content_words(aspect.query or aspect.title), 2.0)
+    # "What is a hacker", "insertion sort" for "Insertion sort algorithm" -- the entry on it;
+    # then the best page its own search found, then the entry on each of its terms
+    slots = _slots(aspect, titles)
+    aspect.sources.sort(key=lambda sid: (_named_for(aspect.title, titles.get(sid, "")), slots[sid]))
+    weights = _weights(aspect, question)
     quoted = dict(aspect.quotes)
     aspect.quotes = [(sid, quoted.get(sid) or best_passage(prose(texts[sid]), weights, QUOTE_CHARS))
                      for sid in aspect.sources[:max_quotes] if sid in texts or sid in quoted]
+
+
+def _weights(aspect: Aspect, question: str) -> dict[str, float]:
+    """Words a quote for the aspect should have: the question's, and twice over its query's and
+    its terms'."""
+    own = content_words(" ".join([aspect.query or aspect.title, *aspect.terms]))
+    return dict.fromkeys(content_words(question), 1.0) | dict.fromkeys(own, 2.0)
+
+
+def _slots(aspect: Aspect, titles: dict[int, str]) -> dict[int, int]:
+    """Where each source goes among those not named for the aspect: the first page that is no
+    term's entry (the search's best for the aspect itself), then the first entry of each term in
+    the terms' order, then the rest as they came."""
+    slots: dict[int, int] = {}
+    taken: set[int | None] = set()
+    for sid in aspect.sources:
+        index = term_named(aspect, titles.get(sid, ""))
+        slots[sid] = len(aspect.terms) + 1 if index in taken else (0 if index is None else index + 1)
+        taken.add(index)
+    return slots
+
+
+def term_named(aspect: Aspect, title: str) -> int | None:
+    """The index of the aspect's term the page is the entry on (its name is the term, in any
+    form: "semaphores" for "semaphore"), else None."""
+    name = stems(page_name(title))
+    if not name:
+        return None
+    for index, term in enumerate(aspect.terms):
+        words = stems(term)
+        if words and all(has_word(w, name) for w in words) and all(has_word(w, words) for w in name):
+            return index
+    return None
 
 
 def _named_for(aspect: str, title: str) -> tuple[bool, int]:
@@ -128,7 +168,7 @@ def more_quotes(aspect: Aspect, texts: dict[int, str], question: str = "") -> li
     """The best passage of each source that covers the aspect but was not quoted for it (the
     writer's prompt holds a few quotes; code may still quote the others)."""
     quoted = {sid for sid, _ in aspect.quotes}
-    weights = dict.fromkeys(content_words(question), 1.0) | dict.fromkeys(content_words(aspect.query or aspect.title), 2.0)
+    weights = _weights(aspect, question)
     return [(sid, best_passage(prose(texts[sid]), weights, QUOTE_CHARS))
             for sid in aspect.sources if sid not in quoted and sid in texts]
 

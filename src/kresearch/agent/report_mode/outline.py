@@ -329,3 +329,37 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
         if len(subjects) == FOUND_ASPECTS:
             break
     return aspects[:MAX_OUTLINE - len(subjects)] + subjects
+
+
+# -- the names an aspect is filed under ---------------------------------------------------------
+
+MIN_TERMS, MAX_TERMS = 2, 4
+TERM_ASPECTS = 4          # aspects (the question's parts first) the model names terms for: a call each
+
+
+def terms_schema(low: int = MIN_TERMS, high: int = MAX_TERMS) -> dict:
+    return {"type": "object", "properties": {"terms": {
+        "type": "array", "minItems": low, "maxItems": high,
+        "items": {"type": "string", "minLength": 3, "maxLength": 40}}},
+        "required": ["terms"]}
+
+
+def parse_terms(text: str, question: str, taken: list[set[str]]) -> list[str]:
+    """The specific names the model gave for an aspect that a search can use: not the
+    question's own words again ("virtual memory" for a question on virtual memory: its search
+    has them), not a near repeat of an aspect or of a term already taken (`taken`: stems of each,
+    extended with the terms kept)."""
+    try:
+        raw = json.loads(text).get("terms", [])
+    except (ValueError, AttributeError):
+        raw = re.findall(r'"((?:[^"\\]|\\.){3,40})"', text)[1:]   # cut-off JSON: the strings after "terms"
+    asked = stems(question)
+    out: list[str] = []
+    for item in raw if isinstance(raw, list) else []:
+        term = " ".join(str(item).split()).strip(" .,;:")
+        words = stems(term)
+        if not words or _restated(words, asked) or repeats(words, taken):
+            continue
+        out.append(term)
+        taken.append(words)
+    return out

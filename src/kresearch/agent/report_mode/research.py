@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Iterator
 from ...errors import GenerationError
 from ...prompts import render
 from ..actions import Step
-from ..context import content_words
+from ..context import content_words, stems
 from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
 from ..limits import RESEARCH_SHARE
 from . import coverage, disagreements, outline, writer
@@ -42,8 +42,10 @@ if TYPE_CHECKING:
 
 SYSTEM = "You write research reports. You use only the quoted sources you are given and cite them by number."
 OUTLINE_TOKENS = 200
+TERMS_TOKENS = 60
 MAX_POINTS = 14
 READS_PER_SEARCH = 8     # results of a research search read (the short-answer loop reads 4 of 5)
+TERMS_PER_SEARCH = 2     # an aspect's terms searched beside its query (the toolbox takes 3 queries)
 
 
 class ReportRun:
@@ -103,6 +105,30 @@ class ReportRun:
         agent._state.plan = titles
         agent.trace.write("outline", aspects=titles)
         yield ActionTaken(self.step, "plan", {"aspects": titles}, "outline of the report")
+        # the pages named by the search are subjects already; the planned aspects get the names
+        # a reference work files them under
+        planned = set(aspects)
+        yield from self._name_terms([a for a in self.aspects if a.title in planned])
+
+    def _name_terms(self, aspects: list[Aspect]) -> Iterator:
+        """For each of the first TERM_ASPECTS aspects, one small model call: the specific
+        technical terms, named things or examples it must explain ("semaphore", "mutex" for
+        "what classic synchronisation mechanisms are used to prevent them"). A search engine
+        finds the entry on a thing by its name; a question rarely says the name, and a small
+        model's outline rarely names it either, but asked for it alone the model knows it. Terms
+        that restate the question or repeat another aspect are dropped (outline.parse_terms)."""
+        agent = self.agent
+        taken = [stems(a.title) for a in self.aspects]
+        for aspect in aspects[:outline.TERM_ASPECTS]:
+            if agent._out_of_time():
+                return
+            prompt = render("terms", question=self.question, aspect=aspect.title,
+                            low=outline.MIN_TERMS, high=outline.MAX_TERMS)
+            completion = agent._call(self._messages(prompt), outline.terms_schema(), TERMS_TOKENS, "terms", self.step)
+            aspect.terms = outline.parse_terms(completion.text, self.question, taken)
+            agent.trace.write("terms", aspect=aspect.title, terms=aspect.terms)
+            if aspect.terms:
+                yield Notice(f"'{aspect.title}' is filed under: {', '.join(aspect.terms)}")
 
     def _follow_links(self) -> Iterator:
         """Open the pages the question's top results link to by a name of its subject, as a
@@ -137,8 +163,10 @@ class ReportRun:
                     continue
                 if not self._room_for_research():
                     return
-                # anchored to the question's subject: "weaknesses" alone finds weaknesses of anything
-                queries = [aspect.query] if round_no == 1 else [self._broader(aspect)]
+                # anchored to the question's subject: "weaknesses" alone finds weaknesses of anything;
+                # with its terms, each searched alone (the entry on "semaphore" is found by its name)
+                terms = aspect.terms[:TERMS_PER_SEARCH] if round_no == 1 else aspect.terms[TERMS_PER_SEARCH:]
+                queries = [aspect.query if round_no == 1 else self._broader(aspect), *terms]
                 queries = [q for q in queries if q.lower() not in (old.lower() for old in aspect.queries)]
                 if queries:
                     yield from self._search(aspect, queries)

@@ -90,7 +90,7 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
     is about is led by the page's name (`titles`): a dictionary entry defines its headword
     without repeating it ("reference counting: “A garbage collection technique that ...”")."""
     have = {w for text, _ in section.sentences for w in re.findall(r"[a-z0-9]+", text.lower())}
-    aspect_words = stems(aspect.query or aspect.title)
+    aspect_words = stems(" ".join([aspect.query or aspect.title, *aspect.terms]))   # its terms: the entries' words
     candidates = []
     for order, (sid, quote) in enumerate(aspect.quotes + coverage.more_quotes(aspect, texts)):
         for sentence in split_sentences(quote.strip("… ")):
