@@ -211,6 +211,27 @@ def test_the_entry_on_an_aspect_s_term_covers_it_and_is_quoted_after_the_search_
     assert aspect.as_json()["terms"] == ["semaphore", "mutual exclusion"]
 
 
+def test_a_page_read_for_another_aspect_counts_for_every_aspect_it_covers():
+    from types import SimpleNamespace
+
+    from kresearch.agent.report_mode.research import ReportRun
+
+    question = "Give an overview of the Air Force's test squadrons: where each is based and what it flies"
+    pages = {1: ("412th Test Wing", "The 412th Test Wing is based at Edwards Air Force Base; its squadrons test aircraft."),
+             2: ("Air Force Test Center", "The Air Force Test Center is based in California; test squadrons fly there."),
+             3: ("413th Flight Test Squadron", "The 413th Flight Test Squadron is based at Hurlburt Field, Florida, "
+                                               "and tests helicopters for the Air Force.")}
+    sources = [SimpleNamespace(id=n, url=f"http://x.example/{n}", title=t) for n, (t, _) in pages.items()]
+    agent = SimpleNamespace(toolbox=SimpleNamespace(docs={n: SimpleNamespace(text=x) for n, (_, x) in pages.items()}),
+                            sources=SimpleNamespace(all=lambda: sources), config=SimpleNamespace(length="medium"))
+    run = ReportRun(agent, question)
+    based = coverage.Aspect("Where each is based", outline.part_query("where each is based", question),
+                            sources=[1, 2])        # covered by its own search, before page 3 was read
+    run.aspects = [based]
+    run._cover_from_all_read()
+    assert based.sources == [1, 2, 3]
+
+
 def test_a_report_aspect_reads_the_entries_on_the_terms_the_model_names_for_it(tmp_path, monkeypatch):
     pages = dict(GC_PAGES)
     # no word of the question or of the aspect: only its name finds it

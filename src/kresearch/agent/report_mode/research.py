@@ -174,13 +174,17 @@ class ReportRun:
             agent.trace.write("coverage", aspects=[a.as_json() for a in self.aspects])
 
     def _cover_from_all_read(self) -> None:
-        """An aspect its own searches left uncovered (or that a limit left unsearched) may still
-        be covered by a page read for another aspect or for the question itself."""
+        """Every page read counts for every aspect it covers, whichever search or link found it:
+        an aspect its own searches left uncovered (or that a limit left unsearched), and one
+        covered early by general pages, get the pages read later for another aspect or for the
+        question ("413th Flight Test Squadron ... is based at" read for another squadron's
+        aspect covers "where each is based"). Unless named for the aspect or one of its terms,
+        they come after its own pages: cited by their best sentences rather than quoted to the
+        writer first."""
         texts, urls = self._pages_read()
         for aspect in self.aspects:
-            if not aspect.covered:
-                coverage.update(aspect, self.question, texts, urls, list(texts), self._titles(),
-                                self.length.quotes_per_aspect)
+            coverage.update(aspect, self.question, texts, urls, list(texts), self._titles(),
+                            self.length.quotes_per_aspect)
 
     def _room_for_research(self) -> bool:
         agent = self.agent
