@@ -186,6 +186,10 @@ def test_an_aspect_s_terms_keep_only_new_names_that_a_search_can_use():
     assert outline.parse_terms('{"terms": ["semaphore", "monit', question, taken) == ["semaphore"]   # cut off
     assert outline.parse_terms('{"terms": ["mutex", "deadlock"]}', question, taken) == ["mutex"]  # taken before
     assert outline.parse_terms("not json", question, []) == []
+    # a copy of the request's own example is no term of the question; a name sharing a word is
+    request = 'Name terms (for "how a car engine turns fuel into motion": "four-stroke cycle", "piston").'
+    reply = '{"terms": ["four-stroke cycle", "Piston", "search engine", "fuel"]}'
+    assert outline.parse_terms(reply, question, [], instructions=request) == ["search engine"]
 
 
 def test_the_entry_on_an_aspect_s_term_covers_it_and_is_quoted_after_the_search_s_best_page():

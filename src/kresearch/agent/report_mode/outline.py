@@ -344,21 +344,24 @@ def terms_schema(low: int = MIN_TERMS, high: int = MAX_TERMS) -> dict:
         "required": ["terms"]}
 
 
-def parse_terms(text: str, question: str, taken: list[set[str]]) -> list[str]:
+def parse_terms(text: str, question: str, taken: list[set[str]], instructions: str = "") -> list[str]:
     """The specific names the model gave for an aspect that a search can use: not the
     question's own words again ("virtual memory" for a question on virtual memory: its search
     has them), not a near repeat of an aspect or of a term already taken (`taken`: stems of each,
-    extended with the terms kept)."""
+    extended with the terms kept), and not a copy of the request's quoted example
+    (`instructions`): a small model with nothing to name copies it ("piston" for the forces in
+    a battle)."""
     try:
         raw = json.loads(text).get("terms", [])
     except (ValueError, AttributeError):
         raw = re.findall(r'"((?:[^"\\]|\\.){3,40})"', text)[1:]   # cut-off JSON: the strings after "terms"
     asked = stems(question)
+    told = stems(" ".join(re.findall(r'"([^"]*)"', instructions))) - asked
     out: list[str] = []
     for item in raw if isinstance(raw, list) else []:
         term = " ".join(str(item).split()).strip(" .,;:")
         words = stems(term)
-        if not words or _restated(words, asked) or repeats(words, taken):
+        if not words or _restated(words, asked) or repeats(words, taken) or words <= told:
             continue
         out.append(term)
         taken.append(words)

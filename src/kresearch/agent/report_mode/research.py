@@ -45,7 +45,8 @@ OUTLINE_TOKENS = 200
 TERMS_TOKENS = 60
 MAX_POINTS = 14
 READS_PER_SEARCH = 8     # results of a research search read (the short-answer loop reads 4 of 5)
-TERMS_PER_SEARCH = 2     # an aspect's terms searched beside its query (the toolbox takes 3 queries)
+TERMS_PER_SEARCH = 2     # an aspect's terms searched beside its query in a step
+TERM_READS = 2           # results of each term read: its entry, on one site or two
 
 
 class ReportRun:
@@ -119,13 +120,14 @@ class ReportRun:
         that restate the question or repeat another aspect are dropped (outline.parse_terms)."""
         agent = self.agent
         taken = [stems(a.title) for a in self.aspects]
+        request = render("terms", question="", aspect="", low=outline.MIN_TERMS, high=outline.MAX_TERMS)
         for aspect in aspects[:outline.TERM_ASPECTS]:
             if agent._out_of_time():
                 return
             prompt = render("terms", question=self.question, aspect=aspect.title,
                             low=outline.MIN_TERMS, high=outline.MAX_TERMS)
             completion = agent._call(self._messages(prompt), outline.terms_schema(), TERMS_TOKENS, "terms", self.step)
-            aspect.terms = outline.parse_terms(completion.text, self.question, taken)
+            aspect.terms = outline.parse_terms(completion.text, self.question, taken, instructions=request)
             agent.trace.write("terms", aspect=aspect.title, terms=aspect.terms)
             if aspect.terms:
                 yield Notice(f"'{aspect.title}' is filed under: {', '.join(aspect.terms)}")
@@ -166,10 +168,10 @@ class ReportRun:
                 # anchored to the question's subject: "weaknesses" alone finds weaknesses of anything;
                 # with its terms, each searched alone (the entry on "semaphore" is found by its name)
                 terms = aspect.terms[:TERMS_PER_SEARCH] if round_no == 1 else aspect.terms[TERMS_PER_SEARCH:]
-                queries = [aspect.query if round_no == 1 else self._broader(aspect), *terms]
+                queries = [aspect.query] if round_no == 1 else [self._broader(aspect)]
                 queries = [q for q in queries if q.lower() not in (old.lower() for old in aspect.queries)]
-                if queries:
-                    yield from self._search(aspect, queries)
+                if queries or terms:
+                    yield from self._search(aspect, queries, terms)
         if not agent._state.forced_reason and not all(a.covered for a in self.aspects):
             agent.trace.write("coverage", aspects=[a.as_json() for a in self.aspects])
 
@@ -209,30 +211,44 @@ class ReportRun:
         extra = [w for w in outline.topic_words(self.question, 6, whole=True) if w not in content_words(aspect.query)]
         return " ".join([aspect.title, *extra[:3]]) if extra else f"{aspect.query} overview"
 
-    def _search(self, aspect: Aspect, queries: list[str]) -> Iterator:
+    def _search(self, aspect: Aspect, queries: list[str], terms: list[str] = ()) -> Iterator:
+        """One research step for an aspect: its queries (the top READS_PER_SEARCH results read),
+        and its `terms` searched beside them (the top TERM_READS of each read: the entry on a
+        name is among the first results, and the aspect's own reading is not cut for it)."""
         agent = self.agent
         self.step += 1
         agent.stats.steps = self.step
-        aspect.queries += queries
+        aspect.queries += [*queries, *terms]
         yield StepStarted(self.step, agent.config.max_steps)
-        action = Step(thought="", action="search", args={"queries": queries})
-        yield ActionTaken(self.step, "search", action.args, f"researching: {aspect.title}")
-        agent.trace.write("action", step=self.step, action="search", args=action.args, thought="", auto=True,
-                          aspect=aspect.title)
-        # Reading is cheap beside a model call (no model reads these pages: code picks the quotes),
-        # and the specific page an aspect needs is often not among the first four results.
-        obs = agent.toolbox.run(action, self.question, self.step, results=READS_PER_SEARCH, passages=READS_PER_SEARCH)
-        agent._sync_tool_stats()
-        self._last_results = list(obs.source_ids)
+        found: list[int] = []
+        summaries: list[str] = []
+        seconds = 0.0
+        for batch, listed, reads in ((queries, READS_PER_SEARCH, READS_PER_SEARCH),
+                                     (list(terms), TERM_READS, TERM_READS * len(terms))):
+            if not batch:
+                continue
+            action = Step(thought="", action="search", args={"queries": batch})
+            why = f"researching: {aspect.title}" if batch is queries else f"the names '{aspect.title}' is filed under"
+            yield ActionTaken(self.step, "search", action.args, why)
+            agent.trace.write("action", step=self.step, action="search", args=action.args, thought="", auto=True,
+                              aspect=aspect.title)
+            # Reading is cheap beside a model call (no model reads these pages: code picks the
+            # quotes), and the specific page an aspect needs is often not among the first four results.
+            obs = agent.toolbox.run(action, self.question, self.step, results=listed, passages=reads)
+            agent._sync_tool_stats()
+            found += [sid for sid in obs.source_ids if sid not in found]
+            summaries.append(obs.summary)
+            seconds += obs.seconds
+        self._last_results = found
         texts, urls = self._pages_read()
         # the aspect's own results first, in the search's order (the most specific pages); other
         # pages read so far only when these leave it uncovered
         titles = self._titles()
         quotes = self.length.quotes_per_aspect
-        coverage.update(aspect, self.question, texts, urls, list(obs.source_ids), titles, quotes)
+        coverage.update(aspect, self.question, texts, urls, found, titles, quotes)
         # the specific pages the covering ones link to for it ("write-back" on the page "cache"
         # for "what happens when the processor writes data"), once per aspect
-        if len(aspect.queries) == len(queries):
+        if len(aspect.queries) == len(queries) + len(terms):
             pages = [(titles.get(sid, ""), texts[sid]) for sid in aspect.sources if sid in texts]
             links = outline.aspect_links(pages, aspect.title, aspect.query, self.question, set(urls.values()))
             linked = yield from self._open_links(links)
@@ -242,10 +258,11 @@ class ReportRun:
                 coverage.update(aspect, self.question, texts, urls, linked, titles, quotes)
         if not aspect.covered:
             coverage.update(aspect, self.question, texts, urls, list(texts), titles, quotes)
-        agent.trace.write("observation", step=self.step, kind=obs.kind, summary=obs.summary,
-                          sources=list(obs.source_ids), covering=aspect.sources)
-        yield ToolFinished(self.step, "search", f"{obs.summary}; {len(aspect.sources)} read source(s) cover "
-                                                f"'{aspect.title}'", obs.seconds)
+        summary = "; ".join(summaries)
+        agent.trace.write("observation", step=self.step, kind=obs.kind, summary=summary, sources=found,
+                          covering=aspect.sources)
+        yield ToolFinished(self.step, "search", f"{summary}; {len(aspect.sources)} read source(s) cover "
+                                                f"'{aspect.title}'", seconds)
 
     def _write_sections(self) -> Iterator:
         """Each aspect's section: its quotes chosen first (in order, so sections do not quote the
