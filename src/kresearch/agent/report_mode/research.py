@@ -4,10 +4,12 @@ from its quotes -> summary -> references in code.
     outline    the question searched as asked and by its subject words (the top pages read), then one grammar-constrained
                model call, shown the titles found: 4-6 aspects, each a short query; the parts
                the question lists come first (outline.question_parts); plus up to 3 specific
-               subjects those pages are about (outline.grounded)
-    research   per aspect: search it (the top 8 results are read) and keep the read
-               sources that cover it; a second, broader search when fewer than two do. No model
-               call: on a CPU every model call is seconds, and the aspect's words are the query.
+               subjects those pages are about (outline.grounded); then for each of the first 4
+               planned aspects one short call for the terms it is filed under ("semaphore")
+    research   per aspect: search it (the top 8 results are read) and two of its terms (the top
+               2 of each) and keep the read sources that cover it; a second, broader search
+               when fewer than two do. No model call: on a CPU every model call is seconds,
+               and the aspect's words and terms are the queries.
     write      per aspect: one model call given only that aspect's quotes (so it fits any
                budget); every sentence checked against the union of what it cites
     summary    one model call over the kept sentences, checked the same way
