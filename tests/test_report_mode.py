@@ -186,9 +186,9 @@ def test_an_aspect_s_terms_keep_only_new_names_that_a_search_can_use():
     assert outline.parse_terms('{"terms": ["semaphore", "monit', question, taken) == ["semaphore"]   # cut off
     assert outline.parse_terms('{"terms": ["mutex", "deadlock"]}', question, taken) == ["mutex"]  # taken before
     assert outline.parse_terms("not json", question, []) == []
-    # a copy of the request's own example is no term of the question; a name sharing a word is
-    request = 'Name terms (for "how a car engine turns fuel into motion": "four-stroke cycle", "piston").'
-    reply = '{"terms": ["four-stroke cycle", "Piston", "search engine", "fuel"]}'
+    # a copy of the request's own words or example is no term of the question; a name sharing a word is
+    request = 'Name named methods (for "how a car engine turns fuel into motion": "four-stroke cycle", "piston").'
+    reply = '{"terms": ["four-stroke cycle", "Piston", "search engine", "fuel", "Named methods"]}'
     assert outline.parse_terms(reply, question, [], instructions=request) == ["search engine"]
 
 

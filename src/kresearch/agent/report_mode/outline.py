@@ -348,15 +348,15 @@ def parse_terms(text: str, question: str, taken: list[set[str]], instructions: s
     """The specific names the model gave for an aspect that a search can use: not the
     question's own words again ("virtual memory" for a question on virtual memory: its search
     has them), not a near repeat of an aspect or of a term already taken (`taken`: stems of each,
-    extended with the terms kept), and not a copy of the request's quoted example
-    (`instructions`): a small model with nothing to name copies it ("piston" for the forces in
-    a battle)."""
+    extended with the terms kept), and not made of the request's own words (`instructions`,
+    its example included): a small model with nothing to name copies them ("piston" for the
+    forces in a battle, "named methods")."""
     try:
         raw = json.loads(text).get("terms", [])
     except (ValueError, AttributeError):
         raw = re.findall(r'"((?:[^"\\]|\\.){3,40})"', text)[1:]   # cut-off JSON: the strings after "terms"
     asked = stems(question)
-    told = stems(" ".join(re.findall(r'"([^"]*)"', instructions))) - asked
+    told = stems(instructions) - asked
     out: list[str] = []
     for item in raw if isinstance(raw, list) else []:
         term = " ".join(str(item).split()).strip(" .,;:")
