@@ -225,12 +225,12 @@ class ReportRun:
         found: list[int] = []
         summaries: list[str] = []
         seconds = 0.0
-        for batch, listed, reads in ((queries, READS_PER_SEARCH, READS_PER_SEARCH),
-                                     (list(terms), TERM_READS, TERM_READS * len(terms))):
+        searches = [(queries, READS_PER_SEARCH, READS_PER_SEARCH, f"researching: {aspect.title}"),
+                    (list(terms), TERM_READS, TERM_READS * len(terms), f"the names '{aspect.title}' is filed under")]
+        for batch, listed, reads, why in searches:
             if not batch:
                 continue
             action = Step(thought="", action="search", args={"queries": batch})
-            why = f"researching: {aspect.title}" if batch is queries else f"the names '{aspect.title}' is filed under"
             yield ActionTaken(self.step, "search", action.args, why)
             agent.trace.write("action", step=self.step, action="search", args=action.args, thought="", auto=True,
                               aspect=aspect.title)
