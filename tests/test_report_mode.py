@@ -190,6 +190,9 @@ def test_an_aspect_s_terms_keep_only_new_names_that_a_search_can_use():
     request = 'Name named methods (for "how a car engine turns fuel into motion": "four-stroke cycle", "piston").'
     reply = '{"terms": ["four-stroke cycle", "Piston", "search engine", "fuel", "Named methods"]}'
     assert outline.parse_terms(reply, question, [], instructions=request) == ["search engine"]
+    # a copy that shares a word with the question is still a copy
+    assert outline.parse_terms(reply, "Which countries piloted a four-day week?", [], instructions=request) == [
+        "search engine"]
 
 
 def test_the_entry_on_an_aspect_s_term_covers_it_and_is_quoted_after_the_search_s_best_page():
@@ -197,18 +200,20 @@ def test_the_entry_on_an_aspect_s_term_covers_it_and_is_quoted_after_the_search_
     part = "What mechanisms prevent them"
     aspect = coverage.Aspect(part, outline.part_query(part, question), terms=["semaphore", "mutual exclusion"])
     texts = {1: "Locking mechanisms prevent two processes that share resources from corrupting them.",
-             2: "Mutual exclusion lets only one thread run a critical section at a time.",
-             3: "Dijkstra invented it; P waits and V signals.",
-             4: "A counter with P and V operations, from Dijkstra's THE system.",
-             5: "A semaphore line is a chain of towers that pass optical signals."}
+             2: "Mutual exclusion lets only one process at a time use a shared resource.",
+             3: "Dijkstra invented it; P waits until a process may go on and V signals.",
+             4: "A counter of free resources with P and V operations, from Dijkstra's THE system.",
+             5: "A semaphore line is a chain of towers that pass optical signals.",
+             6: "MuTeX is an extension of TeX for typesetting music."}
     titles = {1: "locking - Dict", 2: "mutual exclusion - Dict", 3: "Semaphores (programming) - Wiki",
-              4: "semaphore - Dict", 5: "semaphore line - Wiki"}
+              4: "semaphore - Dict", 5: "semaphore line - Wiki", 6: "mutual exclusion - Music Dict"}
     urls = {1: "http://a.example/1", 2: "http://a.example/2", 3: "http://b.example/3",
-            4: "http://a.example/4", 5: "http://b.example/5"}
+            4: "http://a.example/4", 5: "http://b.example/5", 6: "http://c.example/6"}
     assert coverage.term_named(aspect, titles[3]) == 0 and coverage.term_named(aspect, titles[2]) == 1
     assert coverage.term_named(aspect, titles[5]) is None       # another thing with the word in its name
-    coverage.update(aspect, question, texts, urls, [1, 2, 3, 4, 5], titles, max_quotes=3)
-    # the entries cover it without its words; the search's best page first, then a term's entry
+    coverage.update(aspect, question, texts, urls, [1, 2, 3, 4, 5, 6], titles, max_quotes=3)
+    # the entries cover it without most of its words (a name meaning something else, page 6, does
+    # not); the search's best page first, then a term's entry
     # each, in the terms' order, then the rest (the second entry on "semaphore")
     assert aspect.sources == [1, 3, 2, 4]
     assert [sid for sid, _ in aspect.quotes] == [1, 3, 2]
@@ -238,9 +243,9 @@ def test_a_page_read_for_another_aspect_counts_for_every_aspect_it_covers():
 
 def test_a_report_aspect_reads_the_entries_on_the_terms_the_model_names_for_it(tmp_path, monkeypatch):
     pages = dict(GC_PAGES)
-    # no word of the question or of the aspect: only its name finds it
+    # one word of the aspect's query, too few for its words to cover it: its name does
     pages["/wiki/Tri-colour_marking"] = ("Tri-colour marking", "Tri-colour marking sorts objects into white, grey "
-                                         "and black sets, so tracing may run beside the program.")
+                                         "and black sets, so a garbage collector may trace beside the program.")
     monkeypatch.setattr(fixture_site, "PAGES", pages)
     aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection", "memory leak"]}
     sources = SourceRegistry()

@@ -85,10 +85,11 @@ def covers(aspect: Aspect, title: str, text: str) -> bool:
     "memory leak"), or its text also has most of the aspect's query, which carries the
     question's subject ("mutual exclusion is a collection of techniques ..." has the words of
     "collection techniques" but not of "collection techniques garbage collection"). The entry on
-    one of the names the aspect is filed under covers it whatever its words (the page
-    "semaphore" for "what mechanisms prevent them")."""
+    one of the names the aspect is filed under covers it with any one word of its query (the page
+    "semaphore" for "what mechanisms prevent them": it speaks of processes and resources) -- a
+    name can mean something else ("MuTeX", the music typesetter, for "mutex")."""
     if term_named(aspect, title) is not None:
-        return True
+        return coverage_score(aspect.query or aspect.title, text) > 0
     if coverage_score(aspect.title, text) < COVERS:
         return False
     query = aspect.query or aspect.title

@@ -356,7 +356,7 @@ def parse_terms(text: str, question: str, taken: list[set[str]], instructions: s
     except (ValueError, AttributeError):
         raw = re.findall(r'"((?:[^"\\]|\\.){3,40})"', text)[1:]   # cut-off JSON: the strings after "terms"
     asked = stems(question)
-    told = stems(instructions) - asked
+    told = stems(instructions) | asked       # "four-stroke cycle" copied for a question on four-day weeks
     out: list[str] = []
     for item in raw if isinstance(raw, list) else []:
         term = " ".join(str(item).split()).strip(" .,;:")
