@@ -246,22 +246,14 @@ def test_a_report_aspect_reads_the_entries_on_the_terms_the_model_names_for_it(t
     # one word of the aspect's query, too few for its words to cover it: its name does
     pages["/wiki/Tri-colour_marking"] = ("Tri-colour marking", "Tri-colour marking sorts objects into white, grey "
                                          "and black sets, so a garbage collector may trace beside the program.")
-    monkeypatch.setattr(fixture_site, "PAGES", pages)
     aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection", "memory leak"]}
-    sources = SourceRegistry()
-    with site() as server:
-        fetcher = Fetcher(FetchPolicy(allow_private=True))
-        search = FixtureSearch(server.base_url)
-        toolbox = Toolbox(SearchService(search), Browser(fetcher), sources)
-        llm = ReportLLM([aspects, section_reply, section_reply, section_reply, summary_reply],
-                        terms={"mark-sweep garbage collection": ["tri-colour marking", "mark-sweep garbage collection"]})
-        agent = Agent(llm, toolbox, sources, AgentConfig(budget=6000, mode="report"), Trace(tmp_path / "t.jsonl"))
-        events = list(agent.run(QUESTION))
-        agent.trace.close()
-        fetcher.close()
-    result = events[-1].result
+    result, llm, events = run_report(
+        tmp_path, monkeypatch, [aspects, section_reply, section_reply, section_reply, summary_reply], pages=pages,
+        terms={"mark-sweep garbage collection": ["tri-colour marking", "mark-sweep garbage collection"]}, mode="report")
     assert len(llm.terms_calls) == 3 and "One part of it: memory leak" in llm.terms_calls[2][-1]["content"]
-    assert "tri-colour marking" in search.calls
+    from kresearch.trace import read_trace
+    searched = [q for e in read_trace(tmp_path / "t.jsonl") if e["event"] == "action" for q in e["args"].get("queries", [])]
+    assert "tri-colour marking" in searched
     first = result.as_json()["coverage"][0]
     assert first["terms"] == ["tri-colour marking"]        # the aspect itself again is no term
     marking = next(s["id"] for s in result.sources if s["title"].startswith("Tri-colour"))
@@ -524,13 +516,14 @@ def summary_reply(messages):
                           {"text": "These are the main ideas.", "sources": []}]}
 
 
-def run_report(tmp_path, monkeypatch, script, seconds_per_call=0.0, question=QUESTION, **config):
-    monkeypatch.setattr(fixture_site, "PAGES", GC_PAGES)
+def run_report(tmp_path, monkeypatch, script, seconds_per_call=0.0, question=QUESTION, pages=None, terms=None,
+               **config):
+    monkeypatch.setattr(fixture_site, "PAGES", pages or GC_PAGES)
     sources = SourceRegistry()
     with site() as server:
         fetcher = Fetcher(FetchPolicy(allow_private=True))
         toolbox = Toolbox(SearchService(FixtureSearch(server.base_url)), Browser(fetcher), sources)
-        llm = ReportLLM(script, seconds_per_call=seconds_per_call)
+        llm = ReportLLM(script, terms=terms, seconds_per_call=seconds_per_call)
         agent = Agent(llm, toolbox, sources, AgentConfig(**{"budget": 6000, "mode": "auto", **config}),
                       Trace(tmp_path / "t.jsonl"))
         events = list(agent.run(question))
