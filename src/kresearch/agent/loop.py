@@ -28,6 +28,8 @@ from ..trace import Trace, digest
 from ..urls import urls_in
 from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
+from .answer import each
+from .answer.compare import Comparison
 from .answer.confidence import estimate as estimate_confidence
 from .answer.findings import findings_markdown, quoted_findings
 from .answer.floor import Candidate, choose
@@ -45,6 +47,8 @@ from .resume import JOURNAL_VERSION, Replay
 from .toolbox import Observation, Toolbox, without_markers
 
 DRAFT_MAX_TOKENS = 64         # {"asks": "...", "answer": "..."}: a few words each
+EACH_SPLIT_TOKENS = 160       # up to three {"subject", "question"} pairs
+EACH_PART_TOKENS = 120        # {"quote": a sentence, "answer": a few words}
 # The first reading (short answers): the question searched and its top results read at once, as
 # one-shot retrieval reads them (five pages, ~600 tokens of each), before any other model step.
 FIRST_READING_PAGES = 5
@@ -123,6 +127,7 @@ class _State:
     candidates: list = field(default_factory=list)        # answer/floor.Candidate: the draft, each proposed answer
     plan_due: bool = False                                # the next model step is the plan
     settled: bool = False                                 # the floor chose the answer
+    each: Comparison | None = None                        # each named thing read on its own page (answer/each.py)
 
 
 class Agent:
@@ -436,10 +441,13 @@ class Agent:
         the sources' facts decide it), that is the answer and the run is done at a fraction of
         the cost of research; otherwise the answer and why it is not settled are the first
         thing research sees, and it stays a candidate for the end."""
+        parts = self._split_question(question, step)
         yield from self._search_for_model([question], "(reading the question's top results)", step, state, ctx,
                                           passages=FIRST_READING_PAGES, passage_chars=FIRST_READING_CHARS)
         if not self.toolbox.docs or self._out_of_time():
             return
+        if parts:
+            yield from self._read_each(parts, ctx, state, step)
         proposed = self._draft_answer(ctx, step)
         if not proposed:
             return
@@ -467,6 +475,50 @@ class Agent:
         if verdict.check in QUESTION_CHECKS:   # what the question needs was said: not again for the model's answer
             self.verifier.fired.add(verdict.check)
         yield from self._send_back(draft, {"answer": draft}, verdict, step, state, ctx)
+
+    def _split_question(self, question: str, step: int) -> list[each.Part]:
+        """A question that asks one thing of several named things (answer/each.py): the things
+        and the question about each, as the model names them and code confirms; [] otherwise."""
+        if not each.may_split(question) or choice_options(question) or self._out_of_time():
+            return []
+        split = self._call(self._aside(each.split_request(question)), each.split_schema(), EACH_SPLIT_TOKENS,
+                           "each", step, 0.0)
+        parts = each.parse_split(split.text, question)
+        self.trace.write("each", step=step, parts=[asdict(p) for p in parts])
+        return parts
+
+    def _read_each(self, parts: list[each.Part], ctx: ContextManager, state: _State, step: int):
+        """Each part answered from its thing's own page (its name searched when no page of it was
+        read), in a call of its own; code combines the answers into facts that decide the
+        question, or into nothing."""
+        unread = [p.subject for p in parts if each.page_for(p, self._pages()) is None]
+        if unread:
+            yield from self._search_for_model(unread, "(reading each thing the question names)", step, state, ctx,
+                                              passages=2 * len(unread))
+        facts = {}
+        for part in parts:
+            found = each.page_for(part, self._pages())
+            if found is None or self._out_of_time():
+                continue
+            sid, text = found
+            reply = self._call(self._aside(each.part_request(part, self.sources.get(sid).title, text)),
+                               each.part_schema(part), EACH_PART_TOKENS, "each part", step, 0.0)
+            if (fact := each.parse_part(reply.text, part, sid, self.toolbox.docs[sid].text)) is not None:
+                facts[part.subject] = fact
+        state.each = each.combine(self._question, parts, facts, is_yes_no_question(self._question))
+        self.trace.write("each_read", step=step, facts={s: asdict(f) for s, f in facts.items()},
+                         answer=state.each.answer if state.each else None)
+        if state.each is not None:
+            yield Notice(f"each one on its own page: {state.each.summary()}")
+
+    def _aside(self, request: str) -> list[dict]:
+        """A call of its own, outside the research context: only what it needs, after the run's
+        system prompt (whose KV state the model keeps, so the call costs only its request)."""
+        return [self.context.messages("")[0], {"role": "user", "content": request}]
+
+    def _pages(self) -> dict[int, tuple[str, str]]:
+        """Every page read, by source number: (title, text)."""
+        return {sid: (self.sources.get(sid).title, doc.text) for sid, doc in self.toolbox.docs.items()}
 
     def _draft_answer(self, ctx: ContextManager, step: int) -> str:
         """One short call for the answer the question's top results give ('' when cut off)."""
@@ -537,7 +589,7 @@ class Agent:
         opened = {sid: doc.text for sid, doc in self.toolbox.docs.items()}
         hints = {s.id: f"{s.title}. {s.snippet}" for s in self.sources.all() if not s.opened and not s.error}
         return Evidence(question=self._question, answer=answer, plan=self._state.plan, opened=opened,
-                        unread_hints=hints, python_runs=self.toolbox.stats.python_runs,
+                        each=self._state.each, unread_hints=hints, python_runs=self.toolbox.stats.python_runs,
                         python_enabled=self.toolbox.python_enabled,
                         titles={s.id: s.title for s in self.sources.all()})
 

@@ -54,7 +54,7 @@ def assemble(question: str, answer: str, findings: str, registry: SourceRegistry
             parts.append(f"- {value}: " + ", ".join(f"[{n}] \"{conflict.quotes.get(n, '')}\"" for n in ids))
         parts += ["", f"The answer follows {conflict.follows}.", ""]
     if compared is not None and compared.answer:
-        parts += [f"## {compared.what.capitalize()} compared", ""]
+        parts += [f"## {compared.heading()}", ""]
         parts += [f'- {o}: {f.value} — [{f.source}] "{f.quote}"' for o, f in compared.facts.items()]
         parts += ["", compared.conclusion(), ""]
     if computations:

@@ -82,7 +82,7 @@ class Fact:
 
 @dataclass
 class Comparison:
-    what: str                       # "dates" | "counts" | "nationalities" | "properties"
+    what: str                       # "dates" | "counts" | "nationalities" | "properties" | "each" (each.py)
     subjects: list[str]
     facts: dict[str, Fact]          # subject -> what the sources say of it (subjects found only)
     answer: str | None              # what the facts decide; None when they do not
@@ -100,9 +100,15 @@ class Comparison:
         """One line for the agent, the trace and the report."""
         return self.facts_line() + (f" -> {self.rule}: {self.answer}" if self.answer else "")
 
+    def heading(self) -> str:
+        """The report's section title over the facts."""
+        return "Each one on its own page" if self.what == "each" else f"{self.what.capitalize()} compared"
+
     def conclusion(self) -> str:
         """The report's line under the facts: "Earlier: Lit (1995), decided in code ..."."""
         rule = self.rule[0].upper() + self.rule[1:]
+        if self.what == "each":
+            return f"{rule}: {self.answer}, decided in code from what each one's own page says above."
         if self.what in ("dates", "counts"):
             decided = f"{rule}: {self.answer} ({self.facts[self.answer].value})"
         elif self.what == "properties":

@@ -212,15 +212,18 @@ class Evidence:
     python_runs: int
     python_enabled: bool
     titles: dict[int, str] = field(default_factory=dict)   # source number -> title, read or not
+    each: Comparison | None = None  # what each thing the question names says on its own page (each.py)
 
     # Computed once per Evidence (decide, check and the report's final checks share them); they
     # depend on the question and the sources read, not on the answer, which may be replaced.
     @cached_property
     def comparison(self) -> Comparison | None:
         """What the sources read say to decide the question (compare.py), or None when it is not
-        a question code decides."""
+        a question code decides. The code deciders for dates, counts and nationalities come
+        first; then the things the question names, each read on its own page (each.py)."""
         read = {sid: (self.titles.get(sid, ""), text) for sid, text in self.opened.items()}
-        return compare(self.question, choice_options(self.question), read)
+        decided = compare(self.question, choice_options(self.question), read)
+        return self.each if self.each is not None and (decided is None or decided.answer is None) else decided
 
     @cached_property
     def page_stems(self) -> dict[int, set[str]]:

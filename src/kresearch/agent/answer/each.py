@@ -1,0 +1,181 @@
+"""Questions that ask the same thing of several named things, answered one thing at a time.
+
+"Are A and B both film directors?", "Were A and B born in the same country?", "Which prize did
+A and B both win?": what is asked of two things must hold for each of them, and the answer
+comes from what each one's own page says of it. Asked such a question over five pages at once,
+Qwen2.5-Coder-1.5B answered "no" to all 9 yes/no questions of the validation split's first 50
+(4 were yes) and, shown the two facts side by side ("Jim McBride ... an American film
+director"; "Neil Jordan ... an Irish film director"), still answered "yes" to "both American?"
+10 times in 20. Asked of one thing with its own page, it was right far more often (the facts
+above, 18 of 21 sub-answers on the tuning split). So:
+
+  1. the model names the things and the question about each one (prompts/each.md, bound by a
+     grammar); code keeps the split only when each thing is written in the question, each
+     sub-question names its thing and no other, and a question about sameness ("the same
+     country") asks each thing for a value, not yes/no;
+  2. each thing's own page is read (the loop searches its name), and one short call answers its
+     sub-question from that page alone with a quote (prompts/each_part.md); code keeps the answer
+     only when the quote is on the page and a value answer is stated there;
+  3. code combines the answers, by what the question asks:
+       yes/no sub-answers             "yes" when every one is yes ("both", "all")
+       values, yes/no question        "yes" when they are the same ("the same country"), or
+                                      when they differ for "different"
+       values, any other question     the value they share; no decision when they differ
+
+The result is a Comparison (compare.py), so the checks, the floor and the report treat it as
+facts that decide the question, shown with their quotes. Code deciders for dates, counts and
+nationalities come first (verify.Evidence.comparison).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from ...prompts import render
+from ...tools.browser import best_passage
+from ..context import content_words, stems
+from ..evidence import is_yes_no, states_answer, support
+from ..names import nationality_forms
+from .compare import Comparison, Fact, is_own_page
+
+# A question asking one thing of several: two or more things joined by "and", or a word of
+# sharing. Only such questions pay for the split call (a few seconds).
+_JOINED = re.compile(r"\b(and|both|same|different|share[sd]?|common|each)\b", re.I)
+_SAMENESS = re.compile(r"\bsame\b", re.I)
+_DIFFERENCE = re.compile(r"\bdifferent\b", re.I)
+_AUXILIARY = {"is", "are", "was", "were", "do", "does", "did", "can", "could", "has", "have", "had", "will",
+              "would", "should"}
+MAX_PARTS = 3
+LEAD_CHARS = 700               # the first sentences of a page: what it says its subject is
+PASSAGE_CHARS = 400            # and the passage that best matches the sub-question, when not in them
+QUOTED = 0.6                   # share of a quote's words the page must have in one passage
+
+
+@dataclass(frozen=True)
+class Part:
+    subject: str               # as the question writes it
+    question: str              # the question asked of it alone
+
+    @property
+    def yes_no(self) -> bool:
+        return self.question.split()[0].lower() in _AUXILIARY
+
+
+def may_split(question: str) -> bool:
+    """Worth asking the model: the question joins things or speaks of sharing."""
+    return bool(_JOINED.search(question))
+
+
+def split_request(question: str) -> str:
+    return render("each", question=question)
+
+
+def split_schema() -> dict:
+    part = {"type": "object", "properties": {"subject": {"type": "string", "minLength": 1, "maxLength": 80},
+                                             "question": {"type": "string", "minLength": 1, "maxLength": 160}},
+            "required": ["subject", "question"]}
+    return {"type": "object", "properties": {"each": {"type": "array", "items": part, "maxItems": MAX_PARTS}},
+            "required": ["each"]}
+
+
+def _written_in(name: str, text: str) -> bool:
+    return bool(re.search(r"(?<!\w)" + re.escape(name.strip()) + r"(?!\w)", text, re.I))
+
+
+def parse_split(output: str, question: str) -> list[Part]:
+    """The parts the model named, confirmed (see the module docstring); [] when the split does
+    not hold up -- the question then goes the usual way."""
+    try:
+        items = json.loads(output).get("each", [])
+    except (ValueError, AttributeError):
+        return []
+    parts = [Part(" ".join(str(i.get("subject", "")).split()), " ".join(str(i.get("question", "")).split()))
+             for i in items if isinstance(i, dict)]
+    parts = [p for p in parts if p.subject and p.question]
+    if len(parts) < 2 or len({p.subject.lower() for p in parts}) < len(parts):
+        return []
+    for p in parts:
+        others = [o.subject for o in parts if o is not p]
+        if (not _written_in(p.subject, question) or not _written_in(p.subject, p.question)
+                or any(_written_in(o, p.question) for o in others)
+                or not content_words(p.question) - content_words(p.subject)):   # asks something of it
+            return []
+    if (_SAMENESS.search(question) or _DIFFERENCE.search(question)) and any(p.yes_no for p in parts):
+        return []         # sameness is between values: "Is A a singer?" cannot show the same nationality
+    if len({p.yes_no for p in parts}) > 1:
+        return []
+    return parts
+
+
+def page_for(part: Part, pages: dict[int, tuple[str, str]]) -> tuple[int, str] | None:
+    """The page read that is the subject's own (its title is the subject's name), as the text
+    the sub-question is answered from: its lead, and the passage that best matches the
+    sub-question when the lead does not hold it."""
+    own = [sid for sid, (title, _) in pages.items() if is_own_page(part.subject, title)]
+    if not own:
+        return None
+    sid = own[0]
+    text = pages[sid][1].strip()
+    lead = text[:LEAD_CHARS]
+    weights = dict.fromkeys(content_words(part.question) - content_words(part.subject), 2.0)
+    passage = best_passage(text, weights, PASSAGE_CHARS) if weights else ""
+    if passage and passage[:60] not in lead:
+        lead = f"{lead} ... {passage}"
+    return sid, lead
+
+
+def part_request(part: Part, title: str, text: str) -> str:
+    form = "yes or no" if part.yes_no else "a name, date, number or short phrase, never a sentence"
+    return render("each_part", title=title, text=text, question=part.question, form=form)
+
+
+def part_schema(part: Part) -> dict:
+    answer = {"enum": ["yes", "no"]} if part.yes_no else {"type": "string", "minLength": 1, "maxLength": 80}
+    return {"type": "object", "properties": {"quote": {"type": "string", "minLength": 1, "maxLength": 240},
+                                             "answer": answer}, "required": ["quote", "answer"]}
+
+
+def parse_part(output: str, part: Part, source: int, page: str) -> Fact | None:
+    """The sub-answer as a fact of its page, or None when the quote is not on the page or a
+    value answer is not stated there (the model's own words are not the page's)."""
+    try:
+        reply = json.loads(output)
+        quote, answer = str(reply["quote"]).strip(), str(reply["answer"]).strip()
+    except (ValueError, KeyError, TypeError):
+        return None
+    found = support(quote, page, names_count=False)
+    if not answer or found.score < QUOTED:
+        return None
+    if not part.yes_no and not states_answer(answer, page):
+        return None
+    return Fact(part.subject, answer, source, found.quote)
+
+
+def _same(a: str, b: str) -> bool:
+    """Two values name the same thing: equal words, one within the other ("New York" and "New
+    York City"), or a country and its nationality ("France", "French")."""
+    forms = [{frozenset(stems(v))} | {frozenset(stems(f)) for f in nationality_forms(v)} for v in (a, b)]
+    return any(x and y and (x <= y or y <= x) for x in forms[0] for y in forms[1])
+
+
+def combine(question: str, parts: list[Part], facts: dict[str, Fact], yes_no_question: bool) -> Comparison | None:
+    """What the sub-answers decide (see the module docstring), or None when they do not: a part
+    unanswered, or values that differ for a question that wants the one they share."""
+    if len(facts) < len(parts):
+        return None
+    subjects = [p.subject for p in parts]
+    values = [facts[s].value for s in subjects]
+    if parts[0].yes_no:
+        if not yes_no_question:
+            return None
+        answer = "yes" if all(v.lower() == "yes" for v in values) else "no"
+        return Comparison("each", subjects, facts, answer, "yes when every one is yes")
+    same = all(_same(values[0], v) for v in values[1:])
+    if yes_no_question:
+        if _DIFFERENCE.search(question):
+            return Comparison("each", subjects, facts, "no" if same else "yes", "yes when the values differ")
+        return Comparison("each", subjects, facts, "yes" if same else "no", "yes when the values are the same")
+    if not same or is_yes_no(values[0]):
+        return None
+    return Comparison("each", subjects, facts, min(values, key=len), "the value they share")
