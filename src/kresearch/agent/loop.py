@@ -49,6 +49,7 @@ from .toolbox import Observation, Toolbox, without_markers
 DRAFT_MAX_TOKENS = 64         # {"asks": "...", "answer": "..."}: a few words each
 EACH_SPLIT_TOKENS = 160       # up to three {"subject", "question"} pairs
 EACH_PART_TOKENS = 120        # {"quote": a sentence, "answer": a few words}
+EACH_SYSTEM = "You answer from the given text, exactly and briefly."
 # The first reading (short answers): the question searched and its top results read at once, as
 # one-shot retrieval reads them (five pages, ~600 tokens of each), before any other model step.
 FIRST_READING_PAGES = 5
@@ -441,16 +442,17 @@ class Agent:
         the sources' facts decide it), that is the answer and the run is done at a fraction of
         the cost of research; otherwise the answer and why it is not settled are the first
         thing research sees, and it stays a candidate for the end."""
-        parts = self._split_question(question, step)
         yield from self._search_for_model([question], "(reading the question's top results)", step, state, ctx,
                                           passages=FIRST_READING_PAGES, passage_chars=FIRST_READING_CHARS)
         if not self.toolbox.docs or self._out_of_time():
             return
-        if parts:
-            yield from self._read_each(parts, ctx, state, step)
         proposed = self._draft_answer(ctx, step)
         if not proposed:
             return
+        # after the draft, whose prompt the model's KV cache holds: the calls of each.py are
+        # short ones of their own, and when their facts decide, no research call follows
+        if parts := self._split_question(question, step):
+            yield from self._read_each(parts, ctx, state, step)
         evidence = self._evidence(proposed)
         draft = evidence.answer = self.verifier.decide(evidence, step)
         state.candidates.append(Candidate(draft, step, "draft"))
@@ -479,7 +481,7 @@ class Agent:
     def _split_question(self, question: str, step: int) -> list[each.Part]:
         """A question that asks one thing of several named things (answer/each.py): the things
         and the question about each, as the model names them and code confirms; [] otherwise."""
-        if not each.may_split(question) or choice_options(question) or self._out_of_time():
+        if not each.may_split(question, is_yes_no_question(question)) or choice_options(question) or self._out_of_time():
             return []
         split = self._call(self._aside(each.split_request(question)), each.split_schema(), EACH_SPLIT_TOKENS,
                            "each", step, 0.0)
@@ -511,10 +513,12 @@ class Agent:
         if state.each is not None:
             yield Notice(f"each one on its own page: {state.each.summary()}")
 
-    def _aside(self, request: str) -> list[dict]:
-        """A call of its own, outside the research context: only what it needs, after the run's
-        system prompt (whose KV state the model keeps, so the call costs only its request)."""
-        return [self.context.messages("")[0], {"role": "user", "content": request}]
+    @staticmethod
+    def _aside(request: str) -> list[dict]:
+        """A call of its own, outside the research context: only what it needs. (Not after the
+        run's system prompt, though its KV state would be reused: under the ReAct rules the
+        1.5B model named no parts for questions it split well on its own.)"""
+        return [{"role": "system", "content": EACH_SYSTEM}, {"role": "user", "content": request}]
 
     def _pages(self) -> dict[int, tuple[str, str]]:
         """Every page read, by source number: (title, text)."""

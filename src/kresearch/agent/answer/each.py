@@ -18,9 +18,11 @@ above, 18 of 21 sub-answers on the tuning split). So:
      only when the quote is on the page and a value answer is stated there;
   3. code combines the answers, by what the question asks:
        yes/no sub-answers             "yes" when every one is yes ("both", "all")
-       values, yes/no question        "yes" when they are the same ("the same country"), or
-                                      when they differ for "different"
-       values, any other question     the value they share; no decision when they differ
+       values, yes/no question        "yes" when they share one ("the same country"), or
+                                      when they share none for "different"
+       values, any other question     the value they share ("What profession do A and B have
+                                      in common?": each part may give several); no decision
+                                      when they share none
 
 The result is a Comparison (compare.py), so the checks, the floor and the report treat it as
 facts that decide the question, shown with their quotes. Code deciders for dates, counts and
@@ -39,9 +41,11 @@ from ..evidence import is_yes_no, states_answer, support
 from ..names import nationality_forms
 from .compare import Comparison, Fact, is_own_page
 
-# A question asking one thing of several: two or more things joined by "and", or a word of
-# sharing. Only such questions pay for the split call (a few seconds).
-_JOINED = re.compile(r"\b(and|both|same|different|share[sd]?|common|each)\b", re.I)
+# A question asking one thing of several: a yes/no question joining things with "and", or any
+# question with a word of sharing. Only such questions pay for the split call (a few seconds):
+# "and" alone is too common in names ("Kiss and Tell") and open questions to ask every time.
+_JOINED = re.compile(r"\band\b", re.I)
+_SHARING = re.compile(r"\b(both|same|different|share[sd]?|common|each)\b", re.I)
 _SAMENESS = re.compile(r"\bsame\b", re.I)
 _DIFFERENCE = re.compile(r"\bdifferent\b", re.I)
 _AUXILIARY = {"is", "are", "was", "were", "do", "does", "did", "can", "could", "has", "have", "had", "will",
@@ -50,6 +54,8 @@ MAX_PARTS = 3
 LEAD_CHARS = 700               # the first sentences of a page: what it says its subject is
 PASSAGE_CHARS = 400            # and the passage that best matches the sub-question, when not in them
 QUOTED = 0.6                   # share of a quote's words the page must have in one passage
+MAX_VALUES = 4                 # a part's answers: "actor, singer, songwriter"
+VALUES = "; "                  # how a fact shows several
 
 
 @dataclass(frozen=True)
@@ -62,9 +68,10 @@ class Part:
         return self.question.split()[0].lower() in _AUXILIARY
 
 
-def may_split(question: str) -> bool:
-    """Worth asking the model: the question joins things or speaks of sharing."""
-    return bool(_JOINED.search(question))
+def may_split(question: str, yes_no: bool) -> bool:
+    """Worth asking the model: a yes/no question that joins things, or any question that speaks
+    of sharing."""
+    return bool(_SHARING.search(question) or (yes_no and _JOINED.search(question)))
 
 
 def split_request(question: str) -> str:
@@ -126,30 +133,35 @@ def page_for(part: Part, pages: dict[int, tuple[str, str]]) -> tuple[int, str] |
 
 
 def part_request(part: Part, title: str, text: str) -> str:
-    form = "yes or no" if part.yes_no else "a name, date, number or short phrase, never a sentence"
+    form = ("the short answer: yes or no" if part.yes_no else
+            "the answers: each a name, date, number or short phrase, never a sentence; more than one only when "
+            "the page gives several (a person's professions, a place's countries)")
     return render("each_part", title=title, text=text, question=part.question, form=form)
 
 
 def part_schema(part: Part) -> dict:
-    answer = {"enum": ["yes", "no"]} if part.yes_no else {"type": "string", "minLength": 1, "maxLength": 80}
-    return {"type": "object", "properties": {"quote": {"type": "string", "minLength": 1, "maxLength": 240},
-                                             "answer": answer}, "required": ["quote", "answer"]}
+    value = {"type": "string", "minLength": 1, "maxLength": 60}
+    answer = ({"answer": {"enum": ["yes", "no"]}} if part.yes_no else
+              {"answers": {"type": "array", "items": value, "minItems": 1, "maxItems": MAX_VALUES}})
+    return {"type": "object", "properties": {"quote": {"type": "string", "minLength": 1, "maxLength": 240}, **answer},
+            "required": ["quote", *answer]}
 
 
 def parse_part(output: str, part: Part, source: int, page: str) -> Fact | None:
-    """The sub-answer as a fact of its page, or None when the quote is not on the page or a
-    value answer is not stated there (the model's own words are not the page's)."""
+    """The sub-answer as a fact of its page (several values joined by "; "), or None when the
+    quote is not on the page. A value the page does not state is dropped: the model's own
+    words are not the page's."""
     try:
         reply = json.loads(output)
-        quote, answer = str(reply["quote"]).strip(), str(reply["answer"]).strip()
+        quote = str(reply["quote"]).strip()
+        given = [str(reply["answer"])] if part.yes_no else [str(v) for v in reply["answers"]]
     except (ValueError, KeyError, TypeError):
         return None
     found = support(quote, page, names_count=False)
-    if not answer or found.score < QUOTED:
+    values = [v.strip() for v in given if v.strip() and (part.yes_no or states_answer(v, page))]
+    if not values or found.score < QUOTED:
         return None
-    if not part.yes_no and not states_answer(answer, page):
-        return None
-    return Fact(part.subject, answer, source, found.quote)
+    return Fact(part.subject, VALUES.join(dict.fromkeys(values)), source, found.quote)
 
 
 def _same(a: str, b: str) -> bool:
@@ -159,23 +171,28 @@ def _same(a: str, b: str) -> bool:
     return any(x and y and (x <= y or y <= x) for x in forms[0] for y in forms[1])
 
 
+def shared(facts: list[Fact]) -> list[str]:
+    """The values of the first fact that every other fact has too (in the first one's order)."""
+    first, *rest = [f.value.split(VALUES) for f in facts]
+    return [v for v in first if all(any(_same(v, w) for w in other) for other in rest)]
+
+
 def combine(question: str, parts: list[Part], facts: dict[str, Fact], yes_no_question: bool) -> Comparison | None:
     """What the sub-answers decide (see the module docstring), or None when they do not: a part
     unanswered, or values that differ for a question that wants the one they share."""
     if len(facts) < len(parts):
         return None
     subjects = [p.subject for p in parts]
-    values = [facts[s].value for s in subjects]
     if parts[0].yes_no:
         if not yes_no_question:
             return None
-        answer = "yes" if all(v.lower() == "yes" for v in values) else "no"
+        answer = "yes" if all(facts[s].value.lower() == "yes" for s in subjects) else "no"
         return Comparison("each", subjects, facts, answer, "yes when every one is yes")
-    same = all(_same(values[0], v) for v in values[1:])
+    common = shared([facts[s] for s in subjects])
     if yes_no_question:
         if _DIFFERENCE.search(question):
-            return Comparison("each", subjects, facts, "no" if same else "yes", "yes when the values differ")
-        return Comparison("each", subjects, facts, "yes" if same else "no", "yes when the values are the same")
-    if not same or is_yes_no(values[0]):
+            return Comparison("each", subjects, facts, "no" if common else "yes", "yes when no value is shared")
+        return Comparison("each", subjects, facts, "yes" if common else "no", "yes when a value is shared")
+    if not common or is_yes_no(common[0]):
         return None
-    return Comparison("each", subjects, facts, min(values, key=len), "the value they share")
+    return Comparison("each", subjects, facts, common[0], "the value they share")

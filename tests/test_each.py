@@ -1,0 +1,155 @@
+"""Questions asking one thing of several named things, each read on its own page (answer/each.py)."""
+from __future__ import annotations
+
+import json
+
+from fixture_site import site
+from test_agent import run_agent
+
+from kresearch.agent.answer.compare import Fact
+from kresearch.agent.answer.each import Part, combine, may_split, page_for, parse_part, parse_split
+from kresearch.trace import read_trace
+
+
+def split(*pairs: tuple[str, str]) -> str:
+    return json.dumps({"each": [{"subject": s, "question": q} for s, q in pairs]})
+
+
+def fact(subject: str, value: str, source: int = 1) -> Fact:
+    return Fact(subject, value, source, "quote")
+
+
+def test_only_questions_that_join_things_or_speak_of_sharing_pay_for_the_split():
+    assert may_split("Are Ian Brown and Dee Snider both actors?", yes_no=True)
+    assert may_split("were ian brown and dee snider actors", yes_no=True)          # lower case, no "both"
+    assert may_split("What profession do Matt Thiessen and George Thorogood have in common?", yes_no=False)
+    assert may_split("Which prize did the two novelists share?", yes_no=False)
+    # "and" in an open question is mostly a name ("Kiss and Tell") or a list: not worth a call
+    assert not may_split("What position was held by the woman who starred in Kiss and Tell?", yes_no=False)
+    assert not may_split("Is Paris the capital of France?", yes_no=True)
+
+
+def test_a_split_is_kept_only_when_each_part_asks_of_one_thing_the_question_names():
+    question = "Are both Jim McBride and Neil Jordan film directors?"
+    parts = parse_split(split(("Jim McBride", "Is Jim McBride a film director?"),
+                              ("Neil Jordan", "Is Neil Jordan a film director?")), question)
+    assert parts == [Part("Jim McBride", "Is Jim McBride a film director?"),
+                     Part("Neil Jordan", "Is Neil Jordan a film director?")]
+    assert all(p.yes_no for p in parts)
+    # a thing the question does not name, a part naming the other thing, a single thing, a
+    # part that asks nothing of its thing, and no JSON: the question goes the usual way
+    assert parse_split(split(("Jim McBride", "Is Jim McBride a film director?"),
+                             ("Steven Spielberg", "Is Steven Spielberg a film director?")), question) == []
+    assert parse_split(split(("Jim McBride", "Is Jim McBride a film director like Neil Jordan?"),
+                             ("Neil Jordan", "Is Neil Jordan a film director?")), question) == []
+    assert parse_split(split(("Jim McBride", "Is Jim McBride a film director?")), question) == []
+    assert parse_split(split(("Jim McBride", "Jim McBride?"), ("Neil Jordan", "Neil Jordan?")), question) == []
+    assert parse_split("not json", question) == []
+    assert parse_split(json.dumps({"each": []}), question) == []
+
+
+def test_sameness_needs_a_value_from_each_thing_not_a_yes_or_no():
+    question = "Are Jim Lindberg and Alison Moyet singers of the same nationality?"
+    # seen from the 1.5B model: "Is A a singer?" for each -- both yes, which shows no sameness
+    assert parse_split(split(("Jim Lindberg", "Is Jim Lindberg a singer?"),
+                             ("Alison Moyet", "Is Alison Moyet a singer?")), question) == []
+    parts = parse_split(split(("Jim Lindberg", "What is Jim Lindberg's nationality?"),
+                              ("Alison Moyet", "What is Alison Moyet's nationality?")), question)
+    assert [p.yes_no for p in parts] == [False, False]
+
+
+def test_yes_when_every_part_holds():
+    parts = [Part("A", "Is A a magazine?"), Part("B", "Is B a magazine?")]
+    question = "Are A and B both magazines?"
+    assert combine(question, parts, {"A": fact("A", "yes"), "B": fact("B", "yes")}, True).answer == "yes"
+    decided = combine(question, parts, {"A": fact("A", "yes"), "B": fact("B", "no", 2)}, True)
+    assert decided.answer == "no" and decided.what == "each" and decided.facts_line() == "A: yes [1]; B: no [2]"
+    assert combine(question, parts, {"A": fact("A", "yes")}, True) is None        # B unread: nothing decided
+
+
+def test_values_decide_sameness_difference_and_what_is_shared():
+    parts = [Part("A", "What country is A from?"), Part("B", "What country is B from?")]
+    same = {"A": fact("A", "France"), "B": fact("B", "French")}                 # a country and its nationality
+    other = {"A": fact("A", "American"), "B": fact("B", "Irish")}
+    assert combine("Are A and B from the same country?", parts, same, True).answer == "yes"
+    assert combine("Are A and B from the same country?", parts, other, True).answer == "no"
+    assert combine("are a and b from different countries", parts, other, True).answer == "yes"
+    prize = [Part("A", "Which prize did A win?"), Part("B", "Which prize did B win?")]
+    won = {"A": fact("A", "the Nobel Prize in Literature"), "B": fact("B", "Nobel Prize in Literature")}
+    assert combine("Which prize did A and B both win?", prize, won, False).answer == "the Nobel Prize in Literature"
+    assert combine("Which prize did A and B both win?", prize,
+                   {"A": fact("A", "Booker Prize"), "B": fact("B", "Pulitzer Prize")}, False) is None
+    # several values each: the one both have, not the first of either
+    jobs = [Part("A", "What are A's professions?"), Part("B", "What are B's professions?")]
+    several = {"A": fact("A", "singer; songwriter; actor"), "B": fact("B", "guitarist; songwriter")}
+    assert combine("What profession do A and B have in common?", jobs, several, False).answer == "songwriter"
+
+
+def test_an_answer_counts_only_with_a_quote_from_its_page():
+    page = "Delmer Daves (1904 - 1977) was an American screenwriter, director and producer."
+    yes_no = Part("Delmer Daves", "Is Delmer Daves a film director?")
+    reply = json.dumps({"quote": "was an American screenwriter, director and producer", "answer": "yes"})
+    assert parse_part(reply, yes_no, 4, page) == Fact("Delmer Daves", "yes", 4, page)
+    made_up = json.dumps({"quote": "Delmer Daves directed forty films in Italy", "answer": "yes"})
+    assert parse_part(made_up, yes_no, 4, page) is None
+    value = Part("Delmer Daves", "What were Delmer Daves's professions?")
+    # a value the page does not state is the model's, not the page's: dropped
+    reply = json.dumps({"quote": "was an American screenwriter, director and producer",
+                        "answers": ["screenwriter", "producer", "actor"]})
+    assert parse_part(reply, value, 4, page).value == "screenwriter; producer"
+    assert parse_part(json.dumps({"quote": "was an American screenwriter", "answers": ["Canadian"]}), value, 4,
+                      page) is None
+    assert parse_part("{", value, 4, page) is None
+
+
+def test_a_thing_is_read_from_its_own_page():
+    pages = {1: ("Drum Beat", "Drum Beat is a 1954 western film directed by Delmer Daves."),
+             2: ("Delmer Daves - Encyclopedia", "Delmer Daves was an American screenwriter, director and producer. "
+                                                + "He was born in San Francisco. " * 40 + "He served in the navy.")}
+    sid, text = page_for(Part("Delmer Daves", "Did Delmer Daves serve in the navy?"), pages)
+    assert sid == 2 and text.startswith("Delmer Daves was an American screenwriter")
+    assert "He served in the navy." in text                       # the passage the lead does not hold
+    assert page_for(Part("Jean-Pierre Jeunet", "Is Jean-Pierre Jeunet a film director?"), pages) is None
+
+
+QUESTION = "Are Shirley Temple and Corliss Archer both American actresses?"
+SPLIT = {"each": [{"subject": "Shirley Temple", "question": "Is Shirley Temple an American actress?"},
+                  {"subject": "Corliss Archer", "question": "Is Corliss Archer an American actress?"}]}
+
+
+def test_each_thing_is_read_on_its_own_page_and_the_facts_decide(tmp_path, monkeypatch):
+    # The question's top result only (one page): neither thing's own page is read, so each name is
+    # searched; each part is asked in a call of its own with its page; the draft's "yes" is
+    # replaced by what the two facts decide, and that settles the run.
+    monkeypatch.setattr("kresearch.agent.loop.FIRST_READING_PAGES", 1)
+    script = [{"answer": "yes"}, SPLIT,
+              {"quote": "was an American actress, singer, dancer", "answer": "yes"},
+              {"quote": "Corliss Archer is a fictional teenage character", "answer": "no"}]
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True,
+                                            question=QUESTION, passages=4)
+    assert backend.calls == [QUESTION, "Shirley Temple", "Corliss Archer"]
+    split_call, part_call = llm.calls[1], llm.calls[2]
+    assert [m["role"] for m in split_call] == ["system", "user"] and QUESTION in split_call[1]["content"]
+    assert "from the results above alone" in llm.calls[0][-1]["content"]     # the draft first, from the question's
+    assert "Is Shirley Temple an American actress?" in part_call[1]["content"]
+    assert "Shirley Temple Black (April 23, 1928" in part_call[1]["content"]     # its own page
+    assert "Corliss Archer is a fictional teenage character" not in part_call[1]["content"]
+    assert llm.schemas[2]["properties"]["answer"] == {"enum": ["yes", "no"]}
+    assert result.answer == "no" and result.stopped_because == "answered"
+    assert "## Each one on its own page" in result.report
+    assert 'Corliss Archer: no — [' in result.report
+    records = read_trace(tmp_path / "t.jsonl")
+    assert [r["answer"] for r in records if r["event"] == "each_read"] == ["no"]
+    assert [r["purpose"] for r in records if r["event"] == "llm"] == ["draft", "each", "each part", "each part"]
+
+
+def test_a_question_about_one_thing_costs_one_short_call(tmp_path):
+    script = [{"answer": "yes"}, {"each": []}, {"thought": "t", "action": "answer", "args": {"answer": "yes"}}]
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True,
+                                            question="Was Shirley Temple an actress and a diplomat?", max_steps=2)
+    assert backend.calls[0] == "Was Shirley Temple an actress and a diplomat?"
+    records = read_trace(tmp_path / "t.jsonl")
+    assert [r["parts"] for r in records if r["event"] == "each"] == [[]]
+    assert not [r for r in records if r["event"] == "each_read"]
