@@ -45,6 +45,9 @@ def test_a_split_is_kept_only_when_each_part_asks_of_one_thing_the_question_name
     assert parse_split(split(("Jim McBride", "Is Jim McBride a film director?")), question) == []
     assert parse_split(split(("Jim McBride", "Jim McBride?"), ("Neil Jordan", "Neil Jordan?")), question) == []
     assert parse_split("not json", question) == []
+    # a yes/no part that asks more than the question does is a guess at the answer
+    assert parse_split(split(("Henry Roth", "Is Henry Roth American?"), ("Lewis Mumford", "Is Lewis Mumford American?")),
+                       "Henry Roth and Lewis Mumford are both this nationality?") == []
     assert parse_split(json.dumps({"each": []}), question) == []
 
 

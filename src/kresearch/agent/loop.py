@@ -47,6 +47,8 @@ from .resume import JOURNAL_VERSION, Replay
 from .toolbox import Observation, Toolbox, without_markers
 
 DRAFT_MAX_TOKENS = 64         # {"asks": "...", "answer": "..."}: a few words each
+REDRAFT_CANDIDATES = 5
+REDRAFT_MAX_TOKENS = 100      # {"candidates": [five short names]}
 EACH_SPLIT_TOKENS = 160       # up to three {"subject", "question"} pairs
 EACH_PART_TOKENS = 120        # {"quote": a sentence, "answer": a few words}
 EACH_SYSTEM = "You answer from the given text, exactly and briefly."
@@ -455,8 +457,13 @@ class Agent:
             yield from self._read_each(parts, ctx, state, step)
         evidence = self._evidence(proposed)
         draft = evidence.answer = self.verifier.decide(evidence, step)
-        state.candidates.append(Candidate(draft, step, "draft"))
         verdict = settles(evidence)
+        if verdict.check == "vague" and (other := self._redraft(ctx, step, draft)):
+            self.trace.write("redraft", step=step, answer=other, instead_of=draft)
+            evidence = self._evidence(other)
+            draft = evidence.answer = self.verifier.decide(evidence, step)
+            verdict = settles(evidence)
+        state.candidates.append(Candidate(draft, step, "draft"))
         self.trace.write("draft", step=step, answer=draft, proposed=proposed, settled=verdict.passed,
                          check=verdict.check)
         if verdict.passed:
@@ -477,6 +484,34 @@ class Agent:
         if verdict.check in QUESTION_CHECKS:   # what the question needs was said: not again for the model's answer
             self.verifier.fired.add(verdict.check)
         yield from self._send_back(draft, {"answer": draft}, verdict, step, state, ctx)
+
+    def _redraft(self, ctx: ContextManager, step: int, echoed: str) -> str:
+        """A draft that only restates the question ("Battle Beyond the Sun" for "The movies Queen
+        of Blood and Battle Beyond the Sun both contained scenes from what 1959 Soviet
+        feature?"), sent back to research, was only repeated (2 of 2 such drafts on the
+        validation split's first 50, both ending with no answer, where one-shot retrieval
+        answered both). So the model lists what the results name that could be the answer, and
+        the first that is not the question's words and that a page read states is the draft
+        ('' when none is)."""
+        request = render("redraft", answer=echoed)
+        try:
+            ctx.fit(step, suffix=request)
+        except ContextOverflow:
+            return ""
+        item = {"type": "string", "minLength": 1, "maxLength": 80}
+        schema = {"type": "object", "properties": {"candidates": {"type": "array", "items": item, "minItems": 1,
+                                                                  "maxItems": REDRAFT_CANDIDATES}},
+                  "required": ["candidates"]}
+        completion = self._call(ctx.messages(request), schema, REDRAFT_MAX_TOKENS, "redraft", step, 0.0)
+        try:
+            listed = [tidy_answer(str(c)) for c in json.loads(completion.text)["candidates"]]
+        except (ValueError, KeyError, TypeError):
+            return ""
+        for candidate in filter(None, listed):
+            evidence = self._evidence(candidate)
+            if evidence.stating() and all(v.check != "vague" for v in final_checks(evidence)):
+                return candidate
+        return ""
 
     def _split_question(self, question: str, step: int) -> list[each.Part]:
         """A question that asks one thing of several named things (answer/each.py): the things

@@ -11,8 +11,9 @@ above, 18 of 21 sub-answers on the tuning split). So:
 
   1. the model names the things and the question about each one (prompts/each.md, bound by a
      grammar); code keeps the split only when each thing is written in the question, each
-     sub-question names its thing and no other, and a question about sameness ("the same
-     country") asks each thing for a value, not yes/no;
+     sub-question names its thing and no other, a yes/no sub-question uses only the question's
+     words ("Is A American?" for "Are A and B both this nationality?" guesses), and a question
+     about sameness ("the same country") asks each thing for a value, not yes/no;
   2. each thing's own page is read (the loop searches its name), and one short call answers its
      sub-question from that page alone with a quote (prompts/each_part.md); code keeps the answer
      only when the quote is on the page and a value answer is stated there;
@@ -108,6 +109,9 @@ def parse_split(output: str, question: str) -> list[Part]:
                 or any(_written_in(o, p.question) for o in others)
                 or not content_words(p.question) - content_words(p.subject)):   # asks something of it
             return []
+    asked = stems(question)
+    if any(p.yes_no and not stems(p.question) <= asked for p in parts):
+        return []         # a yes/no part asks what the question asks, nothing it does not ("Is A American?")
     if (_SAMENESS.search(question) or _DIFFERENCE.search(question)) and any(p.yes_no for p in parts):
         return []         # sameness is between values: "Is A a singer?" cannot show the same nationality
     if len({p.yes_no for p in parts}) > 1:
