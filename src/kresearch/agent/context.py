@@ -64,6 +64,11 @@ def stem(word: str) -> str:
     return word
 
 
+def same_word(a: str, b: str) -> bool:
+    """Two stems of one word, judged by prefix: the crude stems of "writes" and "write" differ."""
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+
+
 def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from ...prompts import render
 from ...tools.browser import best_passage
-from ..context import content_words, stems
+from ..context import content_words, same_word, stems
 from ..evidence import is_yes_no, states_answer, support
 from ..names import nationality_forms
 from .compare import Comparison, Fact, is_own_page
@@ -110,7 +110,7 @@ def parse_split(output: str, question: str) -> list[Part]:
                 or not content_words(p.question) - content_words(p.subject)):   # asks something of it
             return []
     asked = stems(question)
-    if any(p.yes_no and not stems(p.question) <= asked for p in parts):
+    if any(p.yes_no and not all(any(same_word(w, a) for a in asked) for w in stems(p.question)) for p in parts):
         return []         # a yes/no part asks what the question asks, nothing it does not ("Is A American?")
     if (_SAMENESS.search(question) or _DIFFERENCE.search(question)) and any(p.yes_no for p in parts):
         return []         # sameness is between values: "Is A a singer?" cannot show the same nationality

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ...tools.browser import best_passage
-from ..context import content_words, stem, stems
+from ..context import content_words, same_word, stem, stems
 from ..names import page_name
-from .outline import SHAPE_WORDS, same_word
+from .outline import SHAPE_WORDS
 
 COVERED_BY = 2
 COVERS = 0.6            # share of the aspect's words a source must contain to cover it

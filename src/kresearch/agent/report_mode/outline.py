@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..context import content_words, stems
+from ..context import content_words, same_word, stems
 from ..names import page_name
 
 MIN_ASPECTS, MAX_ASPECTS = 4, 6      # what the model proposes
@@ -200,11 +200,6 @@ def _restated(words: set[str], asked: set[str]) -> bool:
     """Every word is one of the question's, judged by prefix (the crude stems of "garbage
     collect" and "garbage collection" differ)."""
     return all(any(q.startswith(w) or w.startswith(q) for q in asked) for w in words)
-
-
-def same_word(a: str, b: str) -> bool:
-    """Two stems of one word, judged by prefix: the crude stems of "writes" and "write" differ."""
-    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
 
 
 def _names_topic(words: set[str], topic: set[str]) -> bool:
