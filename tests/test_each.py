@@ -36,6 +36,10 @@ def test_a_split_is_kept_only_when_each_part_asks_of_one_thing_the_question_name
     assert parts == [Part("Jim McBride", "Is Jim McBride a film director?"),
                      Part("Neil Jordan", "Is Neil Jordan a film director?")]
     assert all(p.yes_no for p in parts)
+    hubs = "Are Des Moines International Airport and Grand Canyon National Park Airport both major airline hubs?"
+    assert len(parse_split(split(("Des Moines International Airport", "Is Des Moines International Airport a major "
+                                  "airline hub?"), ("Grand Canyon National Park Airport", "Is Grand Canyon National "
+                                                    "Park Airport a major airline hub?")), hubs)) == 2
     # a thing the question does not name, a part naming the other thing, a single thing, a
     # part that asks nothing of its thing, and no JSON: the question goes the usual way
     assert parse_split(split(("Jim McBride", "Is Jim McBride a film director?"),

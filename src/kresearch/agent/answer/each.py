@@ -110,13 +110,18 @@ def parse_split(output: str, question: str) -> list[Part]:
                 or not content_words(p.question) - content_words(p.subject)):   # asks something of it
             return []
     asked = stems(question)
-    if any(p.yes_no and not all(any(same_word(w, a) for a in asked) for w in stems(p.question)) for p in parts):
+    if any(p.yes_no and not all(any(_one_word(w, a) for a in asked) for w in stems(p.question)) for p in parts):
         return []         # a yes/no part asks what the question asks, nothing it does not ("Is A American?")
     if (_SAMENESS.search(question) or _DIFFERENCE.search(question)) and any(p.yes_no for p in parts):
         return []         # sameness is between values: "Is A a singer?" cannot show the same nationality
     if len({p.yes_no for p in parts}) > 1:
         return []
     return parts
+
+
+def _one_word(a: str, b: str) -> bool:
+    """Two stems of one word, a plural too ("hub", "hubs": too short for same_word's prefixes)."""
+    return same_word(a, b) or a.rstrip("s") == b.rstrip("s")
 
 
 def page_for(part: Part, pages: dict[int, tuple[str, str]]) -> tuple[int, str] | None:
