@@ -452,10 +452,13 @@ class Agent:
         if not proposed:
             return
         # after the draft, whose prompt the model's KV cache holds: the calls of each.py are
-        # short ones of their own, and when their facts decide, no research call follows
-        if parts := self._split_question(question, step):
-            yield from self._read_each(parts, ctx, state, step)
+        # short ones of their own, and when their facts decide, no research call follows; not
+        # when the dates or nationalities read already decide (compare.py)
         evidence = self._evidence(proposed)
+        if (evidence.comparison is None or evidence.comparison.answer is None) and (
+                parts := self._split_question(question, step)):
+            yield from self._read_each(parts, ctx, state, step)
+            evidence = self._evidence(proposed)
         draft = evidence.answer = self.verifier.decide(evidence, step)
         verdict = settles(evidence)
         if verdict.check == "vague" and (other := self._redraft(ctx, step, draft)):
