@@ -218,3 +218,19 @@ def test_sanitize_property(text: str) -> None:
         assert token not in out
     assert "\n\n\n" not in out
     assert sanitize(out) == out
+
+
+def test_a_short_page_is_its_content_without_the_sites_furniture() -> None:
+    # trafilatura keeps little of a one-paragraph page, so the plain-text fallback is used: it
+    # must not bring back the cookie notice, the navigation or the footer
+    short = """<html><head><title>Delmer Daves</title></head><body>
+<div id="cookie-banner">We use cookies to improve your experience. <a href="/privacy">Privacy policy</a></div>
+<div class="site-tools"><a href="/">Main page</a></div>
+<main><article><h1>Delmer Daves</h1><p>Delmer Daves was an American screenwriter, director and producer.</p>
+</article></main><footer><a href="/privacy">Privacy policy</a></footer></body></html>"""
+    text = extract(page(short)).text
+    assert "Delmer Daves was an American screenwriter, director and producer." in text
+    assert "cookies" not in text and "Privacy policy" not in text and "Main page" not in text
+    # without marked content, everything visible but a consent notice stays
+    bare = '<html><body><div class="gdpr-consent">Accept all</div><p>Only a paragraph, short.</p></body></html>'
+    assert extract(page(bare)).text == "Only a paragraph, short."

@@ -182,6 +182,16 @@ def html_title(markup: str) -> str:
     return _clean_inline(m.group(1))[:300] if m else ""
 
 
+# A cookie or consent notice: "We use cookies to improve your experience. Privacy policy" was
+# quoted in reports as the text of short pages (issue 20).
+_CONSENT = re.compile(r"cookie|consent|gdpr", re.I)
+
+
+def _is_consent_banner(tag) -> bool:
+    names = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+    return bool(names.strip()) and bool(_CONSENT.search(names))
+
+
 def _soup_text(markup: str) -> str:
     """Visible text without scripts, styles and page furniture, one block per paragraph."""
     from bs4 import BeautifulSoup
@@ -192,11 +202,15 @@ def _soup_text(markup: str) -> str:
         soup = BeautifulSoup(markup, "html.parser")
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
-    for tag in soup.find_all(_BLOCK_TAGS):
+    for tag in soup.find_all(_is_consent_banner):
+        tag.decompose()
+    # a page that marks its content keeps only that: the rest is the site's, not the page's
+    content = soup.find("main") or soup.find("article") or soup
+    for tag in content.find_all(_BLOCK_TAGS):
         gap = " " if tag.name in ("td", "th") else "\n\n"
         tag.insert_before(gap)
         tag.insert_after(gap)
-    lines = (" ".join(line.split()) for line in soup.get_text().split("\n"))
+    lines = (" ".join(line.split()) for line in content.get_text().split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
