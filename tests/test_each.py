@@ -72,6 +72,7 @@ def test_yes_when_every_part_holds():
     decided = combine(question, parts, {"A": fact("A", "yes"), "B": fact("B", "no", 2)}, True)
     assert decided.answer == "no" and decided.what == "each" and decided.facts_line() == "A: yes [1]; B: no [2]"
     assert combine(question, parts, {"A": fact("A", "yes")}, True) is None        # B unread: nothing decided
+    assert combine(question, parts, {"B": fact("B", "no")}, True).answer == "no"  # one that fails settles it
 
 
 def test_values_decide_sameness_difference_and_what_is_shared():
@@ -97,6 +98,18 @@ def test_an_answer_counts_only_with_a_quote_from_its_page():
     yes_no = Part("Delmer Daves", "Is Delmer Daves a film director?")
     reply = json.dumps({"quote": "was an American screenwriter, director and producer", "answer": "yes"})
     assert parse_part(reply, yes_no, 4, page) == Fact("Delmer Daves", "yes", 4, page)
+    # a yes whose quote does not say what is asked is the model's, not the page's
+    unsaid = Part("Delmer Daves", "Was Delmer Daves an actor?")
+    page = "Delmer Daves (1904 - 1977) was an American screenwriter, director and producer. " + (
+        "He lived in California for most of his life. " * 8) + (
+        "He was also a screenwriter of some note in the war years.")
+    assert parse_part(json.dumps({"quote": "He was also a screenwriter of some note", "answer": "yes"}),
+                      unsaid, 4, page) is None
+    # ... unless it is the page's opening, which says what the thing is
+    assert parse_part(json.dumps({"quote": "was an American screenwriter, director and producer", "answer": "yes"}),
+                      unsaid, 4, page).value == "yes"
+    assert parse_part(json.dumps({"quote": "was an American screenwriter, director and producer", "answer": "no"}),
+                      unsaid, 4, page).value == "no"
     made_up = json.dumps({"quote": "Delmer Daves directed forty films in Italy", "answer": "yes"})
     assert parse_part(made_up, yes_no, 4, page) is None
     value = Part("Delmer Daves", "What were Delmer Daves's professions?")

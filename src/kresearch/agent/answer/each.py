@@ -16,9 +16,12 @@ above, 18 of 21 sub-answers on the tuning split). So:
      about sameness ("the same country") asks each thing for a value, not yes/no;
   2. each thing's own page is read (the loop searches its name), and one short call answers its
      sub-question from that page alone with a quote (prompts/each_part.md); code keeps the answer
-     only when the quote is on the page and a value answer is stated there;
+     only when the quote is on the page, a value answer is stated there, and a "yes" is said in
+     the quote with a word of what is asked (the model said yes to "Is Valeria Sarmiento an
+     author?" quoting "She has worked both in film and television");
   3. code combines the answers, by what the question asks:
-       yes/no sub-answers             "yes" when every one is yes ("both", "all")
+       yes/no sub-answers             "yes" when every one is yes ("both", "all"); "no" as
+                                      soon as one is no, even with another unanswered
        values, yes/no question        "yes" when they share one ("the same country"), or
                                       when they share none for "different"
        values, any other question     the value they share ("What profession do A and B have
@@ -55,6 +58,7 @@ MAX_PARTS = 3
 LEAD_CHARS = 700               # the first sentences of a page: what it says its subject is
 PASSAGE_CHARS = 400            # and the passage that best matches the sub-question, when not in them
 QUOTED = 0.6                   # share of a quote's words the page must have in one passage
+LEAD_QUOTE_CHARS = 300         # a quote starting this near the page's top is its opening
 MAX_VALUES = 4                 # a part's answers: "actor, singer, songwriter"
 VALUES = "; "                  # how a fact shows several
 
@@ -170,7 +174,25 @@ def parse_part(output: str, part: Part, source: int, page: str) -> Fact | None:
     values = [v.strip() for v in given if v.strip() and (part.yes_no or states_answer(v, page))]
     if not values or found.score < QUOTED:
         return None
+    if values == ["yes"] and not _says_asked(part, found.quote) and not _in_lead(found.quote, page):
+        return None
     return Fact(part.subject, VALUES.join(dict.fromkeys(values)), source, found.quote)
+
+
+def _in_lead(quote: str, page: str) -> bool:
+    """The quote is the page's opening, which says what its thing is ("Ferocactus is a genus of
+    large barrel-shaped cacti" backs "Is Ferocactus a plant?" without the word)."""
+    at = " ".join(page.split()).find(" ".join(quote.split())[:60])
+    return 0 <= at < LEAD_QUOTE_CHARS
+
+
+def _says_asked(part: Part, quote: str) -> bool:
+    """A "yes" is said in the page's words of what is asked: the quote has a word the part asks
+    of its thing ("author" for "Is Valeria Sarmiento an author?"; "She has worked both in film
+    and television", from further down her page, does not say it)."""
+    asked = stems(part.question) - stems(part.subject) - _AUXILIARY
+    said = stems(quote)
+    return not asked or any(_one_word(a, w) for a in asked for w in said)
 
 
 def _same(a: str, b: str) -> bool:
@@ -189,9 +211,12 @@ def shared(facts: list[Fact]) -> list[str]:
 def combine(question: str, parts: list[Part], facts: dict[str, Fact], yes_no_question: bool) -> Comparison | None:
     """What the sub-answers decide (see the module docstring), or None when they do not: a part
     unanswered, or values that differ for a question that wants the one they share."""
-    if len(facts) < len(parts):
-        return None
     subjects = [p.subject for p in parts]
+    found = [s for s in subjects if s in facts]
+    if parts[0].yes_no and yes_no_question and any(facts[s].value.lower() == "no" for s in found):
+        return Comparison("each", subjects, facts, "no", "yes when every one is yes")   # one that fails settles it
+    if len(found) < len(parts):
+        return None
     if parts[0].yes_no:
         if not yes_no_question:
             return None
