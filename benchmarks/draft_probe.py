@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as bench  # noqa: E402  (scoring, question kinds, jsonl)
 
 from kresearch.agent import loop  # noqa: E402
+from kresearch.agent.answer import first_reading  # noqa: E402
 from kresearch.agent.answer.verify import settles, tidy_answer  # noqa: E402
 from kresearch.config import Settings  # noqa: E402
 from kresearch.session import Session  # noqa: E402
@@ -74,7 +75,7 @@ def patch(agent: loop.Agent, variants: list[str], question: str, record: dict) -
                 continue
             t0 = time.monotonic()
             messages, schema = draft_request(agent, variant, question, ctx)
-            completion = agent._call(messages, schema, loop.DRAFT_MAX_TOKENS, "draft", step, 0.0)
+            completion = agent._call(messages, schema, first_reading.DRAFT_MAX_TOKENS, "draft", step, 0.0)
             try:
                 proposed = tidy_answer(str(json.loads(completion.text).get("answer", "")))
             except (ValueError, AttributeError):

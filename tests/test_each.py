@@ -141,7 +141,7 @@ def test_each_thing_is_read_on_its_own_page_and_the_facts_decide(tmp_path, monke
     # The question's top result only (one page): neither thing's own page is read, so each name is
     # searched; each part is asked in a call of its own with its page; the draft's "yes" is
     # replaced by what the two facts decide, and that settles the run.
-    monkeypatch.setattr("kresearch.agent.loop.FIRST_READING_PAGES", 1)
+    monkeypatch.setattr("kresearch.agent.answer.first_reading.FIRST_READING_PAGES", 1)
     script = [{"answer": "yes"}, SPLIT,
               {"quote": "was an American actress, singer, dancer", "answer": "yes"},
               {"quote": "Corliss Archer is a fictional teenage character", "answer": "no"}]

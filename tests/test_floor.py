@@ -90,7 +90,7 @@ def test_the_floor_keeps_the_draft_when_research_ends_with_less(tmp_path, monkey
     # answer: not settled. Research then reads the page that does, but the model proposes an
     # answer no page states, is sent back, runs out of steps and repeats it: the run ends with
     # the draft, now backed by what research read.
-    monkeypatch.setattr("kresearch.agent.loop.FIRST_READING_PAGES", 1)
+    monkeypatch.setattr("kresearch.agent.answer.first_reading.FIRST_READING_PAGES", 1)
     wrong = step("answer", answer="Secretary of State")
     script = [{"answer": "Chief of Protocol of the United States"}, PLAN, wrong, wrong]
     with site() as server:
@@ -103,7 +103,7 @@ def test_the_floor_keeps_the_draft_when_research_ends_with_less(tmp_path, monkey
 
 
 def test_a_better_final_answer_replaces_the_draft(tmp_path, monkeypatch):
-    monkeypatch.setattr("kresearch.agent.loop.FIRST_READING_PAGES", 1)
+    monkeypatch.setattr("kresearch.agent.answer.first_reading.FIRST_READING_PAGES", 1)
     script = [{"answer": "Kiss and Tell"}, PLAN, step("answer", answer="Chief of Protocol of the United States")]
     with site() as server:
         result, *_ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4)

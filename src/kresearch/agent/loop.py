@@ -28,13 +28,13 @@ from ..trace import Trace, digest
 from ..urls import urls_in
 from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
-from .answer import each
 from .answer.compare import Comparison
 from .answer.confidence import estimate as estimate_confidence
 from .answer.findings import findings_markdown, quoted_findings
+from .answer.first_reading import FirstReading
 from .answer.floor import Candidate, choose
-from .answer.verify import (QUESTION_CHECKS, Evidence, Verdict, Verifier, answer_statements, choice_options, final_checks,
-                            is_yes_no_question, settles, tidy_answer)
+from .answer.verify import (Evidence, Verdict, Verifier, answer_statements, choice_options, final_checks,
+                            is_yes_no_question, tidy_answer)
 from .context import ContextManager, ContextOverflow
 from .events import (ActionTaken, Event, Finished, Notice, RunResult, StepStarted,
                      ToolFinished)
@@ -46,16 +46,6 @@ from .report_mode.research import ReportRun
 from .resume import JOURNAL_VERSION, Replay
 from .toolbox import Observation, Toolbox, without_markers
 
-DRAFT_MAX_TOKENS = 64         # {"asks": "...", "answer": "..."}: a few words each
-REDRAFT_CANDIDATES = 5
-REDRAFT_MAX_TOKENS = 100      # {"candidates": [five short names]}
-EACH_SPLIT_TOKENS = 160       # up to three {"subject", "question"} pairs
-EACH_PART_TOKENS = 120        # {"quote": a sentence, "answer": a few words}
-EACH_SYSTEM = "You answer from the given text, exactly and briefly."
-# The first reading (short answers): the question searched and its top results read at once, as
-# one-shot retrieval reads them (five pages, ~600 tokens of each), before any other model step.
-FIRST_READING_PAGES = 5
-FIRST_READING_CHARS = 2400
 RESAMPLES = 2                 # extra samples when the model repeats an earlier action
 RESAMPLE_TEMPERATURE = 0.9
 
@@ -438,153 +428,8 @@ class Agent:
                 and not self._background and not self._out_of_time())
 
     def _first_reading(self, question: str, ctx: ContextManager, state: _State, step: int):
-        """The floor (answer/floor.py): before anything else, what one-shot retrieval does -- the
-        question searched, its top results read, one short call for the answer they give. When
-        the checks pass and what was read backs the answer positively (a source states it, or
-        the sources' facts decide it), that is the answer and the run is done at a fraction of
-        the cost of research; otherwise the answer and why it is not settled are the first
-        thing research sees, and it stays a candidate for the end."""
-        yield from self._search_for_model([question], "(reading the question's top results)", step, state, ctx,
-                                          passages=FIRST_READING_PAGES, passage_chars=FIRST_READING_CHARS)
-        if not self.toolbox.docs or self._out_of_time():
-            return
-        proposed = self._draft_answer(ctx, step)
-        if not proposed:
-            return
-        # after the draft, whose prompt the model's KV cache holds: the calls of each.py are
-        # short ones of their own, and when their facts decide, no research call follows; not
-        # when the dates or nationalities read already decide (compare.py)
-        evidence = self._evidence(proposed)
-        if (evidence.comparison is None or evidence.comparison.answer is None) and (
-                parts := self._split_question(question, step)):
-            yield from self._read_each(parts, ctx, state, step)
-            evidence = self._evidence(proposed)
-        draft = evidence.answer = self.verifier.decide(evidence, step)
-        verdict = settles(evidence)
-        if verdict.check == "vague" and (other := self._redraft(ctx, step, draft)):
-            self.trace.write("redraft", step=step, answer=other, instead_of=draft)
-            evidence = self._evidence(other)
-            draft = evidence.answer = self.verifier.decide(evidence, step)
-            verdict = settles(evidence)
-        state.candidates.append(Candidate(draft, step, "draft"))
-        self.trace.write("draft", step=step, answer=draft, proposed=proposed, settled=verdict.passed,
-                         check=verdict.check)
-        if verdict.passed:
-            self.verifier.log.append({"step": step, "answer": draft, "check": "passed",
-                                      "message": "settled by the first reading"})
-            yield Notice(f"the question's top results settle it: {draft}")
-            state.answer = draft
-            return
-        yield Notice(f"first reading: {draft} (not settled: {verdict.check}; research goes on)")
-        self.verifier.log.append({"step": step, "answer": draft, "check": verdict.check, "message": verdict.message})
-        if verdict.check == "unsettled":
-            # Nothing wrong with it, only nothing read decides it yet (yes/no, one of the offered
-            # alternatives, the question's own words): shown to the model, such a draft was only
-            # repeated -- every one of 8 such yes/no and choice answers on the validation split
-            # (devb50-first), where research without it had been right 0.83 of the time. It stays
-            # a candidate for the floor; research starts from the pages read.
-            return
-        if verdict.check in QUESTION_CHECKS:   # what the question needs was said: not again for the model's answer
-            self.verifier.fired.add(verdict.check)
-        yield from self._send_back(draft, {"answer": draft}, verdict, step, state, ctx)
-
-    def _redraft(self, ctx: ContextManager, step: int, echoed: str) -> str:
-        """A draft that only restates the question ("Battle Beyond the Sun" for "The movies Queen
-        of Blood and Battle Beyond the Sun both contained scenes from what 1959 Soviet
-        feature?"), sent back to research, was only repeated (2 of 2 such drafts on the
-        validation split's first 50, both ending with no answer, where one-shot retrieval
-        answered both). So the model lists what the results name that could be the answer, and
-        the first that is not the question's words and that a page read states is the draft
-        ('' when none is)."""
-        request = render("redraft", answer=echoed)
-        try:
-            ctx.fit(step, suffix=request)
-        except ContextOverflow:
-            return ""
-        item = {"type": "string", "minLength": 1, "maxLength": 80}
-        schema = {"type": "object", "properties": {"candidates": {"type": "array", "items": item, "minItems": 1,
-                                                                  "maxItems": REDRAFT_CANDIDATES}},
-                  "required": ["candidates"]}
-        completion = self._call(ctx.messages(request), schema, REDRAFT_MAX_TOKENS, "redraft", step, 0.0)
-        try:
-            listed = [tidy_answer(str(c)) for c in json.loads(completion.text)["candidates"]]
-        except (ValueError, KeyError, TypeError):
-            return ""
-        for candidate in filter(None, listed):
-            evidence = self._evidence(candidate)
-            if evidence.stating() and all(v.check != "vague" for v in final_checks(evidence)):
-                return candidate
-        return ""
-
-    def _split_question(self, question: str, step: int) -> list[each.Part]:
-        """A question that asks one thing of several named things (answer/each.py): the things
-        and the question about each, as the model names them and code confirms; [] otherwise."""
-        if not each.may_split(question, is_yes_no_question(question)) or choice_options(question) or self._out_of_time():
-            return []
-        split = self._call(self._aside(each.split_request(question)), each.split_schema(), EACH_SPLIT_TOKENS,
-                           "each", step, 0.0)
-        parts = each.parse_split(split.text, question)
-        self.trace.write("each", step=step, parts=[asdict(p) for p in parts])
-        return parts
-
-    def _read_each(self, parts: list[each.Part], ctx: ContextManager, state: _State, step: int):
-        """Each part answered from its thing's own page (its name searched when no page of it was
-        read), in a call of its own; code combines the answers into facts that decide the
-        question, or into nothing."""
-        unread = [p.subject for p in parts if each.page_for(p, self._pages()) is None]
-        if unread:
-            yield from self._search_for_model(unread, "(reading each thing the question names)", step, state, ctx,
-                                              passages=2 * len(unread))
-        facts = {}
-        for part in parts:
-            found = each.page_for(part, self._pages())
-            if found is None or self._out_of_time():
-                continue
-            sid, text = found
-            reply = self._call(self._aside(each.part_request(part, self.sources.get(sid).title, text)),
-                               each.part_schema(part), EACH_PART_TOKENS, "each part", step, 0.0)
-            if (fact := each.parse_part(reply.text, part, sid, self.toolbox.docs[sid].text)) is not None:
-                facts[part.subject] = fact
-        state.each = each.combine(self._question, parts, facts, is_yes_no_question(self._question))
-        self.trace.write("each_read", step=step, facts={s: asdict(f) for s, f in facts.items()},
-                         answer=state.each.answer if state.each else None)
-        if state.each is not None:
-            yield Notice(f"each one on its own page: {state.each.summary()}")
-
-    @staticmethod
-    def _aside(request: str) -> list[dict]:
-        """A call of its own, outside the research context: only what it needs. (Not after the
-        run's system prompt, though its KV state would be reused: under the ReAct rules the
-        1.5B model named no parts for questions it split well on its own.)"""
-        return [{"role": "system", "content": EACH_SYSTEM}, {"role": "user", "content": request}]
-
-    def _pages(self) -> dict[int, tuple[str, str]]:
-        """Every page read, by source number: (title, text)."""
-        return {sid: (self.sources.get(sid).title, doc.text) for sid, doc in self.toolbox.docs.items()}
-
-    def _draft_answer(self, ctx: ContextManager, step: int) -> str:
-        """One short call for the answer the question's top results give ('' when cut off)."""
-        # What the question asks for, said first, keeps a small model from answering with the
-        # question's bridge ("Antonio Vivaldi" for "In what city was the composer ... born?");
-        # a question naming its possible answers needs no such step.
-        options = self._answer_options()
-        request = render("draft", form=f"Answer with one of: {', '.join(options)}." if options else
-                         "First say in a few words what kind of thing the question asks for (a person, a city, "
-                         "a year, a profession, ...), then give only that thing: a name, date, number, yes/no "
-                         "or short phrase, never a sentence.",
-                         reply='{"answer": "..."}' if options else '{"asks": "...", "answer": "..."}')
-        try:
-            ctx.fit(step, suffix=request)
-        except ContextOverflow:
-            return ""
-        answer = {"enum": options} if options else {"type": "string", "minLength": 1, "maxLength": 100}
-        asks = {} if options else {"asks": {"type": "string", "minLength": 1, "maxLength": 40}}
-        schema = {"type": "object", "properties": {**asks, "answer": answer}, "required": [*asks, "answer"]}
-        completion = self._call(ctx.messages(request), schema, DRAFT_MAX_TOKENS, "draft", step, 0.0)
-        try:
-            return tidy_answer(str(json.loads(completion.text).get("answer", "")))
-        except (ValueError, AttributeError):      # cut off by the deadline or the token limit
-            return ""
+        """Before anything else, what one-shot retrieval does (answer/first_reading.py)."""
+        return FirstReading(self).run(question, ctx, state, step)
 
     def _settle(self, state: _State):
         """The answer the run ends with: the final one unless it is no answer or unsupported and

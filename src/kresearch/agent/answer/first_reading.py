@@ -1,0 +1,198 @@
+"""The first reading of a short-answer run: what one-shot retrieval does, and then some.
+
+The question searched as asked, its top results read at once, one short call for the answer
+they give (the draft, a candidate for the floor: floor.py); a draft that only restates the
+question redrafted from what the results name; a question asking one thing of several named
+things read one thing at a time (each.py). It drives the Agent's own helpers (`_call` with the
+deadline and the journal, `_search_for_model`, `_evidence`, the verifier), as the report policy
+does (report_mode/research.py).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+from ...prompts import render
+from ..context import ContextManager, ContextOverflow
+from ..events import Notice
+from . import each
+from .floor import Candidate
+from .verify import QUESTION_CHECKS, choice_options, final_checks, is_yes_no_question, settles, tidy_answer
+
+if TYPE_CHECKING:
+    from ..loop import Agent
+
+DRAFT_MAX_TOKENS = 64         # {"asks": "...", "answer": "..."}: a few words each
+REDRAFT_CANDIDATES = 5
+REDRAFT_MAX_TOKENS = 100      # {"candidates": [five short names]}
+EACH_SPLIT_TOKENS = 160       # up to three {"subject", "question"} pairs
+EACH_PART_TOKENS = 120        # {"quote": a sentence, "answer": a few words}
+EACH_SYSTEM = "You answer from the given text, exactly and briefly."
+# The question searched and its top results read at once, as one-shot retrieval reads them
+# (five pages, ~600 tokens of each), before any other model step.
+FIRST_READING_PAGES = 5
+FIRST_READING_CHARS = 2400
+
+
+class FirstReading:
+    """One run's first reading; `state` below is the Agent's run state (loop._State)."""
+
+    def __init__(self, agent: Agent):
+        self.agent = agent
+
+    def run(self, question: str, ctx: ContextManager, state, step: int):
+        """The floor (answer/floor.py): before anything else, what one-shot retrieval does -- the
+        question searched, its top results read, one short call for the answer they give. When
+        the checks pass and what was read backs the answer positively (a source states it, or
+        the sources' facts decide it), that is the answer and the run is done at a fraction of
+        the cost of research; otherwise the answer and why it is not settled are the first
+        thing research sees, and it stays a candidate for the end."""
+        agent = self.agent
+        yield from agent._search_for_model([question], "(reading the question's top results)", step, state, ctx,
+                                           passages=FIRST_READING_PAGES, passage_chars=FIRST_READING_CHARS)
+        if not agent.toolbox.docs or agent._out_of_time():
+            return
+        proposed = self._draft_answer(ctx, step)
+        if not proposed:
+            return
+        # after the draft, whose prompt the model's KV cache holds: the calls of each.py are
+        # short ones of their own, and when their facts decide, no research call follows; not
+        # when the dates or nationalities read already decide (compare.py)
+        evidence = agent._evidence(proposed)
+        if (evidence.comparison is None or evidence.comparison.answer is None) and (
+                parts := self._split_question(question, step)):
+            yield from self._read_each(parts, ctx, state, step)
+            evidence = agent._evidence(proposed)
+        draft = evidence.answer = agent.verifier.decide(evidence, step)
+        verdict = settles(evidence)
+        if verdict.check == "vague" and (other := self._redraft(ctx, step, draft)):
+            agent.trace.write("redraft", step=step, answer=other, instead_of=draft)
+            evidence = agent._evidence(other)
+            draft = evidence.answer = agent.verifier.decide(evidence, step)
+            verdict = settles(evidence)
+        state.candidates.append(Candidate(draft, step, "draft"))
+        agent.trace.write("draft", step=step, answer=draft, proposed=proposed, settled=verdict.passed,
+                          check=verdict.check)
+        if verdict.passed:
+            agent.verifier.log.append({"step": step, "answer": draft, "check": "passed",
+                                       "message": "settled by the first reading"})
+            yield Notice(f"the question's top results settle it: {draft}")
+            state.answer = draft
+            return
+        yield Notice(f"first reading: {draft} (not settled: {verdict.check}; research goes on)")
+        agent.verifier.log.append({"step": step, "answer": draft, "check": verdict.check, "message": verdict.message})
+        if verdict.check == "unsettled":
+            # Nothing wrong with it, only nothing read decides it yet (yes/no, one of the offered
+            # alternatives, the question's own words): shown to the model, such a draft was only
+            # repeated -- every one of 8 such yes/no and choice answers on the validation split
+            # (devb50-first), where research without it had been right 0.83 of the time. It stays
+            # a candidate for the floor; research starts from the pages read.
+            return
+        if verdict.check in QUESTION_CHECKS:   # what the question needs was said: not again for the model's answer
+            agent.verifier.fired.add(verdict.check)
+        yield from agent._send_back(draft, {"answer": draft}, verdict, step, state, ctx)
+
+    def _redraft(self, ctx: ContextManager, step: int, echoed: str) -> str:
+        """A draft that only restates the question ("Battle Beyond the Sun" for "The movies Queen
+        of Blood and Battle Beyond the Sun both contained scenes from what 1959 Soviet
+        feature?"), sent back to research, was only repeated (2 of 2 such drafts on the
+        validation split's first 50, both ending with no answer, where one-shot retrieval
+        answered both). So the model lists what the results name that could be the answer, and
+        the first that is not the question's words and that a page read states is the draft
+        ('' when none is)."""
+        agent = self.agent
+        request = render("redraft", answer=echoed)
+        try:
+            ctx.fit(step, suffix=request)
+        except ContextOverflow:
+            return ""
+        item = {"type": "string", "minLength": 1, "maxLength": 80}
+        schema = {"type": "object", "properties": {"candidates": {"type": "array", "items": item, "minItems": 1,
+                                                                  "maxItems": REDRAFT_CANDIDATES}},
+                  "required": ["candidates"]}
+        completion = agent._call(ctx.messages(request), schema, REDRAFT_MAX_TOKENS, "redraft", step, 0.0)
+        try:
+            listed = [tidy_answer(str(c)) for c in json.loads(completion.text)["candidates"]]
+        except (ValueError, KeyError, TypeError):
+            return ""
+        for candidate in filter(None, listed):
+            evidence = agent._evidence(candidate)
+            if evidence.stating() and all(v.check != "vague" for v in final_checks(evidence)):
+                return candidate
+        return ""
+
+    def _split_question(self, question: str, step: int) -> list[each.Part]:
+        """A question that asks one thing of several named things (answer/each.py): the things
+        and the question about each, as the model names them and code confirms; [] otherwise."""
+        agent = self.agent
+        if (not each.may_split(question, is_yes_no_question(question)) or choice_options(question)
+                or agent._out_of_time()):
+            return []
+        split = agent._call(self._aside(each.split_request(question)), each.split_schema(), EACH_SPLIT_TOKENS,
+                            "each", step, 0.0)
+        parts = each.parse_split(split.text, question)
+        agent.trace.write("each", step=step, parts=[asdict(p) for p in parts])
+        return parts
+
+    def _read_each(self, parts: list[each.Part], ctx: ContextManager, state, step: int):
+        """Each part answered from its thing's own page (its name searched when no page of it was
+        read), in a call of its own; code combines the answers into facts that decide the
+        question, or into nothing."""
+        agent = self.agent
+        unread = [p.subject for p in parts if each.page_for(p, self._pages()) is None]
+        if unread:
+            yield from agent._search_for_model(unread, "(reading each thing the question names)", step, state, ctx,
+                                               passages=2 * len(unread))
+        facts = {}
+        for part in parts:
+            found = each.page_for(part, self._pages())
+            if found is None or agent._out_of_time():
+                continue
+            sid, text = found
+            reply = agent._call(self._aside(each.part_request(part, agent.sources.get(sid).title, text)),
+                                each.part_schema(part), EACH_PART_TOKENS, "each part", step, 0.0)
+            if (fact := each.parse_part(reply.text, part, sid, agent.toolbox.docs[sid].text)) is not None:
+                facts[part.subject] = fact
+        state.each = each.combine(agent._question, parts, facts, is_yes_no_question(agent._question))
+        agent.trace.write("each_read", step=step, facts={s: asdict(f) for s, f in facts.items()},
+                          answer=state.each.answer if state.each else None)
+        if state.each is not None:
+            yield Notice(f"each one on its own page: {state.each.summary()}")
+
+    @staticmethod
+    def _aside(request: str) -> list[dict]:
+        """A call of its own, outside the research context: only what it needs. (Not after the
+        run's system prompt, though its KV state would be reused: under the ReAct rules the
+        1.5B model named no parts for questions it split well on its own.)"""
+        return [{"role": "system", "content": EACH_SYSTEM}, {"role": "user", "content": request}]
+
+    def _pages(self) -> dict[int, tuple[str, str]]:
+        """Every page read, by source number: (title, text)."""
+        agent = self.agent
+        return {sid: (agent.sources.get(sid).title, doc.text) for sid, doc in agent.toolbox.docs.items()}
+
+    def _draft_answer(self, ctx: ContextManager, step: int) -> str:
+        """One short call for the answer the question's top results give ('' when cut off)."""
+        agent = self.agent
+        # What the question asks for, said first, keeps a small model from answering with the
+        # question's bridge ("Antonio Vivaldi" for "In what city was the composer ... born?");
+        # a question naming its possible answers needs no such step.
+        options = agent._answer_options()
+        request = render("draft", form=f"Answer with one of: {', '.join(options)}." if options else
+                         "First say in a few words what kind of thing the question asks for (a person, a city, "
+                         "a year, a profession, ...), then give only that thing: a name, date, number, yes/no "
+                         "or short phrase, never a sentence.",
+                         reply='{"answer": "..."}' if options else '{"asks": "...", "answer": "..."}')
+        try:
+            ctx.fit(step, suffix=request)
+        except ContextOverflow:
+            return ""
+        answer = {"enum": options} if options else {"type": "string", "minLength": 1, "maxLength": 100}
+        asks = {} if options else {"asks": {"type": "string", "minLength": 1, "maxLength": 40}}
+        schema = {"type": "object", "properties": {**asks, "answer": answer}, "required": [*asks, "answer"]}
+        completion = agent._call(ctx.messages(request), schema, DRAFT_MAX_TOKENS, "draft", step, 0.0)
+        try:
+            return tidy_answer(str(json.loads(completion.text).get("answer", "")))
+        except (ValueError, AttributeError):      # cut off by the deadline or the token limit
+            return ""
