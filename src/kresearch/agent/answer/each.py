@@ -4,10 +4,11 @@
 A and B both win?": what is asked of two things must hold for each of them, and the answer
 comes from what each one's own page says of it. Asked such a question over five pages at once,
 Qwen2.5-Coder-1.5B answered "no" to all 9 yes/no questions of the validation split's first 50
-(4 were yes) and, shown the two facts side by side ("Jim McBride ... an American film
-director"; "Neil Jordan ... an Irish film director"), still answered "yes" to "both American?"
-10 times in 20. Asked of one thing with its own page, it was right far more often (the facts
-above, 18 of 21 sub-answers on the tuning split). So:
+(4 were yes); shown the two facts side by side ("Jim McBride ... an American film director";
+"Neil Jordan ... an Irish film director") it still answered "yes" to "both American?" -- 10 of
+the tuning split's 21 yes/no questions right that way. Asked of one thing with that thing's own
+page and the answers combined in code, 14 of the 17 it split were right (a prototype on the same
+21; benchmarks/RESULTS.md has the runs). So:
 
   1. the model names the things and the question about each one (prompts/each.md, bound by a
      grammar); code keeps the split only when each thing is written in the question, each
@@ -213,15 +214,14 @@ def combine(question: str, parts: list[Part], facts: dict[str, Fact], yes_no_que
     unanswered, or values that differ for a question that wants the one they share."""
     subjects = [p.subject for p in parts]
     found = [s for s in subjects if s in facts]
-    if parts[0].yes_no and yes_no_question and any(facts[s].value.lower() == "no" for s in found):
-        return Comparison("each", subjects, facts, "no", "yes when every one is yes")   # one that fails settles it
-    if len(found) < len(parts):
-        return None
     if parts[0].yes_no:
         if not yes_no_question:
             return None
-        answer = "yes" if all(facts[s].value.lower() == "yes" for s in subjects) else "no"
-        return Comparison("each", subjects, facts, answer, "yes when every one is yes")
+        if any(facts[s].value.lower() == "no" for s in found):     # one that fails settles it
+            return Comparison("each", subjects, facts, "no", "yes when every one is yes")
+        return Comparison("each", subjects, facts, "yes", "yes when every one is yes") if found == subjects else None
+    if found != subjects:
+        return None
     common = shared([facts[s] for s in subjects])
     if yes_no_question:
         if _DIFFERENCE.search(question):
