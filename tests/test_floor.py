@@ -126,18 +126,3 @@ def test_a_question_naming_its_answers_is_drafted_from_them_and_needs_facts_to_s
     assert "Nothing you read yet decides" not in llm.calls[1][-1]["content"]
     assert result.answer == "Shirley Temple"
 
-
-def test_a_draft_that_restates_the_question_gives_way_to_what_the_results_name(tmp_path):
-    # "Kiss and Tell" is named in the question: the model lists what the results name instead,
-    # and the first candidate that is not the question's words and that a page states is the draft
-    listed = {"candidates": ["Corliss Archer", "Secretary of Nowhere", "Chief of Protocol of the United States"]}
-    script = [{"answer": "Kiss and Tell"}, listed]
-    question = "What government position was held by the woman who portrayed Corliss Archer in the film Kiss and Tell?"
-    with site() as server:
-        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, question=question)
-    assert '"Kiss and Tell" is named in the question itself' in llm.calls[1][-1]["content"]
-    assert llm.calls[1][:-1] == llm.calls[0][:-1]                       # the draft's prompt, KV cache reused
-    assert result.answer == "Chief of Protocol of the United States" and result.stats["llm_calls"] == 2
-    records = read_trace(tmp_path / "t.jsonl")
-    assert [(r["answer"], r["instead_of"]) for r in records if r["event"] == "redraft"] == [
-        ("Chief of Protocol of the United States", "Kiss and Tell")]

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..llm.base import Completion
 
 JOURNAL_VERSION = 2
-REPLAYED = ("step", "resample", "draft", "redraft", "each", "each part", "outline", "terms")
+REPLAYED = ("step", "resample", "draft", "each", "each part", "outline", "terms")
 WRITING = ("section", "summary")
 ENDS_RESEARCH = ("limit", "stop", "finish")     # journal events after which nothing is replayed
 

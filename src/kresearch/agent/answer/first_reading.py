@@ -1,9 +1,8 @@
 """The first reading of a short-answer run: what one-shot retrieval does, and then some.
 
 The question searched as asked, its top results read at once, one short call for the answer
-they give (the draft, a candidate for the floor: floor.py); a draft that only restates the
-question redrafted from what the results name; a question asking one thing of several named
-things read one thing at a time (each.py). It drives the Agent's own helpers (`_call` with the
+they give (the draft, a candidate for the floor: floor.py); a question asking one thing of
+several named things read one thing at a time (each.py). It drives the Agent's own helpers (`_call` with the
 deadline and the journal, `_search_for_model`, `_evidence`, the verifier), as the report policy
 does (report_mode/research.py).
 """
@@ -18,14 +17,12 @@ from ..context import ContextManager, ContextOverflow
 from ..events import Notice
 from . import each
 from .floor import Candidate
-from .verify import QUESTION_CHECKS, choice_options, final_checks, is_yes_no_question, settles, tidy_answer
+from .verify import QUESTION_CHECKS, choice_options, is_yes_no_question, settles, tidy_answer
 
 if TYPE_CHECKING:
     from ..loop import Agent
 
 DRAFT_MAX_TOKENS = 64         # {"asks": "...", "answer": "..."}: a few words each
-REDRAFT_CANDIDATES = 5
-REDRAFT_MAX_TOKENS = 100      # {"candidates": [five short names]}
 EACH_SPLIT_TOKENS = 160       # up to three {"subject", "question"} pairs
 EACH_PART_TOKENS = 120        # {"quote": a sentence, "answer": a few words}
 EACH_SYSTEM = "You answer from the given text, exactly and briefly."
@@ -66,11 +63,6 @@ class FirstReading:
             evidence = agent._evidence(proposed)
         draft = evidence.answer = agent.verifier.decide(evidence, step)
         verdict = settles(evidence)
-        if verdict.check == "vague" and (other := self._redraft(ctx, step, draft)):
-            agent.trace.write("redraft", step=step, answer=other, instead_of=draft)
-            evidence = agent._evidence(other)
-            draft = evidence.answer = agent.verifier.decide(evidence, step)
-            verdict = settles(evidence)
         state.candidates.append(Candidate(draft, step, "draft"))
         agent.trace.write("draft", step=step, answer=draft, proposed=proposed, settled=verdict.passed,
                           check=verdict.check)
@@ -92,35 +84,6 @@ class FirstReading:
         if verdict.check in QUESTION_CHECKS:   # what the question needs was said: not again for the model's answer
             agent.verifier.fired.add(verdict.check)
         yield from agent._send_back(draft, {"answer": draft}, verdict, step, state, ctx)
-
-    def _redraft(self, ctx: ContextManager, step: int, echoed: str) -> str:
-        """A draft that only restates the question ("Battle Beyond the Sun" for "The movies Queen
-        of Blood and Battle Beyond the Sun both contained scenes from what 1959 Soviet
-        feature?"), sent back to research, was only repeated (2 of 2 such drafts on the
-        validation split's first 50, both ending with no answer, where one-shot retrieval
-        answered both). So the model lists what the results name that could be the answer, and
-        the first that is not the question's words and that a page read states is the draft
-        ('' when none is)."""
-        agent = self.agent
-        request = render("redraft", answer=echoed)
-        try:
-            ctx.fit(step, suffix=request)
-        except ContextOverflow:
-            return ""
-        item = {"type": "string", "minLength": 1, "maxLength": 80}
-        schema = {"type": "object", "properties": {"candidates": {"type": "array", "items": item, "minItems": 1,
-                                                                  "maxItems": REDRAFT_CANDIDATES}},
-                  "required": ["candidates"]}
-        completion = agent._call(ctx.messages(request), schema, REDRAFT_MAX_TOKENS, "redraft", step, 0.0)
-        try:
-            listed = [tidy_answer(str(c)) for c in json.loads(completion.text)["candidates"]]
-        except (ValueError, KeyError, TypeError):
-            return ""
-        for candidate in filter(None, listed):
-            evidence = agent._evidence(candidate)
-            if evidence.stating() and all(v.check != "vague" for v in final_checks(evidence)):
-                return candidate
-        return ""
 
     def _split_question(self, question: str, step: int) -> list[each.Part]:
         """A question that asks one thing of several named things (answer/each.py): the things
