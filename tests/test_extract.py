@@ -234,3 +234,6 @@ def test_a_short_page_is_its_content_without_the_sites_furniture() -> None:
     # without marked content, everything visible but a consent notice stays
     bare = '<html><body><div class="gdpr-consent">Accept all</div><p>Only a paragraph, short.</p></body></html>'
     assert extract(page(bare)).text == "Only a paragraph, short."
+    # a page that says it shows a notice is still the page
+    marked = '<html><body class="cookie-banner-shown"><p>Only a paragraph, short.</p></body></html>'
+    assert extract(page(marked)).text == "Only a paragraph, short."

@@ -188,6 +188,10 @@ _CONSENT = re.compile(r"cookie|consent|gdpr", re.I)
 
 
 def _is_consent_banner(tag) -> bool:
+    """An element named for a consent notice; never the page or its content ("<body
+    class="cookie-banner-shown">" marks a page that shows one)."""
+    if tag.name in ("html", "body", "main", "article"):
+        return False
     names = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
     return bool(names.strip()) and bool(_CONSENT.search(names))
 
