@@ -103,13 +103,15 @@ class FirstReading:
         read), in a call of its own; code combines the answers into facts that decide the
         question, or into nothing."""
         agent = self.agent
-        unread = [p.subject for p in parts if each.page_for(p, self._pages()) is None]
+        pages = self._pages()
+        unread = [p.subject for p in parts if each.page_for(p, pages) is None]
         if unread:
             yield from agent._search_for_model(unread, "(reading each thing the question names)", step, state, ctx,
                                                passages=2 * len(unread))
+            pages = self._pages()
         facts = {}
         for part in parts:
-            found = each.page_for(part, self._pages())
+            found = each.page_for(part, pages)
             if found is None or agent._out_of_time():
                 continue
             sid, text = found
