@@ -27,6 +27,35 @@ def test_only_questions_that_join_things_or_speak_of_sharing_pay_for_the_split()
     # "and" in an open question is mostly a name ("Kiss and Tell") or a list: not worth a call
     assert not may_split("What position was held by the woman who starred in Kiss and Tell?", yes_no=False)
     assert not may_split("Is Paris the capital of France?", yes_no=True)
+    assert may_split("Which band is from England, Fireflight or Dirty Pretty Things?", yes_no=False, choice=True)
+
+
+def test_a_choice_is_split_into_one_yes_no_part_per_option():
+    question = "Which canal is in New York, the Erie Canal or the Dismal Swamp Canal?"
+    options = ["the Erie Canal", "the Dismal Swamp Canal"]
+    parts = parse_split(split(("Erie Canal", "Is the Erie Canal in New York?"),
+                              ("Dismal Swamp Canal", "Is the Dismal Swamp Canal in New York?")), question, options)
+    assert [p.subject for p in parts] == ["Erie Canal", "Dismal Swamp Canal"]
+    # values cannot say which option it holds of; nor can parts that miss an option
+    assert parse_split(split(("Erie Canal", "Where is the Erie Canal?"),
+                             ("Dismal Swamp Canal", "Where is the Dismal Swamp Canal?")), question, options) == []
+    assert parse_split(split(("Erie Canal", "Is the Erie Canal in New York?"),
+                             ("New York", "Is New York in the Erie Canal?")), question, options) == []
+
+
+def test_a_choice_is_the_one_option_it_holds_of():
+    parts = [Part("Fireflight", "Is Fireflight from England?"),
+             Part("Dirty Pretty Things", "Is Dirty Pretty Things from England?")]
+    question = "which band is from england, fireflight or dirty pretty things"
+    options = ["fireflight", "dirty pretty things"]
+    decided = combine(question, parts, {"Fireflight": fact("Fireflight", "no"),
+                                        "Dirty Pretty Things": fact("Dirty Pretty Things", "yes", 2)}, False, options)
+    assert decided.answer == "dirty pretty things" and decided.what == "each"    # as the question writes it
+    # both, neither, or one unread: nothing decided
+    for a, b in (("yes", "yes"), ("no", "no")):
+        assert combine(question, parts, {"Fireflight": fact("Fireflight", a),
+                                         "Dirty Pretty Things": fact("Dirty Pretty Things", b)}, False, options) is None
+    assert combine(question, parts, {"Dirty Pretty Things": fact("Dirty Pretty Things", "yes")}, False, options) is None
 
 
 def test_a_split_is_kept_only_when_each_part_asks_of_one_thing_the_question_names():
@@ -173,3 +202,34 @@ def test_a_question_about_one_thing_costs_one_short_call(tmp_path):
     records = read_trace(tmp_path / "t.jsonl")
     assert [r["parts"] for r in records if r["event"] == "each"] == [[]]
     assert not [r for r in records if r["event"] == "each_read"]
+
+
+def test_a_choice_is_decided_by_each_option_on_its_own_page(tmp_path, monkeypatch):
+    # The draft picked the wrong option; each option's own page says which one the question's
+    # property holds of, and that replaces the draft and settles the run.
+    monkeypatch.setattr("kresearch.agent.answer.first_reading.FIRST_READING_PAGES", 1)
+    question = "Which one served as a United States ambassador, Shirley Temple or Corliss Archer?"
+    script = [{"answer": "Corliss Archer"},
+              {"each": [{"subject": "Shirley Temple", "question": "Did Shirley Temple serve as a United States "
+                                                                  "ambassador?"},
+                        {"subject": "Corliss Archer", "question": "Did Corliss Archer serve as a United States "
+                                                                  "ambassador?"}]},
+              {"quote": "she was named United States ambassador to Ghana", "answer": "yes"},
+              {"quote": "Corliss Archer is a fictional teenage character", "answer": "no"}]
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True,
+                                            question=question, passages=4)
+    assert llm.schemas[0]["properties"]["answer"] == {"enum": ["Shirley Temple", "Corliss Archer"]}
+    assert result.answer == "Shirley Temple" and result.stopped_because == "answered"
+    assert "The one of which it holds: Shirley Temple" in result.report
+    records = read_trace(tmp_path / "t.jsonl")
+    assert [r["purpose"] for r in records if r["event"] == "llm"] == ["draft", "each", "each part", "each part"]
+
+
+def test_a_choice_of_values_is_not_split(tmp_path):
+    # "which is older": no page of one option says it; compare.py and research decide it
+    script = [{"answer": "Shirley Temple"}, {"thought": "t", "action": "answer", "args": {"answer": "Shirley Temple"}}]
+    with site() as server:
+        run_agent(script, server.base_url, tmp_path, verify=True, draft=True, max_steps=2,
+                  question="Which is older, Shirley Temple or Corliss Archer?")
+    assert not [r for r in read_trace(tmp_path / "t.jsonl") if r["event"] in ("each", "each_read")]

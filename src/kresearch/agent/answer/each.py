@@ -1,8 +1,9 @@
 """Questions that ask the same thing of several named things, answered one thing at a time.
 
 "Are A and B both film directors?", "Were A and B born in the same country?", "Which prize did
-A and B both win?": what is asked of two things must hold for each of them, and the answer
-comes from what each one's own page says of it. Asked such a question over five pages at once,
+A and B both win?", "Which band is from England, A or B?": what is asked of two things must
+hold for each of them (or for one of them), and the answer comes from what each one's own page
+says of it. Asked such a question over five pages at once,
 Qwen2.5-Coder-1.5B answered "no" to all 9 yes/no questions of the validation split's first 50
 (4 were yes); shown the two facts side by side ("Jim McBride ... an American film director";
 "Neil Jordan ... an Irish film director") it still answered "yes" to "both American?" -- 10 of
@@ -23,6 +24,8 @@ page and the answers combined in code, 14 of the 17 it split were right (a proto
   3. code combines the answers, by what the question asks:
        yes/no sub-answers             "yes" when every one is yes ("both", "all"); "no" as
                                       soon as one is no, even with another unanswered
+       yes/no, a choice question      the option that is yes when every other one is no;
+                                      no decision otherwise (both yes, both no, one unread)
        values, yes/no question        "yes" when they share one ("the same country"), or
                                       when they share none for "different"
        values, any other question     the value they share ("What profession do A and B have
@@ -74,10 +77,11 @@ class Part:
         return self.question.split()[0].lower() in _AUXILIARY
 
 
-def may_split(question: str, yes_no: bool) -> bool:
-    """Worth asking the model: a yes/no question that joins things, or any question that speaks
-    of sharing."""
-    return bool(_SHARING.search(question) or (yes_no and _JOINED.search(question)))
+def may_split(question: str, yes_no: bool, choice: bool = False) -> bool:
+    """Worth asking the model: a yes/no question that joins things, any question that speaks of
+    sharing, or a choice between things that asks what one of them is or did (`choice`: not a
+    comparison of values, "Which is taller, A or B?", which no page of one thing answers)."""
+    return bool(choice or _SHARING.search(question) or (yes_no and _JOINED.search(question)))
 
 
 def split_request(question: str) -> str:
@@ -96,9 +100,10 @@ def _written_in(name: str, text: str) -> bool:
     return bool(re.search(r"(?<!\w)" + re.escape(name.strip()) + r"(?!\w)", text, re.I))
 
 
-def parse_split(output: str, question: str) -> list[Part]:
+def parse_split(output: str, question: str, options: list[str] = ()) -> list[Part]:
     """The parts the model named, confirmed (see the module docstring); [] when the split does
-    not hold up -- the question then goes the usual way."""
+    not hold up -- the question then goes the usual way. For a choice between `options`, one
+    yes/no part per option."""
     try:
         items = json.loads(output).get("each", [])
     except (ValueError, AttributeError):
@@ -121,7 +126,15 @@ def parse_split(output: str, question: str) -> list[Part]:
         return []         # sameness is between values: "Is A a singer?" cannot show the same nationality
     if len({p.yes_no for p in parts}) > 1:
         return []
+    if options and (not parts[0].yes_no or sorted(map(_option_key, options)) != sorted(_option_key(p.subject)
+                                                                                     for p in parts)):
+        return []         # a choice is decided by which option it holds of: one yes/no part per option
     return parts
+
+
+def _option_key(name: str) -> str:
+    """A name as an option of the question: "the Dismal Swamp Canal" is "Dismal Swamp Canal"."""
+    return re.sub(r"^the\s+", "", " ".join(name.lower().split()))
 
 
 def _one_word(a: str, b: str) -> bool:
@@ -209,11 +222,18 @@ def shared(facts: list[Fact]) -> list[str]:
     return [v for v in first if all(any(_same(v, w) for w in other) for other in rest)]
 
 
-def combine(question: str, parts: list[Part], facts: dict[str, Fact], yes_no_question: bool) -> Comparison | None:
+def combine(question: str, parts: list[Part], facts: dict[str, Fact], yes_no_question: bool,
+            options: list[str] = ()) -> Comparison | None:
     """What the sub-answers decide (see the module docstring), or None when they do not: a part
     unanswered, or values that differ for a question that wants the one they share."""
     subjects = [p.subject for p in parts]
     found = [s for s in subjects if s in facts]
+    if options:
+        held = [s for s in found if facts[s].value.lower() == "yes"]
+        if len(held) != 1 or found != subjects:
+            return None
+        option = next(o for o in options if _option_key(o) == _option_key(held[0]))
+        return Comparison("each", subjects, facts, option, "the one of which it holds")
     if parts[0].yes_no:
         if not yes_no_question:
             return None

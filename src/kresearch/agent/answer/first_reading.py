@@ -17,7 +17,7 @@ from ..context import ContextManager, ContextOverflow
 from ..events import Notice
 from . import each
 from .floor import Candidate
-from .verify import QUESTION_CHECKS, choice_options, is_yes_no_question, settles, tidy_answer
+from .verify import QUESTION_CHECKS, choice_options, is_comparison, is_yes_no_question, settles, tidy_answer
 
 if TYPE_CHECKING:
     from ..loop import Agent
@@ -89,12 +89,13 @@ class FirstReading:
         """A question that asks one thing of several named things (answer/each.py): the things
         and the question about each, as the model names them and code confirms; [] otherwise."""
         agent = self.agent
-        if (not each.may_split(question, is_yes_no_question(question)) or choice_options(question)
-                or agent._out_of_time()):
+        options = _choice(question)
+        if (not each.may_split(question, is_yes_no_question(question), bool(options))
+                or (choice_options(question) and not options) or agent._out_of_time()):
             return []
         split = agent._call(self._aside(each.split_request(question)), each.split_schema(), EACH_SPLIT_TOKENS,
                             "each", step, 0.0)
-        parts = each.parse_split(split.text, question)
+        parts = each.parse_split(split.text, question, options)
         agent.trace.write("each", step=step, parts=[asdict(p) for p in parts])
         return parts
 
@@ -119,7 +120,8 @@ class FirstReading:
                                 each.part_schema(part), EACH_PART_TOKENS, "each part", step, 0.0)
             if (fact := each.parse_part(reply.text, part, sid, agent.toolbox.docs[sid].text)) is not None:
                 facts[part.subject] = fact
-        state.each = each.combine(agent._question, parts, facts, is_yes_no_question(agent._question))
+        question = agent._question
+        state.each = each.combine(question, parts, facts, is_yes_no_question(question), _choice(question))
         agent.trace.write("each_read", step=step, facts={s: asdict(f) for s, f in facts.items()},
                           answer=state.each.answer if state.each else None)
         if state.each is not None:
@@ -161,3 +163,10 @@ class FirstReading:
             return tidy_answer(str(json.loads(completion.text).get("answer", "")))
         except (ValueError, AttributeError):      # cut off by the deadline or the token limit
             return ""
+
+
+def _choice(question: str) -> list[str]:
+    """The options of a choice that each one's own page can decide: what one of them is or did,
+    not a comparison of values ("Which is taller, A or B?", decided by compare.py or research)."""
+    options = choice_options(question)
+    return [] if is_comparison(question) else options

@@ -112,7 +112,7 @@ _NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|
                            r"thirty|forty|fifty|hundred|thousand|million|billion|dozen)\b", re.I)
 _COMPARATIVE = re.compile(
     r"\b(first|earlier|later|older|younger|oldest|youngest|longer|shorter|taller|larger|bigger|smaller|"
-    r"more|fewer|less|higher|lower|greater|farther|closer|\w+er than)\b", re.I)
+    r"more|fewer|less|higher|lower|greater|farther|further|closer|\w+er than)\b", re.I)
 _ARITHMETIC = re.compile(
     r"\b(how many (years|months|days|times)|how much (longer|older|more)|how old was|difference between|"
     r"combined|in total|sum of|average)\b", re.I)
