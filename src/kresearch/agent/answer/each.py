@@ -188,7 +188,8 @@ def parse_part(output: str, part: Part, source: int, page: str) -> Fact | None:
     values = [v.strip() for v in given if v.strip() and (part.yes_no or states_answer(v, page))]
     if not values or found.score < QUOTED:
         return None
-    if values == ["yes"] and not _says_asked(part, found.quote) and not _in_lead(found.quote, page):
+    if values == ["yes"] and not _says_asked(part, found.quote) and not (
+            _in_lead(found.quote, page) and not _names_another(part)):
         return None
     return Fact(part.subject, VALUES.join(dict.fromkeys(values)), source, found.quote)
 
@@ -200,11 +201,22 @@ def _in_lead(quote: str, page: str) -> bool:
     return 0 <= at < LEAD_QUOTE_CHARS
 
 
+def _names_another(part: Part) -> bool:
+    """The part asks how its thing stands to another named thing ("Is A a member of the band
+    Fuel?", "Is A from England?"): a page's opening that does not name it does not say so (the
+    model said yes to the Fuel question quoting "Ciaran Gribbin ... is a Northern Irish
+    singer-songwriter"). What a thing is ("Is A a plant?") its opening does say."""
+    subject = set(part.subject.lower().split())
+    return any(w[0].isupper() and w.lower() not in subject for w in re.findall(r"\w[\w'-]*", part.question)[1:])
+
+
 def _says_asked(part: Part, quote: str) -> bool:
     """A "yes" is said in the page's words of what is asked: the quote has a word the part asks
     of its thing ("author" for "Is Valeria Sarmiento an author?"; "She has worked both in film
-    and television", from further down her page, does not say it)."""
+    and television", from further down her page, does not say it). A country's people are the
+    country ("English-born" says "from England")."""
     asked = stems(part.question) - stems(part.subject) - _AUXILIARY
+    asked |= {s for a in asked for form in nationality_forms(a.title()) for s in stems(form)}
     said = stems(quote)
     return not asked or any(_one_word(a, w) for a in asked for w in said)
 
