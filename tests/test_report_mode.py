@@ -403,8 +403,32 @@ def test_a_quote_that_does_not_name_its_page_s_subject_is_led_by_the_page_s_name
     # the same quote under another page's name is still a repeat
     twice = writer.Section("x", sentences=[("Counting: \u201cSame words here.\u201d", [1]),
                                             ("Tally: \u201cSame words here.\u201d", [2])])
-    twice.drop_repeats(set())
-    assert len(twice.sentences) == 1
+    twice.drop_repeats([])
+    assert twice.sentences == [("Counting: \u201cSame words here.\u201d", [1, 2])]     # one, citing both
+
+
+def test_a_statement_two_pages_word_a_little_otherwise_is_one_sentence_citing_both():
+    # FOLDOC carries the Jargon File's entries with a word changed
+    jargon = ("Hacker ethic: \u201cThe belief that information-sharing is a powerful positive good, and that it is an "
+              "ethical duty of hackers to share their expertise by writing open-source code.\u201d")
+    foldoc = ("Hacker ethic: \u201cThe belief that information-sharing is a powerful positive good, and that it is an "
+              "ethical duty of hackers to share their expertise by writing free software.\u201d")
+    section = writer.Section("x", sentences=[(jargon, [16]), (foldoc, [18])])
+    written: list = []
+    section.drop_repeats(written)
+    assert section.sentences == [(jargon, [16, 18])] and section.removed == 1
+    # a later section's repeat is dropped
+    later = writer.Section("y", sentences=[(foldoc, [18]), ("Geeks pursue skill rather than acceptance.", [8])])
+    later.drop_repeats(written)
+    assert [t for t, _ in later.sentences] == ["Geeks pursue skill rather than acceptance."]
+    # the same template about two things, or with two numbers, is two facts
+    sorts = writer.Section("z", sentences=[
+        ("Quicksort is a sorting algorithm with O(n log n) average time complexity.", [1]),
+        ("Mergesort is a sorting algorithm with O(n log n) average time complexity.", [2]),
+        ("The canal was about 274 miles long when it opened in 1845.", [3]),
+        ("The canal was about 250 miles long when it opened in 1845.", [4])])
+    sorts.drop_repeats([])
+    assert len(sorts.sentences) == 4
 
 
 def test_a_section_cites_each_source_that_covers_its_aspect_by_its_best_sentence():
@@ -445,7 +469,8 @@ def test_a_dictionary_entry_s_subject_tag_is_not_quoted():
 def test_reference_list_entries_are_not_quoted_as_statements():
     quote = ('["Mark-sweep garbage collection in practice", T. Yuasa, in Memory Management, Springer 1992, '
              '490-507]. Merall et al, Mark-sweep garbage collection - IWMM92, Springer 1992, pp.473-489. '
-             "Mark-sweep garbage collection frees every object that is not marked as reachable.")
+             "Mark-sweep garbage collection frees every object that is not marked as reachable. "
+             "See also copying garbage collection, reference counting and mark-sweep garbage collection.")
     aspect = coverage.Aspect("mark-sweep", "mark-sweep garbage collection", quotes=[(1, quote)], sources=[1])
     section = writer.Section("mark-sweep")
     writer.fill_from_quotes(section, aspect, {1: quote}, 3)
@@ -567,6 +592,38 @@ def test_a_report_run_outlines_covers_writes_and_checks(tmp_path, monkeypatch):
     from kresearch.trace import read_trace
     first = next(e for e in read_trace(tmp_path / "t.jsonl") if e["event"] == "action")
     assert first["args"]["queries"] == [QUESTION, "garbage collection mark sweep"]
+
+
+def test_a_summary_the_check_empties_is_said_by_the_sections_own_sentences(tmp_path, monkeypatch):
+    # seen with the 1.5B model: every summary sentence removed as unsupported, and the report (and
+    # `--format text`, which prints the summary) said nothing
+    def unsupported_summary(messages):
+        point = next(line for line in messages[-1]["content"].splitlines() if line.startswith("- "))
+        sid = int(point[point.rindex("[") + 1: point.rindex("]")])
+        return {"sentences": [{"text": "It was standardised by ISO in 1999 after a long debate.", "sources": [sid]}]}
+
+    aspects = {"aspects": ["mark-sweep garbage collection", "memory leak"]}
+    result, _, _ = run_report(tmp_path, monkeypatch, [aspects, section_reply, section_reply, unsupported_summary])
+    summary = result.report.split("## Summary")[1].split("##")[0]
+    sections = result.as_json()["sections"]
+    assert "ISO" not in summary and "(no summary" not in summary
+    assert result.answer and "ISO" not in result.answer
+    # one sentence from each section, with its citations
+    for section in sections:
+        first = section["text"].split(" [")[0]
+        assert first in summary
+    assert re.search(r"\[\d+\]", summary)
+
+
+def test_top_up_prefers_written_sentences_and_skips_what_is_said():
+    summary = writer.Section("Summary", sentences=[("Mark-sweep traces live cells.", [1])])
+    points = [("Mark-sweep: \u201cDuring collection all active cells are traced.\u201d", [1]),
+              ("Mark-sweep traces live cells.", [1]), ("A memory leak wastes memory.", [2])]
+    writer.top_up_summary(summary, points, 3)
+    assert [t for t, _ in summary.sentences] == ["Mark-sweep traces live cells.", "A memory leak wastes memory.",
+                                                  points[0][0]]
+    writer.top_up_summary(summary, points, 2)                   # enough: nothing added
+    assert len(summary.sentences) == 3
 
 
 def test_a_report_lists_where_a_source_read_gives_one_of_its_facts_otherwise(tmp_path, monkeypatch):

@@ -299,7 +299,7 @@ class ReportRun:
                         completions: dict[int, object], texts: dict[int, str], why: str) -> None:
         """Each written section checked, in outline order (a sentence an earlier section has is
         dropped); an aspect with no section says `why`."""
-        written: set[str] = set()       # sentences already in the report
+        written: list[writer.Said] = []       # sentences already in the report
         for number, aspect in enumerate(self.aspects, 1):
             if number in placeholders:
                 self.sections.append(placeholders[number])
@@ -399,20 +399,24 @@ class ReportRun:
         # first sections' sentences alone made summaries that repeat the first section
         cited = [[(text, ids) for text, ids in s.sentences if ids] for s in self.sections]
         points = [row[i] for i in range(max(map(len, cited), default=0)) for row in cited if i < len(row)][:MAX_POINTS]
-        if not points or agent._out_of_time():
+        if not points:
             return
-        yield Notice("writing the summary")
-        lines = "\n".join(f"- {text} " + "".join(f"[{n}]" for n in ids) for text, ids in points)
-        ids = sorted({n for _, cited in points for n in cited})
         low, high = self.length.summary_sentences
-        prompt = render("summary", question=self.question, points=lines, sentences=f"{low} to {high}")
-        completion = agent._call(self._messages(prompt), writer.sentences_schema(ids, low, high),
-                                 self.length.summary_tokens, "summary", self.step)
-        texts, _ = self._pages_read()
-        self.summary = writer.check_sentences("Summary", writer.parse_sentences(completion.text), texts, set(ids))
-        self.summary.drop_repeats(set())
-        if completion.finish_reason == "time":
-            self._limit("max_time", "time limit reached while writing the summary")
+        if not agent._out_of_time():
+            yield Notice("writing the summary")
+            lines = "\n".join(f"- {text} " + "".join(f"[{n}]" for n in ids) for text, ids in points)
+            ids = sorted({n for _, cited in points for n in cited})
+            prompt = render("summary", question=self.question, points=lines, sentences=f"{low} to {high}")
+            completion = agent._call(self._messages(prompt), writer.sentences_schema(ids, low, high),
+                                     self.length.summary_tokens, "summary", self.step)
+            texts, _ = self._pages_read()
+            self.summary = writer.check_sentences("Summary", writer.parse_sentences(completion.text), texts, set(ids))
+            self.summary.drop_repeats([])
+            if completion.finish_reason == "time":
+                self._limit("max_time", "time limit reached while writing the summary")
+        # what the model wrote and the check kept may be too little (or nothing: 1 of the 16 report
+        # questions); the sections' own checked sentences then say it
+        writer.top_up_summary(self.summary, points, low)
 
     def _pages_read(self) -> tuple[dict[int, str], dict[int, str]]:
         """The text of every page this run read, and every source's URL, by source number."""

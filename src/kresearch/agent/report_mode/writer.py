@@ -34,8 +34,9 @@ QUOTED_WORDS = 6          # a source sentence shorter than this is a date or a h
 COVERING_EXTRA = 5
 _NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-zA-Z]+")
 # A reference-list entry, not a statement: pages ("pp. 473", "1992, 490-507." at the end), "et al",
-# an ISBN, or an entry opening with a bracket ('["Memory Management and ...", Yuasa, 1992]').
-_REFERENCE = re.compile(r"\bpp?\.\s*\d|\bet al\b|\bISBN\b|^\W*\[|"
+# an ISBN, an entry opening with a bracket ('["Memory Management and ...", Yuasa, 1992]'), or a
+# cross-reference ("See also samurai, dark-side hacker, and hacker ethic.").
+_REFERENCE = re.compile(r"\bpp?\.\s*\d|\bet al\b|\bISBN\b|^\W*\[|^\W*See\b|"
                         r"\b(?:1[5-9]|20)\d\d\b,?\s*\d+\s*[-\u2013]\s*\d+\W*$")
 
 
@@ -132,6 +133,33 @@ def _labelled(sentence: str, title: str) -> str:
     return f"{name[:1].upper()}{name[1:]}: {quoted}"
 
 
+NEAR_REPEAT = 0.7          # share of two sentences' words (of all either has) that makes one a rewording
+
+
+@dataclass(frozen=True)
+class Said:
+    """What a sentence says, for finding repeats: its words (a quote without its label), and
+    those that name or count something (capitalised or a number)."""
+    words: frozenset[str]
+    names: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> Said:
+        said = text.split("\u201c", 1)[1] if "\u201c" in text else text
+        tokens = re.findall(r"[A-Za-z0-9]+", said)
+        return cls(frozenset(t.lower() for t in tokens),
+                   frozenset(t.lower() for t in tokens if t[0].isupper() or t[0].isdigit()))
+
+    def repeats(self, other: Said) -> bool:
+        """The same words, or nearly, differing in no name or number ("free software" for
+        "open-source code" is a rewording; "Quicksort ..." and "Mergesort ..." are two facts)."""
+        if not self.words or not other.words:
+            return False
+        differ = self.words ^ other.words
+        return (len(self.words & other.words) >= NEAR_REPEAT * len(self.words | other.words)
+                and not differ & (self.names | other.names))
+
+
 @dataclass
 class Section:
     title: str
@@ -145,21 +173,30 @@ class Section:
     def cited(self) -> list[int]:
         return list(dict.fromkeys(n for _, ids in self.sentences for n in ids))
 
-    def drop_repeats(self, written: set[str], remember: bool = True) -> None:
-        """Remove sentences an earlier section (or this one) already has, the same words in any
-        order; with `remember`, add the kept ones to `written`."""
-        kept, seen = [], set(written)
+    def drop_repeats(self, written: list[Said], remember: bool = True) -> None:
+        """Remove sentences an earlier section already has, and merge this section's own repeats
+        into one sentence citing all their sources: the same words in any order, or the same
+        statement worded a little otherwise (`Said.repeats`: FOLDOC carries many of the Jargon
+        File's entries with a word changed, and a reader saw each twice in a row). With
+        `remember`, add the kept ones to `written`."""
+        kept: list[tuple[str, list[int]]] = []
+        mine: list[Said] = []
         for text, ids in self.sentences:
-            said = text.split("\u201c", 1)[1] if "\u201c" in text else text     # a quote without its label
-            key = " ".join(sorted(set(re.findall(r"[a-z0-9]+", said.lower()))))
-            if key in seen:
+            said = Said.of(text)
+            if any(said.repeats(other) for other in written):
                 self.removed += 1
                 continue
-            seen.add(key)
+            same = next((i for i, other in enumerate(mine) if said.repeats(other)), None)
+            if same is not None:
+                first, cited = kept[same]
+                kept[same] = (first, list(dict.fromkeys([*cited, *ids])))
+                self.removed += 1
+                continue
+            mine.append(said)
             kept.append((text, ids))
         self.sentences = kept
         if remember:
-            written |= seen
+            written.extend(mine)
 
     def markdown(self) -> str:
         return " ".join(text + "".join(f" [{n}]" for n in ids) for text, ids in self.sentences)
@@ -204,6 +241,27 @@ def is_connective(sentence: str, known_names: set[str]) -> bool:
     """A sentence that states no fact of its own: short, no number, no new name."""
     return (len(sentence.split()) <= CONNECTIVE_WORDS and not numbers(sentence)
             and set(_NAME.findall(sentence)) <= known_names)
+
+
+def top_up_summary(summary: Section, points: list[tuple[str, list[int]]], low: int) -> None:
+    """Fill a summary that kept fewer than `low` sentences with the sections' own cited
+    sentences (`points`, one from each section in turn), those written for the section before
+    verbatim quotes, none the summary already says. They were checked in their section, so
+    they bring no new claim."""
+    ordered = [p for p in points if not _is_quote(p[0])] + [p for p in points if _is_quote(p[0])]
+    said = [Said.of(text) for text, _ in summary.sentences]
+    for text, ids in ordered:
+        if len(summary.sentences) >= low:
+            break
+        if not any(Said.of(text).repeats(other) for other in said):
+            said.append(Said.of(text))
+            summary.sentences.append((text, ids))
+
+
+def _is_quote(text: str) -> bool:
+    return "\u201c" in text
+
+
 
 
 def quotes_block(quotes: list[tuple[int, str]]) -> str:
