@@ -262,8 +262,6 @@ def _is_quote(text: str) -> bool:
     return "\u201c" in text
 
 
-
-
 def quotes_block(quotes: list[tuple[int, str]]) -> str:
     return "\n".join(f"[{sid}] \"{text}\"" for sid, text in quotes)
 
