@@ -151,19 +151,15 @@ def test_an_answer_counts_only_with_a_quote_from_its_page():
     assert parse_part("{", value, 4, page) is None
 
 
-def test_a_relation_to_another_named_thing_needs_the_quote_to_say_it():
-    page = ("Ciaran Gribbin (born 1976) is a Northern Irish singer-songwriter, guitarist and producer. "
-            "He has written songs for several bands.")
-    fuel = Part("Ciaran Gribbin", "Is Ciaran Gribbin a member of the post-grunge band Fuel?")
-    opening = json.dumps({"quote": "Ciaran Gribbin (born 1976) is a Northern Irish singer-songwriter",
-                          "answer": "yes"})
-    assert parse_part(opening, fuel, 2, page) is None         # the opening does not name Fuel
-    assert parse_part(opening, Part("Ciaran Gribbin", "Is Ciaran Gribbin a musician?"), 2, page).value == "yes"
-    # a country's people are the country: "English-born" says "from England"
-    childers = "Robert Erskine Childers (25 June 1870 - 24 November 1922) was an English-born Irish nationalist."
+def test_a_country_s_people_are_the_country_in_a_quote():
+    # "English-born" says "from England", though further down the page than its opening
+    childers = ("Robert Erskine Childers (25 June 1870 - 24 November 1922) was a writer. " + "He sailed. " * 40
+                + "He was an English-born Irish nationalist.")
     england = Part("Robert Erskine Childers", "Was Robert Erskine Childers from England?")
-    reply = json.dumps({"quote": "was an English-born Irish nationalist", "answer": "yes"})
+    reply = json.dumps({"quote": "He was an English-born Irish nationalist.", "answer": "yes"})
     assert parse_part(reply, england, 1, childers).value == "yes"
+    assert parse_part(reply, Part("Robert Erskine Childers", "Was Robert Erskine Childers from France?"), 1,
+                      childers) is None
 
 
 def test_a_thing_is_read_from_its_own_page():

@@ -188,8 +188,7 @@ def parse_part(output: str, part: Part, source: int, page: str) -> Fact | None:
     values = [v.strip() for v in given if v.strip() and (part.yes_no or states_answer(v, page))]
     if not values or found.score < QUOTED:
         return None
-    if values == ["yes"] and not _says_asked(part, found.quote) and not (
-            _in_lead(found.quote, page) and not _names_another(part)):
+    if values == ["yes"] and not _says_asked(part, found.quote) and not _in_lead(found.quote, page):
         return None
     return Fact(part.subject, VALUES.join(dict.fromkeys(values)), source, found.quote)
 
@@ -199,15 +198,6 @@ def _in_lead(quote: str, page: str) -> bool:
     large barrel-shaped cacti" backs "Is Ferocactus a plant?" without the word)."""
     at = " ".join(page.split()).find(" ".join(quote.split())[:60])
     return 0 <= at < LEAD_QUOTE_CHARS
-
-
-def _names_another(part: Part) -> bool:
-    """The part asks how its thing stands to another named thing ("Is A a member of the band
-    Fuel?", "Is A from England?"): a page's opening that does not name it does not say so (the
-    model said yes to the Fuel question quoting "Ciaran Gribbin ... is a Northern Irish
-    singer-songwriter"). What a thing is ("Is A a plant?") its opening does say."""
-    subject = set(part.subject.lower().split())
-    return any(w[0].isupper() and w.lower() not in subject for w in re.findall(r"\w[\w'-]*", part.question)[1:])
 
 
 def _says_asked(part: Part, quote: str) -> bool:
