@@ -43,6 +43,20 @@ def test_a_run_without_a_final_answer_ends_with_its_best_candidate():
     assert choice.answer == "Chief of Protocol" and choice.replaced is None
 
 
+def test_on_a_question_offering_its_answers_the_draft_stands_unless_facts_decide():
+    cands = [Candidate("Texas Highways", 1, "draft"), Candidate("Human Events", 4, "final")]
+    passes = checks({"Texas Highways": [], "Human Events": []})
+    kept = choose(cands, passes, offers_choice=True)
+    assert kept.answer == "Texas Highways" and kept.replaced.answer == "Human Events"
+    # facts that decide for the other option (dates, counts, each one's own page) replace it
+    decided = choose(cands, passes, offers_choice=True, decided=lambda answer: answer == "Human Events")
+    assert decided.answer == "Human Events" and decided.replaced is None
+    # so does a draft that fails a check the other passes, and any other kind of question
+    assert choose(cands, checks({"Texas Highways": ["form"], "Human Events": []}), offers_choice=True).answer == \
+        "Human Events"
+    assert choose(cands, passes).answer == "Human Events"
+
+
 def test_the_first_reading_settles_a_question_its_top_results_answer(tmp_path):
     # One-shot retrieval first: the question searched, its top results read whole, one short call.
     # The answer passes every check and a page read states it: the run is done, no plan, no research.

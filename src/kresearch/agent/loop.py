@@ -439,7 +439,9 @@ class Agent:
         state.settled = True
         final = [Candidate(state.answer, self.stats.steps, "final")] if state.answer.strip() else []
         choice = choose(state.candidates + final,
-                        lambda answer: [v.check for v in final_checks(self._evidence(answer))])
+                        lambda answer: [v.check for v in final_checks(self._evidence(answer))],
+                        offers_choice=bool(choice_options(self._question)),
+                        decided=lambda answer: self._evidence(answer).decided() is not None)
         if choice.answer == state.answer:
             return
         entry = {"step": self.stats.steps, "answer": state.answer, "check": "floor",

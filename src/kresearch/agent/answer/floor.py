@@ -15,6 +15,15 @@ The principle, general to any short-answer question: prefer an answer that is an
 (right form, not the question's words) and that a source read states; among equals, the
 latest (it had the most evidence). An answer that only restates the question is never
 printed: with no better candidate the run says it found no answer.
+
+A question that offers its answers ("Which band is from England, A or B?") is the exception to
+"the latest": every option is named by the pages read, so the checks cannot tell two options
+apart, and what replaced the draft was the model's reasoning over more pages. Measured on 42
+such questions over four runs (tuning split and three validation slices; benchmarks/RESULTS.md,
+2026-12-05), research's different option was wrong more often than right (F1 0.507 with it,
+0.568 with the draft; one-shot RAG 0.535). So there the draft stands unless facts decide the
+question for the other option (`decided`: dates, counts, each option's own page -- compare.py,
+each.py), or the draft fails a check the other passes.
 """
 from __future__ import annotations
 
@@ -51,10 +60,13 @@ class Choice:
     failed: list[str]                # the chosen answer's failed checks
 
 
-def choose(candidates: list[Candidate], failures: Callable[[str], list[str]]) -> Choice:
+def choose(candidates: list[Candidate], failures: Callable[[str], list[str]], offers_choice: bool = False,
+           decided: Callable[[str], bool] = lambda answer: False) -> Choice:
     """The answer the run ends with. `candidates` in the order they arose, the final answer last
     (its origin "final"; absent when the run produced none); `failures(answer)` are the checks
-    an answer fails against everything read."""
+    an answer fails against everything read. For a question that offers its answers
+    (`offers_choice`), the draft stands against a later option that facts do not decide
+    (`decided(answer)`) and that does not pass more checks (module docstring)."""
     seen: dict[str, Candidate] = {}
     for c in candidates:
         if c.answer.strip():
@@ -72,6 +84,11 @@ def choose(candidates: list[Candidate], failures: Callable[[str], list[str]]) ->
         final_failed = judged[final.answer.strip().lower()][1]
         if standing(final_failed)[:3] == (0, 0, 0) or standing(final_failed) <= standing(best_failed):
             chosen, failed = final, final_failed     # an answer that is one and is stated stands
+    draft = next((c for c in candidates if c.origin == "draft" and c.answer.strip()), None)
+    if offers_choice and draft is not None and chosen.answer.strip().lower() != draft.answer.strip().lower():
+        draft_failed = judged[draft.answer.strip().lower()][1]
+        if not decided(chosen.answer) and standing(draft_failed) <= standing(failed):
+            chosen, failed = draft, draft_failed
     if "vague" in failed:          # only the question's words, or a non-answer: say so instead
         return Choice("", final, None, failed)
     replaced = final if final is not None and chosen is not final else None
