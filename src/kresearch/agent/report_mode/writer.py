@@ -174,16 +174,18 @@ class Section:
         return list(dict.fromkeys(n for _, ids in self.sentences for n in ids))
 
     def drop_repeats(self, written: list[Said], remember: bool = True) -> None:
-        """Remove sentences an earlier section already has, and merge this section's own repeats
-        into one sentence citing all their sources: the same words in any order, or the same
-        statement worded a little otherwise (`Said.repeats`: FOLDOC carries many of the Jargon
-        File's entries with a word changed, and a reader saw each twice in a row). With
-        `remember`, add the kept ones to `written`."""
+        """Remove sentences an earlier section already has (the same words in any order), and
+        merge this section's own repeats into one sentence citing all their sources: the same
+        words, or the same statement worded a little otherwise (`Said.repeats`: FOLDOC carries
+        many of the Jargon File's entries with a word changed, and a reader saw each twice in a
+        row). A rewording in a later section stays: it may cite the page the earlier one does
+        not (replayed on the 16 report questions, dropping those lost two key points' pages).
+        With `remember`, add the kept ones to `written`."""
         kept: list[tuple[str, list[int]]] = []
         mine: list[Said] = []
         for text, ids in self.sentences:
             said = Said.of(text)
-            if any(said.repeats(other) for other in written):
+            if any(said.words == other.words for other in written):
                 self.removed += 1
                 continue
             same = next((i for i, other in enumerate(mine) if said.repeats(other)), None)
