@@ -255,8 +255,9 @@ def top_up_summary(summary: Section, points: list[tuple[str, list[int]]], low: i
     for text, ids in ordered:
         if len(summary.sentences) >= low:
             break
-        if not any(Said.of(text).repeats(other) for other in said):
-            said.append(Said.of(text))
+        this = Said.of(text)
+        if not any(this.repeats(other) for other in said):
+            said.append(this)
             summary.sentences.append((text, ids))
 
 
