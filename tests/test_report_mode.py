@@ -625,6 +625,11 @@ def test_top_up_prefers_written_sentences_and_skips_what_is_said():
                                                   points[0][0]]
     writer.top_up_summary(summary, points, 2)                   # enough: nothing added
     assert len(summary.sentences) == 3
+    # a sentence that leans on one before it comes after those that stand alone
+    alone = writer.Section("Summary")
+    writer.top_up_summary(alone, [("This means cells are never reclaimed.", [1]),
+                                  ("Copying collectors swap the two spaces.", [2])], 1)
+    assert alone.sentences == [("Copying collectors swap the two spaces.", [2])]
 
 
 def test_a_report_lists_where_a_source_read_gives_one_of_its_facts_otherwise(tmp_path, monkeypatch):

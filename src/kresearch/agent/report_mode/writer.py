@@ -250,7 +250,9 @@ def top_up_summary(summary: Section, points: list[tuple[str, list[int]]], low: i
     sentences (`points`, one from each section in turn), those written for the section before
     verbatim quotes, none the summary already says. They were checked in their section, so
     they bring no new claim."""
-    ordered = [p for p in points if not _is_quote(p[0])] + [p for p in points if _is_quote(p[0])]
+    # written sentences before quotes, and those that stand alone before those that lean on a
+    # sentence the summary does not have ("This means they would never be reclaimed ...")
+    ordered = sorted(points, key=lambda p: (_is_quote(p[0]), _leans_back(p[0])))
     said = [Said.of(text) for text, _ in summary.sentences]
     for text, ids in ordered:
         if len(summary.sentences) >= low:
@@ -263,6 +265,16 @@ def top_up_summary(summary: Section, points: list[tuple[str, list[int]]], low: i
 
 def _is_quote(text: str) -> bool:
     return "\u201c" in text
+
+
+_LEANS_BACK = {"this", "that", "these", "those", "it", "its", "they", "their", "them", "he", "his", "she", "her",
+               "such", "there"}
+
+
+def _leans_back(text: str) -> bool:
+    """The sentence opens with a word that points at an earlier sentence."""
+    first = re.match(r"\W*(\w+)", text)
+    return bool(first) and first.group(1).lower() in _LEANS_BACK
 
 
 def quotes_block(quotes: list[tuple[int, str]]) -> str:
