@@ -14,6 +14,7 @@ never prints: the CLI renders the events.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -438,10 +439,11 @@ class Agent:
             return
         state.settled = True
         final = [Candidate(state.answer, self.stats.steps, "final")] if state.answer.strip() else []
+        evidence = functools.cache(self._evidence)     # the checks and `decided` judge one answer's evidence once
         choice = choose(state.candidates + final,
-                        lambda answer: [v.check for v in final_checks(self._evidence(answer))],
+                        lambda answer: [v.check for v in final_checks(evidence(answer))],
                         offers_choice=bool(choice_options(self._question)),
-                        decided=lambda answer: self._evidence(answer).decided() is not None)
+                        decided=lambda answer: evidence(answer).decided() is not None)
         if choice.answer == state.answer:
             return
         entry = {"step": self.stats.steps, "answer": state.answer, "check": "floor",
