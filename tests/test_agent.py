@@ -25,7 +25,7 @@ def step(action: str, **args) -> dict:
 
 
 def run_agent(script, base_url: str, tmp_path, *, budget: int = 6000, max_steps: int = 8, python=True,
-              verify=False, question=QUESTION, passages=0, draft=False):
+              verify=False, question=QUESTION, passages=0, draft=False, last_reading=False):
     """One run over the fixture site. Verification is off unless asked for: most tests script
     placeholder answers to exercise other parts of the loop (test_verify.py covers it). So are
     passages in search results, so that scripted `open` steps read pages not read before
@@ -35,7 +35,7 @@ def run_agent(script, base_url: str, tmp_path, *, budget: int = 6000, max_steps:
     fetcher = Fetcher(FetchPolicy(allow_private=True))
     toolbox = Toolbox(SearchService(backend), Browser(fetcher), sources, python_enabled=python, passages=passages)
     llm = FakeLLM(script)
-    config = AgentConfig(max_steps=max_steps, budget=budget, verify=verify, draft=draft)
+    config = AgentConfig(max_steps=max_steps, budget=budget, verify=verify, draft=draft, last_reading=last_reading)
     agent = Agent(llm, toolbox, sources, config, Trace(tmp_path / "t.jsonl"))
     events = list(agent.run(question))
     agent.trace.close()
@@ -246,7 +246,8 @@ def test_a_follow_up_reuses_the_sources_and_pages_already_read(tmp_path):
         backend = FixtureSearch(server.base_url)
         fetcher = Fetcher(FetchPolicy(allow_private=True))
         toolbox = Toolbox(SearchService(backend), Browser(fetcher), sources)
-        first = Agent(FakeLLM(list(ANSWERED)), toolbox, sources, AgentConfig(draft=False), Trace(tmp_path / "1.jsonl"))
+        first = Agent(FakeLLM(list(ANSWERED)), toolbox, sources, AgentConfig(draft=False, last_reading=False),
+                      Trace(tmp_path / "1.jsonl"))
         r1 = [e for e in first.run(QUESTION)][-1].result
         toolbox.settle()                       # pages still being loaded ahead count as fetched
         hits = dict(server.hits)

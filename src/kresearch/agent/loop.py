@@ -33,7 +33,8 @@ from .answer.compare import Comparison
 from .answer.confidence import estimate as estimate_confidence
 from .answer.findings import findings_markdown, quoted_findings
 from .answer.first_reading import FirstReading
-from .answer.floor import Candidate, choose
+from .answer.last_reading import LastReading
+from .answer.floor import Candidate, Choice, choose
 from .answer.verify import (Evidence, Verdict, Verifier, answer_statements, choice_options, final_checks,
                             is_yes_no_question, tidy_answer)
 from .context import ContextManager, ContextOverflow
@@ -71,6 +72,7 @@ class AgentConfig:
     verify: bool = True              # plan first, check the answer before accepting it
     mode: str = "auto"               # answer | report | auto (question_kind.classify)
     draft: bool = True               # short answers: the first reading and its draft answer (answer/floor.py)
+    last_reading: bool = True        # short answers: every page read asked once more after research
     agents: int = 1                  # reports: sections written at once (several only on a model server)
     length: str = "medium"           # reports: short | medium | long (report_mode/length.py)
 
@@ -122,6 +124,7 @@ class _State:
     plan_due: bool = False                                # the next model step is the plan
     settled: bool = False                                 # the floor chose the answer
     each: Comparison | None = None                        # each named thing read on its own page (answer/each.py)
+    first_settled: bool = False                           # the first reading's answer passed every check
 
 
 class Agent:
@@ -178,6 +181,7 @@ class Agent:
                 yield from self._report_run.run()
             else:
                 yield from self._research(question, ctx, state, start)
+                yield from self._last_reading(state)
                 yield from self._settle(state)
         except KeyboardInterrupt:
             state.stopped_because = "interrupted"
@@ -266,6 +270,7 @@ class Agent:
             yield StepStarted(step, self.config.max_steps)
             yield from self._first_reading(question, ctx, state, step)
             if state.answer:
+                state.first_settled = True
                 return
         while True:
             step += 1
@@ -432,18 +437,24 @@ class Agent:
         """Before anything else, what one-shot retrieval does (answer/first_reading.py)."""
         return FirstReading(self).run(question, ctx, state, step)
 
+    def _last_reading(self, state: _State):
+        """After research, the best passages of every page read asked once more in one call
+        (answer/last_reading.py); not after a first reading that settled the question, nor for a
+        follow-up, whose words lean on the conversation. The trace keeps what the floor would
+        have chosen without it."""
+        if (not self.config.verify or not self.config.last_reading or state.first_settled or self._background
+                or not self.toolbox.docs):
+            return
+        yield from LastReading(self).run(self._question, state, self.stats.steps,
+                                         without=lambda: self._floor(state).answer)
+
     def _settle(self, state: _State):
         """The answer the run ends with: the final one unless it is no answer or unsupported and
         an earlier candidate holds up better (answer/floor.py). Once per run."""
         if state.settled or not self.config.verify:
             return
         state.settled = True
-        final = [Candidate(state.answer, self.stats.steps, "final")] if state.answer.strip() else []
-        evidence = functools.cache(self._evidence)     # the checks and `decided` judge one answer's evidence once
-        choice = choose(state.candidates + final,
-                        lambda answer: [v.check for v in final_checks(evidence(answer))],
-                        offers_choice=bool(choice_options(self._question)),
-                        decided=lambda answer: evidence(answer).decided() is not None)
+        choice = self._floor(state)
         if choice.answer == state.answer:
             return
         entry = {"step": self.stats.steps, "answer": state.answer, "check": "floor",
@@ -453,6 +464,15 @@ class Agent:
         self.trace.write("floor", **entry)
         yield Notice(f"floor: {entry['message']} (final was {state.answer or 'none'!r})")
         state.answer = choice.answer
+
+    def _floor(self, state: _State) -> Choice:
+        """What the floor would choose now, the current answer being the final candidate."""
+        final = [Candidate(state.answer, self.stats.steps, "final")] if state.answer.strip() else []
+        evidence = functools.cache(self._evidence)     # the checks and `decided` judge one answer's evidence once
+        return choose(state.candidates + final,
+                      lambda answer: [v.check for v in final_checks(evidence(answer))],
+                      offers_choice=bool(choice_options(self._question)),
+                      decided=lambda answer: evidence(answer).decided() is not None)
 
     def _useful_actions(self, state: _State) -> list[str]:
         """The grammar's choice for this step: the plan at the first model step (not for a follow-up,

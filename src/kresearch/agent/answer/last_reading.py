@@ -1,0 +1,118 @@
+"""The last reading of a short-answer run: everything read, asked once more in one call.
+
+Research is good at finding pages and poor at reading them: on the runs of the last sessions, of
+the open questions whose gold pages the agent had *both* read, fewer than half ended right (F1
+0.40-0.49 over three runs), while one-shot retrieval, shown five pages in one prompt, read its
+pages better. A ReAct step sees each page once, in the observation of the step that read it,
+between searches, plans and verification messages; its answer is the model's reasoning at that
+moment. So when research has gone beyond the first reading, the run ends as one-shot retrieval
+does, over the best of *all* the pages it read: each page's passage that covers the most of the
+question's words, the pages that cover most first, in one short call with the one-shot prompt's
+words, answered with a quote (bound by a grammar).
+
+That answer is the final candidate; research's own answer stays a candidate, and the floor
+(floor.py) judges them by the same checks: the last reading's stands when it is an answer a page
+read states, the other otherwise. Not for a question whose answers are yes/no or offered options
+(a page names every option: the checks cannot tell them apart, and the floor keeps the draft
+there), nor when the sources' facts decide the question (compare.py, each.py), nor after a first
+reading that settled it (its pages are these).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from ...prompts import render
+from ...tools.browser import best_passage
+from ..context import content_words, stems
+from ..events import Notice
+from .floor import Candidate
+from .verify import choice_options, is_yes_no_question, tidy_answer
+
+if TYPE_CHECKING:
+    from ..loop import Agent
+
+PAGES = 6                  # as many pages as one-shot retrieval reads, and one more
+PASSAGE_CHARS = 1600       # of each: a short page whole, a long one's best ~400 tokens
+MAX_TOKENS = 160           # {"quote": a sentence, "answer": a few words}
+SYSTEM = "You answer questions from the given sources."
+
+
+@dataclass(frozen=True)
+class Passage:
+    source: int
+    title: str
+    text: str
+    covers: int            # how many of the question's words it has
+
+
+def best_passages(question: str, pages: dict[int, tuple[str, str]], limit: int = PAGES,
+                  chars: int = PASSAGE_CHARS) -> list[Passage]:
+    """Each page's passage that covers the most of the question's words; those that cover most
+    first (ties: the page read first)."""
+    asked = stems(question)
+    weights = dict.fromkeys(content_words(question), 1.0)
+    found = []
+    for sid, (title, text) in pages.items():
+        passage = best_passage(text, weights, chars)
+        if passage:
+            found.append(Passage(sid, title, passage, len(stems(passage) & asked)))
+    return sorted(found, key=lambda p: -p.covers)[:limit]
+
+
+def request(question: str, passages: list[Passage]) -> str:
+    sources = "\n\n".join(f"[{p.source}] {p.title}\n{p.text}" for p in passages)
+    return render("last_reading", sources=sources, question=question)
+
+
+def schema() -> dict:
+    return {"type": "object",
+            "properties": {"quote": {"type": "string", "maxLength": 300},
+                           "answer": {"type": "string", "minLength": 1, "maxLength": 100}},
+            "required": ["quote", "answer"]}
+
+
+def parse(output: str) -> tuple[str, str]:
+    """(answer, quote) of the model's reply; ("", "") when it was cut off."""
+    try:
+        reply = json.loads(output)
+        return tidy_answer(str(reply["answer"])), " ".join(str(reply.get("quote", "")).split())
+    except (ValueError, KeyError, TypeError):
+        return "", ""
+
+
+def wanted(question: str) -> bool:
+    """A question whose answer is not yes/no or one of the options it offers."""
+    return not is_yes_no_question(question) and not choice_options(question)
+
+
+class LastReading:
+    """One run's last reading; `state` is the Agent's run state (loop._State)."""
+
+    def __init__(self, agent: Agent):
+        self.agent = agent
+
+    def run(self, question: str, state, step: int, without: Callable[[], str] = lambda: ""):
+        """`without()`: the answer the floor would choose without this reading (for the trace)."""
+        agent = self.agent
+        if not wanted(question) or agent._out_of_time():
+            return
+        if state.answer and agent._evidence(state.answer).decided() is not None:
+            return
+        pages = {sid: (agent.sources.get(sid).title, doc.text) for sid, doc in agent.toolbox.docs.items()}
+        passages = best_passages(question, pages)
+        if not passages:
+            return
+        floor_alone = without()
+        messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": request(question, passages)}]
+        answer, quote = parse(agent._call(messages, schema(), MAX_TOKENS, "last reading", step, 0.0).text)
+        agent.trace.write("last_reading", step=step, answer=answer, quote=quote, before=state.answer,
+                          without=floor_alone, sources=[p.source for p in passages])
+        if not answer or answer.lower() == state.answer.strip().lower():
+            return
+        if state.answer.strip():
+            state.candidates.append(Candidate(state.answer, step, "proposed"))
+        yield Notice(f"last reading of the {len(passages)} best pages read: {answer} (research ended with "
+                     f"{state.answer or 'none'!r})")
+        state.answer = answer

@@ -1,0 +1,91 @@
+"""The last reading (agent/answer/last_reading.py): after research, every page read asked once more."""
+from __future__ import annotations
+
+import json
+
+from fixture_site import site
+from test_agent import QUESTION, run_agent, step
+
+from kresearch.agent.answer.last_reading import best_passages, parse, request, wanted
+from kresearch.trace import read_trace
+
+PLAN = step("plan", subquestions=["Who portrayed Corliss Archer in Kiss and Tell?",
+                                  "What government position did she hold?"])
+CHIEF = "Chief of Protocol of the United States"
+
+
+def reading(answer: str, quote: str = "") -> dict:
+    return {"quote": quote or f"... {answer} ...", "answer": answer}
+
+
+def test_the_pages_that_cover_most_of_the_question_come_first_each_by_its_best_passage():
+    pages = {
+        1: ("Kiss and Tell (1945 film)", "Kiss and Tell is a 1945 comedy starring Shirley Temple as Corliss Archer."),
+        2: ("Weather", "It rained all day in the valley. Nothing else happened there."),
+        3: ("Shirley Temple", "Shirley Temple was an actress. " + "She sang and danced. " * 60 +
+            "She held the government position of Chief of Protocol."),
+    }
+    found = best_passages("What government position did the actress who portrayed Corliss Archer hold?", pages,
+                          limit=2, chars=200)
+    assert sorted(p.source for p in found) == [1, 3]            # "weather" covers nothing of the question
+    temple = next(p for p in found if p.source == 3)
+    assert "government position" in temple.text and len(temple.text) < 260     # the passage, not the page
+    prompt = request("What position?", found)
+    assert prompt.startswith("Sources:") and "[3] Shirley Temple\n" in prompt and "Question: What position?" in prompt
+
+
+def test_only_questions_whose_answer_is_not_yes_no_or_an_offered_option():
+    assert wanted(QUESTION) and wanted("in what city was the composer of op. 5 born")
+    assert not wanted("Is Shirley Temple an actress?")
+    assert not wanted("Which film came first, Kiss and Tell or Bachelor Knight?")
+
+
+def test_a_reply_cut_off_is_no_answer():
+    assert parse('{"quote": "She served as Chief of Protocol.", "answer": "Chief of Protocol"}') == (
+        "Chief of Protocol", "She served as Chief of Protocol.")
+    assert parse('{"quote": "She served as') == ("", "")
+
+
+def test_after_research_the_last_reading_gives_the_answer_the_pages_read_state(tmp_path):
+    # The draft names what no page states; research reads both pages and the model ends with the
+    # one the question describes (a page states it, but it is not what is asked; sent back once, it
+    # proposes it again). The last reading
+    # sees the best passages of every page read and answers from them: that answer is the final one.
+    temple = step("answer", answer="Shirley Temple")
+    script = [{"answer": "Secretary of State"}, PLAN, temple, temple,
+              reading(CHIEF, "As an adult, she ... served as Chief of Protocol of the United States.")]
+    with site() as server:
+        result, llm, _, events = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4,
+                                           last_reading=True, max_steps=3)
+    assert result.answer == CHIEF
+    last = llm.calls[-1]
+    assert last[0]["content"] == "You answer questions from the given sources."         # a call of its own
+    assert "Corliss Archer" in last[1]["content"] and f"Question: {QUESTION}" in last[1]["content"]
+    assert list(llm.schemas[-1]["properties"]) == ["quote", "answer"]
+    records = [r for r in read_trace(tmp_path / "t.jsonl") if r["event"] == "last_reading"]
+    assert len(records) == 1 and records[0]["answer"] == CHIEF and records[0]["before"] == "Shirley Temple"
+    assert records[0]["without"] != CHIEF              # what the floor would have chosen without it
+    assert any(s["cited"] and "Shirley_Temple" in s["url"] for s in result.sources)
+
+
+def test_research_answer_stands_when_the_last_reading_gives_one_no_page_states(tmp_path):
+    script = [{"answer": "Secretary of State"}, PLAN, step("answer", answer=CHIEF), reading("Ambassador to Peru")]
+    with site() as server:
+        result, *_ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4,
+                               last_reading=True)
+    assert result.answer == CHIEF
+    assert result.verification[-1]["check"] == "floor"
+    assert "Ambassador to Peru" in json.dumps([r for r in read_trace(tmp_path / "t.jsonl")
+                                               if r["event"] == "last_reading"])
+
+
+def test_no_last_reading_after_a_first_reading_that_settles_or_on_a_yes_no_question(tmp_path):
+    with site() as server:
+        settled, llm, *_ = run_agent([{"answer": CHIEF}], server.base_url, tmp_path, verify=True, draft=True,
+                                     last_reading=True)
+        assert settled.answer == CHIEF and settled.stats["llm_calls"] == 1
+        question = "Did Shirley Temple portray Corliss Archer in Kiss and Tell?"
+        script = [{"answer": "no"}, PLAN, step("answer", answer="yes")]
+        yes_no, llm, *_ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, question=question,
+                                    last_reading=True)
+    assert all("given sources" not in call[0]["content"] for call in llm.calls)
