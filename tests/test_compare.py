@@ -3,7 +3,8 @@ more (counts), are both American (nationalities). The page texts are the offline
 from __future__ import annotations
 
 from kresearch.agent.answer.compare import (compare, compare_counts, compare_dates, counted, direction, find_date,
-                                            first_date, first_nationality, is_own_page, nationality_question)
+                                            first_date, first_nationality, is_own_page, nationality_question,
+                                            find_nationality, own_pages)
 
 ZANUSSI = ("# Krzysztof Zanussi\n\nFrom the Offline Encyclopedia, the free encyclopedia\n\nKrzysztof Zanussi, "
            "(born 17 June 1939) is a Polish film and theatre director, producer and screenwriter. He is a "
@@ -157,6 +158,21 @@ def test_what_a_choice_question_counts():
                   "Which genus is more than a century old, Quercus or Fagus?", "Which is more south, Quercus or Fagus?"):
         assert counted(other, opts) is None, other
     assert counted("Which genus has more species?", []) is None
+
+
+def test_a_things_plain_page_comes_before_pages_of_other_things_of_its_name():
+    pages = {1: ("Ed Wood (film) - Offline Encyclopedia", "Ed Wood is a 1994 American biographical film."),
+             2: ("Ed Wood - Offline Encyclopedia", "Edward Davis Wood Jr. was an American filmmaker."),
+             3: ("Ed Wood Jr. Memorial - Offline Encyclopedia", "A memorial.")}
+    assert [sid for sid, _, _ in own_pages("Ed Wood", pages)] == [2, 1]
+    # no plain page: the qualified page whose text says what is asked of the thing
+    drinks = {4: ("Bloody Mary (folklore)", "Bloody Mary is a legend of a ghost seen in a mirror."),
+              5: ("Bloody Mary (cocktail)", "A Bloody Mary is a cocktail whose ingredients are vodka and tomato juice.")}
+    assert [sid for sid, _, _ in own_pages("Bloody Mary", drinks, {"ingredient"})][0] == 5
+    assert [sid for sid, _, _ in own_pages("Bloody Mary", drinks)] == [4, 5]       # else the order read
+    # the nationality of the man, not of the film about him
+    fact = find_nationality("Ed Wood", pages)
+    assert fact is not None and fact.source == 2
 
 
 def test_more_species_decided_from_the_counts_on_each_own_page():

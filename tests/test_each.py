@@ -244,3 +244,9 @@ def test_a_choice_of_values_is_not_split(tmp_path):
         run_agent(script, server.base_url, tmp_path, verify=True, draft=True, max_steps=2,
                   question="Which is older, Shirley Temple or Corliss Archer?")
     assert not [r for r in read_trace(tmp_path / "t.jsonl") if r["event"] in ("each", "each_read")]
+
+
+def test_each_thing_is_read_on_its_plain_page_not_a_namesakes():
+    pages = {1: ("OK Go (2000 EP)", "OK Go is the first EP by the band OK Go, released in 2000."),
+             2: ("OK Go", "OK Go is an American rock band originally from Chicago, Illinois.")}
+    assert page_for(Part("OK Go", "Is OK Go a rock band?"), pages)[0] == 2

@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..context import content_words
+from ..context import content_words, stems
 from ..evidence import QUOTE_CHARS, evidence_sentences
 from ..names import NATION, NATIONS, nationality_of, page_name
 
@@ -173,6 +173,19 @@ def is_own_page(option: str, title: str) -> bool:
     return bool(name) and name <= words
 
 
+def own_pages(name: str, sources: dict[int, tuple[str, str]], asked: set[str] = frozenset()
+              ) -> list[tuple[int, str, str]]:
+    """The pages read that are the thing's own (is_own_page), as (number, title, text), its plain
+    page first: "Ed Wood" before "Ed Wood (film)", "OK Go" before "OK Go (2000 EP)" -- a title
+    qualified in brackets names another thing of that name (a film about the man, an album named
+    after him). Among qualified ones, those whose text says more of `asked` (stems of what is
+    asked of the thing: "ingredients" finds "Bloody Mary (cocktail)", not "(folklore)") first;
+    otherwise in the order read."""
+    own = [(sid, title, text) for sid, (title, text) in sources.items() if is_own_page(name, title)]
+    return sorted(own, key=lambda page: (page_name(page[1], qualifier=True) != page_name(page[1]),
+                                         -len(asked & stems(page[2])) if asked else 0))
+
+
 def _name_end(sentence: str, option: str) -> int:
     """Where the sentence names the option (all its words, in order of appearance), else -1."""
     found = re.search(r"\b" + r"\W+".join(re.escape(w) for w in option.split()) + r"\b", sentence, re.I)
@@ -214,7 +227,7 @@ def _quote(sentence: str) -> str:
 
 def find_date(option: str, sources: dict[int, tuple[str, str]]) -> tuple[tuple[int, int, int], Fact] | None:
     """The option's date from the sources read (number -> (title, text)): its own page first."""
-    own = [(sid, text) for sid, (title, text) in sources.items() if is_own_page(option, title)]
+    own = [(sid, text) for sid, _, text in own_pages(option, sources)]
     for finder, pages in ((_date_on_own_page, own), (_date_elsewhere, [(s, t) for s, (_, t) in sources.items()])):
         for sid, text in pages:
             found = finder(option, text)
@@ -285,9 +298,7 @@ def nationality_question(question: str) -> tuple[list[list[str]], str | None] | 
 
 
 def find_nationality(subject: str, sources: dict[int, tuple[str, str]]) -> Fact | None:
-    for sid, (title, text) in sources.items():
-        if not is_own_page(subject, title):
-            continue
+    for sid, _, text in own_pages(subject, sources):
         for sentence in _lead(subject, text):
             nation = first_nationality(sentence)
             if nation:
@@ -374,8 +385,8 @@ def compare_counts(question: str, options: list[str], sources: dict[int, tuple[s
     words, more = asked
     found: dict[str, tuple[int, Fact]] = {}
     for option in options:
-        for sid, (title, text) in sources.items():
-            if is_own_page(option, title) and (count := _count_in(words, text)) is not None:
+        for sid, _, text in own_pages(option, sources):
+            if (count := _count_in(words, text)) is not None:
                 found[option] = (count[0], Fact(option, f"{count[0]} {words[-1]}", sid, _quote(count[1])))
                 break
     if len(found) < 2:
@@ -423,9 +434,8 @@ def compare_properties(question: str, options: list[str], sources: dict[int, tup
     rule, words = asked
     found: dict[str, tuple[bool, Fact]] = {}
     for option in options:
-        for sid, (title, text) in sources.items():
-            lead = _lead(option, text) if is_own_page(option, title) else []
-            if lead:
+        for sid, _, text in own_pages(option, sources):
+            if lead := _lead(option, text):
                 says = words <= content_words(" ".join(lead))
                 found[option] = (says, Fact(option, rule if says else "its lead does not say so", sid, _quote(lead[0])))
                 break

@@ -47,7 +47,7 @@ from ...tools.browser import best_passage
 from ..context import content_words, same_word, stems
 from ..evidence import is_yes_no, states_answer, support
 from ..names import nationality_forms
-from .compare import Comparison, Fact, is_own_page
+from .compare import Comparison, Fact, own_pages
 
 # A question asking one thing of several: a yes/no question joining things with "and", or any
 # question with a word of sharing. Only such questions pay for the split call (a few seconds):
@@ -146,11 +146,11 @@ def page_for(part: Part, pages: dict[int, tuple[str, str]]) -> tuple[int, str] |
     """The page read that is the subject's own (its title is the subject's name), as the text
     the sub-question is answered from: its lead, and the passage that best matches the
     sub-question when the lead does not hold it."""
-    own = [sid for sid, (title, _) in pages.items() if is_own_page(part.subject, title)]
+    own = own_pages(part.subject, pages, stems(part.question) - stems(part.subject) - _AUXILIARY)
     if not own:
         return None
-    sid = own[0]
-    text = pages[sid][1].strip()
+    sid, _, text = own[0]
+    text = text.strip()
     lead = text[:LEAD_CHARS]
     weights = dict.fromkeys(content_words(part.question) - content_words(part.subject), 2.0)
     passage = best_passage(text, weights, PASSAGE_CHARS) if weights else ""
