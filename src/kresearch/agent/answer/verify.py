@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .compare import Comparison, compare, is_own_page
+from .compare import Comparison, compare, own_pages
 from .described import asked_query, described, fits_description
 from ..context import content_words, stems
 from ..evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
@@ -279,7 +279,8 @@ def follows(answer: str, decided: Comparison | None) -> bool:
 
 def _page_hint(ev: Evidence, subject: str) -> str:
     """An unread result that seems to be the subject's own page: " Source [7] seems to be its page"."""
-    sid = next((sid for sid in ev.unread_hints if is_own_page(subject, ev.titles.get(sid, ""))), None)
+    unread = {sid: (ev.titles.get(sid, ""), hint) for sid, hint in ev.unread_hints.items()}
+    sid = next((sid for sid, _, _ in own_pages(subject, unread)), None)
     # the name alone is the query that finds the page (the model asked "Battle of Manila founding date")
     return f" Source [{sid}] seems to be its page: open it." if sid else f' Search for "{subject}".'
 
