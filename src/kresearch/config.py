@@ -36,6 +36,7 @@ class Settings:
     viewport_chars: int = 2000
     passages: int = 4               # top search results shown with a passage read from the page; 0 = snippets only
     draft: bool = True              # short answers: a one-shot answer after the first search, kept if research finds nothing better
+    last_reading: bool = True       # short answers: after research, every page read asked once more in one call
     repack: str = "auto"            # llama.cpp weight repacking: auto (off where AMX crashes), on, off
     mode: str = "auto"              # answer (short checked answer), report (sectioned report), auto (from the question)
     agents: int = 0                 # report sub-agents at once; 0 = 1 in-process, 4 on a model server

@@ -127,6 +127,7 @@ class Session:
         toolbox.new_run()
         config = AgentConfig(max_steps=s.max_steps, max_time=s.max_time, budget=self.budget(llm),
                              temperature=s.temperature, verify=s.verify, mode=s.mode, draft=s.draft,
+                             last_reading=s.last_reading,
                              agents=s.agents or (4 if s.model.startswith("openai:") else 1), length=s.length)
         return Agent(llm, toolbox, toolbox.sources, config, Trace(self.new_trace_path()))
 
