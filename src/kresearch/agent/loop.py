@@ -33,8 +33,8 @@ from .answer.compare import Comparison
 from .answer.confidence import estimate as estimate_confidence
 from .answer.findings import findings_markdown, quoted_findings
 from .answer.first_reading import FirstReading
-from .answer.last_reading import LastReading
 from .answer.floor import Candidate, Choice, choose
+from .answer.last_reading import LastReading
 from .answer.verify import (Evidence, Verdict, Verifier, answer_statements, choice_options, final_checks,
                             is_yes_no_question, tidy_answer)
 from .context import ContextManager, ContextOverflow
