@@ -62,9 +62,11 @@ def repl_env(tmp_path: Path, base_url: str, script: list, name: str) -> dict:
     path = tmp_path / f"{name}.json"
     path.write_text(json.dumps(script))
     env = os.environ.copy()
-    # the scripts drive research step by step: no first reading (test_floor.py covers it)
+    # the scripts drive research step by step: no first or last reading (test_floor.py and
+    # test_last_reading.py cover them)
     env.update(KRESEARCH_FAKE_LLM_SCRIPT=str(path), KRESEARCH_SEARCH="searxng", KRESEARCH_SEARXNG_URL=base_url,
-               KRESEARCH_ALLOW_PRIVATE_URLS="1", KRESEARCH_DRAFT="0", TERM="xterm-256color",
+               KRESEARCH_ALLOW_PRIVATE_URLS="1", KRESEARCH_DRAFT="0", KRESEARCH_LAST_READING="0",
+               TERM="xterm-256color",
                PROMPT_TOOLKIT_NO_CPR="1", NO_COLOR="1")
     return env
 
@@ -175,11 +177,12 @@ def drive(lines: list[str], llm, base_url: str, **kwargs) -> str:
     from prompt_toolkit.output import DummyOutput
 
     os.environ.update(KRESEARCH_SEARCH="searxng", KRESEARCH_SEARXNG_URL=base_url, KRESEARCH_ALLOW_PRIVATE_URLS="1",
-                      KRESEARCH_DRAFT="0")
+                      KRESEARCH_DRAFT="0", KRESEARCH_LAST_READING="0")
     try:
         settings, origin = load_settings({})
     finally:
-        for name in ("KRESEARCH_SEARCH", "KRESEARCH_SEARXNG_URL", "KRESEARCH_ALLOW_PRIVATE_URLS", "KRESEARCH_DRAFT"):
+        for name in ("KRESEARCH_SEARCH", "KRESEARCH_SEARXNG_URL", "KRESEARCH_ALLOW_PRIVATE_URLS", "KRESEARCH_DRAFT",
+                     "KRESEARCH_LAST_READING"):
             del os.environ[name]
     out, err = io.StringIO(), io.StringIO()
     with create_pipe_input() as pipe:

@@ -40,7 +40,8 @@ def research_env(tmp_path: Path, base_url: str, script: list) -> dict:
     path.write_text(json.dumps(script))
     env = os.environ.copy()
     env.update(KRESEARCH_FAKE_LLM_SCRIPT=str(path), KRESEARCH_SEARCH="searxng", KRESEARCH_SEARXNG_URL=base_url,
-               KRESEARCH_ALLOW_PRIVATE_URLS="1", KRESEARCH_DRAFT="0")   # scripts hold the steps only
+               KRESEARCH_ALLOW_PRIVATE_URLS="1", KRESEARCH_DRAFT="0",      # scripts hold the steps only
+               KRESEARCH_LAST_READING="0")
     env.pop("NO_COLOR", None)
     return env
 
