@@ -22,19 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run as bench  # noqa: E402  (scoring, question kinds, jsonl)
-
-from kresearch.trace import read_trace  # noqa: E402
-
-
-def f1(answer: str, golds: list[str]) -> float:
-    return bench.best_over(bench.f1_score, answer or "", golds)
-
-
-def last_reading(rec: dict) -> dict | None:
-    path = rec.get("trace")
-    if not path or not Path(path).exists():
-        return None
-    return next((e for e in read_trace(Path(path)) if e.get("event") == "last_reading"), None)
+from rule_ablation import f1, journal_event  # noqa: E402
 
 
 def main() -> None:
@@ -50,7 +38,7 @@ def main() -> None:
     rows: dict[str, list[tuple]] = defaultdict(list)
     for rec in map(json.loads, (args.run / "agent.jsonl").read_text().splitlines()):
         q = by_id[rec["id"]]
-        event = last_reading(rec)
+        event = journal_event(rec, "last_reading")
         final = rec.get("answer") or ""
         without = event["without"] if event else final
         row = (event is not None, f1(final, q["answers"]), f1(without, q["answers"]),

@@ -42,15 +42,18 @@ def em(answer: str, golds: list[str]) -> float:
     return bench.best_over(bench.exact_match, answer or "", golds)
 
 
-def draft_of(rec: dict) -> str | None:
-    """The one-shot draft the run made (from its journal), or None."""
+def journal_event(rec: dict, name: str) -> dict | None:
+    """The first event `name` of the run's journal, or None (no journal, or no such event)."""
     path = rec.get("trace")
     if not path or not Path(path).exists():
         return None
-    for event in read_trace(Path(path)):
-        if event.get("event") == "draft":
-            return event.get("answer") or ""
-    return None
+    return next((e for e in read_trace(Path(path)) if e.get("event") == name), None)
+
+
+def draft_of(rec: dict) -> str | None:
+    """The one-shot draft the run made (from its journal), or None."""
+    event = journal_event(rec, "draft")
+    return None if event is None else event.get("answer") or ""
 
 
 def rule_name(check: str) -> str:
