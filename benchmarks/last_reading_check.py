@@ -13,7 +13,6 @@ and the one-shot RAG baseline's F1 on the same questions when the run has one.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 from collections import defaultdict
@@ -31,12 +30,10 @@ def main() -> None:
     ap.add_argument("--questions", type=Path, required=True)
     ap.add_argument("--show", action="store_true", help="list every question the last reading changed")
     args = ap.parse_args()
-    by_id = {q["id"]: q for q in map(json.loads, args.questions.read_text().splitlines()) if q}
-    rag = {}
-    if (args.run / "rag.jsonl").exists():
-        rag = {r["id"]: r for r in map(json.loads, (args.run / "rag.jsonl").read_text().splitlines()) if r}
+    by_id = {q["id"]: q for q in bench.read_jsonl(args.questions)}
+    rag = {r["id"]: r for r in bench.read_jsonl(args.run / "rag.jsonl")}
     rows: dict[str, list[tuple]] = defaultdict(list)
-    for rec in map(json.loads, (args.run / "agent.jsonl").read_text().splitlines()):
+    for rec in bench.read_jsonl(args.run / "agent.jsonl"):
         q = by_id[rec["id"]]
         event = journal_event(rec, "last_reading")
         final = rec.get("answer") or ""
