@@ -122,8 +122,8 @@ def test_an_aspect_that_echoes_the_outline_request_is_dropped():
 
 
 def test_an_aspect_query_carries_the_question_subject():
-    assert outline.topic_words(QUESTION) == ["garbage", "collection", "mark"]
-    assert outline.anchored_query("weaknesses", QUESTION) == "weaknesses garbage collection mark"
+    assert outline.topic_words(QUESTION) == ["garbage", "collection", "mark-sweep"]
+    assert outline.anchored_query("weaknesses", QUESTION) == "weaknesses garbage collection mark-sweep"
     assert outline.anchored_query("garbage collection pauses", QUESTION) == "garbage collection pauses"
     assert outline.topic_words("Give an overview of the Battle of Pusan Perimeter") == ["battle", "pusan", "perimeter"]
 
@@ -319,6 +319,13 @@ def test_the_question_parts_lead_the_outline_and_search_by_their_subject_words()
     assert outline.with_parts(parts, model, question) == parts + ["cache write policy", "cache coherency"]
     assert outline.with_parts(parts, [" ".join(question.split()).strip(" .?")], question) == parts
     assert outline.with_parts([], model, question) == model
+
+
+def test_a_part_keeps_the_hyphenated_names_it_lists():
+    question = ("Compare compilers and interpreters: how each runs a program, and the techniques in between such as "
+                "byte-code and just-in-time compilation.")
+    parts = outline.question_parts(question)
+    assert outline.part_query(parts[-1], question) == "byte-code just-in-time compilation compilers interpreters"
 
 
 def test_a_report_on_a_question_that_lists_its_parts_has_a_section_for_each(tmp_path, monkeypatch):
@@ -592,7 +599,7 @@ def test_a_report_run_outlines_covers_writes_and_checks(tmp_path, monkeypatch):
     # the first search: the question as asked and its subject words
     from kresearch.trace import read_trace
     first = next(e for e in read_trace(tmp_path / "t.jsonl") if e["event"] == "action")
-    assert first["args"]["queries"] == [QUESTION, "garbage collection mark sweep"]
+    assert first["args"]["queries"] == [QUESTION, "garbage collection mark-sweep reference"]
 
 
 def test_a_summary_the_check_empties_is_said_by_the_sections_own_sentences(tmp_path, monkeypatch):
@@ -913,6 +920,10 @@ def test_an_aspect_follows_the_links_named_by_its_own_words_or_in_its_sentences(
     ("Give an overview of the United States Air Force's flight test squadrons: where each is based",
      ["united", "states", "air", "force"]),
     ("trace the development of the dc extended universe film series", ["dc", "extended", "universe"]),
+    # a hyphenated name is one word, though a part of it is a shape word ("key") or a stop word
+    ("How does public-key cryptography differ from private-key cryptography?",
+     ["public-key", "cryptography", "private-key"]),
+    ("what are the trade-offs of just-in-time compilation", ["just-in-time", "compilation"]),
 ])
 def test_the_subject_words_come_from_the_subject_of_the_question(question, topic):
     assert outline.topic_words(question) == topic

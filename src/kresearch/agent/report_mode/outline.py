@@ -32,6 +32,7 @@ can could may might must should let lets does do did arise several one many well
 characteristic features feature mechanisms mechanism family basics fundamentals background definition concept concepts
 principle principles properties aspects aspect distinctive significance impact impacts consequence consequences
 came come comes went became decide decides beyond more most than happen happens happened development
+differ differs differed such through
 """.split())
 
 
@@ -43,15 +44,29 @@ def topic_words(question: str, limit: int = 3, *, whole: bool = False) -> list[s
     seen: set[str] = set()
     text = subject_text(question) if not whole else _WHERE.sub(" ", question)
     previous_capital = False
-    for word in re.findall(r"[A-Za-z0-9]+", text):
+    for word in _TERM.findall(text):
         low, capital = word.lower(), word[:1].isupper()
         if len(out) >= limit and not (capital and previous_capital):
             break
         previous_capital = capital
-        if low in content_words(low) and low not in SHAPE_WORDS and not stems(low) & seen:
+        # one per stem; a compound unless all its stems came ("private-key" after "public-key")
+        if is_subject_word(low) and not (stems(low) <= seen if "-" in low else stems(low) & seen):
             out.append(low)
             seen |= stems(low)
     return out
+
+
+# A word, or a hyphenated compound kept whole: "public-key", "just-in-time", "byte-code" name
+# one thing, and a part of one may be a shape word ("key") or a stop word ("in").
+_TERM = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+
+
+def is_subject_word(word: str) -> bool:
+    """A lower-case word (or compound) that can name a subject: a content word, not a shape
+    word; a compound when one of its parts is a content word."""
+    if "-" in word:           # "trade-offs", "well-known" are shapes too
+        return bool(content_words(word) - SHAPE_WORDS)
+    return word in content_words(word) and word not in SHAPE_WORDS
 
 
 # Where to look is not what the question is about: "According to the Jargon File, what is a hacker"
@@ -76,7 +91,7 @@ def anchored_query(aspect: str, question: str) -> str:
     """The aspect as a search query: with the question's subject added when it names less than
     two of its words ("weaknesses of collection techniques" -> "... automatic garbage collection")."""
     topic = topic_words(question)
-    if not topic or len(content_words(aspect) & set(topic)) >= min(2, len(topic)):
+    if not topic or sum(content_words(word) <= content_words(aspect) for word in topic) >= min(2, len(topic)):
         return aspect
     return f"{aspect} {' '.join(topic)}"
 
@@ -125,8 +140,8 @@ def part_query(part: str, question: str) -> str:
     """A question's part as a search query: its subject words in order (the wh-words and
     instructions dilute a search), with the question's subject when the part has little of it
     ("how it decides where a block of memory may be stored" -> "block memory stored processor cache")."""
-    content = [w for w in re.findall(r"[A-Za-z0-9][\w'/-]*", part) if w.lower() in content_words(w)]
-    words = [w for w in content if w.lower() not in SHAPE_WORDS] or content   # "the main techniques": its angle
+    content = [w for w in _TERM.findall(part) if w.lower() in content_words(w) or "-" in w and content_words(w)]
+    words = [w for w in content if is_subject_word(w.lower())] or content     # "the main techniques": its angle
     seen: set[str] = set()
     unique = [w for w in anchored_query(" ".join(words), question).split()
               if not (w.lower() in seen or seen.add(w.lower()))]                 # each word once
@@ -298,7 +313,7 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
     specific; the pages the web ranks first for the question name the specific parts. The
     first `linked` pages were reached by a link that names the subject (`links_to_follow`):
     that name already ties them to it, so their text need not repeat the question's words."""
-    topic = set(topic_words(question))
+    topic = content_words(" ".join(topic_words(question)))
     needed = min(2, len(topic))
     asked = stems(question)
     seen = [words for words in map(content_words, aspects) if words]

@@ -210,7 +210,8 @@ class ReportRun:
 
     def _broader(self, aspect: Aspect) -> str:
         """A second query: the aspect's own words with more of the question's subject."""
-        extra = [w for w in outline.topic_words(self.question, 6, whole=True) if w not in content_words(aspect.query)]
+        extra = [w for w in outline.topic_words(self.question, 6, whole=True)
+                 if not content_words(w) <= content_words(aspect.query)]
         return " ".join([aspect.title, *extra[:3]]) if extra else f"{aspect.query} overview"
 
     def _search(self, aspect: Aspect, queries: list[str], terms: list[str] = ()) -> Iterator:
