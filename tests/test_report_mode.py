@@ -195,6 +195,16 @@ def test_an_aspect_s_terms_keep_only_new_names_that_a_search_can_use():
         "search engine"]
 
 
+def test_the_terms_request_shows_worked_examples_as_earlier_turns_and_drops_copies_of_them():
+    messages, told = outline.terms_messages("system", "How do vaccines work?", "The immune response")
+    examples = outline.term_examples()
+    assert len(examples) >= 2 and [m["role"] for m in messages] == ["system"] + ["user", "assistant"] * len(examples) + ["user"]
+    assert "One part of it: The immune response" in messages[-1]["content"]
+    assert all(json.loads(m["content"])["terms"] for m in messages if m["role"] == "assistant")
+    copied = json.dumps({"terms": [examples[0][2][0], "antibody", "T cell"]})
+    assert outline.parse_terms(copied, "How do vaccines work?", [], instructions=told) == ["antibody", "T cell"]
+
+
 def test_the_entry_on_an_aspect_s_term_covers_it_and_is_quoted_after_the_search_s_best_page():
     question = "What problems arise when processes share resources, and what mechanisms prevent them?"
     part = "What mechanisms prevent them"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 
+from ...prompts import render
 from ..context import content_words, same_word, stems
 from ..names import page_name
 
@@ -345,6 +346,34 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
 
 MIN_TERMS, MAX_TERMS = 2, 4
 TERM_ASPECTS = 4          # aspects (the question's parts first) the model names terms for: a call each
+
+
+def term_examples() -> list[tuple[str, str, list[str]]]:
+    """The worked examples shown to the model before it names an aspect's terms, as earlier
+    turns of the conversation (prompts/terms_examples.md: question | part | term; term): a small
+    model given one example inside the request copies it ("piston" for the forces in a battle)
+    or restates the question; given two as turns, it names twice as many usable terms (64
+    aspects of the development reports: 96 kept vs 50, benchmarks/RESULTS.md)."""
+    examples = []
+    for line in render("terms_examples").splitlines():
+        question, aspect, terms = (field.strip() for field in line.split("|"))
+        examples.append((question, aspect, [t.strip() for t in terms.split(";")]))
+    return examples
+
+
+def terms_messages(system: str, question: str, aspect: str) -> tuple[list[dict], str]:
+    """The model's request for an aspect's terms, after the worked examples; and the words of
+    the request and its examples, for parse_terms to drop copies of."""
+    def ask(q: str, a: str) -> str:
+        return render("terms", question=q, aspect=a, low=MIN_TERMS, high=MAX_TERMS)
+
+    messages = [{"role": "system", "content": system}]
+    for q, a, terms in term_examples():
+        messages += [{"role": "user", "content": ask(q, a)},
+                     {"role": "assistant", "content": json.dumps({"terms": terms})}]
+    messages.append({"role": "user", "content": ask(question, aspect)})
+    told = " ".join([ask("", ""), *(t for *_, terms in term_examples() for t in terms)])
+    return messages, told
 
 
 def terms_schema(low: int = MIN_TERMS, high: int = MAX_TERMS) -> dict:

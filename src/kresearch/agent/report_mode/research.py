@@ -122,13 +122,11 @@ class ReportRun:
         that restate the question or repeat another aspect are dropped (outline.parse_terms)."""
         agent = self.agent
         taken = [stems(a.title) for a in self.aspects]
-        request = render("terms", question="", aspect="", low=outline.MIN_TERMS, high=outline.MAX_TERMS)
         for aspect in aspects[:outline.TERM_ASPECTS]:
             if agent._out_of_time():
                 return
-            prompt = render("terms", question=self.question, aspect=aspect.title,
-                            low=outline.MIN_TERMS, high=outline.MAX_TERMS)
-            completion = agent._call(self._messages(prompt), outline.terms_schema(), TERMS_TOKENS, "terms", self.step)
+            messages, request = outline.terms_messages(SYSTEM, self.question, aspect.title)
+            completion = agent._call(messages, outline.terms_schema(), TERMS_TOKENS, "terms", self.step)
             aspect.terms = outline.parse_terms(completion.text, self.question, taken, instructions=request)
             agent.trace.write("terms", aspect=aspect.title, terms=aspect.terms)
             if aspect.terms:
