@@ -35,6 +35,18 @@ def test_the_pages_that_cover_most_of_the_question_come_first_each_by_its_best_p
     assert prompt.startswith("Sources:") and "[3] Shirley Temple\n" in prompt and "Question: What position?" in prompt
 
 
+def test_the_reading_that_may_replace_an_answer_sees_the_passage_that_states_it():
+    question = "In what year was the novel about the schooner Nina first published?"
+    distractors = {n: (f"Nina ({n})", f"The schooner Nina was first published in a story of {1900 + n}. "
+                                      "The novel about the schooner Nina was first published widely.")
+                   for n in range(1, 4)}
+    stated = "The Nina is a sailing ship. " + "It has sails and masts. " * 40 + "The novel was published in 1866."
+    pages = {**distractors, 4: ("The Nina (novel)", stated)}
+    assert 4 not in [p.source for p in best_passages(question, pages, limit=3, chars=200)]
+    found = best_passages(question, pages, limit=3, chars=200, answer="1866")
+    assert len(found) == 3 and "1866" in next(p.text for p in found if p.source == 4)
+
+
 def test_only_questions_whose_answer_is_not_yes_no_or_an_offered_option():
     assert wanted(QUESTION) and wanted("in what city was the composer of op. 5 born")
     assert not wanted("Is Shirley Temple an actress?")

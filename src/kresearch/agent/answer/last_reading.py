@@ -27,6 +27,7 @@ from ...prompts import render
 from ...tools.browser import best_passage
 from ..context import content_words, stems
 from ..events import Notice
+from ..evidence import states_answer
 from .floor import Candidate
 from .verify import choice_options, is_yes_no_question, tidy_answer
 
@@ -48,17 +49,26 @@ class Passage:
 
 
 def best_passages(question: str, pages: dict[int, tuple[str, str]], limit: int = PAGES,
-                  chars: int = PASSAGE_CHARS) -> list[Passage]:
+                  chars: int = PASSAGE_CHARS, answer: str = "") -> list[Passage]:
     """Each page's passage that covers the most of the question's words; those that cover most
-    first (ties: the page read first)."""
+    first (ties: the page read first). With research's `answer`, the pages that state it show
+    the passage that says it, and the best of them is among the `limit`: the reading that may
+    replace an answer sees the evidence for it (a distractor page sharing the question's words
+    once replaced a right year it never saw)."""
     asked = stems(question)
     weights = dict.fromkeys(content_words(question), 1.0)
+    stating = {sid for sid, (_, text) in pages.items() if answer and states_answer(answer, text)}
+    with_answer = {**weights, **dict.fromkeys(content_words(answer), 2.0)}
     found = []
     for sid, (title, text) in pages.items():
-        passage = best_passage(text, weights, chars)
+        passage = best_passage(text, with_answer if sid in stating else weights, chars)
         if passage:
             found.append(Passage(sid, title, passage, len(stems(passage) & asked)))
-    return sorted(found, key=lambda p: -p.covers)[:limit]
+    found.sort(key=lambda p: -p.covers)
+    chosen = found[:limit]
+    if stating and not any(p.source in stating for p in chosen):
+        chosen[-1] = next(p for p in found if p.source in stating)
+    return chosen
 
 
 def request(question: str, passages: list[Passage]) -> str:
@@ -101,7 +111,7 @@ class LastReading:
         if state.answer and agent._evidence(state.answer).decided() is not None:
             return
         pages = {sid: (agent.sources.get(sid).title, doc.text) for sid, doc in agent.toolbox.docs.items()}
-        passages = best_passages(question, pages)
+        passages = best_passages(question, pages, answer=state.answer)
         if not passages:
             return
         floor_alone = without()
