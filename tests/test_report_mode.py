@@ -195,16 +195,6 @@ def test_an_aspect_s_terms_keep_only_new_names_that_a_search_can_use():
         "search engine"]
 
 
-def test_a_thing_the_question_names_beside_its_subject_is_a_term_to_search():
-    question = "Compare compilers and interpreters: the techniques in between such as byte-code and JIT compilation"
-    taken = [stems("The techniques in between such as byte-code and JIT compilation")]
-    reply = '{"terms": ["compilers", "byte-code", "JIT compilation", "interpreters"]}'
-    # the subject ("compilers", "interpreters") was searched; the things named beside it were not,
-    # and one thing among those a part lists is not that part again
-    assert outline.parse_terms(reply, question, taken) == ["byte-code", "JIT compilation"]
-    assert outline.parse_terms('{"terms": ["RSA algorithm", "DSA"]}', question, [stems("RSA")]) == ["DSA"]
-
-
 def test_the_terms_request_shows_worked_examples_as_earlier_turns_and_drops_copies_of_them():
     messages, told = outline.terms_messages("system", "How do vaccines work?", "The immune response")
     examples = outline.term_examples()

@@ -383,36 +383,24 @@ def terms_schema(low: int = MIN_TERMS, high: int = MAX_TERMS) -> dict:
         "required": ["terms"]}
 
 
-def _already(words: set[str], taken: list[set[str]]) -> bool:
-    """The term is (80 % of) the whole of an aspect or a term already taken: searched already.
-    One thing among others an aspect names ("trojan horse" in "viruses, worms and trojan
-    horses") is not: the aspect's search is for all of them, the term's for its own entry."""
-    return any(other and len(words & other) >= 0.8 * len(other) for other in taken)
-
-
 def parse_terms(text: str, question: str, taken: list[set[str]], instructions: str = "") -> list[str]:
     """The specific names the model gave for an aspect that a search can use: not the
-    question's subject again ("virtual memory" for a question on virtual memory: its search
-    has them), not the whole of an aspect or a term already taken (`taken`: stems of each,
-    extended with the terms kept), and not a copy of the request's own words (`instructions`,
-    its examples included): a small model with nothing to name copies them ("piston" for the
+    question's own words again ("virtual memory" for a question on virtual memory: its search
+    has them), not a near repeat of an aspect or of a term already taken (`taken`: stems of each,
+    extended with the terms kept), and not made of the request's own words (`instructions`,
+    its example included): a small model with nothing to name copies them ("piston" for the
     forces in a battle, "named methods")."""
     try:
         raw = json.loads(text).get("terms", [])
     except (ValueError, AttributeError):
         raw = re.findall(r'"((?:[^"\\]|\\.){3,40})"', text)[1:]   # cut-off JSON: the strings after "terms"
-    # the question's subject, which its own searches have; a thing the question names beside it
-    # ("byte-code" in a question on compilers) is not: a search for its name finds its entry
-    subject = stems(" ".join(topic_words(question, 4))) or stems(question)
-    asked, request = stems(question), stems(instructions)
+    asked = stems(question)
+    told = stems(instructions) | asked       # "four-stroke cycle" copied for a question on four-day weeks
     out: list[str] = []
     for item in raw if isinstance(raw, list) else []:
         term = " ".join(str(item).split()).strip(" .,;:")
         words = stems(term)
-        # a copy of the request has a word only the request has ("four-stroke cycle" copied for
-        # a question on four-day weeks)
-        copied = words <= request | asked and bool(words & (request - asked))
-        if not words or _restated(words, subject) or _already(words, taken) or copied:
+        if not words or _restated(words, asked) or repeats(words, taken) or words <= told:
             continue
         out.append(term)
         taken.append(words)
