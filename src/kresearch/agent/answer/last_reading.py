@@ -66,8 +66,9 @@ def best_passages(question: str, pages: dict[int, tuple[str, str]], limit: int =
             found.append(Passage(sid, title, passage, len(stems(passage) & asked)))
     found.sort(key=lambda p: -p.covers)
     chosen = found[:limit]
-    if stating and not any(p.source in stating for p in chosen):
-        chosen[-1] = next(p for p in found if p.source in stating)
+    evidence = next((p for p in found if p.source in stating), None)
+    if evidence is not None and evidence not in chosen:
+        chosen[-1] = evidence
     return chosen
 
 
