@@ -576,6 +576,28 @@ def run_report(tmp_path, monkeypatch, script, seconds_per_call=0.0, question=QUE
     return events[-1].result, llm, events
 
 
+def test_a_report_whose_pages_all_speak_of_something_else_says_so(tmp_path, monkeypatch):
+    def reply(messages):        # the summary's request lists points; a section's, quotes
+        listed = any(line.startswith("- ") for line in messages[-1]["content"].splitlines())
+        return summary_reply(messages) if listed else section_reply(messages)
+
+    # the web has nothing on copy-on-write; the nearest pages share its common words
+    pages = {
+        "/wiki/Copy_protection": ("Copy protection", "Copy protection stops users who copy software. Processes "
+                                  "that write a copy of protected memory are stopped, which saves the vendor money."),
+        "/wiki/Clipboard": ("Clipboard", "A copy of the selected text is saved in memory shared between "
+                            "processes. The clipboard saves what users copy, and programs write to it."),
+    }
+    question = "Explain copy-on-write: how it shares memory between processes and what memory it saves"
+    result, _, _ = run_report(tmp_path, monkeypatch, [{"aspects": ["copy memory shared"]}] + [reply] * 12,
+                              question=question, pages=pages)
+    assert result.sources and any(s["cited"] for s in result.sources)
+    assert "> No source read and cited names “copy-on-write”" in result.report
+    assert result.confidence <= writer.OFF_SUBJECT_CONFIDENCE and "no source cited names" in result.report
+    assert outline.names_subject(question, "Copy on write shares pages until one process writes.")
+    assert not outline.names_subject(question, "Copy protection prevents copying; the collector frees memory.")
+
+
 def test_a_report_run_outlines_covers_writes_and_checks(tmp_path, monkeypatch):
     aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection",
                            "memory leak"]}
@@ -606,6 +628,7 @@ def test_a_report_run_outlines_covers_writes_and_checks(tmp_path, monkeypatch):
     section_prompt = llm.calls[1][-1]["content"]
     assert "mark-sweep garbage collection" in section_prompt and "[" in section_prompt
     assert 0 < result.confidence <= 1 and "_Confidence:" in report
+    assert "> No source read and cited names" not in report          # its pages are about its subject
     # the first search: the question as asked and its subject words
     from kresearch.trace import read_trace
     first = next(e for e in read_trace(tmp_path / "t.jsonl") if e["event"] == "action")

@@ -70,6 +70,22 @@ def is_subject_word(word: str) -> bool:
     return word in content_words(word) and word not in SHAPE_WORDS
 
 
+def names_subject(question: str, text: str) -> bool:
+    """The text names the question's subject: one of its subject words (`topic_words`), a
+    hyphenated name as written or with spaces ("copy-on-write", "copy on write"). Lenient on
+    purpose: a report whose cited pages all fail even this is about something else -- the web
+    searched had nothing on the subject, and the nearest pages shared only its common words
+    ("copy protection" for "copy-on-write")."""
+    topic = topic_words(question)
+    if not topic:
+        return True
+    low = " ".join(text.lower().split())
+    have = stems(low)
+    found = sum(bool(re.search(r"\b" + r"[\s-]".join(map(re.escape, word.split("-"))) + r"\b", low))
+                if "-" in word else bool(stems(word) & have) for word in topic)
+    return found >= 1
+
+
 # Where to look is not what the question is about: "According to the Jargon File, what is a hacker"
 _WHERE = re.compile(r"\baccording to\b[^,:;?]*[,:;]?", re.I)
 

@@ -417,6 +417,15 @@ class ReportRun:
         # questions); the sections' own checked sentences then say it
         writer.top_up_summary(self.summary, points, low)
 
+    def _off_subject(self, texts: dict[int, str], cited: list[int]) -> str:
+        """The question's subject words ("copy-on-write") when the report cites sources and none
+        of them names it (outline.names_subject); "" otherwise."""
+        if not cited or any(outline.names_subject(self.question, texts.get(sid, "")) for sid in cited):
+            return ""
+        subject = " ".join(outline.topic_words(self.question))
+        self.agent.trace.write("off_subject", subject=subject, cited=cited)
+        return f"“{subject}”"
+
     def _pages_read(self) -> tuple[dict[int, str], dict[int, str]]:
         """The text of every page this run read, and every source's URL, by source number."""
         agent = self.agent
@@ -451,9 +460,11 @@ class ReportRun:
         stats.citations = sum(len(c.sources) + len(c.dropped) for c in claims)
         stats.citations_supported = sum(len(c.sources) for c in claims)
         stats.claims_removed = sum(s.removed for s in [self.summary, *self.sections])
-        confidence, reason = writer.report_confidence(self.sections, self.summary, self.aspects, len(found))
+        off_subject = self._off_subject(texts, writer.cited_sources(self.summary, self.sections, found))
+        confidence, reason = writer.report_confidence(self.sections, self.summary, self.aspects, len(found),
+                                                      off_subject)
         report = writer.assemble(self.question, self.summary, self.sections, self.aspects, agent.sources,
-                                 confidence, reason, stopped_because, found)
+                                 confidence, reason, stopped_because, found, off_subject)
         stats.wall_seconds = round(time.perf_counter() - start, 3)
         numbers = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(stats).items()}
         answer = " ".join(text for text, _ in self.summary.sentences)   # one line, no citations

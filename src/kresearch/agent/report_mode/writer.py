@@ -283,10 +283,14 @@ def quotes_block(quotes: list[tuple[int, str]]) -> str:
 
 def assemble(question: str, summary: Section, sections: list[Section], aspects: list[Aspect],
              registry: SourceRegistry, confidence: float, confidence_reason: str, stopped_because: str,
-             disagreements: list[Disagreement] = ()) -> str:
+             disagreements: list[Disagreement] = (), off_subject: str = "") -> str:
     parts = [f"# {question.strip()}", ""]
     if stopped_because != "answered":
         parts += [f"> Partial report: the run stopped ({stopped_because.replace('_', ' ')}) before it finished.", ""]
+    if off_subject:
+        parts += [f"> No source read and cited names {off_subject}: the web searched seems to have no page on it. "
+                  "The sections below come from pages on other subjects that share some of the question's words; "
+                  "they do not answer it.", ""]
     parts += ["## Summary", "", summary.markdown() or "(no summary: no section could be written from the "
                                                       "sources read)", ""]
     for section in sections:
@@ -322,17 +326,25 @@ def cited_sources(summary: Section, sections: list[Section], disagreements: list
     return list(dict.fromkeys([*(n for s in [summary, *sections] for n in s.cited), *named]))
 
 
+OFF_SUBJECT_CONFIDENCE = 0.2
+
+
 def report_confidence(sections: list[Section], summary: Section, aspects: list[Aspect],
-                      disagreements: int = 0) -> tuple[float, str]:
+                      disagreements: int = 0, off_subject: str = "") -> tuple[float, str]:
     """From what was checked: the share of cited sentences supported, the share of aspects
     covered by two or more sources, how many sites the cited sources come from, and how many
-    of its facts another source read gives otherwise (-0.05 each, at most -0.15)."""
+    of its facts another source read gives otherwise (-0.05 each, at most -0.15). When no cited
+    source names the question's subject (`off_subject`: its words), at most
+    OFF_SUBJECT_CONFIDENCE: supported sentences about something else answer nothing."""
     claims = [c for s in [summary, *sections] for c in s.claims]
     supported = sum(1 for c in claims if c.sources)
     covered = sum(1 for a in aspects if a.covered)
     sites = {site for a in aspects for site in a.sites}
     if not claims:
         return 0.0, "no cited sentence survived the check"
+    if off_subject:
+        return (min(OFF_SUBJECT_CONFIDENCE, 0.5 * supported / len(claims)),
+                f"no source cited names {off_subject}")
     value = 0.5 * supported / len(claims) + 0.3 * covered / max(1, len(aspects)) + 0.2 * min(1.0, len(sites) / 3)
     value -= min(0.15, 0.05 * disagreements)
     reason = (f"{supported} of {len(claims)} cited sentences supported by what they cite, {covered} of "
