@@ -81,9 +81,8 @@ def names_subject(question: str, text: str) -> bool:
         return True
     low = " ".join(text.lower().split())
     have = stems(low)
-    found = sum(bool(re.search(r"\b" + r"[\s-]".join(map(re.escape, word.split("-"))) + r"\b", low))
-                if "-" in word else bool(stems(word) & have) for word in topic)
-    return found >= 1
+    return any(re.search(r"\b" + r"[\s-]".join(map(re.escape, word.split("-"))) + r"\b", low)
+               if "-" in word else stems(word) & have for word in topic)
 
 
 # Where to look is not what the question is about: "According to the Jargon File, what is a hacker"

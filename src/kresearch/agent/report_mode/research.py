@@ -450,7 +450,8 @@ class ReportRun:
         agent, claims = self.agent, self.claims()
         texts, _ = self._pages_read()
         found = disagreements.find(claims, texts)
-        for sid in writer.cited_sources(self.summary, self.sections, found):
+        cited = writer.cited_sources(self.summary, self.sections, found)
+        for sid in cited:
             source = agent.sources.get(sid)
             source.cited = True
             for claim in claims:
@@ -460,7 +461,7 @@ class ReportRun:
         stats.citations = sum(len(c.sources) + len(c.dropped) for c in claims)
         stats.citations_supported = sum(len(c.sources) for c in claims)
         stats.claims_removed = sum(s.removed for s in [self.summary, *self.sections])
-        off_subject = self._off_subject(texts, writer.cited_sources(self.summary, self.sections, found))
+        off_subject = self._off_subject(texts, cited)
         confidence, reason = writer.report_confidence(self.sections, self.summary, self.aspects, len(found),
                                                       off_subject)
         report = writer.assemble(self.question, self.summary, self.sections, self.aspects, agent.sources,
