@@ -382,12 +382,13 @@ def terms_messages(system: str, question: str, aspect: str) -> tuple[list[dict],
     def ask(q: str, a: str) -> str:
         return render("terms", question=q, aspect=a, low=MIN_TERMS, high=MAX_TERMS)
 
+    examples = term_examples()
     messages = [{"role": "system", "content": system}]
-    for q, a, terms in term_examples():
+    for q, a, terms in examples:
         messages += [{"role": "user", "content": ask(q, a)},
                      {"role": "assistant", "content": json.dumps({"terms": terms})}]
     messages.append({"role": "user", "content": ask(question, aspect)})
-    told = " ".join([ask("", ""), *(t for *_, terms in term_examples() for t in terms)])
+    told = " ".join([ask("", ""), *(t for *_, terms in examples for t in terms)])
     return messages, told
 
 
