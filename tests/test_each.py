@@ -92,6 +92,34 @@ def test_sameness_needs_a_value_from_each_thing_not_a_yes_or_no():
     parts = parse_split(split(("Jim Lindberg", "What is Jim Lindberg's nationality?"),
                               ("Alison Moyet", "What is Alison Moyet's nationality?")), question)
     assert [p.yes_no for p in parts] == [False, False]
+    # sharing is sameness too: the ingredients of each, compared in code
+    drinks = "do bloody mary and sidecar share any ingredients"
+    assert len(parse_split(split(("Bloody Mary", "What ingredients are in Bloody Mary?"),
+                                 ("Sidecar", "What ingredients are in Sidecar?")), drinks)) == 2
+    assert parse_split(split(("Bloody Mary", "Does Bloody Mary share ingredients?"),
+                             ("Sidecar", "Does Sidecar share ingredients?")), drinks) == []
+
+
+def test_a_split_asks_of_each_what_the_question_asks():
+    # "both ... in the 19th century?" holds of each or not; a century each would read as "the same century"
+    battles = "Were both the Battle of Stones River and the Battle of Leyte fought in the 19th century?"
+    assert parse_split(split(("Battle of Stones River", "In what century was the Battle of Stones River fought?"),
+                             ("Battle of Leyte", "In what century was the Battle of Leyte fought?")), battles) == []
+    assert len(parse_split(split(("Battle of Stones River", "Was the Battle of Stones River fought in the 19th "
+                                                            "century?"),
+                                 ("Battle of Leyte", "Was the Battle of Leyte fought in the 19th century?")),
+                           battles)) == 2
+    # a value part asks what the question asks: "who" of each is not "what other film"
+    films = 'Which crime film was written by the writer of "Street Kings" and "End of Watch"?'
+    assert parse_split(split(("Street Kings", "Who wrote Street Kings?"), ("End of Watch", "Who wrote End of Watch?")),
+                       films) == []
+    shared = "What genre of film do Astro Boy and The Secret of Kells share?"
+    assert len(parse_split(split(("Astro Boy", "Which genre is Astro Boy?"),
+                                 ("The Secret of Kells", "Which genre is The Secret of Kells?")), shared)) == 2
+    # a thing the question describes ("this film") is not one it names
+    described = "Was this American crime film and End of Watch directed by the same person?"
+    assert parse_split(split(("this American crime film", "Who directed this American crime film?"),
+                             ("End of Watch", "Who directed End of Watch?")), described) == []
 
 
 def test_yes_when_every_part_holds():
@@ -190,7 +218,11 @@ def test_each_thing_is_read_on_its_own_page_and_the_facts_decide(tmp_path, monke
                                             question=QUESTION, passages=4)
     assert backend.calls == [QUESTION, "Shirley Temple", "Corliss Archer"]
     split_call, part_call = llm.calls[1], llm.calls[2]
-    assert [m["role"] for m in split_call] == ["system", "user"] and QUESTION in split_call[1]["content"]
+    # a call of its own: the split's instructions, the worked examples as earlier turns, the question
+    assert split_call[0]["role"] == "system" and "the same thing about two or more things" in split_call[0]["content"]
+    assert [m["role"] for m in split_call[1:]] == ["user", "assistant"] * 3 + ["user"]
+    assert split_call[-1]["content"] == f"Question: {QUESTION}"
+    assert not any(QUESTION in m["content"] for m in split_call[:-1])
     assert "from the results above alone" in llm.calls[0][-1]["content"]     # the draft first, from the question's
     assert "Is Shirley Temple an American actress?" in part_call[1]["content"]
     assert "Shirley Temple Black (April 23, 1928" in part_call[1]["content"]     # its own page

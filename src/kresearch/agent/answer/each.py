@@ -11,11 +11,17 @@ the tuning split's 21 yes/no questions right that way. Asked of one thing with t
 page and the answers combined in code, 14 of the 17 it split were right (a prototype on the same
 21; benchmarks/RESULTS.md has the runs). So:
 
-  1. the model names the things and the question about each one (prompts/each.md, bound by a
-     grammar); code keeps the split only when each thing is written in the question, each
-     sub-question names its thing and no other, a yes/no sub-question uses only the question's
-     words ("Is A American?" for "Are A and B both this nationality?" guesses), and a question
-     about sameness ("the same country") asks each thing for a value, not yes/no;
+  1. the model names the things and the question about each one (prompts/each.md, after three
+     worked examples given as earlier turns, prompts/each_examples.md: with the rule alone it
+     often repeated the whole question as each part -- 18 of the tuning split's 35 splits kept,
+     25 with the examples; 35 and 45 of the validation split's 64; bound by a grammar); code
+     keeps the split only when each thing is written in the question (named, not described:
+     "this film"), each sub-question names its thing and no other, a yes/no sub-question uses
+     only the question's words ("Is A American?" for "Are A and B both this nationality?"
+     guesses), a question about sameness ("the same country", "share any") asks each thing for
+     a value and any other yes/no question asks each one yes/no ("both fought in the 19th
+     century?" is not "in the same century?"), and a value sub-question asks what the question
+     asks (its who/what/where: "Who wrote X?" does not answer "... and what other film?");
   2. each thing's own page is read (the loop searches its name), and one short call answers its
      sub-question from that page alone with a quote (prompts/each_part.md); code keeps the answer
      only when the quote is on the page, a value answer is stated there, and a "yes" is said in
@@ -40,7 +46,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from ...prompts import render
 from ...tools.browser import best_passage
@@ -54,8 +60,11 @@ from .compare import Comparison, Fact, own_pages
 # "and" alone is too common in names ("Kiss and Tell") and open questions to ask every time.
 _JOINED = re.compile(r"\band\b", re.I)
 _SHARING = re.compile(r"\b(both|same|different|share[sd]?|common|each)\b", re.I)
-_SAMENESS = re.compile(r"\bsame\b", re.I)
+_SAMENESS = re.compile(r"\b(same|share[sd]?|in common)\b", re.I)   # values compared, not yes/no of each
 _DIFFERENCE = re.compile(r"\bdifferent\b", re.I)
+# "this American crime film": a thing the question describes, not one it names
+_DESCRIBED = re.compile(r"(this|that|these|those)\b", re.I)
+_WH = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b")
 _AUXILIARY = {"is", "are", "was", "were", "do", "does", "did", "can", "could", "has", "have", "had", "will",
               "would", "should"}
 MAX_PARTS = 3
@@ -84,8 +93,26 @@ def may_split(question: str, yes_no: bool, choice: bool = False) -> bool:
     return bool(choice or _SHARING.search(question) or (yes_no and _JOINED.search(question)))
 
 
-def split_request(question: str) -> str:
-    return render("each", question=question)
+SYSTEM = "You answer from the given text, exactly and briefly."
+
+
+def split_examples() -> list[tuple[str, list[Part]]]:
+    """The worked splits shown before the question (prompts/each_examples.md: question | subject =
+    its question | ...; a question alone splits into nothing)."""
+    examples = []
+    for line in render("each_examples").splitlines():
+        question, *parts = (field.strip() for field in line.split("|"))
+        examples.append((question, [Part(*(x.strip() for x in p.split("=", 1))) for p in parts]))
+    return examples
+
+
+def split_messages(question: str) -> list[dict]:
+    """The split request, after the worked examples as earlier turns of the conversation."""
+    messages = [{"role": "system", "content": render("each")}]
+    for example, parts in split_examples():
+        messages += [{"role": "user", "content": f"Question: {example}"},
+                     {"role": "assistant", "content": json.dumps({"each": [asdict(p) for p in parts]})}]
+    return messages + [{"role": "user", "content": f"Question: {question}"}]
 
 
 def split_schema() -> dict:
@@ -115,7 +142,7 @@ def parse_split(output: str, question: str, options: list[str] = ()) -> list[Par
         return []
     for p in parts:
         others = [o.subject for o in parts if o is not p]
-        if (not _written_in(p.subject, question) or not _written_in(p.subject, p.question)
+        if (_DESCRIBED.match(p.subject) or not _written_in(p.subject, question) or not _written_in(p.subject, p.question)
                 or any(_written_in(o, p.question) for o in others)
                 or not content_words(p.question) - content_words(p.subject)):   # asks something of it
             return []
@@ -124,6 +151,13 @@ def parse_split(output: str, question: str, options: list[str] = ()) -> list[Par
         return []         # a yes/no part asks what the question asks, nothing it does not ("Is A American?")
     if (_SAMENESS.search(question) or _DIFFERENCE.search(question)) and any(p.yes_no for p in parts):
         return []         # sameness is between values: "Is A a singer?" cannot show the same nationality
+    asks = _WH.findall(question.lower().replace("which", "what"))
+    if asks and any(not p.yes_no and not set(asks) & set(_WH.findall(p.question.lower().replace("which", "what")))
+                    for p in parts):
+        return []         # a part asks what the question asks: not "Who wrote X?" for "... and what other film?"
+    if Part("", question).yes_no and not (_SAMENESS.search(question) or _DIFFERENCE.search(question)) \
+            and not parts[0].yes_no:
+        return []         # "Were both fought in the 19th century?" is not "in the same century?"
     if len({p.yes_no for p in parts}) > 1:
         return []
     if options and (not parts[0].yes_no or sorted(map(_option_key, options)) != sorted(_option_key(p.subject)

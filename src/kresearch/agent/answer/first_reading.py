@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 DRAFT_MAX_TOKENS = 64         # {"asks": "...", "answer": "..."}: a few words each
 EACH_SPLIT_TOKENS = 160       # up to three {"subject", "question"} pairs
 EACH_PART_TOKENS = 120        # {"quote": a sentence, "answer": a few words}
-EACH_SYSTEM = "You answer from the given text, exactly and briefly."
 # The question searched and its top results read at once, as one-shot retrieval reads them
 # (five pages, ~600 tokens of each), before any other model step.
 FIRST_READING_PAGES = 5
@@ -93,7 +92,7 @@ class FirstReading:
         if (not each.may_split(question, is_yes_no_question(question), bool(options))
                 or (choice_options(question) and not options) or agent._out_of_time()):
             return []
-        split = agent._call(self._aside(each.split_request(question)), each.split_schema(), EACH_SPLIT_TOKENS,
+        split = agent._call(each.split_messages(question), each.split_schema(), EACH_SPLIT_TOKENS,
                             "each", step, 0.0)
         parts = each.parse_split(split.text, question, options)
         agent.trace.write("each", step=step, parts=[asdict(p) for p in parts])
@@ -132,7 +131,7 @@ class FirstReading:
         """A call of its own, outside the research context: only what it needs. (Not after the
         run's system prompt, though its KV state would be reused: under the ReAct rules the
         1.5B model named no parts for questions it split well on its own.)"""
-        return [{"role": "system", "content": EACH_SYSTEM}, {"role": "user", "content": request}]
+        return [{"role": "system", "content": each.SYSTEM}, {"role": "user", "content": request}]
 
     def _pages(self) -> dict[int, tuple[str, str]]:
         """Every page read, by source number: (title, text)."""
