@@ -484,6 +484,39 @@ def test_a_dictionary_entry_s_subject_tag_is_not_quoted():
         "A sorting algorithm that inserts each item.\nLisp is old.\nKeep <b> inside."
 
 
+def test_a_dictionary_entry_s_opening_is_quoted_for_what_its_headword_is():
+    # FOLDOC's entry: the headword and its other names on lines of their own, then a gloss in
+    # brackets and a definition that does not repeat the headword
+    page = ("worm\n\n<networking, security> (From \"Tapeworm\" in John Brunner's novel \"The Shockwave "
+            "Rider\") A program that propagates itself over a network, reproducing itself as it goes.  Compare "
+            "virus.  Nowadays the term has negative connotations, as it is assumed that only crackers write "
+            "worms.\n\n(1996-09-17)")
+    text = coverage.prose(page)
+    assert text.startswith("(From \"Tapeworm\"")                       # no headword run into the definition
+    assert coverage.prose("Lisp is old.\n\nIt has lists.") == "Lisp is old.\n\nIt has lists."   # statements stay
+    aspect = coverage.Aspect("worms", "computer viruses worms", quotes=[(9, text)], sources=[9])
+    section = writer.Section("worms")
+    writer.fill_from_quotes(section, aspect, {9: page}, 2, titles={9: "worm - FOLDOC"})
+    assert section.sentences[0] == ("Worm: \u201c(From \"Tapeworm\" in John Brunner's novel \"The Shockwave Rider\") "
+                                    "A program that propagates itself over a network, reproducing itself as it "
+                                    "goes.\u201d", [9])
+    # a later passage of the page (a quote starting "…") is no opening: its first sentence must name the aspect
+    later = coverage.Aspect("worms", "computer viruses worms", sources=[9],
+                            quotes=[(9, "… A program that propagates itself over a network, reproducing itself.")])
+    section = writer.Section("worms")
+    writer.fill_from_quotes(section, later, {9: page}, 2, titles={9: "worm - FOLDOC"})
+    assert section.sentences == []
+
+
+def test_a_gloss_in_brackets_before_a_sentence_is_no_broken_start():
+    out = writer.parse_sentences(json.dumps({"sentences": [
+        {"text": "(PKE) An encryption scheme where each person gets a pair of keys.", "sources": [1]},
+        {"text": "[From Usenet] To utter a posting designed to attract predictable responses.", "sources": [1]},
+        {"text": "(ARM), developer of the ARM 32-bit RISC architecture.", "sources": [1]}]}))
+    assert [t for t, _ in out] == ["(PKE) An encryption scheme where each person gets a pair of keys.",
+                                   "[From Usenet] To utter a posting designed to attract predictable responses."]
+
+
 def test_reference_list_entries_are_not_quoted_as_statements():
     quote = ('["Mark-sweep garbage collection in practice", T. Yuasa, in Memory Management, Springer 1992, '
              '490-507]. Merall et al, Mark-sweep garbage collection - IWMM92, Springer 1992, pp.473-489. '

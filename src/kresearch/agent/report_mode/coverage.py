@@ -177,13 +177,18 @@ def more_quotes(aspect: Aspect, texts: dict[int, str], question: str = "") -> li
 def prose(text: str) -> str:
     """A page's text as a quote should show it: no Markdown headings, links as their words, no
     Markdown escapes, no encyclopedia tagline ("From Wikipedia, the free encyclopedia"), no
-    dictionary subject tags ("<algorithm> A sorting algorithm that ..." is FOLDOC's entry)."""
+    dictionary subject tags ("<algorithm> A sorting algorithm that ..." is FOLDOC's entry), no
+    label lines above the first sentence (a dictionary's headword and its other names, "worm",
+    "public-key encryption PKE public-key cryptography": run into the entry's first sentence
+    once a quote is one line, they made it start in lower case, and no quote took it)."""
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     text = _TAGLINE.sub("", _LINK.sub(r"\1", "\n".join(lines)))
-    return _SUBJECT_TAG.sub("", _ESCAPE.sub(r"\1", text))
+    return _LABELS.sub("", _SUBJECT_TAG.sub("", _ESCAPE.sub(r"\1", text)))
 
 
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _ESCAPE = re.compile(r"\\([<>\[\]*_#`\\])")
 _SUBJECT_TAG = re.compile(r"(?m)^[ \t]*(?:<[\w ,.&/-]{2,40}>[ \t]*)+")
+# short lines with no sentence end, then a blank line, at the top of the text
+_LABELS = re.compile(r"\A\s*(?:[^\n.!?]{1,80}(?<![.!?:;,])[ \t]*\n\s*\n\s*)+")
 _TAGLINE = re.compile(r"(?im)^\s*From [^,\n]{1,60}, the free encyclopedia\s*")

@@ -26,6 +26,9 @@ from .coverage import Aspect
 from .disagreements import Disagreement
 
 CONNECTIVE_WORDS = 20
+# a parenthesis or bracket, then a capital: the gloss a dictionary entry opens with ("(PKE) An
+# encryption scheme ...", "[From the Usenet group alt.folklore.urban] To utter a posting ...")
+_GLOSS = re.compile(r"(\([^()]{1,200}\)|\[[^\[\]]{1,200}\])\s+[A-Z]")
 QUOTED_WORDS = 6          # a source sentence shorter than this is a date or a heading, not a statement
 # Sentences a section may hold beyond its length so that each source covering its aspect is cited
 # by its best sentence (measured by replaying stored runs: +3 cited 0.383 -> 0.406 key points;
@@ -76,9 +79,11 @@ def parse_sentences(text: str) -> list[tuple[str, list[int]]]:
 def is_broken(sentence: str) -> bool:
     """A sentence not worth checking: cut short (no end, a dangling last word, too few words), a
     question (a report states), starting mid-sentence (lower case, or a bracket: "(ARM), developer
-    of …"), or a loop (most of its words repeated)."""
+    of …"; a gloss before the sentence is no such bracket: "(From "Tapeworm" in ...) A program
+    that ..." is how a dictionary entry starts), or a loop (most of its words repeated)."""
     words = re.findall(r"\w+", sentence.lower())
-    starts_mid = not (sentence[:1].isupper() or sentence[:1].isdigit() or sentence[:1] in "\"\u201c")
+    starts_mid = not (sentence[:1].isupper() or sentence[:1].isdigit() or sentence[:1] in "\"\u201c"
+                      or _GLOSS.match(sentence))
     return (sentence[-1:] not in ".!\"')" or is_fragment(sentence) or starts_mid
             or len(set(words)) < 0.6 * len(words))
 
@@ -95,9 +100,13 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
     aspect_words = stems(" ".join([aspect.query or aspect.title, *aspect.terms]))   # its terms: the entries' words
     candidates = []
     for order, (sid, quote) in enumerate(aspect.quotes + coverage.more_quotes(aspect, texts)):
+        # a page's first statement speaks of its subject, named or not ("A program that ...")
+        headword = set() if quote.startswith("…") else stems(page_name((titles or {}).get(sid, "")))
         for sentence in split_sentences(quote.strip("… ")):
             words = set(re.findall(r"[a-z0-9]+", sentence.lower()))
             said = stems(sentence)
+            if len(words) >= QUOTED_WORDS:
+                said, headword = said | headword, set()
             about = sum(coverage.has_word(w, said) for w in aspect_words)     # in any form: "bugs" is "bug"
             # a quoted sentence must say something about the aspect, in a sentence's length
             if (not about or len(words) < QUOTED_WORDS or is_broken(sentence) or is_instruction(sentence)
