@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""The terms an aspect is filed under (report_mode/research.py `_name_terms`), alone: do they name
+the pages a report needs?
+
+    python benchmarks/terms_probe.py benchmarks/runs/NAME [--questions Q.jsonl] --model M.gguf \\
+        [--variants shipped,answer-first]
+
+For every aspect the stored run asked terms for (its trace's "terms" events), the terms request is
+asked again at temperature 0 in each variant, and the kept terms (outline.parse_terms) are
+matched against the names of the question's key-point pages (the last part of each key point's
+`source`, "/jargon/lurker" -> "lurker"): a term names a page when they have the same words.
+Prints, per variant, the terms kept and the key pages named. No web: the question and the aspect
+are all a terms request reads.
+
+- `shipped`: outline.terms_messages as the product asks;
+- `answer-first`: the same examples and request, but the model first answers the part in a
+  sentence from what it knows, then names the terms (a passage written first, as in HyDE, tends
+  to carry the names a search needs).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+from kresearch.agent.context import stems
+from kresearch.agent.report_mode import outline
+from kresearch.agent.report_mode.research import SYSTEM, TERMS_TOKENS
+from kresearch.llm.llamacpp import LlamaCppLLM
+
+HERE = Path(__file__).resolve().parent
+QUESTIONS = HERE.parent.parent / "shared/offline-web/data/report-questions.jsonl"
+
+
+def aspects_asked(run: Path) -> dict[str, list[str]]:
+    """question id -> the aspects its stored run asked terms for."""
+    out = {}
+    for path in sorted((run / "agent").glob("*.json")):
+        row = json.loads(path.read_text())
+        trace = Path(row.get("trace", ""))
+        if trace.exists():
+            events = [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
+            out[path.stem] = [e["aspect"] for e in events if e.get("event") == "terms"]
+    return out
+
+
+def page_names(question: dict) -> set[frozenset[str]]:
+    names = set()
+    for point in question["key_points"]:
+        name = re.sub(r"_\(.*\)$", "", point["source"].rstrip("/").rsplit("/", 1)[-1])
+        names.add(frozenset(stems(name.replace("_", " ").replace("%27", "'"))))
+    return names
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run", type=Path)
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--variants", default="shipped")
+    args = parser.parse_args()
+    questions = {q["id"]: q for q in map(json.loads, args.questions.read_text().splitlines())}
+    llm = LlamaCppLLM(Path(args.model).expanduser())
+    variants = args.variants.split(",")
+    totals = {v: [0, set()] for v in variants}
+    started = time.time()
+    for qid, aspects in aspects_asked(args.run).items():
+        question = questions[qid]
+        wanted = page_names(question)
+        for variant in variants:
+            taken = [stems(a) for a in aspects]
+            kept_all = []
+            for aspect in aspects:
+                messages, told, schema = _request(variant, question["question"], aspect)
+                reply = llm.complete(messages, schema=schema, max_tokens=TERMS_TOKENS + 80, temperature=0.0)
+                kept_all += outline.parse_terms(reply.text, question["question"], taken, instructions=told)
+            named = {t for t in kept_all if frozenset(stems(t)) in wanted}
+            totals[variant][0] += len(kept_all)
+            totals[variant][1] |= {(qid, t.lower()) for t in named}
+            print(f"{qid} {variant}: {'; '.join(kept_all)}  -> names {sorted(named)}", flush=True)
+    for variant, (kept, named) in totals.items():
+        print(f"{variant}: {kept} terms kept, {len(named)} key pages named", file=sys.stderr)
+    print(f"({time.time() - started:.0f} s)", file=sys.stderr)
+
+
+def _request(variant: str, question: str, aspect: str) -> tuple[list[dict], str, dict]:
+    messages, told = outline.terms_messages(SYSTEM, question, aspect)
+    if variant == "shipped":
+        return messages, told, outline.terms_schema()
+    answers = [line.split("|")[-1].strip() for line in ANSWERS.strip().splitlines()]
+    for i, answer in zip((2, 4), answers):          # the examples' replies: an answer, then the terms
+        messages[i] = {"role": "assistant",
+                       "content": json.dumps({"answer": answer, **json.loads(messages[i]["content"])})}
+    for m in messages[1::2]:
+        if m["role"] == "user":
+            m["content"] = m["content"].replace("Name ", "First answer that part in one sentence from what you "
+                                                "know, then name ", 1)
+    schema = outline.terms_schema()
+    schema["properties"] = {"answer": {"type": "string", "minLength": 1, "maxLength": 300}, **schema["properties"]}
+    schema["required"] = ["answer", "terms"]
+    return messages, told, schema
+
+
+ANSWERS = """
+honeybees | Worker bees suck nectar with the proboscis, carry it in the honey stomach and evaporate it in the comb.
+apollo | Apollo 11 landed the Lunar Module Eagle in 1969, and Neil Armstrong was the first to step onto the Moon.
+"""
+
+
+if __name__ == "__main__":
+    main()
