@@ -15,7 +15,8 @@ page (or an equivalent entry, as report_score.py counts it) reached in the store
 
 `--show missed` lists the points never found with the run's queries, to see what research would
 have had to search; `--show page-cited` the points whose page is cited by other sentences, with
-those sentences, to see what the writer chose instead. No model, no web: the stored JSON only.
+those sentences, to see what the writer chose instead; `--show covering` the points whose page
+was read (and counted for which aspects) but is cited by nothing. No model, no web: the stored JSON only.
 """
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def main() -> None:
     ap.add_argument("run", type=Path)
     ap.add_argument("--system", default="agent")
     ap.add_argument("--questions", type=Path, default=DATA / "data" / "report-questions.jsonl")
-    ap.add_argument("--show", choices=["missed", "page-cited"], default=None)
+    ap.add_argument("--show", choices=["missed", "page-cited", "covering"], default=None)
     args = ap.parse_args()
     equivalents = rs.Equivalents()
     totals: collections.Counter = collections.Counter()
@@ -85,6 +86,12 @@ def main() -> None:
                 queries = [query for a in run.get("coverage", []) for query in a.get("queries", [])]
                 print(f"  {q['id']} missed {point['source']}: {point['point'][:90]}", file=sys.stderr)
                 print(f"      queries: {queries}", file=sys.stderr)
+            if args.show == "covering" and where in ("covering", "read"):
+                targets = equivalents.targets(point["source"], point["any"])
+                hits = [s["id"] for s in run.get("sources", []) if rs.url_path(s.get("url", "")) in targets]
+                aspects = [a["aspect"] for a in run.get("coverage", []) if set(a.get("sources", [])) & set(hits)]
+                print(f"  {q['id']} {where} {point['source']} (source {hits}, aspects {aspects}) wants "
+                      f"{point['any']}: {point['point'][:80]}", file=sys.stderr)
             if args.show == "page-cited" and where == "page cited":
                 print(f"  {q['id']} {point['source']} wants {point['any']}: {point['point'][:90]}", file=sys.stderr)
                 for sentence in citing(point, run, equivalents):
