@@ -7,12 +7,13 @@ the pages a report needs?
 
 For every aspect the stored run asked terms for (its trace's "terms" events), the terms request is
 asked again at temperature 0 in each variant, and the kept terms (outline.parse_terms) are
-matched against the names of the question's key-point pages (the last part of each key point's
-`source`, "/jargon/lurker" -> "lurker"): a term names a page when they have the same words.
-Prints, per variant, the terms kept and the key pages named. No web: the question and the aspect
-are all a terms request reads.
+searched alone on the offline web, as research searches them: prints, per variant, the terms kept
+and the key-point pages (each key point's `source`) among their top five results -- the pages
+research could not find otherwise are the "never found" of report_points.py.
 
 - `shipped`: outline.terms_messages as the product asks;
+- `kinds`: a third worked example, a part asking for kinds ("The main kinds of clouds": cumulus,
+  stratus, cirrus, cumulonimbus);
 - `answer-first`: the same examples and request, but the model first answers the part in a
   sentence from what it knows, then names the terms (a passage written first, as in HyDE, tends
   to carry the names a search needs).
@@ -21,10 +22,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
 
 from kresearch.agent.context import stems
 from kresearch.agent.report_mode import outline
@@ -47,12 +50,10 @@ def aspects_asked(run: Path) -> dict[str, list[str]]:
     return out
 
 
-def page_names(question: dict) -> set[frozenset[str]]:
-    names = set()
-    for point in question["key_points"]:
-        name = re.sub(r"_\(.*\)$", "", point["source"].rstrip("/").rsplit("/", 1)[-1])
-        names.add(frozenset(stems(name.replace("_", " ").replace("%27", "'"))))
-    return names
+def _search(url: str, query: str, top: int = 5) -> set[str]:
+    """The paths of the offline web's top results for `query` (as research searches a term alone)."""
+    reply = httpx.get(f"{url.rstrip('/')}/search", params={"q": query, "format": "json"}, timeout=30).json()
+    return {urlsplit(r["url"]).path for r in reply.get("results", [])[:top]}
 
 
 def main() -> None:
@@ -61,6 +62,7 @@ def main() -> None:
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--model", required=True)
     parser.add_argument("--variants", default="shipped")
+    parser.add_argument("--searxng-url", default="http://127.0.0.1:8765")
     args = parser.parse_args()
     questions = {q["id"]: q for q in map(json.loads, args.questions.read_text().splitlines())}
     llm = LlamaCppLLM(Path(args.model).expanduser())
@@ -69,7 +71,7 @@ def main() -> None:
     started = time.time()
     for qid, aspects in aspects_asked(args.run).items():
         question = questions[qid]
-        wanted = page_names(question)
+        sources = {point["source"] for point in question["key_points"]}
         for variant in variants:
             taken = [stems(a) for a in aspects]
             kept_all = []
@@ -77,12 +79,13 @@ def main() -> None:
                 messages, told, schema = _request(variant, question["question"], aspect)
                 reply = llm.complete(messages, schema=schema, max_tokens=TERMS_TOKENS + 80, temperature=0.0)
                 kept_all += outline.parse_terms(reply.text, question["question"], taken, instructions=told)
-            named = {t for t in kept_all if frozenset(stems(t)) in wanted}
+            found = {page for t in kept_all for page in _search(args.searxng_url, t)} & sources
             totals[variant][0] += len(kept_all)
-            totals[variant][1] |= {(qid, t.lower()) for t in named}
-            print(f"{qid} {variant}: {'; '.join(kept_all)}  -> names {sorted(named)}", flush=True)
-    for variant, (kept, named) in totals.items():
-        print(f"{variant}: {kept} terms kept, {len(named)} key pages named", file=sys.stderr)
+            totals[variant][1] |= {(qid, page) for page in found}
+            print(f"{qid} {variant}: {'; '.join(kept_all)}  -> finds {sorted(found)}", flush=True)
+    for variant, (kept, found) in totals.items():
+        print(f"{variant}: {kept} terms kept; searched alone, they find {len(found)} key-point pages",
+              file=sys.stderr)
     print(f"({time.time() - started:.0f} s)", file=sys.stderr)
 
 
@@ -90,6 +93,11 @@ def _request(variant: str, question: str, aspect: str) -> tuple[list[dict], str,
     messages, told = outline.terms_messages(SYSTEM, question, aspect)
     if variant == "shipped":
         return messages, told, outline.terms_schema()
+    if variant == "kinds":               # a third example: a part that asks for kinds names each kind
+        ask = messages[-1]["content"].replace(question, KINDS[0]).replace(aspect, KINDS[1])
+        messages[-1:-1] = [{"role": "user", "content": ask},
+                           {"role": "assistant", "content": json.dumps({"terms": KINDS[2]})}]
+        return messages, told + " " + " ".join(KINDS[2]), outline.terms_schema()
     answers = [line.split("|")[-1].strip() for line in ANSWERS.strip().splitlines()]
     for i, answer in zip((2, 4), answers):          # the examples' replies: an answer, then the terms
         messages[i] = {"role": "assistant",
@@ -103,6 +111,9 @@ def _request(variant: str, question: str, aspect: str) -> tuple[list[dict], str,
     schema["required"] = ["answer", "terms"]
     return messages, told, schema
 
+
+KINDS = ("Give an overview of clouds: how they form and the main kinds", "The main kinds of clouds",
+         ["cumulus", "stratus", "cirrus", "cumulonimbus"])
 
 ANSWERS = """
 honeybees | Worker bees suck nectar with the proboscis, carry it in the honey stomach and evaporate it in the comb.
