@@ -438,6 +438,10 @@ def test_the_form_of_the_answer_must_fit_the_question():
     assert not is_yes_no_question("Give an overview of garbage collection?")
     assert not is_yes_no_question("garbage collection?") and not is_yes_no_question("rust vs go?")   # topics
     assert not is_yes_no_question("Is the Eiffel Tower taller or shorter than the Statue of Liberty?")
+    # a statement naming what it asks for as "this ..." is a clue: its answer is that thing
+    assert not is_yes_no_question("Marie Curie and Pierre Curie both won this prize?")
+    assert not is_yes_no_question("the lamp in many lighthouses is like this type of lamp patented in 1780?")
+    assert is_yes_no_question("Is this film a documentary?")           # a question that asks yes/no still does
 
     def verdict(question, answer):
         ev = Evidence(question=question, answer=answer, plan=[], opened={1: f"{answer} is mentioned here."},

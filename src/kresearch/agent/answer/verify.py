@@ -66,6 +66,8 @@ _CHOOSES = re.compile(r"\bwhich (one|of)\b|\bbetween\b|\beither\b", re.I)
 _YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
 # A statement has a verb: an auxiliary or a past tense ("... are a genus", "... formed in").
 _STATEMENT_VERB = re.compile(r"\b(is|are|was|were|has|have|had|do|does|did|can|could|will|would|\w+ed)\b", re.I)
+# "... are both this nationality?", "... similar to this type of lamp ...?": the thing asked for
+_PLACEHOLDER = re.compile(r"\b(this|these)\s+\w+", re.I)
 # A question word anywhere, or a request at the start ("Name the ...?", "Give the year ...?"):
 # not a statement asked as a yes/no question.
 _WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b|^\s*(name|list|give|tell|find|identify|"
@@ -129,14 +131,17 @@ def tidy_answer(answer: str) -> str:
 def is_yes_no_question(question: str) -> bool:
     """"Are both ...?", "Was X ...?", and a statement asked as a question ("Both Sorbaria and
     Goldenrod are a genus of flowering plants?": no question word anywhere, a question mark at
-    the end) -- but not "Is X taller or shorter than Y?"."""
+    the end) -- but not "Is X taller or shorter than Y?", nor a statement that names what it
+    asks for as "this ..." ("Henry Roth and Lewis Mumford are both this nationality?": a clue, as
+    in a quiz, whose answer is the nationality)."""
     if _OR.search(question):
         return False
     if _YES_NO_QUESTION.match(question):
         return True
     # a statement has a verb and a few words: "garbage collection?" or "rust vs go?" is a topic
     statement = len(question.split()) >= 4 and bool(_STATEMENT_VERB.search(question))
-    return statement and question.rstrip().endswith("?") and not _WH_WORD.search(question)
+    return (statement and question.rstrip().endswith("?") and not _WH_WORD.search(question)
+            and not _PLACEHOLDER.search(question))
 
 
 def _names(answer: str, option: str) -> bool:
