@@ -29,6 +29,7 @@ from ..trace import Trace, digest
 from ..urls import urls_in
 from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
+from .answer.acronym import spelled_out
 from .answer.compare import Comparison
 from .answer.confidence import estimate as estimate_confidence
 from .answer.findings import findings_markdown, quoted_findings
@@ -566,6 +567,10 @@ class Agent:
     def _finish_answer(self, question: str, state: _State, start: float, error: str | None) -> RunResult:
         for _ in self._settle(state):    # an interrupted or failed run still ends with its best candidate
             pass
+        named = spelled_out(state.answer, [doc.text for doc in self.toolbox.docs.values()])
+        if named != state.answer:          # "SARS" -> "Severe acute respiratory syndrome (SARS)", as a page says
+            self.trace.write("spelled_out", answer=state.answer, named=named)
+            state.answer = named
         self._sync_tool_stats()
         self.stats.evictions = self.context.evictions
         evidence = self._evidence(state.answer)
