@@ -20,6 +20,7 @@ def test_only_when_the_initials_spell_it_and_the_answer_is_an_acronym():
     assert spelled_out("NBC", ["broadcast by NBC, an American network"]) == "NBC"   # not defined on any page
     assert spelled_out("Paris", ["the capital (Paris) of France"]) == "Paris"    # a name, not an acronym
     assert spelled_out("yes", ["Yellow Eagle Society (yes)"]) == "yes"
+    assert spelled_out(" Paris ", []) == " Paris "                              # unchanged means unchanged
 
 
 def test_the_run_ends_with_the_spelled_out_name_and_traces_it(tmp_path, monkeypatch):

@@ -20,18 +20,18 @@ LOOK_BACK = 160          # characters before "(ACRONYM)" that may hold the name
 
 def spelled_out(answer: str, texts: list[str]) -> str:
     """`answer` as "Full Name (ACRONYM)" when one of `texts` defines it so; else unchanged."""
-    answer = answer.strip()
-    if not _ACRONYM.fullmatch(answer):
+    acronym = answer.strip()
+    if not _ACRONYM.fullmatch(acronym):
         return answer
-    letters = answer.replace("&", "").lower()
+    letters = acronym.replace("&", "").lower()
     for text in texts:
-        for match in re.finditer(r"\(\s*" + re.escape(answer) + r"\s*[,;)]", text):
+        for match in re.finditer(r"\(\s*" + re.escape(acronym) + r"\s*[,;)]", text):
             before = max(0, match.start() - LOOK_BACK)
             words = list(_WORD.finditer(text, before, match.start()))
             start = _name_start([w.group() for w in words], letters)
             if start is not None:
                 name = " ".join(text[words[start].start():match.start()].split())
-                return f"{name[:1].upper()}{name[1:]} ({answer})"
+                return f"{name[:1].upper()}{name[1:]} ({acronym})"
     return answer
 
 
