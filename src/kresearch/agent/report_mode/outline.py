@@ -368,9 +368,7 @@ def term_examples() -> list[tuple[str, str, list[str]]]:
     turns of the conversation (prompts/terms_examples.md: question | part | term; term): a small
     model given one example inside the request copies it ("piston" for the forces in a battle)
     or restates the question; given two as turns, it names twice as many usable terms (64
-    aspects of the development reports: 96 kept vs 50, benchmarks/RESULTS.md). The third asks
-    for kinds and names each kind ("cumulus", "stratus"): searched alone, the development
-    aspects' terms then find 30 key-point pages instead of 24 (benchmarks/terms_probe.py)."""
+    aspects of the development reports: 96 kept vs 50, benchmarks/RESULTS.md)."""
     examples = []
     for line in render("terms_examples").splitlines():
         question, aspect, terms = (field.strip() for field in line.split("|"))
