@@ -13,3 +13,13 @@ def _template(name: str) -> Template:
 
 def render(name: str, **values: object) -> str:
     return _template(name).substitute(**{k: str(v) for k, v in values.items()}).strip()
+
+
+def with_examples(system: str, examples: list[tuple[str, str]], request: str) -> list[dict]:
+    """A request after worked examples given as earlier turns of the conversation (each a user
+    request and the assistant's reply): a small model copies an example written inside the
+    request, and follows one shown as a turn."""
+    messages = [{"role": "system", "content": system}]
+    for asked, reply in examples:
+        messages += [{"role": "user", "content": asked}, {"role": "assistant", "content": reply}]
+    return messages + [{"role": "user", "content": request}]

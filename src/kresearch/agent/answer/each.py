@@ -48,7 +48,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 
-from ...prompts import render
+from ...prompts import render, with_examples
 from ...tools.browser import best_passage
 from ..context import content_words, same_word, stems
 from ..evidence import is_yes_no, states_answer, support
@@ -108,11 +108,9 @@ def split_examples() -> list[tuple[str, list[Part]]]:
 
 def split_messages(question: str) -> list[dict]:
     """The split request, after the worked examples as earlier turns of the conversation."""
-    messages = [{"role": "system", "content": render("each")}]
-    for example, parts in split_examples():
-        messages += [{"role": "user", "content": f"Question: {example}"},
-                     {"role": "assistant", "content": json.dumps({"each": [asdict(p) for p in parts]})}]
-    return messages + [{"role": "user", "content": f"Question: {question}"}]
+    examples = [(f"Question: {example}", json.dumps({"each": [asdict(p) for p in parts]}))
+                for example, parts in split_examples()]
+    return with_examples(render("each"), examples, f"Question: {question}")
 
 
 def split_schema() -> dict:

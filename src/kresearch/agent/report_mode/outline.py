@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from ...prompts import render
+from ...prompts import render, with_examples
 from ..context import content_words, same_word, stems
 from ..names import page_name
 
@@ -383,11 +383,8 @@ def terms_messages(system: str, question: str, aspect: str) -> tuple[list[dict],
         return render("terms", question=q, aspect=a, low=MIN_TERMS, high=MAX_TERMS)
 
     examples = term_examples()
-    messages = [{"role": "system", "content": system}]
-    for q, a, terms in examples:
-        messages += [{"role": "user", "content": ask(q, a)},
-                     {"role": "assistant", "content": json.dumps({"terms": terms})}]
-    messages.append({"role": "user", "content": ask(question, aspect)})
+    messages = with_examples(system, [(ask(q, a), json.dumps({"terms": terms})) for q, a, terms in examples],
+                             ask(question, aspect))
     told = " ".join([ask("", ""), *(t for *_, terms in examples for t in terms)])
     return messages, told
 
