@@ -164,6 +164,44 @@ def parse_split(output: str, question: str, options: list[str] = ()) -> list[Par
     return parts
 
 
+# A choice that ranks its options ("the highest number", "busier") is no property of one option
+# alone: its own page cannot say it (compare.py and research decide those). Words ending so that
+# are no ranking are listed.
+_RANKING = re.compile(r"\b(most|least|best|worst|[a-z]{2,}(?:est|ier))\b", re.I)
+_NOT_RANKING = {"interest", "forest", "honest", "modest", "earnest", "protest", "contest", "harvest", "request",
+                "suggest", "conquest", "west", "midwest", "southwest", "northwest", "digest", "arrest", "manifest",
+                "invest", "quest", "guest", "chest", "nest", "rest", "test", "soldier", "frontier", "premier",
+                "courier", "barrier", "cavalier", "cashier", "glacier", "dossier", "brigadier", "financier"}
+
+
+def choice_parts(question: str, options: list[str]) -> list[Part]:
+    """One yes/no part per option, written by code from the question itself: "Is Vib Gyor the
+    answer to "Which band formed in England?"?". For the choices the model does not split well:
+    asked to, the 1.5B model often gave each option the whole question without its name ("Which
+    band formed in England?" for each band), which names no thing and is dropped. [] for a choice
+    that ranks its options, which one option's page cannot decide."""
+    if any(w.lower() not in _NOT_RANKING for w in _RANKING.findall(question)):
+        return []
+    ask = _asking_clause(question, options)
+    if not ask or not content_words(ask):
+        return []
+    return [Part(option, f'Is {option} the answer to "{ask}?"') for option in options]
+
+
+def _asking_clause(question: str, options: list[str]) -> str:
+    """The question without its options: the clause that asks, the options and their "or" taken
+    out ("Which novelist, J. G. Farrell or Louis Aragon, wrote of ...?" -> "Which novelist wrote
+    of ..."; "A and B were both mines ...; which one yielded ...?" -> "which one yielded ...")."""
+    a, b = (re.escape(o.strip()) for o in options)
+    # the options, with what describes the second one (", the 1970 Rolling Stones documentary?")
+    text = re.sub(rf"(?:\bthe\s+)?{a}\s*,?\s+(?:or|and)\s+(?:the\s+)?{b}(?:\s*,\s*(?:the|a|an)\s[^,;?]*(?=\?\s*$))?",
+                  " ", question, flags=re.I)
+    text = re.sub(r",\s*,", " ", text)                              # the commas that set them off
+    clauses = [c for c in re.split(r"(?<=[.;:?])\s+", text) if c.strip(" .;:?,")]
+    asking = next((c for c in clauses if _WH.search(c.lower())), "")
+    return " ".join(asking.split()).strip(" ,.;:?")
+
+
 def _option_key(name: str) -> str:
     """A name as an option of the question: "the Dismal Swamp Canal" is "Dismal Swamp Canal"."""
     return re.sub(r"^the\s+", "", " ".join(name.lower().split()))

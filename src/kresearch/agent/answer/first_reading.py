@@ -95,7 +95,10 @@ class FirstReading:
         split = agent._call(each.split_messages(question), each.split_schema(), EACH_SPLIT_TOKENS,
                             "each", step, 0.0)
         parts = each.parse_split(split.text, question, options)
-        agent.trace.write("each", step=step, parts=[asdict(p) for p in parts])
+        written_by = "model"
+        if not parts and options:     # a choice the model did not split: one part per option, by code
+            parts, written_by = each.choice_parts(question, options), "code"
+        agent.trace.write("each", step=step, parts=[asdict(p) for p in parts], by=written_by)
         return parts
 
     def _read_each(self, parts: list[each.Part], ctx: ContextManager, state, step: int):
