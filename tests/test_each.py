@@ -7,7 +7,7 @@ from fixture_site import site
 from test_agent import run_agent
 
 from kresearch.agent.answer.compare import Fact
-from kresearch.agent.answer.each import Part, combine, may_split, page_for, parse_part, parse_split
+from kresearch.agent.answer.each import Part, choice_parts, combine, may_split, page_for, parse_part, parse_split
 from kresearch.trace import read_trace
 
 
@@ -41,6 +41,33 @@ def test_a_choice_is_split_into_one_yes_no_part_per_option():
                              ("Dismal Swamp Canal", "Where is the Dismal Swamp Canal?")), question, options) == []
     assert parse_split(split(("Erie Canal", "Is the Erie Canal in New York?"),
                              ("New York", "Is New York in the Erie Canal?")), question, options) == []
+
+
+def test_a_choice_the_model_did_not_split_is_asked_of_each_option_in_the_questions_own_words():
+    def asked(question, options):
+        return [p.question for p in choice_parts(question, options)]
+
+    assert asked("Which band formed in England, Of Montreal or Vib Gyor?", ["Of Montreal", "Vib Gyor"]) == [
+        'Is Of Montreal the answer to "Which band formed in England?"',
+        'Is Vib Gyor the answer to "Which band formed in England?"']
+    parts = choice_parts("which band formed in england, of montreal or vib gyor", ["of montreal", "vib gyor"])
+    assert parts[0].yes_no and [p.subject for p in parts] == ["of montreal", "vib gyor"]
+    # options set off mid-question, described, pointed back at, or behind "which of"
+    assert asked("Which novelist, J. G. Farrell or Louis Aragon, wrote of colonial rule?",
+                 ["J. G. Farrell", "Louis Aragon"])[0] == 'Is J. G. Farrell the answer to "Which novelist wrote of colonial rule?"'
+    assert asked("Which film was Oscar nominated, LaLee's Kin or Gimme Shelter, the 1970 Rolling Stones documentary?",
+                 ["LaLee's Kin", "Gimme Shelter"])[1] == 'Is Gimme Shelter the answer to "Which film was Oscar nominated?"'
+    assert asked("Temagami Mine and Burwash Mine were both gold mines; which one yielded a bulk sample in 1935?",
+                 ["Temagami Mine", "Burwash Mine"])[1] == \
+        'Is Burwash Mine the answer to "which one yielded a bulk sample in 1935?"'
+    assert asked("Which of Python or Perl was designed by Guido van Rossum?", ["Python", "Perl"])[0] == \
+        'Is Python the answer to "Which was designed by Guido van Rossum?"'
+    # a choice that ranks its options is no property of one of them ("interest" ranks nothing)
+    assert asked("Which airport is busier, Palm Springs Airport or Trenton Airport?", ["Palm Springs Airport",
+                                                                                      "Trenton Airport"]) == []
+    assert asked("which writer has the highest number of skill Langston Hughes or Ian McEwan",
+                 ["Langston Hughes", "Ian McEwan"]) == []
+    assert len(asked("Which bank paid interest first to savers, Barclays or Lloyds?", ["Barclays", "Lloyds"])) == 2
 
 
 def test_a_choice_is_the_one_option_it_holds_of():
@@ -267,6 +294,26 @@ def test_a_choice_is_decided_by_each_option_on_its_own_page(tmp_path, monkeypatc
     assert "The one of which it holds: Shirley Temple" in result.report
     records = read_trace(tmp_path / "t.jsonl")
     assert [r["purpose"] for r in records if r["event"] == "llm"] == ["draft", "each", "each part", "each part"]
+
+
+def test_a_choice_the_model_gave_each_option_the_whole_question_is_split_by_code(tmp_path, monkeypatch):
+    # The 1.5B model's usual failure: each option gets "Which one served ...?" without its name.
+    monkeypatch.setattr("kresearch.agent.answer.first_reading.FIRST_READING_PAGES", 1)
+    question = "Which one served as a United States ambassador, Shirley Temple or Corliss Archer?"
+    script = [{"answer": "Corliss Archer"},
+              {"each": [{"subject": "Shirley Temple", "question": "Which one served as a United States ambassador?"},
+                        {"subject": "Corliss Archer", "question": "Which one served as a United States ambassador?"}]},
+              {"quote": "she was named United States ambassador to Ghana", "answer": "yes"},
+              {"quote": "Corliss Archer is a fictional teenage character", "answer": "no"}]
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True,
+                                            question=question, passages=4)
+    assert result.answer == "Shirley Temple"
+    records = read_trace(tmp_path / "t.jsonl")
+    split_event = next(r for r in records if r["event"] == "each")
+    assert split_event["by"] == "code"
+    assert split_event["parts"][0]["question"] == 'Is Shirley Temple the answer to "Which one served as a United States ambassador?"'
+    assert 'Question: Is Shirley Temple the answer to "Which one served' in llm.calls[2][-1]["content"]
 
 
 def test_a_choice_of_values_is_not_split(tmp_path):

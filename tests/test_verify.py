@@ -426,6 +426,11 @@ def test_the_form_of_the_answer_must_fit_the_question():
     assert choice_options("Which band has more members Band of Skulls or Live ?") == ["Band of Skulls", "Live"]
     assert choice_options("Who was born first, Ian McEwan or Langston Hughes?") == ["Ian McEwan", "Langston Hughes"]
     assert choice_options("What government position was held by Shirley Temple?") == []
+    # a colon sets the options off, unless a comma did and it is a title's; "Which of" asks
+    assert choice_options("Who wrote Dune: Frank Herbert or Isaac Asimov?") == ["Frank Herbert", "Isaac Asimov"]
+    assert choice_options("Which film won, LaLee's Kin: The Legacy of Cotton or Gimme Shelter?") == [
+        "LaLee's Kin: The Legacy of Cotton", "Gimme Shelter"]
+    assert choice_options("Which of Python or Perl was designed by Guido van Rossum?") == ["Python", "Perl"]
     # options mid-sentence, before the verb
     assert choice_options("Which airport Grand Forks International Airport or El Paso International Airport "
                           "is closer to their town ?") == ["Grand Forks International Airport",

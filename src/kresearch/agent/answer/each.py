@@ -194,11 +194,12 @@ def _asking_clause(question: str, options: list[str]) -> str:
     of ..."; "A and B were both mines ...; which one yielded ...?" -> "which one yielded ...")."""
     a, b = (re.escape(o.strip()) for o in options)
     # the options, with what describes the second one (", the 1970 Rolling Stones documentary?")
-    text = re.sub(rf"(?:\bthe\s+)?{a}\s*,?\s+(?:or|and)\s+(?:the\s+)?{b}(?:\s*,\s*(?:the|a|an)\s[^,;?]*(?=\?\s*$))?",
+    text = re.sub(rf"(?:\bof\s+)?(?:\bthe\s+)?{a}\s*,?\s+(?:or|and)\s+(?:the\s+)?{b}(?:\s*,\s*(?:the|a|an)\s[^,;?]*(?=\?\s*$))?",
                   " ", question, flags=re.I)
     text = re.sub(r",\s*,", " ", text)                              # the commas that set them off
     clauses = [c for c in re.split(r"(?<=[.;:?])\s+", text) if c.strip(" .;:?,")]
     asking = next((c for c in clauses if _WH.search(c.lower())), "")
+    asking = re.sub(r"^(?:of|between|among)\s*,\s*", "", asking.strip(), flags=re.I)   # "Of A and B, which ..."
     return " ".join(asking.split()).strip(" ,.;:?")
 
 

@@ -170,10 +170,15 @@ def choice_options(question: str) -> list[str]:
     options = [found.group(1).strip(" :;,."), found.group(2).strip(" :;,.")]
     if q.startswith(options[0]):                            # "Of Paris and Rome, which one ...?"
         options[0] = re.sub(r"^(of|between|both|for)\s+", "", options[0], flags=re.I)
+    # A colon within the first option sets the options off ("Who wrote Dune: Frank Herbert or
+    # Isaac Asimov?") unless a comma already did, when it is a title's ("Which film ..., LaLee's
+    # Kin: The Legacy of Cotton or Gimme Shelter?").
+    if ": " in options[0] and not re.search(r"[,;]\s*(?:the\s+)?$", q[:found.start(1)]):
+        options[0] = options[0].rsplit(": ", 1)[1]
     # the question's first word is capitalised as the sentence's: "Is Python or Java older?",
-    # "Did the Beatles or the Rolling Stones form first?"
-    first = re.match(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would)\s+(the\s+)?",
-                     options[0], re.I)
+    # "Did the Beatles or the Rolling Stones form first?", "Which of Python or Perl ...?"
+    first = re.match(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
+                     r"(?:which|who|what)(?:\s+one)?\s+of)\s+(the\s+)?", options[0], re.I)
     if first and q.lower().startswith(options[0].lower()):
         options[0] = options[0][first.end():]
     return options if all(options) and options[0].lower() != options[1].lower() else []
