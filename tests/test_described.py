@@ -4,7 +4,7 @@ from __future__ import annotations
 from fixture_site import site
 from test_agent import QUESTION, run_agent, step
 
-from kresearch.agent.answer.described import asked_query, described, fits_description
+from kresearch.agent.answer.described import asked_query, described, fits_description, object_of_relation, relation_asked
 from kresearch.agent.answer.verify import Evidence, final_checks
 
 KISS = "Kiss and Tell is a 1945 American comedy film starring then 17-year-old Shirley Temple as Corliss Archer."
@@ -87,3 +87,35 @@ def test_a_relation_inside_another_is_a_description_too():
     # the right answer given with what is asked is not refused ("Austin is the capital of ...")
     capital = described("What is the capital of the state of Texas?")
     assert fits_description("Austin", capital, {1: "Austin is the capital of the U.S. state of Texas."}) is None
+
+
+def test_what_the_asked_relation_is_of_is_not_the_answer():
+    # devb101-150: "USS New Jersey" for the captain; devb51-100: "University of Kansas" for its fight song
+    assert relation_asked("Who was the captain of the only battleship to provide gunfire support?") == "captain"
+    assert relation_asked("What is the name of the fight song of the university in Lawrence, Kansas?") == "fight song"
+    assert relation_asked("which city is the capital of the state where Elvis was born") == "capital"
+    assert relation_asked("When was the battleship launched?") is None
+    assert relation_asked("What is the name of the band?") is None            # "the name of" asks nothing itself
+    snyder = {4: 'J. Edward Snyder was notable as the captain of the battleship USS "New Jersey" in 1968.'}
+    assert object_of_relation("USS New Jersey", "captain", snyder) == 4
+    assert object_of_relation("J. Edward Snyder", "captain", snyder) is None
+    # a name standing after the thing is the relation's holder, not its object
+    nerdist = {1: "He met the chief executive officer of Nerdist Industries Chris Hardwick."}
+    assert object_of_relation("Chris Hardwick", "chief executive officer", nerdist) is None
+    assert object_of_relation("yes", "captain", snyder) is None
+    # a relation a page states of the answer itself ("Austin is the capital of Texas") does not count
+    assert object_of_relation("Austin", "capital", {1: "Austin is the capital of the U.S. state of Texas."}) is None
+    assert object_of_relation("Texas", "capital", {1: "Austin is the capital of the state of Texas."}) == 1
+
+
+def test_an_answer_the_asked_relation_is_of_is_sent_back_with_a_search_for_that_relation():
+    question = "Who was the captain of the only battleship to provide gunfire support during the Vietnam War?"
+    ev = Evidence(question=question, answer="USS New Jersey", plan=[],
+                  opened={1: "New Jersey was the only US battleship providing gunfire support during the Vietnam War.",
+                          2: 'Edward Snyder was the captain of the battleship USS "New Jersey" in 1968.'},
+                  unread_hints={}, python_runs=0, python_enabled=False, titles={1: "USS New Jersey", 2: "Edward Snyder"})
+    verdicts = [v for v in final_checks(ev) if v.check == "described"]
+    assert verdicts and verdicts[0].bridges == ["USS New Jersey captain"]
+    assert "the captain of USS New Jersey" in verdicts[0].message
+    ev.answer = "Edward Snyder"
+    assert "described" not in [v.check for v in final_checks(ev)]

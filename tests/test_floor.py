@@ -129,14 +129,16 @@ def test_a_question_naming_its_answers_is_drafted_from_them_and_needs_facts_to_s
     # "A or B?": the draft may only name one of them, and naming one settles nothing (every page
     # about either names it): research goes on from the first reading
     question = "Who portrayed Corliss Archer in the film Kiss and Tell, Shirley Temple or Jean Arthur?"
-    script = [{"answer": "Shirley Temple"}, PLAN, step("answer", answer="Shirley Temple")]
+    # the split (none from the model; code asks each option) finds no quote on either page
+    unquoted = {"quote": "words on no page", "answer": "yes"}
+    script = [{"answer": "Shirley Temple"}, {"each": []}, unquoted, unquoted, PLAN, step("answer", answer="Shirley Temple")]
     with site() as server:
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, question=question)
     assert llm.schemas[0]["properties"] == {"answer": {"enum": ["Shirley Temple", "Jean Arthur"]}}
     assert "Answer with one of: Shirley Temple, Jean Arthur." in llm.calls[0][-1]["content"]
     assert [v["check"] for v in result.verification][0] == "unsettled"
     # not shown to the model (it would only repeat it): the plan step sees the pages, not the draft
-    assert not any('"action": "answer"' in m["content"] for m in llm.calls[1] if m["role"] == "assistant")
-    assert "Nothing you read yet decides" not in llm.calls[1][-1]["content"]
+    assert not any('"action": "answer"' in m["content"] for m in llm.calls[4] if m["role"] == "assistant")
+    assert "Nothing you read yet decides" not in llm.calls[4][-1]["content"]
     assert result.answer == "Shirley Temple"
 

@@ -18,6 +18,11 @@ name of"), an answer that a page read says *fits the
 description* -- one sentence names it together with at least half of the clause's words -- while
 no passage gives it with the words of what is asked, is the described one, not the answer. The
 agent is told so, and the loop searches the described one with what is asked.
+
+The same holds of a relation the question asks of a thing it describes ("Who was *the captain
+of* the only battleship to provide gunfire support during the Vietnam War?"): a page that says
+"the captain of the battleship USS New Jersey" shows "USS New Jersey" is what the relation is
+*of*, the described thing, not the captain (`relation_asked`, `object_of_relation`).
 """
 from __future__ import annotations
 
@@ -106,3 +111,41 @@ def fits_description(answer: str, description: Description, texts: dict[int, str
                     and len(stems(sentence) & description.clause) >= FITS * len(description.clause)):
                 fitting = sid
     return fitting
+
+
+# "Who was the captain of ...", "What is the name of the fight song of ...": the relation asked,
+# the words between the article and "of" right after the question's verb (past "the name of")
+_RELATION = re.compile(r"^\s*(?:who|what|which)(?:\s+[\w'-]+){0,2}?\s+(?:is|was|are|were)\s+((?:(?:the|a|an)\s+"
+                       r"(?:[\w'-]+\s+){0,2}?[\w'-]+\s+of\s+)+)", re.I)
+_RELATION_WORDS = re.compile(r"(?:the|a|an)\s+((?:[\w'-]+\s+){0,2}?[\w'-]+)\s+of\s+", re.I)
+OF_GAP_WORDS = 3        # lower-case words between "captain of" and the answer ("the battleship")
+_DOUBLE_QUOTES = re.compile(r"[\"“”]")
+
+
+def relation_asked(question: str) -> str | None:
+    """The relation a who/what question asks of what follows it ("captain"), or None. "The name
+    of" asks nothing itself: the next relation is the one asked ("fight song")."""
+    match = _RELATION.match(question)
+    if match is None:
+        return None
+    for relation in _RELATION_WORDS.findall(match.group(1)):
+        if not stems(relation) <= IDENTITY:
+            return " ".join(relation.split())
+    return None
+
+
+def object_of_relation(answer: str, relation: str, texts: dict[int, str]) -> int | None:
+    """The source that calls `answer` what the relation is of ("the captain of the battleship
+    USS "New Jersey"" for "USS New Jersey"), or None. Only descriptive words may stand between
+    ("the battleship"): "the chief executive of Nerdist Industries Chris Hardwick" names the
+    chief executive after the thing."""
+    words = re.findall(r"[\w'-]+", answer.lower())
+    if not words or is_yes_no(answer) or stems(answer) & stems(relation):
+        return None
+    target = r"[\s.-]+".join(re.escape(w) for w in words)
+    gap = rf"(?:[a-z][\w'-]*\s+){{0,{OF_GAP_WORDS}}}?"
+    pattern = re.compile(rf"\b(?i:{re.escape(relation)})\s+of\s+{gap}(?i:{target})\b")
+    for sid, text in texts.items():
+        if pattern.search(" ".join(_DOUBLE_QUOTES.sub("", text).split())):
+            return sid
+    return None

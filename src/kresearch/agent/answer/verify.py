@@ -21,7 +21,9 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
                 and the loop searches for it (the 1.5B model did not follow the message alone)
     described   the answer is the one the question describes ("the woman who portrayed Corliss
                 Archer in ...") and not what it asks of them ("What government position was held
-                by ..."): described.py; the loop searches the one described with what is asked
+                by ..."), or what a page says the asked relation is of ("the captain of the
+                battleship USS New Jersey" for "Who was the captain of the only battleship
+                ...?"): described.py; the loop searches the one described with what is asked
     hops        the plan has two or more sub-questions but only one source was read (not for a
                 question compare.py decides: the compare check asks for what is missing)
     compare     such a question, and the sources read lack the date (or nationality) of one
@@ -41,7 +43,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .compare import Comparison, compare, own_pages
-from .described import asked_query, described, fits_description
+from .described import asked_query, described, fits_description, object_of_relation, relation_asked
 from ..context import content_words, stems
 from ..evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
                        is_yes_no, states_answer)
@@ -433,12 +435,8 @@ def _failures(ev: Evidence):
     decidable = ev.comparison
     if stated and not options and not is_yes_no(answer) and decidable is None and (gap := _unlinked(ev, stated)):
         yield gap
-    if stated and not options and decidable is None and (description := described(ev.question)) and (
-            (sid := fits_description(answer, description, ev.opened)) is not None):
-        yield Verdict("described", f'Source [{sid}] says "{answer}" is {description.text}: that is who or what the '
-                                   f'question describes, not the answer. The question asks "{description.asked}" '
-                                   f"them: research that for {answer}, then answer.",
-                      bridges=[asked_query(answer, description)])
+    if stated and not options and decidable is None and (verdict := _described(ev, answer)) is not None:
+        yield verdict
     if decidable is None and len(ev.plan) >= 2 and len(ev.opened) < 2:
         rest = ev.plan[1]
         yield Verdict("hops", f"Your plan has {len(ev.plan)} sub-questions but you have read only one source. "
@@ -460,6 +458,20 @@ def _failures(ev: Evidence):
         if second is not None:
             yield Verdict("corroborate", f'Only source [{stated[0]}] states "{answer}". Check it in a second '
                                          f"source: [{second}] seems to mention it too. Open it, then answer again.")
+
+
+def _described(ev: Evidence, answer: str) -> Verdict | None:
+    """The answer is the one the question describes, not what it asks of it (described.py)."""
+    if (description := described(ev.question)) and (sid := fits_description(answer, description, ev.opened)) is not None:
+        return Verdict("described", f'Source [{sid}] says "{answer}" is {description.text}: that is who or what the '
+                                    f'question describes, not the answer. The question asks "{description.asked}" '
+                                    f"them: research that for {answer}, then answer.",
+                       bridges=[asked_query(answer, description)])
+    if (relation := relation_asked(ev.question)) and (sid := object_of_relation(answer, relation, ev.opened)) is not None:
+        return Verdict("described", f'Source [{sid}] speaks of "the {relation} of {answer}": {answer} is what the '
+                                    f"question describes, and it asks for its {relation}. Research the {relation} of "
+                                    f"{answer}, then answer.", bridges=[f"{answer} {relation}"])
+    return None
 
 
 class Verifier:
