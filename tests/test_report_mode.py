@@ -698,11 +698,29 @@ def test_top_up_prefers_written_sentences_and_skips_what_is_said():
                                                   points[0][0]]
     writer.top_up_summary(summary, points, 2)                   # enough: nothing added
     assert len(summary.sentences) == 3
-    # a sentence that leans on one before it comes after those that stand alone
+    # a sentence that leans on one before it is never taken: the summary does not have that one
     alone = writer.Section("Summary")
     writer.top_up_summary(alone, [("This means cells are never reclaimed.", [1]),
-                                  ("Copying collectors swap the two spaces.", [2])], 1)
+                                  ("Copying collectors swap the two spaces.", [2])], 2)
     assert alone.sentences == [("Copying collectors swap the two spaces.", [2])]
+
+
+def test_a_summary_sentence_pointing_back_at_nothing_it_has_is_dropped():
+    summary = writer.Section("Summary", sentences=[
+        ("This is a form of passive UDP.", [7]),                             # first: points at nothing
+        ("Flaming is the act itself; a flame is a single flaming message.", [1, 9]),
+        ("It is used as a verb.", [9]),                                       # follows its own source
+        ("This is frowned upon.", [6])])                                      # follows another source's
+    writer.drop_dangling(summary)
+    assert [t for t, _ in summary.sentences] == ["Flaming is the act itself; a flame is a single flaming message.",
+                                                  "It is used as a verb."]
+    assert summary.removed == 2
+
+
+def test_a_sentence_ending_in_a_closing_curly_quote_is_whole():
+    assert not writer.is_broken("Newsgroup: \u201cOne of Usenet's huge collection of topic groups or fora.\u201d")
+    assert not writer.is_broken("He called it \u2018the net\u2019")
+    assert writer.is_broken("Newsgroup: \u201cOne of Usenet's huge collection of")
 
 
 def test_a_report_lists_where_a_source_read_gives_one_of_its_facts_otherwise(tmp_path, monkeypatch):

@@ -411,6 +411,7 @@ class ReportRun:
             texts, _ = self._pages_read()
             self.summary = writer.check_sentences("Summary", writer.parse_sentences(completion.text), texts, set(ids))
             self.summary.drop_repeats([])
+            writer.drop_dangling(self.summary)
             if completion.finish_reason == "time":
                 self._limit("max_time", "time limit reached while writing the summary")
         # what the model wrote and the check kept may be too little (or nothing: 1 of the 16 report

@@ -84,7 +84,7 @@ def is_broken(sentence: str) -> bool:
     words = re.findall(r"\w+", sentence.lower())
     starts_mid = not (sentence[:1].isupper() or sentence[:1].isdigit() or sentence[:1] in "\"\u201c"
                       or _GLOSS.match(sentence))
-    return (sentence[-1:] not in ".!\"')" or is_fragment(sentence) or starts_mid
+    return (sentence[-1:] not in ".!\"')\u201d\u2019" or is_fragment(sentence) or starts_mid
             or len(set(words)) < 0.6 * len(words))
 
 
@@ -259,9 +259,9 @@ def top_up_summary(summary: Section, points: list[tuple[str, list[int]]], low: i
     sentences (`points`, one from each section in turn), those written for the section before
     verbatim quotes, none the summary already says. They were checked in their section, so
     they bring no new claim."""
-    # written sentences before quotes, and those that stand alone before those that lean on a
-    # sentence the summary does not have ("This means they would never be reclaimed ...")
-    ordered = sorted(points, key=lambda p: (_is_quote(p[0]), _leans_back(p[0])))
+    # written sentences before quotes; none that leans on a sentence the summary does not have
+    # ("This means they would never be reclaimed ...")
+    ordered = sorted((p for p in points if not _leans_back(p[0])), key=lambda p: _is_quote(p[0]))
     said = [Said.of(text) for text, _ in summary.sentences]
     for text, ids in ordered:
         if len(summary.sentences) >= low:
@@ -270,6 +270,21 @@ def top_up_summary(summary: Section, points: list[tuple[str, list[int]]], low: i
         if not any(this.repeats(other) for other in said):
             said.append(this)
             summary.sentences.append((text, ids))
+
+
+def drop_dangling(summary: Section) -> None:
+    """Remove the summary's sentences that point back at a sentence it does not have: one
+    opening with "This"/"It"/... that does not follow a sentence citing one of its sources
+    ("This is a form of passive UDP." after a sentence on flaming). A section's heading says
+    what its "this" is; a summary gathers sentences from every section and has no such heading."""
+    kept, previous = [], set()
+    for text, ids in summary.sentences:
+        if _leans_back(text) and not set(ids) & previous:
+            summary.removed += 1
+            continue
+        kept.append((text, ids))
+        previous = set(ids)
+    summary.sentences = kept
 
 
 def _is_quote(text: str) -> bool:
