@@ -396,6 +396,13 @@ def test_broken_sentences_are_not_kept():
         {"text": "(ARM), developer of the ARM 32-bit RISC architecture.", "sources": [1]},
         {"text": "halves, known as halves, known as halves, known as halves.", "sources": [1]}]}))
     assert out == [("Mark-sweep frees unmarked objects.", [1]), ("It pauses the program.", [1])]
+    # a full stop before a lower-case word ends no sentence; a bracket left open is cut short
+    out = writer.parse_sentences(json.dumps({"sentences": [
+        {"text": "The SPARC 1. processor architecture was designed by Sun Microsystems.", "sources": [1]},
+        {"text": "RISC designs use uniform instruction encoding (e.g. the op-code is always in", "sources": [2]},
+        {"text": "CISC designs support (", "sources": [2]}]}))
+    assert out == [("The SPARC 1. processor architecture was designed by Sun Microsystems.", [1]),
+                   ("RISC designs use uniform instruction encoding.", [2])]     # the cut-off aside dropped
 
 
 def test_a_thin_section_gets_the_quotes_own_sentences_marked_as_quotes():

@@ -70,22 +70,47 @@ def parse_sentences(text: str) -> list[tuple[str, list[int]]]:
             continue
         # an item may hold several sentences: each is checked on its own, with the item's sources
         plain = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(CITATION.sub(" ", text).split()))
-        for piece in split_sentences(plain):
-            if not is_broken(piece):
+        for piece in _rejoined(split_sentences(plain)):
+            piece = piece if not is_broken(piece) else _before_open_bracket(piece)
+            if piece and not is_broken(piece):
                 out.append((piece, ids))
     return out
+
+
+def _before_open_bracket(piece: str) -> str:
+    """A sentence cut short inside a bracket ends before it: "RISC designs use uniform
+    instruction encoding (e.g. the op-code is always in" -> "RISC designs use uniform
+    instruction encoding." The aside is lost, the statement is whole. "" for any other piece,
+    and for a head shorter than a statement ("CISC designs support (")."""
+    at = piece.rfind("(")
+    head = piece[:at].rstrip(" ,;:-") if at >= 0 and ")" not in piece[at:] else ""
+    return head + "." if len(re.findall(r"\w+", head)) >= QUOTED_WORDS else ""
+
+
+def _rejoined(pieces: list[str]) -> list[str]:
+    """Pieces split at a full stop that ends no sentence -- a number or an abbreviation before a
+    lower-case word ("The SPARC 1. processor architecture ...", "(e.g. the op-code ...") --
+    joined again: alone, the first is a stub a page's words support ("The SPARC 1.")."""
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and piece[:1].islower():
+            joined[-1] = f"{joined[-1]} {piece}"
+        else:
+            joined.append(piece)
+    return joined
 
 
 def is_broken(sentence: str) -> bool:
     """A sentence not worth checking: cut short (no end, a dangling last word, too few words), a
     question (a report states), starting mid-sentence (lower case, or a bracket: "(ARM), developer
     of …"; a gloss before the sentence is no such bracket: "(From "Tapeworm" in ...) A program
-    that ..." is how a dictionary entry starts), or a loop (most of its words repeated)."""
+    that ..." is how a dictionary entry starts), a bracket left open ("uniform instruction
+    encoding (e.g."), or a loop (most of its words repeated)."""
     words = re.findall(r"\w+", sentence.lower())
     starts_mid = not (sentence[:1].isupper() or sentence[:1].isdigit() or sentence[:1] in "\"\u201c"
                       or _GLOSS.match(sentence))
     return (sentence[-1:] not in ".!\"')\u201d\u2019" or is_fragment(sentence) or starts_mid
-            or len(set(words)) < 0.6 * len(words))
+            or sentence.count("(") > sentence.count(")") or len(set(words)) < 0.6 * len(words))
 
 
 def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], want: int, most: int = 0,
