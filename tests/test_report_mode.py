@@ -400,7 +400,8 @@ def test_broken_sentences_are_not_kept():
     out = writer.parse_sentences(json.dumps({"sentences": [
         {"text": "The SPARC 1. processor architecture was designed by Sun Microsystems.", "sources": [1]},
         {"text": "RISC designs use uniform instruction encoding (e.g. the op-code is always in", "sources": [2]},
-        {"text": "CISC designs support (", "sources": [2]}]}))
+        {"text": "CISC designs support (", "sources": [2]},
+        {"text": "A bug n.", "sources": [2]}, {"text": "Bugzilla, and Debbugs.", "sources": [2]}]}))
     assert out == [("The SPARC 1. processor architecture was designed by Sun Microsystems.", [1]),
                    ("RISC designs use uniform instruction encoding.", [2])]     # the cut-off aside dropped
 

@@ -29,6 +29,9 @@ CONNECTIVE_WORDS = 20
 # a parenthesis or bracket, then a capital: the gloss a dictionary entry opens with ("(PKE) An
 # encryption scheme ...", "[From the Usenet group alt.folklore.urban] To utter a posting ...")
 _GLOSS = re.compile(r"(\([^()]{1,200}\)|\[[^\[\]]{1,200}\])\s+[A-Z]")
+# fewer words than this is a stub a report cannot use, whatever a page says ("Nielsen, and J.",
+# "A bug n.", "The SPARC 1."): evidence.CLAIM_WORDS (3) is the short answers' limit
+STATEMENT_WORDS = 4
 QUOTED_WORDS = 6          # a source sentence shorter than this is a date or a heading, not a statement
 # Sentences a section may hold beyond its length so that each source covering its aspect is cited
 # by its best sentence (measured by replaying stored runs: +3 cited 0.383 -> 0.406 key points;
@@ -101,7 +104,8 @@ def _rejoined(pieces: list[str]) -> list[str]:
 
 
 def is_broken(sentence: str) -> bool:
-    """A sentence not worth checking: cut short (no end, a dangling last word, too few words), a
+    """A sentence not worth checking: cut short (no end, a dangling last word, fewer than
+    STATEMENT_WORDS words), a
     question (a report states), starting mid-sentence (lower case, or a bracket: "(ARM), developer
     of …"; a gloss before the sentence is no such bracket: "(From "Tapeworm" in ...) A program
     that ..." is how a dictionary entry starts), a bracket left open ("uniform instruction
@@ -109,7 +113,8 @@ def is_broken(sentence: str) -> bool:
     words = re.findall(r"\w+", sentence.lower())
     starts_mid = not (sentence[:1].isupper() or sentence[:1].isdigit() or sentence[:1] in "\"\u201c"
                       or _GLOSS.match(sentence))
-    return (sentence[-1:] not in ".!\"')\u201d\u2019" or is_fragment(sentence) or starts_mid
+    return (sentence[-1:] not in ".!\"')\u201d\u2019" or is_fragment(sentence) or len(words) < STATEMENT_WORDS
+            or starts_mid
             or sentence.count("(") > sentence.count(")") or len(set(words)) < 0.6 * len(words))
 
 
