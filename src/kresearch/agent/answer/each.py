@@ -180,11 +180,9 @@ def choice_parts(question: str, options: list[str]) -> list[Part]:
     asked to, the 1.5B model often gave each option the whole question without its name ("Which
     band formed in England?" for each band), which names no thing and is dropped. [] for a choice
     that ranks its options, which one option's page cannot decide."""
-    if any(w.lower() not in _NOT_RANKING for w in _RANKING.findall(question)):
-        return []
     ask = _asking_clause(question, options)
-    if not ask or not content_words(ask):
-        return []
+    if not content_words(ask) or any(w.lower() not in _NOT_RANKING for w in _RANKING.findall(ask)):
+        return []          # (the options' names may hold such words: "Ernest Hemingway")
     return [Part(option, f'Is {option} the answer to "{ask}?"') for option in options]
 
 

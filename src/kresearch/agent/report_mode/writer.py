@@ -105,17 +105,15 @@ def _rejoined(pieces: list[str]) -> list[str]:
 
 def is_broken(sentence: str) -> bool:
     """A sentence not worth checking: cut short (no end, a dangling last word, fewer than
-    STATEMENT_WORDS words), a
-    question (a report states), starting mid-sentence (lower case, or a bracket: "(ARM), developer
-    of …"; a gloss before the sentence is no such bracket: "(From "Tapeworm" in ...) A program
-    that ..." is how a dictionary entry starts), a bracket left open ("uniform instruction
-    encoding (e.g."), or a loop (most of its words repeated)."""
+    STATEMENT_WORDS words, a bracket left open: "uniform instruction encoding (e.g."), a question
+    (a report states), starting mid-sentence (lower case, or a bracket: "(ARM), developer of …";
+    a gloss before the sentence is no such bracket: "(From "Tapeworm" in ...) A program that
+    ..." is how a dictionary entry starts), or a loop (most of its words repeated)."""
     words = re.findall(r"\w+", sentence.lower())
     starts_mid = not (sentence[:1].isupper() or sentence[:1].isdigit() or sentence[:1] in "\"\u201c"
                       or _GLOSS.match(sentence))
     return (sentence[-1:] not in ".!\"')\u201d\u2019" or is_fragment(sentence) or len(words) < STATEMENT_WORDS
-            or starts_mid
-            or sentence.count("(") > sentence.count(")") or len(set(words)) < 0.6 * len(words))
+            or starts_mid or sentence.count("(") > sentence.count(")") or len(set(words)) < 0.6 * len(words))
 
 
 def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], want: int, most: int = 0,
