@@ -114,8 +114,8 @@ def test_an_answer_the_asked_relation_is_of_is_sent_back_with_a_search_for_that_
                   opened={1: "New Jersey was the only US battleship providing gunfire support during the Vietnam War.",
                           2: 'Edward Snyder was the captain of the battleship USS "New Jersey" in 1968.'},
                   unread_hints={}, python_runs=0, python_enabled=False, titles={1: "USS New Jersey", 2: "Edward Snyder"})
-    verdicts = [v for v in final_checks(ev) if v.check == "described"]
+    verdicts = [v for v in final_checks(ev) if v.check == "relation"]
     assert verdicts and verdicts[0].bridges == ["USS New Jersey captain"]
     assert "the captain of USS New Jersey" in verdicts[0].message
     ev.answer = "Edward Snyder"
-    assert "described" not in [v.check for v in final_checks(ev)]
+    assert "relation" not in [v.check for v in final_checks(ev)]

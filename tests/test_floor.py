@@ -38,6 +38,17 @@ def test_among_equals_the_latest_candidate_wins_and_a_restated_question_is_never
     assert choose([], checks({})).answer == ""
 
 
+def test_a_final_answer_a_page_calls_what_the_asked_relation_is_of_gives_way():
+    # "What is the name of the fight song of the university ...?": the last answer was the
+    # university, and a page says "the fight song of the University of Kansas"
+    cands = [Candidate("Kansas Song", 0, "draft"), Candidate("University of Kansas", 9, "final")]
+    choice = choose(cands, checks({"Kansas Song": [], "University of Kansas": ["relation"]}))
+    assert choice.answer == "Kansas Song" and choice.replaced.answer == "University of Kansas"
+    # a described one (a weaker sign) is only doubtful: the final answer stands
+    choice = choose(cands, checks({"Kansas Song": [], "University of Kansas": ["described"]}))
+    assert choice.answer == "University of Kansas"
+
+
 def test_a_run_without_a_final_answer_ends_with_its_best_candidate():
     choice = choose([Candidate("Chief of Protocol", 0, "draft")], checks({"Chief of Protocol": []}))
     assert choice.answer == "Chief of Protocol" and choice.replaced is None

@@ -21,9 +21,11 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
                 and the loop searches for it (the 1.5B model did not follow the message alone)
     described   the answer is the one the question describes ("the woman who portrayed Corliss
                 Archer in ...") and not what it asks of them ("What government position was held
-                by ..."), or what a page says the asked relation is of ("the captain of the
+                by ..."): described.py; the loop searches the one described with what is asked
+    relation    a page says the answer is what the asked relation is of ("the captain of the
                 battleship USS New Jersey" for "Who was the captain of the only battleship
-                ...?"): described.py; the loop searches the one described with what is asked
+                ...?"): described.py; the loop searches the relation of it ("USS New Jersey
+                captain"); at the end, such an answer ranks with one of the wrong form (floor.py)
     hops        the plan has two or more sub-questions but only one source was read (not for a
                 question compare.py decides: the compare check asks for what is missing)
     compare     such a question, and the sources read lack the date (or nationality) of one
@@ -468,7 +470,7 @@ def _described(ev: Evidence, answer: str) -> Verdict | None:
                                     f"them: research that for {answer}, then answer.",
                        bridges=[asked_query(answer, description)])
     if (relation := relation_asked(ev.question)) and (sid := object_of_relation(answer, relation, ev.opened)) is not None:
-        return Verdict("described", f'Source [{sid}] speaks of "the {relation} of {answer}": {answer} is what the '
+        return Verdict("relation", f'Source [{sid}] speaks of "the {relation} of {answer}": {answer} is what the '
                                     f"question describes, and it asks for its {relation}. Research the {relation} of "
                                     f"{answer}, then answer.", bridges=[f"{answer} {relation}"])
     return None
