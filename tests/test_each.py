@@ -67,7 +67,7 @@ def test_a_choice_the_model_did_not_split_is_asked_of_each_option_in_the_questio
                                                                                       "Trenton Airport"]) == []
     assert asked("which writer has the highest number of skill Langston Hughes or Ian McEwan",
                  ["Langston Hughes", "Ian McEwan"]) == []
-    assert len(asked("Which bank paid interest first to savers, Barclays or Lloyds?", ["Barclays", "Lloyds"])) == 2
+    assert len(asked("Which bank pays interest to savers, Barclays or Lloyds?", ["Barclays", "Lloyds"])) == 2
 
 
 def test_a_choice_is_the_one_option_it_holds_of():

@@ -36,7 +36,7 @@ from typing import Callable
 # source read states it; stated, but only by a page off the question's trail, or as the one the
 # question describes (described.py), or contradicted by another page.
 NO_ANSWER = ("no answer", "vague")
-WRONG_FORM = ("form", "relation")
+NOT_ASKED = ("form", "relation")
 UNSUPPORTED = ("unsupported",)
 DOUBTFUL = ("link", "described", "conflict")
 
@@ -49,8 +49,8 @@ class Candidate:
 
 
 def standing(failed: list[str]) -> tuple[int, int, int, int]:
-    """Lower is better, compared in order: (no answer, wrong form, unsupported, doubtful)."""
-    return tuple(sum(c in group for c in failed) for group in (NO_ANSWER, WRONG_FORM, UNSUPPORTED, DOUBTFUL))
+    """Lower is better, compared in order: (no answer, not what is asked, unsupported, doubtful)."""
+    return tuple(sum(c in group for c in failed) for group in (NO_ANSWER, NOT_ASKED, UNSUPPORTED, DOUBTFUL))
 
 
 @dataclass
