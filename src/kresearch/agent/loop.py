@@ -33,6 +33,7 @@ from .answer.acronym import spelled_out
 from .answer.compare import Comparison
 from .answer.confidence import estimate as estimate_confidence
 from .answer.findings import findings_markdown, quoted_findings
+from .answer.full_date import dated
 from .answer.first_reading import FirstReading
 from .answer.floor import Candidate, Choice, choose
 from .answer.last_reading import LastReading
@@ -571,9 +572,14 @@ class Agent:
         if named != state.answer:          # "SARS" -> "Severe acute respiratory syndrome (SARS)", as a page says
             self.trace.write("spelled_out", answer=state.answer, named=named)
             state.answer = named
+        evidence = self._evidence(state.answer)
+        full = dated(question, state.answer, [evidence.opened[sid] for sid in evidence.stating() if evidence.connected(sid)])
+        if full != state.answer:           # "1949" -> "April 1, 1949" for "When was X born?", as the page says
+            self.trace.write("dated", answer=state.answer, date=full)
+            state.answer = full
+            evidence = self._evidence(full)
         self._sync_tool_stats()
         self.stats.evictions = self.context.evictions
-        evidence = self._evidence(state.answer)
         # compute/compare say how a comparison was reached, not whether the answer holds
         failed = [v for v in final_checks(evidence) if v.check not in ("compute", "compare")]
         conflict = next((v.conflict for v in failed if v.conflict is not None), None)
