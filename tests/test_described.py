@@ -4,7 +4,8 @@ from __future__ import annotations
 from fixture_site import site
 from test_agent import QUESTION, run_agent, step
 
-from kresearch.agent.answer.described import asked_query, described, fits_description, object_of_relation, relation_asked
+from kresearch.agent.answer.described import (asked_query, described, described_names, fits_description, object_of_relation,
+                                              relation_asked)
 from kresearch.agent.answer.verify import Evidence, final_checks
 
 KISS = "Kiss and Tell is a 1945 American comedy film starring then 17-year-old Shirley Temple as Corliss Archer."
@@ -28,9 +29,8 @@ def test_a_description_is_found_in_several_phrasings():
                      "Which band has more members, Band of Skulls or Live?",
                      "Compare the main approaches to garbage collection and their trade-offs",
                      "Who designed the language that was portable?",
-                     # the clause is where the question asks, not a description
+                     # the clause asks after a preposition: no relative clause
                      "Patrick Kennedy collected folktales from a province situated in which part of Ireland?",
-                     "The song can be heard in a Disney ride that debuted in what year?",
                      "Astro Boy and The Secret of Kells share which genre of film?"]:
         assert described(question) is None, question
 
@@ -119,3 +119,44 @@ def test_an_answer_the_asked_relation_is_of_is_sent_back_with_a_search_for_that_
     assert "the captain of USS New Jersey" in verdicts[0].message
     ev.answer = "Edward Snyder"
     assert "relation" not in [v.check for v in final_checks(ev)]
+
+
+WINNER = {1: "SF9 is a South Korean boy group formed by FNC Entertainment.",
+          3: "2014 S/S is the debut album of South Korean group WINNER. It was released in August 2014.",
+          4: "Madtown is a South Korean boy group formed in 2014 by J. Tune Camp."}
+WINNER_TITLES = {1: "SF9 (band)", 3: "2014 S/S", 4: "Madtown"}
+FORMED = "2014 S/S is the debut album of a South Korean boy group that was formed by who?"
+
+
+def test_a_question_asking_inside_its_clause_describes_what_comes_before_the_pronoun():
+    found = described(FORMED)
+    assert (found.text, found.asked, found.within) == ("a South Korean boy group", "was formed by who", True)
+    found = described("The song can be heard in the scene of a Disney ride that debuted in what year?")
+    assert (found.text, found.asked) == ("a Disney ride", "debuted in what year")
+    assert found.asked_words == {"debut", "year"}
+    # the question's own subject, picked out by no earlier hop: nothing described to stop at
+    assert described("The mass killing that took place at Oakland was less deadly than which one?") is None
+    assert described("the man who did what?") is None
+
+
+def test_an_answer_given_where_a_page_speaks_of_the_described_one_is_sent_back():
+    ev = Evidence(question=FORMED, answer="WINNER", plan=[], opened=WINNER, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles=WINNER_TITLES)
+    verdict = final_checks(ev)[0]
+    assert verdict.check == "described" and verdict.bridges == ["WINNER formed"]
+    assert 'gives "WINNER" where it speaks of a South Korean boy group' in verdict.message
+    # what the described one's own page gives with what is asked passes
+    formed = {**WINNER, 5: "WINNER is a South Korean boy group formed in 2013 by YG Entertainment."}
+    ev = Evidence(question=FORMED, answer="YG Entertainment", plan=[], opened=formed, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles={**WINNER_TITLES, 5: "Winner (band)"})
+    assert final_checks(ev) == []
+
+
+def test_a_value_given_where_the_described_one_is_named_searches_that_one():
+    question = "The lamp was designed by a Scottish engineer who was born in what year?"
+    page = "The lamp is a 1821 design by the Scottish engineer Robert Stevenson, built in 1821 at Leith."
+    ev = Evidence(question=question, answer="1821", plan=[], opened={1: page}, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles={1: "Stevenson lamp"})
+    verdict = final_checks(ev)[0]
+    assert verdict.check == "described" and verdict.bridges == ["Robert Stevenson born year"]
+    assert described_names(described(question), page, "1821") == ["Robert Stevenson"]

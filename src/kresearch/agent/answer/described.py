@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from ..context import stems
 from ..evidence import STATED, answer_support, evidence_sentences, is_yes_no
+from ..names import introduced_names
 
 # "the woman who portrayed ...", "a composer that wrote ...": the article, up to six words, the pronoun
 _DESCRIPTION = re.compile(r"\b(?:the|a|an)\s+(?:[\w'.&-]+,?\s+){0,6}?(?:who|that|which|whose)\s+([^?]+)", re.I)
@@ -50,6 +51,7 @@ class Description:
     text: str              # "the woman who portrayed Corliss Archer in the film Kiss and Tell"
     clause: set[str]       # stems of what the clause says of them: {portray, corliss, archer, film, kiss, tell}
     asked: str             # the rest of the question: "What government position was held by"
+    within: bool = False   # the question asks inside the clause ("a group that was formed by who?")
 
     @property
     def asked_words(self) -> set[str]:
@@ -57,20 +59,43 @@ class Description:
 
 
 def described(question: str) -> Description | None:
-    """The question's description of its subject, when it asks something else of them. Not a
-    clause that asks ("a province situated in which part of Ireland?", "a ride that debuted in
-    what year?"): there the question's ask is inside the description."""
+    """The question's description of its subject, when it asks something else of them. When the
+    ask is inside the relative clause ("... of a Disney ride that debuted in what year?"), the
+    subject is described by what comes before the pronoun and the clause is what is asked. Not
+    a clause that asks after a preposition ("a province situated in which part of Ireland?"),
+    which is no relative clause."""
     match = _DESCRIPTION.search(question)
-    if match is None or _AFTER_PREPOSITION.search(match.group()):
+    if match is None or _AFTER_PREPOSITION.search(question, match.start(), match.start(1)):
         match = _innermost_relation(question)
         start, end, clause = (match.start(1), match.end(1), match.group(1)) if match else (0, 0, "")
     else:
         start, end, clause = match.start(), match.end(), match.group(1)
+        if _ASKS.search(clause) and not _ASKS.search(question[:start]):
+            return _asked_in_clause(question, match)
     if (match is None or _ASKS.search(clause)
             or not _ASKS.search(question[:start])):     # "A and B share which genre?": "which" asks
         return None
     asked = " ".join((question[:start] + " " + question[end:]).replace("?", " ").split())
     description = Description(question[start:end].strip(" ,"), stems(clause), asked)
+    if len(description.clause) < 2 or not description.asked_words:
+        return None
+    return description
+
+
+def _asked_in_clause(question: str, match: re.Match) -> Description | None:
+    """A question that asks inside its relative clause ("... the debut album of a South Korean
+    boy group that was formed by who?"): the subject is described by all that comes before the
+    pronoun, and the clause is what is asked of it. Only when the question leads to the subject
+    from something it names first: "The mass killing that took place ... in which state?" asks
+    of its own subject, which no earlier hop picks out."""
+    if len(stems(question[:match.start()])) < 2:
+        return None
+    head = question[:match.start(1)]
+    pronoun = re.search(r"\s*\b(?:who|that|which|whose)\s*$", head, re.I)
+    before = head[:pronoun.start()] if pronoun else head
+    articles = list(re.finditer(r"\b(?:the|a|an)\s", before[match.start():], re.I))   # the nearest: "a Disney ride",
+    text = before[match.start() + articles[-1].start():].strip(" ,")                  # not "the scene of a Disney ride"
+    description = Description(text, stems(before), " ".join(match.group(1).replace("?", " ").split()), within=True)
     if len(description.clause) < 2 or not description.asked_words:
         return None
     return description
@@ -88,6 +113,14 @@ def asked_query(answer: str, description: Description) -> str:
     """What to search for: the described one with what is asked ("Shirley Temple government position held")."""
     words = [w for w in re.findall(r"[\w'-]+", description.asked) if stems(w) & description.asked_words]
     return " ".join([answer, *words])
+
+
+def described_names(description: Description, text: str, answer: str) -> list[str]:
+    """The names `text` introduces with the words of the description ("the Italian physicist
+    Carlo Rovelli" for "an Italian physicist"), other than the answer: who the described one is."""
+    words, own = stems(description.text), stems(answer)
+    found = [name for sentence in evidence_sentences(text) for name in introduced_names(sentence, words)]
+    return list(dict.fromkeys(name for name in found if not stems(name) <= own))
 
 
 def fits_description(answer: str, description: Description, texts: dict[int, str]) -> int | None:

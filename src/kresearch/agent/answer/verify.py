@@ -45,7 +45,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .compare import Comparison, compare, own_pages
-from .described import asked_query, described, fits_description, object_of_relation, relation_asked
+from .described import (Description, asked_query, described, described_names, fits_description, object_of_relation,
+                        relation_asked)
 from ..context import content_words, stems
 from ..evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
                        is_yes_no, states_answer)
@@ -72,6 +73,7 @@ _YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|ca
 _STATEMENT_VERB = re.compile(r"\b(is|are|was|were|has|have|had|do|does|did|can|could|will|would|\w+ed)\b", re.I)
 # "... are both this nationality?", "... similar to this type of lamp ...?": the thing asked for
 _PLACEHOLDER = re.compile(r"\b(this|these)\s+\w+", re.I)
+_LETTER = re.compile(r"[^\W\d_]")        # a name has letters; a year or a count has none
 # A question word anywhere, or a request at the start ("Name the ...?", "Give the year ...?"):
 # not a statement asked as a yes/no question.
 _WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b|^\s*(name|list|give|tell|find|identify|"
@@ -465,6 +467,8 @@ def _failures(ev: Evidence):
 def _described(ev: Evidence, answer: str) -> Verdict | None:
     """The answer is the one the question describes, not what it asks of it (described.py)."""
     if (description := described(ev.question)) and (sid := fits_description(answer, description, ev.opened)) is not None:
+        if description.within:
+            return _described_within(ev, answer, description, sid)
         return Verdict("described", f'Source [{sid}] says "{answer}" is {description.text}: that is who or what the '
                                     f'question describes, not the answer. The question asks "{description.asked}" '
                                     f"them: research that for {answer}, then answer.",
@@ -474,6 +478,21 @@ def _described(ev: Evidence, answer: str) -> Verdict | None:
                                     f"question describes, and it asks for its {relation}. Research the {relation} of "
                                     f"{answer}, then answer.", bridges=[f"{answer} {relation}"])
     return None
+
+
+def _described_within(ev: Evidence, answer: str, description: Description, sid: int) -> Verdict:
+    """The answer was given where a page speaks of the one the question describes, and the
+    question asks inside its clause ("a boy group that was formed by who?"): a name answer is
+    likely that one ("WINNER"), searched with what is asked; for a value ("2014", the book's year
+    for "an Italian physicist that has worked in France since what year?") the page's name for
+    the described one is searched instead ("Carlo Rovelli")."""
+    if _LETTER.search(answer):
+        bridges = [asked_query(answer, description)]
+    else:
+        bridges = [asked_query(name, description) for name in described_names(description, ev.opened[sid], answer)]
+    return Verdict("described", f'Source [{sid}] gives "{answer}" where it speaks of {description.text}, which the '
+                                f'question only describes. It asks of that one: "{description.asked}?" Find that, '
+                                "then answer.", bridges=bridges[:2])
 
 
 class Verifier:
