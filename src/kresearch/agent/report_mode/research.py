@@ -6,8 +6,8 @@ from its quotes -> summary -> references in code.
                the question lists come first (outline.question_parts); plus up to 3 specific
                subjects those pages are about (outline.grounded); then for each of the first 4
                planned aspects one short call for the terms it is filed under ("semaphore")
-    research   per aspect: search it (the top 8 results are read) and two of its terms (the top
-               2 of each) and keep the read sources that cover it; a second, broader search
+    research   per aspect: search it (the top 8 results are read) and each of its terms (the
+               top 2 of each) and keep the read sources that cover it; a second, broader search
                when fewer than two do. No model call: on a CPU every model call is seconds,
                and the aspect's words and terms are the queries.
     write      per aspect: one model call given only that aspect's quotes (so it fits any
@@ -47,7 +47,6 @@ OUTLINE_TOKENS = 200
 TERMS_TOKENS = 60
 MAX_POINTS = 14
 READS_PER_SEARCH = 8     # results of a research search read (the short-answer loop reads 4 of 5)
-TERMS_PER_SEARCH = 2     # an aspect's terms searched beside its query in a step
 TERM_READS = 2           # results of each term read: its entry, on one site or two
 
 
@@ -157,8 +156,12 @@ class ReportRun:
         return opened
 
     def _research(self) -> Iterator:
-        """Search each aspect; search again, broader, while fewer than two read sources cover it."""
+        """Search each aspect with all its terms; search again, broader, while fewer than two read
+        sources cover it. Every term is searched in the first round, whether or not the aspect is
+        covered by then: the terms name the specific things a reader expects explained ("mutex",
+        "semaphore"), which the aspect's own search rarely finds, and a search costs no model call."""
         agent = self.agent
+        searched: set[str] = set()        # each term once, whichever aspect named it
         for round_no in (1, 2):
             for aspect in self.aspects:
                 if aspect.covered or (round_no == 2 and not self._room_for_research()):
@@ -167,7 +170,8 @@ class ReportRun:
                     return
                 # anchored to the question's subject: "weaknesses" alone finds weaknesses of anything;
                 # with its terms, each searched alone (the entry on "semaphore" is found by its name)
-                terms = aspect.terms[:TERMS_PER_SEARCH] if round_no == 1 else aspect.terms[TERMS_PER_SEARCH:]
+                terms = [t for t in aspect.terms if t.lower() not in searched] if round_no == 1 else []
+                searched.update(t.lower() for t in terms)
                 queries = [aspect.query] if round_no == 1 else [self._broader(aspect)]
                 queries = [q for q in queries if q.lower() not in (old.lower() for old in aspect.queries)]
                 if queries or terms:
