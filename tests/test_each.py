@@ -7,7 +7,8 @@ from fixture_site import site
 from test_agent import run_agent
 
 from kresearch.agent.answer.compare import Fact
-from kresearch.agent.answer.each import Part, choice_parts, combine, may_split, page_for, parse_part, parse_split
+from kresearch.agent.answer.each import (Part, choice_parts, combine, may_split, named_subjects, page_for, parse_part,
+                                        parse_split, sameness_parts)
 from kresearch.trace import read_trace
 
 
@@ -68,6 +69,32 @@ def test_a_choice_the_model_did_not_split_is_asked_of_each_option_in_the_questio
     assert asked("which writer has the highest number of skill Langston Hughes or Ian McEwan",
                  ["Langston Hughes", "Ian McEwan"]) == []
     assert len(asked("Which bank pays interest to savers, Barclays or Lloyds?", ["Barclays", "Lloyds"])) == 2
+
+
+def test_things_compared_by_a_value_are_each_asked_for_it_by_code():
+    def asked(question, subjects):
+        return [p.question for p in sameness_parts(question, subjects)]
+
+    assert asked("Were Goo Goo Dolls and Echosmith formed in the same city?", ["Goo Goo Dolls", "Echosmith"]) == [
+        "For Goo Goo Dolls: formed in which city?", "For Echosmith: formed in which city?"]
+    assert asked("Were the documentaries One Big Hapa Family and A Film Unfinished directed by the same person?",
+                 ["One Big Hapa Family", "A Film Unfinished"])[1] == "For A Film Unfinished: directed by which person?"
+    assert asked("Do Bloody Mary and Sidecar share any ingredients in common?", ["Bloody Mary", "Sidecar"])[0] == \
+        "For Bloody Mary: which ingredients?"
+    assert asked("do the importance of being icelandic and the five obstructions belong to different film genres ?",
+                 ["The Importance of Being Icelandic", "The Five Obstructions"])[0] == \
+        "For The Importance of Being Icelandic: belong to which film genres?"
+    assert asked("Did the same person direct Alien and Gladiator?", ["Alien", "Gladiator"]) == [
+        "For Alien: which person?", "For Gladiator: which person?"]
+    parts = sameness_parts("Were Will Smith and Tom Hanks born in the same state?", ["Will Smith", "Tom Hanks"])
+    assert not any(p.yes_no for p in parts)                # a value part, whatever the name starts with
+    # nothing compared, one thing, a thing not in the question or described: no parts
+    assert asked("Are Parents and Madame Figaro both magazines?", ["Parents", "Madame Figaro"]) == []
+    assert asked("Were Goo Goo Dolls and Echosmith formed in the same city?", ["Goo Goo Dolls", "Goo Goo Dolls"]) == []
+    assert asked("Were Goo Goo Dolls and Echosmith formed in the same city?", ["Goo Goo Dolls", "Oasis"]) == []
+    assert asked("Were Goo Goo Dolls and this band formed in the same city?", ["Goo Goo Dolls", "this band"]) == []
+    assert named_subjects('{"each": [{"subject": " Echosmith ", "question": "x"}, {"question": "y"}]}') == ["Echosmith"]
+    assert named_subjects("not json") == []
 
 
 def test_a_choice_is_the_one_option_it_holds_of():
@@ -314,6 +341,31 @@ def test_a_choice_the_model_gave_each_option_the_whole_question_is_split_by_code
     assert split_event["by"] == "code"
     assert split_event["parts"][0]["question"] == 'Is Shirley Temple the answer to "Which one served as a United States ambassador?"'
     assert 'Question: Is Shirley Temple the answer to "Which one served' in llm.calls[2][-1]["content"]
+
+
+def test_a_sameness_question_the_model_split_into_yes_or_no_parts_gets_value_parts_from_code(tmp_path, monkeypatch):
+    # The 1.5B model named the things but asked "Was it ... the same ... as B?" of each
+    monkeypatch.setattr("kresearch.agent.answer.first_reading.FIRST_READING_PAGES", 1)
+    question = "Were Shirley Temple and Corliss Archer created in the same country?"
+    script = [{"answer": "yes"},
+              {"each": [{"subject": "Shirley Temple", "question": "Was it created in the same country as Corliss Archer?"},
+                        {"subject": "Corliss Archer", "question": "Was it created in the same country as Shirley Temple?"}]},
+              {"quote": "Shirley Temple Black (April 23, 1928 - February 10, 2014) was an American actress",
+               "answers": ["United States"]},
+              {"quote": "Corliss Archer is a fictional teenage character created by F. Hugh Herbert",
+               "answers": ["F. Hugh Herbert"]}]
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True,
+                                            question=question, passages=4)
+    records = read_trace(tmp_path / "t.jsonl")
+    split_event = next(r for r in records if r["event"] == "each")
+    assert split_event["by"] == "code"
+    assert [p["question"] for p in split_event["parts"]] == ["For Shirley Temple: created in which country?",
+                                                             "For Corliss Archer: created in which country?"]
+    assert "Question: For Corliss Archer: created in which country?" in llm.calls[3][-1]["content"]
+    # the values differ ("United States" is stated as "American"): code decides "no"
+    assert next(r for r in records if r["event"] == "each_read")["answer"] == "no"
+    assert result.answer == "no"
 
 
 def test_a_choice_of_values_is_not_split(tmp_path):

@@ -186,6 +186,54 @@ def choice_parts(question: str, options: list[str]) -> list[Part]:
     return [Part(option, f'Is {option} the answer to "{ask}?"') for option in options]
 
 
+# "the same country", "different film genres", "share any ingredients", "a common language": what
+# two things are compared by; the words up to a preposition ("in common", "of the band")
+_COMPARED_BY = re.compile(r"\b(?:the\s+same|different|share[sd]?\s+(?:any|a|an|the)|(?:any|a)\s+common)\s+"
+                          r"([a-z][\w-]*(?:\s+[a-z][\w-]*)?)", re.I)
+_ENDS_NOUN = {"in", "of", "as", "at", "to", "for", "with", "on", "by", "from", "and", "or"}
+
+
+def sameness_parts(question: str, subjects: list[str]) -> list[Part]:
+    """One value part per thing, written by code, for a yes/no question that compares things by
+    a value ("Were Goo Goo Dolls and Echosmith formed in the same city?" -> "For Goo Goo Dolls:
+    formed in which city?"). For the sameness questions the model names the things of but asks
+    no value of each: the 1.5B model gave "Was it directed by the same person as A Film
+    Unfinished?" (a yes/no part, which cannot show sameness). `subjects` are the things the
+    model named; [] unless two or three distinct ones are written in the question and it says
+    what they are compared by."""
+    compared = _COMPARED_BY.search(question)
+    names = list(dict.fromkeys(s for s in subjects if _written_in(s, question) and not _DESCRIBED.match(s)))
+    if compared is None or not 2 <= len(names) <= MAX_PARTS or len({n.lower() for n in names}) < len(names):
+        return []
+    words = compared.group(1).split()
+    words = words[:next((i for i, w in enumerate(words) if w.lower() in _ENDS_NOUN), len(words))]
+    # a second word is the noun's only when the phrase ends there ("film genres?", "film genres
+    # in"), not a verb after it ("the same person direct Alien")
+    rest = question[compared.end():].strip()
+    if len(words) == 2 and rest and not rest.startswith("?") and rest.split()[0].lower() not in _ENDS_NOUN:
+        words = words[:1]
+    if not words:
+        return []
+    noun = " ".join(words)
+    # what the question says of them after naming them, the comparison turned into "which"
+    last = max(m.end() for n in names for m in re.finditer(rf"(?<!\w){re.escape(n)}(?!\w)", question, re.I))
+    if compared.start() >= last:
+        asked = question[last:compared.start()] + f"which {noun}"
+        asked = re.sub(r"\bshare[sd]?\s+which\b", "which", asked, flags=re.I)
+    else:
+        asked = f"which {noun}"
+    return [Part(name, f"For {name}: {' '.join(asked.split())}?") for name in names]
+
+
+def named_subjects(output: str) -> list[str]:
+    """The things a split names, whatever it asks of them ("subject" of each item)."""
+    try:
+        items = json.loads(output).get("each", [])
+    except (ValueError, AttributeError):
+        return []
+    return [" ".join(str(i.get("subject", "")).split()) for i in items if isinstance(i, dict) and i.get("subject")]
+
+
 def _asking_clause(question: str, options: list[str]) -> str:
     """The question without its options: the clause that asks, the options and their "or" taken
     out ("Which novelist, J. G. Farrell or Louis Aragon, wrote of ...?" -> "Which novelist wrote

@@ -98,6 +98,8 @@ class FirstReading:
         written_by = "model"
         if not parts and options:     # a choice the model did not split: one part per option, by code
             parts, written_by = each.choice_parts(question, options), "code"
+        elif not parts and is_yes_no_question(question):   # things compared by a value: its question, by code
+            parts, written_by = each.sameness_parts(question, each.named_subjects(split.text)), "code"
         agent.trace.write("each", step=step, parts=[asdict(p) for p in parts], by=written_by)
         return parts
 
