@@ -233,6 +233,26 @@ def test_an_answer_counts_only_with_a_quote_from_its_page():
     assert parse_part("{", value, 4, page) is None
 
 
+def test_a_code_made_part_is_not_answered_yes_by_a_page_s_opening():
+    # both mines' openings were taken as a yes to 'Is X the answer to "which one yielded ...?"'
+    page = ("Temagami-Lorrain Mine is an abandoned mine in Northeastern Ontario. It is located about 10 km "
+            "northeast of the town of Temagami. " + "Its shafts flooded. " * 30 + "It yielded copper in 1920.")
+    part = choice_parts("Which one yielded a 16-ton bulk sample of gold ore in 1935, Temagami-Lorrain Mine or "
+                        "Burwash Mine?", ["Temagami-Lorrain Mine", "Burwash Mine"])[0]
+    assert part.by_code
+    opening = json.dumps({"quote": "It is located about 10 km northeast of the town of Temagami.", "answer": "yes"})
+    assert parse_part(opening, part, 2, page) is None
+    # a quote with what is asked still says yes; "the answer to", code's own words, says nothing
+    said = json.dumps({"quote": "It yielded copper in 1920.", "answer": "yes"})
+    assert parse_part(said, part, 2, page).value == "yes"
+    page += " The answer to the flooding was a pump."
+    assert parse_part(json.dumps({"quote": "The answer to the flooding was a pump.", "answer": "yes"}), part, 2,
+                      page) is None
+    # a no from the opening still counts
+    assert parse_part(json.dumps({"quote": "It is located about 10 km northeast of the town of Temagami.",
+                                  "answer": "no"}), part, 2, page).value == "no"
+
+
 def test_a_country_s_people_are_the_country_in_a_quote():
     # "English-born" says "from England", though further down the page than its opening
     childers = ("Robert Erskine Childers (25 June 1870 - 24 November 1922) was a writer. " + "He sailed. " * 40

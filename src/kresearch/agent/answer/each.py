@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ...prompts import render, with_examples
 from ...tools.browser import best_passage
@@ -80,6 +80,7 @@ VALUES = "; "                  # how a fact shows several
 class Part:
     subject: str               # as the question writes it
     question: str              # the question asked of it alone
+    by_code: bool = False      # written by code from the question (choice_parts, sameness_parts)
 
     @property
     def yes_no(self) -> bool:
@@ -108,7 +109,8 @@ def split_examples() -> list[tuple[str, list[Part]]]:
 
 def split_messages(question: str) -> list[dict]:
     """The split request, after the worked examples as earlier turns of the conversation."""
-    examples = [(f"Question: {example}", json.dumps({"each": [asdict(p) for p in parts]}))
+    examples = [(f"Question: {example}", json.dumps({"each": [{"subject": p.subject, "question": p.question}
+                                                              for p in parts]}))
                 for example, parts in split_examples()]
     return with_examples(render("each"), examples, f"Question: {question}")
 
@@ -183,7 +185,7 @@ def choice_parts(question: str, options: list[str]) -> list[Part]:
     ask = _asking_clause(question, options)
     if not content_words(ask) or any(w.lower() not in _NOT_RANKING for w in _RANKING.findall(ask)):
         return []          # (the options' names may hold such words: "Ernest Hemingway")
-    return [Part(option, f'Is {option} the answer to "{ask}?"') for option in options]
+    return [Part(option, f'Is {option} the answer to "{ask}?"', by_code=True) for option in options]
 
 
 # "the same country", "different film genres", "share any ingredients", "a common language": what
@@ -222,7 +224,7 @@ def sameness_parts(question: str, subjects: list[str]) -> list[Part]:
         asked = re.sub(r"\bshare[sd]?\s+which\b", "which", asked, flags=re.I)
     else:
         asked = f"which {noun}"
-    return [Part(name, f"For {name}: {' '.join(asked.split())}?") for name in names]
+    return [Part(name, f"For {name}: {' '.join(asked.split())}?", by_code=True) for name in names]
 
 
 def named_subjects(output: str) -> list[str]:
@@ -305,7 +307,9 @@ def parse_part(output: str, part: Part, source: int, page: str) -> Fact | None:
     values = [v.strip() for v in given if v.strip() and (part.yes_no or states_answer(v, page))]
     if not values or found.score < QUOTED:
         return None
-    if values == ["yes"] and not _says_asked(part, found.quote) and not _in_lead(found.quote, page):
+    # a page's opening says what its thing is: a yes to "Is X a plant?", not to a code-made part's
+    # 'Is X the answer to "which one yielded a bulk sample in 1935?"' (both mines' openings said yes)
+    if values == ["yes"] and not _says_asked(part, found.quote) and (part.by_code or not _in_lead(found.quote, page)):
         return None
     return Fact(part.subject, VALUES.join(dict.fromkeys(values)), source, found.quote)
 
@@ -322,10 +326,13 @@ def _says_asked(part: Part, quote: str) -> bool:
     of its thing ("author" for "Is Valeria Sarmiento an author?"; "She has worked both in film
     and television", from further down her page, does not say it). A country's people are the
     country ("English-born" says "from England")."""
-    asked = stems(part.question) - stems(part.subject) - _AUXILIARY
+    asked = stems(part.question) - stems(part.subject) - _AUXILIARY - (_CODE_WORDS if part.by_code else set())
     asked |= {s for a in asked for form in nationality_forms(a.title()) for s in stems(form)}
     said = stems(quote)
     return not asked or any(_one_word(a, w) for a in asked for w in said)
+
+
+_CODE_WORDS = stems("the answer to")     # the words choice_parts adds, which say nothing of what is asked
 
 
 def _same(a: str, b: str) -> bool:
