@@ -88,11 +88,20 @@ def test_things_compared_by_a_value_are_each_asked_for_it_by_code():
         "For Alien: which person?", "For Gladiator: which person?"]
     parts = sameness_parts("Were Will Smith and Tom Hanks born in the same state?", ["Will Smith", "Tom Hanks"])
     assert not any(p.yes_no for p in parts)                # a value part, whatever the name starts with
-    # nothing compared, one thing, a thing not in the question or described: no parts
+    # nothing compared, or one thing only (the other described): no parts
     assert asked("Are Parents and Madame Figaro both magazines?", ["Parents", "Madame Figaro"]) == []
-    assert asked("Were Goo Goo Dolls and Echosmith formed in the same city?", ["Goo Goo Dolls", "Goo Goo Dolls"]) == []
-    assert asked("Were Goo Goo Dolls and Echosmith formed in the same city?", ["Goo Goo Dolls", "Oasis"]) == []
+    # a thing named twice or one not in the question is no thing of the question's: its own names instead
+    for named in (["Goo Goo Dolls", "Goo Goo Dolls"], ["Goo Goo Dolls", "Oasis"]):
+        assert asked("Were Goo Goo Dolls and Echosmith formed in the same city?", named)[1] == \
+            "For Echosmith: formed in which city?"
     assert asked("Were Goo Goo Dolls and this band formed in the same city?", ["Goo Goo Dolls", "this band"]) == []
+    # the model named none: the names the question joins by "and"
+    assert asked("Do The Importance of Being Icelandic and The Five Obstructions belong to different film genres?",
+                 []) == ["For The Importance of Being Icelandic: belong to which film genres?",
+                         "For The Five Obstructions: belong to which film genres?"]
+    assert asked("Were the documentaries Alien and Gladiator directed by the same person?", ["Alien"])[1] == \
+        "For Gladiator: directed by which person?"
+    assert asked("Were they formed in the same city?", []) == []
     assert named_subjects('{"each": [{"subject": " Echosmith ", "question": "x"}, {"question": "y"}]}') == ["Echosmith"]
     assert named_subjects("not json") == []
 

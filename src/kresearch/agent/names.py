@@ -51,7 +51,7 @@ _NATIONALITY_OF = {
 
 # capital letters, accented ones included ("Öresund", "Łódź")
 UPPER = "[" + "".join(chr(c) for c in range(0x250) if chr(c).isupper()) + "]"
-_NAME = re.compile(rf"{UPPER}[\w'-]*(?:\s+(?:(?:of|the|de|la|le|von|van|der|for|in|on|to|a|&)\s+)*{UPPER}[\w'-]*)*")
+NAME = re.compile(rf"{UPPER}[\w'-]*(?:\s+(?:(?:of|the|de|la|le|von|van|der|for|in|on|to|a|&)\s+)*{UPPER}[\w'-]*)*")
 CAPITALISED = re.compile(rf"\b{UPPER}[\w'-]+")
 
 
@@ -71,7 +71,7 @@ def capitalised(text: str) -> set[str]:
 def name_runs(text: str) -> list[str]:
     """The runs of capitalised words of `text`: "Antonio Vivaldi wrote a set of sonatas, Op. 5" ->
     ["Antonio Vivaldi", "Op"]."""
-    return [m.group() for m in _NAME.finditer(text)]
+    return [m.group() for m in NAME.finditer(text)]
 
 
 def introduced_names(sentence: str, words: set[str], window: int = 6) -> list[str]:
@@ -84,7 +84,7 @@ def introduced_names(sentence: str, words: set[str], window: int = 6) -> list[st
         return len({w for token in tokens for w in stems(token) | set(re.findall(r"\d{3,4}", token))} & words)
 
     found = []
-    for m in _NAME.finditer(sentence):
+    for m in NAME.finditer(sentence):
         after = sentence[m.end():]
         apposition = after.split()[1:window + 1] if re.match(r"[\"”']?\s*,\s+(a|an|the)\b", after) else []
         if described(sentence[:m.start()].split()[-window:]) >= 2 or described(apposition) >= 2:
@@ -106,8 +106,8 @@ def place_regions(text: str) -> list[tuple[frozenset[str], frozenset[str]]]:
 
 
 # who did what: "developed by Crystal Dynamics", "Square Enix published"
-_DONE_BY = re.compile(rf"\b([a-z]+ed)\s+by\s+(?:the\s+)?({_NAME.pattern})")
-_DID = re.compile(rf"({_NAME.pattern})\s+([a-z]+ed)\b")
+_DONE_BY = re.compile(rf"\b([a-z]+ed)\s+by\s+(?:the\s+)?({NAME.pattern})")
+_DID = re.compile(rf"({NAME.pattern})\s+([a-z]+ed)\b")
 
 
 def roles(text: str) -> dict[str, list[frozenset[str]]]:

@@ -52,7 +52,7 @@ from ...prompts import render, with_examples
 from ...tools.browser import best_passage
 from ..context import content_words, same_word, stems
 from ..evidence import is_yes_no, states_answer, support
-from ..names import nationality_forms
+from ..names import NAME, nationality_forms
 from .compare import Comparison, Fact, own_pages
 
 # A question asking one thing of several: a yes/no question joining things with "and", or any
@@ -205,6 +205,8 @@ def sameness_parts(question: str, subjects: list[str]) -> list[Part]:
     what they are compared by."""
     compared = _COMPARED_BY.search(question)
     names = list(dict.fromkeys(s for s in subjects if _written_in(s, question) and not _DESCRIBED.match(s)))
+    if len(names) < 2:            # the model named none: the names the question joins by "and"
+        names = _joined_names(question)
     if compared is None or not 2 <= len(names) <= MAX_PARTS or len({n.lower() for n in names}) < len(names):
         return []
     words = compared.group(1).split()
@@ -225,6 +227,17 @@ def sameness_parts(question: str, subjects: list[str]) -> list[Part]:
     else:
         asked = f"which {noun}"
     return [Part(name, f"For {name}: {' '.join(asked.split())}?", by_code=True) for name in names]
+
+
+def _joined_names(question: str) -> list[str]:
+    """The two names written either side of an "and" ("Do The Importance of Being Icelandic and
+    The Five Obstructions belong to ...?"), the question's first word (its verb) left out."""
+    rest = question.split(None, 1)[1] if len(question.split(None, 1)) == 2 else ""
+    runs = [(m.start(), m.end(), m.group()) for m in NAME.finditer(rest)]
+    for (_, end, first), (start, _, second) in zip(runs, runs[1:]):
+        if re.fullmatch(r"\s*,?\s+and\s+(?:the\s+)?", rest[end:start], re.I):
+            return [first, second]
+    return []
 
 
 def named_subjects(output: str) -> list[str]:
