@@ -157,9 +157,10 @@ class ReportRun:
 
     def _research(self) -> Iterator:
         """Search each aspect with all its terms; search again, broader, while fewer than two read
-        sources cover it. Every term is searched in the first round, whether or not the aspect is
-        covered by then: the terms name the specific things a reader expects explained ("mutex",
-        "semaphore"), which the aspect's own search rarely finds, and a search costs no model call."""
+        sources cover it. Every term is searched in the first round, not only when the aspect's
+        own search leaves it uncovered: the terms name the specific things a reader expects
+        explained ("mutex", "semaphore"), which the aspect's own search rarely finds, and a search
+        costs no model call."""
         agent = self.agent
         searched: set[str] = set()        # each term once, whichever aspect named it
         for round_no in (1, 2):
