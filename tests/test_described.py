@@ -137,6 +137,10 @@ def test_a_question_asking_inside_its_clause_describes_what_comes_before_the_pro
     # the question's own subject, picked out by no earlier hop: nothing described to stop at
     assert described("The mass killing that took place at Oakland was less deadly than which one?") is None
     assert described("the man who did what?") is None
+    assert described("The song is in a Disney ride that debuted in what year?") is None     # "The song is in"
+    # "the Who" is a band, not a pronoun
+    assert described("Roger Daltrey sang in the Who that was formed by whom?") is None
+    assert described("Pete Townshend was a member of the Who which was formed in what year?") is None
 
 
 def test_an_answer_given_where_a_page_speaks_of_the_described_one_is_sent_back():

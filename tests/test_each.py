@@ -102,8 +102,19 @@ def test_things_compared_by_a_value_are_each_asked_for_it_by_code():
     assert asked("Were the documentaries Alien and Gladiator directed by the same person?", ["Alien"])[1] == \
         "For Gladiator: directed by which person?"
     assert asked("Were they formed in the same city?", []) == []
+    # a list of three; a list another "and" makes unclear
+    assert asked("Were Oasis, Blur and Pulp formed in the same city?", [])[2] == "For Pulp: formed in which city?"
+    assert asked("Are Simon and Garfunkel and Hall and Oates from the same country?", []) == []
+    # the comparison after one name, a dotted noun, "number of", "share the same"
+    assert asked("Is Tom Hanks from the same state as Will Smith?", ["Tom Hanks", "Will Smith"])[1] == \
+        "For Will Smith: from which state?"
+    assert asked("Were Tom Hanks and Will Smith born in the same U.S. state?", [])[0] == \
+        "For Tom Hanks: born in which U.S. state?"
+    assert asked("Do Blur and Oasis have the same number of members?", [])[0] == \
+        "For Blur: have which number of members?"
+    assert asked("Do Alien and Gladiator share the same genre?", [])[0] == "For Alien: which genre?"
     assert named_subjects('{"each": [{"subject": " Echosmith ", "question": "x"}, {"question": "y"}]}') == ["Echosmith"]
-    assert named_subjects("not json") == []
+    assert named_subjects("not json") == [] and named_subjects('{"each": null}') == []
 
 
 def test_a_choice_is_the_one_option_it_holds_of():

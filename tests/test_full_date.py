@@ -22,7 +22,19 @@ def test_the_sentence_most_about_the_question_decides():
     assert dated("When did the company move its offices?", "1998", [page]) == "December 1, 1998"
 
 
+def test_a_sentence_with_the_year_and_no_date_can_outrank_one_with_a_date():
+    page = "Oasis were formed in Manchester in 1991. Liam Gallagher joined Oasis in October 1991."
+    assert dated("When were Oasis formed in Manchester?", "1991", [page]) == "1991"
+    lupino = "Ida Lupino died of a stroke in 1995. Ida Lupino married Howard Duff on 21 October 1995."
+    assert dated("When did Ida Lupino die?", "1995", [lupino]) == "1995"
+    # one date written two ways on two pages is one date
+    assert dated("When was he born?", "1949", ["He was born on 1 April 1949.", "He was born April 1, 1949."]) == \
+        "1 April 1949"
+
+
 def test_the_year_stays_when_nothing_settles_a_date():
+    assert dated('When Harry Met Sally was released in which year?', "1989",
+                 ["When Harry Met Sally was released on July 12, 1989."]) == "1989"   # a title, not "when"
     assert dated("What year was he born?", "1949", [LEAD]) == "1949"             # the year is asked
     assert dated("In what year was he born?", "1949", [LEAD]) == "1949"
     assert dated("When was the campaign?", "2016", ["It ran in 2016 and 2017."]) == "2016"   # no date given

@@ -53,8 +53,8 @@ _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug
          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _YEAR = r"(1[0-9]{3}|20[0-9]{2})"
 _DATE = re.compile(
-    rf"\b(?:(\d{{1,2}})\s+{_MONTH}\s+{_YEAR}"             # 17 June 1939
-    rf"|{_MONTH}\s+(\d{{1,2}}),?\s+{_YEAR}"                # June 17, 1939
+    rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+{_YEAR}"             # 17 June 1939, 1st May 1939
+    rf"|{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}"                # June 17, 1939; May 27th, 1937
     rf"|{_MONTH},?\s+{_YEAR}"                              # June 1939
     rf"|(?<![\d,.$£€]){_YEAR}(?![\d,]\d))\b", re.I)        # 1939, not 1,108,356
 # What may stand between an option's name and its date in a sentence of another page.
@@ -150,13 +150,20 @@ def first_date(text: str) -> tuple[tuple[int, int, int], int] | None:
     """The first date in `text` as (year, month, day) -- 0 where the text gives no month or day --
     and where it starts."""
     found = _DATE.search(text)
-    if not found:
-        return None
+    return (_date_of(found), found.start()) if found else None
+
+
+def all_dates(text: str) -> list[tuple[tuple[int, int, int], str]]:
+    """Every date in `text`, as (year, month, day) and as the text writes it."""
+    return [(_date_of(found), found.group()) for found in _DATE.finditer(text)]
+
+
+def _date_of(found: re.Match) -> tuple[int, int, int]:
     g = found.groups()
     day, month, year = ((g[0], g[1], g[2]) if g[2] else (g[4], g[3], g[5]) if g[5] else
                         (None, g[6], g[7]) if g[7] else (None, None, g[8]))
     month_number = next((i + 1 for i, m in enumerate(_MONTHS) if month and m.startswith(month.lower()[:3])), 0)
-    return (int(year), month_number, int(day) if day and month_number else 0), found.start()
+    return int(year), month_number, int(day) if day and month_number else 0
 
 
 def shown_date(date: tuple[int, int, int]) -> str:

@@ -49,9 +49,12 @@ FITS = 0.5          # share of the clause's words a passage naming the answer mu
 @dataclass
 class Description:
     text: str              # "the woman who portrayed Corliss Archer in the film Kiss and Tell"
-    clause: set[str]       # stems of what the clause says of them: {portray, corliss, archer, film, kiss, tell}
+    clause: set[str]       # stems of what describes them: {portray, corliss, archer, film, kiss, tell}
     asked: str             # the rest of the question: "What government position was held by"
-    within: bool = False   # the question asks inside the clause ("a group that was formed by who?")
+    # the question asks inside its clause ("... the debut album of a boy group that was formed by
+    # who?"): then `clause` is what comes before the pronoun ({2014, debut, album, boy, group})
+    # and `asked` the clause itself ("was formed by who")
+    within: bool = False
 
     @property
     def asked_words(self) -> set[str]:
@@ -88,14 +91,18 @@ def _asked_in_clause(question: str, match: re.Match) -> Description | None:
     pronoun, and the clause is what is asked of it. Only when the question leads to the subject
     from something it names first: "The mass killing that took place ... in which state?" asks
     of its own subject, which no earlier hop picks out."""
-    if len(stems(question[:match.start()])) < 2:
-        return None
     head = question[:match.start(1)]
     pronoun = re.search(r"\s*\b(?:who|that|which|whose)\s*$", head, re.I)
     before = head[:pronoun.start()] if pronoun else head
-    articles = list(re.finditer(r"\b(?:the|a|an)\s", before[match.start():], re.I))   # the nearest: "a Disney ride",
-    text = before[match.start() + articles[-1].start():].strip(" ,")                  # not "the scene of a Disney ride"
-    description = Description(text, stems(before), " ".join(match.group(1).replace("?", " ").split()), within=True)
+    # the nearest article: "a Disney ride", not "the scene of a Disney ride"; none in "the Who that ..."
+    articles = list(re.finditer(r"\b(?:the|a|an)\s", before[match.start():], re.I))
+    if not articles or re.search(r"\b(?:the|a|an)\s*$", before, re.I):   # "the Who": a name, no pronoun
+        return None
+    start = match.start() + articles[-1].start()
+    if len(stems(question[:start])) < 2:
+        return None
+    description = Description(before[start:].strip(" ,"), stems(before),
+                              " ".join(match.group(1).replace("?", " ").split()), within=True)
     if len(description.clause) < 2 or not description.asked_words:
         return None
     return description

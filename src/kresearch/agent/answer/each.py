@@ -131,12 +131,8 @@ def parse_split(output: str, question: str, options: list[str] = ()) -> list[Par
     """The parts the model named, confirmed (see the module docstring); [] when the split does
     not hold up -- the question then goes the usual way. For a choice between `options`, one
     yes/no part per option."""
-    try:
-        items = json.loads(output).get("each", [])
-    except (ValueError, AttributeError):
-        return []
     parts = [Part(" ".join(str(i.get("subject", "")).split()), " ".join(str(i.get("question", "")).split()))
-             for i in items if isinstance(i, dict)]
+             for i in _split_items(output)]
     parts = [p for p in parts if p.subject and p.question]
     if len(parts) < 2 or len({p.subject.lower() for p in parts}) < len(parts):
         return []
@@ -176,6 +172,9 @@ _NOT_RANKING = {"interest", "forest", "honest", "modest", "earnest", "protest", 
                 "courier", "barrier", "cavalier", "cashier", "glacier", "dossier", "brigadier", "financier"}
 
 
+_CHOICE_PART_WORDS = stems("the answer to")   # the words choice_parts adds, which say nothing of what is asked
+
+
 def choice_parts(question: str, options: list[str]) -> list[Part]:
     """One yes/no part per option, written by code from the question itself: "Is Vib Gyor the
     answer to "Which band formed in England?"?". For the choices the model does not split well:
@@ -188,11 +187,11 @@ def choice_parts(question: str, options: list[str]) -> list[Part]:
     return [Part(option, f'Is {option} the answer to "{ask}?"', by_code=True) for option in options]
 
 
-# "the same country", "different film genres", "share any ingredients", "a common language": what
-# two things are compared by; the words up to a preposition ("in common", "of the band")
-_COMPARED_BY = re.compile(r"\b(?:the\s+same|different|share[sd]?\s+(?:any|a|an|the)|(?:any|a)\s+common)\s+"
-                          r"([a-z][\w-]*(?:\s+[a-z][\w-]*)?)", re.I)
-_ENDS_NOUN = {"in", "of", "as", "at", "to", "for", "with", "on", "by", "from", "and", "or"}
+# "the same country", "different film genres", "share any ingredients", "share the same genre", "a
+# common language": what two things are compared by; the words up to a preposition ("in common")
+_COMPARED_BY = re.compile(r"\b(?:share[sd]?\s+(?:the\s+same|any|an?|the)|the\s+same|different|(?:any|a)\s+common)\s+"
+                          r"([a-z][\w.-]*(?:\s+of\s+[a-z][\w-]*|\s+[a-z][\w.-]*)?)", re.I)
+_ENDS_NOUN = {"in", "as", "at", "to", "for", "with", "on", "by", "from", "and", "or"}
 
 
 def sameness_parts(question: str, subjects: list[str]) -> list[Part]:
@@ -201,52 +200,70 @@ def sameness_parts(question: str, subjects: list[str]) -> list[Part]:
     formed in which city?"). For the sameness questions the model names the things of but asks
     no value of each: the 1.5B model gave "Was it directed by the same person as A Film
     Unfinished?" (a yes/no part, which cannot show sameness). `subjects` are the things the
-    model named; [] unless two or three distinct ones are written in the question and it says
-    what they are compared by."""
+    model named, or else the names the question joins by "and" (capitalised ones only); [] unless
+    two or three distinct ones are written in the question and it says what they are compared by."""
     compared = _COMPARED_BY.search(question)
     names = list(dict.fromkeys(s for s in subjects if _written_in(s, question) and not _DESCRIBED.match(s)))
-    if len(names) < 2:            # the model named none: the names the question joins by "and"
+    if len(names) < 2:
         names = _joined_names(question)
     if compared is None or not 2 <= len(names) <= MAX_PARTS or len({n.lower() for n in names}) < len(names):
         return []
-    words = compared.group(1).split()
-    words = words[:next((i for i, w in enumerate(words) if w.lower() in _ENDS_NOUN), len(words))]
-    # a second word is the noun's only when the phrase ends there ("film genres?", "film genres
-    # in"), not a verb after it ("the same person direct Alien")
-    rest = question[compared.end():].strip()
-    if len(words) == 2 and rest and not rest.startswith("?") and rest.split()[0].lower() not in _ENDS_NOUN:
-        words = words[:1]
-    if not words:
+    noun = _compared_noun(question, compared)
+    if not noun:
         return []
-    noun = " ".join(words)
-    # what the question says of them after naming them, the comparison turned into "which"
-    last = max(m.end() for n in names for m in re.finditer(rf"(?<!\w){re.escape(n)}(?!\w)", question, re.I))
-    if compared.start() >= last:
-        asked = question[last:compared.start()] + f"which {noun}"
-        asked = re.sub(r"\bshare[sd]?\s+which\b", "which", asked, flags=re.I)
-    else:
-        asked = f"which {noun}"
+    # what the question says of them, the comparison turned into "which": the words between the
+    # last name before it and it ("formed in" the same city; "from" the same state as Will Smith)
+    ends = [m.end() for n in names for m in re.finditer(rf"(?<!\w){re.escape(n)}(?!\w)", question, re.I)
+            if m.end() <= compared.start()]
+    asked = (question[max(ends):compared.start()] if ends else "") + f"which {noun}"
+    asked = re.sub(r"\bshare[sd]?\s+which\b", "which", asked, flags=re.I)
     return [Part(name, f"For {name}: {' '.join(asked.split())}?", by_code=True) for name in names]
 
 
+def _compared_noun(question: str, compared: re.Match) -> str:
+    """The noun a comparison is by: "city", "film genres", "number of members", "U.S. state"; a
+    second word only when the phrase ends there, not a verb after it ("the same person direct")."""
+    words = compared.group(1).split()
+    words = words[:next((i for i, w in enumerate(words) if w.lower() in _ENDS_NOUN), len(words))]
+    rest = question[compared.end():].strip()
+    if len(words) == 2 and rest and not rest.startswith("?") and rest.split()[0].lower() not in _ENDS_NOUN:
+        words = words[:1]
+    return " ".join(words)
+
+
 def _joined_names(question: str) -> list[str]:
-    """The two names written either side of an "and" ("Do The Importance of Being Icelandic and
-    The Five Obstructions belong to ...?"), the question's first word (its verb) left out."""
+    """The names a question lists with one "and" ("Do The Importance of Being Icelandic and The
+    Five Obstructions belong to ...?", "Were Oasis, Blur and Pulp ...?"), its first word (the
+    verb) left out; [] when another "and" makes the list unclear ("Simon and Garfunkel and Hall
+    and Oates")."""
     rest = question.split(None, 1)[1] if len(question.split(None, 1)) == 2 else ""
     runs = [(m.start(), m.end(), m.group()) for m in NAME.finditer(rest)]
+    listed: list[str] = []
     for (_, end, first), (start, _, second) in zip(runs, runs[1:]):
-        if re.fullmatch(r"\s*,?\s+and\s+(?:the\s+)?", rest[end:start], re.I):
-            return [first, second]
+        gap = rest[end:start]
+        if re.fullmatch(r"\s*,\s*(?:the\s+)?", gap):                       # "Oasis, Blur"
+            listed = (listed or [first]) + [second]
+        elif re.fullmatch(r"\s*,?\s+and\s+(?:the\s+)?", gap, re.I):         # "Blur and Pulp"
+            if re.search(r"\band\b", rest[start:], re.I):
+                return []
+            return (listed or [first]) + [second]
+        else:
+            listed = []
     return []
 
 
-def named_subjects(output: str) -> list[str]:
-    """The things a split names, whatever it asks of them ("subject" of each item)."""
+def _split_items(output: str) -> list[dict]:
+    """The items of a split's JSON ({"each": [{"subject", "question"}, ...]}); [] when it is none."""
     try:
         items = json.loads(output).get("each", [])
     except (ValueError, AttributeError):
         return []
-    return [" ".join(str(i.get("subject", "")).split()) for i in items if isinstance(i, dict) and i.get("subject")]
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def named_subjects(output: str) -> list[str]:
+    """The things a split names, whatever it asks of them ("subject" of each item)."""
+    return [" ".join(str(i.get("subject", "")).split()) for i in _split_items(output) if i.get("subject")]
 
 
 def _asking_clause(question: str, options: list[str]) -> str:
@@ -339,13 +356,10 @@ def _says_asked(part: Part, quote: str) -> bool:
     of its thing ("author" for "Is Valeria Sarmiento an author?"; "She has worked both in film
     and television", from further down her page, does not say it). A country's people are the
     country ("English-born" says "from England")."""
-    asked = stems(part.question) - stems(part.subject) - _AUXILIARY - (_CODE_WORDS if part.by_code else set())
+    asked = stems(part.question) - stems(part.subject) - _AUXILIARY - (_CHOICE_PART_WORDS if part.by_code else set())
     asked |= {s for a in asked for form in nationality_forms(a.title()) for s in stems(form)}
     said = stems(quote)
     return not asked or any(_one_word(a, w) for a in asked for w in said)
-
-
-_CODE_WORDS = stems("the answer to")     # the words choice_parts adds, which say nothing of what is asked
 
 
 def _same(a: str, b: str) -> bool:

@@ -485,7 +485,8 @@ def _described_within(ev: Evidence, answer: str, description: Description, sid: 
     question asks inside its clause ("a boy group that was formed by who?"): a name answer is
     likely that one ("WINNER"), searched with what is asked; for a value ("2014", the book's year
     for "an Italian physicist that has worked in France since what year?") the page's name for
-    the described one is searched instead ("Carlo Rovelli")."""
+    the described one is searched instead ("Carlo Rovelli"), when the page introduces one by two
+    of the description's words; else nothing is searched and the message alone sends it back."""
     if _LETTER.search(answer):
         bridges = [asked_query(answer, description)]
     else:
