@@ -81,6 +81,23 @@ def test_after_research_the_last_reading_gives_the_answer_the_pages_read_state(t
     assert any(s["cited"] and "Shirley_Temple" in s["url"] for s in result.sources)
 
 
+def test_answers_that_only_restate_the_question_are_ruled_out_in_the_last_reading(tmp_path):
+    # "Tunnels & Trolls" for the adventure in Tunnels and Trolls: shown the same passages, the model
+    # gave the echo again and the run ended with no answer; told it is not that, it reads on
+    echo = step("answer", answer="Corliss Archer")
+    script = [{"answer": "Corliss Archer"}, PLAN, echo, echo, reading(CHIEF, "she ... served as Chief of Protocol")]
+    with site() as server:
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4,
+                                      last_reading=True, max_steps=3)
+    prompt = llm.calls[-1][1]["content"]
+    assert 'The answer is not "Corliss Archer": the question itself names that; give what it asks about it.' in prompt
+    assert result.answer == CHIEF
+    record = next(r for r in read_trace(tmp_path / "t.jsonl") if r["event"] == "last_reading")
+    assert record["ruled_out"] == ["Corliss Archer"]
+    # no echo, no such line
+    assert "The answer is not" not in request("What position?", best_passages("What position?", {1: ("A", "B c d.")}))
+
+
 def test_research_answer_stands_when_the_last_reading_gives_one_no_page_states(tmp_path):
     script = [{"answer": "Secretary of State"}, PLAN, step("answer", answer=CHIEF), reading("Ambassador to Peru")]
     with site() as server:

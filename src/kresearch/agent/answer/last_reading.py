@@ -29,7 +29,7 @@ from ..context import content_words, stems
 from ..events import Notice
 from ..evidence import states_answer
 from .floor import Candidate
-from .verify import choice_options, is_yes_no_question, tidy_answer
+from .verify import choice_options, echoes_question, is_yes_no_question, tidy_answer
 
 if TYPE_CHECKING:
     from ..loop import Agent
@@ -72,9 +72,14 @@ def best_passages(question: str, pages: dict[int, tuple[str, str]], limit: int =
     return chosen
 
 
-def request(question: str, passages: list[Passage]) -> str:
+def request(question: str, passages: list[Passage], echoes: list[str] = ()) -> str:
+    """The one-shot prompt over the passages; `echoes` are answers the run gave that only restate
+    the question, ruled out in words ("Tunnels & Trolls" for "the adventure in Tunnels and Trolls")."""
     sources = "\n\n".join(f"[{p.source}] {p.title}\n{p.text}" for p in passages)
-    return render("last_reading", sources=sources, question=question)
+    named = " or ".join(f'"{e}"' for e in echoes)
+    ruled_out = (f"The answer is not {named}: the question itself names {'that' if len(echoes) == 1 else 'those'}; "
+                 "give what it asks about it.\n" if echoes else "")
+    return render("last_reading", sources=sources, question=question, ruled_out=ruled_out)
 
 
 def schema() -> dict:
@@ -116,10 +121,15 @@ class LastReading:
         if not passages:
             return
         floor_alone = without()
-        messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": request(question, passages)}]
+        # what the run answered that only restates the question: said not to be the answer, since
+        # shown the same passages the model gives it again ("Tunnels & Trolls" for its adventure)
+        answers = dict.fromkeys(a.strip() for a in [*(c.answer for c in state.candidates), state.answer] if a.strip())
+        echoes = [a for a in answers if echoes_question(a, question)]
+        messages = [{"role": "system", "content": SYSTEM},
+                    {"role": "user", "content": request(question, passages, echoes)}]
         answer, quote = parse(agent._call(messages, schema(), MAX_TOKENS, "last reading", step, 0.0).text)
         agent.trace.write("last_reading", step=step, answer=answer, quote=quote, before=state.answer,
-                          without=floor_alone, sources=[p.source for p in passages])
+                          without=floor_alone, sources=[p.source for p in passages], ruled_out=echoes)
         if not answer or answer.lower() == state.answer.strip().lower():
             return
         if state.answer.strip():

@@ -211,6 +211,16 @@ def restates(answer: str, question: str) -> bool:
     return said <= frozenset().union(*named)
 
 
+def echoes_question(answer: str, question: str) -> bool:
+    """The answer only restates the question (`restates`, of the question's own words alone). "Only
+    words of the question" is no echo when the question offers choices ("A or B"), wherever they
+    stand: "Which airport, X or Y, is closer?" is answered with words it contains."""
+    words = content_words(answer)
+    offers_choice = bool(choice_options(question)) or _OR.search(question)
+    return bool(words and not is_yes_no(answer) and not offers_choice and words <= content_words(question)
+                and restates(answer, question))
+
+
 def is_comparison(question: str) -> bool:
     """Questions whose answer is best computed: "which is older, A or B?" (a comparative and two
     options) or arithmetic on values ("how many years ...", "combined")."""
@@ -400,7 +410,6 @@ class Verdict:
 def _failures(ev: Evidence):
     """Every failed check, in order, as Verdicts."""
     answer = ev.answer.strip()
-    words = content_words(answer)
     options = choice_options(ev.question)
     if is_yes_no_question(ev.question) and not is_yes_no(answer):
         yield Verdict("form", f'This is a yes/no question, but your answer is "{answer}". Answer yes or no.')
@@ -420,12 +429,7 @@ def _failures(ev: Evidence):
     elif len(answer.split()) >= SENTENCE_WORDS and _VERB.search(answer) and not _NON_ANSWER.search(answer):
         yield Verdict("form", f'Your answer "{answer}" is a sentence. Answer with only what the question asks '
                               "for: the name, place, date or number, in a few words.")
-    # "Only words of the question" is vague unless the question offers choices ("A or B"),
-    # wherever they stand: "Which airport, X or Y, is closer?" is answered with words it contains.
-    offers_choice = bool(options) or _OR.search(ev.question)
-    if answer.lower().rstrip(".") in NON_ANSWERS or _NON_ANSWER.search(answer) or (
-            words and not is_yes_no(answer) and not offers_choice and words <= content_words(ev.question)
-            and restates(answer, ev.question)):
+    if answer.lower().rstrip(".") in NON_ANSWERS or _NON_ANSWER.search(answer) or echoes_question(answer, ev.question):
         yield Verdict("vague", f'Your answer "{answer}" does not name what the question asks for. Find the '
                                "specific name, date, number or place, and answer with it.")
     stated = ev.stating()
