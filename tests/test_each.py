@@ -273,6 +273,18 @@ def test_a_code_made_part_is_not_answered_yes_by_a_page_s_opening():
                                   "answer": "no"}), part, 2, page).value == "no"
 
 
+def test_a_code_made_part_asking_one_value_keeps_the_first_given():
+    page = "Band of Skulls are an English rock band from Southampton, England."
+    city, genres = (sameness_parts(q, ["Band of Skulls", "Slade"])[0] for q in (
+        "Are Band of Skulls and Slade from the same city?", "Do Band of Skulls and Slade play different genres?"))
+    assert city.single and not genres.single
+    reply = json.dumps({"quote": "an English rock band from Southampton", "answers": ["Southampton", "England"]})
+    assert parse_part(reply, city, 1, page).value == "Southampton"
+    assert parse_part(reply, genres, 1, page).value == "Southampton; England"
+    number = sameness_parts("Do Blur and Oasis have the same number of members?", ["Blur", "Oasis"])[0]
+    assert number.single
+
+
 def test_a_country_s_people_are_the_country_in_a_quote():
     # "English-born" says "from England", though further down the page than its opening
     childers = ("Robert Erskine Childers (25 June 1870 - 24 November 1922) was a writer. " + "He sailed. " * 40

@@ -81,6 +81,7 @@ class Part:
     subject: str               # as the question writes it
     question: str              # the question asked of it alone
     by_code: bool = False      # written by code from the question (choice_parts, sameness_parts)
+    single: bool = False       # asks for one value ("which city"), not several ("which ingredients")
 
     @property
     def yes_no(self) -> bool:
@@ -217,7 +218,9 @@ def sameness_parts(question: str, subjects: list[str]) -> list[Part]:
             if m.end() <= compared.start()]
     asked = (question[max(ends):compared.start()] if ends else "") + f"which {noun}"
     asked = re.sub(r"\bshare[sd]?\s+which\b", "which", asked, flags=re.I)
-    return [Part(name, f"For {name}: {' '.join(asked.split())}?", by_code=True) for name in names]
+    head = noun.split(" of ")[0].split()[-1].lower()        # "number" of "number of members"
+    single = not re.search(r"[^su]s$", head)                # "city", "nationality"; not "genres", "ingredients"
+    return [Part(name, f"For {name}: {' '.join(asked.split())}?", by_code=True, single=single) for name in names]
 
 
 def _compared_noun(question: str, compared: re.Match) -> str:
@@ -335,6 +338,9 @@ def parse_part(output: str, part: Part, source: int, page: str) -> Fact | None:
         return None
     found = support(quote, page, names_count=False)
     values = [v.strip() for v in given if v.strip() and (part.yes_no or states_answer(v, page))]
+    # one city asked: the first one given; more are the model's extras ("Southampton; England;
+    # rock band"), which another thing's page may share ("England") though the cities differ
+    values = values[:1] if part.single else values
     if not values or found.score < QUOTED:
         return None
     # a page's opening says what its thing is: a yes to "Is X a plant?", not to a code-made part's
