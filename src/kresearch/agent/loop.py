@@ -33,9 +33,9 @@ from .answer.acronym import spelled_out
 from .answer.compare import Comparison
 from .answer.confidence import estimate as estimate_confidence
 from .answer.findings import findings_markdown, quoted_findings
-from .answer.full_date import dated
 from .answer.first_reading import FirstReading
 from .answer.floor import Candidate, Choice, choose
+from .answer.full_date import dated, wants_date
 from .answer.last_reading import LastReading
 from .answer.verify import (Evidence, Verdict, Verifier, answer_statements, choice_options, final_checks,
                             is_yes_no_question, tidy_answer)
@@ -573,7 +573,8 @@ class Agent:
             self.trace.write("spelled_out", answer=state.answer, named=named)
             state.answer = named
         evidence = self._evidence(state.answer)
-        full = dated(question, state.answer, [evidence.opened[sid] for sid in evidence.stating() if evidence.connected(sid)])
+        full = (dated(question, state.answer, [evidence.opened[sid] for sid in evidence.stating() if evidence.connected(sid)])
+                if wants_date(question, state.answer) else state.answer)   # the pages stating it read only then
         if full != state.answer:           # "1949" -> "April 1, 1949" for "When was X born?", as the page says
             self.trace.write("dated", answer=state.answer, date=full)
             state.answer = full

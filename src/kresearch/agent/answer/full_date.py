@@ -22,6 +22,11 @@ _WHEN = re.compile(r"\W*when\s+(?:was|were|did|does|do|is|are|has|have|had|will|
 _YEAR = re.compile(r"1\d{3}|20\d{2}")
 
 
+def wants_date(question: str, answer: str) -> bool:
+    """A year answering a question that asks "When was/did ...?": the only answers `dated` changes."""
+    return bool(_WHEN.match(question) and _YEAR.fullmatch(answer.strip()))
+
+
 def dated(question: str, answer: str, texts: list[str]) -> str:
     """`answer` as the full date `texts` state for it, when `question` asks "When ...?" and
     `answer` is a year; else unchanged. `texts` are the pages that state the answer and are
@@ -29,9 +34,9 @@ def dated(question: str, answer: str, texts: list[str]) -> str:
     with the question decide, and only when each of them gives one and the same date ("Oasis were
     formed in 1991" outranks "Liam Gallagher joined Oasis in October 1991" for "When was Oasis
     formed?", and gives no date: the year stays)."""
-    year = answer.strip()
-    if not (_WHEN.match(question) and _YEAR.fullmatch(year)):
+    if not wants_date(question, answer):
         return answer
+    year = answer.strip()
     asked, has_year = stems(question), re.compile(rf"(?<!\d){year}(?!\d)")
     best, found, undated = 0, {}, False
     for text in texts:

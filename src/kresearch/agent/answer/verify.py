@@ -479,8 +479,8 @@ def _described(ev: Evidence, answer: str) -> Verdict | None:
                        bridges=[asked_query(answer, description)])
     if (relation := relation_asked(ev.question)) and (sid := object_of_relation(answer, relation, ev.opened)) is not None:
         return Verdict("relation", f'Source [{sid}] speaks of "the {relation} of {answer}": {answer} is what the '
-                                    f"question describes, and it asks for its {relation}. Research the {relation} of "
-                                    f"{answer}, then answer.", bridges=[f"{answer} {relation}"])
+                                   f"question describes, and it asks for its {relation}. Research the {relation} of "
+                                   f"{answer}, then answer.", bridges=[f"{answer} {relation}"])
     return None
 
 
