@@ -84,8 +84,15 @@ def test_things_compared_by_a_value_are_each_asked_for_it_by_code():
     assert asked("do the importance of being icelandic and the five obstructions belong to different film genres ?",
                  ["The Importance of Being Icelandic", "The Five Obstructions"])[0] == \
         "For The Importance of Being Icelandic: belong to which film genres?"
+    # the comparison before the things: the verb between them is what is asked of each
     assert asked("Did the same person direct Alien and Gladiator?", ["Alien", "Gladiator"]) == [
-        "For Alien: which person?", "For Gladiator: which person?"]
+        "For Alien: which person did direct it?", "For Gladiator: which person did direct it?"]
+    assert asked("is the same actor in alien and gladiator?", ["Alien", "Gladiator"])[0] == \
+        "For Alien: which actor is in it?"
+    assert asked("Was the same architect behind the Chrysler Building and the Empire State Building?",
+                 ["Chrysler Building", "Empire State Building"])[1] == \
+        "For Empire State Building: which architect was behind it?"
+    assert asked("Same city: Oasis and Blur?", ["Oasis", "Blur"]) == []       # nothing asked of them
     parts = sameness_parts("Were Will Smith and Tom Hanks born in the same state?", ["Will Smith", "Tom Hanks"])
     assert not any(p.yes_no for p in parts)                # a value part, whatever the name starts with
     # nothing compared, or one thing only (the other described): no parts

@@ -216,11 +216,34 @@ def sameness_parts(question: str, subjects: list[str]) -> list[Part]:
     # last name before it and it ("formed in" the same city; "from" the same state as Will Smith)
     ends = [m.end() for n in names for m in re.finditer(rf"(?<!\w){re.escape(n)}(?!\w)", question, re.I)
             if m.end() <= compared.start()]
-    asked = (question[max(ends):compared.start()] if ends else "") + f"which {noun}"
+    asked = question[max(ends):compared.start()] + f"which {noun}" if ends else _asked_before_names(
+        question, names, compared, noun)
+    if not asked:
+        return []
     asked = re.sub(r"\bshare[sd]?\s+which\b", "which", asked, flags=re.I)
     head = noun.split(" of ")[0].split()[-1].lower()        # "number" of "number of members"
     single = not re.search(r"[^su]s$", head)                # "city", "nationality"; not "genres", "ingredients"
     return [Part(name, f"For {name}: {' '.join(asked.split())}?", by_code=True, single=single) for name in names]
+
+
+# the auxiliary a question starts with, kept in a part whose comparison came first
+_AUXILIARY_VERB = re.compile(r"(did|does|do|is|are|was|were|has|have|had|will|would|can|could)\b", re.I)
+
+
+def _asked_before_names(question: str, names: list[str], compared: re.Match, noun: str) -> str:
+    """The part's words when the comparison comes before the things: "Did the same person direct
+    Alien and Gladiator?" -> "which person did direct it" (the verb between the noun and the first
+    name kept, with the question's auxiliary); "" when nothing stands between them."""
+    noun_end = compared.start(1) + re.match(r"\s+".join(map(re.escape, noun.split())),
+                                            question[compared.start(1):]).end()
+    first = min((m.start() for n in names for m in re.finditer(rf"(?<!\w){re.escape(n)}(?!\w)", question, re.I)
+                 if m.start() >= noun_end), default=noun_end)
+    verb = " ".join(question[noun_end:first].split())
+    verb = re.sub(r"\s*\b(?:both|the|of)$", "", verb, flags=re.I)
+    if not verb:
+        return ""
+    auxiliary = _AUXILIARY_VERB.match(question.strip())
+    return f"which {noun} {auxiliary.group(1).lower() + ' ' if auxiliary else ''}{verb} it"
 
 
 def _compared_noun(question: str, compared: re.Match) -> str:
