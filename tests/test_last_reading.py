@@ -47,6 +47,26 @@ def test_the_reading_that_may_replace_an_answer_sees_the_passage_that_states_it(
     assert len(found) == 3 and "1866" in next(p.text for p in found if p.source == 4)
 
 
+def test_the_page_of_a_thing_the_best_passages_name_is_read_with_them():
+    question = "What is the middle name of the actress who plays Bobbi Bacha in Suburban Madness?"
+    pages = {
+        1: ("Bobbi Bacha - Encyclopedia", "Bobbi Bacha is a private investigator played in Suburban Madness "
+                                          "by actress Sela Ward."),
+        2: ("Suburban Madness", "Suburban Madness is a film starring Sela Ward as Bobbi Bacha."),
+        **{n: (f"Middle name {n}", f"A middle name is the name between a first name and a surname ({n}).")
+           for n in range(3, 9)},
+        9: ("Latvian name", "Latvian names have a middle name sometimes."),
+        10: ("Sela Ward - Encyclopedia", "Sela Ann Ward (born July 11, 1956) is an American actress."),
+        11: ("Bacha Khan", "Bacha Khan was a political leader."),          # named by no passage
+    }
+    found = [p.source for p in best_passages(question, pages)]
+    assert len(found) == 6 and 10 in found and 11 not in found
+    assert found[:3] == [1, 2, 3]                      # the passages most about the question stay
+    # a page the question itself names is no second hop: it competes by what it covers
+    pages[12] = ("Suburban Madness (novel)", "Suburban Madness is a novel.")
+    assert 12 not in [p.source for p in best_passages(question, pages)]
+
+
 def test_only_questions_whose_answer_is_not_yes_no_or_an_offered_option():
     assert wanted(QUESTION) and wanted("in what city was the composer of op. 5 born")
     assert not wanted("Is Shirley Temple an actress?")

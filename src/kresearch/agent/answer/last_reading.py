@@ -20,6 +20,7 @@ reading that settled it (its pages are these).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
@@ -28,6 +29,7 @@ from ...tools.browser import best_passage
 from ..context import content_words, stems
 from ..events import Notice
 from ..evidence import states_answer
+from ..names import page_name
 from .floor import Candidate
 from .verify import choice_options, echoes_question, is_yes_no_question, tidy_answer
 
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
     from ..loop import Agent
 
 PAGES = 6                  # as many pages as one-shot retrieval reads, and one more
+BRIDGE_FROM = 3            # the passages most about the question, whose named things' pages ...
+BRIDGE_PAGES = 2           # ... take up to this many of the PAGES (_with_bridges)
 PASSAGE_CHARS = 1600       # of each: a short page whole, a long one's best ~400 tokens
 MAX_TOKENS = 160           # {"quote": a sentence, "answer": a few words}
 SYSTEM = "You answer questions from the given sources."
@@ -69,7 +73,33 @@ def best_passages(question: str, pages: dict[int, tuple[str, str]], limit: int =
     evidence = next((p for p in found if p.source in stating), None)
     if evidence is not None and evidence not in chosen:
         chosen[-1] = evidence
+    return _with_bridges(question, chosen, found, evidence)
+
+
+def _with_bridges(question: str, chosen: list[Passage], found: list[Passage], evidence: Passage | None
+                  ) -> list[Passage]:
+    """The chosen passages with the pages of things the best of them name and the question does
+    not, in place of the ones that cover least (never the best BRIDGE_FROM nor the evidence):
+    the second hop. "the actress who plays Bobbi Bacha": the Bobbi Bacha page names Sela Ward,
+    whose page holds her middle name but shares one word with the question, so it ranked below
+    pages on middle names in general."""
+    named_in = " ".join(p.text for p in chosen[:BRIDGE_FROM])
+    bridges = [p for p in found if p not in chosen and _names_page(named_in, p.title, question)][:BRIDGE_PAGES]
+    replaceable = [p for p in reversed(chosen[BRIDGE_FROM:]) if p is not evidence]
+    chosen = list(chosen)
+    for bridge, replaced in zip(bridges, replaceable):
+        chosen[chosen.index(replaced)] = bridge
     return chosen
+
+
+def _names_page(text: str, title: str, question: str) -> bool:
+    """`text` names the thing the page with `title` is about, as a name (capitalised, as written),
+    and the question does not name it."""
+    name = page_name(title)
+    if not name[:1].isupper() or not content_words(name):
+        return False
+    pattern = rf"(?<!\w){re.escape(name)}(?!\w)"
+    return re.search(pattern, text) is not None and re.search(pattern, question, re.I) is None
 
 
 def request(question: str, passages: list[Passage], echoes: list[str] = ()) -> str:
