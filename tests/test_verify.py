@@ -109,8 +109,11 @@ def test_an_answer_from_a_page_the_question_does_not_lead_to_is_sent_back(tmp_pa
                   open_titled("Shirley Temple"), step("answer", answer="Chief of Protocol of the United States")]
         result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True)
     assert [v["check"] for v in result.verification] == ["link", "passed"]
-    told = llm.calls[4][-1]["content"]
+    told = result.verification[0]["message"]
     assert "(Jane Withers) states" in told and "Kiss and Tell (1945 film) is about the question" in told
+    # the page casts Shirley Temple as Corliss Archer: the loop searches her
+    assert told.endswith("It names Shirley Temple: research that, then answer.")
+    assert 'Results for "Shirley Temple"' in llm.calls[4][-1]["content"]
     assert result.answer == "Chief of Protocol of the United States"
 
 
@@ -159,6 +162,21 @@ def test_the_link_check_names_the_bridge_the_page_about_the_question_gives():
               10: "Sean Connor is a bass player."}
     verdict = link_verdict(q, "Sean Connor", opened, {2: "Double Dagger - Wiki", 10: "Sean Connor - Wiki"})
     assert verdict.check == "link" and "Baltimore" not in verdict.message and "Hence" not in verdict.message
+
+
+def test_the_one_a_page_casts_as_the_question_s_subject_is_a_bridge():
+    # devb51-100-s41: the README's own question; the page about the question said "starring then
+    # 17-year-old Shirley Temple as Corliss Archer", no bridge was named and she was never searched
+    q = "What government position was held by the woman who portrayed Corliss Archer in the film Kiss and Tell?"
+    opened = {1: "Kiss and Tell is a 1945 American comedy film starring then 17-year-old Shirley Temple as "
+                 "Corliss Archer.",
+              7: "The Secretary of State for Constitutional Affairs was a British Government position."}
+    titles = {1: "Kiss and Tell (1945 film) - Wiki", 7: "Secretary of State for Constitutional Affairs - Wiki"}
+    verdict = link_verdict(q, "Secretary of State for Constitutional Affairs", opened, titles)
+    assert verdict.check == "link" and verdict.bridges == ["Shirley Temple"]
+    # a role that is no subject of the question names no bridge
+    opened[1] = "Kiss and Tell is a 1945 film with Walter Abel as the Father."
+    assert link_verdict(q, "Secretary of State for Constitutional Affairs", opened, titles).bridges == []
 
 
 def test_the_link_check_needs_a_question_that_names_something():
@@ -578,6 +596,11 @@ def test_a_question_offering_alternatives_is_not_answered_yes_or_no():
     # a new name made of the question's words is an answer
     ("Texas Tech University", "The 1974 Texas Tech Raiders football team represented what public research "
                               "university in Lubbock, Texas?", False),
+    ("Argand lamp", "The lamp used in many lighthouses is similar to this type of lamp patented in 1780 by Aimé "
+                    "Argand?", False),
+    # ... but a part of a name, as the question writes it, is the name's
+    ("Archer", "What government position was held by the woman who portrayed Corliss Archer?", True),
+    ("Corliss", "What government position was held by the woman who portrayed Corliss Archer?", True),
     # one name of several, where the question asks to choose among them ("which one ...?")
     ("Burwash Mine", "Temagami-Lorrain Mine and Burwash Mine were both mines created during the early "
                      "1900s; which one yielded a 16-ton bulk sample of gold ore in 1935?", False),

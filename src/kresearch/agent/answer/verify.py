@@ -50,7 +50,7 @@ from .described import (Description, asked_query, described, described_names, fi
 from ..context import content_words, stems
 from ..evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
                        is_yes_no, states_answer)
-from ..names import (MONTHS, NATION_STEMS, capitalised, introduced_names, mentions, mentions_any, name_runs,
+from ..names import (MONTHS, NAME, NATION_STEMS, capitalised, introduced_names, mentions, mentions_any, name_runs,
                      page_name, subjects)
 
 MAX_REJECTIONS = 2
@@ -200,15 +200,23 @@ def restates(answer: str, question: str) -> bool:
     what it already names -- unless it asks to choose among them ("A and B ...; which one ...?",
     "between A and B, which ...?"). A new name made of the question's words is an answer ("Texas
     Tech University" for "The 1974 Texas Tech Raiders represented what university in ...
-    Texas?")."""
+    Texas?"), and so is one that takes a word of a name into a phrase the question does not
+    write ("Argand lamp" for "... this type of lamp patented in 1780 by Aimé Argand?")."""
     names = subjects(question)
     said = set(stems(answer))
     named = [name for name in names if mentions(name, said)]
-    if not named or len(named) == len(names):
+    if not named:
+        return not (any(name & said for name in names) and not _written_in_question(answer, question))
+    if len(named) == len(names):
         return True
     if _CHOOSES.search(question):
         return False
     return said <= frozenset().union(*named)
+
+
+def _written_in_question(answer: str, question: str) -> bool:
+    words = re.findall(r"\w+", answer)
+    return bool(words) and re.search(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", question, re.I) is not None
 
 
 def echoes_question(answer: str, question: str) -> bool:
@@ -354,6 +362,7 @@ def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
     about = [sentence for sentence in evidence_sentences(text) if mentions_any(ev.asked, capitalised(sentence))]
     description = (stems(ev.question) | set(re.findall(r"\b\d{3,4}\b", ev.question))) - known
     candidates = [name for sentence in about for name in introduced_names(sentence, description)] + candidates
+    candidates = [name for sentence in about for name in _cast_as(sentence, ev.asked)] + candidates
     inner = inner_names(text)
     for sentence in about:
         opening = name_runs(sentence.lstrip(" \"'("))[:1]
@@ -369,6 +378,18 @@ def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
             found[words] = name
     # "Vivaldi" is part of "Antonio Vivaldi": name the longer one only
     return [name for words, name in found.items() if not any(words < other for other in found)][:limit]
+
+
+def _cast_as(sentence: str, asked: list[frozenset[str]]) -> list[str]:
+    """The names a sentence joins to one of the question's subjects by "as", the way pages say who
+    played a part or held a role: "starring then 17-year-old Shirley Temple as Corliss Archer",
+    "Sela Ward as PI Bobbi Bacha", "Ray Kroc as its chief executive" does not name a subject."""
+    found = []
+    for m in NAME.finditer(sentence):
+        role = re.match(rf"\s+as\s+(?:the\s+|an?\s+)?((?:[\w'.-]+\s+){{0,2}}?{NAME.pattern})", sentence[m.end():])
+        if role and mentions_any(asked, set(stems(role.group(1)))):
+            found.append(m.group())
+    return found
 
 
 # An answer with at least even odds cites the passages that state it (below that, a page
