@@ -229,6 +229,18 @@ def test_values_decide_sameness_difference_and_what_is_shared():
     jobs = [Part("A", "What are A's professions?"), Part("B", "What are B's professions?")]
     several = {"A": fact("A", "singer; songwriter; actor"), "B": fact("B", "guitarist; songwriter")}
     assert combine("What profession do A and B have in common?", jobs, several, False).answer == "songwriter"
+    # all they share, each said once (devb51-100-s41: "director" of two shared, and the draft's
+    # sentence naming it kept as "following" the facts)
+    careers = {"A": fact("A", "director; producer; screenwriter; 50 films"),
+               "B": fact("B", "screenwriter; film director; British; 1870-1956")}
+    shared_careers = combine("What career do A and B share?", jobs, careers, False)
+    assert shared_careers.answer == "director and screenwriter"
+    from kresearch.agent.answer.verify import follows
+    assert not follows("director", shared_careers) and follows("Director and screenwriter.", shared_careers)
+    assert not follows("American director, producer and screenwriter with over 50 films to his credit.",
+                       shared_careers)
+    lit = combine("Which prize did A and B both win?", prize, won, False)
+    assert follows("Nobel Prize in Literature", lit) and follows("the Nobel Prize in Literature, 1954", lit)
 
 
 def test_an_answer_counts_only_with_a_quote_from_its_page():

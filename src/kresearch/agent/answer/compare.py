@@ -80,6 +80,11 @@ class Fact:
     quote: str                      # the sentence it comes from
 
 
+# the rule of a Comparison whose answer lists several values the things share ("director and
+# screenwriter"): an answer naming one of them does not follow it (verify.follows)
+SHARED_VALUES = "the values they share"
+
+
 @dataclass
 class Comparison:
     what: str                       # "dates" | "counts" | "nationalities" | "properties" | "each" (each.py)

@@ -34,9 +34,9 @@ page and the answers combined in code, 14 of the 17 it split were right (a proto
                                       no decision otherwise (both yes, both no, one unread)
        values, yes/no question        "yes" when they share one ("the same country"), or
                                       when they share none for "different"
-       values, any other question     the value they share ("What profession do A and B have
-                                      in common?": each part may give several); no decision
-                                      when they share none
+       values, any other question     the values they share, all of them ("director and
+                                      screenwriter" for "What career do A and B share?": each
+                                      part may give several); no decision when they share none
 
 The result is a Comparison (compare.py), so the checks, the floor and the report treat it as
 facts that decide the question, shown with their quotes. Code deciders for dates, counts and
@@ -53,7 +53,7 @@ from ...tools.browser import best_passage
 from ..context import content_words, same_word, stems
 from ..evidence import is_yes_no, states_answer, support
 from ..names import NAME, nationality_forms
-from .compare import Comparison, Fact, own_pages
+from .compare import SHARED_VALUES, Comparison, Fact, own_pages
 
 # A question asking one thing of several: a yes/no question joining things with "and", or any
 # question with a word of sharing. Only such questions pay for the split call (a few seconds):
@@ -74,6 +74,7 @@ QUOTED = 0.6                   # share of a quote's words the page must have in 
 LEAD_QUOTE_CHARS = 300         # a quote starting this near the page's top is its opening
 MAX_VALUES = 4                 # a part's answers: "actor, singer, songwriter"
 VALUES = "; "                  # how a fact shows several
+MAX_SHARED = 3                 # values shared that an answer lists ("director and screenwriter")
 
 
 @dataclass(frozen=True)
@@ -431,4 +432,9 @@ def combine(question: str, parts: list[Part], facts: dict[str, Fact], yes_no_que
         return Comparison("each", subjects, facts, "yes" if common else "no", "yes when a value is shared")
     if not common or is_yes_no(common[0]):
         return None
-    return Comparison("each", subjects, facts, common[0], "the value they share")
+    # "film director" says "director": a value within another is not said twice
+    values = [v for v in common if not is_yes_no(v) and not any(w != v and stems(v) <= stems(w) for w in common)]
+    values = values[:MAX_SHARED]
+    if len(values) == 1:
+        return Comparison("each", subjects, facts, values[0], "the value they share")
+    return Comparison("each", subjects, facts, f"{', '.join(values[:-1])} and {values[-1]}", SHARED_VALUES)

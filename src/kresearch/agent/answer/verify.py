@@ -44,7 +44,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .compare import Comparison, compare, own_pages
+from .compare import SHARED_VALUES, Comparison, compare, own_pages
 from .described import (Description, asked_query, described, described_names, fits_description, object_of_relation,
                         relation_asked)
 from ..context import content_words, stems
@@ -54,6 +54,7 @@ from ..names import (MONTHS, NAME, NATION_STEMS, capitalised, introduced_names, 
                      page_name, subjects)
 
 MAX_REJECTIONS = 2
+FOLLOW_EXTRA = 2          # words an answer may add to what the facts decide ("the band Lit")
 # Checks that say what the question needs (computed values, the facts of both subjects, a second
 # hop), whatever the answer: once told, the agent is not told again for another answer.
 QUESTION_CHECKS = ("compute", "compare", "hops")
@@ -305,10 +306,18 @@ class Evidence:
 
 
 def follows(answer: str, decided: Comparison | None) -> bool:
-    """The answer is what the comparison decided ("No" for "no", "the band Lit" for "Lit")."""
+    """The answer is what the comparison decided ("No" for "no", "the band Lit" for "Lit"): all
+    of it with at most FOLLOW_EXTRA words more (not "American director, producer and screenwriter
+    with over 50 films to his credit" for "director"), or a part of an option's name; not one of
+    several values the things share ("director" for "director and screenwriter")."""
     if decided is None or decided.answer is None:
         return False
-    return answer.strip().lower().rstrip(".") == decided.answer.lower() or _names(answer, decided.answer)
+    if answer.strip().lower().rstrip(".") == decided.answer.lower():
+        return True
+    a, o = content_words(answer), content_words(decided.answer)
+    if o and o <= a:
+        return len(a - o) <= FOLLOW_EXTRA
+    return bool(a) and a <= o and decided.rule != SHARED_VALUES
 
 
 def _page_hint(ev: Evidence, subject: str) -> str:
