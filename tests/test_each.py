@@ -233,8 +233,11 @@ def test_values_decide_sameness_difference_and_what_is_shared():
     # sentence naming it kept as "following" the facts)
     careers = {"A": fact("A", "director; producer; screenwriter; 50 films"),
                "B": fact("B", "screenwriter; film director; British; 1870-1956")}
-    shared_careers = combine("What career do A and B share?", jobs, careers, False)
+    shared_careers = combine("What careers do A and B share?", jobs, careers, False)
     assert shared_careers.answer == "director and screenwriter"
+    # one asked ("What career …"): the first they share
+    assert combine("What career do A and B share?", jobs, careers, False).answer == "director"
+    assert combine("what kinds of careers do a and b share", jobs, careers, False).answer == "director and screenwriter"
     from kresearch.agent.answer.verify import follows
     assert not follows("director", shared_careers) and follows("Director and screenwriter.", shared_careers)
     assert not follows("American director, producer and screenwriter with over 50 films to his credit.",

@@ -34,9 +34,10 @@ page and the answers combined in code, 14 of the 17 it split were right (a proto
                                       no decision otherwise (both yes, both no, one unread)
        values, yes/no question        "yes" when they share one ("the same country"), or
                                       when they share none for "different"
-       values, any other question     the values they share, all of them ("director and
-                                      screenwriter" for "What career do A and B share?": each
-                                      part may give several); no decision when they share none
+       values, any other question     the value they share (each part may give several), all
+                                      of them when a plural is asked ("What occupations do A
+                                      and B share?": "director and screenwriter"); no decision
+                                      when they share none
 
 The result is a Comparison (compare.py), so the checks, the floor and the report treat it as
 facts that decide the question, shown with their quotes. Code deciders for dates, counts and
@@ -247,6 +248,19 @@ def _asked_before_names(question: str, names: list[str], compared: re.Match, nou
     return f"which {noun} {auxiliary.group(1).lower() + ' ' if auxiliary else ''}{verb} it"
 
 
+# "What occupations do …", "Which type of publications …", "What were the professions that …":
+# the noun a what/which question asks for
+_ASKED_NOUN = re.compile(r"^\W*(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:(?:type|kind|sort)s?\s+of\s+)?"
+                         r"([a-z]+)\b", re.I)
+
+
+def _asks_plural(question: str) -> bool:
+    """The question asks for several values: its noun is plural ("What occupations do A and B have
+    in common?"), not "What profession …" -- whose answer is one, the first shared."""
+    asked = _ASKED_NOUN.match(question)
+    return bool(asked) and re.search(r"[^su]s$", asked.group(1).lower()) is not None
+
+
 def _compared_noun(question: str, compared: re.Match) -> str:
     """The noun a comparison is by: "city", "film genres", "number of members", "U.S. state"; a
     second word only when the phrase ends there, not a verb after it ("the same person direct")."""
@@ -434,7 +448,7 @@ def combine(question: str, parts: list[Part], facts: dict[str, Fact], yes_no_que
         return None
     # "film director" says "director": a value within another is not said twice
     values = [v for v in common if not is_yes_no(v) and not any(w != v and stems(v) <= stems(w) for w in common)]
-    values = values[:MAX_SHARED]
+    values = values[:MAX_SHARED] if _asks_plural(question) else values[:1]
     if len(values) == 1:
         return Comparison("each", subjects, facts, values[0], "the value they share")
     return Comparison("each", subjects, facts, f"{', '.join(values[:-1])} and {values[-1]}", SHARED_VALUES)
