@@ -224,7 +224,7 @@ def sameness_parts(question: str, subjects: list[str]) -> list[Part]:
         return []
     asked = re.sub(r"\bshare[sd]?\s+which\b", "which", asked, flags=re.I)
     head = noun.split(" of ")[0].split()[-1].lower()        # "number" of "number of members"
-    single = not re.search(r"[^su]s$", head)                # "city", "nationality"; not "genres", "ingredients"
+    single = not _plural(head)                              # "city", "nationality"; not "genres", "ingredients"
     return [Part(name, f"For {name}: {' '.join(asked.split())}?", by_code=True, single=single) for name in names]
 
 
@@ -258,7 +258,12 @@ def _asks_plural(question: str) -> bool:
     """The question asks for several values: its noun is plural ("What occupations do A and B have
     in common?"), not "What profession …" -- whose answer is one, the first shared."""
     asked = _ASKED_NOUN.match(question)
-    return bool(asked) and re.search(r"[^su]s$", asked.group(1).lower()) is not None
+    return bool(asked) and _plural(asked.group(1))
+
+
+def _plural(noun: str) -> bool:
+    """ "genres", "occupations"; not "city", "status", "class"."""
+    return re.search(r"[^su]s$", noun.lower()) is not None
 
 
 def _compared_noun(question: str, compared: re.Match) -> str:
