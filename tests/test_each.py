@@ -238,6 +238,9 @@ def test_values_decide_sameness_difference_and_what_is_shared():
     # one asked ("What career …"): the first they share
     assert combine("What career do A and B share?", jobs, careers, False).answer == "director"
     assert combine("what kinds of careers do a and b share", jobs, careers, False).answer == "director and screenwriter"
+    # one value spelt two ways is said once, not dropped twice
+    spelt = {"A": fact("A", "film-director; film director"), "B": fact("B", "film director")}
+    assert combine("What careers do A and B share?", jobs, spelt, False).answer == "film-director"
     from kresearch.agent.answer.verify import follows
     assert not follows("director", shared_careers) and follows("Director and screenwriter.", shared_careers)
     assert not follows("American director, producer and screenwriter with over 50 films to his credit.",

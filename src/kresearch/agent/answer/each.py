@@ -451,8 +451,9 @@ def combine(question: str, parts: list[Part], facts: dict[str, Fact], yes_no_que
         return Comparison("each", subjects, facts, "yes" if common else "no", "yes when a value is shared")
     if not common or is_yes_no(common[0]):
         return None
-    # "film director" says "director": a value within another is not said twice
-    values = [v for v in common if not is_yes_no(v) and not any(w != v and stems(v) <= stems(w) for w in common)]
+    # "film director" says "director": a value within another (or spelt again) is not said twice
+    values = [v for i, v in enumerate(common) if not is_yes_no(v) and not any(
+        stems(v) < stems(w) or (j < i and stems(v) == stems(w)) for j, w in enumerate(common))]
     values = values[:MAX_SHARED] if _asks_plural(question) else values[:1]
     if len(values) == 1:
         return Comparison("each", subjects, facts, values[0], "the value they share")
