@@ -12,6 +12,8 @@ and the key-point pages (each key point's `source`) among their top five results
 research could not find otherwise are the "never found" of report_points.py.
 
 - `shipped`: outline.terms_messages as the product asks;
+- `again`: as shipped, then asked once more when fewer than two terms were kept, told that what it
+  named the question already names (outline.terms_again);
 - `kinds`: a third worked example, a part asking for kinds ("The main kinds of clouds": cumulus,
   stratus, cirrus, cumulonimbus);
 - `answer-first`: the same examples and request, but the model first answers the part in a
@@ -78,7 +80,13 @@ def main() -> None:
             for aspect in aspects:
                 messages, told, schema = _request(variant, question["question"], aspect)
                 reply = llm.complete(messages, schema=schema, max_tokens=TERMS_TOKENS + 80, temperature=0.0)
-                kept_all += outline.parse_terms(reply.text, question["question"], taken, instructions=told)
+                kept = outline.parse_terms(reply.text, question["question"], taken, instructions=told)
+                again = outline.terms_again(messages, reply.text, kept) if variant == "again" else None
+                if again:
+                    reply = llm.complete(again, schema=schema, max_tokens=TERMS_TOKENS, temperature=0.0)
+                    kept += outline.parse_terms(reply.text, question["question"], taken,
+                                                instructions=f"{told} {again[-1]['content']}")
+                kept_all += kept
             found = {page for t in kept_all for page in _search(args.searxng_url, t)} & sources
             totals[variant][0] += len(kept_all)
             totals[variant][1] |= {(qid, page) for page in found}
@@ -91,7 +99,7 @@ def main() -> None:
 
 def _request(variant: str, question: str, aspect: str) -> tuple[list[dict], str, dict]:
     messages, told = outline.terms_messages(SYSTEM, question, aspect)
-    if variant == "shipped":
+    if variant in ("shipped", "again"):
         return messages, told, outline.terms_schema()
     if variant == "kinds":               # a third example: a part that asks for kinds names each kind
         ask = messages[-1]["content"].replace(question, KINDS[0]).replace(aspect, KINDS[1])

@@ -48,8 +48,9 @@ QUESTION = "Explain how garbage collection works and compare mark-sweep with ref
 
 class ReportLLM(FakeLLM):
     """The scripted model of a report run, which answers each request for an aspect's terms
-    itself (`terms`: {aspect: [terms]}; none by default), so a script lists only the outline,
-    section and summary outputs. Those requests are kept apart in `terms_calls`."""
+    itself (`terms`: {aspect: [terms]}, and {(aspect, "again"): [terms]} for the request asked
+    once more; none by default), so a script lists only the outline, section and summary
+    outputs. Those requests are kept apart in `terms_calls`."""
 
     def __init__(self, script, terms: dict | None = None, **kwargs):
         super().__init__(script, **kwargs)
@@ -59,9 +60,10 @@ class ReportLLM(FakeLLM):
     def complete(self, messages, *, schema=None, **kwargs):
         if schema and "terms" in schema.get("properties", {}):
             self.terms_calls.append(messages)
-            prompt = messages[-1]["content"]
+            prompt = next(m["content"] for m in reversed(messages) if "One part of it: " in m["content"])
             aspect = prompt.split("One part of it: ", 1)[1].splitlines()[0]
-            return Completion(text=json.dumps({"terms": self.terms.get(aspect, [])}), prompt_tokens=10,
+            key = (aspect, "again") if messages[-1]["content"] != prompt else aspect
+            return Completion(text=json.dumps({"terms": self.terms.get(key, [])}), prompt_tokens=10,
                               prompt_tokens_evaluated=10, completion_tokens=5, seconds=0.0, finish_reason="stop")
         return super().complete(messages, schema=schema, **kwargs)
 
@@ -205,6 +207,26 @@ def test_the_terms_request_shows_worked_examples_as_earlier_turns_and_drops_copi
     assert outline.parse_terms(copied, "How do vaccines work?", [], instructions=told) == ["antibody", "T cell"]
 
 
+def test_terms_that_restate_the_question_are_asked_for_again_one_level_down():
+    question = "Explain the difference between computer viruses, worms and Trojan horses, and famous examples"
+    messages, told = outline.terms_messages("system", question, "Famous examples")
+    reply = '{"terms": ["computer virus", "worm", "Trojan horse"]}'
+    kept = outline.parse_terms(reply, question, [], instructions=told)
+    assert kept == []
+    again = outline.terms_again(messages, reply, kept)
+    # the model's own reply stays as its turn; the new request names what it gave
+    assert again[:-1] == [*messages, {"role": "assistant", "content": reply}]
+    assert "computer virus; worm; Trojan horse" in again[-1]["content"]
+    second = '{"terms": ["Morris worm", "worms", "kinds", "ILOVEYOU"]}'
+    # a copy of the new request's own words is no term either ("kinds")
+    assert outline.parse_terms(second, question, [], instructions=f"{told} {again[-1]['content']}") == [
+        "Morris worm", "ILOVEYOU"]
+    # enough kept, or nothing dropped: asked once only
+    assert outline.terms_again(messages, '{"terms": ["Morris worm", "ILOVEYOU"]}', ["Morris worm", "ILOVEYOU"]) is None
+    assert outline.terms_again(messages, '{"terms": ["Morris worm"]}', ["Morris worm"]) is None
+    assert outline.terms_again(messages, "not json", []) is None
+
+
 def test_the_entry_on_an_aspect_s_term_covers_it_and_is_quoted_after_the_search_s_best_page():
     question = "What problems arise when processes share resources, and what mechanisms prevent them?"
     part = "What mechanisms prevent them"
@@ -273,6 +295,19 @@ def test_a_report_aspect_reads_the_entries_on_the_terms_the_model_names_for_it(t
     section = result.as_json()["sections"][0]
     assert f"[{marking}]" in section["text"] and "Tri-colour marking" in section["text"]
     assert any(isinstance(e, Notice) and "filed under: tri-colour marking" in e.message for e in events)
+
+
+def test_an_aspect_whose_terms_restate_the_question_is_asked_again_and_its_new_terms_searched(tmp_path, monkeypatch):
+    aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection", "memory leak"]}
+    result, llm, _ = run_report(
+        tmp_path, monkeypatch, [aspects, section_reply, section_reply, section_reply, summary_reply],
+        pages=dict(GC_PAGES), mode="report",
+        terms={"memory leak": ["garbage collection", "memory leak"],
+               ("memory leak", "again"): ["dangling pointer", "garbage collection"]})
+    assert len(llm.terms_calls) == 4            # three aspects, the last one twice
+    assert "already name garbage collection; memory leak" in llm.terms_calls[3][-1]["content"]
+    leak = next(c for c in result.as_json()["coverage"] if c["aspect"] == "memory leak")
+    assert leak["terms"] == ["dangling pointer"] and "dangling pointer" in leak["queries"]
 
 
 def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():

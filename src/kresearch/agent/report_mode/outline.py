@@ -396,6 +396,29 @@ def terms_schema(low: int = MIN_TERMS, high: int = MAX_TERMS) -> dict:
         "required": ["terms"]}
 
 
+def terms_again(messages: list[dict], reply: str, kept: list[str]) -> list[dict] | None:
+    """The request asked once more when the model's terms were all but dropped (fewer than
+    MIN_TERMS kept): its reply stays in the conversation and the model is told that what it named
+    the question already names, so it goes one level down -- "virus; worm; trojan horse" for
+    "Famous examples" of a question on viruses, worms and Trojan horses, where a reader wants
+    the famous ones named. None when enough were kept or nothing was dropped (asking again would
+    bring the same)."""
+    dropped = [t for t in raw_terms(reply) if t not in kept]
+    if len(kept) >= MIN_TERMS or not dropped:
+        return None
+    ask = render("terms_again", named="; ".join(dropped), low=MIN_TERMS, high=MAX_TERMS)
+    return [*messages, {"role": "assistant", "content": reply}, {"role": "user", "content": ask}]
+
+
+def raw_terms(text: str) -> list[str]:
+    """The strings the model gave as terms, as written (whitespace normalised)."""
+    try:
+        raw = json.loads(text).get("terms", [])
+    except (ValueError, AttributeError):
+        raw = re.findall(r'"((?:[^"\\]|\\.){3,40})"', text)[1:]   # cut-off JSON: the strings after "terms"
+    return [" ".join(str(item).split()).strip(" .,;:") for item in (raw if isinstance(raw, list) else [])]
+
+
 def parse_terms(text: str, question: str, taken: list[set[str]], instructions: str = "") -> list[str]:
     """The specific names the model gave for an aspect that a search can use: not the
     question's own words again ("virtual memory" for a question on virtual memory: its search
@@ -403,15 +426,10 @@ def parse_terms(text: str, question: str, taken: list[set[str]], instructions: s
     extended with the terms kept), and not made of the request's own words (`instructions`,
     its example included): a small model with nothing to name copies them ("piston" for the
     forces in a battle, "named methods")."""
-    try:
-        raw = json.loads(text).get("terms", [])
-    except (ValueError, AttributeError):
-        raw = re.findall(r'"((?:[^"\\]|\\.){3,40})"', text)[1:]   # cut-off JSON: the strings after "terms"
     asked = stems(question)
     told = stems(instructions) | asked       # "four-stroke cycle" copied for a question on four-day weeks
     out: list[str] = []
-    for item in raw if isinstance(raw, list) else []:
-        term = " ".join(str(item).split()).strip(" .,;:")
+    for term in raw_terms(text):
         words = stems(term)
         if not words or _restated(words, asked) or repeats(words, taken) or words <= told:
             continue

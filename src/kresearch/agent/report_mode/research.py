@@ -118,7 +118,9 @@ class ReportRun:
         "what classic synchronisation mechanisms are used to prevent them"). A search engine
         finds the entry on a thing by its name; a question rarely says the name, and a small
         model's outline rarely names it either, but asked for it alone the model knows it. Terms
-        that restate the question or repeat another aspect are dropped (outline.parse_terms)."""
+        that restate the question or repeat another aspect are dropped (outline.parse_terms); when
+        that leaves fewer than two, the model is asked once more for more specific ones
+        (outline.terms_again)."""
         agent = self.agent
         taken = [stems(a.title) for a in self.aspects]
         for aspect in aspects[:outline.TERM_ASPECTS]:
@@ -127,6 +129,11 @@ class ReportRun:
             messages, request = outline.terms_messages(SYSTEM, self.question, aspect.title)
             completion = agent._call(messages, outline.terms_schema(), TERMS_TOKENS, "terms", self.step)
             aspect.terms = outline.parse_terms(completion.text, self.question, taken, instructions=request)
+            again = outline.terms_again(messages, completion.text, aspect.terms)
+            if again and not agent._out_of_time():
+                completion = agent._call(again, outline.terms_schema(), TERMS_TOKENS, "terms", self.step)
+                aspect.terms += outline.parse_terms(completion.text, self.question, taken,
+                                                    instructions=f"{request} {again[-1]['content']}")
             agent.trace.write("terms", aspect=aspect.title, terms=aspect.terms)
             if aspect.terms:
                 yield Notice(f"'{aspect.title}' is filed under: {', '.join(aspect.terms)}")
