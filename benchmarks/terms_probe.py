@@ -14,6 +14,8 @@ research could not find otherwise are the "never found" of report_points.py.
 - `shipped`: outline.terms_messages as the product asks;
 - `again`: as shipped, then asked once more when fewer than two terms were kept, told that what it
   named the question already names (outline.terms_again);
+- `plain`: no worked examples, the part asked as a plain request for the kinds, stages, parts and
+  named examples it must explain;
 - `kinds`: a third worked example, a part asking for kinds ("The main kinds of clouds": cumulus,
   stratus, cirrus, cumulonimbus);
 - `answer-first`: the same examples and request, but the model first answers the part in a
@@ -101,6 +103,11 @@ def _request(variant: str, question: str, aspect: str) -> tuple[list[dict], str,
     messages, told = outline.terms_messages(SYSTEM, question, aspect)
     if variant in ("shipped", "again"):
         return messages, told, outline.terms_schema()
+    if variant == "plain":               # no worked examples: the part asked as a plain request
+        ask = (f"A research report answers: {question}\nOne part of it: {aspect}\n\nList {outline.MIN_TERMS} to "
+               f"{outline.MAX_TERMS} specific things this part must explain: kinds, stages, parts, named examples, "
+               'people or events, each with its own encyclopedia entry. Answer with one JSON object {"terms": [...]}.')
+        return [messages[0], {"role": "user", "content": ask}], told, outline.terms_schema()
     if variant == "kinds":               # a third example: a part that asks for kinds names each kind
         ask = messages[-1]["content"].replace(question, KINDS[0]).replace(aspect, KINDS[1])
         messages[-1:-1] = [{"role": "user", "content": ask},

@@ -217,8 +217,8 @@ def test_terms_that_restate_the_question_are_asked_for_again_one_level_down():
     # the model's own reply stays as its turn; the new request names what it gave
     assert again[:-1] == [*messages, {"role": "assistant", "content": reply}]
     assert "computer virus; worm; Trojan horse" in again[-1]["content"]
-    second = '{"terms": ["Morris worm", "worms", "kinds", "ILOVEYOU"]}'
-    # a copy of the new request's own words is no term either ("kinds")
+    second = '{"terms": ["Morris worm", "worms", "kinds", "worm example", "ILOVEYOU"]}'
+    # a copy of the new request's own words is no term either ("kinds"; "worm example" after "examples")
     assert outline.parse_terms(second, question, [], instructions=f"{told} {again[-1]['content']}") == [
         "Morris worm", "ILOVEYOU"]
     # enough kept, or nothing dropped: asked once only

@@ -431,7 +431,8 @@ def parse_terms(text: str, question: str, taken: list[set[str]], instructions: s
     out: list[str] = []
     for term in raw_terms(text):
         words = stems(term)
-        if not words or _restated(words, asked) or repeats(words, taken) or words <= told:
+        copied = all(any(same_word(w, t) for t in told) for w in words)     # "bug stage" after "stages"
+        if not words or _restated(words, asked) or repeats(words, taken) or copied:
             continue
         out.append(term)
         taken.append(words)
