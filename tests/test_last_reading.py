@@ -101,6 +101,42 @@ def test_after_research_the_last_reading_gives_the_answer_the_pages_read_state(t
     assert any(s["cited"] and "Shirley_Temple" in s["url"] for s in result.sources)
 
 
+def test_a_last_reading_that_gives_the_one_the_question_describes_searches_what_it_asks_of_them(tmp_path):
+    # research and the last reading both end with the first hop; the check that caught it in
+    # research names what to search, and research is over: the reading searches it and reads again
+    temple = step("answer", answer="Shirley Temple")
+    script = [{"answer": "Secretary of State"}, PLAN, temple, temple, reading("Shirley Temple"),
+              reading(CHIEF, "As an adult, she ... served as Chief of Protocol of the United States.")]
+    with site() as server:
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4,
+                                      last_reading=True, max_steps=3)
+    assert result.answer == CHIEF
+    events = read_trace(tmp_path / "t.jsonl")
+    searched = [e["args"]["queries"] for e in events if e["event"] == "action" and e["action"] == "search"]
+    # research searched it when the check sent it back: its pages are read, it is not searched again
+    assert searched.count(["Shirley Temple government position held"]) == 1
+    readings = [e for e in events if e["event"] == "last_reading"]
+    assert [r["answer"] for r in readings] == ["Shirley Temple", CHIEF] and readings[1]["ruled_out"] == ["Shirley Temple"]
+    assert ('The answer is not "Shirley Temple": that is who or what the question describes; give what it asks '
+            'about it.') in llm.calls[-1][1]["content"]
+
+
+def test_the_reading_searches_what_the_check_names_when_research_did_not(tmp_path):
+    # research ran out of steps on another answer; the last reading gives the first hop
+    secretary = step("answer", answer="Secretary of State")
+    script = [{"answer": "Secretary of State"}, PLAN, secretary, reading("Shirley Temple"),
+              reading(CHIEF, "As an adult, she ... served as Chief of Protocol of the United States.")]
+    with site() as server:
+        result, _, _, events = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4,
+                                         last_reading=True, max_steps=2)
+    assert result.answer == CHIEF
+    searched = [e["args"]["queries"] for e in read_trace(tmp_path / "t.jsonl")
+                if e["event"] == "action" and e["action"] == "search"]
+    assert searched[-1] == ["Shirley Temple government position held"]
+    assert any(getattr(e, "thought", "").startswith("(the last reading's answer is the one the question describes")
+               for e in events)
+
+
 def test_answers_that_only_restate_the_question_are_ruled_out_in_the_last_reading(tmp_path):
     # "Tunnels & Trolls" for the adventure in Tunnels and Trolls: shown the same passages, the model
     # gave the echo again and the run ended with no answer; told it is not that, it reads on

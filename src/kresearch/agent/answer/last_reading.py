@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING, Callable
 from ...prompts import render
 from ...tools.browser import best_passage
 from ..context import content_words, stems
-from ..events import Notice
+from ..actions import Step
+from ..events import ActionTaken, Notice, ToolFinished
 from ..evidence import states_answer
 from ..names import page_name
 from .floor import Candidate
-from .verify import choice_options, echoes_question, is_yes_no_question, tidy_answer
+from .verify import choice_options, echoes_question, final_checks, is_yes_no_question, tidy_answer
 
 if TYPE_CHECKING:
     from ..loop import Agent
@@ -102,14 +103,27 @@ def _names_page(text: str, title: str, question: str) -> bool:
     return re.search(pattern, text) is not None and re.search(pattern, question, re.I) is None
 
 
-def request(question: str, passages: list[Passage], echoes: list[str] = ()) -> str:
-    """The one-shot prompt over the passages; `echoes` are answers the run gave that only restate
-    the question, ruled out in words ("Tunnels & Trolls" for "the adventure in Tunnels and Trolls")."""
+ECHO = "the question itself names"
+DESCRIBED = "the question describes"
+HOP_CHECKS = ("described", "relation")     # checks that say the answer is the one the question describes
+
+
+def request(question: str, passages: list[Passage], ruled_out: dict[str, str] | None = None) -> str:
+    """The one-shot prompt over the passages; `ruled_out` maps answers the run gave to why they
+    are not the answer, said in words: ECHO, they only restate the question ("Tunnels & Trolls"
+    for "the adventure in Tunnels and Trolls"); DESCRIBED, they are the one the question
+    describes ("Shirley Temple" for "the woman who portrayed Corliss Archer")."""
     sources = "\n\n".join(f"[{p.source}] {p.title}\n{p.text}" for p in passages)
-    named = " or ".join(f'"{e}"' for e in echoes)
-    ruled_out = (f"The answer is not {named}: the question itself names {'that' if len(echoes) == 1 else 'those'}; "
-                 "give what it asks about it.\n" if echoes else "")
-    return render("last_reading", sources=sources, question=question, ruled_out=ruled_out)
+    lines = []
+    for why in (ECHO, DESCRIBED):
+        answers = [a for a, reason in (ruled_out or {}).items() if reason == why]
+        if answers:
+            named = " or ".join(f'"{a}"' for a in answers)
+            one = len(answers) == 1
+            said = (f"{why} {'that' if one else 'those'}" if why == ECHO else
+                    f"{'that is who or what' if one else 'those are who or what'} {why}")
+            lines.append(f"The answer is not {named}: {said}; give what it asks about {'it' if one else 'them'}.\n")
+    return render("last_reading", sources=sources, question=question, ruled_out="".join(lines))
 
 
 def schema() -> dict:
@@ -146,20 +160,25 @@ class LastReading:
             return
         if state.answer and agent._evidence(state.answer).decided() is not None:
             return
-        pages = {sid: (agent.sources.get(sid).title, doc.text) for sid, doc in agent.toolbox.docs.items()}
-        passages = best_passages(question, pages, answer=state.answer)
+        passages = best_passages(question, self._pages(), answer=state.answer)
         if not passages:
             return
-        floor_alone = without()
         # what the run answered that only restates the question: said not to be the answer, since
         # shown the same passages the model gives it again ("Tunnels & Trolls" for its adventure)
         answers = dict.fromkeys(a.strip() for a in [*(c.answer for c in state.candidates), state.answer] if a.strip())
-        echoes = [a for a in answers if echoes_question(a, question)]
+        ruled_out = {a: ECHO for a in answers if echoes_question(a, question)}
+        yield from self._read(question, passages, ruled_out, state, step, without())
+        yield from self._next_hop(question, state, step, ruled_out)
+
+    def _read(self, question: str, passages: list[Passage], ruled_out: dict[str, str], state, step: int,
+              floor_alone: str):
+        """One reading of `passages`; its answer becomes the run's (the one before a candidate)."""
+        agent = self.agent
         messages = [{"role": "system", "content": SYSTEM},
-                    {"role": "user", "content": request(question, passages, echoes)}]
+                    {"role": "user", "content": request(question, passages, ruled_out)}]
         answer, quote = parse(agent._call(messages, schema(), MAX_TOKENS, "last reading", step, 0.0).text)
         agent.trace.write("last_reading", step=step, answer=answer, quote=quote, before=state.answer,
-                          without=floor_alone, sources=[p.source for p in passages], ruled_out=echoes)
+                          without=floor_alone, sources=[p.source for p in passages], ruled_out=list(ruled_out))
         if not answer or answer.lower() == state.answer.strip().lower():
             return
         if state.answer.strip():
@@ -167,3 +186,39 @@ class LastReading:
         yield Notice(f"last reading of the {len(passages)} best pages read: {answer} (research ended with "
                      f"{state.answer or 'none'!r})")
         state.answer = answer
+
+    def _next_hop(self, question: str, state, step: int, ruled_out: dict[str, str]):
+        """The reading's answer may be a hop short: the one the question describes ("Shirley
+        Temple" for "What government position was held by the woman who portrayed Corliss
+        Archer ...?"), which the checks `described` and `relation` catch and name what to search
+        ("Shirley Temple government position held"). During research the loop would search that;
+        research is over, so the reading does it, once: it searches what the check names (unless
+        research did), then reads every page again with that answer ruled out. The floor still
+        judges both answers."""
+        agent = self.agent
+        if not state.answer.strip() or agent._out_of_time():
+            return
+        verdict = next((v for v in final_checks(agent._evidence(state.answer)) if v.check in HOP_CHECKS), None)
+        if verdict is None:
+            return
+        # research may have searched it already (the check sent it back once): then its pages are read
+        queries = [q for q in verdict.bridges[:2] if q.lower() not in agent.toolbox.searched]
+        if queries and "search" in agent.toolbox.available_actions():
+            search = Step(thought="", action="search", args={"queries": queries})
+            yield ActionTaken(step, "search", search.args, f"(the last reading's answer is the one the question "
+                                                           f"describes: searching what it asks of {state.answer})")
+            agent.trace.write("action", step=step, action="search", args=search.args, thought="", auto=True)
+            obs = agent.toolbox.run(search, question, step)
+            agent._sync_tool_stats()
+            agent.trace.write("observation", step=step, kind=obs.kind, summary=obs.summary,
+                              sources=list(obs.source_ids))
+            yield ToolFinished(step, "search", obs.summary, obs.seconds)
+            if agent._out_of_time():
+                return
+        passages = best_passages(question, self._pages())
+        yield from self._read(question, passages, {**ruled_out, state.answer: DESCRIBED}, state, step, state.answer)
+
+    def _pages(self) -> dict[int, tuple[str, str]]:
+        """Every page read: source number -> (title, text)."""
+        agent = self.agent
+        return {sid: (agent.sources.get(sid).title, doc.text) for sid, doc in agent.toolbox.docs.items()}
