@@ -167,12 +167,14 @@ class LastReading:
         # shown the same passages the model gives it again ("Tunnels & Trolls" for its adventure)
         answers = dict.fromkeys(a.strip() for a in [*(c.answer for c in state.candidates), state.answer] if a.strip())
         ruled_out = {a: ECHO for a in answers if echoes_question(a, question)}
-        yield from self._read(question, passages, ruled_out, state, step, without())
-        yield from self._next_hop(question, state, step, ruled_out)
+        floor_alone = without()
+        yield from self._read(question, passages, ruled_out, state, step, floor_alone)
+        yield from self._next_hop(question, state, step, ruled_out, floor_alone)
 
     def _read(self, question: str, passages: list[Passage], ruled_out: dict[str, str], state, step: int,
               floor_alone: str):
-        """One reading of `passages`; its answer becomes the run's (the one before a candidate)."""
+        """One reading of `passages`; its answer becomes the run's (the one before a candidate).
+        `floor_alone`: what the floor would have chosen with no last reading (for the journal)."""
         agent = self.agent
         messages = [{"role": "system", "content": SYSTEM},
                     {"role": "user", "content": request(question, passages, ruled_out)}]
@@ -187,7 +189,7 @@ class LastReading:
                      f"{state.answer or 'none'!r})")
         state.answer = answer
 
-    def _next_hop(self, question: str, state, step: int, ruled_out: dict[str, str]):
+    def _next_hop(self, question: str, state, step: int, ruled_out: dict[str, str], floor_alone: str):
         """The reading's answer may be a hop short: the one the question describes ("Shirley
         Temple" for "What government position was held by the woman who portrayed Corliss
         Archer ...?"), which the checks `described` and `relation` catch and name what to search
@@ -216,7 +218,7 @@ class LastReading:
             if agent._out_of_time():
                 return
         passages = best_passages(question, self._pages())
-        yield from self._read(question, passages, {**ruled_out, state.answer: DESCRIBED}, state, step, state.answer)
+        yield from self._read(question, passages, {**ruled_out, state.answer: DESCRIBED}, state, step, floor_alone)
 
     def _pages(self) -> dict[int, tuple[str, str]]:
         """Every page read: source number -> (title, text)."""
