@@ -16,6 +16,9 @@ read states, the other otherwise. Not for a question whose answers are yes/no or
 (a page names every option: the checks cannot tell them apart, and the floor keeps the draft
 there), nor when the sources' facts decide the question (compare.py, each.py), nor after a first
 reading that settled it (its pages are these).
+
+When the reading's answer is the one the question describes (checks `described`, `relation`),
+the next hop is searched and the pages read once more (`LastReading._next_hop`).
 """
 from __future__ import annotations
 
