@@ -1,11 +1,12 @@
 """The one the question describes is not what it asks of them (agent/answer/described.py)."""
 from __future__ import annotations
 
+import pytest
 from fixture_site import site
 from test_agent import QUESTION, run_agent, step
 
-from kresearch.agent.answer.described import (asked_query, described, described_names, fits_description, object_of_relation,
-                                              relation_asked)
+from kresearch.agent.answer.described import (asked_of, asked_query, described, described_names, fits_description,
+                                              object_of_relation, relation_asked)
 from kresearch.agent.answer.verify import Evidence, final_checks
 
 KISS = "Kiss and Tell is a 1945 American comedy film starring then 17-year-old Shirley Temple as Corliss Archer."
@@ -164,3 +165,21 @@ def test_a_value_given_where_the_described_one_is_named_searches_that_one():
     verdict = final_checks(ev)[0]
     assert verdict.check == "described" and verdict.bridges == ["Robert Stevenson born year"]
     assert described_names(described(question), page, "1821") == ["Robert Stevenson"]
+
+
+@pytest.mark.parametrize("question, answer, asked", [
+    ("What government position was held by the woman who portrayed Corliss Archer in the film Kiss and Tell?",
+     "Shirley Temple", "What government position was held by Shirley Temple?"),
+    # the clause runs to the end: after an auxiliary its last word is the question's verb
+    ("What other political position did the person who introduced the DISCLOSE Act hold?", "Chris Van Hollen",
+     "What other political position did Chris Van Hollen hold?"),
+    ("in what city was the italian baroque composer who composed a set of sonatas, titled Op. 5, born?",
+     "Antonio Vivaldi", "in what city was Antonio Vivaldi born?"),
+    ("2014 S/S is the debut album of a South Korean boy group that was formed by who?", "WINNER",
+     "WINNER was formed by who?"),
+    ("Who was the captain of the only battleship to provide gunfire support during the Vietnam War?",
+     "USS New Jersey", "Who was the captain of USS New Jersey?"),
+    ("Which band formed first, Oasis or Blur?", "Oasis", None),
+])
+def test_the_question_is_asked_of_the_described_one_by_name(question, answer, asked):
+    assert asked_of(question, answer) == asked

@@ -117,8 +117,12 @@ def test_a_last_reading_that_gives_the_one_the_question_describes_searches_what_
     assert searched.count(["Shirley Temple government position held"]) == 1
     readings = [e for e in events if e["event"] == "last_reading"]
     assert [r["answer"] for r in readings] == ["Shirley Temple", CHIEF] and readings[1]["ruled_out"] == ["Shirley Temple"]
+    prompt = llm.calls[-1][1]["content"]
     assert ('The answer is not "Shirley Temple": that is who or what the question describes; give what it asks '
-            'about it.') in llm.calls[-1][1]["content"]
+            'about it.') in prompt
+    # asked of her by name, her page's passage among those read
+    assert "Question: What government position was held by Shirley Temple?" in prompt
+    assert "Chief of Protocol" in prompt
 
 
 def test_the_reading_searches_what_the_check_names_when_research_did_not(tmp_path):

@@ -43,6 +43,7 @@ _ASKS = re.compile(r"\b(what|which|whom|who|whose|when|where|how)\b", re.I)
 _AFTER_PREPOSITION = re.compile(r"\b(in|of|for|at|on|by|with|from|to|into|during)\s+(who|whom|that|which|whose)\b", re.I)
 # what a question asking who the described one is says besides ("What is the name of the ...")
 IDENTITY = {"name", "call", "called", "known", "person", "one", "identity"}
+_AUXILIARY_END = re.compile(r"\b(?:did|does|do|was|were|is|are|has|have|had)\s*$", re.I)
 FITS = 0.5          # share of the clause's words a passage naming the answer must have
 
 
@@ -120,6 +121,29 @@ def asked_query(answer: str, description: Description) -> str:
     """What to search for: the described one with what is asked ("Shirley Temple government position held")."""
     words = [w for w in re.findall(r"[\w'-]+", description.asked) if stems(w) & description.asked_words]
     return " ".join([answer, *words])
+
+
+def asked_of(question: str, answer: str) -> str | None:
+    """The question asked of `answer` itself, once it is known to be the one the question
+    describes: "What government position was held by Shirley Temple?" for "... held by the woman
+    who portrayed Corliss Archer in the film Kiss and Tell?", "WINNER was formed by who?", "Who was
+    the captain of USS New Jersey?". A one-hop question a small model reads far better than the
+    two-hop one with the first hop ruled out in words. None when the question has no description
+    or relation to put the answer in place of."""
+    description = described(question)
+    if description is not None:
+        if description.within:
+            return f"{answer} {description.asked}?"
+        if description.text in question:
+            # the clause runs to the question's end, its main verb with it: after an auxiliary
+            # ("did the person who introduced the DISCLOSE Act hold?") a last lower-case word is that verb
+            start = question.index(description.text)
+            verb = re.search(r"\s([a-z]+)$", description.text)
+            keep = f" {verb.group(1)}" if verb and _AUXILIARY_END.search(question[:start]) else ""
+            return f"{question[:start]}{answer}{keep}{question[start + len(description.text):]}"
+    relation = relation_asked(question)
+    at = re.search(rf"\b{re.escape(relation)}\s+of\s+", question, re.I) if relation else None
+    return f"{question[:at.end()]}{answer}?" if at else None
 
 
 def described_names(description: Description, text: str, answer: str) -> list[str]:

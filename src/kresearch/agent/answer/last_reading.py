@@ -34,6 +34,7 @@ from ..actions import Step
 from ..events import ActionTaken, Notice, ToolFinished
 from ..evidence import states_answer
 from ..names import page_name
+from .described import asked_of
 from .floor import Candidate
 from .verify import choice_options, echoes_question, final_checks, is_yes_no_question, tidy_answer
 
@@ -198,8 +199,9 @@ class LastReading:
         Archer ...?"), which the checks `described` and `relation` catch and name what to search
         ("Shirley Temple government position held"). During research the loop would search that;
         research is over, so the reading does it, once: it searches what the check names (unless
-        research did), then reads every page again with that answer ruled out. The floor still
-        judges both answers."""
+        research did), then reads every page again for the question asked of that one by name
+        (described.asked_of), that answer ruled out. The floor still judges both answers by the
+        question as asked."""
         agent = self.agent
         if not state.answer.strip() or agent._out_of_time():
             return
@@ -220,8 +222,11 @@ class LastReading:
             yield ToolFinished(step, "search", obs.summary, obs.seconds)
             if agent._out_of_time():
                 return
-        passages = best_passages(question, self._pages())
-        yield from self._read(question, passages, {**ruled_out, state.answer: DESCRIBED}, state, step, floor_alone)
+        # asked of that one by name ("What government position was held by Shirley Temple?"): the
+        # small model gave the described one again when only told in words it is not the answer
+        asked = asked_of(question, state.answer) or question
+        passages = best_passages(asked, self._pages())
+        yield from self._read(asked, passages, {**ruled_out, state.answer: DESCRIBED}, state, step, floor_alone)
 
     def _pages(self) -> dict[int, tuple[str, str]]:
         """Every page read: source number -> (title, text)."""
