@@ -403,6 +403,17 @@ class Agent:
         self.trace.write("action", step=step, action=search.action, args=search.args, thought="", auto=True)
         yield from self._act(search, self._question, step, state, ctx, **reading)
 
+    def _auto_tool(self, step_no: int, action: Step, why: str, reading: dict | None = None, **journal):
+        """A tool call code makes outside the model's steps (a report's research, the last
+        reading's next hop): announced, journaled as `auto`, run and counted; `obs = yield from
+        agent._auto_tool(...)`. The caller reports it finished (ToolFinished) when its work is."""
+        yield ActionTaken(step_no, action.action, action.args, why)
+        self.trace.write("action", step=step_no, action=action.action, args=action.args, thought="", auto=True,
+                         **journal)
+        obs = self.toolbox.run(action, self._question, step_no, **(reading or {}))
+        self._sync_tool_stats()
+        return obs
+
     def _act(self, action: Step, question: str, step: int, state: _State, ctx: ContextManager, **reading):
         """Run one action and put it and its observation into the context (`reading`: see
         Toolbox.run)."""

@@ -31,7 +31,7 @@ from ...prompts import render
 from ...tools.browser import best_passage
 from ..context import content_words, stems
 from ..actions import Step
-from ..events import ActionTaken, Notice, ToolFinished
+from ..events import Notice, ToolFinished
 from ..evidence import states_answer
 from ..names import page_name
 from .described import asked_of
@@ -212,11 +212,8 @@ class LastReading:
         queries = [q for q in verdict.bridges[:2] if q.lower() not in agent.toolbox.searched]
         if queries and "search" in agent.toolbox.available_actions():
             search = Step(thought="", action="search", args={"queries": queries})
-            yield ActionTaken(step, "search", search.args, f"(the last reading's answer is the one the question "
-                                                           f"describes: searching what it asks of {state.answer})")
-            agent.trace.write("action", step=step, action="search", args=search.args, thought="", auto=True)
-            obs = agent.toolbox.run(search, question, step)
-            agent._sync_tool_stats()
+            obs = yield from agent._auto_tool(step, search, f"(the last reading's answer is the one the question "
+                                                            f"describes: searching what it asks of {state.answer})")
             agent.trace.write("observation", step=step, kind=obs.kind, summary=obs.summary,
                               sources=list(obs.source_ids))
             yield ToolFinished(step, "search", obs.summary, obs.seconds)

@@ -154,10 +154,7 @@ class ReportRun:
             if agent._out_of_time():
                 break
             step = Step(thought="", action="open", args={"source": url, "page": 1})
-            yield ActionTaken(self.step, "open", step.args, f"following the link '{anchor}'")
-            agent.trace.write("action", step=self.step, action="open", args=step.args, thought="", auto=True)
-            obs = agent.toolbox.run(step, self.question, self.step)
-            agent._sync_tool_stats()
+            obs = yield from agent._auto_tool(self.step, step, f"following the link '{anchor}'")
             yield ToolFinished(self.step, "open", obs.summary, obs.seconds)
             opened += [sid for sid in obs.source_ids if sid not in opened]
         return opened
@@ -242,13 +239,10 @@ class ReportRun:
             if not batch:
                 continue
             action = Step(thought="", action="search", args={"queries": batch})
-            yield ActionTaken(self.step, "search", action.args, why)
-            agent.trace.write("action", step=self.step, action="search", args=action.args, thought="", auto=True,
-                              aspect=aspect.title)
             # Reading is cheap beside a model call (no model reads these pages: code picks the
             # quotes), and the specific page an aspect needs is often not among the first four results.
-            obs = agent.toolbox.run(action, self.question, self.step, results=listed, passages=reads)
-            agent._sync_tool_stats()
+            obs = yield from agent._auto_tool(self.step, action, why, {"results": listed, "passages": reads},
+                                              aspect=aspect.title)
             found += [sid for sid in obs.source_ids if sid not in found]
             summaries.append(obs.summary)
             seconds += obs.seconds
