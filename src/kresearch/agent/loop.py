@@ -227,13 +227,13 @@ class Agent:
         page's. The model sees them first; the report policy can quote them for any aspect."""
         for url in urls_in(question):
             step = Step(thought="", action="open", args={"source": url, "page": 1})
-            yield ActionTaken(0, "open", step.args, "(reading the page the question names)")
-            self.trace.write("action", step=0, action="open", args=step.args, thought="", auto=True)
+            why = "(reading the page the question names)"
             if self.mode == "report":
-                obs = self.toolbox.run(step, question, 0)
-                self._sync_tool_stats()
+                obs = yield from self._auto_tool(0, step, why)
                 yield ToolFinished(0, "open", obs.summary, obs.seconds)
             else:
+                yield ActionTaken(0, "open", step.args, why)
+                self.trace.write("action", step=0, action="open", args=step.args, thought="", auto=True)
                 yield from self._act(step, question, 0, state, ctx)
 
     def _check_budget(self, ctx: ContextManager) -> None:
@@ -404,8 +404,8 @@ class Agent:
         yield from self._act(search, self._question, step, state, ctx, **reading)
 
     def _auto_tool(self, step_no: int, action: Step, why: str, reading: dict | None = None, **journal):
-        """A tool call code makes outside the model's steps (a report's research, the last
-        reading's next hop): announced, journaled as `auto`, run and counted; `obs = yield from
+        """A tool call code makes outside the model's steps (a report's research and the pages its
+        question names, the last reading's next hop): announced, journaled as `auto`, run and counted; `obs = yield from
         agent._auto_tool(...)`. The caller reports it finished (ToolFinished) when its work is."""
         yield ActionTaken(step_no, action.action, action.args, why)
         self.trace.write("action", step=step_no, action=action.action, args=action.args, thought="", auto=True,
