@@ -285,9 +285,13 @@ def test_a_report_aspect_reads_the_entries_on_the_terms_the_model_names_for_it(t
                                                  "card marking", "write barrier"]}, mode="report")
     assert len(llm.terms_calls) == 3 and "One part of it: memory leak" in llm.terms_calls[2][-1]["content"]
     from kresearch.trace import read_trace
-    searched = [q for e in read_trace(tmp_path / "t.jsonl") if e["event"] == "action" for q in e["args"].get("queries", [])]
-    # every term is searched once, in the first round, the aspect covered or not
-    assert [searched.count(t) for t in ("tri-colour marking", "card marking", "write barrier")] == [1, 1, 1]
+    searches = [e for e in read_trace(tmp_path / "t.jsonl") if e["event"] == "action" and e["action"] == "search"]
+    # every term is searched in the first round, the aspect covered or not (four terms: two
+    # search actions, which take three queries each; a term without an entry is searched again
+    # in the same step, from the results already found, for the pages after its first two)
+    steps = [{e["step"] for e in searches if t in e["args"]["queries"]}
+             for t in ("tri-colour marking", "card marking", "write barrier")]
+    assert all(len(s) == 1 for s in steps) and steps[0] == steps[1] == steps[2]
     first = result.as_json()["coverage"][0]
     assert first["terms"] == ["tri-colour marking", "card marking", "write barrier"]   # the aspect itself is no term
     marking = next(s["id"] for s in result.sources if s["title"].startswith("Tri-colour"))
@@ -295,6 +299,29 @@ def test_a_report_aspect_reads_the_entries_on_the_terms_the_model_names_for_it(t
     section = result.as_json()["sections"][0]
     assert f"[{marking}]" in section["text"] and "Tri-colour marking" in section["text"]
     assert any(isinstance(e, Notice) and "filed under: tri-colour marking" in e.message for e in events)
+
+
+def test_a_term_with_no_entry_of_its_own_has_its_results_read_further_down(tmp_path, monkeypatch):
+    pages = dict(GC_PAGES)
+    pages["/wiki/Tri-colour_marking"] = ("Tri-colour marking", "Tri-colour marking sorts objects into white, grey "
+                                         "and black sets, so a garbage collector may trace beside the program.")
+    # no page is the entry on "write barrier"; the two first results only share its words, the
+    # third says what it is
+    pages["/wiki/Memory_barrier"] = ("Memory barrier", "A memory barrier orders every read or write of a CPU.")
+    pages["/wiki/Barrier_sync"] = ("Barrier synchronisation", "Threads write results, then wait at a barrier.")
+    pages["/wiki/Card_table"] = ("Card table", "A card table is a write barrier: a program flags each card "
+                                 "holding a changed pointer; a collector rescans flagged cards only.")
+    aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection", "memory leak"]}
+    result, _, _ = run_report(
+        tmp_path, monkeypatch, [aspects, section_reply, section_reply, section_reply, summary_reply], pages=pages,
+        terms={"mark-sweep garbage collection": ["tri-colour marking", "write barrier"]}, mode="report")
+    from kresearch.trace import read_trace
+    searched = [e["args"]["queries"] for e in read_trace(tmp_path / "t.jsonl")
+                if e["event"] == "action" and e["action"] == "search"]
+    assert ["tri-colour marking", "write barrier"] in searched and ["write barrier"] in searched
+    assert ["tri-colour marking"] not in searched           # its entry was among its first two results
+    opened = {s["title"] for s in result.sources if s["opened"]}
+    assert {"Memory barrier", "Barrier synchronisation", "Card table"} <= opened
 
 
 def test_an_aspect_whose_terms_restate_the_question_is_asked_again_and_its_new_terms_searched(tmp_path, monkeypatch):

@@ -21,7 +21,7 @@ from ..tools.browser import Browser, best_passage, split_sentences
 from ..tools.extract import Document
 from ..tools.sandbox import SandboxLimits, run_python
 from ..tools.search import SearchService
-from .actions import Step
+from .actions import MAX_QUERIES, Step
 from .context import content_words
 
 
@@ -193,10 +193,14 @@ class Toolbox:
 
     # -- actions ------------------------------------------------------------------------------
 
+    def results_for(self, query: str) -> list:
+        """The hits a search for `query` got in this session (none if it never ran or failed)."""
+        return self.results.get(" ".join(query.split()).lower(), [])
+
     def _search(self, args: dict, question: str, step_no: int, passages: int | None = None,
                 passage_chars: int | None = None, results: int | None = None) -> Observation:
         queries = [" ".join(str(q).split()) for q in args.get("queries", []) if str(q).strip()]
-        queries = list(dict.fromkeys(queries))[:3]
+        queries = list(dict.fromkeys(queries))[:MAX_QUERIES]
         if not queries:
             raise ToolError("give at least one search query")
         repeated = [q for q in queries if q.lower() in self.results]

@@ -143,16 +143,15 @@ def _slots(aspect: Aspect, titles: dict[int, str]) -> dict[int, int]:
 
 
 def term_named(aspect: Aspect, title: str) -> int | None:
-    """The index of the aspect's term the page is the entry on (its name is the term, in any
-    form: "semaphores" for "semaphore"), else None."""
-    name = stems(page_name(title))
-    if not name:
-        return None
-    for index, term in enumerate(aspect.terms):
-        words = stems(term)
-        if words and all(has_word(w, name) for w in words) and all(has_word(w, words) for w in name):
-            return index
-    return None
+    """The index of the aspect's term the page is the entry on, else None."""
+    return next((index for index, term in enumerate(aspect.terms) if is_entry(term, title)), None)
+
+
+def is_entry(term: str, title: str) -> bool:
+    """The page is the entry on `term`: its name is the term, in any form ("semaphores" for
+    "semaphore")."""
+    name, words = stems(page_name(title)), stems(term)
+    return bool(name and words) and all(has_word(w, name) for w in words) and all(has_word(w, words) for w in name)
 
 
 def _named_for(aspect: str, title: str) -> tuple[bool, int]:

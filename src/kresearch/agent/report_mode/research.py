@@ -7,7 +7,8 @@ from its quotes -> summary -> references in code.
                subjects those pages are about (outline.grounded); then for each of the first 4
                planned aspects one short call for the terms it is filed under ("semaphore")
     research   per aspect: search it (the top 8 results are read) and each of its terms (the
-               top 2 of each) and keep the read sources that cover it; a second, broader search
+               top 2 of each, the top 5 of a term with no entry of its own among those) and
+               keep the read sources that cover it; a second, broader search
                when fewer than two do. No model call: on a CPU every model call is seconds,
                and the aspect's words and terms are the queries.
     write      per aspect: one model call given only that aspect's quotes (so it fits any
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ...errors import GenerationError
 from ...prompts import render
-from ..actions import Step
+from ..actions import MAX_QUERIES, Step
 from ..context import content_words, stems
 from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
 from ..limits import RESEARCH_SHARE
@@ -48,6 +49,7 @@ TERMS_TOKENS = 60
 MAX_POINTS = 14
 READS_PER_SEARCH = 8     # results of a research search read (the short-answer loop reads 4 of 5)
 TERM_READS = 2           # results of each term read: its entry, on one site or two
+TERM_DEEPER = 5          # ... and down to this rank when neither of those is the term's entry
 
 
 class ReportRun:
@@ -224,7 +226,10 @@ class ReportRun:
     def _search(self, aspect: Aspect, queries: list[str], terms: list[str] = ()) -> Iterator:
         """One research step for an aspect: its queries (the top READS_PER_SEARCH results read),
         and its `terms` searched beside them (the top TERM_READS of each read: the entry on a
-        name is among the first results, and the aspect's own reading is not cut for it)."""
+        name is among the first results, and the aspect's own reading is not cut for it). A term
+        with no entry among those ("instruction pipeline": the web has "pipeline", "pipelining")
+        has its results read down to TERM_DEEPER: what the web says of it is in the pages
+        around it."""
         agent = self.agent
         self.step += 1
         agent.stats.steps = self.step
@@ -233,19 +238,27 @@ class ReportRun:
         found: list[int] = []
         summaries: list[str] = []
         seconds = 0.0
-        searches = [(queries, READS_PER_SEARCH, READS_PER_SEARCH, f"researching: {aspect.title}"),
-                    (list(terms), TERM_READS, TERM_READS * len(terms), f"the names '{aspect.title}' is filed under")]
-        for batch, listed, reads, why in searches:
-            if not batch:
-                continue
+
+        def run(batch: list[str], listed: int, reads: int, why: str) -> Iterator:
+            nonlocal seconds
             action = Step(thought="", action="search", args={"queries": batch})
-            # Reading is cheap beside a model call (no model reads these pages: code picks the
-            # quotes), and the specific page an aspect needs is often not among the first four results.
             obs = yield from agent._auto_tool(self.step, action, why, {"results": listed, "passages": reads},
                                               aspect=aspect.title)
-            found += [sid for sid in obs.source_ids if sid not in found]
+            found.extend(sid for sid in obs.source_ids if sid not in found)
             summaries.append(obs.summary)
             seconds += obs.seconds
+
+        # Reading is cheap beside a model call (no model reads these pages: code picks the
+        # quotes), and the specific page an aspect needs is often not among the first four results.
+        if queries:
+            yield from run(queries, READS_PER_SEARCH, READS_PER_SEARCH, f"researching: {aspect.title}")
+        filed = f"the names '{aspect.title}' is filed under"
+        for chunk in _chunks(terms):          # a search action takes MAX_QUERIES queries
+            yield from run(chunk, TERM_READS, TERM_READS * len(chunk), filed)
+        deeper = [t for t in terms
+                  if not any(coverage.is_entry(t, hit.title) for hit in agent.toolbox.results_for(t)[:TERM_READS])]
+        for chunk in _chunks(deeper):         # repeated queries: no web search, their next results read
+            yield from run(chunk, TERM_DEEPER, (TERM_DEEPER - TERM_READS) * len(chunk), filed)
         self._last_results = found
         texts, urls = self._pages_read()
         # the aspect's own results first, in the search's order (the most specific pages); other
@@ -266,7 +279,7 @@ class ReportRun:
         if not aspect.covered:
             coverage.update(aspect, self.question, texts, urls, list(texts), titles, quotes)
         summary = "; ".join(summaries)
-        agent.trace.write("observation", step=self.step, kind=obs.kind, summary=summary, sources=found,
+        agent.trace.write("observation", step=self.step, kind="search", summary=summary, sources=found,
                           covering=aspect.sources)
         yield ToolFinished(self.step, "search", f"{summary}; {len(aspect.sources)} read source(s) cover "
                                                 f"'{aspect.title}'", seconds)
@@ -485,3 +498,7 @@ class ReportRun:
                           stats=numbers, report=report, mode="report", question=self.question,
                           sources=result.sources, claims=result.claims)   # what `kresearch check` re-verifies
         return result
+
+
+def _chunks(items: list[str], size: int = MAX_QUERIES) -> list[list[str]]:
+    return [list(items[i:i + size]) for i in range(0, len(items), size)]
