@@ -257,7 +257,13 @@ class ReportRun:
             yield from run(chunk, TERM_READS, TERM_READS * len(chunk), filed)
         deeper = [t for t in terms
                   if not any(coverage.is_entry(t, hit.title) for hit in agent.toolbox.results_for(t)[:TERM_READS])]
-        self._entries_by_search(aspect, deeper)
+        for term in deeper:               # the search's first result may still be its entry, by part of its name
+            hits = agent.toolbox.results_for(term)
+            first = agent.sources.find_url(hits[0].url) if hits else None
+            doc = agent.toolbox.docs.get(first.id) if first is not None else None
+            name = coverage.entry_by_search(term, first.title, doc.text, self.question) if doc else None
+            if name is not None and term in aspect.terms:
+                aspect.entries[name] = aspect.terms.index(term)
         for chunk in _chunks(deeper):         # repeated queries: no web search, their next results read
             yield from run(chunk, TERM_DEEPER, (TERM_DEEPER - TERM_READS) * len(chunk), filed)
         self._last_results = found
@@ -284,19 +290,6 @@ class ReportRun:
                           covering=aspect.sources)
         yield ToolFinished(self.step, "search", f"{summary}; {len(aspect.sources)} read source(s) cover "
                                                 f"'{aspect.title}'", seconds)
-
-    def _entries_by_search(self, aspect: Aspect, terms: list[str]) -> None:
-        """For terms with no entry on their whole name among their first results: the first
-        result, read, may be the entry on part of it ("acid" for "ACID properties";
-        coverage.entry_by_search), filed in `aspect.entries` under the term's index."""
-        agent = self.agent
-        for term in terms:
-            hits = agent.toolbox.results_for(term)
-            first = agent.sources.find_url(hits[0].url) if hits else None
-            doc = agent.toolbox.docs.get(first.id) if first is not None else None
-            name = coverage.entry_by_search(term, first.title, doc.text, self.question) if doc else None
-            if name is not None:
-                aspect.entries[name] = aspect.terms.index(term)
 
     def _write_sections(self) -> Iterator:
         """Each aspect's section: its quotes chosen first (in order, so sections do not quote the
