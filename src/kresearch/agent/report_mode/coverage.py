@@ -36,9 +36,6 @@ class Aspect:
     sources: list[int] = field(default_factory=list)          # read sources that cover it, best first
     quotes: list[tuple[int, str]] = field(default_factory=list)
     sites: set[str] = field(default_factory=set)
-    # page names a term's search gave first whose name is part of the term ("acid" for "ACID
-    # properties"): the search's entry on it (`entry_by_search`), by the term's index
-    entries: dict[str, int] = field(default_factory=dict)
 
     @property
     def covered(self) -> bool:
@@ -147,8 +144,7 @@ def _slots(aspect: Aspect, titles: dict[int, str]) -> dict[int, int]:
 
 def term_named(aspect: Aspect, title: str) -> int | None:
     """The index of the aspect's term the page is the entry on, else None."""
-    exact = next((index for index, term in enumerate(aspect.terms) if is_entry(term, title)), None)
-    return exact if exact is not None else aspect.entries.get(page_name(title).lower())
+    return next((index for index, term in enumerate(aspect.terms) if is_entry(term, title)), None)
 
 
 def is_entry(term: str, title: str) -> bool:
@@ -156,27 +152,6 @@ def is_entry(term: str, title: str) -> bool:
     "semaphore")."""
     name, words = stems(page_name(title)), stems(term)
     return bool(name and words) and all(has_word(w, name) for w in words) and all(has_word(w, words) for w in name)
-
-
-def entry_by_search(term: str, first: str, text: str, question: str) -> str | None:
-    """The page name of a term's first result (`first`, its title; `text`, what was read of it)
-    when that page is the entry on part of the term's name and its text says the rest -- "acid"
-    for "ACID properties" ("the four properties of a database transaction"), "RSA" for "RSA
-    algorithm": a term often adds a descriptor to the thing the web files it under -- and not on
-    what the question names already ("garbage collection" for "Garbage Collection in Java": the
-    general page is no entry on the specific thing). A page that has the term's word but not the
-    rest ("hierarchy" for "cache hierarchy", "quick" for "Quick Sort") is on something else. For
-    a term whose first results hold no entry on its whole name (the caller knows); None when
-    the page is not one."""
-    name = page_name(first)
-    words, term_words, asked = stems(name), stems(term), stems(question)
-    if (len(name) < 3 or not words or not all(has_word(w, term_words) for w in words)
-            or all(has_word(w, asked) for w in words)):
-        return None
-    have = stems(text)
-    if not all(has_word(w, have) for w in term_words if not has_word(w, words)):
-        return None
-    return name.lower()
 
 
 def _named_for(aspect: str, title: str) -> tuple[bool, int]:

@@ -257,13 +257,6 @@ class ReportRun:
             yield from run(chunk, TERM_READS, TERM_READS * len(chunk), filed)
         deeper = [t for t in terms
                   if not any(coverage.is_entry(t, hit.title) for hit in agent.toolbox.results_for(t)[:TERM_READS])]
-        for term in deeper:               # the search's first result may still be its entry, by part of its name
-            hits = agent.toolbox.results_for(term)
-            first = agent.sources.find_url(hits[0].url) if hits else None
-            doc = agent.toolbox.docs.get(first.id) if first is not None else None
-            name = coverage.entry_by_search(term, first.title, doc.text, self.question) if doc else None
-            if name is not None and term in aspect.terms:
-                aspect.entries[name] = aspect.terms.index(term)
         for chunk in _chunks(deeper):         # repeated queries: no web search, their next results read
             yield from run(chunk, TERM_DEEPER, (TERM_DEEPER - TERM_READS) * len(chunk), filed)
         self._last_results = found
