@@ -286,9 +286,9 @@ def test_a_report_aspect_reads_the_entries_on_the_terms_the_model_names_for_it(t
     assert len(llm.terms_calls) == 3 and "One part of it: memory leak" in llm.terms_calls[2][-1]["content"]
     from kresearch.trace import read_trace
     searches = [e for e in read_trace(tmp_path / "t.jsonl") if e["event"] == "action" and e["action"] == "search"]
-    # every term is searched in the first round, the aspect covered or not (four terms: two
-    # search actions, which take three queries each; a term without an entry is searched again
-    # in the same step, from the results already found, for the pages after its first two)
+    # every term is searched in the first round, the aspect covered or not (a term without an
+    # entry is searched again in the same step, from the results already found, for the pages
+    # after its first two)
     steps = [{e["step"] for e in searches if t in e["args"]["queries"]}
              for t in ("tri-colour marking", "card marking", "write barrier")]
     assert all(len(s) == 1 for s in steps) and steps[0] == steps[1] == steps[2]
