@@ -255,8 +255,9 @@ class ReportRun:
         filed = f"the names '{aspect.title}' is filed under"
         for chunk in _chunks(terms):          # a search action takes MAX_QUERIES queries
             yield from run(chunk, TERM_READS, TERM_READS * len(chunk), filed)
-        deeper = [t for t in terms
-                  if not any(coverage.is_entry(t, hit.title) for hit in agent.toolbox.results_for(t)[:TERM_READS])]
+        # (a term whose search found no more than that has nothing further down to read)
+        deeper = [t for t in terms if len(hits := agent.toolbox.results_for(t)) > TERM_READS
+                  and not any(coverage.is_entry(t, hit.title) for hit in hits[:TERM_READS])]
         for chunk in _chunks(deeper):         # repeated queries: no web search, their next results read
             yield from run(chunk, TERM_DEEPER, (TERM_DEEPER - TERM_READS) * len(chunk), filed)
         self._last_results = found
