@@ -1130,3 +1130,127 @@ def test_a_report_run_is_rebuilt_from_its_journal_without_a_model_call(tmp_path,
     rebuilt = events[-1].result
     assert llm.calls == [] and agent.stats.replayed_calls == 8
     assert rebuilt.report.split("_Confidence")[0] == first.report.split("_Confidence")[0]
+
+
+# -- the named kinds of a thing ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("aspect, nouns", [
+    ("What names does hacker slang give to different kinds of software bugs", ["software bug"]),
+    ("the names the culture gives to the kinds of people and postings found in newsgroups", ["people", "posting"]),
+    ("Types of cache", ["cache"]),
+    ("main categories of computer viruses, with examples", ["computer virus"]),
+    ("famous examples of the Internet worms", ["internet worm"]),
+    ("what kind of processors used them", ["processor"]),
+    ("How each one works", []),
+    ("Which ones programmers regard as poor or absurd choices", []),
+    ("how the party leadership changed hands in 2017", []),
+])
+def test_an_aspect_that_asks_for_the_kinds_of_a_thing_names_the_thing(aspect, nouns):
+    from kresearch.agent.report_mode import kinds
+    assert kinds.kind_nouns(aspect) == nouns
+
+
+@pytest.mark.parametrize("name, noun, kind", [
+    ("Bohr bug - Offline Encyclopedia", "bug", True), ("stale pointer bug", "bug", True),
+    ("brown-paper-bag bug", "bug", True), ("heisenbug", "bug", True), ("Write-back cache", "cache", True),
+    ("bug", "bug", False), ("bug fix", "bug", False), ("bug-for-bug compatible", "bug", False),
+    ("bug-compatible", "bug", False), ("tickle a bug", "bug", False), ("debug", "bug", False),
+    ("That's not a bug, that's a feature!", "bug", False), ("software bug", "bug", False),
+])
+def test_a_kind_is_named_by_a_compound_headed_by_the_thing(name, noun, kind):
+    from kresearch.agent.report_mode import kinds
+    asked = kinds.asked_words("What names does hacker slang give to different kinds of software bugs?")
+    assert kinds.is_kind(name, noun, asked) is kind
+
+
+def test_the_kinds_the_pages_read_name_most_are_read_and_ranked_first():
+    from kresearch.agent.report_mode import kinds
+    pages = [("Bohr bug", "A repeatable bug. Antonym of [heisenbug](https://e.org/heisenbug); see also "
+                          "[mandelbug](https://e.org/mandelbug) and [bug fix](https://e.org/bug_fix)."),
+             ("Stale pointer bug", "A bug in pointer code; compare [mandelbug](https://e.org/mandelbug)."),
+             ("Heisenbug", "A bug that hides when probed; compare [Bohr bug](https://e.org/bohr_bug).")]
+    links = kinds.kind_links(pages, ["bug"], read={"https://e.org/bohr_bug"})
+    assert links == [("mandelbug", "https://e.org/mandelbug"), ("heisenbug", "https://e.org/heisenbug")]
+    assert kinds.rank_kinds(pages, ["bug"], "What kinds of bug are there?") == ["Bohr bug", "Heisenbug",
+                                                                                 "Stale pointer bug"]
+
+
+def test_a_kind_holds_when_it_is_of_the_subject_and_of_the_thing_its_modifiers_name():
+    from kresearch.agent.report_mode import kinds
+    question = "Compare the kinds of sorting algorithms"
+    pages = [("Euclidean algorithm", "An algorithm for the greatest common divisor of two numbers."),
+             ("Merge algorithm", "A sorting algorithm step: it merges two sorted lists into one."),
+             ("Approximation algorithm", "An algorithm that finds near-optimal solutions.")]
+    assert kinds.rank_kinds(pages, ["sorting algorithm"], question) == ["Merge algorithm"]
+    # an entry that never says the modifier holds by the kinds it refers to or is referred to by
+    pages = [("Bohr bug", "A repeatable bug. Antonym of [heisenbug](x)."), ("Heisenbug", "A bug that hides."),
+             ("Brown paper bag bug", "A bug so stupid it embarrasses its author.")]
+    question = "What names does hacker slang give to different kinds of software bugs?"
+    assert kinds.rank_kinds(pages, ["software bug"], question) == ["Heisenbug", "Bohr bug"]
+    # and a page that does not speak of the question's subject is no kind of its thing
+    pages = [("Sea Peoples", "The Sea Peoples raided the eastern Mediterranean."),
+             ("Usenet people", "Usenet people post to newsgroups.")]
+    question = "What is flaming on Usenet, and what are the kinds of people found in newsgroups?"
+    assert kinds.rank_kinds(pages, ["people"], question) == ["Usenet people"]
+
+
+def test_one_entry_under_several_names_is_one_kind():
+    from kresearch.agent.report_mode import kinds
+    entry = "secondary cache L2 cache level 2 cache\n\n(Or L2 cache) A larger, slower cache between the CPU and memory."
+    hits = [("secondary cache - Encyclopedia", "https://e.org/secondary_cache", entry),
+            ("l2 cache - Encyclopedia", "https://e.org/l2_cache", entry),
+            ("primary cache - Encyclopedia", "https://e.org/primary_cache", "A small, fast cache inside the CPU."),
+            ("Primary cache - Other Wiki", "https://o.org/primary_cache", "The L1 cache, the fastest one.")]
+    assert [url for _, url in kinds.kinds_listed(hits, ["cache"])] == ["https://e.org/secondary_cache",
+                                                                        "https://e.org/primary_cache"]
+    pages = [(title, f"# {title}\n\n{text}") for title, _, text in hits]
+    assert kinds.rank_kinds(pages, ["cache"], "Explain the kinds of cache") == ["secondary cache", "primary cache"]
+
+
+BUG_PAGES = {
+    "/wiki/Bug": ("Bug", "A bug is an unwanted property of a program. The term bug was used for defects in "
+                         "telegraphy before computing; hacker slang took it up."),
+    "/wiki/Bug_tracking": ("Bug tracking system", "A bug tracking system files the bugs reported against "
+                                                  "a software project until they are fixed."),
+    "/wiki/Bug_fix": ("Bug fix", "A bug fix is a change to a program that cures a bug."),
+    "/wiki/Tickle_a_bug": ("Tickle a bug", "To tickle a bug is to make a hidden bug show itself."),
+    "/wiki/Bohr_bug": ("Bohr bug", 'A Bohr bug is a repeatable bug. Antonym of <a href="/wiki/Heisenbug">heisenbug'
+                                   '</a>; see also <a href="/wiki/Mandelbug">mandelbug</a>.'),
+    "/wiki/Heisenbug": ("Heisenbug", 'A heisenbug is a bug that disappears when one tries to probe it; compare '
+                                     '<a href="/wiki/Bohr_bug">Bohr bug</a>.'),
+    # no word any search has ("terms" is no "term" to this search engine): only the kinds read lead to it
+    "/wiki/Mandelbug": ("Mandelbug", "Mandelbug: causes so complex its behaviour looks chaotic, in hackers' terms."),
+}
+
+
+def test_an_aspect_asking_for_the_kinds_of_a_thing_reads_them_by_name_and_quotes_them(tmp_path, monkeypatch):
+    """"What names does hacker slang give to different kinds of software bugs": the search for
+    "bug" lists the kinds by their names (Bohr bug, heisenbug), and the kinds they link to are read
+    after them (mandelbug, found by no search); pages on the thing that are no kind of it ("bug
+    fix", "tickle a bug") are no terms of it. The kinds are the aspect's terms, quoted in its
+    section."""
+    question = ("Where does the computing term bug come from, and what names does hacker slang give to "
+                "different kinds of software bugs?")
+    kinds_aspect = "What names does hacker slang give to different kinds of software bugs"
+
+    def writer_reply(messages):
+        is_summary = "summary at the top" in messages[-1]["content"]
+        return summary_reply(messages) if is_summary else section_reply(messages)
+
+    result, _, events = run_report(tmp_path, monkeypatch, [{"aspects": ["bug origin"]}] + [writer_reply] * 8,
+                                   question=question, pages=BUG_PAGES, mode="report")
+    from kresearch.trace import read_trace
+    journal = read_trace(tmp_path / "t.jsonl")
+    opened = [e["args"]["source"].rsplit("/", 1)[1] for e in journal
+              if e["event"] == "action" and e["action"] == "open"]
+    assert opened == ["Mandelbug"]          # the rest were among the question's own results, read then
+    from kresearch.agent.loop import ActionTaken
+    assert [e.thought for e in events if isinstance(e, ActionTaken) and e.action == "open"] == [
+        "reading the kind 'mandelbug', named by the kinds read"]
+    aspect = next(c for c in result.as_json()["coverage"] if c["aspect"] == kinds_aspect)
+    assert aspect["terms"] == ["Bohr bug", "Heisenbug", "Mandelbug"] and "bug" in aspect["queries"]
+    by_title = {s["title"]: s["id"] for s in result.sources}
+    assert {by_title["Bohr bug"], by_title["Heisenbug"], by_title["Mandelbug"]} <= set(aspect["sources"])
+    section = next(s for s in result.as_json()["sections"] if s["title"] == kinds_aspect)
+    assert f"[{by_title['Bohr bug']}]" in section["text"]
+    assert any(isinstance(e, Notice) and e.message.startswith("kinds of software bug read for") for e in events)

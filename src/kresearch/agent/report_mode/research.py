@@ -35,7 +35,8 @@ from ..actions import MAX_QUERIES, Step
 from ..context import content_words, stems
 from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
 from ..limits import RESEARCH_SHARE
-from . import coverage, disagreements, outline, writer
+from ..names import page_name
+from . import coverage, disagreements, kinds, outline, writer
 from .coverage import Aspect
 from .length import length
 from .writer import Section
@@ -148,15 +149,16 @@ class ReportRun:
         pages = [(self.agent.sources.get(sid).title, texts[sid]) for sid in self._last_results if sid in texts]
         return (yield from self._open_links(outline.links_to_follow(pages, self.question, {urls[sid] for sid in texts})))
 
-    def _open_links(self, links: list[tuple[str, str]]) -> Iterator:
-        """Open each (anchor, URL) under the same fetch policy as any page; their source numbers."""
+    def _open_links(self, links: list[tuple[str, str]], why: str = "following the link '{}'") -> Iterator:
+        """Open each (anchor, URL) under the same fetch policy as any page; their source numbers.
+        `why`: what the progress display says of each, the anchor in its braces."""
         agent = self.agent
         opened: list[int] = []
         for anchor, url in links:
             if agent._out_of_time():
                 break
             step = Step(thought="", action="open", args={"source": url, "page": 1})
-            obs = yield from agent._auto_tool(self.step, step, f"following the link '{anchor}'")
+            obs = yield from agent._auto_tool(self.step, step, why.format(anchor))
             yield ToolFinished(self.step, "open", obs.summary, obs.seconds)
             opened += [sid for sid in obs.source_ids if sid not in opened]
         return opened
@@ -233,6 +235,7 @@ class ReportRun:
         agent = self.agent
         self.step += 1
         agent.stats.steps = self.step
+        first = not aspect.queries
         aspect.queries += [*queries, *terms]
         yield StepStarted(self.step, agent.config.max_steps)
         found: list[int] = []
@@ -260,6 +263,13 @@ class ReportRun:
                   and not any(coverage.is_entry(t, hit.title) for hit in hits[:TERM_READS])]
         for chunk in _chunks(deeper):         # repeated queries: no web search, their next results read
             yield from run(chunk, TERM_DEEPER, (TERM_DEEPER - TERM_READS) * len(chunk), filed)
+        if first and (nouns := kinds.kind_nouns(aspect.title)):
+            # a search for the name each kind ends in ("bug"), its results listed, not read: their
+            # names say which to read
+            heads = list(dict.fromkeys(map(kinds.head, nouns)))
+            aspect.queries += heads
+            yield from run(heads, kinds.KIND_RESULTS, 0, f"looking for the kinds of {' and '.join(nouns)} by name")
+            yield from self._read_kinds(aspect, nouns, heads)
         self._last_results = found
         texts, urls = self._pages_read()
         # the aspect's own results first, in the search's order (the most specific pages); other
@@ -269,7 +279,7 @@ class ReportRun:
         coverage.update(aspect, self.question, texts, urls, found, titles, quotes)
         # the specific pages the covering ones link to for it ("write-back" on the page "cache"
         # for "what happens when the processor writes data"), once per aspect
-        if len(aspect.queries) == len(queries) + len(terms):
+        if first:
             pages = [(titles.get(sid, ""), texts[sid]) for sid in aspect.sources if sid in texts]
             links = outline.aspect_links(pages, aspect.title, aspect.query, self.question, set(urls.values()))
             linked = yield from self._open_links(links)
@@ -284,6 +294,36 @@ class ReportRun:
                           covering=aspect.sources)
         yield ToolFinished(self.step, "search", f"{summary}; {len(aspect.sources)} read source(s) cover "
                                                 f"'{aspect.title}'", seconds)
+
+    def _read_kinds(self, aspect: Aspect, nouns: list[str], heads: list[str]) -> Iterator:
+        """For an aspect that asks for the kinds of a thing (kinds.py): read the kinds the search
+        for its name listed, then the kinds the pages on kinds link to; every kind read (for this
+        aspect or before) becomes one of the aspect's first terms, the most cross-referred first,
+        so its section quotes their entries."""
+        agent = self.agent
+        asked = kinds.asked_words(self.question, aspect.title)
+        hits = [(hit.title, hit.url, hit.snippet) for word in heads
+                for hit in agent.toolbox.results_for(word)[:kinds.KIND_RESULTS]]
+        texts, urls = self._pages_read()
+        listed = [(page_name(title), url) for title, url in kinds.kinds_listed(hits, nouns, asked)
+                  if url not in {urls[sid] for sid in texts}]
+        yield from self._open_links(listed[:kinds.KIND_PAGES], "reading the kind '{}'")
+
+        def pages() -> list[tuple[str, str]]:
+            """The pages read that name a kind, and those the search for the thing found."""
+            texts, urls = self._pages_read()
+            titles, found = self._titles(), {url for _, url, _ in hits}
+            return [(titles.get(sid, ""), text) for sid, text in texts.items()
+                    if urls[sid] in found or any(kinds.is_kind(titles.get(sid, ""), n, asked) for n in nouns)]
+
+        texts, urls = self._pages_read()
+        links = kinds.kind_links(pages(), nouns, {urls[sid] for sid in texts}, asked)
+        yield from self._open_links(links, "reading the kind '{}', named by the kinds read")
+        named = kinds.rank_kinds(pages(), nouns, self.question, asked)
+        aspect.terms = named + [t for t in aspect.terms if t.lower() not in {n.lower() for n in named}]
+        if named:
+            agent.trace.write("kinds", aspect=aspect.title, kinds=named)
+            yield Notice(f"kinds of {' and '.join(nouns)} read for '{aspect.title}': {', '.join(named)}")
 
     def _write_sections(self) -> Iterator:
         """Each aspect's section: its quotes chosen first (in order, so sections do not quote the
