@@ -1254,3 +1254,51 @@ def test_an_aspect_asking_for_the_kinds_of_a_thing_reads_them_by_name_and_quotes
     section = next(s for s in result.as_json()["sections"] if s["title"] == kinds_aspect)
     assert f"[{by_title['Bohr bug']}]" in section["text"]
     assert any(isinstance(e, Notice) and e.message.startswith("kinds of software bug read for") for e in events)
+
+
+# -- an aspect that lists the things it covers ---------------------------------------------------------
+
+@pytest.mark.parametrize("aspect, things", [
+    ("How TCP, UDP, IP and ICMP divide the work of moving data across the Internet", ["TCP", "UDP", "IP", "ICMP"]),
+    ("TCP vs UDP", ["TCP", "UDP"]),
+    ("Compiler vs. Interpreter: How They Run Programs", ["Compiler", "Interpreter"]),
+    ("Python, Ruby, and Perl compared", ["Python", "Ruby", "Perl"]),
+    ("Compare TCP with UDP", []),                                       # one thing set against one: its pages name both
+    ("The forces involved, the main engagements", []),
+    ("Who directed Batman v Superman and Wonder Woman", []),            # two names with "and": maybe one title
+    ("How the Fine Gael party leadership changed hands", []),
+])
+def test_the_things_an_aspect_lists_are_the_names_it_is_filed_under(aspect, things):
+    assert outline.named_things(aspect) == things
+
+
+TCP_PAGES = {
+    "/wiki/TCP": ("TCP", "TCP is the connection-oriented transport protocol built on top of IP; it guarantees "
+                         "delivery and order of a stream of bytes."),
+    "/wiki/UDP": ("UDP", "UDP is a connectionless transport protocol on top of IP; it neither guarantees delivery "
+                         "nor needs a connection."),
+    "/wiki/IP": ("IP", "IP is the network layer protocol of the Internet: it routes datagrams between hosts."),
+    "/wiki/ICMP": ("ICMP", "ICMP is the protocol by which hosts and routers report errors in IP datagrams."),
+    "/wiki/Flood": ("Flood", "To flood is to overwhelm a network channel with traffic, by TCP, UDP or ICMP."),
+}
+
+
+def test_an_aspect_listing_things_is_covered_by_the_entries_on_them(tmp_path, monkeypatch):
+    """No page says how TCP, UDP, IP and ICMP "divide the work of moving data"; the entry on
+    each of the four does what the aspect asks, and covers it."""
+    question = ("Explain how TCP, UDP, IP and ICMP divide the work of moving data across the Internet, "
+                "and compare TCP with UDP.")
+
+    def writer_reply(messages):
+        is_summary = "summary at the top" in messages[-1]["content"]
+        return summary_reply(messages) if is_summary else section_reply(messages)
+
+    result, _, events = run_report(tmp_path, monkeypatch, [{"aspects": ["internet protocols"]}] + [writer_reply] * 8,
+                                   question=question, pages=TCP_PAGES, mode="report")
+    first = result.as_json()["coverage"][0]
+    assert first["aspect"].startswith("How TCP, UDP, IP and ICMP divide") and first["covered"]
+    assert first["terms"][:4] == ["TCP", "UDP", "IP", "ICMP"]
+    by_title = {s["title"]: s["id"] for s in result.sources}
+    assert {by_title[name] for name in ("TCP", "UDP", "IP", "ICMP")} <= set(first["sources"])
+    assert by_title["Flood"] not in first["sources"][:4]
+    assert result.as_json()["sections"][0]["text"]

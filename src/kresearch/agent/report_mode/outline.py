@@ -359,6 +359,32 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
 
 # -- the names an aspect is filed under ---------------------------------------------------------
 
+# a name as an aspect writes it: capitalised words ("TCP", "Fine Gael", "Compiler")
+_NAME = r"[A-Z][\w+#/.'-]*(?:\s+[A-Z][\w+#/.'-]*){0,3}"
+# several named in a list ("TCP, UDP, IP and ICMP") or set against each other ("RISC vs CISC")
+_NAMED = re.compile(rf"(?<![\w-])(?:{_NAME}(?:\s*,\s*{_NAME})+\s*,?\s+(?:and|or)\s+{_NAME}"
+                    rf"|{_NAME}\s+(?:vs\.?|versus)\s+{_NAME})(?![\w-])")
+
+
+def named_things(aspect: str) -> list[str]:
+    """The things an aspect names as a list of three or more or sets against each other: "How
+    TCP, UDP, IP and ICMP divide the work of moving data" -> TCP, UDP, IP, ICMP; "Compiler vs.
+    Interpreter" -> Compiler, Interpreter. Each is a name the aspect is filed under: the entry
+    on each covers it, though no page has the aspect's own words ("divide the work of moving").
+    A leading word that names nothing ("How") is not part of the first name."""
+    match = _NAMED.search(aspect)
+    if not match:
+        return []
+    out: list[str] = []
+    for item in re.split(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|vs\.?|versus)\s+", match.group(0)):
+        words = item.split()
+        while words and not content_words(words[0]):
+            words.pop(0)
+        if words and " ".join(words) not in out:
+            out.append(" ".join(words))
+    return out if len(out) >= 2 else []
+
+
 MIN_TERMS, MAX_TERMS = 2, 4
 TERM_ASPECTS = 4          # aspects (the question's parts first) the model names terms for: a call each
 

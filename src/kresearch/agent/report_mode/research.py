@@ -106,7 +106,9 @@ class ReportRun:
         aspects = outline.with_parts(list(parts), outline.parse_outline(completion.text, self.question,
                                                                         instructions=instructions), self.question)
         titles = outline.grounded(aspects, read, self.question, linked=len([s for s in linked if s in texts]))
-        self.aspects = [Aspect(t, parts.get(t) or outline.anchored_query(t, self.question)) for t in titles]
+        # an aspect that lists the things it covers ("TCP, UDP, IP and ICMP") is filed under them
+        self.aspects = [Aspect(t, parts.get(t) or outline.anchored_query(t, self.question), outline.named_things(t))
+                        for t in titles]
         agent._state.plan = titles
         agent.trace.write("outline", aspects=titles)
         yield ActionTaken(self.step, "plan", {"aspects": titles}, "outline of the report")
@@ -131,8 +133,9 @@ class ReportRun:
                 return
             messages, request = outline.terms_messages(SYSTEM, self.question, aspect.title)
             completion = agent._call(messages, outline.terms_schema(), TERMS_TOKENS, "terms", self.step)
-            aspect.terms = outline.parse_terms(completion.text, self.question, taken, instructions=request)
-            again = outline.terms_again(messages, completion.text, aspect.terms)
+            named = outline.parse_terms(completion.text, self.question, taken, instructions=request)
+            again = outline.terms_again(messages, completion.text, aspect.terms + named)
+            aspect.terms += named
             if again and not agent._out_of_time():
                 completion = agent._call(again, outline.terms_schema(), TERMS_TOKENS, "terms", self.step)
                 aspect.terms += outline.parse_terms(completion.text, self.question, taken,
