@@ -355,6 +355,13 @@ def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():
         "how collection works", "collection techniques", "weaknesses", "pauses", "generations", "history",
         "reference counting", "Mark-sweep garbage collection"]
     assert outline.grounded(["weaknesses"], [], question) == ["weaknesses"]
+    # a question that lists its things has its specific subjects: pages that mention them add none
+    question = "Explain how TCP, UDP, IP and ICMP divide the work of moving data, and compare TCP with UDP"
+    found = [("flood - Offline Encyclopedia", "To overwhelm a network channel, by IP, TCP/IP, UDP or ICMP."),
+             ("tp/ix - Offline Encyclopedia", "An Internet protocol which changes TCP and UDP headers.")]
+    assert outline.grounded(["TCP vs UDP"], found, question) == ["TCP vs UDP"]
+    assert outline.grounded(["UDP"], found, "Explain how TCP and UDP divide the work of moving data") == [
+        "UDP", "flood", "tp/ix"]
 
 
 @pytest.mark.parametrize("question, parts", [

@@ -328,7 +328,12 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
     tends to generic headings ("weaknesses", "collection techniques") that find nothing
     specific; the pages the web ranks first for the question name the specific parts. The
     first `linked` pages were reached by a link that names the subject (`links_to_follow`):
-    that name already ties them to it, so their text need not repeat the question's words."""
+    that name already ties them to it, so their text need not repeat the question's words.
+    A question that lists the things it is about ("how TCP, UDP, IP and ICMP divide the work")
+    has its specific subjects already (`named_things`): pages that merely mention them
+    ("flood", "tp/ix") are none of its parts, and add nothing."""
+    if any(named_things(part) for part in question_parts(question) or [question]):
+        return aspects[:MAX_OUTLINE]
     topic = content_words(" ".join(topic_words(question)))
     needed = min(2, len(topic))
     asked = stems(question)
