@@ -542,6 +542,33 @@ def test_a_section_cites_each_source_that_covers_its_aspect_by_its_best_sentence
                                      "cells.\u201d", [2])
 
 
+def test_covering_sources_are_cited_in_the_aspect_s_order_not_by_the_words_they_repeat():
+    aspect_title = "What problems arise when processes share resources"
+    texts = {1: "Resources such as files are what processes share, and processes share memory too.",
+             2: "A race condition is anomalous behaviour due to the relative timing of events.",
+             3: "Processes that share resources need an operating system to share them fairly."}
+    aspect = coverage.Aspect(aspect_title, "problems arise processes share resources", terms=["race condition"],
+                             quotes=[(1, texts[1])], sources=[1, 2, 3])
+    section = writer.Section(aspect_title, sentences=[("Processes share resources.", [1])])
+    writer.fill_from_quotes(section, aspect, texts, 1, 2, titles={2: "race condition", 3: "operating system"})
+    assert section.cited == [1, 2]          # 3 repeats more of the aspect's words, and comes after
+
+
+def test_the_entry_on_a_term_is_quoted_by_its_opening():
+    question = "What problems can arise when several processes share resources concurrently?"
+    entry = ("A race condition is anomalous behaviour due to unexpected dependence on the relative timing of "
+             "events. " + "It is hard to find. " * 30 + "For example, if one process writes to a file while "
+             "another process reads it, the processes share the file as a resource, concurrently.")
+    aspect = coverage.Aspect("What problems arise when processes share resources concurrently",
+                             "problems arise processes share resources concurrently", terms=["race condition"])
+    coverage.update(aspect, question, {1: entry, 2: entry}, {1: "https://e.org/race_condition",
+                                                              2: "https://o.org/timing"},
+                    [1, 2], {1: "race condition - Encyclopedia", 2: "Timing - Other"})
+    quotes = dict(aspect.quotes)
+    assert quotes[1].startswith("A race condition is anomalous behaviour")      # the entry: its opening
+    assert quotes[2].startswith("…") and "one process writes" in quotes[2]       # another page: its best match
+
+
 def test_a_covering_page_named_for_the_aspect_is_cited_by_a_sentence_with_one_of_its_words():
     # a dictionary entry on a kind of the aspect's subject defines its headword in its own words
     texts = {1: "Hackers call a bug that vanishes when you look for it a heisenbug, after the physicist.",

@@ -118,8 +118,19 @@ def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int,
     aspect.sources.sort(key=lambda sid: (_named_for(aspect.title, titles.get(sid, "")), slots[sid]))
     weights = _weights(aspect, question)
     quoted = dict(aspect.quotes)
-    aspect.quotes = [(sid, quoted.get(sid) or best_passage(prose(texts[sid]), weights, QUOTE_CHARS))
+    aspect.quotes = [(sid, quoted.get(sid) or quote(aspect, texts[sid], titles.get(sid, ""), weights))
                      for sid in aspect.sources[:max_quotes] if sid in texts or sid in quoted]
+
+
+def quote(aspect: Aspect, text: str, title: str, weights: dict[str, float]) -> str:
+    """What the writer is shown of a source for an aspect: the passage that best matches the
+    aspect (`weights`), or, from the entry on the aspect or on one of its terms, its opening --
+    an entry's first sentences say what its headword is ("race condition: anomalous behaviour due
+    to ... the relative timing of events"), which is what the aspect is filed under it for; its
+    later ones give examples that share more of the question's words ("if one process writes to a
+    file while another is reading ...")."""
+    entry = term_named(aspect, title) is not None or not _named_for(aspect.title, title)[0]
+    return best_passage(prose(text), {} if entry else weights, QUOTE_CHARS)
 
 
 def _weights(aspect: Aspect, question: str) -> dict[str, float]:
@@ -164,12 +175,13 @@ def _named_for(aspect: str, title: str) -> tuple[bool, int]:
     return False, len(content_words(name) - content_words(aspect))
 
 
-def more_quotes(aspect: Aspect, texts: dict[int, str], question: str = "") -> list[tuple[int, str]]:
-    """The best passage of each source that covers the aspect but was not quoted for it (the
+def more_quotes(aspect: Aspect, texts: dict[int, str], question: str = "",
+                titles: dict[int, str] | None = None) -> list[tuple[int, str]]:
+    """The quote (`quote`) of each source that covers the aspect but was not quoted for it (the
     writer's prompt holds a few quotes; code may still quote the others)."""
     quoted = {sid for sid, _ in aspect.quotes}
     weights = _weights(aspect, question)
-    return [(sid, best_passage(prose(texts[sid]), weights, QUOTE_CHARS))
+    return [(sid, quote(aspect, texts[sid], (titles or {}).get(sid, ""), weights))
             for sid in aspect.sources if sid not in quoted and sid in texts]
 
 

@@ -127,7 +127,7 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
     have = {w for text, _ in section.sentences for w in re.findall(r"[a-z0-9]+", text.lower())}
     aspect_words = stems(" ".join([aspect.query or aspect.title, *aspect.terms]))   # its terms: the entries' words
     candidates = []
-    for order, (sid, quote) in enumerate(aspect.quotes + coverage.more_quotes(aspect, texts)):
+    for order, (sid, quote) in enumerate(aspect.quotes + coverage.more_quotes(aspect, texts, titles=titles)):
         # a page's first statement speaks of its subject, named or not ("A program that ...")
         headword = set() if quote.startswith("…") else stems(page_name((titles or {}).get(sid, "")))
         for sentence in split_sentences(quote.strip("… ")):
@@ -148,7 +148,10 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
     # ("Bohr bug: “A repeatable bug ...”" for "kinds of software bugs") -- up to `most` sentences
     named = {sid for sid, title in (titles or {}).items()
              if any(coverage.has_word(w, stems(page_name(title))) for w in aspect_words)}
-    for candidate in ranked:
+    # in the order the aspect ranks its sources (the page named for it, its search's best, the
+    # entries on its terms), not by how many of its words a sentence repeats: the entry on
+    # "race condition" before a page that says "processes share resources" once more
+    for candidate in sorted(candidates, key=lambda c: (c[1], c[0])):
         cited = set(section.cited) | {c[3] for c in chosen}
         if len(section.sentences) + len(chosen) >= most:
             break
