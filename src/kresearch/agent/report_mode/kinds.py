@@ -18,7 +18,7 @@ import re
 from ..context import content_words, stem, stems
 from ..names import page_name
 from .coverage import has_word
-from .outline import names_subject
+from .outline import LINK, names_subject
 
 KIND_NOUNS = 2        # things per aspect whose kinds are looked for ("people and postings")
 KIND_RESULTS = 10     # results of the search for a thing's name whose titles are looked at
@@ -87,26 +87,32 @@ def is_kind(name: str, noun: str, asked: set[str] = frozenset()) -> bool:
     something else ("bug fix")."""
     noun = head(noun)
     words = re.findall(r"[a-z0-9][a-z0-9'-]*", page_name(name).lower())
-    if not words or _ARTICLE & {part for w in words for part in w.split("-")} or all(w in asked or singular(w) in asked for w in words):
+    parts = [part for word in words for part in word.split("-")]
+    if not words or _ARTICLE & set(parts) or all(w in asked or singular(w) in asked for w in words):
         return False
-    last = words[-1].split("-")[-1] if len(words) > 1 or "-" in words[-1] else words[-1]
-    if len(words) > 1 or "-" in words[-1]:
+    last = parts[-1]
+    if len(parts) > 1:                    # a compound: headed by the noun
         return singular(last) == noun
-    return last != noun and last.endswith(noun) and len(last) - len(noun) >= 3 and singular(last) != noun
+    return last.endswith(noun) and len(last) - len(noun) >= 3 and singular(last) != noun
 
 
 def kinds_listed(hits: list[tuple[str, str, str]], nouns: list[str], asked: set[str] = frozenset()
                  ) -> list[tuple[str, str]]:
     """The hits (title, URL, snippet; in rank order) whose names name a kind of one of `nouns`,
-    each kind once: a name on two sites, or one entry under its other names ("L2 cache", "level 2
-    cache" for "secondary cache": the same text), is its first hit. (title, URL); `asked` as for
-    is_kind."""
-    out: list[tuple[str, str]] = []
+    each kind once (`_each_once`): (title, URL); `asked` as for is_kind."""
+    return [hits[i][:2] for i in _each_once([(title, snippet) for title, _, snippet in hits], nouns, asked)]
+
+
+def _each_once(entries: list[tuple[str, str]], nouns: list[str], asked: set[str]) -> list[int]:
+    """The indexes of the entries (title, text or snippet) that name a kind, each kind once: a
+    name on two sites, or one entry under its other names ("L2 cache", "level 2 cache" for
+    "secondary cache": the same text), is its first."""
+    out: list[int] = []
     seen: set[str] = set()
-    for title, url, snippet in hits:
-        keys = {page_name(title).lower(), entry_key(snippet)} - {""}
+    for index, (title, text) in enumerate(entries):
+        keys = {page_name(title).lower(), entry_key(text)} - {""}
         if not keys & seen and any(is_kind(title, noun, asked) for noun in nouns):
-            out.append((title, url))
+            out.append(index)
         seen |= keys
     return out
 
@@ -116,10 +122,6 @@ def entry_key(text: str) -> str:
     opening (a dictionary lists an entry's names on a line of their own, then its text)."""
     lines = [" ".join(line.split()).lower() for line in text[:600].splitlines()]
     return max(lines, key=len, default="")
-
-
-# a link as the browser gives it in a page's text (Markdown): [heisenbug](https://…/heisenbug)
-_LINK = re.compile(r"\[([^\]]{2,80})\]\((https?://[^)\s]+)\)")
 
 
 def kind_links(pages: list[tuple[str, str]], nouns: list[str], read: set[str], asked: set[str] = frozenset(),
@@ -132,7 +134,7 @@ def kind_links(pages: list[tuple[str, str]], nouns: list[str], read: set[str], a
     for title, text in pages:
         own = page_name(title).lower()
         linked: set[str] = set()
-        for anchor, url in _LINK.findall(text):
+        for anchor, url in LINK.findall(text):
             anchor = " ".join(anchor.replace("\\", " ").split())
             name = anchor.lower()
             if url in read or name == own or name in linked or not any(is_kind(anchor, n, asked) for n in nouns):
@@ -150,13 +152,7 @@ def rank_kinds(pages: list[tuple[str, str]], nouns: list[str], question: str, as
     (`_holds`), the most named by the other pages first: the kinds a reference work cross-refers
     are its well-known ones (heisenbug, Bohr bug, mandelbug name each other; "stale pointer bug"
     stands alone)."""
-    kinds: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for title, text in pages:
-        keys = {page_name(title).lower(), entry_key(text)} - {""}
-        if not keys & seen and any(is_kind(title, n, asked) for n in nouns):
-            kinds.append((page_name(title), text))
-        seen |= keys
+    kinds = [(page_name(pages[i][0]), pages[i][1]) for i in _each_once(pages, nouns, asked)]
     kinds = [(kind, text) for kind, text in kinds if _holds(kind, text, kinds, nouns, question)]
 
     def named_by(kind: str) -> int:

@@ -223,7 +223,7 @@ def parse_outline(text: str, question: str, high: int = MAX_ASPECTS, instruction
 
 
 # a link as the browser gives it in a page's text (Markdown): [insertion sort](https://…/insertion_sort)
-_LINK = re.compile(r"\[([^\]]{2,80})\]\((https?://[^)\s]+)\)")
+LINK = re.compile(r"\[([^\]]{2,80})\]\((https?://[^)\s]+)\)")
 LINKED_PAGES = 4
 
 
@@ -251,7 +251,7 @@ def links_to_follow(pages: list[tuple[str, str]], question: str, read: set[str],
     out: list[tuple[str, str]] = []
     seen = set(read)
     for _, text in pages:
-        for anchor, url in _LINK.findall(text):
+        for anchor, url in LINK.findall(text):
             anchor = " ".join(anchor.replace("\\", " ").split())     # Markdown escapes, line breaks
             words = stems(anchor)
             if url in seen or not words or not _names_topic(words, topic):
@@ -265,12 +265,12 @@ def links_to_follow(pages: list[tuple[str, str]], question: str, read: set[str],
     return out
 
 
-ASPECT_LINKS = 3
+ASPECTLINKS = 3
 ABOUT_ASPECT = 0.5        # a sentence with half of an aspect's query words (two at least) is about it
 
 
 def aspect_links(pages: list[tuple[str, str]], aspect: str, query: str, question: str, read: set[str],
-                 limit: int = ASPECT_LINKS) -> list[tuple[str, str]]:
+                 limit: int = ASPECTLINKS) -> list[tuple[str, str]]:
     """The links a researcher follows from the pages that cover an aspect: first those whose
     anchor names one of the aspect's own words (not its angle, not the question's subject):
     "[write-back](…)" on "cache" for "What happens when the processor writes data"; then the
@@ -286,10 +286,10 @@ def aspect_links(pages: list[tuple[str, str]], aspect: str, query: str, question
     in_sentences: list[tuple[float, int, tuple[str, str]]] = []
     for _, text in pages:
         for sentence in _link_sentences(text):
-            links = _LINK.findall(sentence)
+            links = LINK.findall(sentence)
             if not links:
                 continue
-            about = _about(wanted, stems(_LINK.sub(r"\1", sentence)))
+            about = _about(wanted, stems(LINK.sub(r"\1", sentence)))
             for anchor, url in links:
                 anchor = " ".join(anchor.replace("\\", " ").split())
                 if any(same_word(w, o) for w in stems(anchor) for o in own):
