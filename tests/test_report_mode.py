@@ -1336,3 +1336,26 @@ def test_an_aspect_listing_things_is_covered_by_the_entries_on_them(tmp_path, mo
     assert {by_title[name] for name in ("TCP", "UDP", "IP", "ICMP")} <= set(first["sources"])
     assert by_title["Flood"] not in first["sources"][:4]
     assert result.as_json()["sections"][0]["text"]
+
+
+def test_an_aspect_no_page_covers_gets_the_pages_on_the_subject_nearest_to_it_marked_partial():
+    question = "Give an overview of the Battle of Pusan Perimeter: the forces involved, and the main engagements."
+    texts = {1: "The Battle of Pusan Perimeter was fought by UN forces against North Korean forces in 1950.",
+             2: "The Pusan Perimeter battle saw the UN forces hold a line around Pusan.",
+             3: "Armed forces are involved in many wars.",                      # not on the subject
+             4: "The Battle of Pusan Perimeter lasted six weeks."}             # none of the aspect's words
+    urls = {sid: f"https://e.org/{sid}" for sid in texts}
+    aspect = coverage.Aspect("The forces involved", "forces involved battle pusan perimeter")
+    coverage.update(aspect, question, texts, urls, list(texts), {})
+    assert aspect.sources == []                        # no page has "involved" and the subject
+    coverage.update_partly(aspect, question, texts, urls, list(texts), {})
+    assert aspect.sources == [1, 2] and aspect.partly and not aspect.covered and len(aspect.quotes) == 2
+    assert aspect.as_json()["partly"] is True
+    # an aspect with a source of its own keeps it
+    other = coverage.Aspect("The forces involved", "forces involved", sources=[4])
+    coverage.update_partly(other, question, texts, urls, list(texts), {})
+    assert other.sources == [4] and not other.partly
+    report = writer.assemble(question, writer.Section("Summary"), [writer.Section("The forces involved")], [aspect],
+                             SourceRegistry(), 0.5, "reason", "answered")
+    assert "- The forces involved: no source read covers it; its section cites the pages on the subject that " \
+           "come nearest [1] [2]" in report

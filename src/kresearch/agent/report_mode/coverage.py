@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 from ...tools.browser import best_passage
 from ..context import content_words, same_word, stem, stems
 from ..names import page_name
-from .outline import SHAPE_WORDS
+from .outline import SHAPE_WORDS, names_subject
 
 COVERED_BY = 2
 COVERS = 0.6            # share of the aspect's words a source must contain to cover it
+PARTLY = 0.5            # ... to come near it, when no source covers it (`update_partly`)
 QUOTE_CHARS = 500
 QUOTES_PER_ASPECT = 4    # medium length (length.py)
 
@@ -36,14 +37,15 @@ class Aspect:
     sources: list[int] = field(default_factory=list)          # read sources that cover it, best first
     quotes: list[tuple[int, str]] = field(default_factory=list)
     sites: set[str] = field(default_factory=set)
+    partly: bool = False                                       # its sources only come near it (`update_partly`)
 
     @property
     def covered(self) -> bool:
-        return len(self.sources) >= COVERED_BY
+        return len(self.sources) >= COVERED_BY and not self.partly
 
     def as_json(self) -> dict:
         return {"aspect": self.title, "terms": self.terms, "queries": self.queries, "sources": self.sources,
-                "sites": sorted(self.sites), "covered": self.covered}
+                "sites": sorted(self.sites), "covered": self.covered, "partly": self.partly}
 
 
 def site(url: str) -> str:
@@ -131,6 +133,24 @@ def quote(aspect: Aspect, text: str, title: str, weights: dict[str, float]) -> s
     file while another is reading ...")."""
     entry = term_named(aspect, title) is not None or not _named_for(aspect.title, title)[0]
     return best_passage(prose(text), {} if entry else weights, QUOTE_CHARS)
+
+
+def update_partly(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int, str],
+                  candidates: list[int], titles: dict[int, str], max_quotes: int = QUOTES_PER_ASPECT) -> None:
+    """For an aspect no source covers: the COVERED_BY pages read (`candidates`, in the order
+    read: the question's own results first) that speak of the question's subject and have the
+    most of the aspect's words, half of them at least ("the forces involved": the page on the
+    battle says "forces", never "involved"). A part the question asks for is then answered from
+    the pages nearest to it, and the report says it is only partly covered."""
+    near = [(coverage_score(aspect.title, texts[sid]), -order, sid) for order, sid in enumerate(candidates)
+            if sid in texts and names_subject(question, texts[sid])]
+    chosen = [sid for score, _, sid in sorted(near, reverse=True) if score >= PARTLY][:COVERED_BY]
+    if aspect.sources or not chosen:
+        return
+    aspect.sources, aspect.partly = chosen, True
+    aspect.sites = {site(urls[sid]) for sid in chosen}
+    weights = _weights(aspect, question)
+    aspect.quotes = [(sid, quote(aspect, texts[sid], titles.get(sid, ""), weights)) for sid in chosen[:max_quotes]]
 
 
 def _weights(aspect: Aspect, question: str) -> dict[str, float]:

@@ -198,11 +198,14 @@ class ReportRun:
         question ("413th Flight Test Squadron ... is based at" read for another squadron's
         aspect covers "where each is based"). Unless named for the aspect or one of its terms,
         they come after its own pages: cited by their best sentences rather than quoted to the
-        writer first."""
+        writer first. An aspect none covers gets the pages on the subject nearest to it
+        (coverage.update_partly), marked as such."""
         texts, urls = self._pages_read()
         for aspect in self.aspects:
             coverage.update(aspect, self.question, texts, urls, list(texts), self._titles(),
                             self.length.quotes_per_aspect)
+            coverage.update_partly(aspect, self.question, texts, urls, list(texts), self._titles(),
+                                   self.length.quotes_per_aspect)
 
     def _room_for_research(self) -> bool:
         agent = self.agent

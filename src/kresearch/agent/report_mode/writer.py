@@ -359,7 +359,11 @@ def assemble(question: str, summary: Section, sections: list[Section], aspects: 
             parts += [d.line() for d in disagreements]
             parts.append("")
         for aspect in thin:
-            if aspect.sources:
+            if aspect.partly:
+                parts.append(f"- {aspect.title}: no source read covers it; its section cites the pages on the "
+                             f"subject that come nearest {' '.join(f'[{n}]' for n in aspect.sources)}, which "
+                             "may not answer it fully.")
+            elif aspect.sources:
                 parts.append(f"- {aspect.title}: only one source read covers it [{aspect.sources[0]}]; "
                              "treat what the report says of it as uncorroborated.")
             else:
