@@ -413,9 +413,6 @@ def test_a_report_on_a_question_that_lists_its_parts_has_a_section_for_each(tmp_
     question = ("Explain garbage collection: how mark-sweep collection reclaims memory, what reference counting "
                 "cannot reclaim, and what a memory leak does to a program")
     aspects = {"aspects": ["garbage collection history", "mark-sweep collection pauses"]}
-    def writer_reply(messages):
-        summary = "summary at the top" in messages[-1]["content"]
-        return summary_reply(messages) if summary else section_reply(messages)
     result, llm, _ = run_report(tmp_path, monkeypatch, [aspects] + [writer_reply] * 9, question=question)
     titles = [c["aspect"] for c in result.as_json()["coverage"]]
     assert titles[:3] == ["How mark-sweep collection reclaims memory", "What reference counting cannot reclaim",
@@ -696,6 +693,12 @@ def summary_reply(messages):
     sid = int(point[point.rindex("[") + 1: point.rindex("]")])
     return {"sentences": [{"text": point[2: point.rindex("[")].strip(), "sources": [sid]},
                           {"text": "These are the main ideas.", "sources": []}]}
+
+
+def writer_reply(messages):
+    """A scripted writer for a section's request or the summary's, whichever it is asked."""
+    is_summary = "summary at the top" in messages[-1]["content"]
+    return summary_reply(messages) if is_summary else section_reply(messages)
 
 
 def run_report(tmp_path, monkeypatch, script, seconds_per_call=0.0, question=QUESTION, pages=None, terms=None,
@@ -1004,10 +1007,6 @@ def test_a_report_follows_the_overview_page_to_the_parts_it_links(tmp_path, monk
     monkeypatch.setattr("test_report_mode.GC_PAGES", SORT_PAGES)
     from kresearch.agent.loop import ActionTaken
     question = "Compare the well-known sorting algorithms and their time complexity."
-    def writer_reply(messages):
-        is_summary = "summary at the top" in messages[-1]["content"]
-        return summary_reply(messages) if is_summary else section_reply(messages)
-
     script = [{"aspects": ["sorting algorithm time complexity"]}] + [writer_reply] * 8
     sources = SourceRegistry()
     monkeypatch.setattr(fixture_site, "PAGES", SORT_PAGES)
@@ -1056,10 +1055,6 @@ class SearchWithoutWriteBack(FixtureSearch):
 def test_a_report_aspect_reads_the_specific_page_its_covering_page_links_to(tmp_path, monkeypatch):
     """No search returns the page "Write-back"; the page that covers the aspect links to it by
     the aspect's own word ("writes"): it is read and covers the aspect too."""
-    def writer_reply(messages):
-        is_summary = "summary at the top" in messages[-1]["content"]
-        return summary_reply(messages) if is_summary else section_reply(messages)
-
     question = "Explain how a processor cache works: what happens when the processor writes data"
     script = [{"aspects": ["What happens when the processor writes data"]}] + [writer_reply] * 8
     sources = SourceRegistry()
@@ -1267,10 +1262,6 @@ def test_an_aspect_asking_for_the_kinds_of_a_thing_reads_them_by_name_and_quotes
                 "different kinds of software bugs?")
     kinds_aspect = "What names does hacker slang give to different kinds of software bugs"
 
-    def writer_reply(messages):
-        is_summary = "summary at the top" in messages[-1]["content"]
-        return summary_reply(messages) if is_summary else section_reply(messages)
-
     result, _, events = run_report(tmp_path, monkeypatch, [{"aspects": ["bug origin"]}] + [writer_reply] * 8,
                                    question=question, pages=BUG_PAGES, mode="report")
     from kresearch.trace import read_trace
@@ -1322,10 +1313,6 @@ def test_an_aspect_listing_things_is_covered_by_the_entries_on_them(tmp_path, mo
     each of the four does what the aspect asks, and covers it."""
     question = ("Explain how TCP, UDP, IP and ICMP divide the work of moving data across the Internet, "
                 "and compare TCP with UDP.")
-
-    def writer_reply(messages):
-        is_summary = "summary at the top" in messages[-1]["content"]
-        return summary_reply(messages) if is_summary else section_reply(messages)
 
     result, _, events = run_report(tmp_path, monkeypatch, [{"aspects": ["internet protocols"]}] + [writer_reply] * 8,
                                    question=question, pages=TCP_PAGES, mode="report")
