@@ -1346,3 +1346,44 @@ def test_an_aspect_no_page_covers_gets_the_pages_on_the_subject_nearest_to_it_ma
                              SourceRegistry(), 0.5, "reason", "answered")
     assert "- The forces involved: no source read covers it; its section cites the pages on the subject that " \
            "come nearest [1] [2]" in report
+
+
+PUSAN_PAGES = {
+    "/wiki/Pusan": ("Battle of Pusan Perimeter", "The Battle of Pusan Perimeter was fought by UN forces against "
+                                                 "the North Korean army from August to September 1950."),
+    "/wiki/Taegu": ("Battle of Taegu", "The Battle of Taegu was an engagement of the Battle of Pusan Perimeter in "
+                                       "which UN forces held the city of Taegu."),
+}
+
+
+def test_a_section_only_near_its_aspect_takes_what_the_covered_sections_leave(tmp_path, monkeypatch):
+    """"The forces involved" is on no page in those words: its section is written from the pages
+    nearest to it, after the sections covered by pages of their own have taken their quotes and
+    said their sentences; the report keeps the outline's order and says the aspect is only
+    partly covered."""
+    question = "Give an overview of the Battle of Pusan Perimeter: the forces involved, and the main engagements."
+    result, _, _ = run_report(tmp_path, monkeypatch, [{"aspects": ["Battle of Pusan Perimeter history"]}]
+                              + [writer_reply] * 8, question=question, pages=PUSAN_PAGES, mode="report")
+    report = result.as_json()
+    coverage_by = {c["aspect"]: c for c in report["coverage"]}
+    assert coverage_by["The forces involved"]["partly"] and not coverage_by["The forces involved"]["covered"]
+    titles = [s["title"] for s in report["sections"]]
+    assert titles[:3] == ["The forces involved", "The main engagements", "Battle of Pusan Perimeter history"]
+    pusan = next(s["id"] for s in result.sources if s["title"] == "Battle of Pusan Perimeter")
+    history = report["sections"][2]
+    assert history["text"].startswith("The Battle of Pusan Perimeter was fought by UN forces") and f"[{pusan}]" in history["text"]
+    forces = report["sections"][0]
+    assert "The Battle of Pusan Perimeter was fought by UN forces" not in forces["text"]
+    assert "The forces involved: no source read covers it; its section cites the pages on the subject" in result.report
+
+
+def test_a_section_whose_every_sentence_an_earlier_one_said_says_so():
+    written: list = []
+    first = writer.Section("one", sentences=[("UDP is a connectionless protocol.", [1])])
+    first.drop_repeats(written)
+    later = writer.Section("two", sentences=[("UDP is a connectionless protocol.", [2])])
+    later.drop_repeats(written)
+    assert later.sentences == [] and later.note == writer.SAID_ABOVE
+    later.sentences = [("TCP is connection-oriented.", [3])]
+    later.drop_repeats(written)
+    assert later.note == ""

@@ -335,12 +335,14 @@ class ReportRun:
         """Each aspect's section: its quotes chosen first (in order, so sections do not quote the
         same pages), then one model call per section -- the aspects' sub-agents, up to
         `config.agents` at once (several on a model server, one after another in-process) --
-        then each checked in order (a sentence an earlier section has is dropped)."""
+        then each checked in order (a sentence an earlier section has is dropped). The order is
+        the outline's, but sections written from pages that only come near their aspect
+        (`Aspect.partly`) go last: they get what the sections on pages of their own did not use."""
         texts, _ = self._pages_read()
         used: set[int] = set()          # sources quoted by an earlier section
         jobs: list[tuple[int, Aspect, list[int], str]] = []
         placeholders: dict[int, Section] = {}
-        for number, aspect in enumerate(self.aspects, 1):
+        for number, aspect in self._claim_order():
             if not aspect.quotes:
                 placeholders[number] = Section(aspect.title, note="No source read covers this aspect.")
                 continue
@@ -351,6 +353,7 @@ class ReportRun:
             ids = [sid for sid, _ in quotes]
             used.update(ids)
             jobs.append((number, aspect, ids, prompt))
+        jobs.sort(key=lambda job: job[0])          # written in the outline's order
         completions: dict[int, object] = {}
         try:
             yield from self._run_section_calls(jobs, completions)
@@ -362,17 +365,18 @@ class ReportRun:
 
     def _check_sections(self, jobs: list[tuple[int, Aspect, list[int], str]], placeholders: dict[int, Section],
                         completions: dict[int, object], texts: dict[int, str], why: str) -> None:
-        """Each written section checked, in outline order (a sentence an earlier section has is
-        dropped); an aspect with no section says `why`."""
+        """Each written section checked, in `_claim_order` (a sentence an earlier section has is
+        dropped), then put in outline order; an aspect with no section says `why`."""
         written: list[writer.Said] = []       # sentences already in the report
-        for number, aspect in enumerate(self.aspects, 1):
+        checked: dict[int, Section] = {}
+        for number, aspect in self._claim_order():
             if number in placeholders:
-                self.sections.append(placeholders[number])
+                checked[number] = placeholders[number]
                 continue
             ids = next(job[2] for job in jobs if job[0] == number)
             completion = completions.get(number)
             if completion is None:
-                self.sections.append(Section(aspect.title, note=f"Not written: {why}."))
+                checked[number] = Section(aspect.title, note=f"Not written: {why}.")
                 continue
             section = writer.check_sentences(aspect.title, writer.parse_sentences(completion.text), texts, set(ids))
             section.drop_repeats(written, remember=False)
@@ -381,9 +385,15 @@ class ReportRun:
             low, high = self.length.section_sentences
             writer.fill_from_quotes(section, aspect, texts, low, high + writer.COVERING_EXTRA, titles=self._titles())
             section.drop_repeats(written)
-            self.sections.append(section)
+            checked[number] = section
             self.agent.trace.write("section", aspect=aspect.title, kept=len(section.sentences),
                                    removed=section.removed)
+        self.sections = [checked[number] for number in sorted(checked)]
+
+    def _claim_order(self) -> list[tuple[int, Aspect]]:
+        """(number, aspect) in the order sections claim quotes and sentences: the outline's, those
+        only partly covered last."""
+        return sorted(enumerate(self.aspects, 1), key=lambda item: item[1].partly)
 
     def _run_section_calls(self, jobs: list[tuple[int, Aspect, list[int], str]], done: dict[int, object]) -> Iterator:
         """The sections' model calls, `config.agents` at a time, into `done` ({section number:

@@ -173,6 +173,7 @@ def _labelled(sentence: str, title: str) -> str:
     return f"{name[:1].upper()}{name[1:]}: {quoted}"
 
 
+SAID_ABOVE = "What the sources read say of it is said in the sections above."
 NEAR_REPEAT = 0.7          # share of two sentences' words (of all either has) that makes one a rewording
 
 
@@ -223,10 +224,12 @@ class Section:
         With `remember`, add the kept ones to `written`."""
         kept: list[tuple[str, list[int]]] = []
         mine: list[Said] = []
+        earlier = 0
         for text, ids in self.sentences:
             said = Said.of(text)
             if any(said.words == other.words for other in written):
                 self.removed += 1
+                earlier += 1
                 continue
             same = next((i for i, other in enumerate(mine) if said.repeats(other)), None)
             if same is not None:
@@ -237,6 +240,10 @@ class Section:
             mine.append(said)
             kept.append((text, ids))
         self.sentences = kept
+        if earlier and not kept:
+            self.note = SAID_ABOVE
+        elif kept and self.note == SAID_ABOVE:
+            self.note = ""
         if remember:
             written.extend(mine)
 
