@@ -1387,3 +1387,13 @@ def test_a_section_whose_every_sentence_an_earlier_one_said_says_so():
     later.sentences = [("TCP is connection-oriented.", [3])]
     later.drop_repeats(written)
     assert later.note == ""
+
+
+def test_a_quote_is_not_cut_at_an_abbreviation():
+    text = "Synonym for aliasing bug used esp. among microcomputer hackers who write in C."
+    aspect = coverage.Aspect("kinds of software bugs", "kinds software bugs", terms=["stale pointer bug"],
+                             quotes=[(1, text)], sources=[1])
+    section = writer.Section("kinds of software bugs")
+    writer.fill_from_quotes(section, aspect, {1: text}, 1, 2, titles={1: "stale pointer bug"})
+    assert section.sentences == [("Stale pointer bug: \u201cSynonym for aliasing bug used esp. among microcomputer "
+                                  "hackers who write in C.\u201d", [1])]

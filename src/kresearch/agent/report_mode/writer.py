@@ -130,7 +130,7 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
     for order, (sid, quote) in enumerate(aspect.quotes + coverage.more_quotes(aspect, texts, titles=titles)):
         # a page's first statement speaks of its subject, named or not ("A program that ...")
         headword = set() if quote.startswith("…") else stems(page_name((titles or {}).get(sid, "")))
-        for sentence in split_sentences(quote.strip("… ")):
+        for sentence in _rejoined(split_sentences(quote.strip("… "))):
             words = set(re.findall(r"[a-z0-9]+", sentence.lower()))
             said = stems(sentence)
             if len(words) >= QUOTED_WORDS:
