@@ -265,12 +265,12 @@ def links_to_follow(pages: list[tuple[str, str]], question: str, read: set[str],
     return out
 
 
-ASPECTLINKS = 3
+ASPECT_LINKS = 3
 ABOUT_ASPECT = 0.5        # a sentence with half of an aspect's query words (two at least) is about it
 
 
 def aspect_links(pages: list[tuple[str, str]], aspect: str, query: str, question: str, read: set[str],
-                 limit: int = ASPECTLINKS) -> list[tuple[str, str]]:
+                 limit: int = ASPECT_LINKS) -> list[tuple[str, str]]:
     """The links a researcher follows from the pages that cover an aspect: first those whose
     anchor names one of the aspect's own words (not its angle, not the question's subject):
     "[write-back](…)" on "cache" for "What happens when the processor writes data"; then the
