@@ -142,10 +142,12 @@ def update_partly(aspect: Aspect, question: str, texts: dict[int, str], urls: di
     most of the aspect's words, half of them at least ("the forces involved": the page on the
     battle says "forces", never "involved"). A part the question asks for is then answered from
     the pages nearest to it, and the report says it is only partly covered."""
+    if aspect.sources:
+        return
     near = [(coverage_score(aspect.title, texts[sid]), -order, sid) for order, sid in enumerate(candidates)
             if sid in texts and names_subject(question, texts[sid])]
     chosen = [sid for score, _, sid in sorted(near, reverse=True) if score >= PARTLY][:COVERED_BY]
-    if aspect.sources or not chosen:
+    if not chosen:
         return
     aspect.sources, aspect.partly = chosen, True
     aspect.sites = {site(urls[sid]) for sid in chosen}

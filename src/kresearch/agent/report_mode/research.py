@@ -311,8 +311,8 @@ class ReportRun:
         hits = [(hit.title, hit.url, hit.snippet) for word in heads
                 for hit in agent.toolbox.results_for(word)[:kinds.KIND_RESULTS]]
         texts, urls = self._pages_read()
-        listed = [(page_name(title), url) for title, url in kinds.kinds_listed(hits, nouns, asked)
-                  if url not in {urls[sid] for sid in texts}]
+        read = {urls[sid] for sid in texts}
+        listed = [(page_name(title), url) for title, url in kinds.kinds_listed(hits, nouns, asked) if url not in read]
         yield from self._open_links(listed[:kinds.KIND_PAGES], "reading the kind '{}'")
 
         def pages() -> list[tuple[str, str]]:
