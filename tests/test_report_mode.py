@@ -1397,3 +1397,15 @@ def test_a_quote_is_not_cut_at_an_abbreviation():
     writer.fill_from_quotes(section, aspect, {1: text}, 1, 2, titles={1: "stale pointer bug"})
     assert section.sentences == [("Stale pointer bug: \u201cSynonym for aliasing bug used esp. among microcomputer "
                                   "hackers who write in C.\u201d", [1])]
+
+
+def test_a_report_whose_searches_found_nothing_says_so_at_the_top():
+    aspect = coverage.Aspect("Types of cache", "types of cache")
+    report = writer.assemble("Give an overview of caches", writer.Section("Summary"), [writer.Section("Types of cache")],
+                             [aspect], SourceRegistry(), 0.0, "no cited sentence survived the check", "answered")
+    assert "> Nothing was found: no search returned a single result" in report and "kresearch doctor" in report
+    registry = SourceRegistry()
+    registry.add("https://e.org/cache", "Cache", "A cache is ...")
+    report = writer.assemble("Give an overview of caches", writer.Section("Summary"), [writer.Section("Types of cache")],
+                             [aspect], registry, 0.0, "no cited sentence survived the check", "answered")
+    assert "Nothing was found" not in report

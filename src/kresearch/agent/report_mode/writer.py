@@ -349,6 +349,10 @@ def assemble(question: str, summary: Section, sections: list[Section], aspects: 
     parts = [f"# {question.strip()}", ""]
     if stopped_because != "answered":
         parts += [f"> Partial report: the run stopped ({stopped_because.replace('_', ' ')}) before it finished.", ""]
+    if not registry.all():
+        # offline, a search engine that blocks, or a backend that is down all look like this
+        parts += ["> Nothing was found: no search returned a single result. If the question is not that "
+                  "obscure, the search backend may be unreachable (`kresearch doctor` checks it).", ""]
     if off_subject:
         parts += [f"> No source read and cited names {off_subject}: the web searched seems to have no page on it. "
                   "The sections below come from pages on other subjects that share some of the question's words; "
