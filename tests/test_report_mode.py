@@ -382,6 +382,13 @@ def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():
      ["How do vaccines work", "Why do some people need boosters"]),
     ("Give an overview of the Lisp family: where Lisp came from, and how its dialects differ.",
      ["Where Lisp came from", "How its dialects differ"]),
+    # after a colon with no comma, "and" before a wh-word starts a part; in a list it does not
+    ("Give an overview of caches in computer hardware: the main types of cache and how a cache decides what to "
+     "evict.", ["The main types of cache", "How a cache decides what to evict"]),
+    ("Give an overview of the canals: their routes, construction dates and what became of them.",
+     ["Their routes", "Construction dates and what became of them"]),
+    ("Compare the languages: Python and Ruby, and what each is used for.",
+     ["Python and Ruby", "What each is used for"]),
     # one part: the outline is the model's
     ("What are the main causes of the French Revolution?", []),
     ("Compare python, rust and go for systems programming", []),

@@ -133,8 +133,12 @@ def question_parts(question: str) -> list[str]:
     pieces: list[str] = []
     for sentence in re.split(r"(?<=[.?!])\s+", text):
         head, colon, tail = sentence.partition(": ")
-        if colon:     # after a colon every comma may start a part: "the forces involved, the main engagements"
-            pieces += re.split(r"[,;]\s+", tail)
+        if colon:     # after a colon every comma may start a part: "the forces involved, the main engagements";
+            # with no comma, "and" before a wh-word does: "the main types of cache and how a cache decides ..."
+            # (in a list, "who played bass and what became of them" is one part)
+            listed = re.split(r"[,;]\s+", tail)
+            pieces += listed if len(listed) > 1 else re.split(
+                r"\s+and\s+(?=(?:how|what|why|when|where|which|who|whose)\b)", tail)
         else:
             pieces += _NEXT_PART.split(head)
     parts: list[str] = []
