@@ -1349,6 +1349,11 @@ def test_an_aspect_no_page_covers_gets_the_pages_on_the_subject_nearest_to_it_ma
     other = coverage.Aspect("The forces involved", "forces involved", sources=[4])
     coverage.update_partly(other, question, texts, urls, list(texts), {})
     assert other.sources == [4] and not other.partly
+    # an aspect that names only an angle comes near any page with its word
+    angle = coverage.Aspect("Approaches", "approaches battle pusan perimeter")
+    coverage.update_partly(angle, question, {5: "In the Battle of Pusan Perimeter the rate approaches zero."},
+                           {5: "https://e.org/5"}, [5], {})
+    assert angle.sources == [] and not angle.partly
     report = writer.assemble(question, writer.Section("Summary"), [writer.Section("The forces involved")], [aspect],
                              SourceRegistry(), 0.5, "reason", "answered")
     assert "- The forces involved: no source read covers it; its section cites the pages on the subject that " \

@@ -141,8 +141,10 @@ def update_partly(aspect: Aspect, question: str, texts: dict[int, str], urls: di
     read: the question's own results first) that speak of the question's subject and have the
     most of the aspect's words, half of them at least ("the forces involved": the page on the
     battle says "forces", never "involved"). A part the question asks for is then answered from
-    the pages nearest to it, and the report says it is only partly covered."""
-    if aspect.sources:
+    the pages nearest to it, and the report says it is only partly covered. An aspect that names
+    only an angle ("Approaches", "What is distinctive about it") has nothing to come near: any
+    page with the word would do ("the transfer rate approaches 19 MB/minute")."""
+    if aspect.sources or not content_words(aspect.title) - SHAPE_WORDS:
         return
     near = [(coverage_score(aspect.title, texts[sid]), -order, sid) for order, sid in enumerate(candidates)
             if sid in texts and names_subject(question, texts[sid])]
