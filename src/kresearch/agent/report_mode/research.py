@@ -326,7 +326,8 @@ class ReportRun:
         links = kinds.kind_links(pages(), nouns, {urls[sid] for sid in texts}, asked)
         yield from self._open_links(links, "reading the kind '{}', named by the kinds read")
         named = kinds.rank_kinds(pages(), nouns, self.question, asked)
-        aspect.terms = named + [t for t in aspect.terms if t.lower() not in {n.lower() for n in named}]
+        taken = {name.lower() for name in named}
+        aspect.terms = named + [t for t in aspect.terms if t.lower() not in taken]
         if named:
             agent.trace.write("kinds", aspect=aspect.title, kinds=named)
             yield Notice(f"kinds of {' and '.join(nouns)} read for '{aspect.title}': {', '.join(named)}")
