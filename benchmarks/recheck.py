@@ -6,7 +6,7 @@
         [--limit N] [--no-trail] [--show all|changed]
 
 For each question of <run>/agent.jsonl, the report's citations are recomputed from the texts of
-the pages the run read (from the run's own cache, <run>/kresearch-home/cache) and its answer, as
+the pages the run read (from the run's own cache or snapshots, <run>/kresearch-home) and its answer, as
 the loop does: the quoted findings (answer/findings.py), the answer line's citations and the
 comparison's facts. A run stored before the findings were quoted (model-written findings) is
 thus rechecked as if it had quoted them. It prints the cited-source precision
@@ -31,17 +31,23 @@ import run as bench  # noqa: E402  (benchmarks/run.py: scoring and the page fetc
 from kresearch.agent.answer.findings import quoted_findings  # noqa: E402
 from kresearch.agent.answer.verify import Evidence, answer_statements  # noqa: E402
 from kresearch.cache import Cache  # noqa: E402
+from kresearch.snapshots import SnapshotStore  # noqa: E402
 from kresearch.tools.browser import CACHE_NAMESPACE  # noqa: E402
 from kresearch.urls import normalize_url  # noqa: E402
 
 
-def page_texts(cache: Cache, sources: list[dict]) -> dict[int, str]:
-    """The text of every source the run read, as the run read it."""
+def page_texts(cache: Cache, snapshots: SnapshotStore, sources: list[dict]) -> dict[int, str]:
+    """The text of every source the run read, as the run read it: from the run's cache, or (a
+    --no-cache run) from its snapshot store by the text's sha256."""
     texts = {}
     for s in sources:
-        row = cache.get_json(CACHE_NAMESPACE, normalize_url(s["url"])) if s.get("opened") else None
+        if not s.get("opened"):
+            continue
+        row = cache.get_json(CACHE_NAMESPACE, normalize_url(s["url"]))
         if isinstance(row, dict) and isinstance(row.get("text"), str):
             texts[s["id"]] = row["text"]
+        elif s.get("sha256") and (text := snapshots.get(s["sha256"])) is not None:
+            texts[s["id"]] = text
     return texts
 
 
@@ -75,13 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     records = bench.read_jsonl(args.run / "agent.jsonl")[:args.limit]
     fetch = bench.PageFetcher(args.searxng_url)
     totals = {"stored": [0, 0], "rechecked": [0, 0]}
+    snapshots = SnapshotStore(args.run / "kresearch-home" / "snapshots")
     with Cache(args.run / "kresearch-home" / "cache") as cache:
         for rec in records:
             q = questions[rec["id"]]
             rec = {"question": q["question"], **rec}     # a run cut off by the timeout stored none
             by_id = {s["id"]: s for s in rec.get("sources") or []}
             stored = {sid for sid, s in by_id.items() if s.get("cited")}
-            rechecked = recheck(rec, page_texts(cache, list(by_id.values())), not args.no_trail)
+            rechecked = recheck(rec, page_texts(cache, snapshots, list(by_id.values())), not args.no_trail)
 
             def good(sid: int) -> bool:
                 return bench.cited_precision_counts([{**by_id[sid], "cited": True}], q["supporting_titles"],

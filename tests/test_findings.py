@@ -119,3 +119,16 @@ def test_a_choice_quotes_its_options_and_a_question_naming_nothing_quotes_where_
     series = ("Animorphs", "Animorphs is a science fantasy series of young adult books told in first person.")
     claims = quoted_findings(evidence(q, "Animorphs", {5: magazine, 1: series}), {1, 5})
     assert [c.sources for c in claims] == [[1]]
+
+
+def test_a_pages_note_on_its_namesakes_is_never_a_finding():
+    # the album page's first line points to the author's page: it states nothing of him
+    question = "Were Halldór Laxness and Timothy Leary from the same country?"
+    pages = {1: ("Halldór Laxness (album)", '"For the Nobel Prize-winning Icelandic author, see Halldór Laxness." '
+                 "Halldór Laxness is the third album by the Icelandic band Mínus."),
+             2: ("Halldór Laxness", "Halldór Kiljan Laxness was a twentieth-century Icelandic writer. "
+                 "This article is about the writer. Not to be confused with Halldór Laxness, the album.")}
+    claims = quoted_findings(evidence(question, "no", pages), {1, 2})
+    assert claims and not any("see Halldór" in c.text or "This article" in c.text or "confused" in c.text
+                              for c in claims)
+    assert claims[0].text == "Halldór Kiljan Laxness was a twentieth-century Icelandic writer."

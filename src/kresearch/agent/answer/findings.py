@@ -21,6 +21,7 @@ namesake is no evidence for the question.
 """
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..context import stems
@@ -30,6 +31,10 @@ from .verify import Evidence, choice_options
 
 FINDINGS = 4        # quoted sentences at most
 QUOTE_WORDS = 5     # shorter sentences are headings, captions or fragments
+# A page's note on its namesakes ("For the Nobel Prize-winning author, see Halldór Laxness.",
+# "This article is about the album."): it points to another page and states nothing.
+_HATNOTE = re.compile(r"^\W*(?:for [^.;]{1,100}, see\b|this (?:article|page) is about\b|not to be confused with\b)",
+                      re.IGNORECASE)
 
 
 def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> list[Claim]:
@@ -93,11 +98,12 @@ def _stating(ev: Evidence, trail: set[int], asked: set[str], used: set[str]) -> 
 
 def _quotable(ev: Evidence, trail: set[int], used: set[str]) -> Iterator[tuple[int, int, str]]:
     """(source, position, sentence) for each sentence of the pages in `trail` that may be quoted:
-    not quoted yet, not a heading or fragment, never an instruction to agents."""
+    not quoted yet, not a heading, fragment or note on namesakes, never an instruction to agents."""
     for sid in sorted(trail):
         for position, sentence in enumerate(evidence_sentences(ev.opened.get(sid, ""))):
             heading = sentence.lstrip().startswith("#")
-            if not heading and len(sentence.split()) >= QUOTE_WORDS and clip(sentence) not in used:
+            if (not heading and len(sentence.split()) >= QUOTE_WORDS and not _HATNOTE.match(sentence)
+                    and clip(sentence) not in used):
                 yield sid, position, sentence
 
 
