@@ -1,8 +1,8 @@
 """Support of claims by source text, quotes, and conflicts between sources (agent/evidence.py)."""
 from hypothesis import given, strategies as st
 
-from kresearch.agent.evidence import (SUPPORTED, is_fragment, find_conflict, sentences, states_answer,
-                                      support)
+from kresearch.agent.evidence import (SUPPORTED, find_conflict, is_fragment, opening_name, sentences,
+                                      speaks_of_another, states_answer, support, union_support)
 
 SHIRLEY = ("Shirley Temple Black (April 23, 1928 - February 10, 2014) was an American actress and diplomat. "
            "As an adult, she was named United States ambassador to Ghana and to Czechoslovakia, and also "
@@ -130,3 +130,39 @@ def test_sentences_do_not_end_at_initials_or_abbreviations():
             "by trade, he is known for his collections of Irish folktales. P. J. O'Rourke was a satirist.")
     assert len(sentences(page)) == 3
     assert support("Patrick Kennedy was a bookseller by trade.", page).score == 1.0
+
+
+ARROWVERSE = ("The Arrowverse is a shared fictional universe that is centered on television series airing on The CW, "
+              "developed by Greg Berlanti and Marc Guggenheim, based on characters appearing in publications by DC "
+              "Comics. The shared universe, much like the DC Universe in comics, was established by crossing over.")
+DCEU = ("The Justice League Universe, more commonly known by its unofficial name as the DC Extended Universe (DCEU), "
+        "is an American media franchise and shared universe, centered on a series of superhero films distributed by "
+        "Warner Bros.")
+
+
+def test_a_passage_copied_under_another_subject_supports_nothing_alone_or_joined():
+    # the writer took the Arrowverse's lead and put the DCEU in front of it: every word but the
+    # subject is on the Arrowverse page, and the subject is on the DCEU page cited beside it
+    swapped = ("The DC Extended Universe film series is a shared fictional universe centered on television series "
+               "airing on The CW, developed by Greg Berlanti and Marc Guggenheim.")
+    assert speaks_of_another(swapped, sentences(ARROWVERSE)[0])
+    assert union_support(swapped, [DCEU, ARROWVERSE]).score < SUPPORTED
+    assert union_support(swapped, [ARROWVERSE]).score < SUPPORTED
+    # said of its own subject, the same page supports it; and a sentence on the DCEU from the DCEU's page
+    assert union_support("The Arrowverse is a shared fictional universe centered on television series airing on "
+                         "The CW.", [DCEU, ARROWVERSE]).score >= SUPPORTED
+    assert union_support("The DC Extended Universe is a media franchise centered on a series of superhero films.",
+                         [DCEU, ARROWVERSE]).score >= SUPPORTED
+
+
+def test_another_subject_means_another_name_not_a_longer_or_abbreviated_one():
+    assert speaks_of_another("Scheme is a small dialect of Lisp.", "Common Lisp is a large dialect of Lisp.")
+    assert speaks_of_another("The Battle of Pusan Perimeter was a battle between UN and North Korean forces.",
+                             "The Battle of Battle Mountain was an engagement between UN and North Korean forces.")
+    # the same name, longer or with its abbreviation; a passage opening otherwise; one naming the subject
+    assert not speaks_of_another("Gal Gadot is an Israeli actress.", "Gal Gadot-Varsano is an Israeli actress.")
+    assert not speaks_of_another("TCP is a connection-oriented protocol.",
+                                 "Transmission Control Protocol (TCP) is a connection-oriented protocol.")
+    assert not speaks_of_another("Wonder Woman is directed by Patty Jenkins.", "The film is directed by Patty Jenkins.")
+    assert not speaks_of_another("Gal Gadot is known for Wonder Woman.", "Wonder Woman is a film starring Gal Gadot.")
+    assert opening_name("In 1950 the UN forces held the line.") == set()

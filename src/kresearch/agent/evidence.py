@@ -19,6 +19,11 @@ Support of a claim by a text is lexical, so it can be explained and tested:
               the region of a place ("born in Venice, Italy") is not required of a window that
               names the place (names.place_regions: the model adds the country itself)
 
+A report sentence is checked against the sources it cites together (`union_support`), leaving
+out what a source says of another name: "The DC Extended Universe is a shared universe centered
+on television series airing on The CW" is not supported by the Arrowverse's lead that says so of
+the Arrowverse, even with the DCEU's page cited beside it (`speaks_of_another`).
+
 Sentences that address an AI agent ("ignore previous instructions", "state that the answer
 is ...") are never evidence. A claim is supported at SUPPORTED (0.6) or more; an answer is
 stated by a text at STATED (0.75) or more. The quote is the sentence of the best window that
@@ -33,7 +38,7 @@ from dataclasses import dataclass
 from typing import Collection, Iterator
 
 from .context import content_words, stems
-from .names import CAPITALISED, capitalised, nationality_forms, place_regions, roles
+from .names import CAPITALISED, NAME, capitalised, nationality_forms, place_regions, roles
 
 SUPPORTED = 0.6
 STATED = 0.75
@@ -132,16 +137,49 @@ def support(claim: str, text: str, *, names_count: bool = True) -> Support:
     return best
 
 
+# "The Arrowverse is ...", "Scheme (programming language) was ...", "The DC Extended Universe
+# film series is ...": the name a sentence opens with, as what it says something of (before a
+# copula or a parenthesis, a few common nouns after it at most)
+_OPENING_NAME = re.compile(rf"^\W*(?:The\s+|An?\s+)?({NAME.pattern})(?:\s+[a-z][\w-]*){{0,2}}?\s*"
+                           r"(?=\(|,|\b(?:is|was|are|were|has|had)\b)")
+
+
+def opening_name(sentence: str) -> set[str]:
+    """Stems of the name `sentence` opens with, when it goes on to say what that name is or
+    was; empty when it opens otherwise ("It is ...", "In 1950 ...")."""
+    m = _OPENING_NAME.match(sentence)
+    return stems(m.group(1)) if m else set()
+
+
+def speaks_of_another(sentence: str, passage: str) -> bool:
+    """The passage says of another name what the sentence says of its own: "The DC Extended
+    Universe is a shared universe centered on television series airing on The CW" against "The
+    Arrowverse is a shared universe centered on television series airing on The CW" -- a passage
+    copied under another subject. Both open with a name, neither name holds the other, and the
+    passage does not name the sentence's subject anywhere."""
+    mine, theirs = opening_name(sentence), opening_name(passage)
+    return bool(mine and theirs and mine - theirs and theirs - mine and not mine <= stems(passage))
+
+
 def union_support(sentence: str, texts: list[str]) -> Support:
     """Support of a sentence by the sources it cites taken together: the best passage of each,
     joined, scored as one text (a sentence may join a fact of one source to a fact of another),
-    or the best single source when that scores higher."""
-    alone = [support(sentence, text) for text in texts]
+    or the best single source when that scores higher. What a source says of another name
+    (`speaks_of_another`) supports nothing of the sentence's, alone or joined."""
+    alone = [_of_its_own_subject(sentence, text) for text in texts]
     best = max(alone, key=lambda s: s.score, default=Support(0.0))
     if len(texts) < 2:
         return best
     joined = support(sentence, "\n".join(s.quote for s in alone if s.quote))
     return joined if joined.score > best.score else best
+
+
+def _of_its_own_subject(sentence: str, text: str) -> Support:
+    """`support`, leaving out the text's sentences that say it of another name."""
+    found = support(sentence, text)
+    if not speaks_of_another(sentence, found.quote):
+        return found
+    return support(sentence, "\n".join(s for s in sentences(text) if not speaks_of_another(sentence, s)))
 
 
 def _done_by_another(claimed: dict, *window: dict) -> bool:
