@@ -22,7 +22,8 @@ Support of a claim by a text is lexical, so it can be explained and tested:
 A report sentence is checked against the sources it cites together (`union_support`), leaving
 out what a source says of another name: "The DC Extended Universe is a shared universe centered
 on television series airing on The CW" is not supported by the Arrowverse's lead that says so of
-the Arrowverse, even with the DCEU's page cited beside it (`speaks_of_another`).
+the Arrowverse, even with the DCEU's page cited beside it (`speaks_of_another`); "The term 'bug'
+comes from quantum physics" is not supported by the entry on "Bohr bug".
 
 Sentences that address an AI agent ("ignore previous instructions", "state that the answer
 is ...") are never evidence. A claim is supported at SUPPORTED (0.6) or more; an answer is
@@ -174,8 +175,22 @@ def union_support(sentence: str, texts: list[str]) -> Support:
     return joined if joined.score > best.score else best
 
 
+# "The term 'bug' comes from ...": a sentence about a word
+_ABOUT_A_WORD = re.compile(r"^\W*(?:the\s+)?(?:term|word|name|expression|phrase)\s+[\"'\u2018\u201c]([^\"'\u2019\u201d]{1,60})[\"'\u2019\u201d]",
+                           re.IGNORECASE)
+_HEADING = re.compile(r"\A\s*#\s+(.+)")
+
+
 def _of_its_own_subject(sentence: str, text: str) -> Support:
-    """`support`, leaving out the text's sentences that say it of another name."""
+    """`support`, leaving out the text's sentences that say it of another name; a sentence about
+    a word ("The term 'bug' comes from quantum physics") only from the entry on that word or from
+    sentences that name the word as a word -- the entry on "Bohr bug" says where "Bohr bug"
+    comes from, not where "bug" does."""
+    word = _ABOUT_A_WORD.match(sentence)
+    heading = _HEADING.match(text)
+    if word and not (heading and stems(heading.group(1)) == stems(word.group(1))):
+        as_word = re.compile(rf"[\"'\u2018\u201c]{re.escape(word.group(1))}[\"'\u2019\u201d]", re.IGNORECASE)
+        text = "\n".join(s for s in sentences(text) if as_word.search(s))
     found = support(sentence, text)
     if not speaks_of_another(sentence, found.quote):
         return found
