@@ -38,6 +38,7 @@ class Aspect:
     quotes: list[tuple[int, str]] = field(default_factory=list)
     sites: set[str] = field(default_factory=set)
     partly: bool = False                                       # its sources only come near it (`update_partly`)
+    matched: list[int] = field(default_factory=list)          # sources the model said explain it (matching.py)
 
     @property
     def covered(self) -> bool:
@@ -45,7 +46,8 @@ class Aspect:
 
     def as_json(self) -> dict:
         return {"aspect": self.title, "terms": self.terms, "queries": self.queries, "sources": self.sources,
-                "sites": sorted(self.sites), "covered": self.covered, "partly": self.partly}
+                "sites": sorted(self.sites), "covered": self.covered, "partly": self.partly,
+                "matched": self.matched}
 
 
 def site(url: str) -> str:
@@ -115,9 +117,11 @@ def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int,
         aspect.sites.add(site(urls[sid]))
     # and a page named for the aspect before all others, whenever it was read: "hacker" for
     # "What is a hacker", "insertion sort" for "Insertion sort algorithm" -- the entry on it;
-    # then the best page its own search found, then the entry on each of its terms
+    # then the best page its own search found, then the entry on each of its terms. Pages the
+    # model said explain it (matching.py) lead: its words found only weaker ones.
     slots = _slots(aspect, titles)
-    aspect.sources.sort(key=lambda sid: (_named_for(aspect.title, titles.get(sid, "")), slots[sid]))
+    aspect.sources.sort(key=lambda sid: (sid not in aspect.matched, _named_for(aspect.title, titles.get(sid, "")),
+                                         slots[sid]))
     weights = _weights(aspect, question)
     quoted = dict(aspect.quotes)
     aspect.quotes = [(sid, quoted.get(sid) or quote(aspect, texts[sid], titles.get(sid, ""), weights))
