@@ -135,7 +135,7 @@ def quote(aspect: Aspect, text: str, title: str, weights: dict[str, float]) -> s
     to ... the relative timing of events"), which is what the aspect is filed under it for; its
     later ones give examples that share more of the question's words ("if one process writes to a
     file while another is reading ...")."""
-    entry = term_named(aspect, title) is not None or not _named_for(aspect.title, title)[0]
+    entry = term_named(aspect, title) is not None or named_for(aspect.title, title)
     return best_passage(prose(text), {} if entry else weights, QUOTE_CHARS)
 
 
@@ -191,6 +191,11 @@ def is_entry(term: str, title: str) -> bool:
     "semaphore")."""
     name, words = stems(page_name(title)), stems(term)
     return bool(name and words) and all(has_word(w, name) for w in words) and all(has_word(w, words) for w in name)
+
+
+def named_for(aspect: str, title: str) -> bool:
+    """The page's name says the aspect ("Glen Matlock" for the aspect "Glen Matlock")."""
+    return not _named_for(aspect, title)[0]
 
 
 def _named_for(aspect: str, title: str) -> tuple[bool, int]:

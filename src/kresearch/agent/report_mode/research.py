@@ -219,7 +219,7 @@ class ReportRun:
         texts, urls = self._pages_read()
         titles = self._titles()
         for aspect in self.aspects:
-            if not matching.wanted(aspect):
+            if not matching.wanted(aspect, titles):
                 continue
             if agent._out_of_time() or time.perf_counter() - agent._start > agent.config.max_time * RESEARCH_SHARE:
                 return
