@@ -213,8 +213,9 @@ class ReportRun:
         """For each aspect fewer than two pages cover by its words, one small model call: which
         of the pages read on the subject explain it (matching.py) -- "cache coherency" for "how
         machines with several processors keep their caches in agreement". Each page picked is
-        filed as a term of the aspect, and covers it as that term's entry. Skipped when the
-        research share of the time is used up: writing needs the rest."""
+        filed as a term of the aspect, and covers it as that term's entry; the aspect is still
+        reported as partly covered (the pick is not checked). Skipped when the research share of
+        the time is used up: writing needs the rest."""
         agent = self.agent
         texts, urls = self._pages_read()
         titles = self._titles()
@@ -236,6 +237,9 @@ class ReportRun:
                              if name and name not in aspect.terms]
             aspect.matched += picked
             coverage.update(aspect, self.question, texts, urls, picked, titles, self.length.quotes_per_aspect)
+            # a small model's pick is a judgement, not a check: the report says the aspect is only
+            # partly covered until its words are on two pages
+            aspect.partly = len([sid for sid in aspect.sources if sid not in aspect.matched]) < coverage.COVERED_BY
             yield Notice(f"'{aspect.title}' is explained by: "
                          f"{', '.join(page_name(titles.get(sid, '')) for sid in picked)}")
 
