@@ -9,9 +9,14 @@ for an aspect fewer than two read pages cover, the model is shown the pages read
 question's subject that share a word with it -- each page's name and its opening words, the
 nearest by words first -- and picks those that explain the aspect (at most MAX_PICKS), or "0.
 none of these", under a grammar that admits only the numbers shown. An aspect named after a page
-read (a subject the question's search found) has its page already. A page it picks becomes a term of the aspect (the page is that
-term's entry), so coverage takes it as it takes any term's entry and the writer is quoted its
-opening; every sentence written from it is still checked against what it cites.
+read (a subject the question's search found) has its page already.
+
+A page picked becomes a term of the aspect (the page is that term's entry), so coverage takes it
+as it takes any term's entry and the writer is quoted its opening, first; every sentence written
+from it is still checked against what it cites. The pick is a judgement, not a check (on the
+development reports the 1.5B model picked a fitting page for about half of such aspects, and
+never answered "none"): the aspect stays partly covered, and the report says its pages were
+judged to explain it.
 """
 from __future__ import annotations
 
