@@ -12,10 +12,12 @@ import fixture_site
 import pytest
 from fixture_site import FixtureSearch, site
 
+from kresearch.agent.events import ActionTaken
 from kresearch.agent.loop import Agent, AgentConfig, Finished, Notice
 from kresearch.agent.context import stems
 from kresearch.agent.question_kind import classify, resolve_mode
 from kresearch.agent.report_mode import coverage, outline, writer
+from kresearch.agent.report_mode.research import TERM_DEEPER
 from kresearch.agent.toolbox import Toolbox
 from kresearch.llm.base import Completion, FakeLLM
 from kresearch.sources import SourceRegistry
@@ -1492,3 +1494,46 @@ def test_the_model_is_shown_only_pages_on_the_subject_and_may_pick_none(tmp_path
     assert matching.candidates(coverage.Aspect("How machines keep their caches in agreement", sources=[]),
                                CACHE_QUESTION, {5: "A processor has registers.", 6: "The processor cache is fast."},
                                titles) == [6]
+
+
+# -- a term's entry further down its results ---------------------------------------------------------
+
+LISP_PAGES = {
+    "/foldoc/lisp": ("Lisp", "Lisp is a family of programming languages based on the lambda calculus."),
+    **{f"/foldoc/common_lisp_variant_{n}": (f"{name} Common Lisp", f"{name} Common Lisp is a Common Lisp for "
+                                            f"the {name} machine, a Lisp dialect.")
+       for n, name in enumerate(["Butterfly", "Macintosh", "Kyoto", "Avalon", "Star", "Delta"])},
+    "/foldoc/common_lisp": ("Common Lisp", "Common Lisp was begun in 1981 to combine the best of MacLisp and "
+                            "Interlisp; it is lexically scoped and includes CLOS."),
+}
+
+
+class EntryLast(FixtureSearch):
+    """An engine that ranks a name's own entry last, below the pages on its variants, and finds
+    it for that name only."""
+    def search(self, query, max_results):
+        hits = sorted(super().search(query, 50), key=lambda hit: hit.url.endswith("/foldoc/common_lisp"))
+        return [h for h in hits if query == "Common Lisp" or not h.url.endswith("/foldoc/common_lisp")][:max_results]
+
+
+def test_a_terms_entry_listed_below_its_variants_is_read(tmp_path, monkeypatch):
+    question = "Give an overview of the Lisp family of programming languages and their dialects"
+    script = [{"aspects": ["Lisp dialects"]}] + [writer_reply] * 8
+    sources = SourceRegistry()
+    monkeypatch.setattr(fixture_site, "PAGES", LISP_PAGES)
+    with site() as server:
+        fetcher = Fetcher(FetchPolicy(allow_private=True))
+        toolbox = Toolbox(SearchService(EntryLast(server.base_url), max_results=8), Browser(fetcher), sources)
+        llm = ReportLLM(script, terms={"Lisp dialects": ["Common Lisp"]})
+        agent = Agent(llm, toolbox, sources, AgentConfig(budget=6000, mode="report"), Trace(tmp_path / "t.jsonl"))
+        events = list(agent.run(question))
+        fetcher.close()
+        listed = [hit.url for hit in EntryLast(server.base_url).search("Common Lisp", 8)]
+    # the engine lists the entry last, below more variants than a term's results are read to
+    assert listed[-1].endswith("/foldoc/common_lisp") and len(listed) == 8 > TERM_DEEPER
+    result = events[-1].result
+    entry = next(s for s in result.sources if s["url"].endswith("/foldoc/common_lisp"))
+    assert entry["opened"] and any(e.thought == "reading the entry on 'Common Lisp', further down its results"
+                                   for e in events if isinstance(e, ActionTaken))
+    dialects = next(c for c in result.coverage if c["aspect"] == "Lisp dialects")
+    assert entry["id"] in dialects["sources"]

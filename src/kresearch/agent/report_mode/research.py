@@ -279,9 +279,9 @@ class ReportRun:
         """One research step for an aspect: its queries (the top READS_PER_SEARCH results read),
         and its `terms` searched beside them (the top TERM_READS of each read: the entry on a
         name is among the first results, and the aspect's own reading is not cut for it). A term
-        with no entry among those ("instruction pipeline": the web has "pipeline", "pipelining")
-        has its results read down to TERM_DEEPER: what the web says of it is in the pages
-        around it."""
+        whose entry is listed further down has that entry read; one with no entry listed
+        ("instruction pipeline": the web has "pipeline", "pipelining") has its results read down
+        to TERM_DEEPER: what the web says of it is in the pages around it."""
         agent = self.agent
         self.step += 1
         agent.stats.steps = self.step
@@ -308,11 +308,27 @@ class ReportRun:
         filed = f"the names '{aspect.title}' is filed under"
         for chunk in _chunks(terms):          # a search action takes MAX_QUERIES queries
             yield from run(chunk, TERM_READS, TERM_READS * len(chunk), filed)
-        # (a term whose search found no more than that has nothing further down to read)
-        deeper = [t for t in terms if len(hits := agent.toolbox.results_for(t)) > TERM_READS
-                  and not any(coverage.is_entry(t, hit.title) for hit in hits[:TERM_READS])]
+        # A term whose entry is further down its results is read there: an engine may rank
+        # "butterfly common lisp" and "common lisp in parallel" above "common lisp", and the
+        # titles listed say which is the entry. One with no entry listed has its results read
+        # deeper (a term whose search found no more than TERM_READS has nothing further down).
+        entries, deeper = [], []
+        for term in terms:
+            hits = agent.toolbox.results_for(term)
+            if any(coverage.is_entry(term, hit.title) for hit in hits[:TERM_READS]):
+                continue
+            entry = next((hit for hit in hits[TERM_READS:] if coverage.is_entry(term, hit.title)), None)
+            if entry is not None:
+                entries.append((term, entry.url))
+            elif len(hits) > TERM_READS:
+                deeper.append(term)
         for chunk in _chunks(deeper):         # repeated queries: no web search, their next results read
             yield from run(chunk, TERM_DEEPER, (TERM_DEEPER - TERM_READS) * len(chunk), filed)
+        texts, urls = self._pages_read()
+        read = {urls[sid] for sid in texts}
+        opened = yield from self._open_links([(t, url) for t, url in entries if url not in read],
+                                             "reading the entry on '{}', further down its results")
+        found.extend(sid for sid in opened if sid not in found)
         if first and (nouns := kinds.kind_nouns(aspect.title)):
             # a search for the name each kind ends in ("bug"), its results listed, not read: their
             # names say which to read
