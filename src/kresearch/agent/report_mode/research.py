@@ -317,7 +317,10 @@ class ReportRun:
             hits = agent.toolbox.results_for(term)
             if any(coverage.is_entry(term, hit.title) for hit in hits[:TERM_READS]):
                 continue
-            entry = next((hit for hit in hits[TERM_READS:] if coverage.is_entry(term, hit.title)), None)
+            listed = [hit for hit in hits[TERM_READS:] if coverage.is_entry(term, hit.title)]
+            # "scheme" before "c-scheme", both entries by their stems
+            entry = next((hit for hit in listed if page_name(hit.title).lower() == term.lower()),
+                         listed[0] if listed else None)
             if entry is not None:
                 entries.append((term, entry.url))
             elif len(hits) > TERM_READS:
