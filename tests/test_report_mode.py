@@ -1537,3 +1537,14 @@ def test_a_terms_entry_listed_below_its_variants_is_read(tmp_path, monkeypatch):
                                    for e in events if isinstance(e, ActionTaken))
     dialects = next(c for c in result.coverage if c["aspect"] == "Lisp dialects")
     assert entry["id"] in dialects["sources"]
+
+
+def test_a_word_the_aspect_quotes_must_be_on_a_page_that_covers_it():
+    aspect = coverage.Aspect("Where does the computing term 'bug' come from", "computing term bug")
+    cloud = "A loosely defined term for any system providing access to computing services via the Internet."
+    bug = "The term 'bug' in computing comes from a moth found in a relay: the first bug."
+    assert not coverage.covers(aspect, "cloud computing - Offline Encyclopedia", cloud)
+    assert coverage.covers(aspect, "bug - Offline Encyclopedia", bug)
+    # an apostrophe is no quote; words in quotes count in any form ("bugs")
+    assert coverage.has_quoted("Why the UN side's ability to hold mattered", "The UN held.")
+    assert coverage.has_quoted("The term 'bug'", "Bugs were blamed for noisy lines.")

@@ -83,6 +83,18 @@ def has_word(word: str, have: set[str]) -> bool:
     return False
 
 
+# a word the aspect puts in quotes: "Where does the computing term 'bug' come from"
+_QUOTED = re.compile(r"(?:(?<=\s)|^)['\"\u2018\u201c]([^'\"\u2019\u201d]{1,40})['\"\u2019\u201d](?=[\s,.;:?!)]|$)")
+
+
+def has_quoted(aspect: str, text: str) -> bool:
+    """The text has every word the aspect puts in quotes: a question that quotes a word is about
+    that word ("the computing term 'bug'": the entry on cloud computing, "a loosely defined term
+    for ... computing services", has the aspect's other words and is no page on it)."""
+    have = stems(text)
+    return all(has_word(w, have) for quoted in _QUOTED.findall(aspect) for w in stems(quoted))
+
+
 def covers(aspect: Aspect, title: str, text: str) -> bool:
     """A page covers an aspect when its text has most of the aspect's words and it is about the
     question's subject too: its title names the aspect (the page "memory leak" for the aspect
@@ -94,7 +106,7 @@ def covers(aspect: Aspect, title: str, text: str) -> bool:
     name can mean something else ("MuTeX", the music typesetter, for "mutex")."""
     if term_named(aspect, title) is not None:
         return coverage_score(aspect.query or aspect.title, text) > 0
-    if coverage_score(aspect.title, text) < COVERS:
+    if coverage_score(aspect.title, text) < COVERS or not has_quoted(aspect.title, text):
         return False
     query = aspect.query or aspect.title
     return (coverage_score(aspect.title, title) >= COVERS or query == aspect.title
