@@ -51,26 +51,15 @@ QUESTION = "Explain how garbage collection works and compare mark-sweep with ref
 class ReportLLM(FakeLLM):
     """The scripted model of a report run, which answers each request for an aspect's terms
     itself (`terms`: {aspect: [terms]}, and {(aspect, "again"): [terms]} for the request asked
-    once more; none by default), and each request for the pages that explain an aspect
-    (`matches`: {aspect: [page names]}; none by default), so a script lists only the outline,
-    section and summary outputs. Those requests are kept apart in `terms_calls` and `match_calls`."""
+    once more; none by default), so a script lists only the outline, section and summary
+    outputs. Those requests are kept apart in `terms_calls`."""
 
-    def __init__(self, script, terms: dict | None = None, matches: dict | None = None, **kwargs):
+    def __init__(self, script, terms: dict | None = None, **kwargs):
         super().__init__(script, **kwargs)
         self.terms = terms or {}
-        self.matches = matches or {}
         self.terms_calls: list[list[dict]] = []
-        self.match_calls: list[list[dict]] = []
 
     def complete(self, messages, *, schema=None, **kwargs):
-        if schema and "pages" in schema.get("properties", {}):
-            self.match_calls.append(messages)
-            prompt = messages[-1]["content"]
-            aspect = prompt.split("One part of it: ", 1)[1].splitlines()[0]
-            listed = re.findall(r"(?m)^(\d+)\. ([^:]+):", prompt)
-            picked = [int(n) for n, name in listed if name in self.matches.get(aspect, [])]
-            return Completion(text=json.dumps({"pages": picked}), prompt_tokens=10, prompt_tokens_evaluated=10,
-                              completion_tokens=5, seconds=0.0, finish_reason="stop")
         if schema and "terms" in schema.get("properties", {}):
             self.terms_calls.append(messages)
             prompt = next(m["content"] for m in reversed(messages) if "One part of it: " in m["content"])
@@ -722,13 +711,13 @@ def writer_reply(messages):
 
 
 def run_report(tmp_path, monkeypatch, script, seconds_per_call=0.0, question=QUESTION, pages=None, terms=None,
-               matches=None, **config):
+               **config):
     monkeypatch.setattr(fixture_site, "PAGES", pages or GC_PAGES)
     sources = SourceRegistry()
     with site() as server:
         fetcher = Fetcher(FetchPolicy(allow_private=True))
         toolbox = Toolbox(SearchService(FixtureSearch(server.base_url)), Browser(fetcher), sources)
-        llm = ReportLLM(script, terms=terms, matches=matches, seconds_per_call=seconds_per_call)
+        llm = ReportLLM(script, terms=terms, seconds_per_call=seconds_per_call)
         agent = Agent(llm, toolbox, sources, AgentConfig(**{"budget": 6000, "mode": "auto", **config}),
                       Trace(tmp_path / "t.jsonl"))
         events = list(agent.run(question))
@@ -1434,66 +1423,6 @@ def test_a_report_whose_searches_found_nothing_says_so_at_the_top():
     report = writer.assemble("Give an overview of caches", writer.Section("Summary"), [writer.Section("Types of cache")],
                              [aspect], registry, 0.0, "no cited sentence survived the check", "answered")
     assert "Nothing was found" not in report
-
-
-# -- pages matched to an aspect by meaning ---------------------------------------------------------
-
-COHERENCY_PAGES = {
-    "/foldoc/cache": ("cache", "A cache is a small fast memory holding recently accessed data of a processor, "
-                      "designed to speed up subsequent access to the same data."),
-    "/foldoc/cache_coherency": ("cache coherency", "(Or cache consistency) The synchronisation of data in multiple "
-                                "caches such that reading a memory location via any cache will return the most "
-                                "recent data written to that location via any other cache."),
-    "/foldoc/strongarm": ("StrongARM", "A collaborative project between Digital Equipment Corporation and Advanced "
-                          "RISC Machines: several processors with a cache, developed under the agreement."),
-}
-CACHE_QUESTION = ("Explain how a processor cache works: what it holds, and how machines with several processors "
-                  "keep their caches in agreement.")
-
-
-def test_an_aspect_worded_as_a_reader_puts_it_is_covered_by_the_page_the_model_says_explains_it(tmp_path,
-                                                                                                monkeypatch):
-    # "keep their caches in agreement" shares 2 of its words with the entry on cache coherency
-    # and more with the StrongARM page ("several processors", "agreement")
-    part = "How machines with several processors keep their caches in agreement"
-    result, llm, events = run_report(tmp_path, monkeypatch, [{"aspects": ["processor cache speed"]}, writer_reply,
-                                                             writer_reply, writer_reply, writer_reply],
-                                     question=CACHE_QUESTION, pages=COHERENCY_PAGES,
-                                     matches={part: ["cache coherency"]})
-    asked = [m[-1]["content"] for m in llm.match_calls if part in m[-1]["content"]]
-    assert len(asked) == 1 and "cache coherency: (Or cache consistency) The synchronisation" in asked[0]
-    aspect = next(a for a in result.coverage if a["aspect"] == part)
-    coherency = next(s["id"] for s in result.sources if s["url"].endswith("/foldoc/cache_coherency"))
-    assert aspect["matched"] == [coherency] and aspect["sources"][0] == coherency and "cache coherency" in aspect["terms"]
-    section = next(s for s in result.sections if s["title"] == part)
-    assert f"[{coherency}]" in section["text"] and "synchronisation of data" in section["text"]
-    # the pick is the model's judgement: the report says the part is only partly covered
-    assert not aspect["covered"] and aspect["partly"]
-    assert f"- {part}: its words are on fewer than two sources read; its section cites the pages judged" in result.report
-    assert any("is explained by: cache coherency" in e.message for e in events if isinstance(e, Notice))
-
-
-def test_the_model_is_shown_only_pages_on_the_subject_and_may_pick_none(tmp_path, monkeypatch):
-    from kresearch.agent.report_mode import matching
-    texts = {1: COHERENCY_PAGES["/foldoc/cache"][1], 2: COHERENCY_PAGES["/foldoc/cache_coherency"][1],
-             3: "A wombat is a marsupial.", 4: COHERENCY_PAGES["/foldoc/cache_coherency"][1]}
-    titles = {1: "cache - Offline Encyclopedia", 2: "cache coherency - Offline Encyclopedia",
-              3: "wombat - Offline Encyclopedia", 4: "Cache coherency - Offline Encyclopedia"}
-    aspect = coverage.Aspect("How machines keep their caches in agreement", sources=[1])
-    pages = matching.candidates(aspect, CACHE_QUESTION, texts, titles)
-    assert pages == [2]                           # not the aspect's own page, the wombat, nor a second "cache coherency"
-    listed = matching.listing(pages, texts, titles)
-    assert listed.startswith("1. cache coherency: (Or cache consistency) The") and listed.endswith("\n0. none of these pages")
-    assert matching.parse('{"pages": [1, 1, 7]}', pages) == [2] and matching.parse('{"pages": [0, 1]}', pages) == []
-    assert matching.parse('{"pages": [1', pages) == []               # cut off: nothing
-    assert matching.schema(2)["properties"]["pages"]["items"]["enum"] == [0, 1, 2]
-    assert matching.wanted(aspect, titles) and not matching.wanted(coverage.Aspect("Approaches", sources=[]), titles)
-    assert not matching.wanted(coverage.Aspect("cache", sources=[1, 2]), titles)
-    # an aspect named after a page read has its page; a page sharing no word of the aspect is not shown
-    assert not matching.wanted(coverage.Aspect("Cache", sources=[1]), titles)
-    assert matching.candidates(coverage.Aspect("How machines keep their caches in agreement", sources=[]),
-                               CACHE_QUESTION, {5: "A processor has registers.", 6: "The processor cache is fast."},
-                               titles) == [6]
 
 
 # -- a term's entry further down its results ---------------------------------------------------------

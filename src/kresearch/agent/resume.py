@@ -8,8 +8,8 @@ candidates the run had. When a tool's observation differs from the journal's (th
 cleared and the page changed), the recorded outputs no longer fit: the model takes over from
 that step. A journal cut off mid-line (kill -9) ends at its last whole record.
 
-Replayed: the research calls (steps, resamples, the first reading's draft, a report's outline,
-its aspects' terms and the pages matched to them),
+Replayed: the research calls (steps, resamples, the first reading's draft, a report's outline
+and its aspects' terms),
 up to where a limit forced an answer, the run stopped, or it was interrupted. A report's
 sections and summary are written anew from the rebuilt state (a short answer needs no model
 call after research).
@@ -27,7 +27,7 @@ from pathlib import Path
 from ..llm.base import Completion
 
 JOURNAL_VERSION = 2
-REPLAYED = ("step", "resample", "draft", "each", "each part", "outline", "terms", "match")
+REPLAYED = ("step", "resample", "draft", "each", "each part", "outline", "terms")
 WRITING = ("section", "summary")
 ENDS_RESEARCH = ("limit", "stop", "finish")     # journal events after which nothing is replayed
 

@@ -38,7 +38,6 @@ class Aspect:
     quotes: list[tuple[int, str]] = field(default_factory=list)
     sites: set[str] = field(default_factory=set)
     partly: bool = False                                       # its sources only come near it (`update_partly`)
-    matched: list[int] = field(default_factory=list)          # sources the model said explain it (matching.py)
 
     @property
     def covered(self) -> bool:
@@ -46,8 +45,7 @@ class Aspect:
 
     def as_json(self) -> dict:
         return {"aspect": self.title, "terms": self.terms, "queries": self.queries, "sources": self.sources,
-                "sites": sorted(self.sites), "covered": self.covered, "partly": self.partly,
-                "matched": self.matched}
+                "sites": sorted(self.sites), "covered": self.covered, "partly": self.partly}
 
 
 def site(url: str) -> str:
@@ -129,11 +127,9 @@ def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int,
         aspect.sites.add(site(urls[sid]))
     # and a page named for the aspect before all others, whenever it was read: "hacker" for
     # "What is a hacker", "insertion sort" for "Insertion sort algorithm" -- the entry on it;
-    # then the best page its own search found, then the entry on each of its terms. Pages the
-    # model said explain it (matching.py) lead: its words found only weaker ones.
+    # then the best page its own search found, then the entry on each of its terms
     slots = _slots(aspect, titles)
-    aspect.sources.sort(key=lambda sid: (sid not in aspect.matched, _named_for(aspect.title, titles.get(sid, "")),
-                                         slots[sid]))
+    aspect.sources.sort(key=lambda sid: (_named_for(aspect.title, titles.get(sid, "")), slots[sid]))
     weights = _weights(aspect, question)
     quoted = dict(aspect.quotes)
     aspect.quotes = [(sid, quoted.get(sid) or quote(aspect, texts[sid], titles.get(sid, ""), weights))
@@ -147,7 +143,7 @@ def quote(aspect: Aspect, text: str, title: str, weights: dict[str, float]) -> s
     to ... the relative timing of events"), which is what the aspect is filed under it for; its
     later ones give examples that share more of the question's words ("if one process writes to a
     file while another is reading ...")."""
-    entry = term_named(aspect, title) is not None or named_for(aspect.title, title)
+    entry = term_named(aspect, title) is not None or not _named_for(aspect.title, title)[0]
     return best_passage(prose(text), {} if entry else weights, QUOTE_CHARS)
 
 
@@ -203,11 +199,6 @@ def is_entry(term: str, title: str) -> bool:
     "semaphore")."""
     name, words = stems(page_name(title)), stems(term)
     return bool(name and words) and all(has_word(w, name) for w in words) and all(has_word(w, words) for w in name)
-
-
-def named_for(aspect: str, title: str) -> bool:
-    """The page's name says the aspect ("Glen Matlock" for the aspect "Glen Matlock")."""
-    return not _named_for(aspect, title)[0]
 
 
 def _named_for(aspect: str, title: str) -> tuple[bool, int]:

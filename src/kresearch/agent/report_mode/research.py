@@ -11,9 +11,6 @@ from its quotes -> summary -> references in code.
                keep the read sources that cover it; a second, broader search
                when fewer than two do. No model call: on a CPU every model call is seconds,
                and the aspect's words and terms are the queries.
-    match      per aspect fewer than two read pages cover by its words: one short call that
-               picks, from the pages read on the subject, those that explain it (matching.py);
-               an aspect none covers then gets the nearest pages, marked partly covered
     write      per aspect: one model call given only that aspect's quotes (so it fits any
                budget); every sentence checked against the union of what it cites
     summary    one model call over the kept sentences, checked the same way
@@ -39,7 +36,7 @@ from ..context import content_words, stems
 from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
 from ..limits import RESEARCH_SHARE
 from ..names import page_name
-from . import coverage, disagreements, kinds, matching, outline, writer
+from . import coverage, disagreements, kinds, outline, writer
 from .coverage import Aspect
 from .length import length
 from .writer import Section
@@ -73,8 +70,6 @@ class ReportRun:
         yield from self._outline()
         yield from self._research()
         self._cover_from_all_read()
-        yield from self._match_by_meaning()
-        self._cover_partly()
         covered = sum(a.covered for a in self.aspects)
         yield Notice(f"aspects covered: {covered}/{len(self.aspects)}; writing {len(self.aspects)} sections")
         yield from self._write_sections()
@@ -203,51 +198,12 @@ class ReportRun:
         question ("413th Flight Test Squadron ... is based at" read for another squadron's
         aspect covers "where each is based"). Unless named for the aspect or one of its terms,
         they come after its own pages: cited by their best sentences rather than quoted to the
-        writer first."""
+        writer first. An aspect none covers gets the pages on the subject nearest to it
+        (coverage.update_partly), marked as such."""
         texts, urls = self._pages_read()
         for aspect in self.aspects:
             coverage.update(aspect, self.question, texts, urls, list(texts), self._titles(),
                             self.length.quotes_per_aspect)
-
-    def _match_by_meaning(self) -> Iterator:
-        """For each aspect fewer than two pages cover by its words, one small model call: which
-        of the pages read on the subject explain it (matching.py) -- "cache coherency" for "how
-        machines with several processors keep their caches in agreement". Each page picked is
-        filed as a term of the aspect, and covers it as that term's entry; the aspect is still
-        reported as partly covered (the pick is not checked). Skipped when the research share of
-        the time is used up: writing needs the rest."""
-        agent = self.agent
-        texts, urls = self._pages_read()
-        titles = self._titles()
-        for aspect in self.aspects:
-            if not matching.wanted(aspect, titles):
-                continue
-            if agent._out_of_time() or time.perf_counter() - agent._start > agent.config.max_time * RESEARCH_SHARE:
-                return
-            pages = matching.candidates(aspect, self.question, texts, titles)
-            if not pages:
-                continue
-            completion = agent._call(matching.messages(SYSTEM, self.question, aspect, pages, texts, titles),
-                                     matching.schema(len(pages)), matching.TOKENS, "match", self.step)
-            picked = matching.parse(completion.text, pages)
-            agent.trace.write("matched", aspect=aspect.title, shown=pages, picked=picked)
-            if not picked:
-                continue
-            aspect.terms += [name for name in (page_name(titles.get(sid, "")) for sid in picked)
-                             if name and name not in aspect.terms]
-            aspect.matched += picked
-            coverage.update(aspect, self.question, texts, urls, picked, titles, self.length.quotes_per_aspect)
-            # a small model's pick is a judgement, not a check: the report says the aspect is only
-            # partly covered until its words are on two pages
-            aspect.partly = len([sid for sid in aspect.sources if sid not in aspect.matched]) < coverage.COVERED_BY
-            yield Notice(f"'{aspect.title}' is explained by: "
-                         f"{', '.join(page_name(titles.get(sid, '')) for sid in picked)}")
-
-    def _cover_partly(self) -> None:
-        """An aspect no page covers, by its words or by meaning, gets the pages on the subject
-        nearest to it (coverage.update_partly), marked as such."""
-        texts, urls = self._pages_read()
-        for aspect in self.aspects:
             coverage.update_partly(aspect, self.question, texts, urls, list(texts), self._titles(),
                                    self.length.quotes_per_aspect)
 

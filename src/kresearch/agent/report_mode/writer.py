@@ -370,11 +370,7 @@ def assemble(question: str, summary: Section, sections: list[Section], aspects: 
             parts += [d.line() for d in disagreements]
             parts.append("")
         for aspect in thin:
-            if aspect.partly and aspect.matched:
-                parts.append(f"- {aspect.title}: its words are on fewer than two sources read; its section "
-                             f"cites the pages judged to explain it {' '.join(f'[{n}]' for n in aspect.sources)}, "
-                             "which may not answer it fully.")
-            elif aspect.partly:
+            if aspect.partly:
                 parts.append(f"- {aspect.title}: no source read covers it; its section cites the pages on the "
                              f"subject that come nearest {' '.join(f'[{n}]' for n in aspect.sources)}, which "
                              "may not answer it fully.")
