@@ -711,12 +711,12 @@ def writer_reply(messages):
 
 
 def run_report(tmp_path, monkeypatch, script, seconds_per_call=0.0, question=QUESTION, pages=None, terms=None,
-               **config):
+               search=FixtureSearch, **config):
     monkeypatch.setattr(fixture_site, "PAGES", pages or GC_PAGES)
     sources = SourceRegistry()
     with site() as server:
         fetcher = Fetcher(FetchPolicy(allow_private=True))
-        toolbox = Toolbox(SearchService(FixtureSearch(server.base_url)), Browser(fetcher), sources)
+        toolbox = Toolbox(SearchService(search(server.base_url)), Browser(fetcher), sources)
         llm = ReportLLM(script, terms=terms, seconds_per_call=seconds_per_call)
         agent = Agent(llm, toolbox, sources, AgentConfig(**{"budget": 6000, "mode": "auto", **config}),
                       Trace(tmp_path / "t.jsonl"))
@@ -1447,20 +1447,13 @@ class EntryLast(FixtureSearch):
 
 def test_a_terms_entry_listed_below_its_variants_is_read(tmp_path, monkeypatch):
     question = "Give an overview of the Lisp family of programming languages and their dialects"
-    script = [{"aspects": ["Lisp dialects"]}] + [writer_reply] * 8
-    sources = SourceRegistry()
     monkeypatch.setattr(fixture_site, "PAGES", LISP_PAGES)
-    with site() as server:
-        fetcher = Fetcher(FetchPolicy(allow_private=True))
-        toolbox = Toolbox(SearchService(EntryLast(server.base_url), max_results=8), Browser(fetcher), sources)
-        llm = ReportLLM(script, terms={"Lisp dialects": ["Common Lisp"]})
-        agent = Agent(llm, toolbox, sources, AgentConfig(budget=6000, mode="report"), Trace(tmp_path / "t.jsonl"))
-        events = list(agent.run(question))
-        fetcher.close()
-        listed = [hit.url for hit in EntryLast(server.base_url).search("Common Lisp", 8)]
     # the engine lists the entry last, below more variants than a term's results are read to
+    listed = [hit.url for hit in EntryLast("http://site").search("Common Lisp", 8)]
     assert listed[-1].endswith("/foldoc/common_lisp") and len(listed) == 8 > TERM_DEEPER
-    result = events[-1].result
+    result, _, events = run_report(tmp_path, monkeypatch, [{"aspects": ["Lisp dialects"]}] + [writer_reply] * 8,
+                                   question=question, pages=LISP_PAGES, terms={"Lisp dialects": ["Common Lisp"]},
+                                   search=EntryLast, mode="report")
     entry = next(s for s in result.sources if s["url"].endswith("/foldoc/common_lisp"))
     assert entry["opened"] and any(e.thought == "reading the entry on 'Common Lisp', further down its results"
                                    for e in events if isinstance(e, ActionTaken))
