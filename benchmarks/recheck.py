@@ -6,9 +6,9 @@
         [--limit N] [--no-trail] [--show all|changed]
 
 For each question of <run>/agent.jsonl, the report's citations are recomputed from the texts of
-the pages the run read (from the run's own cache or snapshots, <run>/kresearch-home) and its answer, as
-the loop does: the quoted findings (answer/findings.py), the answer line's citations and the
-comparison's facts. A run stored before the findings were quoted (model-written findings) is
+the pages the run read (from the run's own cache or snapshots, <run>/kresearch-home) and its
+answer, as the loop does: the quoted findings (answer/findings.py), the answer line's citations
+and the comparison's facts. A run stored before the findings were quoted (model-written findings) is
 thus rechecked as if it had quoted them. It prints the cited-source precision
 (run.py's rule: a gold page, or a page whose text holds the answer) stored and rechecked, and
 the citations each question gains or loses. `--no-trail` leaves out the rule that only sources

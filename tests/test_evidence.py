@@ -170,14 +170,15 @@ def test_another_subject_means_another_name_not_a_longer_or_abbreviated_one():
 
 BOHR_BUG = ("# bohr bug\n\nBohr bug /bohr buhg/, n.\n\n\\[from quantum physics\\] A repeatable bug; one that manifests "
             "reliably under a possibly unknown but well-defined set of conditions.")
-DEFECT = ("# defect\n\nThe log's entry reads \"First actual case of bug being found\". This wording establishes that the "
-          "term was already in use at the time - Hopper reports that the term \"bug\" was regularly applied to problems "
-          "in radar electronics during WWII.")
+DEFECT = ("# defect\n\nThe log's entry reads \"First actual case of bug being found\". This wording "
+          "establishes that the term was already in use at the time - Hopper reports that the term \"bug\" was "
+          "regularly applied to problems in radar electronics during WWII.")
 
 
 def test_a_sentence_about_a_word_is_supported_by_that_words_entry_or_by_text_naming_it_as_a_word():
     # the entry on "Bohr bug" says where "Bohr bug" comes from, not where "bug" does
-    assert union_support("The term 'bug' comes from quantum physics, for a repeatable bug.", [BOHR_BUG]).score < SUPPORTED
+    bug = "The term 'bug' comes from quantum physics, for a repeatable bug."
+    assert union_support(bug, [BOHR_BUG]).score < SUPPORTED
     assert union_support("The term 'Bohr bug' comes from quantum physics, for a repeatable bug.",
                          [BOHR_BUG]).score >= SUPPORTED
     assert union_support("The term 'bug' was regularly applied to problems in radar electronics during WWII.",

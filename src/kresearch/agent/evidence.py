@@ -176,8 +176,8 @@ def union_support(sentence: str, texts: list[str]) -> Support:
 
 
 # "The term 'bug' comes from ...": a sentence about a word
-_ABOUT_A_WORD = re.compile(r"^\W*(?:the\s+)?(?:term|word|name|expression|phrase)\s+[\"'\u2018\u201c]([^\"'\u2019\u201d]{1,60})[\"'\u2019\u201d]",
-                           re.IGNORECASE)
+_ABOUT_A_WORD = re.compile(r"^\W*(?:the\s+)?(?:term|word|name|expression|phrase)\s+"
+                           r"[\"'\u2018\u201c]([^\"'\u2019\u201d]{1,60})[\"'\u2019\u201d]", re.IGNORECASE)
 _HEADING = re.compile(r"\A\s*#\s+(.+)")
 
 
