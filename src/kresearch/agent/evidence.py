@@ -187,8 +187,7 @@ def _of_its_own_subject(sentence: str, text: str) -> Support:
     sentences that name the word as a word -- the entry on "Bohr bug" says where "Bohr bug"
     comes from, not where "bug" does."""
     word = _ABOUT_A_WORD.match(sentence)
-    heading = _HEADING.match(text)
-    if word and not (heading and stems(heading.group(1)) == stems(word.group(1))):
+    if word and not ((heading := _HEADING.match(text)) and stems(heading.group(1)) == stems(word.group(1))):
         as_word = re.compile(rf"[\"'\u2018\u201c]{re.escape(word.group(1))}[\"'\u2019\u201d]", re.IGNORECASE)
         text = "\n".join(s for s in sentences(text) if as_word.search(s))
     found = support(sentence, text)
