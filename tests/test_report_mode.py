@@ -1470,3 +1470,73 @@ def test_a_word_the_aspect_quotes_must_be_on_a_page_that_covers_it():
     # an apostrophe is no quote; words in quotes count in any form ("bugs")
     assert coverage.has_quoted("Why the UN side's ability to hold mattered", "The UN held.")
     assert coverage.has_quoted("The term 'bug'", "Bugs were blamed for noisy lines.")
+
+
+SCHEME_QUESTION = ("Give an overview of the Scheme programming language: where it came from, and how it differs "
+                   "from Common Lisp.")
+
+
+def test_the_names_a_question_writes_tell_its_subject_from_its_category():
+    assert outline.subject_names(SCHEME_QUESTION) == ["scheme"]
+    assert outline.written_as_names(SCHEME_QUESTION) == {"scheme", "common", "lisp"}
+    # no names in lower case, nor in title case, whose capitals say nothing
+    assert outline.subject_names(SCHEME_QUESTION.lower()) == []
+    assert outline.written_as_names("Give An Overview Of The Scheme Programming Language") == set()
+    assert outline.subject_names("Explain how automatic garbage collection reclaims memory") == []
+    # a sentence's first word is capitalised as any sentence's
+    assert outline.written_as_names("Garbage collection: compare the main techniques. Explain them.") == set()
+
+
+def test_a_shape_word_written_inside_a_name_is_part_of_it():
+    where, differs = outline.question_parts(SCHEME_QUESTION)
+    assert outline.part_query(differs, SCHEME_QUESTION) == "Common Lisp scheme programming language"
+    # a part's first word is capitalised as a heading's, not as a name
+    question = "Explain Common Lisp: its main features, and common mistakes with its macros"
+    assert outline.part_query(outline.question_parts(question)[1], question) == "mistakes macros common lisp"
+    assert outline.topic_words("Compare Common Lisp and Scheme") == ["common", "lisp", "scheme"]
+
+
+def test_an_aspect_that_is_only_an_angle_on_the_subject_is_told_from_one_with_words_of_its_own():
+    where, differs = outline.question_parts(SCHEME_QUESTION)
+    assert outline.angle_of(where, SCHEME_QUESTION) == ["scheme", "programming", "language"]
+    assert outline.angle_of("History", SCHEME_QUESTION) == ["scheme", "programming", "language"]
+    assert outline.angle_of("Scheme programming language", SCHEME_QUESTION) == ["scheme", "programming", "language"]
+    assert outline.angle_of(differs, SCHEME_QUESTION) == []
+    assert outline.angle_of("memory leaks", "Explain garbage collection") == []
+
+
+def test_an_angle_on_a_named_subject_is_covered_by_pages_about_that_name_or_by_its_entry():
+    question = SCHEME_QUESTION.lower()
+    texts = {1: "Osborne 1: a portable computer. It came with a five-inch screen and the BASIC programming "
+                "language.",
+             2: "A programming language is a formal language in which computer programs are written.",
+             3: "(Originally \"Schemer\".) A small, uniform Lisp dialect with clean semantics, developed initially "
+                "by Guy Steele and Gerald Sussman in 1975. [IEEE Standard for the Scheme Programming Language].",
+             4: "DrScheme is a programming environment for the Scheme language; it came out of Rice University."}
+    titles = {1: "osborne 1", 2: "programming language", 3: "scheme", 4: "drscheme"}
+    urls = {n: f"http://x.example/{n}" for n in texts}
+    cases = [(SCHEME_QUESTION, [3, 4]),
+             # a question in lower case names nothing: most of the subject's words and the angle's, or an
+             # entry named with the subject's words -- the category's entry can no longer be told from the
+             # name's
+             (question, [2, 3, 1, 4])]
+    for asked, covering in cases:
+        where = outline.question_parts(asked)[0]
+        angle = outline.angle_of(where, asked)
+        aspect = coverage.Aspect(where, outline.part_query(where, asked), angle_of=angle,
+                                 names=outline.subject_names(asked))
+        coverage.update(aspect, asked, texts, urls, [1, 2, 4, 3], titles)
+        assert aspect.sources == covering, asked
+        # the subject's entry leads and is quoted by its opening
+        assert (3, " ".join(texts[3].split())) in aspect.quotes[:2]
+    # an aspect with words of its own is covered as before
+    differs = outline.question_parts(SCHEME_QUESTION)[1]
+    aspect = coverage.Aspect(differs, outline.part_query(differs, SCHEME_QUESTION))
+    assert coverage.covers(aspect, "scheme", texts[3]) and not coverage.covers(aspect, "osborne 1", texts[1])
+
+
+def test_an_initial_ends_no_sentence_the_writer_keeps():
+    sentences = writer.parse_sentences(json.dumps({"sentences": [
+        {"text": "Concurrent Scheme was developed by M. Swanson in 1994 as a parallel Lisp.", "sources": [2]}]}))
+    assert [text for text, _ in sentences] == ["Concurrent Scheme was developed by M. Swanson in 1994 as a "
+                                               "parallel Lisp."]

@@ -614,6 +614,20 @@ def test_an_answer_of_the_question_s_words_is_an_echo_unless_the_question_choose
     assert restates(answer, question) is echo
 
 
+def test_an_answer_made_of_the_question_and_the_checks_own_messages_is_an_echo():
+    from kresearch.agent.answer.verify import echoes_question
+    question = ("When was the Western Germanic language spoken from which the small settlement situated on the "
+                "river Leda opposite Leer derives its name?")
+    told = ('The question asks when, but your answer "spoken from which the small settlement" is not a date or '
+            "year. Find the date in your sources and answer with it.")
+    copied = ("The Western Germanic language spoken from which the small settlement situated on the river Leda "
+              "opposite Leer derives its name? is not a date or year. Find the date in your sources and answer "
+              "with it.")
+    assert echoes_question(copied, question, told)
+    assert not echoes_question(copied, question)          # nothing told: words of its own
+    assert not echoes_question("Old Frisian", question, told)
+
+
 def test_the_answer_line_cites_the_statement_that_says_most_of_the_question_first():
     from kresearch.agent.answer.verify import answer_statements
     question = "The 1974 Texas Tech Raiders football team represented what public research university?"

@@ -515,7 +515,8 @@ class Agent:
         return Evidence(question=self._question, answer=answer, plan=self._state.plan, opened=opened,
                         each=self._state.each, unread_hints=hints, python_runs=self.toolbox.stats.python_runs,
                         python_enabled=self.toolbox.python_enabled,
-                        titles={s.id: s.title for s in self.sources.all()})
+                        titles={s.id: s.title for s in self.sources.all()},
+                        told=" ".join(e.get("message", "") for e in self.verifier.log if e["check"] != "floor"))
 
     def _observe(self, action: Step, question: str, step: int, state: _State, **reading) -> Observation:
         first = state.seen.get(action.key())

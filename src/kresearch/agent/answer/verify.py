@@ -220,13 +220,17 @@ def _written_in_question(answer: str, question: str) -> bool:
     return bool(words) and re.search(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", question, re.I) is not None
 
 
-def echoes_question(answer: str, question: str) -> bool:
-    """The answer only restates the question (`restates`, of the question's own words alone). "Only
-    words of the question" is no echo when the question offers choices ("A or B"), wherever they
-    stand: "Which airport, X or Y, is closer?" is answered with words it contains."""
+def echoes_question(answer: str, question: str, told: str = "") -> bool:
+    """The answer only restates the question (`restates`, of the question's own words alone), or
+    the question and what the run's checks told the model (`told`, their messages: "... derives
+    its name? is not a date or year. Find the date in your sources and answer with it." was
+    proposed three times after the date check said so). "Only words of the question" is no echo
+    when the question offers choices ("A or B"), wherever they stand: "Which airport, X or Y, is
+    closer?" is answered with words it contains."""
     words = content_words(answer)
     offers_choice = bool(choice_options(question)) or _OR.search(question)
-    return bool(words and not is_yes_no(answer) and not offers_choice and words <= content_words(question)
+    allowed = content_words(question) | content_words(re.sub(r'"[^"]*"', " ", told))   # not the answers they quote
+    return bool(words and not is_yes_no(answer) and not offers_choice and words <= allowed
                 and restates(answer, question))
 
 
@@ -248,6 +252,7 @@ class Evidence:
     python_enabled: bool
     titles: dict[int, str] = field(default_factory=dict)   # source number -> title, read or not
     each: Comparison | None = None  # what each thing the question names says on its own page (each.py)
+    told: str = ""                  # what the checks told the model so far (their messages)
 
     # Computed once per Evidence (decide, check and the report's final checks share them); they
     # depend on the question and the sources read, not on the answer, which may be replaced.
@@ -459,7 +464,7 @@ def _failures(ev: Evidence):
     elif len(answer.split()) >= SENTENCE_WORDS and _VERB.search(answer) and not _NON_ANSWER.search(answer):
         yield Verdict("form", f'Your answer "{answer}" is a sentence. Answer with only what the question asks '
                               "for: the name, place, date or number, in a few words.")
-    if answer.lower().rstrip(".") in NON_ANSWERS or _NON_ANSWER.search(answer) or echoes_question(answer, ev.question):
+    if answer.lower().rstrip(".") in NON_ANSWERS or _NON_ANSWER.search(answer) or echoes_question(answer, ev.question, ev.told):
         yield Verdict("vague", f'Your answer "{answer}" does not name what the question asks for. Find the '
                                "specific name, date, number or place, and answer with it.")
     stated = ev.stating()

@@ -38,6 +38,8 @@ class Aspect:
     quotes: list[tuple[int, str]] = field(default_factory=list)
     sites: set[str] = field(default_factory=set)
     partly: bool = False                                       # its sources only come near it (`update_partly`)
+    angle_of: list[str] = field(default_factory=list)          # the question's subject words, when it is an angle on it
+    names: list[str] = field(default_factory=list)             # ... and the names among them (outline.subject_names)
 
     @property
     def covered(self) -> bool:
@@ -104,11 +106,46 @@ def covers(aspect: Aspect, title: str, text: str) -> bool:
     name can mean something else ("MuTeX", the music typesetter, for "mutex")."""
     if term_named(aspect, title) is not None:
         return coverage_score(aspect.query or aspect.title, text) > 0
+    if aspect.angle_of:
+        return covers_angle(aspect, title, text)
     if coverage_score(aspect.title, text) < COVERS or not has_quoted(aspect.title, text):
         return False
     query = aspect.query or aspect.title
     return (coverage_score(aspect.title, title) >= COVERS or query == aspect.title
             or coverage_score(query, text) >= COVERS)
+
+
+def covers_angle(aspect: Aspect, title: str, text: str) -> bool:
+    """An aspect that is an angle on the question's subject ("Where it came from", "History")
+    is covered by a page about that subject -- most of its words and, when the question writes
+    it as a name, the name: "programming language" is on the page of every language, "Scheme"
+    only on those about Scheme (the Osborne 1's "It came with a five-inch screen" covered "Where
+    it came from" for a question on Scheme) -- that speaks to the angle in its words, or that is
+    the subject's own entry, which tells its whole story ("developed initially by Guy Steele and
+    Gerald Sussman in 1975" never says "came")."""
+    if not has_a_name(aspect, text):
+        return False
+    if coverage_score(" ".join(aspect.angle_of), text) < COVERS or not has_quoted(aspect.title, text):
+        return False
+    return coverage_score(aspect.title, text) >= COVERS or is_subject_entry(aspect, title)
+
+
+def has_a_name(aspect: Aspect, text: str) -> bool:
+    """The text has one of the names of the subject the aspect is an angle on, if it has any."""
+    have = stems(text)
+    return not aspect.names or any(has_word(stem(name), have) for name in aspect.names)
+
+
+def is_subject_entry(aspect: Aspect, title: str) -> bool:
+    """For an angle on the question's subject: the page is the subject's entry -- its name is
+    made of the subject's words and has its name, when it has one ("scheme" for "the Scheme
+    programming language"; not "programming language")."""
+    if not aspect.angle_of:
+        return False
+    name = stems(page_name(title))
+    subject = {s for w in aspect.angle_of for s in stems(w)}
+    named = not aspect.names or any(has_word(stem(n), name) for n in aspect.names)
+    return bool(name) and named and all(has_word(w, subject) for w in name)
 
 
 def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int, str],
@@ -129,7 +166,8 @@ def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int,
     # "What is a hacker", "insertion sort" for "Insertion sort algorithm" -- the entry on it;
     # then the best page its own search found, then the entry on each of its terms
     slots = _slots(aspect, titles)
-    aspect.sources.sort(key=lambda sid: (_named_for(aspect.title, titles.get(sid, "")), slots[sid]))
+    aspect.sources.sort(key=lambda sid: (not is_subject_entry(aspect, titles.get(sid, "")),
+                                         _named_for(aspect.title, titles.get(sid, "")), slots[sid]))
     weights = _weights(aspect, question)
     quoted = dict(aspect.quotes)
     aspect.quotes = [(sid, quoted.get(sid) or quote(aspect, texts[sid], titles.get(sid, ""), weights))
@@ -143,7 +181,8 @@ def quote(aspect: Aspect, text: str, title: str, weights: dict[str, float]) -> s
     to ... the relative timing of events"), which is what the aspect is filed under it for; its
     later ones give examples that share more of the question's words ("if one process writes to a
     file while another is reading ...")."""
-    entry = term_named(aspect, title) is not None or not _named_for(aspect.title, title)[0]
+    entry = (term_named(aspect, title) is not None or not _named_for(aspect.title, title)[0]
+             or is_subject_entry(aspect, title))
     return best_passage(prose(text), {} if entry else weights, QUOTE_CHARS)
 
 
@@ -159,7 +198,7 @@ def update_partly(aspect: Aspect, question: str, texts: dict[int, str], urls: di
     if aspect.sources or not content_words(aspect.title) - SHAPE_WORDS:
         return
     near = [(coverage_score(aspect.title, texts[sid]), -order, sid) for order, sid in enumerate(candidates)
-            if sid in texts and names_subject(question, texts[sid])]
+            if sid in texts and names_subject(question, texts[sid]) and has_a_name(aspect, texts[sid])]
     chosen = [sid for score, _, sid in sorted(near, reverse=True) if score >= PARTLY][:COVERED_BY]
     if not chosen:
         return

@@ -44,6 +44,7 @@ def topic_words(question: str, limit: int = 3, *, whole: bool = False) -> list[s
     out: list[str] = []
     seen: set[str] = set()
     text = subject_text(question) if not whole else _WHERE.sub(" ", question)
+    named = written_as_names(question)
     previous_capital = False
     for word in _TERM.findall(text):
         low, capital = word.lower(), word[:1].isupper()
@@ -51,10 +52,51 @@ def topic_words(question: str, limit: int = 3, *, whole: bool = False) -> list[s
             break
         previous_capital = capital
         # one per stem; a compound unless all its stems came ("private-key" after "public-key")
-        if is_subject_word(low) and not (stems(low) <= seen if "-" in low else stems(low) & seen):
+        if (is_subject_word(low) or is_name_word(word, named)) and not (
+                stems(low) <= seen if "-" in low else stems(low) & seen):
             out.append(low)
             seen |= stems(low)
     return out
+
+
+def written_as_names(question: str) -> set[str]:
+    """The words a question writes as (part of) a name: capitalised where no sentence starts
+    ("Scheme", "Common Lisp", "RISC"), lower-cased. None for a question in title case or all
+    capitals, whose capitals say nothing; none for one written in lower case."""
+    inside = re.findall(r"(?<![.!?:]\s)(?<!^)\b[A-Za-z][\w-]*", " ".join(_WHERE.sub(" ", question).split()))
+    small = [w for w in inside if not content_words(w)]             # "of", "the", "and"
+    if question.isupper() or sum(w[:1].isupper() for w in small) > len(small) / 2:
+        return set()                                                # "Give An Overview Of The ..."
+    return {w.lower() for w in inside if w[:1].isupper() and w.lower() in content_words(w)}
+
+
+def is_name_word(word: str, named: set[str]) -> bool:
+    """A word written capitalised that the question writes as part of a name (`named`): a
+    subject word even when its lower-case form gives only an angle -- "Common" in "Common Lisp"
+    is the name, not "common kinds"."""
+    return word[:1].isupper() and word.lower() in named
+
+
+def subject_names(question: str) -> list[str]:
+    """The question's subject words that it writes as names (`written_as_names`): what tells
+    its subject from others of its category -- "scheme" in "the Scheme programming language",
+    where "programming language" is shared by every language. Empty when the subject has no
+    name ("automatic garbage collection") or the question's capitals say nothing."""
+    named = written_as_names(question)
+    return [w for w in topic_words(question) if w in named]
+
+
+def angle_of(aspect: str, question: str) -> list[str]:
+    """The question's subject words when the aspect names nothing but an angle on that subject
+    ("Where it came from", "History", "Scheme programming language" for a question on Scheme):
+    such an aspect is about the subject as a whole. Empty when the aspect has a word of its own
+    ("How it differs from Common Lisp", "memory leaks")."""
+    topic = topic_words(question)
+    named = written_as_names(question)
+    subject = {s for w in topic for s in stems(w)}
+    own = {s for w in _TERM.findall(aspect) if is_subject_word(w.lower()) or is_name_word(w, named)
+           for s in stems(w.lower())}
+    return topic if topic and all(any(same_word(s, t) for t in subject) for s in own) else []
 
 
 # A word, or a hyphenated compound kept whole: "public-key", "just-in-time", "byte-code" name
@@ -161,7 +203,10 @@ def part_query(part: str, question: str) -> str:
     instructions dilute a search), with the question's subject when the part has little of it
     ("how it decides where a block of memory may be stored" -> "block memory stored processor cache")."""
     content = [w for w in _TERM.findall(part) if w.lower() in content_words(w) or "-" in w and content_words(w)]
-    words = [w for w in content if is_subject_word(w.lower())] or content     # "the main techniques": its angle
+    # the part's first word is capitalised as a heading's, not as a name
+    named = written_as_names(question) - {part.split()[0].lower()} if part.split() else set()
+    # "the main techniques": its angle; "how it differs from Common Lisp": a name
+    words = [w for w in content if is_subject_word(w.lower()) or is_name_word(w, named)] or content
     seen: set[str] = set()
     unique = [w for w in anchored_query(" ".join(words), question).split()
               if not (w.lower() in seen or seen.add(w.lower()))]                 # each word once

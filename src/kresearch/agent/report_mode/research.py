@@ -107,8 +107,7 @@ class ReportRun:
                                                                         instructions=instructions), self.question)
         titles = outline.grounded(aspects, read, self.question, linked=len([s for s in linked if s in texts]))
         # an aspect that lists the things it covers ("TCP, UDP, IP and ICMP") is filed under them
-        self.aspects = [Aspect(t, parts.get(t) or outline.anchored_query(t, self.question), outline.named_things(t))
-                        for t in titles]
+        self.aspects = [self._aspect(title, parts.get(title)) for title in titles]
         agent._state.plan = titles
         agent.trace.write("outline", aspects=titles)
         yield ActionTaken(self.step, "plan", {"aspects": titles}, "outline of the report")
@@ -116,6 +115,15 @@ class ReportRun:
         # a reference work files them under
         planned = set(aspects)
         yield from self._name_terms([a for a in self.aspects if a.title in planned])
+
+    def _aspect(self, title: str, query: str | None) -> Aspect:
+        """An aspect of the outline: its query (a part's, or its title anchored to the subject);
+        filed under the things it lists ("TCP, UDP, IP and ICMP"); and, when it is only an angle
+        on the question's subject ("Where it came from"), that subject and its names, which the
+        pages covering it must be about (coverage.covers_angle)."""
+        angle = outline.angle_of(title, self.question)
+        return Aspect(title, query or outline.anchored_query(title, self.question), outline.named_things(title),
+                      angle_of=angle, names=outline.subject_names(self.question) if angle else [])
 
     def _name_terms(self, aspects: list[Aspect]) -> Iterator:
         """For each of the first TERM_ASPECTS aspects, one small model call: the specific

@@ -92,15 +92,20 @@ def _before_open_bracket(piece: str) -> str:
 
 def _rejoined(pieces: list[str]) -> list[str]:
     """Pieces split at a full stop that ends no sentence -- a number or an abbreviation before a
-    lower-case word ("The SPARC 1. processor architecture ...", "(e.g. the op-code ...") --
-    joined again: alone, the first is a stub a page's words support ("The SPARC 1.")."""
+    lower-case word ("The SPARC 1. processor architecture ...", "(e.g. the op-code ...") or an
+    initial before a name ("for the Mayfly by M. Swanson") -- joined again: alone, the first is
+    a stub a page's words support ("The SPARC 1.", "Concurrent Scheme was developed by M.")."""
     joined: list[str] = []
     for piece in pieces:
-        if joined and piece[:1].islower():
+        if joined and (piece[:1].islower() or _INITIAL.search(joined[-1])):
             joined[-1] = f"{joined[-1]} {piece}"
         else:
             joined.append(piece)
     return joined
+
+
+# a piece ending in an initial: "by M.", "P. J." -- a capital alone before the full stop
+_INITIAL = re.compile(r"(?:^|[\s(])[A-Z]\.$")
 
 
 def is_broken(sentence: str) -> bool:
