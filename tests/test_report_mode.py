@@ -364,6 +364,12 @@ def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():
     assert outline.grounded(["TCP vs UDP"], found, question) == ["TCP vs UDP"]
     assert outline.grounded(["UDP"], found, "Explain how TCP and UDP divide the work of moving data") == [
         "UDP", "flood", "tp/ix"]
+    # a named subject's pages name it: a page on its category's words alone is none of its parts
+    found = [("logic programming - Offline Encyclopedia", "A declarative style of programming language."),
+             ("concurrent scheme - Offline Encyclopedia", "A parallel Lisp: a Scheme programming language.")]
+    assert outline.grounded(["History"], found, SCHEME_QUESTION) == ["History", "concurrent scheme"]
+    assert outline.grounded(["History"], found, SCHEME_QUESTION.lower()) == [
+        "History", "logic programming", "concurrent scheme"]
 
 
 @pytest.mark.parametrize("question, parts", [
@@ -1043,6 +1049,11 @@ def test_links_followed_name_a_part_of_the_subject_not_the_subject_itself():
     links = outline.links_to_follow([("Sorting", text)], question, read={"https://e.org/bubble"})
     assert links == [("quicksort", "https://e.org/quicksort"), ("insertion sort", "https://e.org/insertion_sort")]
     assert outline.links_to_follow([("Sorting", text)], question, set(), limit=1) == links[:1]
+    # a named subject's links name it, not its category
+    text = "Scheme is a [Lisp](https://e.org/lisp) dialect; see [logic programming](https://e.org/lp), " \
+           "[MIT Scheme](https://e.org/mit_scheme)."
+    assert outline.links_to_follow([("Scheme", text)], SCHEME_QUESTION, set()) == [("MIT Scheme",
+                                                                                    "https://e.org/mit_scheme")]
 
 
 CACHE_PAGES = {

@@ -293,9 +293,11 @@ def links_to_follow(pages: list[tuple[str, str]], question: str, read: set[str],
     name a kind of the question's subject, as a researcher follows an overview page to its
     parts: "[insertion sort](…)" on the page "sorting" for "Compare the well-known sorting
     algorithms", "[Battle of Taegu](…)" on the Pusan Perimeter page. The anchor must carry a
-    word of the question's subject and not only restate it; pages already read (`read`, URLs)
-    are not followed again. Returns (anchor, URL), at most `limit`, in page order."""
-    topic = {stem for w in topic_words(question) for stem in stems(w)}
+    word of the question's subject -- of its name, when the question writes one ("[Scheme
+    86]", not "[logic programming]", for "the Scheme programming language") -- and not only
+    restate it; pages already read (`read`, URLs) are not followed again. Returns (anchor,
+    URL), at most `limit`, in page order."""
+    topic = {stem for w in subject_names(question) or topic_words(question) for stem in stems(w)}
     asked = stems(question)
     out: list[tuple[str, str]] = []
     seen = set(read)
@@ -373,7 +375,9 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
     """The model's aspects and up to FOUND_ASPECTS subjects the question's first search found
     (`found`: title and text of each page read, in rank order): a page whose name is a subject
     of its own, not the question's restated, and whose text speaks of the question's subject
-    ("reference counting" for a question on garbage collection). A small model's outline
+    ("reference counting" for a question on garbage collection) -- and names it, when the
+    question writes a name (`subject_names`: "logic programming" speaks of programming
+    languages, not of Scheme). A small model's outline
     tends to generic headings ("weaknesses", "collection techniques") that find nothing
     specific; the pages the web ranks first for the question name the specific parts. The
     first `linked` pages were reached by a link that names the subject (`links_to_follow`):
@@ -385,6 +389,7 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
         return aspects[:MAX_OUTLINE]
     topic = content_words(" ".join(topic_words(question)))
     needed = min(2, len(topic))
+    names = {stem for w in subject_names(question) for stem in stems(w)}
     asked = stems(question)
     seen = [words for words in map(content_words, aspects) if words]
     heads: set[str] = set()
@@ -398,7 +403,8 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
         # another name (the same opening text)
         restated = _restated(stems(name), asked)
         if (len(name) < 4 or not words or restated or head in heads
-                or (rank >= linked and len(topic & content_words(text)) < needed)):
+                or (rank >= linked and (len(topic & content_words(text)) < needed
+                                        or (names and not names & stems(text))))):
             heads.add(head)
             continue
         heads.add(head)
