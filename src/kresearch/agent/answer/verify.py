@@ -464,7 +464,8 @@ def _failures(ev: Evidence):
     elif len(answer.split()) >= SENTENCE_WORDS and _VERB.search(answer) and not _NON_ANSWER.search(answer):
         yield Verdict("form", f'Your answer "{answer}" is a sentence. Answer with only what the question asks '
                               "for: the name, place, date or number, in a few words.")
-    if answer.lower().rstrip(".") in NON_ANSWERS or _NON_ANSWER.search(answer) or echoes_question(answer, ev.question, ev.told):
+    if (answer.lower().rstrip(".") in NON_ANSWERS or _NON_ANSWER.search(answer)
+            or echoes_question(answer, ev.question, ev.told)):
         yield Verdict("vague", f'Your answer "{answer}" does not name what the question asks for. Find the '
                                "specific name, date, number or place, and answer with it.")
     stated = ev.stating()

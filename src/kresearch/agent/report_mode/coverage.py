@@ -1,8 +1,11 @@
 """Which read sources cover an aspect of the outline, and the quotes the writer gets from them.
 
 A source covers an aspect when the text the run read from it contains at least COVERS of the
-aspect's content words (stems) and the page is about the question's subject (`covers`). Candidates come in the order the aspect's search ranked them
-(its query carries the question's subject, so the specific pages come first); a page that
+aspect's content words (stems) and the page is about the question's subject (`covers`); an
+aspect that is only an angle on the subject ("Where it came from") is covered by pages about
+the subject, by its name when the question writes one (`covers_angle`). Candidates come in the
+order the aspect's search ranked them (its query carries the question's subject, so the
+specific pages come first); a page that
 only shares generic words ("a collection of techniques" for "collection techniques") can
 still pass when nothing better was found: the writer's support check is what keeps its
 sentences honest. An aspect is covered when COVERED_BY such sources were read, from different

@@ -377,9 +377,9 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
     of its own, not the question's restated, and whose text speaks of the question's subject
     ("reference counting" for a question on garbage collection) -- and names it, when the
     question writes a name (`subject_names`: "logic programming" speaks of programming
-    languages, not of Scheme). A small model's outline
-    tends to generic headings ("weaknesses", "collection techniques") that find nothing
-    specific; the pages the web ranks first for the question name the specific parts. The
+    languages, not of Scheme). A small model's outline tends to generic headings
+    ("weaknesses", "collection techniques") that find nothing specific; the pages the web
+    ranks first for the question name the specific parts. The
     first `linked` pages were reached by a link that names the subject (`links_to_follow`):
     that name already ties them to it, so their text need not repeat the question's words.
     A question that lists the things it is about ("how TCP, UDP, IP and ICMP divide the work")

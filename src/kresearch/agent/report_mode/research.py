@@ -106,7 +106,6 @@ class ReportRun:
         aspects = outline.with_parts(list(parts), outline.parse_outline(completion.text, self.question,
                                                                         instructions=instructions), self.question)
         titles = outline.grounded(aspects, read, self.question, linked=len([s for s in linked if s in texts]))
-        # an aspect that lists the things it covers ("TCP, UDP, IP and ICMP") is filed under them
         self.aspects = [self._aspect(title, parts.get(title)) for title in titles]
         agent._state.plan = titles
         agent.trace.write("outline", aspects=titles)
