@@ -1512,6 +1512,7 @@ def test_an_aspect_that_is_only_an_angle_on_the_subject_is_told_from_one_with_wo
     assert outline.angle_of(where, SCHEME_QUESTION) == ["scheme", "programming", "language"]
     assert outline.angle_of("History", SCHEME_QUESTION) == ["scheme", "programming", "language"]
     assert outline.angle_of("Scheme programming language", SCHEME_QUESTION) == ["scheme", "programming", "language"]
+    assert outline.angle_of("What makes it distinctive", SCHEME_QUESTION) == ["scheme", "programming", "language"]
     assert outline.angle_of(differs, SCHEME_QUESTION) == []
     assert outline.angle_of("memory leaks", "Explain garbage collection") == []
 

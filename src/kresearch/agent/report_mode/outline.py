@@ -33,7 +33,7 @@ can could may might must should let lets does do did arise several one many well
 characteristic features feature mechanisms mechanism family basics fundamentals background definition concept concepts
 principle principles properties aspects aspect distinctive significance impact impacts consequence consequences
 came come comes went became decide decides beyond more most than happen happens happened development
-differ differs differed such through
+differ differs differed such through make makes made
 """.split())
 
 
