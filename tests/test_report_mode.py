@@ -1472,6 +1472,19 @@ def test_a_terms_entry_listed_below_its_variants_is_read(tmp_path, monkeypatch):
     assert entry["id"] in dialects["sources"]
 
 
+def test_a_part_naming_another_thing_reads_that_thing_s_entry(tmp_path, monkeypatch):
+    question = "Give an overview of the Lisp family of programming languages: its origins, and how it differs " \
+               "from Common Lisp"
+    pages = {**LISP_PAGES, "/foldoc/lisp": ("Lisp", "Lisp is a family of programming languages based on the "
+                                            "lambda calculus, begun by John McCarthy in 1958.")}
+    # the model names no terms for it; the part's own name is searched and its entry read
+    result, _, _ = run_report(tmp_path, monkeypatch, [{"aspects": ["Lisp history"]}] + [writer_reply] * 8,
+                              question=question, pages=pages, terms={}, search=EntryLast, mode="report")
+    entry = next(s for s in result.sources if s["url"].endswith("/foldoc/common_lisp"))
+    differs = next(c for c in result.coverage if c["aspect"] == "How it differs from Common Lisp")
+    assert differs["terms"][0] == "Common Lisp" and entry["opened"] and entry["id"] in differs["sources"]
+
+
 def test_a_word_the_aspect_quotes_must_be_on_a_page_that_covers_it():
     aspect = coverage.Aspect("Where does the computing term 'bug' come from", "computing term bug")
     cloud = "A loosely defined term for any system providing access to computing services via the Internet."
@@ -1505,6 +1518,17 @@ def test_a_shape_word_written_inside_a_name_is_part_of_it():
     question = "Explain Common Lisp: its main features, and common mistakes with its macros"
     assert outline.part_query(outline.question_parts(question)[1], question) == "mistakes macros common lisp"
     assert outline.topic_words("Compare Common Lisp and Scheme") == ["common", "lisp", "scheme"]
+
+
+def test_a_part_is_filed_under_the_other_names_it_writes():
+    where, differs = outline.question_parts(SCHEME_QUESTION)
+    assert outline.part_names(differs, SCHEME_QUESTION) == ["Common Lisp"]
+    assert outline.part_names(where, SCHEME_QUESTION) == []
+    question = "Explain how relational databases organise data: tables and keys, and the SQL language"
+    assert outline.part_names(outline.question_parts(question)[1], question) == ["SQL"]
+    # the subject's own name is the question's search; a heading's capital is no name
+    question = "Explain Common Lisp: its main features, and how Common Lisp differs from Scheme"
+    assert [outline.part_names(p, question) for p in outline.question_parts(question)] == [[], ["Scheme"]]
 
 
 def test_an_aspect_that_is_only_an_angle_on_the_subject_is_told_from_one_with_words_of_its_own():
@@ -1541,6 +1565,12 @@ def test_an_angle_on_a_named_subject_is_covered_by_pages_about_that_name_or_by_i
         assert aspect.sources == covering, asked
         # the subject's entry leads and is quoted by its opening
         assert (3, " ".join(texts[3].split())) in aspect.quotes[:2]
+    # a page named with another word beside the subject's is no entry on it, a letter too
+    aspect = coverage.Aspect("History", angle_of=["scheme", "programming", "language"], names=["scheme"])
+    assert coverage.is_subject_entry(aspect, "scheme - Offline Encyclopedia")
+    assert coverage.is_subject_entry(aspect, "The Scheme programming language")
+    assert not coverage.is_subject_entry(aspect, "scheme->c - Offline Encyclopedia")
+    assert not coverage.is_subject_entry(aspect, "programming language")
     # an aspect with words of its own is covered as before
     differs = outline.question_parts(SCHEME_QUESTION)[1]
     aspect = coverage.Aspect(differs, outline.part_query(differs, SCHEME_QUESTION))

@@ -222,16 +222,28 @@ def _written_in_question(answer: str, question: str) -> bool:
 
 def echoes_question(answer: str, question: str, told: str = "") -> bool:
     """The answer only restates the question (`restates`, of the question's own words alone), or
-    the question and what the run's checks told the model (`told`, their messages: "... derives
-    its name? is not a date or year. Find the date in your sources and answer with it." was
-    proposed three times after the date check said so). "Only words of the question" is no echo
-    when the question offers choices ("A or B"), wherever they stand: "Which airport, X or Y, is
-    closer?" is answered with words it contains."""
+    copies what the run's checks told the model (`copies_message`). "Only words of the question"
+    is no echo when the question offers choices ("A or B"), wherever they stand: "Which airport,
+    X or Y, is closer?" is answered with words it contains."""
     words = content_words(answer)
     offers_choice = bool(choice_options(question)) or _OR.search(question)
-    allowed = content_words(question) | content_words(re.sub(r'"[^"]*"', " ", told))   # not the answers they quote
-    return bool(words and not is_yes_no(answer) and not offers_choice and words <= allowed
-                and restates(answer, question))
+    return copies_message(answer, told) or bool(
+        words and not is_yes_no(answer) and not offers_choice and words <= content_words(question)
+        and restates(answer, question))
+
+
+COPIED_WORDS = 6
+
+
+def copies_message(answer: str, told: str) -> bool:
+    """The answer holds COPIED_WORDS words in a row of the checks' messages (`told`), outside
+    the answers they quote: "... derives its name? is not a date or year. Find the date in your
+    sources and answer with it." was proposed three times after the date check said so. A
+    message's facts are a few words ("1889 in [1]"), its instructions a sentence."""
+    said = re.findall(r"\w+", re.sub(r'"[^"]*"', " | ", told).lower())
+    runs = {tuple(said[i:i + COPIED_WORDS]) for i in range(len(said) - COPIED_WORDS + 1)}
+    words = re.findall(r"\w+", answer.lower())
+    return any(tuple(words[i:i + COPIED_WORDS]) in runs for i in range(len(words) - COPIED_WORDS + 1))
 
 
 def is_comparison(question: str) -> bool:

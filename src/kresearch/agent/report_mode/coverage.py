@@ -145,10 +145,12 @@ def is_subject_entry(aspect: Aspect, title: str) -> bool:
     programming language"; not "programming language")."""
     if not aspect.angle_of:
         return False
-    name = stems(page_name(title))
+    words = re.findall(r"[a-z0-9]+", page_name(title).lower())
     subject = {s for w in aspect.angle_of for s in stems(w)}
-    named = not aspect.names or any(has_word(stem(n), name) for n in aspect.names)
-    return bool(name) and named and all(has_word(w, subject) for w in name)
+    # every word of the name, a letter too ("scheme->c" is a compiler), but "the", "of"
+    own = [stem(w) for w in words if len(w) == 1 or w in content_words(w)]
+    named = not aspect.names or any(has_word(stem(n), set(own)) for n in aspect.names)
+    return bool(own) and named and all(has_word(w, subject) for w in own)
 
 
 def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int, str],

@@ -445,6 +445,28 @@ def named_things(aspect: str) -> list[str]:
     return out if len(out) >= 2 else []
 
 
+def part_names(part: str, question: str) -> list[str]:
+    """The names a part of the question writes that are not its subject's: "Common Lisp" in
+    "how it differs from Common Lisp" for a question on Scheme. A reader expects the entry on
+    each, which the question's own search, full of its other words, does not find (the web
+    lists "common lisp" below "common lisp in parallel"); the model's terms that repeat the
+    question's words are dropped (`parse_terms`). Consecutive words the question writes as
+    names are one name; the part's first word is capitalised as a heading's."""
+    named = written_as_names(question)
+    subject = {s for w in subject_names(question) for s in stems(w)}
+    names: list[str] = []
+    run: list[str] = []
+    for index, word in enumerate(_TERM.findall(part) + [""]):
+        if index and is_name_word(word, named):
+            run.append(word)
+            continue
+        # "Common Lisp" is another name than "Lisp"; "Lisp" alone is the subject's
+        if run and not stems(" ".join(run).lower()) <= subject and " ".join(run) not in names:
+            names.append(" ".join(run))
+        run = []
+    return names
+
+
 MIN_TERMS, MAX_TERMS = 2, 4
 TERM_ASPECTS = 4          # aspects (the question's parts first) the model names terms for: a call each
 
