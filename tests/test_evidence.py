@@ -1,7 +1,7 @@
 """Support of claims by source text, quotes, and conflicts between sources (agent/evidence.py)."""
 from hypothesis import given, strategies as st
 
-from kresearch.agent.evidence import (SUPPORTED, find_conflict, is_fragment, opening_name, sentences,
+from kresearch.agent.evidence import (SUPPORTED, find_conflict, is_fragment, said_of, sentences,
                                       speaks_of_another, states_answer, support, union_support)
 
 SHIRLEY = ("Shirley Temple Black (April 23, 1928 - February 10, 2014) was an American actress and diplomat. "
@@ -165,7 +165,22 @@ def test_another_subject_means_another_name_not_a_longer_or_abbreviated_one():
                                  "Transmission Control Protocol (TCP) is a connection-oriented protocol.")
     assert not speaks_of_another("Wonder Woman is directed by Patty Jenkins.", "The film is directed by Patty Jenkins.")
     assert not speaks_of_another("Gal Gadot is known for Wonder Woman.", "Wonder Woman is a film starring Gal Gadot.")
-    assert opening_name("In 1950 the UN forces held the line.") == set()
+    assert said_of("In 1950 the UN forces held the line.") == said_of("However, it held.") == ""
+    assert said_of("The Battle of Pusan Perimeter was a battle.") == "Battle of Pusan Perimeter"
+
+
+def test_a_sentence_saying_what_a_name_is_needs_a_cited_page_that_names_it():
+    dcp = ("(DCP) A declarative, programming paradigm which integrates concurrent constraint programming, "
+           "constraint logic programming and functional programming.")
+    assert union_support("Scheme is a declarative programming paradigm which integrates concurrent constraint "
+                         "programming.", [dcp]).score < SUPPORTED
+    assert union_support("DCP is a declarative programming paradigm which integrates concurrent constraint "
+                         "programming.", [dcp]).score >= SUPPORTED
+    # an acronym the page spells out; a sentence opening with a word that names nothing
+    tcp = "TCP is built on top of IP. User Datagram Protocol is the other, connectionless, protocol that runs on IP."
+    assert union_support("UDP is the other, connectionless, protocol that runs on top of IP.", [tcp]).score >= SUPPORTED
+    assert union_support("However, it cannot cope with circular data structures.",
+                         ["Reference counting cannot cope with circular data structures."]).score >= SUPPORTED
 
 
 BOHR_BUG = ("# bohr bug\n\nBohr bug /bohr buhg/, n.\n\n\\[from quantum physics\\] A repeatable bug; one that manifests "

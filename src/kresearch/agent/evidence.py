@@ -145,28 +145,50 @@ _OPENING_NAME = re.compile(rf"^\W*(?:The\s+|An?\s+)?({NAME.pattern})(?:\s+[a-z][
                            r"(?=\(|,|\b(?:is|was|are|were|has|had)\b)")
 
 
-def opening_name(sentence: str) -> set[str]:
-    """Stems of the name `sentence` opens with, when it goes on to say what that name is or
-    was; empty when it opens otherwise ("It is ...", "In 1950 ...")."""
+def said_of(sentence: str) -> str:
+    """The name `sentence` opens with when a verb or a bracket follows it -- what the sentence
+    says something of; "" otherwise (a comma may follow a word that names nothing: "However,
+    it ...")."""
     m = _OPENING_NAME.match(sentence)
-    return stems(m.group(1)) if m else set()
+    return m.group(1) if m and re.match(r"\(|(?:is|was|are|were|has|had)\b", sentence[m.end():]) else ""
+
+
+def names_in(name: str, text: str) -> bool:
+    """The text names `name`: all its words, or, for an acronym, capitalised words whose
+    initials spell it ("UDP" in "User Datagram Protocol is the other, connectionless, protocol";
+    small words between them may count or not)."""
+    if stems(name) <= stems(text):
+        return True
+    if not re.fullmatch(r"[A-Z]{2,8}", name):
+        return False
+    small = r"(?:(?:of|the|and|for|de)\s+)?"
+    spelled = (r"\s+" + small).join(rf"{letter}[\w'-]*" for letter in name)
+    return re.search(rf"\b{spelled}\b", text) is not None
 
 
 def speaks_of_another(sentence: str, passage: str) -> bool:
     """The passage says of another name what the sentence says of its own: "The DC Extended
     Universe is a shared universe centered on television series airing on The CW" against "The
     Arrowverse is a shared universe centered on television series airing on The CW" -- a passage
-    copied under another subject. Both open with a name, neither name holds the other, and the
-    passage does not name the sentence's subject anywhere."""
-    mine, theirs = opening_name(sentence), opening_name(passage)
-    return bool(mine and theirs and mine - theirs and theirs - mine and not mine <= stems(passage))
+    copied under another subject. Both open with a name, neither name holds the other (nor
+    spells out its acronym: "UDP", "User Datagram Protocol"), and the passage does not name the
+    sentence's subject anywhere."""
+    mine, theirs = _OPENING_NAME.match(sentence), _OPENING_NAME.match(passage)
+    if not (mine and theirs):
+        return False
+    ours, other = stems(mine.group(1)), stems(theirs.group(1))
+    return bool(ours - other and other - ours and not names_in(mine.group(1), passage))
 
 
 def union_support(sentence: str, texts: list[str]) -> Support:
     """Support of a sentence by the sources it cites taken together: the best passage of each,
     joined, scored as one text (a sentence may join a fact of one source to a fact of another),
-    or the best single source when that scores higher. What a source says of another name
-    (`speaks_of_another`) supports nothing of the sentence's, alone or joined."""
+    or the best single source when that scores higher. A sentence that says what a name is or
+    was (`said_of`) is supported only when a cited source names it; what a source says of
+    another name (`speaks_of_another`) supports nothing of the sentence's, alone or joined."""
+    subject = said_of(sentence)
+    if subject and not any(names_in(subject, text) for text in texts):
+        return Support(0.0)          # "Scheme is a declarative paradigm ..." citing pages that never name Scheme
     alone = [_of_its_own_subject(sentence, text) for text in texts]
     best = max(alone, key=lambda s: s.score, default=Support(0.0))
     if len(texts) < 2:
