@@ -1367,6 +1367,14 @@ def test_an_aspect_no_page_covers_gets_the_pages_on_the_subject_nearest_to_it_ma
     coverage.update_partly(angle, question, {5: "In the Battle of Pusan Perimeter the rate approaches zero."},
                            {5: "https://e.org/5"}, [5], {})
     assert angle.sources == [] and not angle.partly
+    # a subject the question names is what a page near an aspect must name
+    texts = {1: "Users of vi tend to frustrate new users; vi is the standard Unix text editor.",
+             2: "Emacs is a text editor that users extend with Emacs Lisp."}
+    emacs = "Give an overview of the Emacs text editor: where it came from, and how users extend it."
+    extend = coverage.Aspect("How users extend it", "users extend emacs text editor",
+                             names=outline.subject_names(emacs))
+    coverage.update_partly(extend, emacs, texts, {n: f"https://e.org/{n}" for n in texts}, [1, 2], {})
+    assert extend.sources == [2] and extend.partly
     report = writer.assemble(question, writer.Section("Summary"), [writer.Section("The forces involved")], [aspect],
                              SourceRegistry(), 0.5, "reason", "answered")
     assert "- The forces involved: no source read covers it; its section cites the pages on the subject that " \

@@ -42,7 +42,7 @@ class Aspect:
     sites: set[str] = field(default_factory=set)
     partly: bool = False                                       # its sources only come near it (`update_partly`)
     angle_of: list[str] = field(default_factory=list)          # the question's subject words, when it is an angle on it
-    names: list[str] = field(default_factory=list)             # ... and the names among them (outline.subject_names)
+    names: list[str] = field(default_factory=list)             # the names of the question's subject (outline.subject_names)
 
     @property
     def covered(self) -> bool:
@@ -134,7 +134,7 @@ def covers_angle(aspect: Aspect, title: str, text: str) -> bool:
 
 
 def has_a_name(aspect: Aspect, text: str) -> bool:
-    """The text has one of the names of the subject the aspect is an angle on, if it has any."""
+    """The text has one of the names of the question's subject, if it has any."""
     have = stems(text)
     return not aspect.names or any(has_word(stem(name), have) for name in aspect.names)
 
@@ -194,9 +194,11 @@ def quote(aspect: Aspect, text: str, title: str, weights: dict[str, float]) -> s
 def update_partly(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int, str],
                   candidates: list[int], titles: dict[int, str], max_quotes: int = QUOTES_PER_ASPECT) -> None:
     """For an aspect no source covers: the COVERED_BY pages read (`candidates`, in the order
-    read: the question's own results first) that speak of the question's subject and have the
-    most of the aspect's words, half of them at least ("the forces involved": the page on the
-    battle says "forces", never "involved"). A part the question asks for is then answered from
+    read: the question's own results first) that speak of the question's subject -- by its name,
+    when the question writes one ("Users of vi tend to frustrate new users" came near "How users
+    extend it" for a question on Emacs) -- and have the most of the aspect's words, half of them
+    at least ("the forces involved": the page on the battle says "forces", never "involved").
+    A part the question asks for is then answered from
     the pages nearest to it, and the report says it is only partly covered. An aspect that names
     only an angle ("Approaches", "What is distinctive about it") has nothing to come near: any
     page with the word would do ("the transfer rate approaches 19 MB/minute")."""

@@ -119,12 +119,13 @@ class ReportRun:
         """An aspect of the outline: its query (a part's, or its title anchored to the subject);
         filed under the things it lists ("TCP, UDP, IP and ICMP") or, for a part of the question,
         the other names it writes ("Common Lisp"); and, when it is only an angle on the
-        question's subject ("Where it came from"), that subject and its names, which the pages
-        covering it must be about (coverage.covers_angle)."""
+        question's subject ("Where it came from"), that subject, which the pages covering it
+        must be about (coverage.covers_angle); and the subject's names, which a page that only
+        comes near it must have (coverage.update_partly)."""
         angle = outline.angle_of(title, self.question)
         terms = outline.named_things(title) or (outline.part_names(title, self.question) if query else [])
         return Aspect(title, query or outline.anchored_query(title, self.question), terms,
-                      angle_of=angle, names=outline.subject_names(self.question) if angle else [])
+                      angle_of=angle, names=outline.subject_names(self.question))
 
     def _name_terms(self, aspects: list[Aspect]) -> Iterator:
         """For each of the first TERM_ASPECTS aspects, one small model call: the specific
