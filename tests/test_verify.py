@@ -615,7 +615,7 @@ def test_an_answer_of_the_question_s_words_is_an_echo_unless_the_question_choose
 
 
 def test_an_answer_made_of_the_question_and_the_checks_own_messages_is_an_echo():
-    from kresearch.agent.answer.verify import echoes_question
+    from kresearch.agent.answer.verify import copies_message, echoes_question
     question = ("When was the Western Germanic language spoken from which the small settlement situated on the "
                 "river Leda opposite Leer derives its name?")
     told = ('The question asks when, but your answer "spoken from which the small settlement" is not a date or '
@@ -626,6 +626,11 @@ def test_an_answer_made_of_the_question_and_the_checks_own_messages_is_an_echo()
     assert echoes_question(copied, question, told)
     assert not echoes_question(copied, question)          # nothing told: words of its own
     assert not echoes_question("Old Frisian", question, told)
+    # what a message names comes from the pages, and may be the answer
+    link = ("Source [3] (Whole Woman's Health v. Hellerstedt) states it, but no source you read about the question "
+            "mentions it: [1] Mississippi University for Women v. Hogan is about the question and does not.")
+    assert not copies_message("Mississippi University for Women v. Hogan", link)
+    assert copies_message("Hogan is about the question and does not say", link)
 
 
 def test_the_answer_line_cites_the_statement_that_says_most_of_the_question_first():

@@ -516,7 +516,8 @@ class Agent:
                         each=self._state.each, unread_hints=hints, python_runs=self.toolbox.stats.python_runs,
                         python_enabled=self.toolbox.python_enabled,
                         titles={s.id: s.title for s in self.sources.all()},
-                        told=" ".join(e.get("message", "") for e in self.verifier.log if e["check"] != "floor"))
+                        told=" ".join(e.get("message", "") for e in self.verifier.log
+                                      if e["check"] not in ("floor", "passed") and not e["check"].endswith("decide")))
 
     def _observe(self, action: Step, question: str, step: int, state: _State, **reading) -> Observation:
         first = state.seen.get(action.key())

@@ -236,14 +236,28 @@ COPIED_WORDS = 6
 
 
 def copies_message(answer: str, told: str) -> bool:
-    """The answer holds COPIED_WORDS words in a row of the checks' messages (`told`), outside
-    the answers they quote: "... derives its name? is not a date or year. Find the date in your
-    sources and answer with it." was proposed three times after the date check said so. A
-    message's facts are a few words ("1889 in [1]"), its instructions a sentence."""
-    said = re.findall(r"\w+", re.sub(r'"[^"]*"', " | ", told).lower())
-    runs = {tuple(said[i:i + COPIED_WORDS]) for i in range(len(said) - COPIED_WORDS + 1)}
-    words = re.findall(r"\w+", answer.lower())
-    return any(tuple(words[i:i + COPIED_WORDS]) in runs for i in range(len(words) - COPIED_WORDS + 1))
+    """The answer holds COPIED_WORDS lower-case words in a row of the checks' messages (`told`):
+    "... derives its name? is not a date or year. Find the date in your sources and answer with
+    it." was proposed three times after the date check said so. What a message quotes, names
+    and counts ("[1] Mississippi University for Women v. Hogan is about the question") comes
+    from the pages and may well be the answer: the answers it quotes are left out, and a name
+    or a number breaks a run."""
+    runs = {tuple(run[i:i + COPIED_WORDS]) for run in _lower_runs(re.sub(r'"[^"]*"', " | ", told))
+            for i in range(len(run) - COPIED_WORDS + 1)}
+    return any(tuple(run[i:i + COPIED_WORDS]) in runs for run in _lower_runs(answer)
+               for i in range(len(run) - COPIED_WORDS + 1))
+
+
+def _lower_runs(text: str) -> list[list[str]]:
+    """The runs of lower-case words of `text`, split at any other word (a name, a number) and at
+    a quote or bracket; punctuation inside a sentence does not split them."""
+    runs: list[list[str]] = [[]]
+    for token in re.findall(r"\w+|[\"()\[\]|]", text):
+        if token.isalpha() and token.islower():
+            runs[-1].append(token)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 def is_comparison(question: str) -> bool:
