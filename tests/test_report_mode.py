@@ -1547,6 +1547,9 @@ def test_an_aspect_that_is_only_an_angle_on_the_subject_is_told_from_one_with_wo
     assert outline.angle_of("What makes it distinctive", SCHEME_QUESTION) == ["scheme", "programming", "language"]
     assert outline.angle_of(differs, SCHEME_QUESTION) == []
     assert outline.angle_of("memory leaks", "Explain garbage collection") == []
+    # some of the things a subject of several names is: their own aspect, not an angle on all
+    tcp = "Explain how TCP, UDP, IP and ICMP divide the work of moving data, and compare TCP with UDP."
+    assert outline.angle_of("Compare TCP with UDP", tcp) == [] and outline.angle_of("History", tcp)
 
 
 def test_an_angle_on_a_named_subject_is_covered_by_pages_about_that_name_or_by_its_entry():
