@@ -1547,6 +1547,7 @@ def test_an_aspect_that_is_only_an_angle_on_the_subject_is_told_from_one_with_wo
     assert outline.angle_of("What makes it distinctive", SCHEME_QUESTION) == ["scheme", "programming", "language"]
     assert outline.angle_of(differs, SCHEME_QUESTION) == []
     assert outline.angle_of("memory leaks", "Explain garbage collection") == []
+    assert outline.angle_of("History", "Explain garbage collection") == []       # no name
     # some of the things a subject of several names is: their own aspect, not an angle on all
     tcp = "Explain how TCP, UDP, IP and ICMP divide the work of moving data, and compare TCP with UDP."
     assert outline.angle_of("Compare TCP with UDP", tcp) == [] and outline.angle_of("History", tcp)
@@ -1562,20 +1563,18 @@ def test_an_angle_on_a_named_subject_is_covered_by_pages_about_that_name_or_by_i
              4: "DrScheme is a programming environment for the Scheme language; it came out of Rice University."}
     titles = {1: "osborne 1", 2: "programming language", 3: "scheme", 4: "drscheme"}
     urls = {n: f"http://x.example/{n}" for n in texts}
-    cases = [(SCHEME_QUESTION, [3, 4]),
-             # a question in lower case names nothing: most of the subject's words and the angle's, or an
-             # entry named with the subject's words -- the category's entry can no longer be told from the
-             # name's
-             (question, [2, 3, 1, 4])]
-    for asked, covering in cases:
-        where = outline.question_parts(asked)[0]
-        angle = outline.angle_of(where, asked)
-        aspect = coverage.Aspect(where, outline.part_query(where, asked), angle_of=angle,
-                                 names=outline.subject_names(asked))
-        coverage.update(aspect, asked, texts, urls, [1, 2, 4, 3], titles)
-        assert aspect.sources == covering, asked
-        # the subject's entry leads and is quoted by its opening
-        assert (3, " ".join(texts[3].split())) in aspect.quotes[:2]
+    where = outline.question_parts(SCHEME_QUESTION)[0]
+    aspect = coverage.Aspect(where, outline.part_query(where, SCHEME_QUESTION),
+                             angle_of=outline.angle_of(where, SCHEME_QUESTION),
+                             names=outline.subject_names(SCHEME_QUESTION))
+    coverage.update(aspect, SCHEME_QUESTION, texts, urls, [1, 2, 4, 3], titles)
+    # the subject's entry leads and is quoted by its opening
+    assert aspect.sources == [3, 4] and aspect.quotes[0] == (3, " ".join(texts[3].split()))
+    # a question in lower case names nothing: the aspect is judged by its words and its query's
+    assert outline.angle_of(where.lower(), question) == []
+    aspect = coverage.Aspect(where, outline.part_query(where, question))
+    coverage.update(aspect, question, texts, urls, [1, 2, 4, 3], titles)
+    assert aspect.sources == [1, 4]
     # a page named with another word beside the subject's is no entry on it, a letter too
     aspect = coverage.Aspect("History", angle_of=["scheme", "programming", "language"], names=["scheme"])
     assert coverage.is_subject_entry(aspect, "scheme - Offline Encyclopedia")

