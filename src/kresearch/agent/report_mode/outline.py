@@ -207,15 +207,21 @@ _LEAD = re.compile(r"^(?:(?:and|or|then|also|such as|as well as)\s+)+", re.I)
 _TELL = re.compile(r"^(?:explain|describe|discuss|list|name|give|show|outline|trace|summari[sz]e)\s+(?=\S+\s+\S)", re.I)
 
 
+def _part_words(part: str, question: str) -> list[tuple[str, bool]]:
+    """The words of a part of the question, each with whether the question writes it as part of
+    a name (`is_name_word`); never the part's first, capitalised as a heading's."""
+    named = written_as_names(question)
+    return [(word, bool(index) and is_name_word(word, named)) for index, word in enumerate(_TERM.findall(part))]
+
+
 def part_query(part: str, question: str) -> str:
     """A question's part as a search query: its subject words in order (the wh-words and
     instructions dilute a search), with the question's subject when the part has little of it
     ("how it decides where a block of memory may be stored" -> "block memory stored processor cache")."""
-    content = [w for w in _TERM.findall(part) if w.lower() in content_words(w) or "-" in w and content_words(w)]
-    # the part's first word is capitalised as a heading's, not as a name
-    named = written_as_names(question) - {part.split()[0].lower()} if part.split() else set()
+    content = [(w, name) for w, name in _part_words(part, question)
+               if w.lower() in content_words(w) or "-" in w and content_words(w)]
     # "the main techniques": its angle; "how it differs from Common Lisp": a name
-    words = [w for w in content if is_subject_word(w.lower()) or is_name_word(w, named)] or content
+    words = [w for w, name in content if is_subject_word(w.lower()) or name] or [w for w, _ in content]
     seen: set[str] = set()
     unique = [w for w in anchored_query(" ".join(words), question).split()
               if not (w.lower() in seen or seen.add(w.lower()))]                 # each word once
@@ -461,12 +467,11 @@ def part_names(part: str, question: str) -> list[str]:
     lists "common lisp" below "common lisp in parallel"); the model's terms that repeat the
     question's words are dropped (`parse_terms`). Consecutive words the question writes as
     names are one name; the part's first word is capitalised as a heading's."""
-    named = written_as_names(question)
     subject = {s for w in subject_names(question) for s in stems(w)}
     names: list[str] = []
     run: list[str] = []
-    for index, word in enumerate(_TERM.findall(part) + [""]):
-        if index and is_name_word(word, named):
+    for word, name in _part_words(part, question) + [("", False)]:
+        if name:
             run.append(word)
             continue
         # "Common Lisp" is another name than "Lisp"; "Lisp" alone is the subject's
