@@ -132,3 +132,23 @@ def test_a_pages_note_on_its_namesakes_is_never_a_finding():
     assert claims and not any("see Halldór" in c.text or "This article" in c.text or "confused" in c.text
                               for c in claims)
     assert claims[0].text == "Halldór Kiljan Laxness was a twentieth-century Icelandic writer."
+
+
+def test_the_page_titled_with_the_name_alone_is_what_the_name_means_and_its_lead_is_about_it():
+    # devb151-200-s46: the film's lead names "Ed Wood"; the man's page writes "Edward Davis Wood Jr."
+    question = "Were Scott Derrickson and Ed Wood of the same nationality?"
+    pages = {2: ("Ed Wood", "From the Offline Encyclopedia, the free encyclopedia. Edward Davis Wood Jr. (1924 - "
+                 "1978) was an American filmmaker, actor and writer. He made cheap films."),
+             3: ("Ed Wood (film)", "Ed Wood is a 1994 American biographical film directed by Tim Burton.")}
+    claims = quoted_findings(evidence(question, "yes", pages), {2, 3})
+    assert [c.text for c in claims] == ["Edward Davis Wood Jr. (1924 - 1978) was an American filmmaker, actor and writer."]
+    # a namesake's page that says more of the question still wins: "The Polar Bear" asked as a cocktail
+    question = "The Polar Bear and Daiquiri are both examples of what?"
+    pages = {4: ("Polar Bear (cocktail)", "A Polar Bear is a mint chocolate cocktail made with creme de menthe."),
+             5: ("Polar bear", "The polar bear is a carnivorous bear whose native range lies in the Arctic.")}
+    claims = quoted_findings(evidence(question, "cocktail", pages), {4, 5})
+    assert claims[0].sources == [4]
+    # a term's entry ("pat") is no page of a name ("Pat"): its first line is not about the actor
+    question = 'Martin Patterson "Pat" Hingle was a close friend of an actor in what TV series?'
+    pages = {17: ("pat", "1. <language> Personalized Array Translator, an old language.")}
+    assert quoted_findings(evidence(question, "Rawhide", pages), {17}) == []

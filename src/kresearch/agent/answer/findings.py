@@ -48,18 +48,27 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
     stated = any(sid in trail for sid in ev.stating())
     for name in asked_names(ev.question) or [frozenset()]:
         best = None
+        led: set[int] = set()
         for sid, position, sentence in _quotable(ev, trail, used):
             title = stems(page_name(ev.titles.get(sid, "")))
             # "Kiss and Tell (1945 film)" is the page of "Kiss and Tell"; "The Skulls" is not of "Band of Skulls"
             own_page = bool(name) and title <= name and mentions(name, title)
+            # a title with the name alone is the thing the name means; "Ed Wood (film)" is a namesake's
+            plain = own_page and "(" not in page_name(ev.titles.get(sid, ""), qualifier=True)
             words = stems(sentence)
-            if words <= title:                                              # the title line
+            if words <= title or _names_site(sentence, ev.titles.get(sid, "")):   # title line, site chrome
                 continue
+            # a page's first sentence is about what its title names ("Edward Davis Wood Jr. ... was
+            # an American filmmaker" on the page "Ed Wood"), where the title writes it as a name
+            # (the entry "pat" is no page of the "Pat" of "Martin Patterson "Pat" Hingle")
+            lead = sid not in led and mentions(name, capitalised(page_name(ev.titles.get(sid, ""))))
+            led.add(sid)
             # what it says of the question besides the name, the answer's words counting double
             said = len(words & (asked - name)) + 2 * len(words & answer)
             # names against names; a question naming nothing has only its answer to name, when
             # a page on the trail states it (else the sentence that says most of the question)
-            named = mentions(name, capitalised(sentence)) if name else (not stated or states_answer(ev.answer, sentence))
+            named = (mentions(name, capitalised(sentence)) or (own_page and lead) if name
+                     else (not stated or states_answer(ev.answer, sentence)))
             # On the subject's own page a sentence that names it will do, so its lead does
             # ("Neil Jordan is an Irish novelist ..." for "Are both ... and Neil Jordan
             # American?"), and so does one that says something of the question ("The band
@@ -68,7 +77,7 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
             enough = (named or said > 0) if own_page else (named and said >= 2)
             if not enough:
                 continue
-            key = (own_page, said, -position, -sid)
+            key = (own_page, said, plain, -position, -sid)
             if best is None or key > best[0]:
                 best = (key, sid, sentence)
         if best is not None:
@@ -81,6 +90,14 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
         if stated is not None:
             found.append(_quoted(*stated))
     return found
+
+
+def _names_site(sentence: str, title: str) -> bool:
+    """The sentence names the site the page is on ("From Wikipedia, the free encyclopedia" on
+    "Ed Wood - Wikipedia"): the site's words around the page, not the page's."""
+    parts = re.split(r"\s+[-|\u2013\u2014]\s+", title)
+    site = stems(parts[-1]) if len(parts) > 1 else set()
+    return bool(site) and site <= stems(sentence)
 
 
 def _stating(ev: Evidence, trail: set[int], asked: set[str], used: set[str]) -> tuple[int, str] | None:
