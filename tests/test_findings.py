@@ -152,3 +152,8 @@ def test_the_page_titled_with_the_name_alone_is_what_the_name_means_and_its_lead
     question = 'Martin Patterson "Pat" Hingle was a close friend of an actor in what TV series?'
     pages = {17: ("pat", "1. <language> Personalized Array Translator, an old language.")}
     assert quoted_findings(evidence(question, "Rawhide", pages), {17}) == []
+    # nor is "Popular science", the genre, the page of the magazine "Popular Science"
+    question = "Which was published more frequently, Popular Science or Girlfriends?"
+    pages = {3: ("Popular science", "Popular science is an interpretation of science intended for a general audience."),
+             5: ("Popular Science", "Popular Science is an American quarterly magazine carrying articles on science.")}
+    assert [c.sources for c in quoted_findings(evidence(question, "Girlfriends", pages), {3, 5})] == [[5]]

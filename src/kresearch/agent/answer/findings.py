@@ -51,17 +51,18 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
         led: set[int] = set()
         for sid, position, sentence in _quotable(ev, trail, used):
             title = stems(page_name(ev.titles.get(sid, "")))
-            # "Kiss and Tell (1945 film)" is the page of "Kiss and Tell"; "The Skulls" is not of "Band of Skulls"
-            own_page = bool(name) and title <= name and mentions(name, title)
+            # "Kiss and Tell (1945 film)" is the page of "Kiss and Tell"; "The Skulls" is not of "Band
+            # of Skulls", nor "Popular science" of the magazine "Popular Science": the title writes the name
+            own_page = (bool(name) and title <= name
+                        and mentions(name, capitalised(page_name(ev.titles.get(sid, "")))))
             # a title with the name alone is the thing the name means; "Ed Wood (film)" is a namesake's
             plain = own_page and "(" not in page_name(ev.titles.get(sid, ""), qualifier=True)
             words = stems(sentence)
             if words <= title or _names_site(sentence, ev.titles.get(sid, "")):   # title line, site chrome
                 continue
             # a page's first sentence is about what its title names ("Edward Davis Wood Jr. ... was
-            # an American filmmaker" on the page "Ed Wood"), where the title writes it as a name
-            # (the entry "pat" is no page of the "Pat" of "Martin Patterson "Pat" Hingle")
-            lead = sid not in led and mentions(name, capitalised(page_name(ev.titles.get(sid, ""))))
+            # an American filmmaker" on the page "Ed Wood")
+            lead = sid not in led
             led.add(sid)
             # what it says of the question besides the name, the answer's words counting double
             said = len(words & (asked - name)) + 2 * len(words & answer)
