@@ -36,7 +36,7 @@ from ..context import content_words, stems
 from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
 from ..limits import RESEARCH_SHARE
 from ..names import page_name
-from . import coverage, disagreements, kinds, outline, writer
+from . import casing, coverage, disagreements, kinds, outline, writer
 from .coverage import Aspect
 from .length import length
 from .writer import Section
@@ -56,7 +56,8 @@ TERM_DEEPER = 5          # ... and down to this rank when neither of those is th
 class ReportRun:
     def __init__(self, agent: "Agent", question: str):
         self.agent = agent
-        self.question = question
+        self.asked = question           # as typed: the report's title and the result's question
+        self.question = question        # as the policy reads it (casing.as_pages_write, after the first search)
         self.aspects: list[Aspect] = []
         self.sections: list[Section] = []
         self.summary = Section("Summary")
@@ -86,6 +87,11 @@ class ReportRun:
         topic = " ".join(outline.topic_words(self.question, 4))
         queries = [self.question] + ([topic] if topic and topic.lower() != self.question.lower() else [])
         yield from self._search(overview, queries)
+        # a question typed without capitals gets the names the pages write ("unix" -> "Unix")
+        texts, _ = self._pages_read()
+        self.question = casing.as_pages_write(self.asked, [texts[sid] for sid in self._last_results if sid in texts])
+        if self.question != self.asked:
+            agent.trace.write("question_cased", question=self.question)
         # the pages those link to by a name of the subject first: the specific parts
         linked = yield from self._follow_links()
         first = linked + [sid for sid in self._last_results if sid not in linked]
@@ -571,18 +577,18 @@ class ReportRun:
         off_subject = self._off_subject(texts, cited)
         confidence, reason = writer.report_confidence(self.sections, self.summary, self.aspects, len(found),
                                                       off_subject)
-        report = writer.assemble(self.question, self.summary, self.sections, self.aspects, agent.sources,
+        report = writer.assemble(self.asked, self.summary, self.sections, self.aspects, agent.sources,
                                  confidence, reason, stopped_because, found, off_subject)
         stats.wall_seconds = round(time.perf_counter() - start, 3)
         numbers = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(stats).items()}
         answer = " ".join(text for text, _ in self.summary.sentences)   # one line, no citations
-        result = RunResult(question=self.question, answer=answer, report=report, confidence=confidence,
+        result = RunResult(question=self.asked, answer=answer, report=report, confidence=confidence,
                            sources=[s.as_json() for s in agent.sources.all()], stopped_because=stopped_because,
                            stats=numbers, trace=str(agent.trace.path or ""), claims=[c.as_json() for c in claims],
                            error=error, mode="report", sections=[s.as_json() for s in self.sections],
                            coverage=[a.as_json() for a in self.aspects], conflicts=[d.as_json() for d in found])
         agent.trace.write("finish", stopped_because=stopped_because, answer=answer, confidence=confidence,
-                          stats=numbers, report=report, mode="report", question=self.question,
+                          stats=numbers, report=report, mode="report", question=self.asked,
                           sources=result.sources, claims=result.claims)   # what `kresearch check` re-verifies
         return result
 

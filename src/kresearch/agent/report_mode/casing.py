@@ -1,0 +1,82 @@
+"""A question typed without capitals, written with the names the pages write.
+
+The report policy tells a named subject from its category by the question's capitals
+(outline.written_as_names): "Scheme" in "the Scheme programming language" is the name, and pages
+on an angle of it ("where it came from") must name it. A user who types "give an overview of
+unix: where it came from" writes no capitals, and the report then judged pages by "came" and
+"spread" alone ("Frequency hopping spread spectrum" became the summary). The pages the
+question's first search read know which of its words are names: they write "Unix" capitalised in
+the middle of their sentences, and "spread" in lower case. `as_pages_write` gives the question
+back with those words as the pages write them, so the name rules hold for it too.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .outline import is_subject_word, written_as_names
+
+MIN_SEEN = 3          # mid-sentence uses of a word, over the pages read, before it is judged
+NAME_SHARE = 0.75     # ... and the share of them capitalised that makes it a name
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#]*")
+_URL = re.compile(r"\w+://\S+")
+_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n\s*\n")
+
+
+def as_pages_write(question: str, texts: list[str]) -> str:
+    """The question with each subject word the pages write as a name in its written form
+    ("give an overview of unix" -> "give an overview of Unix"); the question itself when it
+    writes names of its own (its capitals are the user's word) or the pages show none.
+    A question in title case or capitals says nothing by its capitals and is read in lower case."""
+    if written_as_names(question):
+        return question
+    words = {w.lower() for w in _WORD.findall(question) if is_subject_word(w.lower())}
+    asked = {w.lower() for w in _WORD.findall(question)}
+    forms = _mid_sentence_forms(words, asked, texts)
+    named = {w: _name_form(seen) for w, seen in forms.items()}
+    named = {w: form for w, form in named.items() if form}
+    if not named:
+        return question
+    # the words between the named ones in lower case, unless the question is all lower case already
+    lowered = question if question == question.lower() else question[:1] + question[1:].lower()
+    return _WORD.sub(lambda m: named.get(m.group().lower(), m.group()) if m.start() else m.group(), lowered)
+
+
+def _mid_sentence_forms(words: set[str], asked: set[str], texts: list[str]) -> dict[str, Counter]:
+    """How the pages write each of `words` where no sentence starts, leaving out headings,
+    lines in title case, whose capitals say nothing, and addresses."""
+    seen: dict[str, Counter] = {w: Counter() for w in words}
+    for text in texts:
+        for sentence in _SENTENCE_END.split(_URL.sub(" ", text)):
+            tokens = _WORD.findall(sentence.lstrip(">*-–• \t"))
+            if (sentence.lstrip().startswith("#") or len(tokens) < 4
+                    or sum(t[:1].isupper() for t in tokens) * 2 > len(tokens)):
+                continue                                  # a heading, a title, a caption
+            for i, token in enumerate(tokens[1:], 1):
+                if token.lower() not in seen:
+                    continue
+                # "Records" in "Virgin Records" is part of another name, not a name the question
+                # writes: a capital inside a run with other words than the question's says nothing
+                inside = token[:1].isupper() and tokens[i - 1][:1].isupper() and not _run(tokens, i) <= asked
+                if not inside:
+                    seen[token.lower()][token] += 1
+    return seen
+
+
+def _run(tokens: list[str], i: int) -> set[str]:
+    """The words (lower case) of the run of capitalised tokens that token i is in."""
+    lo = hi = i
+    while lo > 1 and tokens[lo - 1][:1].isupper():
+        lo -= 1
+    while hi + 1 < len(tokens) and tokens[hi + 1][:1].isupper():
+        hi += 1
+    return {t.lower() for t in tokens[lo:hi + 1]}
+
+
+def _name_form(seen: Counter) -> str | None:
+    """The capitalised form most used, when the pages mostly capitalise the word."""
+    total = sum(seen.values())
+    capitalised = Counter({form: n for form, n in seen.items() if form[:1].isupper()})
+    if total < MIN_SEEN or sum(capitalised.values()) < NAME_SHARE * total:
+        return None
+    return capitalised.most_common(1)[0][0]

@@ -1,0 +1,37 @@
+"""A question typed without capitals, written with the names the pages write (report_mode/casing.py)."""
+from kresearch.agent.report_mode.casing import as_pages_write
+from kresearch.agent.report_mode.outline import subject_names
+
+UNIX = ("Unix\n\nAn interactive time-sharing operating system invented in 1969 by Ken Thompson after Bell Labs "
+        "left the Multics project. The turning point in Unix's history came when it was reimplemented in C. "
+        "Versions of Unix spread to universities, and many vendors sold their own Unix.")
+SPREAD = ("Frequency hopping spread spectrum was invented by Hedy Lamarr and George Antheil. The signal is spread "
+          "over many channels, and the spread makes it hard to jam.")
+
+
+def test_words_the_pages_write_as_names_are_capitalised_and_others_left_as_typed():
+    question = "give an overview of unix: where it came from and why it spread"
+    cased = as_pages_write(question, [UNIX, SPREAD])
+    assert cased == "give an overview of Unix: where it came from and why it spread"
+    assert subject_names(question) == [] and subject_names(cased) == ["unix"]
+
+
+def test_a_question_that_writes_its_own_names_is_left_alone_and_few_uses_decide_nothing():
+    question = "Give an overview of the Scheme programming language"
+    assert as_pages_write(question, [UNIX]) == question
+    # one mid-sentence use is not enough to call a word a name
+    assert as_pages_write("what is multics", [UNIX]) == "what is multics"
+    assert as_pages_write("what is unix", []) == "what is unix"
+
+
+def test_title_case_is_read_in_lower_case_and_capitals_inside_other_names_and_headings_do_not_count():
+    # a title-case question says nothing by its capitals: only the pages' names keep theirs
+    assert as_pages_write("Give An Overview Of Unix History", [UNIX]) == "Give an overview of Unix history"
+    # "Records" inside "Virgin Records" and a heading's capitals are no name the question writes
+    pages = ["# The Records Of The Band\n\nThe band left Virgin Records and then EMI Records. They signed with "
+             "Glitterbest Records in 1977. Their records sold well, and the records were reissued."]
+    assert as_pages_write("which records did the band release", pages) == "which records did the band release"
+    # addresses are no writing: "[emacs](http://host/foldoc/emacs)" is not a lower-case use
+    pages = ["It was written in [Emacs](http://h/foldoc/emacs) by users of [Emacs](http://h/foldoc/emacs). "
+             "Many people extend Emacs with Lisp."]
+    assert as_pages_write("how do users extend emacs", pages) == "how do users extend Emacs"
