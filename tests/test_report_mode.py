@@ -125,6 +125,38 @@ def test_an_aspect_that_echoes_the_outline_request_is_dropped():
     assert len(outline.parse_outline(reply, "How do solar panels work?", instructions=instructions)) == 2
 
 
+def test_an_outline_that_walks_down_the_requests_list_loses_those_aspects():
+    from kresearch.prompts import render
+    instructions = render("outline", question="", low=4, high=6, found="")
+    # a 1.5B model's outline for a comparison (userq-s47): the question's names and a word of the request each
+    question = "Compare Perl and Python as scripting languages."
+    reply = json.dumps({"aspects": ["Perl vs Python: Main parts", "Perl vs Python: Approaches",
+                                    "Perl vs Python: Causes", "Perl vs Python: Points of Comparison",
+                                    "Perl regular expressions"]})
+    assert outline.parse_outline(reply, question, instructions=instructions) == ["Perl regular expressions"]
+    # one such aspect alone is an angle the question has
+    question = "Give an overview of the Scheme programming language: how it differs from Common Lisp."
+    reply = json.dumps({"aspects": ["Scheme programming language", "history", "comparison with Common Lisp"]})
+    assert outline.parse_outline(reply, question, instructions=instructions)[-1] == "comparison with Common Lisp"
+
+
+@pytest.mark.parametrize("question, things, queries", [
+    ("Compare Perl and Python as scripting languages.", ["Perl", "Python"],
+     ["Perl scripting languages", "Python scripting languages"]),
+    ("What are the differences between Git, Mercurial and Subversion?", ["Git", "Mercurial", "Subversion"],
+     ["Git", "Mercurial", "Subversion"]),
+    ("Compare Common Lisp vs Scheme", ["Common Lisp", "Scheme"], ["Common Lisp", "Scheme"]),
+    ("Compare the Apple II and the Commodore PET", ["Apple II", "Commodore PET"], ["Apple II", "Commodore PET"]),
+    # no names, a question that lists its parts, one name: the outline is the model's (or the parts)
+    ("Compare compilers and interpreters", [], []),
+    ("Compare the RISC and CISC approaches: what motivated each, and their typical features", [], []),
+    ("How does Emacs differ from vi?", [], []),
+])
+def test_the_things_a_question_compares_are_aspects_searched_each_on_its_own(question, things, queries):
+    assert outline.compared_things(question) == things
+    assert [outline.compared_query(thing, things, question) for thing in things] == queries
+
+
 def test_an_aspect_query_carries_the_question_subject():
     assert outline.topic_words(QUESTION) == ["garbage", "collection", "mark-sweep"]
     assert outline.anchored_query("weaknesses", QUESTION) == "weaknesses garbage collection mark-sweep"
@@ -435,6 +467,26 @@ def test_a_report_on_a_question_that_lists_its_parts_has_a_section_for_each(tmp_
     assert "garbage collection history" in titles
     for heading in titles[:3]:
         assert f"## {heading}" in result.report
+
+
+def test_a_report_comparing_named_things_has_a_section_on_each(tmp_path, monkeypatch):
+    question = "Compare Perl and Python as scripting languages."
+    pages = {
+        "/wiki/Perl": ("Perl", "Perl is a scripting language started by Larry Wall in 1987. Perl is popular for "
+                       "text processing and CGI scripts."),
+        "/wiki/Python": ("Python", "Python is a scripting language created by Guido van Rossum. Python code is "
+                         "read as easily as pseudocode."),
+    }
+    aspects = {"aspects": ["Perl vs Python: Approaches", "Perl vs Python: Causes", "Perl and Python syntax"]}
+    result, _, _ = run_report(tmp_path, monkeypatch, [aspects] + [writer_reply] * 9, question=question, pages=pages)
+    coverage_rows = result.as_json()["coverage"]
+    assert [c["aspect"] for c in coverage_rows][:3] == ["Perl", "Python", "Perl and Python syntax"]
+    assert "## Perl" in result.report and "Causes" not in result.report
+    # each searched on its own ("Perl scripting languages"), its page found and quoted for it
+    by_id = {s["id"]: s["url"] for s in result.as_json()["sources"]}
+    assert coverage_rows[0]["queries"][0] == "Perl scripting languages"
+    assert any(by_id[sid].endswith("/wiki/Perl") for sid in coverage_rows[0]["sources"])
+    assert any(by_id[sid].endswith("/wiki/Python") for sid in coverage_rows[1]["sources"])
 
 
 def test_a_page_covers_an_aspect_only_when_it_is_about_the_question_subject_too():

@@ -204,6 +204,53 @@ def question_parts(question: str) -> list[str]:
 
 
 _LEAD = re.compile(r"^(?:(?:and|or|then|also|such as|as well as)\s+)+", re.I)
+
+
+def compared_things(question: str) -> list[str]:
+    """The things a question of one part compares, by the names it writes (`written_as_names`):
+    "Compare Perl and Python as scripting languages" -> ["Perl", "Python"]; "What are the
+    differences between Git, Mercurial and Subversion?" -> all three. Each is an aspect of the
+    report, so each gets its own section beside the comparison; a small model's outline gave
+    "Perl vs Python: Causes". None for a question that lists its parts (they are the aspects),
+    compares nothing, or names fewer than two things."""
+    if question_parts(question) or not _COMPARING.search(question):
+        return []
+    named = written_as_names(question)
+    runs: list[tuple[int, int, str]] = []
+    for m in _NAME_RUN.finditer(question):
+        start, text = m.start(), m.group()
+        if not start or re.search(r"[.?!:]\s*$", question[:start]):      # "Compare Perl": a sentence's first word
+            first, _, text = text.partition(" ")
+            start += len(first) + 1
+        if text and all(w.lower() in named for w in _TERM.findall(text)):
+            runs.append((start, m.end(), text))
+    things: list[str] = []
+    for (_, end, text), (start, _, following) in zip(runs, runs[1:]):
+        if _JOINED.fullmatch(question[end:start]):
+            things += [t for t in (text, following) if t not in things]
+    return things if len(things) >= 2 else []
+
+
+def with_things(things: list[str], aspects: list[str], high: int = MAX_ASPECTS) -> list[str]:
+    """The compared things first, then the model's aspects that are not just one of them again:
+    "Perl regular expressions" stays beside "Perl" (with_parts would take it for a repeat)."""
+    names = [content_words(thing) for thing in things]
+    return (things + [a for a in aspects if content_words(a) not in names])[:max(high, len(things))]
+
+
+def compared_query(thing: str, things: list[str], question: str) -> str:
+    """A compared thing's search query: its name and the question's subject words that name none
+    of the others ("Perl scripting" for "Compare Perl and Python as scripting languages"), so
+    its search finds pages on it, not on the comparison."""
+    others = {s for other in things if other != thing for s in stems(other)}
+    own = stems(thing)
+    extra = [w for w in topic_words(question, 4) if not stems(w) & (others | own) and not _VERSUS.fullmatch(w)]
+    return " ".join([thing, *extra])
+
+
+_COMPARING = re.compile(r"\b(?:compar\w*|contrast\w*|differ\w*|versus|vs)\b", re.I)
+_NAME_RUN = re.compile(r"\b[A-Z][\w+#-]*(?:\s+[A-Z][\w+#-]*)*")
+_JOINED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|with|to|vs\.?|versus)\s)\s*(?:the\s+)?", re.I)
 _TELL = re.compile(r"^(?:explain|describe|discuss|list|name|give|show|outline|trace|summari[sz]e)\s+(?=\S+\s+\S)", re.I)
 
 
@@ -257,11 +304,36 @@ def outline_schema(low: int = MIN_ASPECTS, high: int = MAX_ASPECTS) -> dict:
 def echoes(aspect: str, question: str, instructions: str) -> bool:
     """The aspect repeats the outline request's own words, not a subject: "What are the main
     parts, approaches, causes or points of comparison the question asks" (a 1.5B model copied
-    it). Its words beyond the question's are, all but a quarter, words of the instructions
-    (their quoted examples aside, which may be any question's subject)."""
-    own = content_words(aspect) - content_words(question)
-    told = content_words(re.sub(r'"[^"]*"', " ", instructions))
+    it). Its words beyond the question's (`_own_words`) are two or more, and all but a quarter
+    of them words of the instructions."""
+    own, told = _own_words(aspect, question), _told(instructions)
     return len(own) >= 2 and len(own & told) >= 0.75 * len(own)
+
+
+def lists_instructions(aspects: list[str], question: str, instructions: str) -> list[str]:
+    """The aspects that add one word to the question, a word of the instructions, when two or more
+    do: the model walked down the request's list ("Perl vs Python: Approaches", "Perl vs Python:
+    Causes" for "Compare Perl and Python"). One alone may be an angle the question has ("comparison
+    with Common Lisp" for a question on Scheme)."""
+    told = _told(instructions)
+    listed = [a for a in aspects if len(own := _own_words(a, question)) == 1 and own <= told]
+    return listed if len(listed) >= 2 else []
+
+
+def _own_words(aspect: str, question: str) -> set[str]:
+    """The aspect's words beyond the question's; "vs" joins names and says nothing."""
+    return content_words(_VERSUS.sub(" ", aspect)) - content_words(question)
+
+
+def _told(instructions: str) -> set[str]:
+    """The words of the instructions, their quoted examples aside (which may be any question's subject)."""
+    return content_words(re.sub(r'"[^"]*"', " ", instructions))
+
+
+_VERSUS = re.compile(r"\b(?:vs|versus)\b\.?", re.I)
+
+
+_VERSUS = re.compile(r"\b(?:vs|versus)\b\.?", re.I)
 
 
 def parse_outline(text: str, question: str, high: int = MAX_ASPECTS, instructions: str = "") -> list[str]:
@@ -283,6 +355,9 @@ def parse_outline(text: str, question: str, high: int = MAX_ASPECTS, instruction
             continue                                          # a near repeat of an earlier aspect
         aspects.append(aspect)
         seen.append(words)
+    if instructions:
+        listed = lists_instructions(aspects, question, instructions)
+        aspects = [a for a in aspects if a not in listed]
     return aspects[:high] or [" ".join(question.split())]
 
 

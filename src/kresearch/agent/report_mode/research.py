@@ -107,10 +107,14 @@ class ReportRun:
         texts, _ = self._pages_read()
         read = [(agent.sources.get(sid).title, texts[sid]) for sid in first if sid in texts]
         instructions = render("outline", question="", low=outline.MIN_ASPECTS, high=outline.MAX_ASPECTS, found="")
-        # the parts the question itself lists come first: the model's outline may drop them
+        # the parts the question itself lists come first, or else the things it compares: the
+        # model's outline may drop them
         parts = {part: outline.part_query(part, self.question) for part in outline.question_parts(self.question)}
         aspects = outline.with_parts(list(parts), outline.parse_outline(completion.text, self.question,
                                                                         instructions=instructions), self.question)
+        if not parts and (things := outline.compared_things(self.question)):
+            parts = {thing: outline.compared_query(thing, things, self.question) for thing in things}
+            aspects = outline.with_things(things, aspects)
         titles = outline.grounded(aspects, read, self.question, linked=len([s for s in linked if s in texts]))
         self.aspects = [self._aspect(title, parts.get(title)) for title in titles]
         agent._state.plan = titles
