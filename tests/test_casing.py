@@ -1,5 +1,5 @@
-"""A question typed without capitals, written with the names the pages write (report_mode/casing.py)."""
-from kresearch.agent.report_mode.casing import as_pages_write
+"""A question typed without capitals, written with the names the pages write (agent/casing.py)."""
+from kresearch.agent.casing import as_pages_write
 from kresearch.agent.report_mode.outline import subject_names
 
 UNIX = ("Unix\n\nAn interactive time-sharing operating system invented in 1969 by Ken Thompson after Bell Labs "

@@ -36,7 +36,8 @@ from ..context import content_words, stems
 from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
 from ..limits import RESEARCH_SHARE
 from ..names import page_name
-from . import casing, coverage, disagreements, kinds, outline, writer
+from .. import casing
+from . import coverage, disagreements, kinds, outline, writer
 from .coverage import Aspect
 from .length import length
 from .writer import Section

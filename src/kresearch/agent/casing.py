@@ -1,20 +1,21 @@
 """A question typed without capitals, written with the names the pages write.
 
-The report policy tells a named subject from its category by the question's capitals
-(outline.written_as_names): "Scheme" in "the Scheme programming language" is the name, and pages
-on an angle of it ("where it came from") must name it. A user who types "give an overview of
-unix: where it came from" writes no capitals, and the report then judged pages by "came" and
-"spread" alone ("Frequency hopping spread spectrum" became the summary). The pages the
-question's first search read know which of its words are names: they write "Unix" capitalised in
-the middle of their sentences, and "spread" in lower case. `as_pages_write` gives the question
-back with those words as the pages write them, so the name rules hold for it too.
+Both policies read names from the question's capitals: the report tells a named subject from
+its category by them (report_mode/outline.written_as_names: "Scheme" in "the Scheme programming
+language", which pages on an angle of it must name), and the short answer finds the things the
+question is about by them (names.subjects). A user who types "give an overview of unix: where it
+came from" writes no capitals, and the report then judged pages by "came" and "spread" alone
+("Frequency hopping spread spectrum" became the summary). The pages the question's first search
+read know which of its words are names: they write "Unix" capitalised in the middle of their
+sentences, and "spread" in lower case. `as_pages_write` gives the question back with those
+words as the pages write them, so the name rules hold for it too.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from .outline import is_subject_word, written_as_names
+from .context import content_words
 
 MIN_SEEN = 3          # mid-sentence uses of a word, over the pages read, before it is judged
 NAME_SHARE = 0.75     # ... and the share of them capitalised that makes it a name
@@ -28,9 +29,9 @@ def as_pages_write(question: str, texts: list[str]) -> str:
     ("give an overview of unix" -> "give an overview of Unix"); the question itself when it
     writes names of its own (its capitals are the user's word) or the pages show none.
     A question in title case or capitals says nothing by its capitals and is read in lower case."""
-    if written_as_names(question):
+    if writes_names(question):
         return question
-    words = {w.lower() for w in _WORD.findall(question) if is_subject_word(w.lower())}
+    words = {w.lower() for w in _WORD.findall(question) if content_words(w.lower())}
     asked = {w.lower() for w in _WORD.findall(question)}
     forms = _mid_sentence_forms(words, asked, texts)
     named = {w: _name_form(seen) for w, seen in forms.items()}
@@ -40,6 +41,16 @@ def as_pages_write(question: str, texts: list[str]) -> str:
     # the words between the named ones in lower case, unless the question is all lower case already
     lowered = question if question == question.lower() else question[:1] + question[1:].lower()
     return _WORD.sub(lambda m: named.get(m.group().lower(), m.group()) if m.start() else m.group(), lowered)
+
+
+def writes_names(question: str) -> bool:
+    """The question capitalises a word where no sentence starts ("who directed Ed Wood?"), and
+    is not in title case or capitals, whose capitals say nothing."""
+    inside = re.findall(r"(?<![.!?:]\s)(?<!^)\b[A-Za-z][\w-]*", " ".join(question.split()))
+    small = [w for w in inside if not content_words(w)]             # "of", "the", "and"
+    if question.isupper() or sum(w[:1].isupper() for w in small) > len(small) / 2:
+        return False
+    return any(w[:1].isupper() and content_words(w) for w in inside)
 
 
 def _mid_sentence_forms(words: set[str], asked: set[str], texts: list[str]) -> dict[str, Counter]:
