@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import fixture_site
 from fixture_site import site
 from test_agent import run_agent
 
@@ -458,3 +459,26 @@ def test_each_thing_is_read_on_its_plain_page_not_a_namesakes():
     pages = {1: ("OK Go (2000 EP)", "OK Go is the first EP by the band OK Go, released in 2000."),
              2: ("OK Go", "OK Go is an American rock band originally from Chicago, Illinois.")}
     assert page_for(Part("OK Go", "Is OK Go a rock band?"), pages)[0] == 2
+
+
+def test_a_question_typed_in_lower_case_is_read_with_the_names_its_top_pages_write(tmp_path, monkeypatch):
+    # The same question typed without capitals: after its top results are read the checks see
+    # "Shirley Temple" and "Corliss Archer" as the names the pages write (agent/casing.py), and
+    # the run goes as it does for the question written with them; the report keeps it as typed.
+    monkeypatch.setattr("kresearch.agent.answer.first_reading.FIRST_READING_PAGES", 1)
+    film, text = fixture_site.PAGES["/wiki/Kiss_and_Tell_(1945_film)"]
+    more = (" The role of Corliss Archer made Shirley Temple a teenage star, and critics praised Shirley Temple"
+            " as Corliss Archer. A sequel with another Corliss Archer followed without Shirley Temple.")
+    monkeypatch.setitem(fixture_site.PAGES, "/wiki/Kiss_and_Tell_(1945_film)", (film, text + more))
+    script = [{"answer": "yes"}, SPLIT,
+              {"quote": "was an American actress, singer, dancer", "answer": "yes"},
+              {"quote": "Corliss Archer is a fictional teenage character", "answer": "no"}]
+    typed = QUESTION.lower()
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True,
+                                            question=typed, passages=4)
+    cased = [r["question"] for r in read_trace(tmp_path / "t.jsonl") if r["event"] == "question_cased"]
+    assert cased == ["are Shirley Temple and Corliss Archer both american actresses?"]    # "American": once only
+    assert backend.calls == [typed, "Shirley Temple", "Corliss Archer"]
+    assert result.answer == "no" and result.stopped_because == "answered"
+    assert result.question == typed and result.report.startswith(f"# {typed}")

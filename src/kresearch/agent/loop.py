@@ -271,6 +271,7 @@ class Agent:
             self.stats.steps = step
             yield StepStarted(step, self.config.max_steps)
             yield from self._first_reading(question, ctx, state, step)
+            question = self._question          # with the names its top pages write (casing.py)
             if state.answer:
                 state.first_settled = True
                 return
@@ -446,6 +447,14 @@ class Agent:
         return (self.config.verify and self.config.draft and "search" in self.toolbox.available_actions()
                 and not self._background and not self._out_of_time())
 
+    def _read_as(self, question: str) -> str:
+        """From now on the checks read the question as `question` (the user's with the names the
+        pages write: casing.as_pages_write); the report keeps the question as typed."""
+        if question != self._question:
+            self.trace.write("question_cased", question=question)
+            self._question = question
+        return question
+
     def _first_reading(self, question: str, ctx: ContextManager, state: _State, step: int):
         """Before anything else, what one-shot retrieval does (answer/first_reading.py)."""
         return FirstReading(self).run(question, ctx, state, step)
@@ -586,8 +595,9 @@ class Agent:
             self.trace.write("spelled_out", answer=state.answer, named=named)
             state.answer = named
         evidence = self._evidence(state.answer)
-        full = (dated(question, state.answer, [evidence.opened[sid] for sid in evidence.stating() if evidence.connected(sid)])
-                if wants_date(question, state.answer) else state.answer)   # the pages stating it read only then
+        asked = self._question             # as the checks read it (casing.py); `question` as typed
+        full = (dated(asked, state.answer, [evidence.opened[sid] for sid in evidence.stating() if evidence.connected(sid)])
+                if wants_date(asked, state.answer) else state.answer)   # the pages stating it read only then
         if full != state.answer:           # "1949" -> "April 1, 1949" for "When was X born?", as the page says
             self.trace.write("dated", answer=state.answer, date=full)
             state.answer = full
@@ -601,7 +611,7 @@ class Agent:
         # The findings: what the pages on the question's trail say of its names, quoted (no model call)
         quoted = quoted_findings(evidence, evidence.on_trail() if self.config.verify else set(evidence.opened))
         conf, why = estimate_confidence(
-            question, state.answer, answered=state.stopped_because == "answered", opened=evidence.opened,
+            asked, state.answer, answered=state.stopped_because == "answered", opened=evidence.opened,
             claim_sources=[sid for claim in quoted for sid in claim.sources],
             failed_checks=[v.check for v in failed], computed=evidence.python_runs > 0,
             decided_by=compared.summary() if compared else "")
