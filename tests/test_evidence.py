@@ -181,6 +181,16 @@ def test_a_sentence_saying_what_a_name_is_needs_a_cited_page_that_names_it():
     assert union_support("UDP is the other, connectionless, protocol that runs on top of IP.", [tcp]).score >= SUPPORTED
     assert union_support("However, it cannot cope with circular data structures.",
                          ["Reference counting cannot cope with circular data structures."]).score >= SUPPORTED
+    # a name inside another's hyphenated name is that one's (userq-s47: the ASDL entry, for Scheme);
+    # a hyphenated name the sentence writes out is its own ("Bogo sort" on the page "bogo-sort")
+    asdl = ("Abstract-Type and Scheme-Definition Language ASDL: a language developed as part of Esprit project "
+            "GRASPIN, as a basis for generating language-based editors and environments.")
+    assert union_support("Scheme was developed as part of Esprit project GRASPIN, as a basis for generating "
+                         "language-based editors and environments.", [asdl]).score < SUPPORTED
+    assert union_support("ASDL was developed as part of Esprit project GRASPIN, as a basis for generating "
+                         "language-based editors and environments.", [asdl]).score >= SUPPORTED
+    bogo = "bogo-sort: a sorting algorithm with factorial running time, a poor or absurd choice."
+    assert union_support("Bogo sort is a sorting algorithm with factorial running time.", [bogo]).score >= SUPPORTED
 
 
 BOHR_BUG = ("# bohr bug\n\nBohr bug /bohr buhg/, n.\n\n\\[from quantum physics\\] A repeatable bug; one that manifests "

@@ -153,17 +153,29 @@ def said_of(sentence: str) -> str:
     return m.group(1) if m and re.match(r"\(|(?:is|was|are|were|has|had)\b", sentence[m.end():]) else ""
 
 
-def names_in(name: str, text: str) -> bool:
-    """The text names `name`: all its words, or, for an acronym, capitalised words whose
-    initials spell it ("UDP" in "User Datagram Protocol is the other, connectionless, protocol";
-    small words between them may count or not)."""
-    if stems(name) <= stems(text):
+def names_in(name: str, text: str, said: str = "") -> bool:
+    """The text names `name`: all its words, not as parts of another name ("scheme" in
+    "scheme-definition language" is not the Scheme a sentence `said` of; "bogo-sort" is the
+    "Bogo" of "Bogo sort is ..."), or, for an acronym, capitalised words whose initials spell it
+    ("UDP" in "User Datagram Protocol is the other, connectionless, protocol"; small words
+    between them may count or not)."""
+    words = stems(name)
+    own = words | stems(said)
+    written: set[str] = set()
+    for token in _WORDS.findall(text):
+        parts = stems(token)
+        if "-" not in token or parts <= own:
+            written |= parts
+    if words <= written:
         return True
     if not re.fullmatch(r"[A-Z]{2,8}", name):
         return False
     small = r"(?:(?:of|the|and|for|de)\s+)?"
     spelled = (r"\s+" + small).join(rf"{letter}[\w'-]*" for letter in name)
     return re.search(rf"\b{spelled}\b", text) is not None
+
+
+_WORDS = re.compile(r"[\w'-]+")
 
 
 def speaks_of_another(sentence: str, passage: str) -> bool:
@@ -177,7 +189,7 @@ def speaks_of_another(sentence: str, passage: str) -> bool:
     if not (mine and theirs):
         return False
     ours, other = stems(mine.group(1)), stems(theirs.group(1))
-    return bool(ours - other and other - ours and not names_in(mine.group(1), passage))
+    return bool(ours - other and other - ours and not names_in(mine.group(1), passage, sentence))
 
 
 def union_support(sentence: str, texts: list[str]) -> Support:
@@ -187,7 +199,7 @@ def union_support(sentence: str, texts: list[str]) -> Support:
     was (`said_of`) is supported only when a cited source names it; what a source says of
     another name (`speaks_of_another`) supports nothing of the sentence's, alone or joined."""
     subject = said_of(sentence)
-    if subject and not any(names_in(subject, text) for text in texts):
+    if subject and not any(names_in(subject, text, sentence) for text in texts):
         return Support(0.0)          # "Scheme is a declarative paradigm ..." citing pages that never name Scheme
     alone = [_of_its_own_subject(sentence, text) for text in texts]
     best = max(alone, key=lambda s: s.score, default=Support(0.0))
