@@ -1633,6 +1633,9 @@ def test_an_angle_on_a_named_subject_is_covered_by_pages_about_that_name_or_by_i
     assert coverage.is_subject_entry(aspect, "The Scheme programming language")
     assert not coverage.is_subject_entry(aspect, "scheme->c - Offline Encyclopedia")
     assert not coverage.is_subject_entry(aspect, "programming language")
+    # a name that only starts with the subject's is another thing's ("UnixWare" is no entry on Unix)
+    assert not coverage.is_subject_entry(aspect, "schemescript - Offline Encyclopedia")
+    assert coverage.is_subject_entry(aspect, "schemes - Offline Encyclopedia")
     # an aspect with words of its own is covered as before
     differs = outline.question_parts(SCHEME_QUESTION)[1]
     aspect = coverage.Aspect(differs, outline.part_query(differs, SCHEME_QUESTION))

@@ -142,15 +142,21 @@ def has_a_name(aspect: Aspect, text: str) -> bool:
 def is_subject_entry(aspect: Aspect, title: str) -> bool:
     """For an angle on the question's subject: the page is the subject's entry -- its name is
     made of the subject's words and has its name, when it has one ("scheme" for "the Scheme
-    programming language"; not "programming language")."""
+    programming language"; not "programming language"), each as a word or a form of it: "unixware"
+    starts with "unix" and is another thing's name."""
     if not aspect.angle_of:
         return False
     words = re.findall(r"[a-z0-9]+", page_name(title).lower())
     subject = {s for w in aspect.angle_of for s in stems(w)}
     # every word of the name, a letter too ("scheme->c" is a compiler), but "the", "of"
     own = [stem(w) for w in words if len(w) == 1 or w in content_words(w)]
-    named = not aspect.names or any(has_word(stem(n), set(own)) for n in aspect.names)
-    return bool(own) and named and all(has_word(w, subject) for w in own)
+    named = not aspect.names or any(_form_of(stem(n), set(own)) for n in aspect.names)
+    return bool(own) and named and all(_form_of(w, subject) for w in own)
+
+
+def _form_of(word: str, have: set[str]) -> bool:
+    """`has_word`, with an ending of three letters at most: a longer one makes another word."""
+    return any(has_word(word, {other}) and abs(len(word) - len(other)) <= 3 for other in have)
 
 
 def update(aspect: Aspect, question: str, texts: dict[int, str], urls: dict[int, str],
