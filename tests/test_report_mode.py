@@ -489,6 +489,20 @@ def test_a_report_comparing_named_things_has_a_section_on_each(tmp_path, monkeyp
     assert any(by_id[sid].endswith("/wiki/Python") for sid in coverage_rows[1]["sources"])
 
 
+def test_a_page_titled_with_a_longer_name_holding_an_aspects_word_does_not_cover_it_by_its_title():
+    # userq-s47: "Why it spread" for a question on Unix was covered by "frequency-hopping spread spectrum"
+    question = "give an overview of Unix: where it came from and why it spread"
+    part = outline.question_parts(question)[1]
+    aspect = coverage.Aspect(part, outline.part_query(part, question), names=outline.subject_names(question))
+    fhss = "Frequency-hopping spread spectrum spreads a signal over many channels."
+    unix = "Unix spread to universities in the 1970s, because AT&T licensed its source code cheaply."
+    assert not coverage.covers(aspect, "frequency-hopping spread spectrum - Offline Encyclopedia", fhss)
+    assert coverage.covers(aspect, "unix - Offline Encyclopedia", unix)
+    # the page named for the aspect still covers it by its name
+    leak = coverage.Aspect("memory leak", outline.anchored_query("memory leak", QUESTION))
+    assert coverage.covers(leak, "memory leak - Offline Encyclopedia", "A memory leak is memory never given back.")
+
+
 def test_a_page_covers_an_aspect_only_when_it_is_about_the_question_subject_too():
     # "collection techniques" is anchored to the question's subject; a page with the aspect's
     # words but not the subject's does not cover it, a page titled with the aspect does

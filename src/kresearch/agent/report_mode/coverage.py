@@ -114,8 +114,14 @@ def covers(aspect: Aspect, title: str, text: str) -> bool:
     if coverage_score(aspect.title, text) < COVERS or not has_quoted(aspect.title, text):
         return False
     query = aspect.query or aspect.title
-    return (coverage_score(aspect.title, title) >= COVERS or query == aspect.title
-            or coverage_score(query, text) >= COVERS)
+    return (_titled_for(aspect.title, title) or query == aspect.title or coverage_score(query, text) >= COVERS)
+
+
+def _titled_for(aspect: str, title: str) -> bool:
+    """The page's name names the aspect and little else: "memory leak" for "memory leak", not
+    "frequency-hopping spread spectrum" for "Why it spread" (a word of a longer name)."""
+    name = page_name(title)
+    return coverage_score(aspect, name) >= COVERS and coverage_score(name, aspect) >= PARTLY
 
 
 def covers_angle(aspect: Aspect, title: str, text: str) -> bool:
