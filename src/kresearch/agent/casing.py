@@ -25,7 +25,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n\s*\n")
 
 
 def as_pages_write(question: str, texts: list[str]) -> str:
-    """The question with each subject word the pages write as a name in its written form
+    """The question with each word the pages write as a name in its written form
     ("give an overview of unix" -> "give an overview of Unix"); the question itself when it
     writes names of its own (its capitals are the user's word) or the pages show none.
     A question in title case or capitals says nothing by its capitals and is read in lower case."""
