@@ -35,3 +35,12 @@ def test_title_case_is_read_in_lower_case_and_capitals_inside_other_names_and_he
     pages = ["It was written in [Emacs](http://h/foldoc/emacs) by users of [Emacs](http://h/foldoc/emacs). "
              "Many people extend Emacs with Lisp."]
     assert as_pages_write("how do users extend emacs", pages) == "how do users extend Emacs"
+
+
+def test_a_name_of_several_words_is_taken_whole_where_the_pages_write_it_as_one_run():
+    # "Lasseter" alone is too rare to judge; "John Lasseter", written as one run, is the name
+    pages = ["Toy Story was directed by John Lasseter for Pixar. The studio was then run by Steve Jobs."]
+    assert (as_pages_write("which director is an advisor for disney, rick ray or john lasseter?", pages)
+            == "which director is an advisor for disney, rick ray or John Lasseter?")
+    # words the question does not have in that order are no such run
+    assert as_pages_write("who is lasseter's partner john?", pages) == "who is lasseter's partner john?"

@@ -36,6 +36,7 @@ def as_pages_write(question: str, texts: list[str]) -> str:
     forms = _mid_sentence_forms(words, asked, texts)
     named = {w: _name_form(seen) for w, seen in forms.items()}
     named = {w: form for w, form in named.items() if form}
+    named.update({w: form for w, form in _written_runs(question, texts).items() if w not in named})
     if not named:
         return question
     # the words between the named ones in lower case, unless the question is all lower case already
@@ -72,6 +73,31 @@ def _mid_sentence_forms(words: set[str], asked: set[str], texts: list[str]) -> d
                 if not inside:
                     seen[token.lower()][token] += 1
     return seen
+
+
+def _written_runs(question: str, texts: list[str]) -> dict[str, str]:
+    """The words of the question that the pages write as one capitalised run, two words or more,
+    in the question's order ("john lasseter" -> "John Lasseter", "ken st andre" -> "Ken St
+    Andre"): a name of several words is that name wherever the pages write it so, though its
+    surname alone is seen too rarely for `_name_form` to judge."""
+    words = [w.lower() for w in _WORD.findall(question)]
+    phrases = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(i + 5, len(words)) + 1)}
+    found: dict[str, str] = {}
+    for text in texts:
+        for sentence in _SENTENCE_END.split(_URL.sub(" ", text)):
+            tokens = _WORD.findall(sentence.lstrip(">*-–• \t"))
+            if sentence.lstrip().startswith("#") or len(tokens) < 4:
+                continue
+            i = 1
+            while i < len(tokens):
+                j = i
+                while j < len(tokens) and tokens[j][:1].isupper():
+                    j += 1
+                run = tokens[i:j]
+                if len(run) >= 2 and " ".join(t.lower() for t in run) in phrases:
+                    found.update({t.lower(): t for t in run if content_words(t.lower())})
+                i = j + 1
+    return found
 
 
 def _run(tokens: list[str], i: int) -> set[str]:
