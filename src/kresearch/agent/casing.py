@@ -58,12 +58,8 @@ def _mid_sentence_forms(words: set[str], asked: set[str], texts: list[str]) -> d
     """How the pages write each of `words` where no sentence starts, leaving out headings,
     lines in title case, whose capitals say nothing, and addresses."""
     seen: dict[str, Counter] = {w: Counter() for w in words}
-    for text in texts:
-        for sentence in _SENTENCE_END.split(_URL.sub(" ", text)):
-            tokens = _WORD.findall(sentence.lstrip(">*-–• \t"))
-            if (sentence.lstrip().startswith("#") or len(tokens) < 4
-                    or sum(t[:1].isupper() for t in tokens) * 2 > len(tokens)):
-                continue                                  # a heading, a title, a caption
+    for tokens in _sentences(texts):
+        if sum(t[:1].isupper() for t in tokens) * 2 <= len(tokens):      # not a title-case line
             for i, token in enumerate(tokens[1:], 1):
                 if token.lower() not in seen:
                     continue
@@ -75,6 +71,16 @@ def _mid_sentence_forms(words: set[str], asked: set[str], texts: list[str]) -> d
     return seen
 
 
+def _sentences(texts: list[str]):
+    """The words of each sentence of the texts, addresses left out; not headings, nor lines of
+    fewer than four words (titles, captions)."""
+    for text in texts:
+        for sentence in _SENTENCE_END.split(_URL.sub(" ", text)):
+            tokens = _WORD.findall(sentence.lstrip(">*-–• \t"))
+            if not sentence.lstrip().startswith("#") and len(tokens) >= 4:
+                yield tokens
+
+
 def _written_runs(question: str, texts: list[str]) -> dict[str, str]:
     """The words of the question that the pages write as one capitalised run, two words or more,
     in the question's order ("john lasseter" -> "John Lasseter", "ken st andre" -> "Ken St
@@ -83,20 +89,16 @@ def _written_runs(question: str, texts: list[str]) -> dict[str, str]:
     words = [w.lower() for w in _WORD.findall(question)]
     phrases = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(i + 5, len(words)) + 1)}
     found: dict[str, str] = {}
-    for text in texts:
-        for sentence in _SENTENCE_END.split(_URL.sub(" ", text)):
-            tokens = _WORD.findall(sentence.lstrip(">*-–• \t"))
-            if sentence.lstrip().startswith("#") or len(tokens) < 4:
-                continue
-            i = 1
-            while i < len(tokens):
-                j = i
-                while j < len(tokens) and tokens[j][:1].isupper():
-                    j += 1
-                run = tokens[i:j]
-                if len(run) >= 2 and " ".join(t.lower() for t in run) in phrases:
-                    found.update({t.lower(): t for t in run if content_words(t.lower())})
-                i = j + 1
+    for tokens in _sentences(texts):
+        i = 1                                  # a sentence's first word is capitalised anyway
+        while i < len(tokens):
+            j = i
+            while j < len(tokens) and tokens[j][:1].isupper():
+                j += 1
+            run = tokens[i:j]
+            if len(run) >= 2 and " ".join(t.lower() for t in run) in phrases:
+                found.update({t.lower(): t for t in run if content_words(t.lower())})
+            i = j + 1
     return found
 
 
