@@ -941,6 +941,9 @@ def test_an_uncovered_aspect_is_named_and_the_step_limit_ends_research(tmp_path,
     assert "quantum entanglement of photons: no source read covers it" in result.report
     assert result.stopped_because == "max_steps"                # the second search round was cut
     assert [bool(c["sources"]) for c in result.as_json()["coverage"]] == [True, False]
+    # the report says what the limit left out, where it starts
+    note = next(line for line in result.report.splitlines() if line.startswith("> Partial report"))
+    assert "the step limit (--max-steps)" in note and "quantum entanglement of photons" in note
 
 
 def test_the_time_limit_holds_while_the_report_is_written(tmp_path, monkeypatch):
@@ -953,6 +956,7 @@ def test_the_time_limit_holds_while_the_report_is_written(tmp_path, monkeypatch)
     assert result.stopped_because == "max_time"
     assert result.stats["wall_seconds"] < 1.8 + 0.5
     assert "## Mark-sweep garbage collection" in result.report and "Partial report" in result.report
+    assert "the time limit (--max-time)" in result.report
 
 
 def test_the_mode_and_length_settings_are_validated(monkeypatch):
@@ -1061,6 +1065,7 @@ def test_ctrl_c_while_sub_agents_write_keeps_the_sections_already_written(tmp_pa
     assert len(written) == 1 and "[" in written[0]["text"]
     assert any(s["note"] == "Not written: the run stopped first." for s in result.sections)
     assert "Partial report" in result.report and written[0]["text"].split(" [")[0] in result.report
+    assert "sections not written" in result.report
 
 
 SORT_PAGES = {

@@ -348,12 +348,32 @@ def quotes_block(quotes: list[tuple[int, str]]) -> str:
     return "\n".join(f"[{sid}] \"{text}\"" for sid, text in quotes)
 
 
+_STOPPED_BY = {"max_steps": "the step limit (--max-steps)", "max_time": "the time limit (--max-time)",
+               "budget": "the token budget", "interrupted": "an interruption", "error": "an error"}
+
+
+def partial_note(stopped_because: str, sections: list[Section], aspects: list[Aspect]) -> str:
+    """What a limit left out, said where the report starts: the sections not written and the
+    aspects with fewer than two sources -- or that every section was written and every aspect
+    covered, when research only stopped short of reading more."""
+    why = _STOPPED_BY.get(stopped_because, stopped_because.replace("_", " "))
+    unwritten = [s.title for s in sections if s.note.startswith("Not written")]
+    thin = [a.title for a in aspects if not a.covered]
+    missing = []
+    if unwritten:
+        missing.append(f"{len(unwritten)} of {len(sections)} sections not written ({'; '.join(unwritten)})")
+    if thin:
+        missing.append(f"{len(thin)} of {len(aspects)} aspects with fewer than two sources ({'; '.join(thin)})")
+    said = "; ".join(missing) if missing else "every section was written and every aspect has two sources or more"
+    return f"Partial report: the run stopped at {why}: {said}."
+
+
 def assemble(question: str, summary: Section, sections: list[Section], aspects: list[Aspect],
              registry: SourceRegistry, confidence: float, confidence_reason: str, stopped_because: str,
              disagreements: list[Disagreement] = (), off_subject: str = "") -> str:
     parts = [f"# {question.strip()}", ""]
     if stopped_because != "answered":
-        parts += [f"> Partial report: the run stopped ({stopped_because.replace('_', ' ')}) before it finished.", ""]
+        parts += [f"> {partial_note(stopped_because, sections, aspects)}", ""]
     if not registry.all():
         # offline, a search engine that blocks, or a backend that is down all look like this
         parts += ["> Nothing was found: no search returned a single result. If the question is not that "
