@@ -141,7 +141,8 @@ def test_the_page_titled_with_the_name_alone_is_what_the_name_means_and_its_lead
                  "1978) was an American filmmaker, actor and writer. He made cheap films."),
              3: ("Ed Wood (film)", "Ed Wood is a 1994 American biographical film directed by Tim Burton.")}
     claims = quoted_findings(evidence(question, "yes", pages), {2, 3})
-    assert [c.text for c in claims] == ["Edward Davis Wood Jr. (1924 - 1978) was an American filmmaker, actor and writer."]
+    assert [c.text for c in claims] == [
+        "Edward Davis Wood Jr. (1924 - 1978) was an American filmmaker, actor and writer."]
     # a namesake's page that says more of the question still wins: "The Polar Bear" asked as a cocktail
     question = "The Polar Bear and Daiquiri are both examples of what?"
     pages = {4: ("Polar Bear (cocktail)", "A Polar Bear is a mint chocolate cocktail made with creme de menthe."),

@@ -596,8 +596,10 @@ class Agent:
             state.answer = named
         evidence = self._evidence(state.answer)
         asked = self._question             # as the checks read it (casing.py); `question` as typed
-        full = (dated(asked, state.answer, [evidence.opened[sid] for sid in evidence.stating() if evidence.connected(sid)])
-                if wants_date(asked, state.answer) else state.answer)   # the pages stating it read only then
+        full = state.answer
+        if wants_date(asked, state.answer):  # the pages stating it read only then
+            full = dated(asked, state.answer, [evidence.opened[sid] for sid in evidence.stating()
+                                               if evidence.connected(sid)])
         if full != state.answer:           # "1949" -> "April 1, 1949" for "When was X born?", as the page says
             self.trace.write("dated", answer=state.answer, date=full)
             state.answer = full

@@ -240,7 +240,7 @@ def with_things(things: list[str], aspects: list[str], high: int = MAX_ASPECTS) 
 
 def compared_query(thing: str, things: list[str], question: str) -> str:
     """A compared thing's search query: its name and the question's subject words that name none
-    of the others ("Perl scripting" for "Compare Perl and Python as scripting languages"), so
+    of the others ("Perl scripting languages" for "Compare Perl and Python as scripting languages"), so
     its search finds pages on it, not on the comparison."""
     others = {s for other in things if other != thing for s in stems(other)}
     own = stems(thing)
@@ -328,9 +328,6 @@ def _own_words(aspect: str, question: str) -> set[str]:
 def _told(instructions: str) -> set[str]:
     """The words of the instructions, their quoted examples aside (which may be any question's subject)."""
     return content_words(re.sub(r'"[^"]*"', " ", instructions))
-
-
-_VERSUS = re.compile(r"\b(?:vs|versus)\b\.?", re.I)
 
 
 _VERSUS = re.compile(r"\b(?:vs|versus)\b\.?", re.I)

@@ -31,12 +31,12 @@ from typing import TYPE_CHECKING, Iterator
 
 from ...errors import GenerationError
 from ...prompts import render
+from .. import casing
 from ..actions import MAX_QUERIES, Step
 from ..context import content_words, stems
 from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
 from ..limits import RESEARCH_SHARE
 from ..names import page_name
-from .. import casing
 from . import coverage, disagreements, kinds, outline, writer
 from .coverage import Aspect
 from .length import length
