@@ -153,14 +153,14 @@ def said_of(sentence: str) -> str:
     return m.group(1) if m and re.match(r"\(|(?:is|was|are|were|has|had)\b", sentence[m.end():]) else ""
 
 
-def names_in(name: str, text: str, said: str = "") -> bool:
+def names_in(name: str, text: str, sentence: str = "") -> bool:
     """The text names `name`: all its words, not as parts of another name ("scheme" in
-    "scheme-definition language" is not the Scheme a sentence `said` of; "bogo-sort" is the
-    "Bogo" of "Bogo sort is ..."), or, for an acronym, capitalised words whose initials spell it
-    ("UDP" in "User Datagram Protocol is the other, connectionless, protocol"; small words
-    between them may count or not)."""
+    "scheme-definition language" is not the Scheme of `sentence`, which says something of the
+    name; "bogo-sort" is the "Bogo" of "Bogo sort is ..."), or, for an acronym, capitalised
+    words whose initials spell it ("UDP" in "User Datagram Protocol is the other,
+    connectionless, protocol"; small words between them may count or not)."""
     words = stems(name)
-    own = words | stems(said)
+    own = words | stems(sentence)
     written: set[str] = set()
     for token in _WORDS.findall(text):
         parts = stems(token)
