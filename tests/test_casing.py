@@ -44,3 +44,13 @@ def test_a_name_of_several_words_is_taken_whole_where_the_pages_write_it_as_one_
             == "which director is an advisor for disney, rick ray or John Lasseter?")
     # words the question does not have in that order are no such run
     assert as_pages_write("who is lasseter's partner john?", pages) == "who is lasseter's partner john?"
+
+
+def test_an_answer_copied_in_lower_case_is_shown_as_the_pages_write_it():
+    from kresearch.agent.casing import answer_as_written
+    pages = ["The King and I is based on the novel by Margaret Landon. The fruit is orange, and Orange County "
+             "is in California. Orange is also a colour."]
+    assert answer_as_written("margaret landon", pages) == "Margaret Landon"
+    # written in lower case where no sentence starts, or only inside a longer name: as it is
+    assert answer_as_written("orange", pages) == "orange"
+    assert answer_as_written("yes", pages) == "yes" and answer_as_written("Margaret landon", pages) == "Margaret landon"

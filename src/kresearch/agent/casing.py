@@ -119,3 +119,25 @@ def _name_form(seen: Counter) -> str | None:
     if total < MIN_SEEN or sum(capitalised.values()) < NAME_SHARE * total:
         return None
     return capitalised.most_common(1)[0][0]
+
+
+def answer_as_written(answer: str, texts: list[str]) -> str:
+    """An answer the model wrote in lower case, as the pages write it where no sentence starts
+    ("margaret landon" -> "Margaret Landon": copied from a question typed in lower case); the
+    answer itself when it has capitals, or the pages write it in lower case ("orange")."""
+    if answer != answer.lower() or not content_words(answer) or not answer.strip():
+        return answer
+    forms: Counter = Counter()
+    pattern = re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, answer.split())) + r"(?![\w-])", re.I)
+    for text in texts:
+        for m in pattern.finditer(text):
+            before, after = text[:m.start()].rstrip(), text[m.end():m.end() + 2]
+            # where no sentence or heading starts, and not inside a longer name ("Orange County")
+            if (before and before[-1] not in ".!?:#\n\"'([*>" and not before.split()[-1][:1].isupper()
+                    and not re.match(r"\s[A-Z]", after)):
+                forms[" ".join(m.group().split())] += 1
+    capitalised = Counter({form: n for form, n in forms.items() if form[:1].isupper()})
+    if not capitalised or sum(capitalised.values()) < NAME_SHARE * sum(forms.values()):
+        return answer
+    return capitalised.most_common(1)[0][0]
+

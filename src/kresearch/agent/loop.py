@@ -39,6 +39,7 @@ from .answer.full_date import dated, wants_date
 from .answer.last_reading import LastReading
 from .answer.verify import (Evidence, Verdict, Verifier, answer_statements, choice_options, final_checks,
                             is_yes_no_question, tidy_answer)
+from .casing import answer_as_written
 from .context import ContextManager, ContextOverflow
 from .events import (ActionTaken, Event, Finished, Notice, RunResult, StepStarted,
                      ToolFinished)
@@ -590,10 +591,12 @@ class Agent:
     def _finish_answer(self, question: str, state: _State, start: float, error: str | None) -> RunResult:
         for _ in self._settle(state):    # an interrupted or failed run still ends with its best candidate
             pass
-        named = spelled_out(state.answer, [doc.text for doc in self.toolbox.docs.values()])
+        texts = [doc.text for doc in self.toolbox.docs.values()]
+        named = spelled_out(state.answer, texts)
         if named != state.answer:          # "SARS" -> "Severe acute respiratory syndrome (SARS)", as a page says
             self.trace.write("spelled_out", answer=state.answer, named=named)
             state.answer = named
+        state.answer = answer_as_written(state.answer, texts)   # "margaret landon" -> "Margaret Landon"
         evidence = self._evidence(state.answer)
         asked = self._question             # as the checks read it (casing.py); `question` as typed
         full = state.answer
