@@ -45,13 +45,19 @@ def as_pages_write(question: str, texts: list[str]) -> str:
 
 
 def writes_names(question: str) -> bool:
-    """The question capitalises a word where no sentence starts ("who directed Ed Wood?"), and
-    is not in title case or capitals, whose capitals say nothing."""
-    inside = re.findall(r"(?<![.!?:]\s)(?<!^)\b[A-Za-z][\w-]*", " ".join(question.split()))
+    """The question capitalises a word where no sentence starts ("who directed Ed Wood?")."""
+    return bool(capitalised_inside(question))
+
+
+def capitalised_inside(text: str) -> set[str]:
+    """The content words `text` capitalises where no sentence starts ("Scheme", "Common Lisp",
+    "RISC"), lower-cased. None for a text in title case or all capitals, whose capitals say
+    nothing; none for one written in lower case."""
+    inside = re.findall(r"(?<![.!?:]\s)(?<!^)\b[A-Za-z][\w-]*", " ".join(text.split()))
     small = [w for w in inside if not content_words(w)]             # "of", "the", "and"
-    if question.isupper() or sum(w[:1].isupper() for w in small) > len(small) / 2:
-        return False
-    return any(w[:1].isupper() and content_words(w) for w in inside)
+    if text.isupper() or sum(w[:1].isupper() for w in small) > len(small) / 2:
+        return set()                                                # "Give An Overview Of The ..."
+    return {w.lower() for w in inside if w[:1].isupper() and w.lower() in content_words(w)}
 
 
 def _mid_sentence_forms(words: set[str], asked: set[str], texts: list[str]) -> dict[str, Counter]:

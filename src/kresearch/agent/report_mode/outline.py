@@ -12,6 +12,7 @@ import json
 import re
 
 from ...prompts import render, with_examples
+from ..casing import capitalised_inside
 from ..context import content_words, same_word, stems
 from ..names import page_name
 
@@ -60,14 +61,9 @@ def topic_words(question: str, limit: int = 3, *, whole: bool = False) -> list[s
 
 
 def written_as_names(question: str) -> set[str]:
-    """The words a question writes as (part of) a name: capitalised where no sentence starts
-    ("Scheme", "Common Lisp", "RISC"), lower-cased. None for a question in title case or all
-    capitals, whose capitals say nothing; none for one written in lower case."""
-    inside = re.findall(r"(?<![.!?:]\s)(?<!^)\b[A-Za-z][\w-]*", " ".join(_WHERE.sub(" ", question).split()))
-    small = [w for w in inside if not content_words(w)]             # "of", "the", "and"
-    if question.isupper() or sum(w[:1].isupper() for w in small) > len(small) / 2:
-        return set()                                                # "Give An Overview Of The ..."
-    return {w.lower() for w in inside if w[:1].isupper() and w.lower() in content_words(w)}
+    """The words a question writes as (part of) a name (casing.capitalised_inside), a named
+    place to look aside ("According to the Jargon File")."""
+    return capitalised_inside(_WHERE.sub(" ", question))
 
 
 def is_name_word(word: str, named: set[str]) -> bool:
