@@ -46,17 +46,20 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
     found: list[Claim] = []
     used: set[str] = set()
     stated = any(sid in trail for sid in ev.stating())
+    # each page's name, without and with its qualifier: "Ed Wood", "Ed Wood (film)"
+    pages = {sid: (page_name(ev.titles.get(sid, "")), page_name(ev.titles.get(sid, ""), qualifier=True))
+             for sid in trail}
     for name in asked_names(ev.question) or [frozenset()]:
         best = None
         led: set[int] = set()
         for sid, position, sentence in _quotable(ev, trail, used):
-            title = stems(page_name(ev.titles.get(sid, "")))
+            named_as, qualified = pages[sid]
+            title = stems(named_as)
             # "Kiss and Tell (1945 film)" is the page of "Kiss and Tell"; "The Skulls" is not of "Band
             # of Skulls", nor "Popular science" of the magazine "Popular Science": the title writes the name
-            own_page = (bool(name) and title <= name
-                        and mentions(name, capitalised(page_name(ev.titles.get(sid, "")))))
+            own_page = bool(name) and title <= name and mentions(name, capitalised(named_as))
             # a title with the name alone is the thing the name means; "Ed Wood (film)" is a namesake's
-            plain = own_page and "(" not in page_name(ev.titles.get(sid, ""), qualifier=True)
+            plain = own_page and "(" not in qualified
             words = stems(sentence)
             if words <= title or _names_site(sentence, ev.titles.get(sid, "")):   # title line, site chrome
                 continue

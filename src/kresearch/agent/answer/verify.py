@@ -242,10 +242,12 @@ def copies_message(answer: str, told: str) -> bool:
     and counts ("[1] Mississippi University for Women v. Hogan is about the question") comes
     from the pages and may well be the answer: the answers it quotes are left out, and a name
     or a number breaks a run."""
-    runs = {tuple(run[i:i + COPIED_WORDS]) for run in _lower_runs(re.sub(r'"[^"]*"', " | ", told))
-            for i in range(len(run) - COPIED_WORDS + 1)}
-    return any(tuple(run[i:i + COPIED_WORDS]) in runs for run in _lower_runs(answer)
-               for i in range(len(run) - COPIED_WORDS + 1))
+    return bool(_copied_windows(answer) & _copied_windows(re.sub(r'"[^"]*"', " | ", told)))
+
+
+def _copied_windows(text: str) -> set[tuple[str, ...]]:
+    """Every COPIED_WORDS lower-case words in a row of `text` (`_lower_runs`)."""
+    return {tuple(run[i:i + COPIED_WORDS]) for run in _lower_runs(text) for i in range(len(run) - COPIED_WORDS + 1)}
 
 
 def _lower_runs(text: str) -> list[list[str]]:
