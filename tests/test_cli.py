@@ -31,6 +31,7 @@ def one_error_line(proc: subprocess.CompletedProcess) -> str:
     (["--format", "xml", "q"], None, "unknown format"),
     (["--search", "bing", "q"], None, "unknown search backend"),
     (["--length", "huge", "q"], None, "unknown length"),
+    (["--max-steps", "-1", "q"], None, "--max-steps must be 0 (automatic) or more"),
     (["--search", "searxng", "q"], None, "--searxng-url"),
     (["-m", "/nonexistent/model.gguf", "q"], None, "model file not found"),
 ])

@@ -14,6 +14,7 @@ from fixture_site import FixtureSearch, site
 
 from kresearch.agent.events import ActionTaken
 from kresearch.agent.loop import Agent, AgentConfig, Finished, Notice
+from kresearch.agent import limits
 from kresearch.agent.context import stems
 from kresearch.agent.question_kind import classify, resolve_mode
 from kresearch.agent.report_mode import coverage, outline, writer
@@ -944,6 +945,22 @@ def test_an_uncovered_aspect_is_named_and_the_step_limit_ends_research(tmp_path,
     # the report says what the limit left out, where it starts
     note = next(line for line in result.report.splitlines() if line.startswith("> Partial report"))
     assert "the step limit (--max-steps)" in note and "quantum entanglement of photons" in note
+
+
+def test_the_automatic_step_limit_gives_every_aspect_its_second_search(tmp_path, monkeypatch):
+    """Six aspects the pages do not cover need 2 + 2 x 6 = 14 steps: more than a short answer's
+    12, which once ended such reports as partial with time to spare."""
+    def reply(messages):
+        listed = any(line.startswith("- ") for line in messages[-1]["content"].splitlines())
+        return summary_reply(messages) if listed else section_reply(messages)
+
+    aspects = {"aspects": ["quantum entanglement of photons", "superconducting qubits", "topological insulators",
+                           "photonic crystals", "bose-einstein condensates", "spin glasses"]}
+    result, _, events = run_report(tmp_path, monkeypatch, [aspects] + [reply] * 12)
+    searched = [e for e in events if isinstance(e, ActionTaken) and e.action == "search"]
+    assert result.stopped_because == "answered" and result.stats["steps"] == 14 == len(searched) + 1
+    assert all(len(c["queries"]) >= 2 for c in result.as_json()["coverage"])     # each searched twice
+    assert limits.steps_for(0) == limits.ANSWER_STEPS and limits.steps_for(5, 6) == 5    # a set limit holds
 
 
 def test_the_time_limit_holds_while_the_report_is_written(tmp_path, monkeypatch):

@@ -62,7 +62,7 @@ Agents = Annotated[Optional[int], typer.Option("--agents", help="Report sections
 BaseUrl = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible server for -m openai:NAME (llama-server, vLLM, Ollama ...), e.g. http://127.0.0.1:8080/v1.")]
 Ctx = Annotated[Optional[int], typer.Option("--ctx", help="Model context window in tokens.")]
 Budget = Annotated[Optional[int], typer.Option("--budget", help="Prompt token budget (default: context minus room for output).")]
-MaxSteps = Annotated[Optional[int], typer.Option("--max-steps", help="Most research steps before answering.")]
+MaxSteps = Annotated[Optional[int], typer.Option("--max-steps", help="Most research steps before answering (default 0, automatic: 12 for a short answer, two searches per aspect of a report).")]
 MaxTime = Annotated[Optional[float], typer.Option("--max-time", help="Seconds of research before answering.")]
 Search = Annotated[Optional[str], typer.Option("--search", help="Search backend: ddgs, searxng or none.")]
 SearxngUrl = Annotated[Optional[str], typer.Option("--searxng-url", help="Base URL of a SearXNG instance (JSON API).")]

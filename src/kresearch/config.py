@@ -23,7 +23,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     ctx: int = 8192                 # model context window
     budget: int = 0                 # prompt token budget; 0 = ctx minus room for one step's output
-    max_steps: int = 12
+    max_steps: int = 0              # 0 = automatic: 12 for a short answer, two searches per aspect for a report
     max_time: float = 600.0
     search: str = "ddgs"
     searxng_url: str = ""
@@ -54,7 +54,9 @@ class Settings:
             raise UsageError(f"unknown search backend {self.search!r}; choose {', '.join(SEARCH_BACKENDS)}")
         if self.search == "searxng" and not self.searxng_url:
             raise UsageError("--search searxng needs --searxng-url URL (or KRESEARCH_SEARXNG_URL)")
-        for name in ("ctx", "max_steps", "viewport_chars"):
+        if self.max_steps < 0:
+            raise UsageError("--max-steps must be 0 (automatic) or more")
+        for name in ("ctx", "viewport_chars"):
             if getattr(self, name) <= 0:
                 raise UsageError(f"--{name.replace('_', '-')} must be positive")
         if self.max_time <= 0:

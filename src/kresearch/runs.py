@@ -271,6 +271,7 @@ def find_trace(trace_or_id: str) -> Path:
 
 
 def load_resume(trace_or_id: str, settings, origin: dict[str, str]) -> ResumePlan:
+    from .agent.limits import steps_for
     from .agent.resume import JOURNAL_VERSION, replay_from_journal
     from .trace import read_trace
 
@@ -303,6 +304,6 @@ def load_resume(trace_or_id: str, settings, origin: dict[str, str]) -> ResumePla
                           max_steps=max_steps, max_time=max_time)
     replay = replay_from_journal(records, path)
     # the steps replayed, then as many more as the run had (or as --max-steps says)
-    steps = (settings.max_steps if max_steps is None else max_steps) + replay.source["step"]
+    steps = steps_for(settings.max_steps if max_steps is None else max_steps) + replay.source["step"]
     return ResumePlan(path=path, question=question, background="", max_steps=steps, max_time=max_time,
                       replay=replay)

@@ -44,7 +44,7 @@ from .context import ContextManager, ContextOverflow
 from .events import (ActionTaken, Event, Finished, Notice, RunResult, StepStarted,
                      ToolFinished)
 from .evidence import Claim
-from .limits import MIN_WORKING_ROOM, RESEARCH_SHARE, STEP_MAX_TOKENS
+from .limits import MIN_WORKING_ROOM, RESEARCH_SHARE, STEP_MAX_TOKENS, steps_for
 from .names import anchored
 from .question_kind import resolve_mode
 from .report_mode.research import ReportRun
@@ -68,7 +68,7 @@ def system_prompt(actions: list[str], verify: bool) -> str:
 
 @dataclass
 class AgentConfig:
-    max_steps: int = 12
+    max_steps: int = 0               # 0 = automatic (limits.steps_for)
     max_time: float = 600.0          # seconds of wall time for the whole run (research, answer, report)
     budget: int = 6144               # prompt tokens the context manager enforces
     temperature: float = 0.2
@@ -246,11 +246,16 @@ class Agent:
             raise UsageError(f"--budget {self.config.budget} cannot hold the instructions and question "
                              f"({pinned} tokens) and one step; use --budget {smallest} or more")
 
+    @property
+    def _max_steps(self) -> int:
+        """The short-answer loop's step limit (a report sets its own from its outline)."""
+        return steps_for(self.config.max_steps)
+
     def _out_of_time(self) -> bool:
         return time.monotonic() >= self._deadline
 
     def _limit_reached(self, step: int, start: float) -> str:
-        if step > self.config.max_steps:
+        if step > self._max_steps:
             return "max_steps"
         if time.perf_counter() - start > self.config.max_time * RESEARCH_SHARE:
             return "max_time"
@@ -270,7 +275,7 @@ class Agent:
         if self._first_reading_due():
             step = 1
             self.stats.steps = step
-            yield StepStarted(step, self.config.max_steps)
+            yield StepStarted(step, self._max_steps)
             yield from self._first_reading(question, ctx, state, step)
             question = self._question          # with the names its top pages write (casing.py)
             if state.answer:
@@ -281,7 +286,7 @@ class Agent:
             limit = self._limit_reached(step, start)
             if limit and not state.forced_reason:
                 state.stopped_because = limit
-                state.forced_reason = {"max_steps": f"You have used all {self.config.max_steps} steps.",
+                state.forced_reason = {"max_steps": f"You have used all {self._max_steps} steps.",
                                        "max_time": "The time limit is reached."}[limit]
                 self.trace.write("limit", step=step, reason=limit)       # a resume replays up to here
                 yield Notice(f"{limit.replace('_', ' ')} reached: asking for an answer from what was read")
@@ -289,7 +294,7 @@ class Agent:
                 yield from self._stop(state, "max_time", "time limit reached: the report is built from what was read")
                 return
             self.stats.steps = step
-            yield StepStarted(step, self.config.max_steps)
+            yield StepStarted(step, self._max_steps)
             # The grammar offers only what is useful now; the parser accepts any available action
             # (a backend without grammar support may still choose one).
             actions = ["answer"] if state.forced_reason else self._useful_actions(state)
@@ -435,7 +440,7 @@ class Agent:
             yield Notice(f"resume: {diverged}; the model takes over from step {step}")
         # Restating the question at the end keeps small models on the whole multi-hop question.
         footer = "" if obs.kind in ("note", "plan") else (
-            f"\n\n[step {step} of {self.config.max_steps} done. Question: {question}\n"
+            f"\n\n[step {step} of {self._max_steps} done. Question: {question}\n"
             "In your thought, first say what this observation tells you (with its [n]), then what you do "
             "next. Answer as soon as what you have read answers the whole question.]")
         ctx.add("user", obs.kind, f"Observation:\n{obs.text}{footer}", step, source_ids=obs.source_ids,

@@ -35,7 +35,7 @@ from .. import casing
 from ..actions import MAX_QUERIES, Step
 from ..context import content_words, stems
 from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
-from ..limits import RESEARCH_SHARE
+from ..limits import RESEARCH_SHARE, steps_for
 from ..names import page_name
 from . import coverage, disagreements, kinds, outline, writer
 from .coverage import Aspect
@@ -65,6 +65,12 @@ class ReportRun:
         self.step = 0
         self._last_results: list[int] = []
         self.length = length(agent.config.length)
+
+    @property
+    def max_steps(self) -> int:
+        """--max-steps, or (automatic) two searches for each aspect of the outline; before
+        the outline, for as many aspects as it may have."""
+        return steps_for(self.agent.config.max_steps, len(self.aspects) or outline.MAX_OUTLINE)
 
     # -- the stages ---------------------------------------------------------------------------
 
@@ -99,7 +105,7 @@ class ReportRun:
         found = [agent.sources.get(sid).title for sid in first][:8]
         self.step += 1
         agent.stats.steps = self.step
-        yield StepStarted(self.step, agent.config.max_steps)
+        yield StepStarted(self.step, self.max_steps)
         prompt = render("outline", question=self.question, low=outline.MIN_ASPECTS, high=outline.MAX_ASPECTS,
                         found="\n".join(f"- {title}" for title in found) or "- (nothing)")
         completion = agent._call(self._messages(prompt), outline.outline_schema(), OUTLINE_TOKENS, "outline", self.step)
@@ -230,8 +236,8 @@ class ReportRun:
 
     def _room_for_research(self) -> bool:
         agent = self.agent
-        if self.step >= agent.config.max_steps:
-            self._limit("max_steps", f"all {agent.config.max_steps} steps used: writing from what was read")
+        if self.step >= self.max_steps:
+            self._limit("max_steps", f"all {self.max_steps} steps used: writing from what was read")
             return False
         if time.perf_counter() - agent._start > agent.config.max_time * RESEARCH_SHARE / 2:
             # a report needs half of the time for writing: one model call per section
@@ -264,7 +270,7 @@ class ReportRun:
         agent.stats.steps = self.step
         first = not aspect.queries
         aspect.queries += [*queries, *terms]
-        yield StepStarted(self.step, agent.config.max_steps)
+        yield StepStarted(self.step, self.max_steps)
         found: list[int] = []
         summaries: list[str] = []
         seconds = 0.0
