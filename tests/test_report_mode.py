@@ -679,6 +679,9 @@ def test_a_dictionary_entry_s_opening_is_quoted_for_what_its_headword_is():
     text = coverage.prose(page)
     assert text.startswith("(From \"Tapeworm\"")                       # no headword run into the definition
     assert coverage.prose("Lisp is old.\n\nIt has lists.") == "Lisp is old.\n\nIt has lists."   # statements stay
+    # the Jargon File's headword line: the word, its pronunciation and its part of speech
+    assert coverage.prose("languages of choice n.\n\nC, Perl and LISP dominate.") == "C, Perl and LISP dominate."
+    assert coverage.prose("grok /grok/, /grohk/, vt.\n\n[from a novel] To understand.").startswith("[from a novel]")
     aspect = coverage.Aspect("worms", "computer viruses worms", quotes=[(9, text)], sources=[9])
     section = writer.Section("worms")
     writer.fill_from_quotes(section, aspect, {9: page}, 2, titles={9: "worm - FOLDOC"})

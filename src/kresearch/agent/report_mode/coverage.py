@@ -294,6 +294,10 @@ def prose(text: str) -> str:
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _ESCAPE = re.compile(r"\\([<>\[\]*_#`\\])")
 _SUBJECT_TAG = re.compile(r"(?m)^[ \t]*(?:<[\w ,.&/-]{2,40}>[ \t]*)+")
-# short lines with no sentence end, then a blank line, at the top of the text
-_LABELS = re.compile(r"\A\s*(?:[^\n.!?]{1,80}(?<![.!?:;,])[ \t]*\n\s*\n\s*)+")
+# short lines with no sentence end, or a dictionary's headword line ("grok /grok/, vt.",
+# "languages of choice n.": the word, its pronunciation, its part of speech), then a blank
+# line, at the top of the text
+_PART_OF_SPEECH = r"(?:n|adj|adv|vt|vi|v|interj|prep|conj|pron|pl|abbr)\."
+_LABELS = re.compile(r"\A\s*(?:(?:[^\n.!?]{1,80}(?<![.!?:;,])|[^\n.!?]{1,80}[ ,]"
+                     rf"{_PART_OF_SPEECH}(?:[ ,]*{_PART_OF_SPEECH})*)[ \t]*\n\s*\n\s*)+")
 _TAGLINE = re.compile(r"(?im)^\s*From [^,\n]{1,60}, the free encyclopedia\s*")
