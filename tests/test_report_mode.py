@@ -1681,6 +1681,24 @@ def test_an_angle_on_a_named_subject_is_covered_by_pages_about_that_name_or_by_i
     assert coverage.covers(aspect, "scheme", texts[3]) and not coverage.covers(aspect, "osborne 1", texts[1])
 
 
+def test_a_part_relating_the_subject_to_another_name_is_covered_by_pages_naming_both_or_its_entry():
+    differs = outline.question_parts(SCHEME_QUESTION)[1]
+    others = outline.part_names(differs, SCHEME_QUESTION)
+    assert others == ["Common Lisp"]
+    aspect = coverage.Aspect(differs, outline.part_query(differs, SCHEME_QUESTION), list(others),
+                             names=outline.subject_names(SCHEME_QUESTION), relates_to=others)
+    kcl = ("(KCL) An implementation of Common Lisp, written in C to run under Unix-like operating systems; "
+           "it differs from other Lisp implementations in its compiler.")
+    both = "Scheme differs from Common Lisp: it has one namespace for functions and variables, Lisp-1."
+    entry = "Common Lisp is a dialect of Lisp, lexically scoped by default but can be dynamically scoped."
+    assert not coverage.covers(aspect, "kyoto common lisp - Offline Encyclopedia", kcl)
+    assert coverage.covers(aspect, "lisp-1 - Offline Encyclopedia", both)
+    assert coverage.covers(aspect, "common lisp - Offline Encyclopedia", entry)
+    # without the other name the part is judged by its words as any (the KCL page has them)
+    plain = coverage.Aspect(differs, outline.part_query(differs, SCHEME_QUESTION))
+    assert coverage.covers(plain, "kyoto common lisp - Offline Encyclopedia", kcl)
+
+
 def test_an_initial_ends_no_sentence_the_writer_keeps():
     sentences = writer.parse_sentences(json.dumps({"sentences": [
         {"text": "Concurrent Scheme was developed by M. Swanson in 1994 as a parallel Lisp.", "sources": [2]}]}))

@@ -43,6 +43,7 @@ class Aspect:
     partly: bool = False                                       # its sources only come near it (`update_partly`)
     angle_of: list[str] = field(default_factory=list)          # the question's subject words, when it is an angle on it
     names: list[str] = field(default_factory=list)             # the names of the question's subject (outline.subject_names)
+    relates_to: list[str] = field(default_factory=list)        # other names a part of the question relates the subject to
 
     @property
     def covered(self) -> bool:
@@ -106,9 +107,15 @@ def covers(aspect: Aspect, title: str, text: str) -> bool:
     "collection techniques" but not of "collection techniques garbage collection"). The entry on
     one of the names the aspect is filed under covers it with any one word of its query (the page
     "semaphore" for "what mechanisms prevent them": it speaks of processes and resources) -- a
-    name can mean something else ("MuTeX", the music typesetter, for "mutex")."""
+    name can mean something else ("MuTeX", the music typesetter, for "mutex"). A part that
+    relates the subject to other names ("how it differs from Common Lisp" for Scheme) is about
+    both: besides the entry on each of those, a page covers it only when it names the subject
+    too (nine Common Lisp implementations, "(KCL) An implementation of Common Lisp ... written
+    in C", made the Scheme report's comparison section)."""
     if term_named(aspect, title) is not None:
         return coverage_score(aspect.query or aspect.title, text) > 0
+    if aspect.relates_to and not has_a_name(aspect, text):
+        return False
     if aspect.angle_of:
         return covers_angle(aspect, title, text)
     if coverage_score(aspect.title, text) < COVERS or not has_quoted(aspect.title, text):

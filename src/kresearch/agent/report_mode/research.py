@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ...errors import GenerationError
 from ...prompts import render
-from .. import casing
+from .. import casing, spelling
 from ..actions import MAX_QUERIES, Step
 from ..context import content_words, stems
 from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
@@ -94,9 +94,11 @@ class ReportRun:
         topic = " ".join(outline.topic_words(self.question, 4))
         queries = [self.question] + ([topic] if topic and topic.lower() != self.question.lower() else [])
         yield from self._search(overview, queries)
-        # a question typed without capitals gets the names the pages write ("unix" -> "Unix")
+        # a question typed without capitals, or with a name misspelled, gets the names the pages
+        # write ("unix" -> "Unix", "Smaltalk" -> "Smalltalk")
         texts, _ = self._pages_read()
-        self.question = casing.as_pages_write(self.asked, [texts[sid] for sid in self._last_results if sid in texts])
+        top = [texts[sid] for sid in self._last_results if sid in texts]
+        self.question = casing.as_pages_write(spelling.as_pages_spell(self.asked, top), top)
         if self.question != self.asked:
             agent.trace.write("question_cased", question=self.question)
         # the pages those link to by a name of the subject first: the specific parts
@@ -138,11 +140,14 @@ class ReportRun:
         the other names it writes ("Common Lisp"); and, when it is only an angle on the
         question's subject ("Where it came from"), that subject, which the pages covering it
         must be about (coverage.covers_angle); and the subject's names, which a page that only
-        comes near it must have (coverage.update_partly)."""
+        comes near it must have (coverage.update_partly); and for a part that relates the subject
+        to other names, those names, which a page must be the entry on or name beside the subject
+        (coverage.covers)."""
         angle = outline.angle_of(title, self.question)
-        terms = outline.named_things(title) or (outline.part_names(title, self.question) if query else [])
-        return Aspect(title, query or outline.anchored_query(title, self.question), terms,
-                      angle_of=angle, names=outline.subject_names(self.question))
+        listed = outline.named_things(title)
+        others = [] if listed or not query else outline.part_names(title, self.question)
+        return Aspect(title, query or outline.anchored_query(title, self.question), listed or others,
+                      angle_of=angle, names=outline.subject_names(self.question), relates_to=others)
 
     def _name_terms(self, aspects: list[Aspect]) -> Iterator:
         """For each of the first TERM_ASPECTS aspects, one small model call: the specific
