@@ -482,3 +482,24 @@ def test_a_question_typed_in_lower_case_is_read_with_the_names_its_top_pages_wri
     assert backend.calls == [typed, "Shirley Temple", "Corliss Archer"]
     assert result.answer == "no" and result.stopped_because == "answered"
     assert result.question == typed and result.report.startswith(f"# {typed}")
+
+
+def test_a_misspelled_name_is_read_as_its_top_pages_spell_it(tmp_path, monkeypatch):
+    # "Corlsis Archer": after the question's top results are read the checks see "Corliss Archer"
+    # (agent/spelling.py), as the pages spell it, and each thing is searched by that name; the
+    # report keeps the question as typed.
+    monkeypatch.setattr("kresearch.agent.answer.first_reading.FIRST_READING_PAGES", 1)
+    film, text = fixture_site.PAGES["/wiki/Kiss_and_Tell_(1945_film)"]
+    more = " The role of Corliss Archer made her a teenage star, and critics praised her as Corliss Archer."
+    monkeypatch.setitem(fixture_site.PAGES, "/wiki/Kiss_and_Tell_(1945_film)", (film, text + more))
+    script = [{"answer": "yes"}, SPLIT,
+              {"quote": "was an American actress, singer, dancer", "answer": "yes"},
+              {"quote": "Corliss Archer is a fictional teenage character", "answer": "no"}]
+    typed = QUESTION.replace("Corliss", "Corlsis")
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True,
+                                            question=typed, passages=4)
+    read_as = [r["question"] for r in read_trace(tmp_path / "t.jsonl") if r["event"] == "question_cased"]
+    assert read_as == [QUESTION]
+    assert backend.calls == [typed, "Shirley Temple", "Corliss Archer"]
+    assert result.answer == "no" and result.question == typed

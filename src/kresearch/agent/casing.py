@@ -64,7 +64,7 @@ def _mid_sentence_forms(words: set[str], asked: set[str], texts: list[str]) -> d
     """How the pages write each of `words` where no sentence starts, leaving out headings,
     lines in title case, whose capitals say nothing, and addresses."""
     seen: dict[str, Counter] = {w: Counter() for w in words}
-    for tokens in _sentences(texts):
+    for tokens in sentence_words(texts):
         if sum(t[:1].isupper() for t in tokens) * 2 <= len(tokens):      # not a title-case line
             for i, token in enumerate(tokens[1:], 1):
                 if token.lower() not in seen:
@@ -77,7 +77,7 @@ def _mid_sentence_forms(words: set[str], asked: set[str], texts: list[str]) -> d
     return seen
 
 
-def _sentences(texts: list[str]):
+def sentence_words(texts: list[str]):
     """The words of each sentence of the texts, addresses left out; not headings, nor lines of
     fewer than four words (titles, captions)."""
     for text in texts:
@@ -95,7 +95,7 @@ def _written_runs(question: str, texts: list[str]) -> dict[str, str]:
     words = [w.lower() for w in _WORD.findall(question)]
     phrases = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(i + 5, len(words)) + 1)}
     found: dict[str, str] = {}
-    for tokens in _sentences(texts):
+    for tokens in sentence_words(texts):
         i = 1                                  # a sentence's first word is capitalised anyway
         while i < len(tokens):
             j = i

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ...prompts import render
 from ..casing import as_pages_write
+from ..spelling import as_pages_spell
 from ..context import ContextManager, ContextOverflow
 from ..events import Notice
 from . import each
@@ -50,9 +51,11 @@ class FirstReading:
                                            passages=FIRST_READING_PAGES, passage_chars=FIRST_READING_CHARS)
         if not agent.toolbox.docs or agent._out_of_time():
             return
-        # a question typed without capitals gets the names its top pages write ("ed wood" -> "Ed
-        # Wood"): the checks find the things it is about by them
-        question = agent._read_as(as_pages_write(question, [doc.text for doc in agent.toolbox.docs.values()]))
+        # a question typed without capitals, or with a name misspelled, gets the names its top
+        # pages write ("ed wood" -> "Ed Wood", "Langstoon Hughes" -> "Langston Hughes"): the
+        # checks find the things it is about by them
+        texts = [doc.text for doc in agent.toolbox.docs.values()]
+        question = agent._read_as(as_pages_write(as_pages_spell(question, texts), texts))
         proposed = self._draft_answer(ctx, step)
         if not proposed:
             return
