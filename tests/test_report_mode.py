@@ -1694,6 +1694,11 @@ def test_a_part_relating_the_subject_to_another_name_is_covered_by_pages_naming_
     assert not coverage.covers(aspect, "kyoto common lisp - Offline Encyclopedia", kcl)
     assert coverage.covers(aspect, "lisp-1 - Offline Encyclopedia", both)
     assert coverage.covers(aspect, "common lisp - Offline Encyclopedia", entry)
+    # the entry on a term the model filed the part under must name the subject like any page
+    aspect.terms.append("syntax")
+    syntax = "The structure of the language: which sequences of symbols are programs. See also semantics."
+    assert not coverage.covers(aspect, "syntax - Offline Encyclopedia", syntax)
+    assert coverage.covers(aspect, "syntax - Offline Encyclopedia", syntax + " Scheme differs from Lisp in its syntax.")
     # without the other name the part is judged by its words as any (the KCL page has them)
     plain = coverage.Aspect(differs, outline.part_query(differs, SCHEME_QUESTION))
     assert coverage.covers(plain, "kyoto common lisp - Offline Encyclopedia", kcl)

@@ -111,8 +111,10 @@ def covers(aspect: Aspect, title: str, text: str) -> bool:
     relates the subject to other names ("how it differs from Common Lisp" for Scheme) is about
     both: besides the entry on each of those, a page covers it only when it names the subject
     too (nine Common Lisp implementations, "(KCL) An implementation of Common Lisp ... written
-    in C", made the Scheme report's comparison section)."""
-    if term_named(aspect, title) is not None:
+    in C", made the Scheme report's comparison section), the entry on a term the model filed it
+    under as well ("syntax": "The meaning of the language is given by its semantics")."""
+    entry_on = term_named(aspect, title)
+    if entry_on is not None and (not aspect.relates_to or aspect.terms[entry_on] in aspect.relates_to):
         return coverage_score(aspect.query or aspect.title, text) > 0
     if aspect.relates_to and not has_a_name(aspect, text):
         return False
