@@ -9,8 +9,9 @@ SEARCHES_PER_ASPECT = 2      # a report's research when --max-steps is automatic
 
 def steps_for(max_steps: int, aspects: int | None = None) -> int:
     """The step limit of a run: --max-steps when set; else ANSWER_STEPS for a short answer, and
-    for a report the question's search and the outline plus SEARCHES_PER_ASPECT per aspect (a fixed 12 cut the
-    second search of most 8-aspect reports and ended them as partial though time was left)."""
+    for a report the question's search and the outline plus SEARCHES_PER_ASPECT per aspect (a
+    fixed 12 cut the second search of 8-aspect reports and ended them as partial, with time
+    left)."""
     if max_steps:
         return max_steps
     return ANSWER_STEPS if aspects is None else 2 + SEARCHES_PER_ASPECT * aspects

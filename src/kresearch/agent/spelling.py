@@ -27,21 +27,18 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 def as_pages_spell(question: str, texts: list[str]) -> str:
     """The question with each word that no page writes, and that is one typo (two for a word of
-    LONG letters) from exactly the one name the pages write most that near, spelled so: in the
-    question's case for it ("Langstoon" -> "Langston", "italain" -> "italian")."""
+    LONG letters) from a name the pages write, spelled as that name -- the most used of the
+    nearest -- in the case the user typed it ("Langstoon" -> "Langston", "italain" -> "italian")."""
     written = {w.lower() for text in texts for w in _WORD.findall(text)}
     names = _names(texts)
     # a question that writes names of its own writes the rest in lower case by the user's word
     own = capitalised_inside(question) if writes_names(question) else None
     fixed: dict[str, str] = {}
-    for word in {w for w in _WORD.findall(question) if len(w) >= MIN_LETTERS}:
-        if own is not None and word.lower() not in own:
+    for word in {w.lower() for w in _WORD.findall(question) if len(w) >= MIN_LETTERS}:
+        if word in written or word in fixed or not content_words(word) or (own is not None and word not in own):
             continue
-        low = word.lower()
-        if low in written or low in fixed or not content_words(low):
-            continue
-        if name := _nearest(low, names):
-            fixed[low] = name
+        if name := _nearest(word, names):
+            fixed[word] = name
     if not fixed:
         return question
     return _WORD.sub(lambda m: _as_typed(m.group(), fixed[m.group().lower()]) if m.group().lower() in fixed

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from ...prompts import render
 from ..casing import as_pages_write
-from ..spelling import as_pages_spell
 from ..context import ContextManager, ContextOverflow
 from ..events import Notice
+from ..spelling import as_pages_spell
 from . import each
 from .floor import Candidate
 from .verify import QUESTION_CHECKS, choice_options, is_comparison, is_yes_no_question, settles, tidy_answer
