@@ -151,6 +151,7 @@ def test_config_show_precedence(kresearch_home):
     table = run(["config", "show"], env)
     assert table.returncode == 0 and not ANSI.search(table.stdout.decode())
     assert re.search(r"^max_steps\s+7\s+KRESEARCH_MAX_STEPS$", table.stdout.decode(), re.M)
+    assert re.search(r"^budget\s+0 \(automatic\)\s+default$", table.stdout.decode(), re.M)
 
 
 def test_config_show_reports_a_broken_config_file(kresearch_home):

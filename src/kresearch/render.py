@@ -94,11 +94,20 @@ def settings_table(settings, origin: dict[str, str], config_file: Path, home_dir
         out.write(json.dumps({"settings": values, "origin": origin, "config_file": str(config_file),
                               "config_file_exists": config_file.exists(), "home": str(home_dir)}) + "\n")
         return
-    rows = [[name, json.dumps(value) if isinstance(value, (bool, str)) else str(value), origin.get(name, "default")]
-            for name, value in values.items()]
+    rows = [[name, _setting_text(name, value), origin.get(name, "default")] for name, value in values.items()]
     print_table(["setting", "value", "from"], rows, out, no_color)
     out.write(f"\nconfig file: {config_file}{'' if config_file.exists() else ' (not present)'}\n"
               f"home (cache, traces, sessions, models): {home_dir}\n")
+
+
+# settings whose 0 means "chosen at run time": the step limit, sub-agents, the token budget
+_AUTOMATIC_AT_ZERO = ("max_steps", "agents", "budget")
+
+
+def _setting_text(name: str, value) -> str:
+    if isinstance(value, (bool, str)):
+        return json.dumps(value)
+    return "0 (automatic)" if value == 0 and name in _AUTOMATIC_AT_ZERO else str(value)
 
 
 def checks_table(checks, as_json: bool, out: IO[str], no_color: bool) -> None:
