@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import fixture_site
 import pytest
@@ -18,7 +19,7 @@ from kresearch.agent import limits
 from kresearch.agent.context import stems
 from kresearch.agent.question_kind import classify, resolve_mode
 from kresearch.agent.report_mode import coverage, outline, writer
-from kresearch.agent.report_mode.research import TERM_DEEPER
+from kresearch.agent.report_mode.research import TERM_DEEPER, ReportRun
 from kresearch.agent.toolbox import Toolbox
 from kresearch.llm.base import Completion, FakeLLM
 from kresearch.sources import SourceRegistry
@@ -288,7 +289,6 @@ def test_the_entry_on_an_aspect_s_term_covers_it_and_is_quoted_after_the_search_
 
 
 def test_a_page_read_for_another_aspect_counts_for_every_aspect_it_covers():
-    from types import SimpleNamespace
 
     from kresearch.agent.report_mode.research import ReportRun
 
@@ -1685,8 +1685,11 @@ def test_a_part_relating_the_subject_to_another_name_is_covered_by_pages_naming_
     differs = outline.question_parts(SCHEME_QUESTION)[1]
     others = outline.part_names(differs, SCHEME_QUESTION)
     assert others == ["Common Lisp"]
-    aspect = coverage.Aspect(differs, outline.part_query(differs, SCHEME_QUESTION), list(others),
-                             names=outline.subject_names(SCHEME_QUESTION), relates_to=others)
+    # as the report builds it (research.ReportRun._aspect): terms the model names later are no
+    # names the part relates to
+    run = ReportRun(SimpleNamespace(config=SimpleNamespace(length="medium", max_steps=0)), SCHEME_QUESTION)
+    aspect = run._aspect(differs, outline.part_query(differs, SCHEME_QUESTION))
+    assert (aspect.terms, aspect.relates_to, aspect.names) == (["Common Lisp"], ["Common Lisp"], ["scheme"])
     kcl = ("(KCL) An implementation of Common Lisp, written in C to run under Unix-like operating systems; "
            "it differs from other Lisp implementations in its compiler.")
     both = "Scheme differs from Common Lisp: it has one namespace for functions and variables, Lisp-1."

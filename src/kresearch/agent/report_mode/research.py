@@ -146,7 +146,8 @@ class ReportRun:
         angle = outline.angle_of(title, self.question)
         listed = outline.named_things(title)
         others = [] if listed or not query else outline.part_names(title, self.question)
-        return Aspect(title, query or outline.anchored_query(title, self.question), listed or others,
+        # terms grow with the model's (`_name_terms`); the names the part relates to do not
+        return Aspect(title, query or outline.anchored_query(title, self.question), list(listed or others),
                       angle_of=angle, names=outline.subject_names(self.question), relates_to=others)
 
     def _name_terms(self, aspects: list[Aspect]) -> Iterator:
