@@ -41,3 +41,11 @@ def test_typos_counts_slips_and_swaps_and_stops_early():
     assert typos("chrismtas", "christmas", 2) == 1          # two letters swapped is one slip
     assert typos("copenhgaen", "copenhagen", 2) == 1
     assert typos("hughes", "huxley", 1) == 2                # more than `most`: most + 1
+
+
+def test_an_address_cut_at_a_line_end_is_no_lower_case_use_of_a_name():
+    # FOLDOC and the Jargon File break long addresses: "http:/\n    /www.python.org"
+    page = ("Python is a scripting language like Perl; in the Perl community it competes with Python. There's a Python "
+            "resource page at http:/\n    /www.python.org. See also Guido.")
+    assert as_pages_spell("compare perl and pyton", [page, page]) == "compare perl and python"
+    assert as_pages_write("compare perl and python", [page, page]) == "compare Perl and Python"
