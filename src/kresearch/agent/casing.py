@@ -20,9 +20,9 @@ from .context import content_words
 MIN_SEEN = 3          # mid-sentence uses of a word, over the pages read, before it is judged
 NAME_SHARE = 0.75     # ... and the share of them capitalised that makes it a name
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#]*")
-# an address, or a dotted name ("www.python.org", cut from its "http:/" at a line's end): no
-# writing of its words
-_URL = re.compile(r"\w+://\S+|\b[\w-]+(?:\.[\w-]+)+")
+# an address, also one cut from its "http:/" at a line's end ("/www.python.org"): no writing
+# of its words
+_URL = re.compile(r"\w+://\S+|(?<![\w.])/*www\.\S+")
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n\s*\n")
 
 
