@@ -303,7 +303,8 @@ def load_resume(trace_or_id: str, settings, origin: dict[str, str]) -> ResumePla
         return ResumePlan(path=path, question=question, background=background_from_trace(records),
                           max_steps=max_steps, max_time=max_time)
     replay = replay_from_journal(records, path)
-    # the steps replayed, then as many more as the run had (or as --max-steps says)
+    # the steps replayed, then as many more as the run had (or as --max-steps says; automatic: a
+    # short answer's, which a report's own research also has room in)
     steps = steps_for(settings.max_steps if max_steps is None else max_steps) + replay.source["step"]
     return ResumePlan(path=path, question=question, background="", max_steps=steps, max_time=max_time,
                       replay=replay)
