@@ -1270,6 +1270,14 @@ def test_a_report_run_is_rebuilt_from_its_journal_without_a_model_call(tmp_path,
     rebuilt = events[-1].result
     assert llm.calls == [] and agent.stats.replayed_calls == 8
     assert rebuilt.report.split("_Confidence")[0] == first.report.split("_Confidence")[0]
+    # resumed with the automatic step limit, a report gets a report's (for the largest outline)
+    # beyond the steps replayed, not a short answer's 12
+    from kresearch.config import Settings
+    from kresearch.runs import load_resume
+    plan = load_resume(str(journal), Settings(), {})
+    replayed = plan.replay.source["step"]
+    assert plan.max_steps == limits.steps_for(0, outline.MAX_OUTLINE) + replayed == 18 + replayed
+    assert load_resume(str(journal), Settings(max_steps=5), {"max_steps": "flag"}).max_steps == 5 + replayed
 
 
 # -- the named kinds of a thing ---------------------------------------------------------------------

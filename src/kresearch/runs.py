@@ -272,6 +272,7 @@ def find_trace(trace_or_id: str) -> Path:
 
 def load_resume(trace_or_id: str, settings, origin: dict[str, str]) -> ResumePlan:
     from .agent.limits import steps_for
+    from .agent.report_mode.outline import MAX_OUTLINE
     from .agent.resume import JOURNAL_VERSION, replay_from_journal
     from .trace import read_trace
 
@@ -304,7 +305,9 @@ def load_resume(trace_or_id: str, settings, origin: dict[str, str]) -> ResumePla
                           max_steps=max_steps, max_time=max_time)
     replay = replay_from_journal(records, path)
     # the steps replayed, then as many more as the run had (or as --max-steps says; automatic: a
-    # short answer's, which a report's own research also has room in)
-    steps = steps_for(settings.max_steps if max_steps is None else max_steps) + replay.source["step"]
+    # short answer's, or a report's for the largest outline)
+    report = any(r.get("event") == "mode" and r.get("mode") == "report" for r in records)
+    asked = settings.max_steps if max_steps is None else max_steps
+    steps = steps_for(asked, MAX_OUTLINE if report else None) + replay.source["step"]
     return ResumePlan(path=path, question=question, background="", max_steps=steps, max_time=max_time,
                       replay=replay)
