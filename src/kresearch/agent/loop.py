@@ -455,8 +455,8 @@ class Agent:
 
     def _read_as(self, question: str) -> str:
         """From now on the checks read the question as `question` (the user's with the names the
-        pages write: spelling.as_pages_spell, casing.as_pages_write); the report keeps the
-        question as typed."""
+        pages write, as they spell them: spelling.as_pages_name); the report keeps the question as
+        typed."""
         if question != self._question:
             self.trace.write("question_cased", question=question)
             self._question = question

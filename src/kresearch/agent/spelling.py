@@ -16,13 +16,19 @@ import os
 import re
 from collections import Counter
 
-from .casing import NAME_SHARE, capitalised_inside, sentence_words, writes_names
+from .casing import NAME_SHARE, as_pages_write, capitalised_inside, sentence_words, writes_names
 from .context import content_words
 
 MIN_LETTERS = 4       # shorter words have too many neighbours one typo away
 LONG = 8              # a word this long may carry two typos
 MIN_USES = 2          # uses of a name, mid-sentence over the pages read, before it corrects a word
 _WORD = re.compile(r"[A-Za-z]+")
+
+
+def as_pages_name(question: str, texts: list[str]) -> str:
+    """The question with the names the pages write, as they spell and capitalise them: what both
+    policies read after the first search ("langstoon hughes" -> "Langston Hughes")."""
+    return as_pages_write(as_pages_spell(question, texts), texts)
 
 
 def as_pages_spell(question: str, texts: list[str]) -> str:

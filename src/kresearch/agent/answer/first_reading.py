@@ -13,10 +13,9 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from ...prompts import render
-from ..casing import as_pages_write
 from ..context import ContextManager, ContextOverflow
 from ..events import Notice
-from ..spelling import as_pages_spell
+from ..spelling import as_pages_name
 from . import each
 from .floor import Candidate
 from .verify import QUESTION_CHECKS, choice_options, is_comparison, is_yes_no_question, settles, tidy_answer
@@ -54,8 +53,7 @@ class FirstReading:
         # a question typed without capitals, or with a name misspelled, gets the names its top
         # pages write ("ed wood" -> "Ed Wood", "Langstoon Hughes" -> "Langston Hughes"): the
         # checks find the things it is about by them
-        texts = [doc.text for doc in agent.toolbox.docs.values()]
-        question = agent._read_as(as_pages_write(as_pages_spell(question, texts), texts))
+        question = agent._read_as(as_pages_name(question, [doc.text for doc in agent.toolbox.docs.values()]))
         proposed = self._draft_answer(ctx, step)
         if not proposed:
             return

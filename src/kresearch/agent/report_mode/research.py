@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ...errors import GenerationError
 from ...prompts import render
-from .. import casing, spelling
+from .. import spelling
 from ..actions import MAX_QUERIES, Step
 from ..context import content_words, stems
 from ..events import ActionTaken, Notice, RunResult, StepStarted, ToolFinished
@@ -58,7 +58,7 @@ class ReportRun:
     def __init__(self, agent: "Agent", question: str):
         self.agent = agent
         self.asked = question           # as typed: the report's title and the result's question
-        self.question = question        # as the policy reads it (casing.as_pages_write, after the first search)
+        self.question = question        # as the policy reads it (spelling.as_pages_name, after the first search)
         self.aspects: list[Aspect] = []
         self.sections: list[Section] = []
         self.summary = Section("Summary")
@@ -97,8 +97,7 @@ class ReportRun:
         # a question typed without capitals, or with a name misspelled, gets the names the pages
         # write ("unix" -> "Unix", "Smaltalk" -> "Smalltalk")
         texts, _ = self._pages_read()
-        top = [texts[sid] for sid in self._last_results if sid in texts]
-        self.question = casing.as_pages_write(spelling.as_pages_spell(self.asked, top), top)
+        self.question = spelling.as_pages_name(self.asked, [texts[sid] for sid in self._last_results if sid in texts])
         if self.question != self.asked:
             agent.trace.write("question_cased", question=self.question)
         # the pages those link to by a name of the subject first: the specific parts
