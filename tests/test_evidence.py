@@ -208,3 +208,26 @@ def test_a_sentence_about_a_word_is_supported_by_that_words_entry_or_by_text_nam
                          [BOHR_BUG]).score >= SUPPORTED
     assert union_support("The term 'bug' was regularly applied to problems in radar electronics during WWII.",
                          [BOHR_BUG, DEFECT]).score >= SUPPORTED
+
+
+Q_ENTRY = ("# q\n\nQ\n\n\\<language> A very [high level language](http://x/foldoc/high_level_language) by Per Bothner "
+           "based\n   on [lazy](http://x/foldoc/lazy) generalised sequences.  Q has lexical scope, and\n   some support "
+           "for logic programming.  The language includes small subsets of Common\n   Lisp and Scheme.\n\n"
+           "It has macros, primitives to run programs, and an\n   interactive command language.")
+
+
+def test_an_entrys_sentence_with_no_subject_of_its_own_is_said_of_its_headword():
+    # the entry on Q names Scheme, but its definition is Q's (userq-s48: "Scheme is a very high
+    # level language by Per Bothner", cited to it, was kept and put in the summary)
+    claim = "Scheme is a very high level language by Per Bothner based on lazy generalised sequences."
+    assert union_support(claim, [Q_ENTRY]).score < SUPPORTED
+    assert union_support(claim.replace("Scheme", "Q", 1), [Q_ENTRY]).score >= SUPPORTED
+    # a sentence naming the subject still counts, and so do the lines it runs on to and the
+    # sentences that refer back to it
+    steele = ("# guy steele\n\nGuy Steele designed Scheme with Gerald Sussman at the MIT AI\n   Lab in 1975. "
+              "It was a small dialect of Lisp.")
+    assert union_support("Scheme was designed at the MIT AI Lab in 1975.", [steele]).score >= SUPPORTED
+    assert union_support("Scheme was a small dialect of Lisp.", [steele]).score >= SUPPORTED
+    # openers that name nothing are left to the other checks, as before
+    assert union_support("It is a very high level language based on lazy generalised sequences.",
+                         [Q_ENTRY]).score >= SUPPORTED

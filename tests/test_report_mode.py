@@ -177,6 +177,14 @@ def test_a_source_covers_an_aspect_only_with_most_of_its_query_words():
     assert coverage.prose("# T\nFrom Wikipedia, the free encyclopedia\nA [link](http://x) \\<b>.") == "A link <b>."
 
 
+def test_function_words_do_not_cover_an_aspect():
+    # userq-s48: the yacc entry covered "Yet another scheme object system" by "yet", "another", "system"
+    yacc = "Yet Another Compiler Compiler. The LALR parser generator of the Unix system."
+    assert coverage.coverage_score("Yet another scheme object system", yacc) < coverage.COVERS
+    assert coverage.coverage_score("Yet another scheme object system",
+                                   "YASOS is an object system for Scheme.") >= coverage.COVERS
+
+
 def test_an_aspect_is_covered_by_its_subject_not_its_angle_nor_its_spelling():
     question = "Give an overview of Lisp and of the synchronisation mechanisms of concurrent processes"
     origins = coverage.Aspect("Lisp origins", outline.anchored_query("Lisp origins", question))

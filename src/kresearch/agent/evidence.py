@@ -224,10 +224,50 @@ def _of_its_own_subject(sentence: str, text: str) -> Support:
     if word and not ((heading := _HEADING.match(text)) and stems(heading.group(1)) == stems(word.group(1))):
         as_word = re.compile(rf"[\"'\u2018\u201c]{re.escape(word.group(1))}[\"'\u2019\u201d]", re.IGNORECASE)
         text = "\n".join(s for s in sentences(text) if as_word.search(s))
+    text = _said_of_it(said_of(sentence), text)
     found = support(sentence, text)
     if not speaks_of_another(sentence, found.quote):
         return found
     return support(sentence, "\n".join(s for s in sentences(text) if not speaks_of_another(sentence, s)))
+
+
+# Sentence openers that refer back or quantify, and name nothing: "It has ...", "There are ...",
+# "Many algorithms are ..."
+_REFERS_BACK = set("it its he his she her they their them this these that those there here one".split())
+_NAMES_NOTHING = _REFERS_BACK | set("many most some several all both each every few other others "
+                                    "another such any no however".split())
+
+
+def _said_of_it(subject: str, text: str) -> str:
+    """The sentences of `text` that can say something of `subject` (what a sentence says a name
+    is or was, `said_of`): a page headed by another name ("# q") says its sentences with no
+    subject of their own ("A very high level language by Per Bothner ...") of that headword,
+    not of Scheme, which it names further down. Kept: the sentences naming the subject or
+    opening with a name of their own (`speaks_of_another` judges those), and the ones that
+    refer back ("It ...") or go on from them (a line of a sentence cut by the page's line
+    breaks). Unchanged when the claim opens with no name ("There are ...", "Many algorithms
+    are ...") or the page has no heading or its heading names the subject."""
+    heading = _HEADING.match(text)
+    if (not subject or subject.split()[0].lower() in _NAMES_NOTHING or not heading
+            or names_in(subject, heading.group(1))):
+        return text
+    kept: list[str] = []
+    ours = False                    # the sentence before was said of the subject
+    previous = heading.group(0)
+    for sent in sentences(text)[1:]:
+        opener = re.match(r"\W*([\w'-]+)", sent)
+        first = opener.group(1) if opener else ""
+        goes_on = first[:1].islower() or not previous.rstrip(" *_)]\"'").endswith((".", "!", "?", ":"))
+        if names_in(subject, sent):
+            ours = True
+        elif said_of(sent) and first.lower() not in _NAMES_NOTHING:
+            ours = True             # another name's sentence: kept for speaks_of_another
+        elif not (goes_on or first.lower() in _REFERS_BACK):
+            ours = False            # no subject of its own: the headword's
+        if ours:
+            kept.append(sent)
+        previous = sent
+    return "\n".join(kept)
 
 
 def _done_by_another(claimed: dict, *window: dict) -> bool:

@@ -29,6 +29,10 @@ COVERS = 0.6            # share of the aspect's words a source must contain to c
 PARTLY = 0.5            # ... to come near it, when no source covers it (`update_partly`)
 QUOTE_CHARS = 500
 QUOTES_PER_ASPECT = 4    # medium length (length.py)
+# words that say nothing of a topic, whatever the aspect: "Yet another scheme object system" is
+# not covered by the yacc entry ("Yet Another Compiler Compiler ... system") for its first two
+FUNCTION_WORDS = set("yet another also only just even still again further then thus hence however "
+                     "whether while very much".split())
 
 
 @dataclass
@@ -65,9 +69,10 @@ def site(url: str) -> str:
 def coverage_score(aspect: str, text: str) -> float:
     """Share of the aspect's subject words (stemmed) the text contains: its content words but
     those that only give its angle ("origins", "mechanisms": a page on Lisp's beginnings need
-    not say "origins"), all of them when nothing else is left. A word counts in any form the
-    crude stems split ("writes" -> "writ" is "written", "write-back")."""
-    words = content_words(aspect)
+    not say "origins"), all of them when nothing else is left; never a function word
+    (`FUNCTION_WORDS`). A word counts in any form the crude stems split ("writes" -> "writ" is
+    "written", "write-back")."""
+    words = content_words(aspect) - FUNCTION_WORDS
     wanted = {stem(w) for w in words - SHAPE_WORDS} or {stem(w) for w in words}
     if not wanted:
         return 0.0
