@@ -22,9 +22,8 @@ from pathlib import Path
 
 def claims(report: dict):
     """(sentence, cited source ids) of every checked sentence of a report JSON."""
-    for section in [report.get("summary") or {}, *(report.get("sections") or [])]:
-        for claim in section.get("claims") or []:
-            yield claim["text"], list(claim.get("sources") or []) + list(claim.get("dropped_sources") or [])
+    for claim in report.get("claims") or []:
+        yield claim["text"], list(claim.get("sources") or []) + list(claim.get("dropped_sources") or [])
 
 
 def agent_text(url: str, cache: dict[str, str | None]) -> str | None:

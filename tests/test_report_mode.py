@@ -287,6 +287,10 @@ def test_the_entry_on_an_aspect_s_term_covers_it_and_is_quoted_after_the_search_
             4: "http://a.example/4", 5: "http://b.example/5", 6: "http://c.example/6"}
     assert coverage.term_named(aspect, titles[3]) == 0 and coverage.term_named(aspect, titles[2]) == 1
     assert coverage.term_named(aspect, titles[5]) is None       # another thing with the word in its name
+    # a name that writes a letter more is another name (report16-s49base: "un*x" covered "Why
+    # the UN side was able to hold" as the entry on "UN")
+    assert not coverage.is_entry("UN", "un*x - Dict") and coverage.is_entry("UN", "UN - Wiki")
+    assert not coverage.is_entry("Scheme", "scheme->c - Dict")
     coverage.update(aspect, question, texts, urls, [1, 2, 3, 4, 5, 6], titles, max_quotes=3)
     # the entries cover it without most of its words (a name meaning something else, page 6, does
     # not); the search's best page first, then a term's entry

@@ -268,9 +268,15 @@ def term_named(aspect: Aspect, title: str) -> int | None:
 
 def is_entry(term: str, title: str) -> bool:
     """The page is the entry on `term`: its name is the term, in any form ("semaphores" for
-    "semaphore")."""
+    "semaphore"), its single letters too ("un*x" is no entry on "UN")."""
     name, words = stems(page_name(title)), stems(term)
-    return bool(name and words) and all(has_word(w, name) for w in words) and all(has_word(w, words) for w in name)
+    return (bool(name and words) and all(has_word(w, name) for w in words) and all(has_word(w, words) for w in name)
+            and _letters(page_name(title)) == _letters(term))
+
+
+def _letters(text: str) -> set[str]:
+    """The letters and digits `text` writes alone ("x" of "un*x", "c" of "scheme->c")."""
+    return set(re.findall(r"(?<![a-z0-9])[a-z0-9](?![a-z0-9])", text.lower()))
 
 
 def _named_for(aspect: str, title: str) -> tuple[bool, int]:
