@@ -550,6 +550,23 @@ def test_a_sentence_is_checked_against_the_union_of_what_it_cites():
     assert [c.supported for c in section.claims] == [True, False, False]
 
 
+def test_a_sentence_copying_a_definition_is_led_by_the_headword_it_defines():
+    # report16-s49base: the summary opened "A type of cache in which data from any address can be
+    # stored in any cache location. [6]" -- the entry on fully associative cache, never named
+    texts = {1: "# fully associative cache\n\nfully associative cache\n\n\\<storage> A type of cache in which "
+                "data from any address can be stored in any cache location.",
+             2: "# cache\n\nA cache block is the smallest unit of memory that can be transferred to the cache."}
+    titles = {1: "fully associative cache - Dict", 2: "cache - Dict"}
+    written = [("A type of cache in which data from any address can be stored in any cache location.", [1]),
+               ("A cache block is the smallest unit of memory that can be transferred to the cache.", [2])]
+    section = writer.check_sentences("placement", written, texts, {1, 2}, titles)
+    assert [text for text, _ in section.sentences] == [
+        "Fully associative cache: a type of cache in which data from any address can be stored in any cache location.",
+        "A cache block is the smallest unit of memory that can be transferred to the cache."]
+    # without the page names, as before
+    assert writer.check_sentences("placement", written, texts, {1, 2}).sentences[0][0] == written[0][0]
+
+
 def test_broken_sentences_are_not_kept():
     out = writer.parse_sentences(json.dumps({"sentences": [
         {"text": "Mark-sweep frees unmarked objects [1]. It pauses the program.", "sources": [1]},

@@ -430,7 +430,8 @@ class ReportRun:
             if completion is None:
                 checked[number] = Section(aspect.title, note=f"Not written: {why}.")
                 continue
-            section = writer.check_sentences(aspect.title, writer.parse_sentences(completion.text), texts, set(ids))
+            section = writer.check_sentences(aspect.title, writer.parse_sentences(completion.text), texts, set(ids),
+                                             self._titles())
             section.drop_repeats(written, remember=False)
             # the 1.5B model often writes from memory: what its sources do not support is gone,
             # and a section left thin gets the quotes' own best sentences, marked as quotes
@@ -537,7 +538,8 @@ class ReportRun:
             completion = agent._call(self._messages(prompt), writer.sentences_schema(ids, low, high),
                                      self.length.summary_tokens, "summary", self.step)
             texts, _ = self._pages_read()
-            self.summary = writer.check_sentences("Summary", writer.parse_sentences(completion.text), texts, set(ids))
+            self.summary = writer.check_sentences("Summary", writer.parse_sentences(completion.text), texts, set(ids),
+                                                  self._titles())
             self.summary.drop_repeats([])
             writer.drop_dangling(self.summary)
             if completion.finish_reason == "time":

@@ -261,8 +261,12 @@ class Section:
 
 
 def check_sentences(title: str, written: list[tuple[str, list[int]]], texts: dict[int, str],
-                    allowed: set[int]) -> Section:
-    """Keep the sentences their cited sources support (together), and connecting sentences."""
+                    allowed: set[int], titles: dict[int, str] | None = None) -> Section:
+    """Keep the sentences their cited sources support (together), and connecting sentences. A
+    kept sentence that copies a dictionary's definition, which never names its headword ("A
+    type of cache in which data from any address can be stored ..."), is led by that headword
+    (`titles`: the page names) as a quote is: the reader is told what it defines."""
+    titles = titles or {}
     section = Section(title)
     pending_connectives: list[str] = []
     for sentence, ids in written:
@@ -279,7 +283,7 @@ def check_sentences(title: str, written: list[tuple[str, list[int]]], texts: dic
                                     score=found.score, quote=found.quote if keep else "",
                                     quote_source=best if keep else None))
         if keep:
-            section.sentences.append((sentence, keep))
+            section.sentences.append((_headed(sentence, found.quote, titles.get(best, "")), keep))
         else:
             section.removed += 1
     names = {w for text, _ in section.sentences for w in _NAME.findall(text)}
@@ -289,6 +293,27 @@ def check_sentences(title: str, written: list[tuple[str, list[int]]], texts: dic
         else:
             section.removed += 1
     return section
+
+
+# a definition with no subject: an article, at most four words, and no verb of being or having
+_HEADLESS = re.compile(r"(?:\\?<[^>]{1,30}>\s*|\([^()]{1,60}\)\s*)*An?\s+(?!(?:[\w'-]+\s+){0,3}?"
+                       r"(?:is|are|was|were|has|have|had)\b)", re.IGNORECASE)
+
+
+def _headed(sentence: str, quote: str, title: str) -> str:
+    """The sentence led by its page's name ("Fully associative cache: a type of cache ...")
+    when it opens as the page's quoted sentence does (an article and two words), that quote is a
+    definition with no subject of its own (`_HEADLESS`: "\\<storage> A type of cache in which
+    ..."; not "A cache block is ..."), and the sentence does not name the page."""
+    name = page_name(title)
+    plain = coverage.prose(quote)
+    if (not name or not content_words(name) or content_words(name) <= content_words(sentence)
+            or not _HEADLESS.match(plain) or not _HEADLESS.match(sentence)):
+        return sentence
+    mine, theirs = (re.findall(r"[a-z0-9]+", _HEADLESS.sub("", text, count=1).lower())[:2] for text in (sentence, plain))
+    if mine != theirs or len(mine) < 2:
+        return sentence
+    return f"{name[:1].upper()}{name[1:]}: {sentence[:1].lower()}{sentence[1:]}"
 
 
 def is_connective(sentence: str, known_names: set[str]) -> bool:
