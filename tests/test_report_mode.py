@@ -780,6 +780,18 @@ def test_another_fact_with_another_number_is_no_disagreement(other):
     assert disagreements.find(claims, texts) == []
 
 
+def test_sentences_naming_no_subject_speak_of_their_pages_subjects():
+    from kresearch.agent.report_mode import disagreements
+    # report16-s49base: Varadkar's "TD since 2007" against Frances Fitzgerald's "TD since 2011"
+    texts = {1: "# Leo Varadkar\n\nHe has been a Teachta Dála (TD) since 2007, currently for Dublin West.",
+             2: "# Frances Fitzgerald\n\nShe has been a Teachta Dála (TD) since 2011, currently for Dublin West.",
+             3: "# Leo Varadkar (disambiguation)\n\nHe has been a Teachta Dála (TD) since 2008, currently for Dublin West."}
+    claim = _claim("He has been a Teachta Dála (TD) since 2007, currently for Dublin West.", 1, texts[1])
+    assert disagreements.find([claim], {1: texts[1], 2: texts[2]}) == []
+    found = disagreements.find([claim], {1: texts[1], 3: texts[3]})      # the same man's page
+    assert [d.conflict.other_values for d in found] == [{"2008": [3]}]
+
+
 def test_an_unsupported_claim_or_one_without_a_number_is_not_compared():
     from kresearch.agent.evidence import Claim
     from kresearch.agent.report_mode import disagreements

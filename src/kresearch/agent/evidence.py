@@ -238,6 +238,16 @@ _NAMES_NOTHING = _REFERS_BACK | set("many most some several all both each every 
                                     "another such any no however".split())
 
 
+def page_subject(sentence: str, text: str) -> set[str]:
+    """Stems of the page's own name (its heading) when `sentence`, one of the page's, names no
+    subject of its own ("He has been a TD since 2007", "The battle ended ..."): what it speaks
+    of; empty when it opens with a name ("Leo Varadkar has been ...") or the page has no heading."""
+    subject, heading = said_of(sentence), _HEADING.match(text)
+    if heading and (not subject or subject.split()[0].lower() in _NAMES_NOTHING):
+        return stems(heading.group(1))
+    return set()
+
+
 def _said_of_it(subject: str, text: str) -> str:
     """The sentences of `text` that can say something of `subject` (what a sentence says a name
     is or was, `said_of`): a page headed by another name ("# q") says its sentences with no

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..context import stems
-from ..evidence import NUMBER, YEAR, Claim, Conflict, numbers, sentences, stating_otherwise
+from ..evidence import NUMBER, YEAR, Claim, Conflict, numbers, page_subject, sentences, stating_otherwise
 from ..names import capitalised
 
 SAME_WORDS = 0.6          # share of the stated sentence's words the other one must have
@@ -72,11 +72,14 @@ def _against(claim: Claim, texts: dict[int, str]) -> Disagreement | None:
         stated = _stating_sentence(claim, texts, value)
         if stated is None:
             continue
-        names, other_numbers = capitalised(stated), numbers(stated) - {value}
+        # a sentence naming no subject speaks of its page's ("He has been a TD since 2007" on
+        # Leo Varadkar's page, "She has been a TD since 2011" on Frances Fitzgerald's)
+        names = capitalised(stated) | page_subject(stated, texts.get(claim.quote_source, ""))
+        other_numbers = numbers(stated) - {value}
         words = {w for w in stems(stated) if not w.isdigit()}
         for sid, sentence, values in stating_otherwise(texts, claim.sources, kind, value):
             said = stems(sentence)
-            if not (_nested(names, capitalised(sentence)) and (names & said)
+            if not (_nested(names, capitalised(sentence) | page_subject(sentence, texts[sid])) and (names & said)
                     and _nested(other_numbers, numbers(sentence) - values)):
                 continue
             shared = len(words & said)
