@@ -108,8 +108,12 @@ def _rejoined(pieces: list[str]) -> list[str]:
 _INITIAL = re.compile(r"(?:^|[\s(])[A-Z]\.$")
 
 
+# an article before a lone letter at the end: a word cut short ("With Fine Gael being the g.")
+_CUT_WORD = re.compile(r"\b(?i:the|an?)\s+[a-z]\W*$")
+
+
 def is_broken(sentence: str) -> bool:
-    """A sentence not worth checking: cut short (no end, a dangling last word, fewer than
+    """A sentence not worth checking: cut short (no end, a dangling last word or a cut one, fewer than
     STATEMENT_WORDS words, a bracket left open: "uniform instruction encoding (e.g."), a question
     (a report states), starting mid-sentence (lower case, or a bracket: "(ARM), developer of …";
     a gloss before the sentence is no such bracket: "(From "Tapeworm" in ...) A program that
@@ -118,6 +122,7 @@ def is_broken(sentence: str) -> bool:
     starts_mid = not (sentence[:1].isupper() or sentence[:1].isdigit() or sentence[:1] in "\"\u201c"
                       or _GLOSS.match(sentence))
     return (sentence[-1:] not in ".!\"')\u201d\u2019" or is_fragment(sentence) or len(words) < STATEMENT_WORDS
+            or bool(_CUT_WORD.search(sentence))
             or starts_mid or sentence.count("(") > sentence.count(")") or len(set(words)) < 0.6 * len(words))
 
 
