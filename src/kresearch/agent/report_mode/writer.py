@@ -32,6 +32,9 @@ _GLOSS = re.compile(r"(\([^()]{1,200}\)|\[[^\[\]]{1,200}\])\s+[A-Z]")
 # fewer words than this is a stub a report cannot use, whatever a page says ("Nielsen, and J.",
 # "A bug n.", "The SPARC 1."): evidence.CLAIM_WORDS (3) is the short answers' limit
 STATEMENT_WORDS = 4
+# fewer content words than this say nothing a source can be checked for: "It's his funeral."
+# (one word, "funeral", found on any page that has it, scores 1.0)
+MIN_SAID = 2
 QUOTED_WORDS = 6          # a source sentence shorter than this is a date or a heading, not a statement
 # Sentences a section may hold beyond its length so that each source covering its aspect is cited
 # by its best sentence (measured by replaying stored runs: +3 cited 0.383 -> 0.406 key points;
@@ -113,16 +116,17 @@ _CUT_WORD = re.compile(r"\b(?i:the|an?)\s+[a-z]\W*$")
 
 
 def is_broken(sentence: str) -> bool:
-    """A sentence not worth checking: cut short (no end, a dangling last word or a cut one, fewer than
-    STATEMENT_WORDS words, a bracket left open: "uniform instruction encoding (e.g."), a question
-    (a report states), starting mid-sentence (lower case, or a bracket: "(ARM), developer of …";
-    a gloss before the sentence is no such bracket: "(From "Tapeworm" in ...) A program that
-    ..." is how a dictionary entry starts), or a loop (most of its words repeated)."""
+    """A sentence not worth checking: cut short (no end, a dangling last word or a cut one, fewer
+    than STATEMENT_WORDS words or MIN_SAID content words, a bracket left open: "uniform
+    instruction encoding (e.g."), a question (a report states), starting mid-sentence (lower
+    case, or a bracket: "(ARM), developer of …"; a gloss before the sentence is no such bracket:
+    "(From "Tapeworm" in ...) A program that ..." is how a dictionary entry starts), or a loop
+    (most of its words repeated)."""
     words = re.findall(r"\w+", sentence.lower())
     starts_mid = not (sentence[:1].isupper() or sentence[:1].isdigit() or sentence[:1] in "\"\u201c"
                       or _GLOSS.match(sentence))
     return (sentence[-1:] not in ".!\"')\u201d\u2019" or is_fragment(sentence) or len(words) < STATEMENT_WORDS
-            or bool(_CUT_WORD.search(sentence))
+            or bool(_CUT_WORD.search(sentence)) or len(stems(sentence)) < MIN_SAID
             or starts_mid or sentence.count("(") > sentence.count(")") or len(set(words)) < 0.6 * len(words))
 
 
