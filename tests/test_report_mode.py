@@ -741,7 +741,8 @@ def test_reference_list_entries_are_not_quoted_as_statements():
     quote = ('["Mark-sweep garbage collection in practice", T. Yuasa, in Memory Management, Springer 1992, '
              '490-507]. Merall et al, Mark-sweep garbage collection - IWMM92, Springer 1992, pp.473-489. '
              "Mark-sweep garbage collection frees every object that is not marked as reachable. "
-             "See also copying garbage collection, reference counting and mark-sweep garbage collection.")
+             "See also copying garbage collection, reference counting and mark-sweep garbage collection. "
+             '"Mark-sweep and Garbage Collection", S.C. Merrall, J.A. Padget, garbage collection in Lisp.')
     aspect = coverage.Aspect("mark-sweep", "mark-sweep garbage collection", quotes=[(1, quote)], sources=[1])
     section = writer.Section("mark-sweep")
     writer.fill_from_quotes(section, aspect, {1: quote}, 3)

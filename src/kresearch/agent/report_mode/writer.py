@@ -43,9 +43,10 @@ QUOTED_WORDS = 6          # a source sentence shorter than this is a date or a h
 COVERING_EXTRA = 5
 _NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-zA-Z]+")
 # A reference-list entry, not a statement: pages ("pp. 473", "1992, 490-507." at the end), "et al",
-# an ISBN, an entry opening with a bracket ('["Memory Management and ...", Yuasa, 1992]'), or a
-# cross-reference ("See also samurai, dark-side hacker, and hacker ethic.").
-_REFERENCE = re.compile(r"\bpp?\.\s*\d|\bet al\b|\bISBN\b|^\W*\[|^\W*See\b|"
+# an ISBN, an entry opening with a bracket ('["Memory Management and ...", Yuasa, 1992]') or with
+# a quoted title and a comma ('"Collections and Garbage Collection", S.C.'), or a cross-reference
+# ("See also samurai, dark-side hacker, and hacker ethic.").
+_REFERENCE = re.compile(r"\bpp?\.\s*\d|\bet al\b|\bISBN\b|^\W*\[|^\W*See\b|^\W*[\"\u201c][^\"\u201d]{1,75}\s[^\"\u201d]{1,75}[\"\u201d],|"
                         r"\b(?:1[5-9]|20)\d\d\b,?\s*\d+\s*[-\u2013]\s*\d+\W*$")
 
 
