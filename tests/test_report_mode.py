@@ -794,6 +794,10 @@ def test_sentences_naming_no_subject_speak_of_their_pages_subjects():
     assert disagreements.find([claim], {1: texts[1], 2: texts[2]}) == []
     found = disagreements.find([claim], {1: texts[1], 3: texts[3]})      # the same man's page
     assert [d.conflict.other_values for d in found] == [{"2008": [3]}]
+    # nor are the numbers of a link's address values ("127.0.0.1" against "7")
+    std = {1: "# tcp\n\nTCP is defined in STD 7 and RFC 793.",
+           2: "# tcp\n\nTCP is defined in [STD](http://127.0.0.1:8765/foldoc/STD) and RFC 793."}
+    assert disagreements.find([_claim("TCP is defined in STD 7 and RFC 793.", 1, std[1])], std) == []
 
 
 def test_an_unsupported_claim_or_one_without_a_number_is_not_compared():

@@ -11,12 +11,14 @@ questions" and the JSON under `conflicts`, so the reader sees both sides with th
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..context import stems
 from ..evidence import NUMBER, YEAR, Claim, Conflict, numbers, page_subject, sentences, stating_otherwise
 from ..names import capitalised
 
+_LINK_TARGET = re.compile(r"\]\([^)\s]+\)")
 SAME_WORDS = 0.6          # share of the stated sentence's words the other one must have
 MIN_SHARED = 3            # and at least this many
 MAX_LISTED = 5
@@ -47,6 +49,8 @@ class Disagreement:
 def find(claims: list[Claim], texts: dict[int, str], limit: int = MAX_LISTED) -> list[Disagreement]:
     """Disagreements with the kept claims that state a year or number, at most one per claim
     and per pair of values, the first `limit`."""
+    # the numbers of a link's address are no values ("[STD](http://127.0.0.1:8765/foldoc/STD) 5")
+    texts = {sid: _LINK_TARGET.sub("]", text) for sid, text in texts.items()}
     found: list[Disagreement] = []
     seen: set[tuple[str, str]] = set()
     for claim in claims:
@@ -79,8 +83,10 @@ def _against(claim: Claim, texts: dict[int, str]) -> Disagreement | None:
         words = {w for w in stems(stated) if not w.isdigit()}
         for sid, sentence, values in stating_otherwise(texts, claim.sources, kind, value):
             said = stems(sentence)
-            if not (_nested(names, capitalised(sentence) | page_subject(sentence, texts[sid])) and (names & said)
-                    and _nested(other_numbers, numbers(sentence) - values)):
+            values -= other_numbers          # a value the stated sentence gives too is no other value
+            theirs = capitalised(sentence) | page_subject(sentence, texts[sid])
+            if not values or not (_nested(names, theirs) and (names & said)
+                                  and _nested(other_numbers, numbers(sentence) - values)):
                 continue
             shared = len(words & said)
             if shared >= MIN_SHARED and shared >= SAME_WORDS * len(words):
