@@ -255,7 +255,7 @@ def _said_of_it(subject: str, text: str) -> str:
     not of Scheme, which it names further down. Kept: the sentences naming the subject or
     opening with a name of their own (`speaks_of_another` judges those), and the ones that
     refer back ("It ...") or go on from them (a line of a sentence cut by the page's line
-    breaks). Unchanged when the claim opens with no name ("There are ...", "Many algorithms
+    breaks, not a new paragraph). Unchanged when the claim opens with no name ("There are ...", "Many algorithms
     are ...") or the page has no heading or its heading names the subject."""
     heading = _HEADING.match(text)
     if (not subject or subject.split()[0].lower() in _NAMES_NOTHING or not heading
@@ -263,11 +263,11 @@ def _said_of_it(subject: str, text: str) -> str:
         return text
     kept: list[str] = []
     ours = False                    # the sentence before was said of the subject
-    previous = heading.group(0)
-    for sent in sentences(text)[1:]:
+    for sent, new_paragraph, previous in _sentences_in_paragraphs(text[heading.end():]):
         opener = re.match(r"\W*([\w'-]+)", sent)
         first = opener.group(1) if opener else ""
-        goes_on = first[:1].islower() or not previous.rstrip(" *_)]\"'").endswith((".", "!", "?", ":"))
+        ended = new_paragraph or previous.rstrip(" *_)]\"'").endswith((".", "!", "?", ":"))
+        goes_on = first[:1].islower() or not ended
         if names_in(subject, sent):
             ours = True
         elif said_of(sent) and first.lower() not in _NAMES_NOTHING:
@@ -276,8 +276,17 @@ def _said_of_it(subject: str, text: str) -> str:
             ours = False            # no subject of its own: the headword's
         if ours:
             kept.append(sent)
-        previous = sent
     return "\n".join(kept)
+
+
+def _sentences_in_paragraphs(text: str) -> Iterator[tuple[str, bool, str]]:
+    """Each sentence of `text` (`sentences`), whether it opens a paragraph (after a blank line),
+    and the sentence before it."""
+    previous = ""
+    for paragraph in re.split(r"\n\s*\n", text):
+        for number, sent in enumerate(sentences(paragraph)):
+            yield sent, number == 0, previous
+            previous = sent
 
 
 def _done_by_another(claimed: dict, *window: dict) -> bool:
