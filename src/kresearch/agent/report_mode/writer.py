@@ -46,7 +46,8 @@ _NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-zA-Z]+")
 # an ISBN, an entry opening with a bracket ('["Memory Management and ...", Yuasa, 1992]') or with
 # a quoted title and a comma ('"Collections and Garbage Collection", S.C.'), or a cross-reference
 # ("See also samurai, dark-side hacker, and hacker ethic.").
-_REFERENCE = re.compile(r"\bpp?\.\s*\d|\bet al\b|\bISBN\b|^\W*\[|^\W*See\b|^\W*[\"\u201c][^\"\u201d]{1,75}\s[^\"\u201d]{1,75}[\"\u201d],|"
+_REFERENCE = re.compile(r"\bpp?\.\s*\d|\bet al\b|\bISBN\b|^\W*\[|^\W*See\b|"
+                        r"^\W*[\"\u201c][^\"\u201d]{1,75}\s[^\"\u201d]{1,75}[\"\u201d],|"
                         r"\b(?:1[5-9]|20)\d\d\b,?\s*\d+\s*[-\u2013]\s*\d+\W*$")
 
 
