@@ -228,6 +228,9 @@ def test_an_entrys_sentence_with_no_subject_of_its_own_is_said_of_its_headword()
               "It was a small dialect of Lisp.")
     assert union_support("Scheme was designed at the MIT AI Lab in 1975.", [steele]).score >= SUPPORTED
     assert union_support("Scheme was a small dialect of Lisp.", [steele]).score >= SUPPORTED
+    # a new paragraph goes on from no line before it, punctuated or not
+    assert union_support(claim, ["# q\n\nQ includes Scheme\n\nA very high level language by Per Bothner based on "
+                                 "lazy generalised sequences."]).score < SUPPORTED
     # openers that name nothing are left to the other checks, as before
     assert union_support("It is a very high level language based on lazy generalised sequences.",
                          [Q_ENTRY]).score >= SUPPORTED
