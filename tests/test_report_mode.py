@@ -554,7 +554,7 @@ def test_a_sentence_copying_a_definition_is_led_by_the_headword_it_defines():
     # report16-s49base: the summary opened "A type of cache in which data from any address can be
     # stored in any cache location. [6]" -- the entry on fully associative cache, never named
     texts = {1: "# fully associative cache\n\nfully associative cache\n\n\\<storage> A type of cache in which "
-                "data from any address can be stored in any cache location.",
+                "data from any\n   address can be stored in any cache location.",
              2: "# cache\n\nA cache block is the smallest unit of memory that can be transferred to the cache."}
     titles = {1: "fully associative cache - Dict", 2: "cache - Dict"}
     written = [("A type of cache in which data from any address can be stored in any cache location.", [1]),

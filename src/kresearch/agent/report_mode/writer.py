@@ -294,7 +294,7 @@ def check_sentences(title: str, written: list[tuple[str, list[int]]], texts: dic
                                     score=found.score, quote=found.quote if keep else "",
                                     quote_source=best if keep else None))
         if keep:
-            section.sentences.append((_headed(sentence, found.quote, titles.get(best, "")), keep))
+            section.sentences.append((_headed(sentence, texts[best], titles.get(best, "")), keep))
         else:
             section.removed += 1
     names = {w for text, _ in section.sentences for w in _NAME.findall(text)}
@@ -311,20 +311,25 @@ _HEADLESS = re.compile(r"(?:\\?<[^>]{1,30}>\s*|\([^()]{1,60}\)\s*)*An?\s+(?!(?:[
                        r"(?:is|are|was|were|has|have|had)\b)", re.IGNORECASE)
 
 
-def _headed(sentence: str, quote: str, title: str) -> str:
+def _headed(sentence: str, text: str, title: str) -> str:
     """The sentence led by its page's name ("Fully associative cache: a type of cache ...")
-    when it opens as the page's quoted sentence does (an article and two words), that quote is a
-    definition with no subject of its own (`_HEADLESS`: "\\<storage> A type of cache in which
-    ..."; not "A cache block is ..."), and the sentence does not name the page."""
+    when it opens as a definition of the page does (an article and the same two words) -- one
+    with no subject of its own (`_HEADLESS`: "\\<storage> A type of cache in which ..."; not "A
+    cache block is ...") -- and does not name the page itself."""
     name = page_name(title)
-    plain = coverage.prose(quote)
     if (not name or not content_words(name) or content_words(name) <= content_words(sentence)
-            or not _HEADLESS.match(plain) or not _HEADLESS.match(sentence)):
+            or not _HEADLESS.match(sentence)):
         return sentence
-    mine, theirs = (re.findall(r"[a-z0-9]+", _HEADLESS.sub("", text, count=1).lower())[:2] for text in (sentence, plain))
-    if mine != theirs or len(mine) < 2:
+    mine = _opening(sentence)
+    if len(mine) < 2 or not any(_HEADLESS.match(theirs) and _opening(theirs) == mine
+                                for theirs in split_sentences(coverage.prose(text))):
         return sentence
     return f"{name[:1].upper()}{name[1:]}: {sentence[:1].lower()}{sentence[1:]}"
+
+
+def _opening(sentence: str) -> list[str]:
+    """The first two words after a definition's article (and gloss)."""
+    return re.findall(r"[a-z0-9]+", _HEADLESS.sub("", sentence, count=1).lower())[:2]
 
 
 def is_connective(sentence: str, known_names: set[str]) -> bool:
