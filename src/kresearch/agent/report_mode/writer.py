@@ -313,16 +313,16 @@ _HEADLESS = re.compile(r"(?:\\?<[^>]{1,30}>\s*|\([^()]{1,60}\)\s*)*An?\s+(?!(?:[
 
 def _headed(sentence: str, text: str, title: str) -> str:
     """The sentence led by its page's name ("Fully associative cache: a type of cache ...")
-    when it opens as a definition of the page does (an article and the same two words) -- one
-    with no subject of its own (`_HEADLESS`: "\\<storage> A type of cache in which ..."; not "A
-    cache block is ...") -- and does not name the page itself."""
+    when it opens as the page's first statement does (an article and the same two words), that
+    statement is a definition with no subject of its own (`_HEADLESS`: "\\<storage> A type of
+    cache in which ..."; not "A cache block is ..."), and the sentence does not name the page."""
     name = page_name(title)
     if (not name or not content_words(name) or content_words(name) <= content_words(sentence)
             or not _HEADLESS.match(sentence)):
         return sentence
     mine = _opening(sentence)
-    if len(mine) < 2 or not any(_HEADLESS.match(theirs) and _opening(theirs) == mine
-                                for theirs in split_sentences(coverage.prose(text))):
+    first = next(iter(split_sentences(" ".join(coverage.prose(text).split()))), "")
+    if len(mine) < 2 or not _HEADLESS.match(first) or _opening(first) != mine:
         return sentence
     return f"{name[:1].upper()}{name[1:]}: {sentence[:1].lower()}{sentence[1:]}"
 
