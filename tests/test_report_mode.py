@@ -565,6 +565,9 @@ def test_a_sentence_copying_a_definition_is_led_by_the_headword_it_defines():
         "A cache block is the smallest unit of memory that can be transferred to the cache."]
     # without the page names, as before
     assert writer.check_sentences("placement", written, texts, {1, 2}).sentences[0][0] == written[0][0]
+    # the same definition quoted under its headword in a later section is a repeat
+    headed, quoted = section.sentences[0][0], f"Fully associative cache: \u201c{written[0][0]}\u201d"
+    assert writer.Said.of(headed).words == writer.Said.of(quoted).words
 
 
 def test_broken_sentences_are_not_kept():

@@ -195,14 +195,15 @@ NEAR_REPEAT = 0.7          # share of two sentences' words (of all either has) t
 
 @dataclass(frozen=True)
 class Said:
-    """What a sentence says, for finding repeats: its words (a quote without its label), and
-    those that name or count something (capitalised or a number)."""
+    """What a sentence says, for finding repeats: its words (a quote without its label, a
+    definition without the headword `_headed` put before it), and those that name or count
+    something (capitalised or a number)."""
     words: frozenset[str]
     names: frozenset[str]
 
     @classmethod
     def of(cls, text: str) -> Said:
-        said = text.split("\u201c", 1)[1] if "\u201c" in text else text
+        said = text.split("\u201c", 1)[1] if "\u201c" in text else _HEADWORD.sub("", text, count=1)
         tokens = re.findall(r"[A-Za-z0-9]+", said)
         return cls(frozenset(t.lower() for t in tokens),
                    frozenset(t.lower() for t in tokens if t[0].isupper() or t[0].isdigit()))
@@ -325,6 +326,10 @@ def _headed(sentence: str, text: str, title: str) -> str:
     if len(mine) < 2 or not _HEADLESS.match(first) or _opening(first) != mine:
         return sentence
     return f"{name[:1].upper()}{name[1:]}: {sentence[:1].lower()}{sentence[1:]}"
+
+
+# the headword `_headed` puts before a definition: "Fully associative cache: a type of ..."
+_HEADWORD = re.compile(r"^[^:\u201c]{1,60}: (?=[a-z])")
 
 
 def _opening(sentence: str) -> list[str]:
