@@ -570,6 +570,29 @@ def test_a_sentence_copying_a_definition_is_led_by_the_headword_it_defines():
     assert writer.Said.of(headed).words == writer.Said.of(quoted).words
 
 
+def test_a_summary_on_a_named_subject_opens_with_what_its_entry_says_it_is():
+    texts = {8: "# scheme\n\nScheme\n\n\\<language> A small, uniform Lisp dialect with clean semantics, developed "
+                "initially by Guy Steele and Gerald Sussman in 1975.\nScheme uses applicative order reduction.",
+             9: "# lisp\n\nLISP\n\nLISt Processing language.\n\nAI's mother tongue, a symbolic, functional, "
+                "recursive language."}
+    titles = {8: "scheme - Dict", 9: "lisp - Dict", 10: "scheme - Dict (not read)"}
+    summary = writer.Section("Summary", sentences=[("Scheme uses applicative order reduction.", [8])])
+    writer.open_with_definition(summary, ["scheme"], texts, titles)
+    assert summary.sentences[0] == ("Scheme: \u201cA small, uniform Lisp dialect with clean semantics, developed "
+                                    "initially by Guy Steele and Gerald Sussman in 1975.\u201d", [8])
+    assert summary.claims[0].quote_source == 8 and len(summary.sentences) == 2
+    writer.open_with_definition(summary, ["scheme"], texts, titles)         # said already: not twice
+    assert len(summary.sentences) == 2
+    # an expansion before the definition is passed over; no name, no entry: nothing added
+    lisp = writer.Section("Summary")
+    writer.open_with_definition(lisp, ["lisp"], texts, titles)
+    assert lisp.sentences == [("Lisp: \u201cAI's mother tongue, a symbolic, functional, recursive language.\u201d", [9])]
+    for names in ([], ["prolog"]):
+        other = writer.Section("Summary")
+        writer.open_with_definition(other, names, texts, titles)
+        assert other.sentences == []
+
+
 def test_broken_sentences_are_not_kept():
     out = writer.parse_sentences(json.dumps({"sentences": [
         {"text": "Mark-sweep frees unmarked objects [1]. It pauses the program.", "sources": [1]},

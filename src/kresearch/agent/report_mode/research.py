@@ -547,6 +547,8 @@ class ReportRun:
         # what the model wrote and the check kept may be too little (or nothing: 1 of the 16 report
         # questions); the sections' own checked sentences then say it
         writer.top_up_summary(self.summary, points, low)
+        texts, _ = self._pages_read()
+        writer.open_with_definition(self.summary, outline.subject_names(self.question), texts, self._titles())
 
     def _off_subject(self, texts: dict[int, str], cited: list[int]) -> str:
         """The question's subject words ("copy-on-write") when the report cites sources and none

@@ -361,6 +361,32 @@ def top_up_summary(summary: Section, points: list[tuple[str, list[int]]], low: i
             summary.sentences.append((text, ids))
 
 
+def open_with_definition(summary: Section, names: list[str], texts: dict[int, str], titles: dict[int, str]) -> None:
+    """Open the summary of a report on a named subject (`names`: outline.subject_names, "scheme")
+    with what it is: the first statement of the subject's own entry (the page read whose name is
+    the subject's name), quoted under that name, unless the summary says it already. A reader of
+    an overview of Scheme expects to learn first that it is "a small, uniform Lisp dialect ...",
+    which the model's summary ("Scheme uses applicative order reduction ...") may never say."""
+    wanted = {s for name in names for s in stems(name)}
+    entry = next((sid for sid, title in sorted(titles.items()) if wanted and sid in texts
+                  and stems(page_name(title)) == wanted), None)
+    if entry is None:
+        return
+    # its first statement: a gloss or an expansion may come before it ("LISt Processing language.")
+    first = next((sentence for sentence in split_sentences(" ".join(coverage.prose(texts[entry]).split()))[:3]
+                  if len(re.findall(r"\w+", sentence)) >= QUOTED_WORDS and not is_broken(sentence)
+                  and not _REFERENCE.search(sentence)), "")
+    if not first:
+        return
+    opening = _labelled(first, titles[entry])
+    said = Said.of(opening)
+    if any(said.repeats(Said.of(text)) or said.words <= Said.of(text).words for text, _ in summary.sentences):
+        return
+    summary.sentences.insert(0, (opening, [entry]))
+    summary.quoted += 1
+    summary.claims.insert(0, Claim(text=first, sources=[entry], dropped=[], score=1.0, quote=first, quote_source=entry))
+
+
 def drop_dangling(summary: Section) -> None:
     """Remove the summary's sentences that point back at a sentence it does not have: one
     opening with "This"/"It"/... that does not follow a sentence citing one of its sources
