@@ -224,7 +224,7 @@ def _of_its_own_subject(sentence: str, text: str) -> Support:
     if word and not ((heading := _HEADING.match(text)) and stems(heading.group(1)) == stems(word.group(1))):
         as_word = re.compile(rf"[\"'\u2018\u201c]{re.escape(word.group(1))}[\"'\u2019\u201d]", re.IGNORECASE)
         text = "\n".join(s for s in sentences(text) if as_word.search(s))
-    text = _said_of_it(said_of(sentence), text)
+    text = _said_of_it(named_subject(sentence), text)
     found = support(sentence, text)
     if not speaks_of_another(sentence, found.quote):
         return found
@@ -238,28 +238,31 @@ _NAMES_NOTHING = _REFERS_BACK | set("many most some several all both each every 
                                     "another such any no however".split())
 
 
+def named_subject(sentence: str) -> str:
+    """`said_of`, when it is a name: "" for "It has ...", "There are ...", "Many algorithms are ..."."""
+    subject = said_of(sentence)
+    return "" if not subject or subject.split()[0].lower() in _NAMES_NOTHING else subject
+
+
 def page_subject(sentence: str, text: str) -> set[str]:
     """Stems of the page's own name (its heading) when `sentence`, one of the page's, names no
     subject of its own ("He has been a TD since 2007", "The battle ended ..."): what it speaks
     of; empty when it opens with a name ("Leo Varadkar has been ...") or the page has no heading."""
-    subject, heading = said_of(sentence), _HEADING.match(text)
-    if heading and (not subject or subject.split()[0].lower() in _NAMES_NOTHING):
-        return stems(heading.group(1))
-    return set()
+    heading = _HEADING.match(text)
+    return stems(heading.group(1)) if heading and not named_subject(sentence) else set()
 
 
 def _said_of_it(subject: str, text: str) -> str:
-    """The sentences of `text` that can say something of `subject` (what a sentence says a name
-    is or was, `said_of`): a page headed by another name ("# q") says its sentences with no
-    subject of their own ("A very high level language by Per Bothner ...") of that headword,
-    not of Scheme, which it names further down. Kept: the sentences naming the subject or
-    opening with a name of their own (`speaks_of_another` judges those), and the ones that
-    refer back ("It ...") or go on from them (a line of a sentence cut by the page's line
-    breaks, not a new paragraph). Unchanged when the claim opens with no name ("There are ...", "Many algorithms
-    are ...") or the page has no heading or its heading names the subject."""
+    """The sentences of `text` that can say something of `subject` (the name a claim says
+    something of, `named_subject`): a page headed by another name ("# q") says its sentences
+    with no subject of their own ("A very high level language by Per Bothner ...") of that
+    headword, not of Scheme, which it names further down. Kept: the sentences naming the
+    subject or opening with a name of their own (`speaks_of_another` judges those), and the
+    ones that refer back ("It ...") or go on from them (a line of a sentence cut by the page's
+    line breaks, not a new paragraph). Unchanged when the claim opens with no name, the page
+    has no heading, or its heading names the subject."""
     heading = _HEADING.match(text)
-    if (not subject or subject.split()[0].lower() in _NAMES_NOTHING or not heading
-            or names_in(subject, heading.group(1))):
+    if not subject or not heading or names_in(subject, heading.group(1)):
         return text
     kept: list[str] = []
     ours = False                    # the sentence before was said of the subject
@@ -270,7 +273,7 @@ def _said_of_it(subject: str, text: str) -> str:
         goes_on = first[:1].islower() or not ended
         if names_in(subject, sent):
             ours = True
-        elif said_of(sent) and first.lower() not in _NAMES_NOTHING:
+        elif named_subject(sent):
             ours = True             # another name's sentence: kept for speaks_of_another
         elif not (goes_on or first.lower() in _REFERS_BACK):
             ours = False            # no subject of its own: the headword's

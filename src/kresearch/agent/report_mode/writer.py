@@ -322,7 +322,7 @@ def _headed(sentence: str, text: str, title: str) -> str:
             or not _HEADLESS.match(sentence)):
         return sentence
     mine = _opening(sentence)
-    first = next(iter(split_sentences(" ".join(coverage.prose(text).split()))), "")
+    first = next(iter(_page_sentences(text)), "")
     if len(mine) < 2 or not _HEADLESS.match(first) or _opening(first) != mine:
         return sentence
     return f"{name[:1].upper()}{name[1:]}: {sentence[:1].lower()}{sentence[1:]}"
@@ -330,6 +330,11 @@ def _headed(sentence: str, text: str, title: str) -> str:
 
 # the headword `_headed` puts before a definition: "Fully associative cache: a type of ..."
 _HEADWORD = re.compile(r"^[^:\u201c]{1,60}: (?=[a-z])")
+
+
+def _page_sentences(text: str) -> list[str]:
+    """A page's sentences as a quote shows them (`coverage.prose`), its line breaks undone."""
+    return split_sentences(" ".join(coverage.prose(text).split()))
 
 
 def _opening(sentence: str) -> list[str]:
@@ -373,7 +378,7 @@ def open_with_definition(summary: Section, names: list[str], texts: dict[int, st
     if entry is None:
         return
     # its first statement: a gloss or an expansion may come before it ("LISt Processing language.")
-    first = next((sentence for sentence in split_sentences(" ".join(coverage.prose(texts[entry]).split()))[:3]
+    first = next((sentence for sentence in _page_sentences(texts[entry])[:3]
                   if len(re.findall(r"\w+", sentence)) >= QUOTED_WORDS and not is_broken(sentence)
                   and not _REFERENCE.search(sentence)), "")
     if not first:
