@@ -591,6 +591,13 @@ def test_a_summary_on_a_named_subject_opens_with_what_its_entry_says_it_is():
         other = writer.Section("Summary")
         writer.open_with_definition(other, names, texts, titles)
         assert other.sentences == []
+    # a namesake's page is not the subject's entry, unless the question writes its qualifier
+    song = {3: "# Python (song)\n\nPython is a song by the band Glass Candy, released in 2007 on an album."}
+    for question, expected in (("Give an overview of the Python programming language", 0),
+                               ("Give an overview of Python, the song", 1)):
+        python = writer.Section("Summary")
+        writer.open_with_definition(python, ["python"], song, {3: "Python (song) - Wiki"}, question)
+        assert len(python.sentences) == expected
 
 
 def test_broken_sentences_are_not_kept():

@@ -548,7 +548,8 @@ class ReportRun:
         # questions); the sections' own checked sentences then say it
         writer.top_up_summary(self.summary, points, low)
         texts, _ = self._pages_read()
-        writer.open_with_definition(self.summary, outline.subject_names(self.question), texts, self._titles())
+        writer.open_with_definition(self.summary, outline.subject_names(self.question), texts, self._titles(),
+                                    self.question)
 
     def _off_subject(self, texts: dict[int, str], cited: list[int]) -> str:
         """The question's subject words ("copy-on-write") when the report cites sources and none
