@@ -36,6 +36,17 @@ def test_only_names_are_corrected_and_never_to_another_form_of_the_word():
     assert as_pages_spell("Langstoon Hughes", []) == "Langstoon Hughes"
 
 
+BUFFETT = ("Warren Buffett is an American investor. Buffett runs Berkshire Hathaway; the letters of Buffett "
+           "to its shareholders are read widely.")
+
+
+def test_a_doubled_last_letter_dropped_or_doubled_again_is_a_slip():
+    # "Buffet" is a prefix of "Buffett", but only a doubled last letter differs: no plural
+    assert as_pages_spell("How old is Warren Buffet", [BUFFETT]) == "How old is Warren Buffett"
+    assert as_pages_spell("How old is Warren Buffettt", [BUFFETT]) == "How old is Warren Buffett"
+    assert as_pages_spell("Were the Argentinas famous", [ARGENTINA]) == "Were the Argentinas famous"
+
+
 def test_typos_counts_slips_and_swaps_and_stops_early():
     assert typos("langstoon", "langston", 2) == 1
     assert typos("chrismtas", "christmas", 2) == 1          # two letters swapped is one slip

@@ -71,12 +71,15 @@ def _names(texts: list[str]) -> dict[str, tuple[int, str]]:
 
 def _nearest(word: str, names: dict[str, tuple[int, str]]) -> str | None:
     """The name one typo from `word` (two for a long one) -- the most used of the nearest, not a
-    form of the word (a prefix: "skull" of "skulls"; another ending: "argentina" of
-    "argentinian"), beginning with its letter -- as the pages write it."""
+    form of the word (a prefix: "skull" of "skulls", unless a doubled last letter is all that
+    differs: "buffet" of "buffett"; another ending: "argentina" of "argentinian"), beginning
+    with its letter -- as the pages write it."""
     most = 1 if len(word) < LONG else 2
     near: list[tuple[int, int, str]] = []
     for name, (uses, form) in names.items():
-        if name[0] != word[0] or abs(len(name) - len(word)) > most or name.startswith(word) or word.startswith(name):
+        if name[0] != word[0] or abs(len(name) - len(word)) > most:
+            continue
+        if (name.startswith(word) or word.startswith(name)) and not _doubled_end(word, name):
             continue
         distance = typos(word, name, most)
         # two edits in the last letters make another form of a name, not a slip ("Argentinian")
@@ -84,6 +87,14 @@ def _nearest(word: str, names: dict[str, tuple[int, str]]) -> str | None:
         if distance <= most and not (ending and distance > 1):
             near.append((distance, -uses, form))
     return min(near)[2] if near else None
+
+
+def _doubled_end(word: str, name: str) -> bool:
+    """One of the two same letters a name ends in, dropped or doubled again ("Buffet" for
+    "Buffett", "Corlis" for "Corliss"): a slip, not another form of the word ("Skull" of
+    "Skulls" adds a letter it does not end in)."""
+    short, long = sorted((word, name), key=len)
+    return len(long) == len(short) + 1 and long.startswith(short) and long[-1] == short[-1]
 
 
 def typos(a: str, b: str, most: int) -> int:
