@@ -586,7 +586,7 @@ def test_a_summary_on_a_named_subject_opens_with_what_its_entry_says_it_is():
     # an expansion before the definition is passed over; no name, no entry: nothing added
     lisp = writer.Section("Summary")
     writer.open_with_definition(lisp, ["lisp"], texts, titles)
-    assert lisp.sentences == [("Lisp: \u201cAI's mother tongue, a symbolic, functional, recursive language.\u201d", [9])]
+    assert lisp.sentences == [("LISP: \u201cAI's mother tongue, a symbolic, functional, recursive language.\u201d", [9])]
     for names in ([], ["prolog"]):
         other = writer.Section("Summary")
         writer.open_with_definition(other, names, texts, titles)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ...sources import SourceRegistry
@@ -174,19 +175,27 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
         if candidate[3] not in cited and -candidate[0] >= (1 if candidate[3] in named else 2):
             chosen.append(candidate)
     for _, _, sentence, sid in chosen:
-        section.sentences.append((_labelled(sentence, (titles or {}).get(sid, "")), [sid]))
+        section.sentences.append((_labelled(sentence, (titles or {}).get(sid, ""), texts.get(sid, "")), [sid]))
         section.quoted += 1
         section.claims.append(Claim(text=sentence, sources=[sid], dropped=[], score=1.0, quote=sentence,
                                     quote_source=sid))
 
 
-def _labelled(sentence: str, title: str) -> str:
+def _labelled(sentence: str, title: str, text: str = "") -> str:
     """The quote in quotation marks, led by its page's name when the quote does not name it."""
     name = page_name(title)
     quoted = f"\u201c{sentence}\u201d"
     if not name or not content_words(name) or content_words(name) <= content_words(sentence):
         return quoted
-    return f"{name[:1].upper()}{name[1:]}: {quoted}"
+    return f"{as_written(name, text)}: {quoted}"
+
+
+def as_written(name: str, text: str) -> str:
+    """A page's name as its text writes it with capitals ("StrongARM", "TCP/IP", "GC" for the
+    dictionary titles "strongarm", "tcp/ip", "gc"), else with a capital first letter."""
+    forms = Counter(m.group() for m in re.finditer(rf"(?<![\w/*+-]){re.escape(name)}(?![\w/*+-])", text, re.IGNORECASE)
+                    if m.group() != m.group().lower())
+    return forms.most_common(1)[0][0] if forms else f"{name[:1].upper()}{name[1:]}"
 
 
 SAID_ABOVE = "What the sources read say of it is said in the sections above."
@@ -325,7 +334,7 @@ def _headed(sentence: str, text: str, title: str) -> str:
     first = next(iter(_page_sentences(text)), "")
     if len(mine) < 2 or not _HEADLESS.match(first) or _opening(first) != mine:
         return sentence
-    return f"{name[:1].upper()}{name[1:]}: {sentence[:1].lower()}{sentence[1:]}"
+    return f"{as_written(name, text)}: {sentence[:1].lower()}{sentence[1:]}"
 
 
 # the headword `_headed` puts before a definition: "Fully associative cache: a type of ..."
@@ -387,7 +396,7 @@ def open_with_definition(summary: Section, names: list[str], texts: dict[int, st
                   and not _REFERENCE.search(sentence)), "")
     if not first:
         return
-    opening = _labelled(first, titles[entry])
+    opening = _labelled(first, titles[entry], texts[entry])
     said = Said.of(opening)
     if any(said.repeats(Said.of(text)) or said.words <= Said.of(text).words for text, _ in summary.sentences):
         return
