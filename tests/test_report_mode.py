@@ -575,7 +575,8 @@ def test_a_summary_on_a_named_subject_opens_with_what_its_entry_says_it_is():
                 "initially by Guy Steele and Gerald Sussman in 1975.\nScheme uses applicative order reduction.",
              9: "# lisp\n\nLISP\n\nLISt Processing language.\n\nAI's mother tongue, a symbolic, functional, "
                 "recursive language."}
-    titles = {8: "scheme - Dict", 9: "lisp - Dict", 10: "scheme - Dict (not read)"}
+    titles = {7: "scheme->c - Dict", 8: "scheme - Dict", 9: "lisp - Dict", 10: "scheme - Dict (not read)"}
+    texts[7] = "# scheme->c\n\nA compiler from Scheme to C, written at DEC's research lab in 1989."
     summary = writer.Section("Summary", sentences=[("Scheme uses applicative order reduction.", [8])])
     writer.open_with_definition(summary, ["scheme"], texts, titles)
     assert summary.sentences[0] == ("Scheme: \u201cA small, uniform Lisp dialect with clean semantics, developed "

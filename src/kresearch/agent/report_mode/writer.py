@@ -385,9 +385,10 @@ def open_with_definition(summary: Section, names: list[str], texts: dict[int, st
     uniform Lisp dialect ...", which the model's summary ("Scheme uses applicative order
     reduction ...") may never say."""
     wanted, asked = {s for name in names for s in stems(name)}, stems(question)
+    # its own entry: the same single letters too ("scheme->c" is a compiler, not Scheme's entry)
     entry = next((sid for sid, title in sorted(titles.items()) if wanted and sid in texts
-                  and stems(page_name(title)) == wanted and stems(page_name(title, qualifier=True)) <= wanted | asked),
-                 None)
+                  and stems(page_name(title)) == wanted and coverage.is_entry(" ".join(names), title)
+                  and stems(page_name(title, qualifier=True)) <= wanted | asked), None)
     if entry is None:
         return
     # its first statement: a gloss or an expansion may come before it ("LISt Processing language.")
