@@ -1803,3 +1803,17 @@ def test_an_initial_ends_no_sentence_the_writer_keeps():
         {"text": "Concurrent Scheme was developed by M. Swanson in 1994 as a parallel Lisp.", "sources": [2]}]}))
     assert [text for text, _ in sentences] == ["Concurrent Scheme was developed by M. Swanson in 1994 as a "
                                                "parallel Lisp."]
+
+
+def test_an_aspect_asking_the_same_of_the_same_subject_is_left_out():
+    question = ("Give an overview of the Lisp family of programming languages: where Lisp came from, what is "
+                "distinctive about it, and how its main dialects differ.")
+    parts = outline.question_parts(question)
+    model = ["Lisp family history", "Lisp features", "History of Common Lisp", "Lisp applications"]
+    assert outline.with_parts(parts, model, question) == parts + ["History of Common Lisp", "Lisp applications"]
+    question = "Explain how TCP, UDP, IP and ICMP divide the work, and compare TCP with UDP."
+    assert outline.with_parts(outline.question_parts(question), ["TCP vs UDP", "TCP vs IP"], question)[-1:] == \
+        ["TCP vs IP"]
+    # the same words in another form ("spread", "spreads") are a repeat too
+    question = "Compare viruses and worms: how each one spreads or does harm, and famous examples."
+    assert "spread or harm" not in outline.with_parts(outline.question_parts(question), ["spread or harm"], question)
