@@ -1817,3 +1817,21 @@ def test_an_aspect_asking_the_same_of_the_same_subject_is_left_out():
     # the same words in another form ("spread", "spreads") are a repeat too
     question = "Compare viruses and worms: how each one spreads or does harm, and famous examples."
     assert "spread or harm" not in outline.with_parts(outline.question_parts(question), ["spread or harm"], question)
+
+
+def test_a_section_on_an_angle_quotes_first_the_sentences_that_answer_it():
+    from kresearch.agent.report_mode import angles
+    assert angles.angles_of("Lisp family history") == {"origin"}
+    assert angles.angles_of("Compare TCP with UDP") == {"comparison"}
+    assert angles.angles_of("memory leaks") == set()
+    text = ("An enormous number of Emacs Lisp packages have been written for many programs. "
+            "Lisp was invented by John McCarthy at MIT in the late 1950s, for programs on lists.")
+    aspect = coverage.Aspect("Where Lisp came from", "lisp", quotes=[(1, text)], sources=[1])
+    section = writer.Section("Where Lisp came from")
+    writer.fill_from_quotes(section, aspect, {1: text}, 1)
+    assert "invented by John McCarthy" in section.sentences[0][0]
+    # an aspect with no angle keeps the page's order among sentences naming as many of its words
+    aspect = coverage.Aspect("Lisp packages", "lisp", quotes=[(1, text)], sources=[1])
+    section = writer.Section("Lisp packages")
+    writer.fill_from_quotes(section, aspect, {1: text}, 1)
+    assert "Emacs Lisp packages" in section.sentences[0][0]

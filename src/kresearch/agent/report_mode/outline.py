@@ -15,6 +15,7 @@ from ...prompts import render, with_examples
 from ..casing import capitalised_inside
 from ..context import content_words, same_word, stem, stems
 from ..names import page_name
+from .angles import ANGLE_WORDS, angles_of
 
 MIN_ASPECTS, MAX_ASPECTS = 4, 6      # what the model proposes
 FOUND_ASPECTS = 3                    # subjects of pages the question's search found, added by code
@@ -276,29 +277,15 @@ def repeats(words: set[str], seen: list[set[str]]) -> bool:
     return any(len(words & other) >= 0.8 * min(len(words), len(other)) for other in seen if other)
 
 
-# Families of words that ask the same of a subject: "Lisp family history" asks what "Where Lisp
-# came from" asks, "TCP vs UDP" what "Compare TCP with UDP" does.
-ANGLES = [set(map(stem, family.split())) for family in (
-    "history histories origin origins came come comes began begin beginning beginnings evolution evolved "
-    "invented invention background roots",
-    "features feature characteristics characteristic distinctive properties traits",
-    "types type kinds kind dialects variants varieties categories",
-    "compare compared comparing comparison versus vs differ differs difference differences contrast",
-    "advantages advantage strengths strength benefits benefit pros",
-    "disadvantages disadvantage weaknesses weakness drawbacks drawback limitations limitation cons criticism",
-    "uses applications application",
-    "effects effect impact impacts consequences consequence significance legacy",
-)]
-_ANGLE_WORDS = set().union(*ANGLES)
 _SHAPE_STEMS = {stem(w) for w in SHAPE_WORDS}
 
 
 def same_angle(aspect: str, other: str, question: str) -> bool:
-    """The two aspects ask the same of the same subject: they share an angle (`ANGLES`) and name
+    """The two aspects ask the same of the same subject: they share an angle (`angles.ANGLES`) and name
     the same things besides -- or one names nothing besides (its subject is the question's: "What
     is distinctive about it") and the other nothing the question does not ("Lisp features").
     "History of Common Lisp" is not "Where Lisp came from" on a question about Lisp."""
-    if not _angles(aspect) & _angles(other):
+    if not angles_of(aspect) & angles_of(other):
         return False
     mine, theirs = _named_besides(aspect), _named_besides(other)
     if not mine or not theirs:
@@ -306,16 +293,11 @@ def same_angle(aspect: str, other: str, question: str) -> bool:
     return mine == theirs
 
 
-def _angles(text: str) -> set[int]:
-    said = stems(text)
-    return {number for number, family in enumerate(ANGLES) if said & family}
-
-
 def _named_besides(text: str) -> set[str]:
     """The aspect's words that are neither an angle nor a report's shape ("main", "how", "their"),
     unless written as part of a name ("Common" in "History of Common Lisp")."""
     names = stems(" ".join(re.findall(r"(?<=\s)[A-Z][\w-]*", text)))
-    return (stems(_VERSUS.sub(" ", text)) - _SHAPE_STEMS | names) - _ANGLE_WORDS
+    return (stems(_VERSUS.sub(" ", text)) - _SHAPE_STEMS | names) - ANGLE_WORDS
 
 
 def with_parts(parts: list[str], aspects: list[str], question: str, high: int = MAX_ASPECTS) -> list[str]:

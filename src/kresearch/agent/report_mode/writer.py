@@ -14,6 +14,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ...sources import SourceRegistry
 from ...tools.browser import split_sentences
@@ -23,6 +24,7 @@ from ..evidence import (CITATION, SUPPORTED, Claim, is_fragment, is_instruction,
 from ..names import page_name
 from ..report import complete_items, references
 from . import coverage
+from .angles import angles_of, answers_angle
 from .coverage import Aspect
 from .disagreements import Disagreement
 
@@ -143,11 +145,14 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
     without repeating it ("reference counting: “A garbage collection technique that ...”")."""
     have = {w for text, _ in section.sentences for w in re.findall(r"[a-z0-9]+", text.lower())}
     aspect_words = stems(" ".join([aspect.query or aspect.title, *aspect.terms]))   # its terms: the entries' words
+    # a sentence written the way the aspect's angle is answered counts one word more: "Invented by
+    # John McCarthy at MIT" before "Emacs Lisp packages have been written" for "Where Lisp came from"
+    angles = angles_of(aspect.title)
     candidates = []
     for order, (sid, quote) in enumerate(aspect.quotes + coverage.more_quotes(aspect, texts, titles=titles)):
         # a page's first statement speaks of its subject, named or not ("A program that ...")
         headword = set() if quote.startswith("…") else stems(page_name((titles or {}).get(sid, "")))
-        for sentence in _rejoined(split_sentences(quote.strip("… "))):
+        for index, sentence in enumerate(_rejoined(split_sentences(quote.strip("… ")))):
             words = set(re.findall(r"[a-z0-9]+", sentence.lower()))
             said = stems(sentence)
             if len(words) >= QUOTED_WORDS:
@@ -157,7 +162,7 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
             if (not about or len(words) < QUOTED_WORDS or is_broken(sentence) or is_instruction(sentence)
                     or _REFERENCE.search(sentence) or len(words & have) > 0.6 * len(words)):
                 continue
-            candidates.append((-about, order, sentence, sid))
+            candidates.append(_Candidate(-about - answers_angle(sentence, angles), order, index, sentence, sid, about))
     ranked = sorted(candidates)
     chosen = ranked[: max(0, want - len(section.sentences))]
     # then each covering source the section does not cite yet, by its best sentence if that says
@@ -168,17 +173,27 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
     # in the order the aspect ranks its sources (the page named for it, its search's best, the
     # entries on its terms), not by how many of its words a sentence repeats: the entry on
     # "race condition" before a page that says "processes share resources" once more
-    for candidate in sorted(candidates, key=lambda c: (c[1], c[0])):
-        cited = set(section.cited) | {c[3] for c in chosen}
+    for candidate in sorted(candidates, key=lambda c: (c.order, c.rank, c.index)):
+        cited = set(section.cited) | {c.sid for c in chosen}
         if len(section.sentences) + len(chosen) >= most:
             break
-        if candidate[3] not in cited and -candidate[0] >= (1 if candidate[3] in named else 2):
+        if candidate.sid not in cited and candidate.about >= (1 if candidate.sid in named else 2):
             chosen.append(candidate)
-    for _, _, sentence, sid in chosen:
-        section.sentences.append((_labelled(sentence, (titles or {}).get(sid, ""), texts.get(sid, "")), [sid]))
+    for c in chosen:
+        section.sentences.append((_labelled(c.sentence, (titles or {}).get(c.sid, ""), texts.get(c.sid, "")), [c.sid]))
         section.quoted += 1
-        section.claims.append(Claim(text=sentence, sources=[sid], dropped=[], score=1.0, quote=sentence,
-                                    quote_source=sid))
+        section.claims.append(Claim(text=c.sentence, sources=[c.sid], dropped=[], score=1.0, quote=c.sentence,
+                                    quote_source=c.sid))
+
+
+class _Candidate(NamedTuple):
+    """A quoted sentence a section may be topped up with; sorted, the best first."""
+    rank: int               # minus (the aspect's words it names + 1 if it answers the aspect's angle)
+    order: int              # its quote's place among the aspect's quotes
+    index: int              # its place in the quote
+    sentence: str
+    sid: int
+    about: int              # the aspect's words it names
 
 
 def _labelled(sentence: str, title: str, text: str = "") -> str:
