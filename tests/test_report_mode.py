@@ -609,7 +609,9 @@ def test_broken_sentences_are_not_kept():
         {"text": "(ARM), developer of the ARM 32-bit RISC architecture.", "sources": [1]},
         {"text": "halves, known as halves, known as halves, known as halves.", "sources": [1]},
         {"text": "With Fine Gael being the g.", "sources": [1]},          # a word cut (report16-s49base)
-        {"text": "It's his funeral.", "sources": [1]}]}))                   # one content word
+        {"text": "It's his funeral.", "sources": [1]},                      # one content word
+        {"text": "In most interpreted languages, any constant, e.g.", "sources": [1]},   # report16-s50angle
+        {"text": "Emacs Lisp), the symbols nil and t are self-quoting.", "sources": [1]}]}))
     assert out == [("Mark-sweep frees unmarked objects.", [1]), ("It pauses the program.", [1])]
     assert not writer.is_broken("The memory holds words of size n.")
     # a full stop before a lower-case word ends no sentence; a bracket left open is cut short

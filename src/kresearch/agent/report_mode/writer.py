@@ -116,15 +116,17 @@ def _rejoined(pieces: list[str]) -> list[str]:
 _INITIAL = re.compile(r"(?:^|[\s(])[A-Z]\.$")
 
 
-# an article before a lone letter at the end: a word cut short ("With Fine Gael being the g.")
-_CUT_WORD = re.compile(r"\b(?i:the|an?)\s+[a-z]\W*$")
+# an article before a lone letter at the end: a word cut short ("With Fine Gael being the g."), or
+# an abbreviation that introduces what follows ("any constant, e.g.")
+_CUT_WORD = re.compile(r"\b(?i:the|an?)\s+[a-z]\W*$|\b(?i:e\.g|i\.e|cf|viz)\.$")
 
 
 def is_broken(sentence: str) -> bool:
     """A sentence not worth checking: cut short (no end, a dangling last word or a cut one, fewer
     than STATEMENT_WORDS words or MIN_SAID content words, a bracket left open: "uniform
-    instruction encoding (e.g."), a question (a report states), starting mid-sentence (lower
-    case, or a bracket: "(ARM), developer of …"; a gloss before the sentence is no such bracket:
+    instruction encoding (e.g.", or one closed that never opened: "Emacs Lisp), the symbols …"),
+    a question (a report states), starting mid-sentence (lower case, or a bracket: "(ARM),
+    developer of …"; a gloss before the sentence is no such bracket:
     "(From "Tapeworm" in ...) A program that ..." is how a dictionary entry starts), or a loop
     (most of its words repeated)."""
     words = re.findall(r"\w+", sentence.lower())
@@ -132,7 +134,7 @@ def is_broken(sentence: str) -> bool:
                       or _GLOSS.match(sentence))
     return (sentence[-1:] not in ".!\"')\u201d\u2019" or is_fragment(sentence) or len(words) < STATEMENT_WORDS
             or bool(_CUT_WORD.search(sentence)) or len(stems(sentence)) < MIN_SAID
-            or starts_mid or sentence.count("(") > sentence.count(")") or len(set(words)) < 0.6 * len(words))
+            or starts_mid or sentence.count("(") != sentence.count(")") or len(set(words)) < 0.6 * len(words))
 
 
 def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], want: int, most: int = 0,
