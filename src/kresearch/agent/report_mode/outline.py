@@ -488,7 +488,9 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
     question writes a name (`subject_names`: "logic programming" speaks of programming
     languages, not of Scheme). A small model's outline tends to generic headings
     ("weaknesses", "collection techniques") that find nothing specific; the pages the web
-    ranks first for the question name the specific parts. The
+    ranks first for the question name the specific parts; a page that names the question's name
+    only further down ("expression", whose entry gets to Lisp in its fourth sentence) is about
+    something broader. The
     first `linked` pages were reached by a link that names the subject (`links_to_follow`):
     that name already ties them to it, so their text need not repeat the question's words.
     A question that lists the things it is about ("how TCP, UDP, IP and ICMP divide the work")
@@ -513,7 +515,7 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
         restated = _restated(stems(name), asked)
         if (len(name) < 4 or not words or restated or head in heads
                 or (rank >= linked and (len(topic & content_words(text)) < needed
-                                        or (names and not names & stems(text))))):
+                                        or (names and not names & stems(opening(text)))))):
             heads.add(head)
             continue
         heads.add(head)
@@ -524,6 +526,17 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
         if len(subjects) == FOUND_ASPECTS:
             break
     return aspects[:MAX_OUTLINE - len(subjects)] + subjects
+
+
+OPENING_CHARS = 400
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+
+
+def opening(text: str) -> str:
+    """The start of a page's text, its title line and link addresses left out: where a page says
+    what it is about."""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return _LINK_TARGET.sub("]", body)[:OPENING_CHARS]
 
 
 # -- the names an aspect is filed under ---------------------------------------------------------
