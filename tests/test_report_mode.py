@@ -415,6 +415,12 @@ def test_the_outline_is_grounded_in_the_subjects_the_question_search_found():
     assert outline.grounded(["History"], found, SCHEME_QUESTION) == ["History", "concurrent scheme"]
     assert outline.grounded(["History"], found, SCHEME_QUESTION.lower()) == [
         "History", "logic programming", "concurrent scheme"]
+    # ... in the page's opening, where it says what it is about, not in a link's address or further down
+    found = [("expression - Offline Encyclopedia", "# expression\n\nAny piece of program code in a [high-level "
+              "language](http://x/foldoc/scheme) which returns a value. " + "More words here. " * 30
+              + "In Scheme, an expression ..."),
+             ("concurrent scheme - Offline Encyclopedia", "A parallel Lisp: a Scheme programming language.")]
+    assert outline.grounded(["History"], found, SCHEME_QUESTION) == ["History", "concurrent scheme"]
 
 
 @pytest.mark.parametrize("question, parts", [
@@ -1837,3 +1843,15 @@ def test_a_section_on_an_angle_quotes_first_the_sentences_that_answer_it():
     section = writer.Section("Lisp packages")
     writer.fill_from_quotes(section, aspect, {1: text}, 1)
     assert "Emacs Lisp packages" in section.sentences[0][0]
+
+
+def test_a_rebuilt_section_shown_other_quotes_is_written_anew():
+    # the outline changed: the journal's next section was written from another aspect's quotes
+    from kresearch.agent.resume import Recorded, Replay
+    journal = [Recorded("step", 1, "s", prompt_tokens=80), Recorded("section", 3, "a", prompt_tokens=100),
+               Recorded("section", 3, "b", prompt_tokens=110)]
+    replay = Replay(source={}, outputs=list(journal))
+    assert replay.output("step", 1, 0).text == "s"              # research calls: not compared
+    assert replay.output("section", 3, 100).text == "a"
+    assert replay.output("section", 3, 120) is None and "another prompt" in replay.ended
+    assert replay.output("section", 3, 110) is None             # the rest is written anew too

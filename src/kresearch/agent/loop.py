@@ -48,7 +48,7 @@ from .limits import MIN_WORKING_ROOM, RESEARCH_SHARE, STEP_MAX_TOKENS, steps_for
 from .names import anchored
 from .question_kind import resolve_mode
 from .report_mode.research import ReportRun
-from .resume import JOURNAL_VERSION, Replay
+from .resume import JOURNAL_VERSION, WRITING, Replay
 from .toolbox import Observation, Toolbox, without_markers
 
 RESAMPLES = 2                 # extra samples when the model repeats an earlier action
@@ -568,7 +568,10 @@ class Agent:
 
     def _call(self, messages, schema, max_tokens: int, purpose: str, step: int,
               temperature: float | None = None) -> Completion:
-        replayed = self._replay.output(purpose, step) if self._replay is not None else None
+        replayed = None
+        if self._replay is not None:
+            shown = self.llm.count_prompt(messages) if purpose in WRITING else 0
+            replayed = self._replay.output(purpose, step, shown)
         if replayed is not None:
             self.stats.replayed_calls += 1
             return self._record(replayed, purpose, step, replayed=True)

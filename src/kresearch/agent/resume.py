@@ -49,14 +49,19 @@ class Replay:
     observations: list[str] = field(default_factory=list)   # observation digests (sha1), in order
     ended: str = ""                                     # why the replay stopped early, if it did
 
-    def output(self, purpose: str, step: int) -> Completion | None:
-        """The recorded output of this call, when it is the next one the journal holds."""
+    def output(self, purpose: str, step: int, prompt_tokens: int = 0) -> Completion | None:
+        """The recorded output of this call, when it is the next one the journal holds. A section
+        or summary whose prompt is not as long as the journal's (`prompt_tokens`, 0: unknown) was
+        shown other quotes -- another aspect's, when the outline changed -- and is written anew."""
         if not self.outputs:
             return None
         nxt = self.outputs[0]
         if (nxt.purpose, nxt.step) != (purpose, step):
             self._end(f"the run asked for a {purpose} call at step {step} where the journal has a "
                       f"{nxt.purpose} call at step {nxt.step}")
+            return None
+        if purpose in WRITING and prompt_tokens and nxt.prompt_tokens and prompt_tokens != nxt.prompt_tokens:
+            self._end(f"the {purpose} call at step {step} was shown another prompt than the journal's")
             return None
         self.outputs.pop(0)
         return Completion(text=nxt.text, prompt_tokens=nxt.prompt_tokens, prompt_tokens_evaluated=0,

@@ -461,7 +461,8 @@ class ReportRun:
             number, aspect, ids, prompt = job
             low, high = self.length.section_sentences
             # a whole run replayed (resume.py, writing=True): the section as the run wrote it
-            replayed = agent._replay.output("section", self.step) if agent._replay is not None else None
+            replayed = (agent._replay.output("section", self.step, agent.llm.count_prompt(self._messages(prompt)))
+                        if agent._replay is not None else None)
             if replayed is not None:
                 agent.stats.replayed_calls += 1
                 return replayed
