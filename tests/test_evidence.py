@@ -234,3 +234,14 @@ def test_an_entrys_sentence_with_no_subject_of_its_own_is_said_of_its_headword()
     # openers that name nothing are left to the other checks, as before
     assert union_support("It is a very high level language based on lazy generalised sequences.",
                          [Q_ENTRY]).score >= SUPPORTED
+
+
+def test_the_category_a_sentence_files_its_subject_under_must_be_read():
+    # reportheld-s50: the summary said so of the display-hack entry, which never says malware
+    hack = ("# display hack\n\nA program with the same approximate purpose as a kaleidoscope: to make pretty "
+            "pictures. Display hacks can also be implemented by creating text files containing numerous escape "
+            "sequences for interpretation by a video terminal.")
+    claim = ("Display hacks are a type of malware that can be implemented by creating text files containing "
+             "numerous escape sequences for interpretation by a video terminal.")
+    assert union_support(claim, [hack]).score < SUPPORTED
+    assert union_support(claim.replace("malware", "program"), [hack]).score >= SUPPORTED
