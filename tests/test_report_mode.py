@@ -617,7 +617,8 @@ def test_broken_sentences_are_not_kept():
         {"text": "With Fine Gael being the g.", "sources": [1]},          # a word cut (report16-s49base)
         {"text": "It's his funeral.", "sources": [1]},                      # one content word
         {"text": "In most interpreted languages, any constant, e.g.", "sources": [1]},   # report16-s50angle
-        {"text": "Emacs Lisp), the symbols nil and t are self-quoting.", "sources": [1]}]}))
+        {"text": "Emacs Lisp), the symbols nil and t are self-quoting.", "sources": [1]},
+        {"text": "Space must be made for it by paging out some other page, i.", "sources": [1]}]}))
     assert out == [("Mark-sweep frees unmarked objects.", [1]), ("It pauses the program.", [1])]
     assert not writer.is_broken("The memory holds words of size n.")
     # a full stop before a lower-case word ends no sentence; a bracket left open is cut short
@@ -1855,3 +1856,11 @@ def test_a_rebuilt_section_shown_other_quotes_is_written_anew():
     assert replay.output("section", 3, 100).text == "a"
     assert replay.output("section", 3, 120) is None and "another prompt" in replay.ended
     assert replay.output("section", 3, 110) is None             # the rest is written anew too
+
+
+def test_a_quote_naming_its_page_only_in_a_gloss_is_led_by_the_page_s_name():
+    # report16-s50head: the hypervisor entry's opening stood unlabelled in a section on virtual memory
+    quote = '(Or "virtual machine manager") A program that allows multiple operating systems to share a host.'
+    assert writer._labelled(quote, "virtual machine manager - FOLDOC").startswith("Virtual machine manager: \u201c(Or")
+    assert writer._labelled("A virtual machine manager lets systems share a host.",
+                            "virtual machine manager - FOLDOC").startswith("\u201c")

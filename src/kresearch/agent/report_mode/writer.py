@@ -116,9 +116,10 @@ def _rejoined(pieces: list[str]) -> list[str]:
 _INITIAL = re.compile(r"(?:^|[\s(])[A-Z]\.$")
 
 
-# an article before a lone letter at the end: a word cut short ("With Fine Gael being the g."), or
-# an abbreviation that introduces what follows ("any constant, e.g.")
-_CUT_WORD = re.compile(r"\b(?i:the|an?)\s+[a-z]\W*$|\b(?i:e\.g|i\.e|cf|viz)\.$")
+# an article or a comma before a lone letter at the end: a word or an "i.e." cut short ("With Fine
+# Gael being the g.", "by paging out some other page, i."), or an abbreviation that introduces
+# what follows ("any constant, e.g.")
+_CUT_WORD = re.compile(r"\b(?i:the|an?)\s+[a-z]\W*$|\b(?i:e\.g|i\.e|cf|viz)\.$|,\s*[a-z]\.$")
 
 
 def is_broken(sentence: str) -> bool:
@@ -202,9 +203,15 @@ def _labelled(sentence: str, title: str, text: str = "") -> str:
     """The quote in quotation marks, led by its page's name when the quote does not name it."""
     name = page_name(title)
     quoted = f"\u201c{sentence}\u201d"
-    if not name or not content_words(name) or content_words(name) <= content_words(sentence):
+    # a dictionary's gloss names an alias, not what the entry is on: "(Or "virtual machine
+    # manager") A program that allows …" is the entry on "hypervisor"
+    said = _LEADING_GLOSS.sub("", sentence)
+    if not name or not content_words(name) or content_words(name) <= content_words(said):
         return quoted
     return f"{as_written(name, text)}: {quoted}"
+
+
+_LEADING_GLOSS = re.compile(r"^\s*(?:\([^()]{1,200}\)|\[[^\[\]]{1,200}\])\s+(?=[A-Z])")
 
 
 def as_written(name: str, text: str) -> str:
