@@ -245,3 +245,6 @@ def test_the_category_a_sentence_files_its_subject_under_must_be_read():
              "numerous escape sequences for interpretation by a video terminal.")
     assert union_support(claim, [hack]).score < SUPPORTED
     assert union_support(claim.replace("malware", "program"), [hack]).score >= SUPPORTED
+    # every word of the category is read: a word the page has after it does not rescue it
+    assert union_support(claim.replace("malware that", "malware program that"), [hack]).score < SUPPORTED
+    assert union_support(claim.replace("are a type of", "are types of"), [hack]).score < SUPPORTED

@@ -212,17 +212,19 @@ def union_support(sentence: str, texts: list[str]) -> Support:
 
 
 # "Display hacks are a type of malware that ...": the category a sentence files its subject under
-_CATEGORY = re.compile(r"\b(?:is|are|was|were)\s+(?:a|an|one)\s+(?:[\w-]+\s+)?"
-                       r"(?:type|kind|form|class|sort|variety|category)\s+of\s+([\w-]+(?:\s+[\w-]+)?)", re.IGNORECASE)
+_CATEGORY = re.compile(r"\b(?:is|are|was|were)\s+(?:(?:a|an|one)\s+)?(?:[\w-]+\s+)?"
+                       r"(?:types?|kinds?|forms?|class(?:es)?|sorts?|categor(?:y|ies))\s+of\s+(?:(?:the|an?)\s+)?"
+                       r"([\w-]+(?:\s+[\w-]+)?)", re.IGNORECASE)
 
 
 def _category_read(sentence: str, texts: list[str]) -> bool:
-    """The category the sentence files its subject under ("a type of malware") is a word of a
-    cited text: the rest of a page's words can carry a sentence past the support threshold,
-    but a small model adds the category from memory, and that is the claim."""
+    """The category the sentence files its subject under ("a type of malware", the two words
+    after "of" but for function words) is all words of the cited texts: the rest of a page's
+    words can carry a sentence past the support threshold, but a small model adds the category
+    from memory, and that is the claim."""
     m = _CATEGORY.search(sentence)
     wanted = stems(m.group(1)) if m else set()
-    return not wanted or bool(wanted & stems(" ".join(texts)))
+    return wanted <= stems(" ".join(texts))
 
 
 # "The term 'bug' comes from ...": a sentence about a word

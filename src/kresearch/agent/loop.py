@@ -570,7 +570,7 @@ class Agent:
               temperature: float | None = None) -> Completion:
         replayed = None
         if self._replay is not None:
-            shown = self.llm.count_prompt(messages) if purpose in WRITING else 0
+            shown = self.llm.count_prompt(messages) if purpose in WRITING and self._replay.expects(purpose) else 0
             replayed = self._replay.output(purpose, step, shown)
         if replayed is not None:
             self.stats.replayed_calls += 1

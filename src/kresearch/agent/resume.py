@@ -21,6 +21,7 @@ fill-ins, the assembly) can be measured on stored runs in seconds.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,24 +49,35 @@ class Replay:
     outputs: list[Recorded] = field(default_factory=list)
     observations: list[str] = field(default_factory=list)   # observation digests (sha1), in order
     ended: str = ""                                     # why the replay stopped early, if it did
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)   # sections replay in threads
 
     def output(self, purpose: str, step: int, prompt_tokens: int = 0) -> Completion | None:
         """The recorded output of this call, when it is the next one the journal holds. A section
-        or summary whose prompt is not as long as the journal's (`prompt_tokens`, 0: unknown) was
-        shown other quotes -- another aspect's, when the outline changed -- and is written anew."""
-        if not self.outputs:
-            return None
-        nxt = self.outputs[0]
-        if (nxt.purpose, nxt.step) != (purpose, step):
-            self._end(f"the run asked for a {purpose} call at step {step} where the journal has a "
-                      f"{nxt.purpose} call at step {nxt.step}")
-            return None
-        if purpose in WRITING and prompt_tokens and nxt.prompt_tokens and prompt_tokens != nxt.prompt_tokens:
-            self._end(f"the {purpose} call at step {step} was shown another prompt than the journal's")
-            return None
-        self.outputs.pop(0)
+        or summary is the pending one of its step whose prompt was as long (`prompt_tokens`; 0:
+        not compared) -- sections written at once are journalled in the order they finished --
+        and none such means it was shown other quotes (the outline changed): it and what
+        follows are written anew."""
+        with self._lock:
+            if not self.outputs:
+                return None
+            nxt = self.outputs[0]
+            if purpose in WRITING and prompt_tokens:
+                nxt = next((o for o in self.outputs if (o.purpose, o.step) == (purpose, step)
+                            and o.prompt_tokens in (0, prompt_tokens)), None)
+                if nxt is None:
+                    self._end(f"the {purpose} call at step {step} was shown another prompt than the journal's")
+                    return None
+            elif (nxt.purpose, nxt.step) != (purpose, step):
+                self._end(f"the run asked for a {purpose} call at step {step} where the journal has a "
+                          f"{nxt.purpose} call at step {nxt.step}")
+                return None
+            self.outputs.remove(nxt)
         return Completion(text=nxt.text, prompt_tokens=nxt.prompt_tokens, prompt_tokens_evaluated=0,
                           completion_tokens=nxt.completion_tokens, seconds=0.0, finish_reason=nxt.finish_reason)
+
+    def expects(self, purpose: str) -> bool:
+        """A recorded call of this purpose is still pending (so its prompt is worth measuring)."""
+        return any(o.purpose == purpose for o in self.outputs)
 
     def observed(self, step: int, digest: dict) -> str:
         """Compare a tool's observation with the journal's; a difference ends the replay (the

@@ -15,7 +15,7 @@ from ...prompts import render, with_examples
 from ..casing import capitalised_inside
 from ..context import content_words, same_word, stem, stems
 from ..names import page_name
-from .angles import ANGLE_WORDS, angles_of
+from .angles import ANGLE_WORDS, angle_families
 
 MIN_ASPECTS, MAX_ASPECTS = 4, 6      # what the model proposes
 FOUND_ASPECTS = 3                    # subjects of pages the question's search found, added by code
@@ -285,7 +285,7 @@ def same_angle(aspect: str, other: str, question: str) -> bool:
     the same things besides -- or one names nothing besides (its subject is the question's: "What
     is distinctive about it") and the other nothing the question does not ("Lisp features").
     "History of Common Lisp" is not "Where Lisp came from" on a question about Lisp."""
-    if not angles_of(aspect) & angles_of(other):
+    if not angle_families(aspect) & angle_families(other):
         return False
     mine, theirs = _named_besides(aspect), _named_besides(other)
     if not mine or not theirs:
@@ -294,10 +294,21 @@ def same_angle(aspect: str, other: str, question: str) -> bool:
 
 
 def _named_besides(text: str) -> set[str]:
-    """The aspect's words that are neither an angle nor a report's shape ("main", "how", "their"),
-    unless written as part of a name ("Common" in "History of Common Lisp")."""
-    names = stems(" ".join(re.findall(r"(?<=\s)[A-Z][\w-]*", text)))
-    return (stems(_VERSUS.sub(" ", text)) - _SHAPE_STEMS | names) - ANGLE_WORDS
+    """The aspect's words that are neither an angle nor a report's shape ("main", "how", "their");
+    a shape word still counts when it is part of a name (`_name_words`: "Common" in "Common Lisp
+    history"). Angle words never count, capitalised or not ("The Origins of Lisp")."""
+    return (stems(_VERSUS.sub(" ", text)) - _SHAPE_STEMS | _name_words(text)) - ANGLE_WORDS
+
+
+def _name_words(text: str) -> set[str]:
+    """Stems of the words an aspect writes as (part of) a name: capitalised after its first word,
+    and its first word when a capitalised word follows ("Common Lisp history"). An aspect in
+    title case ("Lisp Family History") is thus never the same as another: a repeat kept, rather
+    than "History of Common Lisp" taken for "Where Lisp came from"."""
+    words = re.findall(r"[\w'-]+", text)
+    capital = [w[:1].isupper() for w in words]
+    named = [w for i, w in enumerate(words) if capital[i] and (i > 0 or (len(words) > 1 and capital[1]))]
+    return stems(" ".join(named))
 
 
 def with_parts(parts: list[str], aspects: list[str], question: str, high: int = MAX_ASPECTS) -> list[str]:

@@ -461,8 +461,9 @@ class ReportRun:
             number, aspect, ids, prompt = job
             low, high = self.length.section_sentences
             # a whole run replayed (resume.py, writing=True): the section as the run wrote it
-            replayed = (agent._replay.output("section", self.step, agent.llm.count_prompt(self._messages(prompt)))
-                        if agent._replay is not None else None)
+            replayed = None
+            if agent._replay is not None and agent._replay.expects("section"):
+                replayed = agent._replay.output("section", self.step, agent.llm.count_prompt(self._messages(prompt)))
             if replayed is not None:
                 agent.stats.replayed_calls += 1
                 return replayed

@@ -24,7 +24,7 @@ from ..evidence import (CITATION, SUPPORTED, Claim, is_fragment, is_instruction,
 from ..names import page_name
 from ..report import complete_items, references
 from . import coverage
-from .angles import angles_of, answers_angle
+from .angles import angle_families, answers_angle
 from .coverage import Aspect
 from .disagreements import Disagreement
 
@@ -135,7 +135,16 @@ def is_broken(sentence: str) -> bool:
                       or _GLOSS.match(sentence))
     return (sentence[-1:] not in ".!\"')\u201d\u2019" or is_fragment(sentence) or len(words) < STATEMENT_WORDS
             or bool(_CUT_WORD.search(sentence)) or len(stems(sentence)) < MIN_SAID
-            or starts_mid or sentence.count("(") != sentence.count(")") or len(set(words)) < 0.6 * len(words))
+            or starts_mid or _unbalanced(sentence) or len(set(words)) < 0.6 * len(words))
+
+
+_LIST_MARK = re.compile(r"(?:^|\s)\w{1,2}\)")      # "1) mark the live objects, 2) sweep ..."
+
+
+def _unbalanced(sentence: str) -> bool:
+    """A bracket left open, or one closed that never opened (list markers aside)."""
+    unmarked = _LIST_MARK.sub(" ", sentence)
+    return sentence.count("(") > sentence.count(")") or unmarked.count(")") > unmarked.count("(")
 
 
 def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], want: int, most: int = 0,
@@ -150,7 +159,7 @@ def fill_from_quotes(section: "Section", aspect: Aspect, texts: dict[int, str], 
     aspect_words = stems(" ".join([aspect.query or aspect.title, *aspect.terms]))   # its terms: the entries' words
     # a sentence written the way the aspect's angle is answered counts one word more: "Invented by
     # John McCarthy at MIT" before "Emacs Lisp packages have been written" for "Where Lisp came from"
-    angles = angles_of(aspect.title)
+    angles = angle_families(aspect.title)
     candidates = []
     for order, (sid, quote) in enumerate(aspect.quotes + coverage.more_quotes(aspect, texts, titles=titles)):
         # a page's first statement speaks of its subject, named or not ("A program that ...")
@@ -211,7 +220,7 @@ def _labelled(sentence: str, title: str, text: str = "") -> str:
     return f"{as_written(name, text)}: {quoted}"
 
 
-_LEADING_GLOSS = re.compile(r"^\s*(?:\([^()]{1,200}\)|\[[^\[\]]{1,200}\])\s+(?=[A-Z])")
+_LEADING_GLOSS = re.compile(r"^\s*" + _GLOSS.pattern.replace(r"\s+[A-Z]", r"\s+(?=[A-Z])"))
 
 
 def as_written(name: str, text: str) -> str:
