@@ -287,6 +287,15 @@ def _json(page: FetchedPage) -> str:
     return text
 
 
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+
+
+def without_link_targets(text: str) -> str:
+    """The page text with its links' addresses left out, their words kept: "[LISP](http://…/LISP)"
+    is "[LISP]" -- an address's words and numbers are not what the page says."""
+    return _LINK_TARGET.sub("]", text)
+
+
 def _markdown_title(text: str) -> str:
     for line in text.splitlines()[:20]:
         if line.startswith("# "):

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...tools.extract import without_link_targets
 from ..context import stems
 from ..evidence import NUMBER, YEAR, Claim, Conflict, numbers, page_subject, sentences, stating_otherwise
 from ..names import capitalised
 
-_LINK_TARGET = re.compile(r"\]\([^)\s]+\)")
 SAME_WORDS = 0.6          # share of the stated sentence's words the other one must have
 MIN_SHARED = 3            # and at least this many
 MAX_LISTED = 5
@@ -50,7 +50,7 @@ def find(claims: list[Claim], texts: dict[int, str], limit: int = MAX_LISTED) ->
     """Disagreements with the kept claims that state a year or number, at most one per claim
     and per pair of values, the first `limit`."""
     # the numbers of a link's address are no values ("[STD](http://127.0.0.1:8765/foldoc/STD) 5")
-    texts = {sid: _LINK_TARGET.sub("]", text) for sid, text in texts.items()}
+    texts = {sid: without_link_targets(text) for sid, text in texts.items()}
     found: list[Disagreement] = []
     seen: set[tuple[str, str]] = set()
     for claim in claims:

@@ -12,6 +12,7 @@ import json
 import re
 
 from ...prompts import render, with_examples
+from ...tools.extract import without_link_targets
 from ..casing import capitalised_inside
 from ..context import content_words, same_word, stem, stems
 from ..names import page_name
@@ -540,14 +541,13 @@ def grounded(aspects: list[str], found: list[tuple[str, str]], question: str, li
 
 
 OPENING_CHARS = 400
-_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
 
 
 def opening(text: str) -> str:
     """The start of a page's text, its title line and link addresses left out: where a page says
     what it is about."""
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    return _LINK_TARGET.sub("]", body)[:OPENING_CHARS]
+    return without_link_targets(body)[:OPENING_CHARS]
 
 
 # -- the names an aspect is filed under ---------------------------------------------------------
