@@ -46,7 +46,14 @@ def agent_text(url: str, cache: dict[str, str | None]) -> str | None:
 
 
 def recheck(run_dir: Path, out: Path) -> None:
+    import inspect
+
     from kresearch.agent.evidence import SUPPORTED, union_support
+    from kresearch.agent.report_mode import outline
+
+    # the report's subject, where this checkout's support check takes it
+    subject_of = getattr(outline, "subject_pairs", None)
+    takes_subject = subject_of is not None and "report_subject" in inspect.signature(union_support).parameters
 
     pages: dict[str, str | None] = {}
     with out.open("w") as f:
@@ -55,7 +62,8 @@ def recheck(run_dir: Path, out: Path) -> None:
             urls = {s["id"]: s["url"] for s in report.get("sources", [])}
             for sentence, ids in claims(report):
                 texts = [t for t in (agent_text(urls[n], pages) for n in ids if n in urls) if t]
-                score = union_support(sentence, texts).score if texts else 0.0
+                extra = (subject_of(report["question"]),) if takes_subject else ()
+                score = union_support(sentence, texts, *extra).score if texts else 0.0
                 f.write(json.dumps({"id": path.stem, "sentence": sentence, "sources": ids, "score": score,
                                     "supported": score >= SUPPORTED}) + "\n")
 

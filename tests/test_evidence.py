@@ -248,3 +248,18 @@ def test_the_category_a_sentence_files_its_subject_under_must_be_read():
     # every word of the category is read: a word the page has after it does not rescue it
     assert union_support(claim.replace("malware that", "malware program that"), [hack]).score < SUPPORTED
     assert union_support(claim.replace("are a type of", "are types of"), [hack]).score < SUPPORTED
+
+
+def test_a_sentence_naming_the_report_s_subject_cites_a_page_that_names_it():
+    # report16-s50head, r-dev-01's summary: memory management's techniques said of garbage collection
+    memory_management = ("# memory management\n\nA collection of techniques for providing sufficient memory to "
+                         "processes. Techniques include swapping, paging and virtual memory.")
+    claim = "The main collection techniques used in garbage collection include swapping, paging, and virtual memory."
+    subject = [("automatic", "garbage"), ("garbage", "collection")]
+    assert union_support(claim, [memory_management]).score >= SUPPORTED        # the words alone pass
+    assert union_support(claim, [memory_management], subject).score < SUPPORTED
+    # a page that names it supports it; a sentence not naming the subject is not held to it
+    assert union_support(claim, [memory_management.replace("processes.", "processes, and garbage collection.")],
+                         subject).score >= SUPPORTED
+    assert union_support("Memory management techniques include swapping, paging and virtual memory.",
+                         [memory_management], subject).score >= SUPPORTED

@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from typing import Collection, Iterator
 
-from .context import content_words, stems
+from .context import content_words, same_word, stem, stems
 from .names import CAPITALISED, NAME, capitalised, nationality_forms, place_regions, roles
 
 SUPPORTED = 0.6
@@ -192,15 +192,21 @@ def speaks_of_another(sentence: str, passage: str) -> bool:
     return bool(ours - other and other - ours and not names_in(mine.group(1), passage, sentence))
 
 
-def union_support(sentence: str, texts: list[str]) -> Support:
+def union_support(sentence: str, texts: list[str], report_subject: Collection[tuple[str, str]] = ()) -> Support:
     """Support of a sentence by the sources it cites taken together: the best passage of each,
     joined, scored as one text (a sentence may join a fact of one source to a fact of another),
     or the best single source when that scores higher. A sentence that says what a name is or
     was (`said_of`) is supported only when a cited source names it; what a source says of
-    another name (`speaks_of_another`) supports nothing of the sentence's, alone or joined."""
+    another name (`speaks_of_another`) supports nothing of the sentence's, alone or joined.
+    `report_subject`: the report's subject as pairs of word stems ("garbage", "collect"); a sentence that
+    writes one in a row says something of it, so what it cites must have both words -- the entry
+    on memory management ("Techniques include swapping, paging and virtual memory") does not
+    support "The main collection techniques used in garbage collection include swapping …"."""
     subject = said_of(sentence)
     if subject and not any(names_in(subject, text, sentence) for text in texts):
         return Support(0.0)          # "Scheme is a declarative paradigm ..." citing pages that never name Scheme
+    if not _subject_read(sentence, texts, report_subject):
+        return Support(0.0)          # "… used in garbage collection include …" citing a page that never says garbage
     if not _category_read(sentence, texts):
         return Support(0.0)          # "Display hacks are a type of malware ..." citing a page that never says malware
     alone = [_of_its_own_subject(sentence, text) for text in texts]
@@ -215,6 +221,17 @@ def union_support(sentence: str, texts: list[str]) -> Support:
 _CATEGORY = re.compile(r"\b(?:is|are|was|were)\s+(?:(?:a|an|one)\s+)?(?:[\w-]+\s+)?"
                        r"(?:types?|kinds?|forms?|class(?:es)?|sorts?|categor(?:y|ies))\s+of\s+(?:(?:the|an?)\s+)?"
                        r"([\w-]+(?:\s+[\w-]+)?)", re.IGNORECASE)
+
+
+def _subject_read(sentence: str, texts: list[str], subject: Collection[tuple[str, str]]) -> bool:
+    """Each pair of `subject` the sentence writes in a row has both its words in a cited text."""
+    written = [stem(w) for w in re.findall(r"[\w'-]+", sentence.lower())]
+    said = set(zip(written, written[1:]))
+    wanted = {word for pair in subject if pair in said for word in pair}
+    if not wanted:
+        return True
+    have = stems(" ".join(texts))
+    return all(any(same_word(word, h) for h in have) for word in wanted)
 
 
 def _category_read(sentence: str, texts: list[str]) -> bool:

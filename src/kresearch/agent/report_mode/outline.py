@@ -75,6 +75,13 @@ def is_name_word(word: str, named: set[str]) -> bool:
     return word[:1].isupper() and word.lower() in named
 
 
+def subject_pairs(question: str) -> list[tuple[str, str]]:
+    """The question's subject (`topic_words`) as stems of each two words in a row: ("garbage",
+    "collect"), ("collect" ...) -- what a sentence names when it speaks of the subject."""
+    words = [stem(w) for w in topic_words(question)]
+    return list(zip(words, words[1:]))
+
+
 def subject_names(question: str) -> list[str]:
     """The question's subject words that it writes as names (`written_as_names`): what tells
     its subject from others of its category -- "scheme" in "the Scheme programming language",

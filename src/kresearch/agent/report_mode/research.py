@@ -431,7 +431,7 @@ class ReportRun:
                 checked[number] = Section(aspect.title, note=f"Not written: {why}.")
                 continue
             section = writer.check_sentences(aspect.title, writer.parse_sentences(completion.text), texts, set(ids),
-                                             self._titles())
+                                             self._titles(), outline.subject_pairs(self.question))
             section.drop_repeats(written, remember=False)
             # the 1.5B model often writes from memory: what its sources do not support is gone,
             # and a section left thin gets the quotes' own best sentences, marked as quotes
@@ -541,7 +541,7 @@ class ReportRun:
                                      self.length.summary_tokens, "summary", self.step)
             texts, _ = self._pages_read()
             self.summary = writer.check_sentences("Summary", writer.parse_sentences(completion.text), texts, set(ids),
-                                                  self._titles())
+                                                  self._titles(), outline.subject_pairs(self.question))
             self.summary.drop_repeats([])
             writer.drop_dangling(self.summary)
             if completion.finish_reason == "time":

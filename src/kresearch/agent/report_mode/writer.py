@@ -315,8 +315,10 @@ class Section:
 
 
 def check_sentences(title: str, written: list[tuple[str, list[int]]], texts: dict[int, str],
-                    allowed: set[int], titles: dict[int, str] | None = None) -> Section:
-    """Keep the sentences their cited sources support (together), and connecting sentences. A
+                    allowed: set[int], titles: dict[int, str] | None = None,
+                    subject: list[tuple[str, str]] = ()) -> Section:
+    """Keep the sentences their cited sources support (together; `subject`: the report's subject,
+    evidence.union_support), and connecting sentences. A
     kept sentence that copies a dictionary's definition, which never names its headword ("A
     type of cache in which data from any address can be stored ..."), is led by that headword
     (`titles`: the page names) as a quote is: the reader is told what it defines."""
@@ -328,7 +330,7 @@ def check_sentences(title: str, written: list[tuple[str, list[int]]], texts: dic
         if not ids:
             pending_connectives.append(sentence)
             continue
-        found = union_support(sentence, [texts[n] for n in ids])
+        found = union_support(sentence, [texts[n] for n in ids], subject)
         alone = {n: support(sentence, texts[n]).score for n in ids}
         # a cited source that shares nothing with the sentence is dropped from its citations
         keep = [n for n in ids if alone[n] > 0] if found.score >= SUPPORTED else []
