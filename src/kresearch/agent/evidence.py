@@ -198,8 +198,9 @@ def union_support(sentence: str, texts: list[str], report_subject: Collection[tu
     or the best single source when that scores higher. A sentence that says what a name is or
     was (`said_of`) is supported only when a cited source names it; what a source says of
     another name (`speaks_of_another`) supports nothing of the sentence's, alone or joined.
-    `report_subject`: the report's subject as pairs of word stems ("garbage", "collect"); a sentence that
-    writes one in a row says something of it, so what it cites must have both words -- the entry
+    `report_subject`: the report's subject as pairs of word stems (outline.subject_pairs: "garbage",
+    "collection"); a sentence that writes a pair in a row says something of the subject, so what
+    it cites must have both words -- the entry
     on memory management ("Techniques include swapping, paging and virtual memory") does not
     support "The main collection techniques used in garbage collection include swapping …"."""
     subject = said_of(sentence)

@@ -76,8 +76,8 @@ def is_name_word(word: str, named: set[str]) -> bool:
 
 
 def subject_pairs(question: str) -> list[tuple[str, str]]:
-    """The question's subject (`topic_words`) as stems of each two words in a row: ("garbage",
-    "collect"), ("collect" ...) -- what a sentence names when it speaks of the subject."""
+    """The question's subject (`topic_words`) as stems of each two words in a row: ("automatic",
+    "garbage"), ("garbage", "collection") -- what a sentence names when it speaks of the subject."""
     words = [stem(w) for w in topic_words(question)]
     return list(zip(words, words[1:]))
 
