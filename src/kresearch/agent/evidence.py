@@ -207,7 +207,7 @@ def union_support(sentence: str, texts: list[str], report_subject: Collection[tu
     if subject and not any(names_in(subject, text, sentence) for text in texts):
         return Support(0.0)          # "Scheme is a declarative paradigm ..." citing pages that never name Scheme
     if not _subject_read(sentence, texts, report_subject):
-        return Support(0.0)          # "… used in garbage collection include …" citing a page that never says garbage
+        return Support(0.0)          # "… used in garbage collection …" citing a page that never says garbage
     if not _category_read(sentence, texts):
         return Support(0.0)          # "Display hacks are a type of malware ..." citing a page that never says malware
     alone = [_of_its_own_subject(sentence, text) for text in texts]

@@ -11,7 +11,6 @@ questions" and the JSON under `conflicts`, so the reader sees both sides with th
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ...tools.extract import without_link_targets

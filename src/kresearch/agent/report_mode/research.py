@@ -421,6 +421,7 @@ class ReportRun:
         dropped), then put in outline order; an aspect with no section says `why`."""
         written: list[writer.Said] = []       # sentences already in the report
         checked: dict[int, Section] = {}
+        subject = outline.subject_pairs(self.question)
         for number, aspect in self._claim_order():
             if number in placeholders:
                 checked[number] = placeholders[number]
@@ -431,7 +432,7 @@ class ReportRun:
                 checked[number] = Section(aspect.title, note=f"Not written: {why}.")
                 continue
             section = writer.check_sentences(aspect.title, writer.parse_sentences(completion.text), texts, set(ids),
-                                             self._titles(), outline.subject_pairs(self.question))
+                                             self._titles(), subject)
             section.drop_repeats(written, remember=False)
             # the 1.5B model often writes from memory: what its sources do not support is gone,
             # and a section left thin gets the quotes' own best sentences, marked as quotes
