@@ -206,10 +206,13 @@ def union_support(sentence: str, texts: list[str], report_subject: Collection[tu
     subject = said_of(sentence)
     if subject and not any(names_in(subject, text, sentence) for text in texts):
         return Support(0.0)          # "Scheme is a declarative paradigm ..." citing pages that never name Scheme
-    if not _subject_read(sentence, texts, report_subject):
-        return Support(0.0)          # "… used in garbage collection …" citing a page that never says garbage
-    if not _category_read(sentence, texts):
-        return Support(0.0)          # "Display hacks are a type of malware ..." citing a page that never says malware
+    # "… used in garbage collection …" or "Display hacks are a type of malware …" citing a page that
+    # never says garbage, or malware: the cited pages' words, read once for both checks
+    subject_words, category = _subject_words(sentence, report_subject), _category_words(sentence)
+    if subject_words or category:
+        read = stems(" ".join(texts))
+        if not (category <= read and all(any(same_word(w, h) for h in read) for w in subject_words)):
+            return Support(0.0)
     alone = [_of_its_own_subject(sentence, text) for text in texts]
     best = max(alone, key=lambda s: s.score, default=Support(0.0))
     if len(texts) < 2:
@@ -224,25 +227,21 @@ _CATEGORY = re.compile(r"\b(?:is|are|was|were)\s+(?:(?:a|an|one)\s+)?(?:[\w-]+\s
                        r"([\w-]+(?:\s+[\w-]+)?)", re.IGNORECASE)
 
 
-def _subject_read(sentence: str, texts: list[str], subject: Collection[tuple[str, str]]) -> bool:
-    """Each pair of `subject` the sentence writes in a row has both its words in a cited text."""
+def _subject_words(sentence: str, subject: Collection[tuple[str, str]]) -> set[str]:
+    """The words of each pair of `subject` the sentence writes in a row: what it names of the
+    report's subject, which what it cites must have (as `same_word`)."""
     written = [stem(w) for w in re.findall(r"[\w'-]+", sentence.lower())]
     said = set(zip(written, written[1:]))
-    wanted = {word for pair in subject if pair in said for word in pair}
-    if not wanted:
-        return True
-    have = stems(" ".join(texts))
-    return all(any(same_word(word, h) for h in have) for word in wanted)
+    return {word for pair in subject if pair in said for word in pair}
 
 
-def _category_read(sentence: str, texts: list[str]) -> bool:
-    """The category the sentence files its subject under ("a type of malware", the two words
-    after "of" but for function words) is all words of the cited texts: the rest of a page's
-    words can carry a sentence past the support threshold, but a small model adds the category
-    from memory, and that is the claim."""
+def _category_words(sentence: str) -> set[str]:
+    """The category the sentence files its subject under ("a type of malware": the two words
+    after "of" but for function words), all of which what it cites must have: the rest of a
+    page's words can carry a sentence past the support threshold, but a small model adds the
+    category from memory, and that is the claim."""
     m = _CATEGORY.search(sentence)
-    wanted = stems(m.group(1)) if m else set()
-    return wanted <= stems(" ".join(texts))
+    return stems(m.group(1)) if m else set()
 
 
 # "The term 'bug' comes from ...": a sentence about a word
