@@ -1870,3 +1870,52 @@ def test_a_quote_naming_its_page_only_in_a_gloss_is_led_by_the_page_s_name():
     assert writer._labelled(quote, "virtual machine manager - FOLDOC").startswith("Virtual machine manager: \u201c(Or")
     assert writer._labelled("A virtual machine manager lets systems share a host.",
                             "virtual machine manager - FOLDOC").startswith("\u201c")
+
+
+# -- the subject's own entry ----------------------------------------------------------------------------
+
+COMPILER_PAGES = {
+    **{f"/foldoc/compiler_{n}": (f"{name} compiler", f"A {name} compiler is a compiler for the {name} "
+                                 "machine; compilers of this kind translate programs.")
+       for n, name in enumerate(["native", "byte", "cross", "optimising", "matrix", "extendible", "incremental",
+                                 "one-pass", "two-pass", "silicon", "pessimizing"])},
+    "/foldoc/compiler": ("compiler", "A program that converts another program from some source language to "
+                         "machine language (object code). A compiler works in phases: lexical analysis, "
+                         "parsing, code generation."),
+}
+
+
+class EntryDeep(FixtureSearch):
+    """An engine that ranks the entry on "compiler" below eleven named compilers."""
+    def search(self, query, max_results):
+        hits = sorted(super().search(query, 50), key=lambda hit: hit.url.endswith("/foldoc/compiler"))
+        return hits[:max_results]
+
+
+def test_the_entry_on_the_subject_is_looked_for_below_the_first_results_and_opens_the_summary(tmp_path, monkeypatch):
+    question = "Give an overview of how compilers work and what their phases are"
+    assert outline.entry_names(question) == ["compilers"]
+    listed = [hit.url for hit in EntryDeep("http://site").search("compiler", 8)]
+    assert not any(url.endswith("/foldoc/compiler") for url in listed)      # not in a search's usual depth
+    result, _, events = run_report(tmp_path, monkeypatch, [{"aspects": ["compiler phases"]}] + [writer_reply] * 8,
+                                   question=question, pages=COMPILER_PAGES, search=EntryDeep, mode="report")
+    entry = next(s for s in result.sources if s["url"].endswith("/foldoc/compiler"))
+    assert entry["opened"] and any(e.thought == "reading the entry on 'compiler'"
+                                   for e in events if isinstance(e, ActionTaken))
+    summary = result.report.split("## Summary")[1].split("##")[0].strip()
+    first = re.split(r"\[\d+\]", summary)[0]
+    assert "a program that converts another program" in first.lower()
+    assert summary[len(first):].startswith(f"[{entry['id']}]")
+
+
+def test_the_names_a_subject_is_filed_under():
+    assert outline.entry_names("Explain how automatic garbage collection reclaims memory") == [
+        "automatic garbage collection", "automatic garbage", "garbage collection"]
+    # words the question does not write together are no name; one word of several is none either
+    assert outline.entry_names("How does virtual memory let programs use more memory?") == ["virtual memory"]
+    assert outline.entry_names("Give an overview of the Scheme programming language") == ["scheme"]
+    question = "Give an overview of compilers"
+    assert coverage.is_entry_filed_under("compilers", "compiler - Dict", question)
+    assert not coverage.is_entry_filed_under("compilers", "compiler compiler - Dict", question)   # another thing
+    assert not coverage.is_entry_filed_under("compilers", "Compilers (album) - Wiki", question)   # a namesake
+    assert coverage.is_entry_filed_under("battle pusan perimeter", "Battle of Pusan Perimeter - Wiki", question)

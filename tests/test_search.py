@@ -376,3 +376,23 @@ def test_disabled_search_is_not_cached(tmp_path: Path) -> None:
         batch = SearchService(NoSearchBackend(), cache=cache).search_many(["q"])
         assert batch.hits == [] and batch.per_query == {"q": []} and batch.cached == 0
         assert cache.get_json("search:none", "q") is None
+
+
+def test_a_deeper_search_asks_the_engine_for_more_and_is_cached_apart(tmp_path):
+    from kresearch.cache import Cache
+
+    class Counting:
+        name = "counting"
+
+        def __init__(self):
+            self.asked: list[int] = []
+
+        def search(self, query, max_results):
+            self.asked.append(max_results)
+            return [SearchHit(title=f"t{i}", url=f"http://e.example/{i}", snippet="") for i in range(max_results)]
+
+    backend = Counting()
+    service = SearchService(backend, Cache(tmp_path / "c"), max_results=8)
+    assert len(service.search_many(["q"]).per_query["q"]) == 8
+    assert len(service.search_many(["q"], 20).per_query["q"]) == 20      # not the 8 cached
+    assert len(service.search_many(["q"], 20).per_query["q"]) == 20 and backend.asked == [8, 20]

@@ -181,7 +181,8 @@ class Toolbox:
     def run(self, step: Step, question: str, step_no: int, **reading) -> Observation:
         """Run one action. `reading` (search only, set by the loop or the report policy, never by
         the model): how many top results to list (`results`), to read (`passages`) and how much
-        of each (`passage_chars`)."""
+        of each (`passage_chars`), and how deep in the engine's results a new query looks
+        (`depth`; the search service's default otherwise)."""
         start = time.perf_counter()
         try:
             obs = getattr(self, "_" + step.action)(step.args, question, step_no, **reading)
@@ -198,14 +199,15 @@ class Toolbox:
         return self.results.get(" ".join(query.split()).lower(), [])
 
     def _search(self, args: dict, question: str, step_no: int, passages: int | None = None,
-                passage_chars: int | None = None, results: int | None = None) -> Observation:
+                passage_chars: int | None = None, results: int | None = None,
+                depth: int | None = None) -> Observation:
         queries = [" ".join(str(q).split()) for q in args.get("queries", []) if str(q).strip()]
         queries = list(dict.fromkeys(queries))[:MAX_QUERIES]
         if not queries:
             raise ToolError("give at least one search query")
         repeated = [q for q in queries if q.lower() in self.results]
         fresh = [q for q in queries if q not in repeated]
-        batch = self.search_service.search_many(fresh) if fresh else None
+        batch = self.search_service.search_many(fresh, depth) if fresh else None
         self.stats.searches += len(fresh)
         self.search_actions += 1
         self.searches_in_a_row += 1

@@ -334,7 +334,7 @@ class WithDocs:
         local = self.docs.search(query, max_results)
         if self.web is None:
             return local
-        batch = self.web.search_many([query])
+        batch = self.web.search_many([query], max_results)
         if query in batch.errors and not local:
             raise SearchError(batch.errors[query])
         web = batch.per_query.get(query, [])
@@ -384,7 +384,9 @@ class SearchService:
         self.max_workers = max(1, max_workers)
         self._namespace = f"search:{backend.name}"
 
-    def search_many(self, queries: list[str]) -> SearchBatch:
+    def search_many(self, queries: list[str], max_results: int | None = None) -> SearchBatch:
+        """Each query's hits (`max_results` each, default the service's), cached per query and depth."""
+        depth = max_results or self.max_results
         # Distinct normalised queries, in first-seen order, with every spelling that maps to each.
         spellings: dict[str, list[str]] = {}
         for q in queries:
@@ -396,7 +398,7 @@ class SearchService:
         failures: dict[str, str] = {}
         todo: list[str] = []
         for key in spellings:
-            hits = self._cached(key)
+            hits = self._cached(key, depth)
             if hits is None:
                 todo.append(key)
             else:
@@ -406,19 +408,19 @@ class SearchService:
         if todo:
             with ThreadPoolExecutor(max_workers=min(self.max_workers, len(todo))) as pool:
                 futures = {
-                    pool.submit(self.backend.search, " ".join(spellings[key][0].split()), self.max_results): key
+                    pool.submit(self.backend.search, " ".join(spellings[key][0].split()), depth): key
                     for key in todo
                 }
                 for future in as_completed(futures):
                     key = futures[future]
                     try:
-                        hits = list(future.result())[: self.max_results]
+                        hits = list(future.result())[:depth]
                     except Exception as exc:  # SearchError expected; anything else must not sink the batch
                         failures[key] = _one_line(exc) or type(exc).__name__
                         continue
                     results[key] = hits
                     if self.cache is not None:
-                        self.cache.set_json(self._namespace, key, [h.to_json() for h in hits])
+                        self.cache.set_json(self._namespace, self._cache_key(key, depth), [h.to_json() for h in hits])
 
         batch = SearchBatch(hits=_interleave([results[k] for k in spellings if k in results]), cached=cached)
         for key, originals in spellings.items():
@@ -429,16 +431,20 @@ class SearchService:
                     batch.errors[q] = failures[key]
         return batch
 
-    def _cached(self, key: str) -> list[SearchHit] | None:
+    def _cache_key(self, key: str, depth: int) -> str:
+        """A deeper search than the default is cached apart: its list is longer."""
+        return key if depth == self.max_results else f"{key}\x00{depth}"
+
+    def _cached(self, key: str, depth: int) -> list[SearchHit] | None:
         if self.cache is None:
             return None
-        data = self.cache.get_json(self._namespace, key)
+        data = self.cache.get_json(self._namespace, self._cache_key(key, depth))
         if not isinstance(data, list):
             return None
         hits = [SearchHit.from_json(item) for item in data]
         if any(h is None for h in hits):
             return None  # unexpected shape: ignore the entry
-        return [h for h in hits if h is not None][: self.max_results]
+        return [h for h in hits if h is not None][:depth]
 
 
 def _interleave(lists: list[list[SearchHit]]) -> list[SearchHit]:

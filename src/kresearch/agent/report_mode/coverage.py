@@ -274,6 +274,21 @@ def is_entry(term: str, title: str) -> bool:
             and _letters(page_name(title)) == _letters(term))
 
 
+def is_entry_filed_under(name: str, title: str, question: str) -> bool:
+    """The page is the entry on the question's subject filed under `name` (outline.entry_names):
+    its name is exactly that name (`is_entry`, "semaphores" for "semaphore"), and a qualifier it
+    has is one the question writes ("Scheme (programming language)", not "Hacker (card game)")."""
+    wanted, named = stems(name), page_name(title)
+    # as many words as the name: "compiler compiler" has the stems of "compilers" and is another thing
+    return (stems(named) == wanted and len(_content_list(named)) == len(_content_list(name)) and is_entry(name, title)
+            and stems(page_name(title, qualifier=True)) <= wanted | stems(question))
+
+
+def _content_list(text: str) -> list[str]:
+    """The content words of `text` in order, repeats kept."""
+    return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if content_words(w)]
+
+
 def _letters(text: str) -> set[str]:
     """The letters and digits `text` writes alone ("x" of "un*x", "c" of "scheme->c")."""
     return set(re.findall(r"(?<![a-z0-9])[a-z0-9](?![a-z0-9])", text.lower()))

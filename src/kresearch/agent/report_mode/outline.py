@@ -91,6 +91,23 @@ def subject_names(question: str) -> list[str]:
     return [w for w in topic_words(question) if w in named]
 
 
+def entry_names(question: str) -> list[str]:
+    """The names a reference work may file the question's subject under, most specific first:
+    its name when it has one (`subject_names`: "battle pusan perimeter"), else each run of two
+    or more of its subject words the question writes together, longest first ("automatic
+    garbage collection", "garbage collection"; not "memory programs" from "virtual memory let
+    programs"), else its first subject word ("compilers" of "how compilers work and what their
+    phases are"). A single word is never one when words written together are: "virtual" is not
+    the subject of "virtual memory"."""
+    if names := subject_names(question):
+        return [" ".join(names)]
+    topic = topic_words(question)
+    low = " ".join(re.findall(r"[a-z0-9][a-z0-9'-]*", question.lower()))
+    runs = [topic[i:i + n] for n in range(len(topic), 1, -1) for i in range(len(topic) - n + 1)]
+    together = [" ".join(run) for run in runs if re.search(rf"\b{re.escape(' '.join(run))}\b", low)]
+    return together or topic[:1]
+
+
 def angle_of(aspect: str, question: str) -> list[str]:
     """The question's subject words when the subject has a name (`subject_names`) and the aspect
     names nothing but an angle on it ("Where it came from", "History", "Scheme programming

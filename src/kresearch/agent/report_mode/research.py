@@ -52,6 +52,7 @@ MAX_POINTS = 14
 READS_PER_SEARCH = 8     # results of a research search read (the short-answer loop reads 4 of 5)
 TERM_READS = 2           # results of each term read: its entry, on one site or two
 TERM_DEEPER = 5          # ... and down to this rank when neither of those is the term's entry
+ENTRY_DEPTH = 20         # results of the search for the subject's own entry whose titles are looked at
 
 
 class ReportRun:
@@ -100,6 +101,7 @@ class ReportRun:
         self.question = spelling.as_pages_name(self.asked, [texts[sid] for sid in self._last_results if sid in texts])
         if self.question != self.asked:
             agent.trace.write("question_cased", question=self.question)
+        yield from self._subject_entry()
         # the pages those link to by a name of the subject first: the specific parts
         linked = yield from self._follow_links()
         first = linked + [sid for sid in self._last_results if sid not in linked]
@@ -132,6 +134,30 @@ class ReportRun:
         # a reference work files them under
         planned = set(aspects)
         yield from self._name_terms([a for a in self.aspects if a.title in planned])
+
+    def _subject_entry(self) -> Iterator:
+        """Read the entry on the question's subject when the question's search did not: the
+        subject (outline.entry_names) searched in the singular, as reference works file it,
+        its results listed down to ENTRY_DEPTH, and the first whose name is the subject's
+        opened. An engine may rank "compiler-compiler" and a dozen compilers above "compiler"
+        (and find nothing of "compilers" in titles that say "compiler"), and the subject's
+        own entry is what the summary opens with (writer.open_with_definition)."""
+        names = outline.entry_names(self.question)
+        texts, _ = self._pages_read()
+        titles = self._titles()
+        if not names or any(coverage.is_entry_filed_under(name, titles.get(sid, ""), self.question)
+                            for sid in texts for name in names):
+            return
+        *rest, last = names[0].split()
+        query = " ".join([*rest, kinds.singular(last)])
+        step = Step(thought="", action="search", args={"queries": [query]})
+        obs = yield from self.agent._auto_tool(self.step, step, f"looking for the entry on '{query}'",
+                                               {"results": ENTRY_DEPTH, "passages": 0, "depth": ENTRY_DEPTH})
+        yield ToolFinished(self.step, "search", obs.summary, obs.seconds)
+        entry = next((hit for hit in self.agent.toolbox.results_for(query)
+                      if any(coverage.is_entry_filed_under(name, hit.title, self.question) for name in names)), None)
+        if entry is not None:
+            yield from self._open_links([(page_name(entry.title), entry.url)], "reading the entry on '{}'")
 
     def _aspect(self, title: str, query: str | None) -> Aspect:
         """An aspect of the outline: its query (a part's, or its title anchored to the subject);
@@ -551,7 +577,7 @@ class ReportRun:
         # questions); the sections' own checked sentences then say it
         writer.top_up_summary(self.summary, points, low)
         texts, _ = self._pages_read()
-        writer.open_with_definition(self.summary, outline.subject_names(self.question), texts, self._titles(),
+        writer.open_with_definition(self.summary, outline.entry_names(self.question), texts, self._titles(),
                                     self.question)
 
     def _off_subject(self, texts: dict[int, str], cited: list[int]) -> str:

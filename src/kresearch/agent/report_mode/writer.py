@@ -412,18 +412,16 @@ def top_up_summary(summary: Section, points: list[tuple[str, list[int]]], low: i
 
 def open_with_definition(summary: Section, names: list[str], texts: dict[int, str], titles: dict[int, str],
                          question: str = "") -> None:
-    """Open the summary of a report on a named subject (`names`: outline.subject_names, "scheme")
-    with what it is: the first statement of the subject's own entry (the page read whose name is
-    the subject's name, with no qualifier the question does not write: "Scheme (programming
-    language)", not "Python (song)"), quoted under that name, unless the summary says it
-    already. A reader of an overview of Scheme expects to learn first that it is "a small,
-    uniform Lisp dialect ...", which the model's summary ("Scheme uses applicative order
-    reduction ...") may never say."""
-    wanted, asked = {s for name in names for s in stems(name)}, stems(question)
+    """Open the summary with what the report's subject is: the first statement of the subject's
+    own entry (the page read whose name is one of `names`, outline.entry_names, tried in order:
+    "scheme"; "automatic garbage collection", then "garbage collection"; with no qualifier the
+    question does not write: "Scheme (programming language)", not "Python (song)"), quoted under
+    that name, unless the summary says it already. A reader of an overview of Scheme expects to
+    learn first that it is "a small, uniform Lisp dialect ...", which the model's summary
+    ("Scheme uses applicative order reduction ...") may never say."""
     # its own entry: the same single letters too ("scheme->c" is a compiler, not Scheme's entry)
-    entry = next((sid for sid, title in sorted(titles.items()) if wanted and sid in texts
-                  and stems(page_name(title)) == wanted and coverage.is_entry(" ".join(names), title)
-                  and stems(page_name(title, qualifier=True)) <= wanted | asked), None)
+    entry = next((sid for name in names for sid, title in sorted(titles.items())
+                  if sid in texts and coverage.is_entry_filed_under(name, title, question)), None)
     if entry is None:
         return
     # its first statement: a gloss or an expansion may come before it ("LISt Processing language.")
