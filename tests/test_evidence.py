@@ -236,6 +236,24 @@ def test_an_entrys_sentence_with_no_subject_of_its_own_is_said_of_its_headword()
                          [Q_ENTRY]).score >= SUPPORTED
 
 
+def test_a_name_given_as_an_example_is_not_what_the_sentence_speaks_of():
+    # a user's report (session 50) opened "RAM is a type of computer memory that can be accessed
+    # by more than one processor", citing the entry on shared memory
+    page = ("# shared memory\n\n<architecture> Memory in a parallel computer, usually RAM, which can be accessed "
+            "by more than one processor, usually via a shared bus or network.")
+    assert union_support("RAM is a type of computer memory that can be accessed by more than one processor.",
+                         [page]).score < SUPPORTED
+    assert union_support("Shared memory is memory in a parallel computer that can be accessed by more than one "
+                         "processor.", [page]).score >= SUPPORTED
+    for cue in ("such as", "including", "for example"):
+        assert union_support("Lisp is a language that frees memory automatically.",
+                             [f"# garbage collection\n\nA language, {cue} Lisp, that frees memory automatically."]
+                             ).score < SUPPORTED
+    # named as itself elsewhere on the page, the name's sentences still count
+    named = page + " RAM in such a computer is reached over the shared bus."
+    assert union_support("RAM in such a computer is reached over the shared bus.", [named]).score >= SUPPORTED
+
+
 def test_the_category_a_sentence_files_its_subject_under_must_be_read():
     # reportheld-s50: the summary said so of the display-hack entry, which never says malware
     hack = ("# display hack\n\nA program with the same approximate purpose as a kaleidoscope: to make pretty "

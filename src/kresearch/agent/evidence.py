@@ -295,7 +295,8 @@ def _said_of_it(subject: str, text: str) -> str:
     subject or opening with a name of their own (`speaks_of_another` judges those), and the
     ones that refer back ("It ...") or go on from them (a line of a sentence cut by the page's
     line breaks, not a new paragraph). Unchanged when the claim opens with no name, the page
-    has no heading, or its heading names the subject."""
+    has no heading, or its heading names the subject. A sentence that names the subject only as
+    an example ("Memory in a parallel computer, usually RAM, which ...") is the headword's."""
     heading = _HEADING.match(text)
     if not subject or not heading or names_in(subject, heading.group(1)):
         return text
@@ -306,8 +307,10 @@ def _said_of_it(subject: str, text: str) -> str:
         first = opener.group(1) if opener else ""
         ended = new_paragraph or previous.rstrip(" *_)]\"'").endswith((".", "!", "?", ":"))
         goes_on = first[:1].islower() or not ended
-        if names_in(subject, sent):
+        if names_in(subject, _EXAMPLE.sub(" ", sent)):
             ours = True
+        elif names_in(subject, sent):
+            ours = False            # named only as an example of what the sentence speaks of
         elif named_subject(sent):
             ours = True             # another name's sentence: kept for speaks_of_another
         elif not (goes_on or first.lower() in _REFERS_BACK):
@@ -315,6 +318,13 @@ def _said_of_it(subject: str, text: str) -> str:
         if ours:
             kept.append(sent)
     return "\n".join(kept)
+
+
+# "Memory in a parallel computer, usually RAM, which can be accessed by ...": a name given as an
+# example of what the sentence speaks of, to the next punctuation; what follows is said of the
+# memory, not of RAM
+_EXAMPLE = re.compile(r"(?:\b(?:usually|typically|often|mostly|normally|generally|such as|for example|for instance|"
+                      r"including|especially|notably)\b|\be\.g\.)[^,;:.()]*", re.IGNORECASE)
 
 
 def _sentences_in_paragraphs(text: str) -> Iterator[tuple[str, bool, str]]:
