@@ -254,6 +254,22 @@ def test_a_name_given_as_an_example_is_not_what_the_sentence_speaks_of():
     assert union_support("RAM in such a computer is reached over the shared bus.", [named]).score >= SUPPORTED
 
 
+def test_a_heading_that_names_the_subject_as_a_modifier_is_another_things_entry():
+    # the Lisp report's summary said "Lisp was developed by Symbolics, Inc. from the mid-1970s",
+    # citing the entry on the Lisp machine, a line of workstations
+    machine = ("# lisp machine\n\n1. Any machine whose instruction set is Lisp.\n\n2. A line of workstations "
+               "made by Symbolics, Inc. from the mid-1970s (having grown out of the MIT AI Lab) to late 1980s.")
+    assert union_support("Lisp was developed by Symbolics, Inc. from the mid-1970s to late 1980s.",
+                         [machine]).score < SUPPORTED
+    assert union_support("A line of workstations was made by Symbolics, Inc. from the mid-1970s to late 1980s.",
+                         [machine]).score >= SUPPORTED
+    # a heading headed by the subject is its entry ("Common Lisp" is a Lisp), as is one headed by
+    # the words the claim opens with ("Shared memory is ...", where the name is "Shared")
+    common = "# Common Lisp\n\nA dialect begun in 1981 to combine the best of MacLisp and Interlisp."
+    assert union_support("Lisp was begun in 1981 to combine the best of MacLisp and Interlisp.",
+                         [common]).score >= SUPPORTED
+
+
 def test_the_category_a_sentence_files_its_subject_under_must_be_read():
     # reportheld-s50: the summary said so of the display-hack entry, which never says malware
     hack = ("# display hack\n\nA program with the same approximate purpose as a kaleidoscope: to make pretty "

@@ -259,7 +259,7 @@ def _of_its_own_subject(sentence: str, text: str) -> Support:
     if word and not ((heading := _HEADING.match(text)) and stems(heading.group(1)) == stems(word.group(1))):
         as_word = re.compile(rf"[\"'\u2018\u201c]{re.escape(word.group(1))}[\"'\u2019\u201d]", re.IGNORECASE)
         text = "\n".join(s for s in sentences(text) if as_word.search(s))
-    text = _said_of_it(named_subject(sentence), text)
+    text = _said_of_it(named_subject(sentence), text, _opening_phrase(sentence))
     found = support(sentence, text)
     if not speaks_of_another(sentence, found.quote):
         return found
@@ -287,7 +287,7 @@ def page_subject(sentence: str, text: str) -> set[str]:
     return stems(heading.group(1)) if heading and not named_subject(sentence) else set()
 
 
-def _said_of_it(subject: str, text: str) -> str:
+def _said_of_it(subject: str, text: str, phrase: str = "") -> str:
     """The sentences of `text` that can say something of `subject` (the name a claim says
     something of, `named_subject`): a page headed by another name ("# q") says its sentences
     with no subject of their own ("A very high level language by Per Bothner ...") of that
@@ -295,10 +295,12 @@ def _said_of_it(subject: str, text: str) -> str:
     subject or opening with a name of their own (`speaks_of_another` judges those), and the
     ones that refer back ("It ...") or go on from them (a line of a sentence cut by the page's
     line breaks, not a new paragraph). Unchanged when the claim opens with no name, the page
-    has no heading, or its heading names the subject. A sentence that names the subject only as
-    an example ("Memory in a parallel computer, usually RAM, which ...") is the headword's."""
+    has no heading, or its heading is headed by the subject (`_headed_by`; `phrase`: the claim's
+    words up to its verb, "Shared memory" where the name is "Shared"). A sentence that
+    names the subject only as an example ("Memory in a parallel computer, usually RAM, which
+    ...") is the headword's."""
     heading = _HEADING.match(text)
-    if not subject or not heading or names_in(subject, heading.group(1)):
+    if not subject or not heading or _headed_by(subject, heading.group(1), phrase):
         return text
     kept: list[str] = []
     ours = False                    # the sentence before was said of the subject
@@ -318,6 +320,27 @@ def _said_of_it(subject: str, text: str) -> str:
         if ours:
             kept.append(sent)
     return "\n".join(kept)
+
+
+def _headed_by(subject: str, heading: str, phrase: str = "") -> bool:
+    """The heading names the subject as what it is about: all its words, and its last word (its
+    head) one of the claim's words up to its verb (`phrase`, or the subject): "Common Lisp" is a
+    Lisp; "lisp machine" is a machine, whose entry's "A line of workstations made by Symbolics,
+    Inc. from the mid-1970s" is not said of Lisp. An acronym's words spelled out count ("TCP",
+    "Transmission Control Protocol")."""
+    if not names_in(subject, heading):
+        return False
+    if re.fullmatch(r"[A-Z]{2,8}", subject) and not stems(subject) & stems(heading):
+        return True
+    words = re.findall(r"[\w'-]+", re.sub(r"\s*\([^)]*\)\s*$", "", heading).lower())
+    return bool(words) and any(same_word(stem(words[-1]), s) for s in stems(f"{subject} {phrase}"))
+
+
+def _opening_phrase(sentence: str) -> str:
+    """The words a sentence opens with up to its verb or bracket, when it opens with a name
+    (`said_of`): "Shared memory" of "Shared memory is memory in ...", whose name is "Shared"."""
+    m = _OPENING_NAME.match(sentence)
+    return sentence[m.start(1):m.end()].strip(" ,") if m and said_of(sentence) else ""
 
 
 # "Memory in a parallel computer, usually RAM, which can be accessed by ...": a name given as an
