@@ -1,7 +1,7 @@
 """Support of claims by source text, quotes, and conflicts between sources (agent/evidence.py)."""
 from hypothesis import given, strategies as st
 
-from kresearch.agent.evidence import (SUPPORTED, find_conflict, is_fragment, said_of, sentences,
+from kresearch.agent.evidence import (SUPPORTED, find_conflict, is_fragment, names_in, said_of, sentences,
                                       speaks_of_another, states_answer, support, union_support)
 
 SHIRLEY = ("Shirley Temple Black (April 23, 1928 - February 10, 2014) was an American actress and diplomat. "
@@ -191,6 +191,13 @@ def test_a_sentence_saying_what_a_name_is_needs_a_cited_page_that_names_it():
                          "language-based editors and environments.", [asdl]).score >= SUPPORTED
     bogo = "bogo-sort: a sorting algorithm with factorial running time, a poor or absurd choice."
     assert union_support("Bogo sort is a sorting algorithm with factorial running time.", [bogo]).score >= SUPPORTED
+    # a name joined to another by a slash names the pair ("TCP/IP", the suite), not each one
+    flood = ("# flood\n\nflood v.\n\n1. To overwhelm a network channel with mechanically-generated traffic;\n"
+             "    especially used of IP, TCP/IP, UDP, or ICMP denial-of-service attacks.")
+    assert union_support("TCP is used for overwhelming a network channel with mechanically-generated traffic, "
+                         "especially used of IP, TCP/IP, UDP, or ICMP denial-of-service attacks.", [flood]).score < SUPPORTED
+    assert not names_in("TCP", flood) and names_in("UDP", flood)
+    assert names_in("TCP", flood, "TCP/IP is a protocol suite.")       # the sentence writes the pair
 
 
 BOHR_BUG = ("# bohr bug\n\nBohr bug /bohr buhg/, n.\n\n\\[from quantum physics\\] A repeatable bug; one that manifests "

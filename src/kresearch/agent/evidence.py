@@ -156,7 +156,8 @@ def said_of(sentence: str) -> str:
 def names_in(name: str, text: str, sentence: str = "") -> bool:
     """The text names `name`: all its words, not as parts of another name ("scheme" in
     "scheme-definition language" is not the Scheme of `sentence`, which says something of the
-    name; "bogo-sort" is the "Bogo" of "Bogo sort is ..."), or, for an acronym, capitalised
+    name; "bogo-sort" is the "Bogo" of "Bogo sort is ..."; "TCP/IP", the suite, is not the TCP
+    of "TCP and UDP are ..."), or, for an acronym, capitalised
     words whose initials spell it ("UDP" in "User Datagram Protocol is the other,
     connectionless, protocol"; small words between them may count or not)."""
     words = stems(name)
@@ -164,7 +165,7 @@ def names_in(name: str, text: str, sentence: str = "") -> bool:
     written: set[str] = set()
     for token in _WORDS.findall(text):
         parts = stems(token)
-        if "-" not in token or parts <= own:
+        if not ("-" in token or "/" in token) or parts <= own:
             written |= parts
     if words <= written:
         return True
@@ -175,7 +176,7 @@ def names_in(name: str, text: str, sentence: str = "") -> bool:
     return re.search(rf"\b{spelled}\b", text) is not None
 
 
-_WORDS = re.compile(r"[\w'-]+")
+_WORDS = re.compile(r"[\w'-]+(?:/[\w'-]+)*")
 
 
 def speaks_of_another(sentence: str, passage: str) -> bool:
