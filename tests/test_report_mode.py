@@ -574,6 +574,17 @@ def test_a_sentence_copying_a_definition_is_led_by_the_headword_it_defines():
     # the same definition quoted under its headword in a later section is a repeat
     headed, quoted = section.sentences[0][0], f"Fully associative cache: \u201c{written[0][0]}\u201d"
     assert writer.Said.of(headed).words == writer.Said.of(quoted).words
+    # a definition opening with "The", and one after an expansion of the name (report16-s51entry)
+    texts = {3: "# time complexity\n\ntime complexity\n\n\\<complexity> The way in which the number of steps "
+                "required by\n   an algorithm varies with the size of the problem it is\n   solving.",
+             4: "# sr\n\nSR\n\n\\<language> Synchronizing Resources.\nA language for concurrent programming.\n"
+                "Resources encapsulate processes and variables they share."}
+    written = [("The way in which the number of steps required by an algorithm varies with the size of the problem "
+                "it is solving.", [3]), ("A language for concurrent programming.", [4])]
+    section = writer.check_sentences("summary", written, texts, {3, 4}, {3: "time complexity - Dict", 4: "sr - Dict"})
+    assert [text for text, _ in section.sentences] == [
+        "Time complexity: the way in which the number of steps required by an algorithm varies with the size of the "
+        "problem it is solving.", "SR: a language for concurrent programming."]
 
 
 def test_a_summary_on_a_named_subject_opens_with_what_its_entry_says_it_is():

@@ -352,7 +352,8 @@ def check_sentences(title: str, written: list[tuple[str, list[int]]], texts: dic
 
 
 # a definition with no subject: an article, at most four words, and no verb of being or having
-_HEADLESS = re.compile(r"(?:\\?<[^>]{1,30}>\s*|\([^()]{1,60}\)\s*)*An?\s+(?!(?:[\w'-]+\s+){0,3}?"
+# ("A type of cache in which ...", "The way in which the number of steps ... varies")
+_HEADLESS = re.compile(r"(?:\\?<[^>]{1,30}>\s*|\([^()]{1,60}\)\s*)*(?:An?|The)\s+(?!(?:[\w'-]+\s+){0,3}?"
                        r"(?:is|are|was|were|has|have|had)\b)", re.IGNORECASE)
 
 
@@ -360,14 +361,16 @@ def _headed(sentence: str, text: str, title: str) -> str:
     """The sentence led by its page's name ("Fully associative cache: a type of cache ...")
     when it opens as the page's first statement does (an article and the same two words), that
     statement is a definition with no subject of its own (`_HEADLESS`: "\\<storage> A type of
-    cache in which ..."; not "A cache block is ..."), and the sentence does not name the page."""
+    cache in which ..."; not "A cache block is ..."), and the sentence does not name the page.
+    The first statement may follow an expansion of the name ("SR": "Synchronizing Resources. A
+    language for concurrent programming.")."""
     name = page_name(title)
     if (not name or not content_words(name) or content_words(name) <= content_words(sentence)
             or not _HEADLESS.match(sentence)):
         return sentence
     mine = _opening(sentence)
-    first = next(iter(_page_sentences(text)), "")
-    if len(mine) < 2 or not _HEADLESS.match(first) or _opening(first) != mine:
+    if len(mine) < 2 or not any(_HEADLESS.match(first) and _opening(first) == mine
+                                for first in _page_sentences(text)[:2]):
         return sentence
     return f"{as_written(name, text)}: {sentence[:1].lower()}{sentence[1:]}"
 
