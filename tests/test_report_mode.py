@@ -1930,3 +1930,20 @@ def test_the_names_a_subject_is_filed_under():
     assert not coverage.is_entry_filed_under("compilers", "compiler compiler - Dict", question)   # another thing
     assert not coverage.is_entry_filed_under("compilers", "Compilers (album) - Wiki", question)   # a namesake
     assert coverage.is_entry_filed_under("battle pusan perimeter", "Battle of Pusan Perimeter - Wiki", question)
+
+
+def test_the_summary_is_written_from_sentences_on_the_subject_or_their_own_section():
+    question = "Explain how a processor cache works and how caches keep coherent"
+    placement = writer.Section("How it decides where a block may be stored", sentences=[
+        ("StrongARM is a collaborative project between DEC and Advanced RISC Machines Ltd.", [9]),
+        ("A fully associative cache stores data from any address in any cache location.", [6])])
+    coherency = writer.Section("cache coherency", sentences=[
+        ("MESI is a protocol for coherency of the copies of a block.", [3]),
+        ("An uncited connecting sentence.", [])])
+    points = writer.summary_points([placement, coherency], question, 2, 14)
+    # the sections' sentences in turn; StrongARM names neither the cache nor its section's words
+    assert points == [("MESI is a protocol for coherency of the copies of a block.", [3]),
+                      ("A fully associative cache stores data from any address in any cache location.", [6])]
+    # fewer than asked: the others come after them
+    assert writer.summary_points([placement, coherency], question, 3, 14)[-1][1] == [9]
+    assert writer.summary_points([placement, coherency], question, 2, 1) == points[:1]

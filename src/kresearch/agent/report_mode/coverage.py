@@ -80,6 +80,12 @@ def coverage_score(aspect: str, text: str) -> float:
     return sum(has_word(w, have) for w in wanted) / len(wanted)
 
 
+def names_aspect(aspect: str, text: str) -> bool:
+    """The text has one of the aspect's subject words (not its shape words), in any form."""
+    have = stems(text)
+    return any(has_word(stem(w), have) for w in content_words(aspect) - SHAPE_WORDS - FUNCTION_WORDS)
+
+
 def has_word(word: str, have: set[str]) -> bool:
     """`word` or a form of it is in `have`: equal, one starting with the other (4+ letters), or a
     short word with its plural ("bug", "bugs")."""

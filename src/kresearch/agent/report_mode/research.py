@@ -552,13 +552,10 @@ class ReportRun:
 
     def _write_summary(self) -> Iterator:
         agent = self.agent
-        # in turn from every section (each one's first sentence, then each one's second ...): the
-        # first sections' sentences alone made summaries that repeat the first section
-        cited = [[(text, ids) for text, ids in s.sentences if ids] for s in self.sections]
-        points = [row[i] for i in range(max(map(len, cited), default=0)) for row in cited if i < len(row)][:MAX_POINTS]
+        low, high = self.length.summary_sentences
+        points = writer.summary_points(self.sections, self.question, low, MAX_POINTS)
         if not points:
             return
-        low, high = self.length.summary_sentences
         if not agent._out_of_time():
             yield Notice("writing the summary")
             lines = "\n".join(f"- {text} " + "".join(f"[{n}]" for n in ids) for text, ids in points)

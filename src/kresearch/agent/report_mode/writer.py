@@ -27,6 +27,7 @@ from . import coverage
 from .angles import angle_families, answers_angle
 from .coverage import Aspect
 from .disagreements import Disagreement
+from .outline import names_subject
 
 CONNECTIVE_WORDS = 20
 # a parenthesis or bracket, then a capital: the gloss a dictionary entry opens with ("(PKE) An
@@ -369,10 +370,19 @@ def _headed(sentence: str, text: str, title: str) -> str:
             or not _HEADLESS.match(sentence)):
         return sentence
     mine = _opening(sentence)
-    if len(mine) < 2 or not any(_HEADLESS.match(first) and _opening(first) == mine
-                                for first in _page_sentences(text)[:2]):
+    first = _page_sentences(text)[:2]
+    if len(first) == 2 and _is_expansion(first[0]):
+        first = first[1:]
+    if len(mine) < 2 or not any(_HEADLESS.match(f) and _opening(f) == mine for f in first[:1]):
         return sentence
     return f"{as_written(name, text)}: {sentence[:1].lower()}{sentence[1:]}"
+
+
+def _is_expansion(sentence: str) -> bool:
+    """A name spelled out before an entry's first statement ("\\<language> Synchronizing
+    Resources."): a few words, every one capitalised."""
+    words = re.findall(r"[\w'-]+", re.sub(r"\\?<[^>]{1,30}>", "", sentence))
+    return 0 < len(words) <= 6 and all(w[:1].isupper() for w in words)
 
 
 # the headword `_headed` puts before a definition: "Fully associative cache: a type of ..."
@@ -393,6 +403,22 @@ def is_connective(sentence: str, known_names: set[str]) -> bool:
     """A sentence that states no fact of its own: short, no number, no new name."""
     return (len(sentence.split()) <= CONNECTIVE_WORDS and not numbers(sentence)
             and set(_NAME.findall(sentence)) <= known_names)
+
+
+def summary_points(sections: list[Section], question: str, low: int, limit: int) -> list[tuple[str, list[int]]]:
+    """What the summary is written from: the sections' cited sentences in turn (each one's
+    first, then each one's second ...: the first sections' alone made summaries that repeat the
+    first section), those that name the question's subject or their own section's first (a
+    summary answers the question, and a section may hold a sentence on neither: "StrongARM is a
+    collaborative project ..." in a report on processor caches); the others only when those are
+    fewer than `low`."""
+    cited = [[(text, ids, s.title) for text, ids in s.sentences if ids] for s in sections]
+    ranked = [row[i] for i in range(max(map(len, cited), default=0)) for row in cited if i < len(row)]
+    on_topic = [(text, ids) for text, ids, title in ranked
+                if names_subject(question, text) or coverage.names_aspect(title, text)]
+    if len(on_topic) < low:
+        on_topic += [(text, ids) for text, ids, _ in ranked if (text, ids) not in on_topic]
+    return on_topic[:limit]
 
 
 def top_up_summary(summary: Section, points: list[tuple[str, list[int]]], low: int) -> None:
