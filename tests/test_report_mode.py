@@ -1947,3 +1947,13 @@ def test_the_summary_is_written_from_sentences_on_the_subject_or_their_own_secti
     # fewer than asked: the others come after them
     assert writer.summary_points([placement, coherency], question, 3, 14)[-1][1] == [9]
     assert writer.summary_points([placement, coherency], question, 2, 1) == points[:1]
+
+
+def test_a_quote_names_its_page_only_with_the_page_s_name_in_a_row():
+    # a user's compilers report quoted the compiler-compiler entry unlabelled: its words "parser,
+    # interpreter or compiler" have the word of "compiler compiler", not the name
+    quote = "A utility to generate the source code of a parser, interpreter or compiler from a language description."
+    assert writer._labelled(quote, "compiler compiler - Dict").startswith("Compiler compiler: \u201c")
+    assert writer._labelled("Lisp machines were a line of workstations.", "lisp machine - Dict").startswith("\u201c")
+    assert writer.names_page("bogo-sort", "Bogo sort is a sorting algorithm")
+    assert not writer.names_page("virtual memory", "Memory that is virtual to the program")

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from ...sources import SourceRegistry
 from ...tools.browser import split_sentences
-from ..context import content_words, stems
+from ..context import content_words, same_word, stem, stems
 from ..evidence import (CITATION, SUPPORTED, Claim, is_fragment, is_instruction, numbers, support,
                         union_support)
 from ..names import page_name
@@ -216,9 +216,21 @@ def _labelled(sentence: str, title: str, text: str = "") -> str:
     # a dictionary's gloss names an alias, not what the entry is on: "(Or "virtual machine
     # manager") A program that allows …" is the entry on "hypervisor"
     said = _LEADING_GLOSS.sub("", sentence)
-    if not name or not content_words(name) or content_words(name) <= content_words(said):
+    if not name or not content_words(name) or names_page(name, said):
         return quoted
     return f"{as_written(name, text)}: {quoted}"
+
+
+def names_page(name: str, sentence: str) -> bool:
+    """The sentence writes the page's name: its words in a row, in any form ("Lisp machines" for
+    "lisp machine", "bogo sort" for "bogo-sort"). Its words apart name something else: a
+    definition of the compiler-compiler ("A utility to generate … a parser, interpreter or
+    compiler …") does not name "compiler compiler"."""
+    wanted = [stem(w) for w in re.findall(r"[a-z0-9]+", name.lower())]
+    written = [stem(w) for w in re.findall(r"[a-z0-9]+", sentence.lower())]
+    n = len(wanted)
+    return bool(n) and any(all(same_word(a, b) for a, b in zip(written[i:i + n], wanted))
+                           for i in range(len(written) - n + 1))
 
 
 _LEADING_GLOSS = re.compile(r"^\s*" + _GLOSS.pattern.replace(r"\s+[A-Z]", r"\s+(?=[A-Z])"))
@@ -366,7 +378,7 @@ def _headed(sentence: str, text: str, title: str) -> str:
     The first statement may follow an expansion of the name ("SR": "Synchronizing Resources. A
     language for concurrent programming.")."""
     name = page_name(title)
-    if (not name or not content_words(name) or content_words(name) <= content_words(sentence)
+    if (not name or not content_words(name) or names_page(name, sentence)
             or not _HEADLESS.match(sentence)):
         return sentence
     mine = _opening(sentence)
