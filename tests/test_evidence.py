@@ -304,3 +304,17 @@ def test_a_sentence_naming_the_report_s_subject_cites_a_page_that_names_it():
                          subject).score >= SUPPORTED
     assert union_support("Memory management techniques include swapping, paging and virtual memory.",
                          [memory_management], subject).score >= SUPPORTED
+
+
+def test_a_bibliography_entry_states_nothing():
+    # sample query 04 was answered "A.D. Robison", the author of a paper the IFP entry cites,
+    # "verified" because two entries carry the same reference
+    reference = ('\\["The Illinois Functional Programming Interpreter", A.D. Robison, Proc 1987 SIGPLAN Conf on '
+                 'Interpreters and Interpretive Techniques (June 1987), pp. 64-73].')
+    page = "# ifp\n\nIllinois Functional Programming. An interpreter for a functional language.\n\n" + reference
+    assert not states_answer("A.D. Robison", page)
+    assert states_answer("A.D. Robison", "The interpreter was written by A.D. Robison in 1987.")
+    # ordinary sentences that quote a title or give a page are not entries
+    for sentence in ('"Melody Time", while not meeting the artistic accomplishments of "Fantasia", was mildly '
+                     'successful.', "Going Down Fast (ISBN ) is a 1969 novel by Marge Piercy."):
+        assert states_answer("mildly successful" if "Melody" in sentence else "Marge Piercy", sentence)
