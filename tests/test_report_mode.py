@@ -929,6 +929,29 @@ def test_a_report_whose_pages_all_speak_of_something_else_says_so(tmp_path, monk
     assert not outline.names_subject(question, "Copy protection prevents copying; the collector frees memory.")
 
 
+def test_a_report_on_a_named_subject_whose_pages_share_only_its_common_words_says_so(tmp_path, monkeypatch):
+    # sample query 05: the web has nothing on the James Webb Space Telescope; the report cited a
+    # space-opera film ("space") and said nothing of it
+    def reply(messages):
+        listed = any(line.startswith("- ") for line in messages[-1]["content"].splitlines())
+        return summary_reply(messages) if listed else section_reply(messages)
+
+    pages = {
+        "/wiki/Battle_Beyond_the_Stars": ("Battle Beyond the Stars", "Battle Beyond the Stars is a 1980 space opera "
+                                          "film; its telescope scenes cost little, and its cost was compared."),
+        "/wiki/Hubble": ("Hubble", "The Hubble space telescope cost more than planned when it was compared."),
+    }
+    question = "How much did the James Webb Space Telescope cost, and how does that compare with Hubble?"
+    assert outline.names_subject(question, pages["/wiki/Hubble"][1])            # lenient: "space", "telescope"
+    assert not outline.names_subject_strictly(question, pages["/wiki/Hubble"][1])
+    assert outline.names_subject_strictly(question, "The James Webb Space Telescope cost $10 billion.")
+    result, _, _ = run_report(tmp_path, monkeypatch, [{"aspects": ["telescope cost"]}] + [reply] * 12,
+                              question=question, pages=pages)
+    assert any(s["cited"] for s in result.sources)
+    assert "> No source read and cited names \u201cJames Webb Space Telescope\u201d" in result.report
+    assert result.confidence <= writer.OFF_SUBJECT_CONFIDENCE
+
+
 def test_a_report_run_outlines_covers_writes_and_checks(tmp_path, monkeypatch):
     aspects = {"aspects": ["mark-sweep garbage collection", "reference counting garbage collection",
                            "memory leak"]}

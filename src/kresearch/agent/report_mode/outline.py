@@ -158,6 +158,17 @@ def names_subject(question: str, text: str) -> bool:
                if "-" in word else stems(word) & have for word in topic)
 
 
+def names_subject_strictly(question: str, text: str) -> bool:
+    """The text names the question's subject by its name when it has one (every word of
+    `subject_names`, in any form: "Selma is a 2014 American historical drama film …" has "space"
+    of "James Webb Space Telescope" from no page on it), else as `names_subject` does."""
+    names = subject_names(question)
+    if not names:
+        return names_subject(question, text)
+    have = stems(text)
+    return all(any(same_word(stem(name), h) for h in have) for name in names)
+
+
 # Where to look is not what the question is about: "According to the Jargon File, what is a hacker"
 _WHERE = re.compile(r"\baccording to\b[^,:;?]*[,:;]?", re.I)
 

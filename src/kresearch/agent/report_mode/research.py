@@ -24,6 +24,7 @@ sections not yet written marked. Library code: events out, nothing printed.
 """
 from __future__ import annotations
 
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
@@ -578,11 +579,14 @@ class ReportRun:
                                     self.question)
 
     def _off_subject(self, texts: dict[int, str], cited: list[int]) -> str:
-        """The question's subject words ("copy-on-write") when the report cites sources and none
-        of them names it (outline.names_subject); "" otherwise."""
-        if not cited or any(outline.names_subject(self.question, texts.get(sid, "")) for sid in cited):
+        """The question's subject ("copy-on-write"; its name as the question writes it, "James Webb
+        Space Telescope") when the report cites sources and none of them names it
+        (outline.names_subject_strictly); "" otherwise."""
+        if not cited or any(outline.names_subject_strictly(self.question, texts.get(sid, "")) for sid in cited):
             return ""
-        subject = " ".join(outline.topic_words(self.question))
+        names = outline.subject_names(self.question)
+        written = re.search(r"\W+".join(map(re.escape, names)), self.question, re.IGNORECASE) if names else None
+        subject = written.group() if written else " ".join(names or outline.topic_words(self.question))
         self.agent.trace.write("off_subject", subject=subject, cited=cited)
         return f"“{subject}”"
 
