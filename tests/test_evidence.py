@@ -314,7 +314,8 @@ def test_a_bibliography_entry_states_nothing():
     page = "# ifp\n\nIllinois Functional Programming. An interpreter for a functional language.\n\n" + reference
     assert not states_answer("A.D. Robison", page)
     assert states_answer("A.D. Robison", "The interpreter was written by A.D. Robison in 1987.")
-    # ordinary sentences that quote a title or give a page are not entries
+    # ordinary sentences that quote a title or open with a link to one are not entries
+    assert states_answer("American musician", '["Weird Al" Yankovic](http://w.example/x) is an American musician.')
     for sentence in ('"Melody Time", while not meeting the artistic accomplishments of "Fantasia", was mildly '
                      'successful.', "Going Down Fast (ISBN ) is a 1969 novel by Marge Piercy."):
         assert states_answer("mildly successful" if "Melody" in sentence else "Marge Piercy", sentence)

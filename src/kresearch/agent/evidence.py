@@ -100,8 +100,9 @@ def evidence_sentences(text: str) -> list[str]:
 # A bibliography entry cites another work ("[\"The Illinois Functional Programming Interpreter\",
 # A.D. Robison, Proc 1987 SIGPLAN Conf …, pp. 64-73]"): it states nothing of the question, and
 # its author is no answer. Narrow on purpose: of the 19,532 sentences of the offline web's
-# Wikipedia pages, none is one.
-_BIBLIOGRAPHY = re.compile(r"^\s*\\?\[\s*[\"\u201c]|\bpp\.\s*\d")
+# Wikipedia pages, none is one; a sentence opening with a link whose anchor is quoted
+# ("[\"Weird Al\" Yankovic](…) is …") is none either.
+_BIBLIOGRAPHY = re.compile(r"^\s*\\?\[\s*[\"\u201c](?![^\[\]]*\]\()|\bpp\.\s*\d")
 
 
 def is_bibliography(sentence: str) -> bool:
