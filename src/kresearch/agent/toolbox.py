@@ -106,6 +106,7 @@ class Toolbox:
         self.docs: dict[int, Document] = {}       # opened sources, by number
         self.searched: dict[str, int] = {}        # normalised query -> step it first ran
         self.results: dict[str, list] = {}        # normalised query -> hits, so a repeat costs nothing
+        self.depths: dict[str, int] = {}          # ... and how deep they went, when deeper than the default
         self.stats = ToolStats()
         self.must_read = False                    # a search found sources and none was opened since
         self.search_actions = 0
@@ -205,7 +206,8 @@ class Toolbox:
         queries = list(dict.fromkeys(queries))[:MAX_QUERIES]
         if not queries:
             raise ToolError("give at least one search query")
-        repeated = [q for q in queries if q.lower() in self.results]
+        # a repeat costs nothing, unless it now wants results further down than it got
+        repeated = [q for q in queries if q.lower() in self.results and self.depths.get(q.lower(), 0) >= (depth or 0)]
         fresh = [q for q in queries if q not in repeated]
         batch = self.search_service.search_many(fresh, depth) if fresh else None
         self.stats.searches += len(fresh)
@@ -219,6 +221,7 @@ class Toolbox:
                 continue
             if q not in repeated:
                 self.results[q.lower()] = batch.per_query.get(q, [])
+                self.depths[q.lower()] = depth or 0
                 self.searched[q.lower()] = step_no
             hits = self.results[q.lower()][: results or self.results_per_query]
             listed.append((q, f'Results for "{q}"{note}:' if hits else f'No results for "{q}".', hits))
