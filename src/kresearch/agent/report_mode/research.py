@@ -140,7 +140,8 @@ class ReportRun:
         """Read the entry on the question's subject when the question's search did not: the
         subject (outline.entry_names) searched in the singular, as reference works file it,
         its results listed down to ENTRY_DEPTH, and the first whose name is the subject's
-        opened. An engine may rank "compiler-compiler" and a dozen compilers above "compiler"
+        opened -- within the question's search step, so no aspect loses a search to it. An
+        engine may rank "compiler-compiler" and a dozen compilers above "compiler"
         (and find nothing of "compilers" in titles that say "compiler"), and the subject's
         own entry is what the summary opens with (writer.open_with_definition)."""
         names = outline.entry_names(self.question)
