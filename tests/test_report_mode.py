@@ -585,6 +585,11 @@ def test_a_sentence_copying_a_definition_is_led_by_the_headword_it_defines():
     assert [text for text, _ in section.sentences] == [
         "Time complexity: the way in which the number of steps required by an algorithm varies with the size of the "
         "problem it is solving.", "SR: a language for concurrent programming."]
+    tools = ("# tools\n\nTOOLS\n\n\\<conference> (TOOLS) One of the oldest object-oriented conferences, with 18 "
+             "published proceedings volumes.\nTOOLS is organised by Interactive Software Engineering.")
+    written = [("One of the oldest object-oriented conferences, with 18 published proceedings volumes.", [5])]
+    section = writer.check_sentences("summary", written, {5: tools}, {5}, {5: "tools - Dict"})
+    assert section.sentences[0][0].startswith("TOOLS: one of the oldest object-oriented conferences")
 
 
 def test_a_summary_on_a_named_subject_opens_with_what_its_entry_says_it_is():

@@ -365,8 +365,9 @@ def check_sentences(title: str, written: list[tuple[str, list[int]]], texts: dic
 
 
 # a definition with no subject: an article, at most four words, and no verb of being or having
-# ("A type of cache in which ...", "The way in which the number of steps ... varies")
-_HEADLESS = re.compile(r"(?:\\?<[^>]{1,30}>\s*|\([^()]{1,60}\)\s*)*(?:An?|The)\s+(?!(?:[\w'-]+\s+){0,3}?"
+# ("A type of cache in which ...", "The way in which the number of steps ... varies", "One of the
+# oldest object-oriented conferences ...")
+_HEADLESS = re.compile(r"(?:\\?<[^>]{1,30}>\s*|\([^()]{1,60}\)\s*)*(?:An?|The|One of the)\s+(?!(?:[\w'-]+\s+){0,3}?"
                        r"(?:is|are|was|were|has|have|had)\b)", re.IGNORECASE)
 
 
