@@ -13,7 +13,7 @@ import fixture_site
 import pytest
 from fixture_site import FixtureSearch, site
 
-from kresearch.agent.events import ActionTaken
+from kresearch.agent.events import ActionTaken, ToolFinished
 from kresearch.agent.loop import Agent, AgentConfig, Finished, Notice
 from kresearch.agent import limits
 from kresearch.agent.context import stems
@@ -1944,6 +1944,9 @@ def test_the_entry_on_the_subject_is_looked_for_below_the_first_results_and_open
     entry = next(s for s in result.sources if s["url"].endswith("/foldoc/compiler"))
     assert entry["opened"] and any(e.thought == "reading the entry on 'compiler'"
                                    for e in events if isinstance(e, ActionTaken))
+    # the entry search lists none of its results as sources (only the entry, opened, is added)
+    looked = [e.summary for e in events if isinstance(e, ToolFinished) and "looked through" in e.summary]
+    assert looked == ["1 query, 0 results (12 looked through)"]
     summary = result.report.split("## Summary")[1].split("##")[0].strip()
     first = re.split(r"\[\d+\]", summary)[0]
     assert "a program that converts another program" in first.lower()

@@ -181,7 +181,8 @@ class Toolbox:
 
     def run(self, step: Step, question: str, step_no: int, **reading) -> Observation:
         """Run one action. `reading` (search only, set by the loop or the report policy, never by
-        the model): how many top results to list (`results`), to read (`passages`) and how much
+        the model): how many top results to list as sources (`results`; 0: none, their hits kept
+        for `results_for`), to read (`passages`) and how much
         of each (`passage_chars`), and how deep in the engine's results a new query looks
         (`depth`; the search service's default otherwise)."""
         start = time.perf_counter()
@@ -223,8 +224,11 @@ class Toolbox:
                 self.results[q.lower()] = batch.per_query.get(q, [])
                 self.depths[q.lower()] = depth or 0
                 self.searched[q.lower()] = step_no
-            hits = self.results[q.lower()][: results or self.results_per_query]
-            listed.append((q, f'Results for "{q}"{note}:' if hits else f'No results for "{q}".', hits))
+            found = self.results[q.lower()]
+            hits = found[: self.results_per_query if results is None else results]
+            heading = (f'Results for "{q}"{note}:' if hits else
+                       f'Searched "{q}": {len(found)} results, none listed.' if found else f'No results for "{q}".')
+            listed.append((q, heading, hits))
         ids_by_query = [[self.sources.add(h.url, h.title, h.snippet).id for h in hits] for _, _, hits in listed]
         unique = tuple(dict.fromkeys(i for ids in ids_by_query for i in ids))
         passages = self._read_passages(ids_by_query, queries, question,
@@ -250,8 +254,9 @@ class Toolbox:
             f"[{i}] {self.sources.get(i).title[:60]}" for i in unique[:8])
         # Titles, snippets and passages all come from the web: quoted, like a page.
         text = quote_untrusted("\n".join(lines)) if unique else "\n".join(lines)
+        looked = "" if results != 0 else f" ({sum(len(self.results.get(q.lower(), [])) for q in queries)} looked through)"
         return Observation(text=text, kind="search", source_ids=unique, stub=stub,
-                           summary=f"{len(queries)} quer{'y' if len(queries) == 1 else 'ies'}, {len(unique)} results")
+                           summary=f"{len(queries)} quer{'y' if len(queries) == 1 else 'ies'}, {len(unique)} results{looked}")
 
     def _read_passages(self, ids_by_query: list[list[int]], queries: list[str], question: str,
                        limit: int, chars: int) -> dict[int, str]:

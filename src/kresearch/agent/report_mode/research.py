@@ -139,8 +139,10 @@ class ReportRun:
     def _subject_entry(self) -> Iterator:
         """Read the entry on the question's subject when the question's search did not: the
         subject (outline.entry_names) searched in the singular, as reference works file it,
-        its results listed down to ENTRY_DEPTH, and the first whose name is the subject's
-        opened -- within the question's search step, so no aspect loses a search to it. An
+        its results looked through down to ENTRY_DEPTH (not listed as sources: a run where
+        none is the entry numbers its sources as before), and the first whose name is the
+        subject's opened -- within the question's search step, so no aspect loses a search to
+        it. An
         engine may rank "compiler-compiler" and a dozen compilers above "compiler"
         (and find nothing of "compilers" in titles that say "compiler"), and the subject's
         own entry is what the summary opens with (writer.open_with_definition)."""
@@ -154,7 +156,7 @@ class ReportRun:
         query = " ".join([*rest, kinds.singular(last)])
         step = Step(thought="", action="search", args={"queries": [query]})
         obs = yield from self.agent._auto_tool(self.step, step, f"looking for the entry on '{query}'",
-                                               {"results": ENTRY_DEPTH, "passages": 0, "depth": ENTRY_DEPTH})
+                                               {"results": 0, "passages": 0, "depth": ENTRY_DEPTH})
         yield ToolFinished(self.step, "search", obs.summary, obs.seconds)
         entry = next((hit for hit in self.agent.toolbox.results_for(query)
                       if any(coverage.is_entry_filed_under(name, hit.title, self.question) for name in names)), None)
