@@ -11,7 +11,7 @@ from test_scripting import research_env, run, step
 
 from kresearch.agent.events import RunResult
 from kresearch.agent.question_kind import asks
-from kresearch.compound import merge, split
+from kresearch.compound import merge, split, standalone
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -43,6 +43,38 @@ def test_a_question_of_several_asks_is_split_into_them(question, expected):
 ])
 def test_one_ask_is_not_split(question):
     assert asks(question) == []
+
+
+CITY = "In which city was the composer of the opera Tosca born?"
+
+
+@pytest.mark.parametrize("ask, earlier, expected", [
+    ("What is its population today?", [(CITY, "Rome")], "What is Rome's population today?"),
+    ("How many people live there?", [(CITY, "Rome")], "How many people live in Rome?"),
+    ("what is it famous for", [(CITY, "Rome")], "what is Rome famous for"),
+    ("What government position did she hold?", [("Who played Corliss Archer in Kiss and Tell?", "Shirley Temple")],
+     "What government position did Shirley Temple hold?"),
+    ("Where did she meet her husband?", [("Who wrote Frankenstein?", "Mary Shelley")],
+     "Where did Mary Shelley meet her husband?"),
+    ("Who designed it?", [("Which language was Unix first written in?", "C")], "Who designed C?"),
+    ("When was it founded?", [("What company makes the iPhone?", "Apple Inc.")], "When was Apple Inc. founded?"),
+])
+def test_a_pronoun_meaning_an_earlier_answer_is_replaced_by_it(ask, earlier, expected):
+    assert standalone(ask, earlier) == expected
+
+
+@pytest.mark.parametrize("ask, earlier", [
+    ("When was it released?", [("Who directed Jaws?", "Steven Spielberg")]),          # "it" is Jaws
+    ("When did he retire?", [("Which team did Jordan join first?", "Chicago Bulls")]),  # "he" is Jordan
+    ("Who directed it?", [("In which year was Jaws released?", "1975")]),              # "it" is Jaws
+    ("Can it be changed?", [("What is the default page size of SQLite?", "4096 bytes")]),
+    ("Is there a metro?", [(CITY, "Rome")]),                                            # no place: "is there"
+    ("What is its population?", [(CITY, "(no answer found)")]),
+    ("What is its population?", [(CITY, "Rome, the capital of Italy, known for its many ruins and churches")]),
+    ("How many years apart?", [("Which was released first, Python 3.0 or Rust 1.0?", "Python 3.0")]),
+])
+def test_other_pronouns_and_answers_that_are_no_name_leave_the_ask_as_it_is(ask, earlier):
+    assert standalone(ask, earlier) == ask
 
 
 def test_reports_are_not_split_here():
@@ -97,16 +129,17 @@ def test_a_two_ask_question_runs_as_two_cited_short_answers(tmp_path):
     data = json.loads(proc.stdout)
     assert data["question"] == question
     assert data["answer"] == "Shirley Temple; Chief of Protocol of the United States"
+    # "she" is the first ask's answer: the second is asked with it in her place
     assert [p["question"] for p in data["parts"]] == ["Who played Corliss Archer in Kiss and Tell?",
-                                                      "What government position did she hold?"]
+                                                      "What government position did Shirley Temple hold?"]
     cited = {s["title"] for s in data["sources"] if s["cited"]}
     assert {"Kiss and Tell (1945 film)", "Shirley Temple"} <= cited
     assert data["parts"][0]["trace"] != data["parts"][1]["trace"]
     # the second ask saw the first one's answer: its journal's task holds it
     journal = [json.loads(line) for line in open(data["parts"][1]["trace"], encoding="utf-8")]
     start = next(r for r in journal if r["event"] == "start")
-    assert start["question"] == "What government position did she hold?"
-    assert "Shirley Temple" in json.dumps(journal)
+    assert start["question"] == "What government position did Shirley Temple hold?"
+    assert "## 2. What government position did Shirley Temple hold?" in data["report"]
 
 
 def test_an_interrupt_in_a_later_ask_keeps_the_earlier_answers(tmp_path, kresearch_home):

@@ -26,6 +26,53 @@ def split(mode: str, question: str) -> list[str]:
     return asks(question) if resolve_mode(mode, question) == "answer" else []
 
 
+# What an earlier ask asked for, by its wh-phrase: a person ("who", "whom") or a place or thing
+# ("where", "in which city", "what company"); a later ask's pronoun of the same kind means that
+# answer. A pronoun of the other kind means something the question names: in "Who directed Jaws,
+# and when was it released?" "it" is Jaws, and in "Which team did Jordan join, and when did he
+# retire?" "he" is Jordan.
+_ASKS_PERSON = re.compile(r"^\s*(?:who|whom)\b", re.I)
+_ASKS_THING = re.compile(r"^\s*(?:(?:in|at|from|to|for|of|on|by) )?(?:where\b|(?:which|what) (?!(?:is|are|was|were|"
+                         r"does|do|did|has|have|had|can|could|will|would|one|kind|type|sort)\b)\w+)", re.I)
+# year, date, number: "In which year was X released, and who directed it?" -- "it" is X, never 1994
+_ASKS_WHEN = re.compile(r"^\s*(?:(?:in|on) )?(?:which|what) (?:year|date|day|month|decade|century|time|age|number|"
+                        r"percentage|amount)\b", re.I)
+_PERSON_PRONOUN = re.compile(r"\b(?:(?P<poss>his|her(?=\s+(?!(?:in|on|at|to|for|from|with|by|as|about|"
+                             r"after|before|and|or)\b)[a-z]))|(?P<subj>he|she|him|her))\b", re.I)
+_THING_PRONOUN = re.compile(r"\b(?:(?P<poss>its)|(?P<subj>it)|(?P<place>there))\b", re.I)
+_EXISTENTIAL = re.compile(r"^\s*(?:is|are|was|were)\s+there\b", re.I)   # "Is there ...": no place
+# a name: capitalised, a letter in its first word, at most six words ("C", "Rome", "Apple Inc.")
+_NAME = re.compile(r"^(?=[\w'’.&+#-]*?[A-Za-z])[A-Z0-9][\w'’.&+#-]*(?:\s+[\w'’.&()-]+){0,5}$")
+
+
+def standalone(ask: str, earlier: list[tuple[str, str]]) -> str:
+    """`ask` with its pronoun replaced by the answer of the earlier ask it points to, so that it
+    stands alone ("In which city was the composer of Tosca born, and what is its population?":
+    "What is its population?" -> "What is Rome's population?"); `ask` unchanged when no earlier
+    ask (`earlier`: (ask, answer) pairs, in order) asked for a name of its pronoun's kind, or
+    its answer is no name. A later ask without this has no subject to search or check: the
+    1.5B model answered "its population" from a village's page, the first 613 it read."""
+    for asked, answer in reversed(earlier):
+        answer = " ".join(answer.split())
+        if not _NAME.match(answer) or answer.lower() in ("yes", "no"):
+            continue
+        if _ASKS_PERSON.search(asked):
+            pronoun = _PERSON_PRONOUN
+        elif _ASKS_THING.search(asked) and not _ASKS_WHEN.search(asked):
+            pronoun = _THING_PRONOUN
+        else:
+            continue
+        match = next((m for m in pronoun.finditer(ask)
+                      if not (m.group("subj") and m.start() == 0)        # "It was ...": an opening, not a referent
+                      and not (m.lastgroup == "place" and _EXISTENTIAL.search(ask))), None)
+        if match is None:
+            continue
+        said = (f"{answer}'s" if match.lastgroup == "poss" else
+                f"in {answer}" if match.lastgroup == "place" else answer)
+        return ask[:match.start()] + said + ask[match.end():]
+    return ask
+
+
 def background(question: str, earlier: str, parts: list[str], done: list[RunResult], read: list[dict]) -> str:
     """What the next ask starts from: the session's own background (a REPL follow-up), the whole
     question, each earlier ask with its answer, and the sources read so far."""

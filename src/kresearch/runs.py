@@ -89,13 +89,20 @@ def run_question(session: "Session", llm: "LLM", question: str, console: Console
     results: list = []
     agent = None
     interrupted = False
-    for i, ask in enumerate(parts):
+    asked = list(parts)                          # as the question words them
+    for i, ask in enumerate(asked):
         left = total - (time.monotonic() - start)
         if results and (left <= 1 or results[-1].stopped_because in ("interrupted", "error", "server_error")):
             break
-        # the first ask stands alone (it gets the first reading, as any question); later ones lean on it
-        context = background if i == 0 else compound.background(question, background, parts, results,
-                                                                [s.as_json() for s in toolbox.sources.opened()])
+        # the first ask stands alone (it gets the first reading, as any question); a later one whose
+        # pronoun means an earlier answer is asked with that answer in its place and stands alone
+        # too; any other leans on what the earlier ones found
+        if i:
+            parts[i] = ask = compound.standalone(ask, [(p, r.answer) for p, r in zip(parts, results)])
+            if ask != asked[i]:
+                console.print(f"[dim]asked as: {ask}[/dim]")
+        context = background if i == 0 or ask != asked[i] else compound.background(
+            question, background, parts, results, [s.as_json() for s in toolbox.sources.opened()])
         try:
             result, agent = _run_one(session, llm, ask, console, toolbox=toolbox, background=context,
                                      max_steps=max_steps, max_time=left / (len(parts) - i), mode="answer")
