@@ -481,3 +481,15 @@ def test_urls_in_a_question_are_found_without_their_punctuation():
     text = "Per https://a.example/wiki/Foo_(bar), and (see http://b.example/x.) or https://a.example/wiki/Foo_(bar)?"
     assert urls_in(text) == ["https://a.example/wiki/Foo_(bar)", "http://b.example/x"]
     assert urls_in("no links here, www.example.org is not one") == []
+
+
+def test_a_yes_no_answer_no_page_read_bears_on_is_marked_as_the_models_own(tmp_path):
+    # a sample query's "yes" to a question on coffee stood as an answer on a page about hardware
+    question = "Is drinking coffee associated with lower all-cause mortality in large cohort studies?"
+    script = [step("search", queries=["coffee all-cause mortality cohort"]), step("open", source=1, page=1),
+              step("answer", answer="yes")]
+    with site() as server:
+        result, *_ = run_agent(script, server.base_url, tmp_path, verify=True, question=question)
+    assert result.answer == "yes"
+    assert "**Answer (not stated by any source read):** yes" in result.report
+    assert "## Findings" not in result.report and result.confidence <= 0.5

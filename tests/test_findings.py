@@ -121,6 +121,17 @@ def test_a_choice_quotes_its_options_and_a_question_naming_nothing_quotes_where_
     assert [c.sources for c in claims] == [[1]]
 
 
+def test_a_question_naming_nothing_is_backed_only_by_a_sentence_saying_much_of_it():
+    # a sample query's "yes" stood on hardware "infant mortality": two of the question's ten words
+    q = "Is drinking coffee associated with lower all-cause mortality in large cohort studies?"
+    hardware = ("infant mortality", "Up to half of all chip and wire failures happen within a new system's first few "
+                "weeks; such failures are often referred to as infant mortality problems.")
+    assert quoted_findings(evidence(q, "yes", {1: hardware}), {1}) == []
+    study = ("Coffee", "In large cohort studies, drinking coffee was associated with lower all-cause mortality.")
+    claims = quoted_findings(evidence(q, "yes", {1: hardware, 2: study}), {1, 2})
+    assert [c.sources for c in claims] == [[2]]
+
+
 def test_a_pages_note_on_its_namesakes_is_never_a_finding():
     # the album page's first line points to the author's page: it states nothing of him
     question = "Were Halldór Laxness and Timothy Leary from the same country?"

@@ -43,7 +43,7 @@ from .casing import answer_as_written
 from .context import ContextManager, ContextOverflow
 from .events import (ActionTaken, Event, Finished, Notice, RunResult, StepStarted,
                      ToolFinished)
-from .evidence import Claim
+from .evidence import Claim, is_yes_no
 from .limits import MIN_WORKING_ROOM, RESEARCH_SHARE, STEP_MAX_TOKENS, steps_for
 from .names import anchored
 from .question_kind import resolve_mode
@@ -652,7 +652,9 @@ class Agent:
         report = reports.assemble(question, state.answer, findings, self.sources, cited, conf,
                                   state.stopped_because, missing, confidence_reason=why, conflict=conflict,
                                   computations=self.toolbox.stats.computations, compared=compared,
-                                  unverified=any(v.check == "unsupported" for v in failed),
+                                  # a yes/no no page bears on (no finding, no facts) is the model's own
+                                  unverified=any(v.check == "unsupported" for v in failed) or (
+                                      is_yes_no(state.answer) and not quoted and compared is None),
                                   answer_cites=[(sid, passage.quote) for sid, passage in statements])
         self.stats.wall_seconds = round(time.perf_counter() - start, 3)
         stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self.stats).items()}

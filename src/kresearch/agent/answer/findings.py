@@ -31,6 +31,7 @@ from .verify import Evidence, choice_options
 
 FINDINGS = 4        # quoted sentences at most
 QUOTE_WORDS = 5     # shorter sentences are headings, captions or fragments
+NAMELESS_SHARE = 0.4   # of a question naming nothing, the share of its words a finding must say
 # A page's note on its namesakes ("For the Nobel Prize-winning author, see Halldór Laxness.",
 # "This article is about the album."): it points to another page and states nothing.
 _HATNOTE = re.compile(r"^\W*(?:for [^.;]{1,100}, see\b|this (?:article|page) is about\b|not to be confused with\b)",
@@ -78,7 +79,11 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
             # American?"), and so does one that says something of the question ("The band
             # consists of three members"). Elsewhere it must name it -- "The Skulls were a
             # punk rock band" does not name "Band of Skulls" -- and say more than the name.
-            enough = (named or said > 0) if own_page else (named and said >= 2)
+            # A question naming nothing has no name to hold a sentence to: it must say a good share
+            # of the question ("Is drinking coffee associated with lower all-cause mortality ...?"
+            # was backed by hardware "infant mortality": 2 of its 10 words).
+            enough = ((named or said > 0) if own_page else
+                      (named and said >= (2 if name else max(2, NAMELESS_SHARE * len(asked)))))
             if not enough:
                 continue
             key = (own_page, said, plain, -position, -sid)
