@@ -164,6 +164,20 @@ def test_the_link_check_names_the_bridge_the_page_about_the_question_gives():
     assert verdict.check == "link" and "Baltimore" not in verdict.message and "Hence" not in verdict.message
 
 
+def test_the_maker_a_page_about_the_question_names_in_the_possessive_is_a_bridge():
+    # dev51-100-s52: "Edmonton" from another band's page; the single's page names its band only as
+    # "Nickelback's 2008 album", and the link check named no one to research
+    q = "I'd Come for You is a single by the band formed in what Alberta city?"
+    opened = {1: "\"I'd Come for You\" is the second European single (fourth in Canada) from Nickelback's 2008 "
+                 "album \"Dark Horse\". The song was written by the band and Mutt Lange.",
+              2: "Wool on Wolves is a Canadian folk rock band formed in Edmonton, Alberta."}
+    titles = {1: "I'd Come for You - Wiki", 2: "Wool on Wolves - Wiki"}
+    assert link_verdict(q, "Edmonton", opened, titles).bridges == ["Nickelback"]
+    # a country's possessive is no maker
+    opened[1] = "\"I'd Come for You\" was Canada's best-selling single of 2009."
+    assert link_verdict(q, "Edmonton", opened, titles).bridges == []
+
+
 def test_the_one_a_page_casts_as_the_question_s_subject_is_a_bridge():
     # devb51-100-s41: the README's own question; the page about the question said "starring then
     # 17-year-old Shirley Temple as Corliss Archer", no bridge was named and she was never searched

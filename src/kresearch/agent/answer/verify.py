@@ -51,7 +51,7 @@ from ..context import content_words, stems
 from ..evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
                        is_yes_no, states_answer)
 from ..names import (MONTHS, NAME, NATION_STEMS, capitalised, introduced_names, mentions, mentions_any, name_runs,
-                     page_name, subjects)
+                     nationality_of, page_name, subjects)
 
 MAX_REJECTIONS = 2
 FOLLOW_EXTRA = 2          # words an answer may add to what the facts decide ("the band Lit")
@@ -384,14 +384,16 @@ def _unlinked(ev: Evidence, stated: list[int]) -> Verdict | None:
 
 
 _NOT_BRIDGES = NATION_STEMS | set(MONTHS)
+_POSSESSIVE = re.compile(rf"({NAME.pattern})['’]s\b")
 
 
 def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
     """Who or what the page about the question says did it: first a name it describes with the
     question's own words ("a short book by the Italian physicist Carlo Rovelli" for "... written by
-    an Italian physicist that ...?"), then the name that opens a sentence of it mentioning the
-    question's subjects, or its title's qualifier, other than the question's and the page's own
-    names -- "Antonio Vivaldi" on "Six Violin Sonatas, Op. 5 (Vivaldi)" ("Antonio Vivaldi wrote a
+    an Italian physicist that ...?"), then its title's qualifier, a maker it names in the
+    possessive ("from Nickelback's 2008 album" on the single's page) and the name that opens a
+    sentence of it mentioning the question's subjects, other than the question's and the page's
+    own names -- "Antonio Vivaldi" on "Six Violin Sonatas, Op. 5 (Vivaldi)" ("Antonio Vivaldi wrote a
     set of sonatas, Op. 5, in 1716."). Any other name of such a sentence would do worse:
     offered "Baltimore, Maryland" from "Double Dagger was a band from Baltimore, Maryland", the
     model answered it for "Who did the Star and Dagger bass player marry?" (final30)."""
@@ -406,6 +408,9 @@ def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
     candidates = [name for sentence in about for name in introduced_names(sentence, description)] + candidates
     candidates = [name for sentence in about for name in _cast_as(sentence, ev.asked)] + candidates
     inner = inner_names(text)
+    # the maker a page about a work names in the possessive: "from Nickelback's 2008 album" on the
+    # single's page, for "... a single by the band formed in what Alberta city?"
+    candidates += [m[1] for sentence in about for m in _POSSESSIVE.finditer(sentence) if not nationality_of(m[1])]
     for sentence in about:
         opening = name_runs(sentence.lstrip(" \"'("))[:1]
         # one word opening a sentence is a name only if the page also capitalises it mid-sentence
