@@ -384,7 +384,24 @@ def _unlinked(ev: Evidence, stated: list[int]) -> Verdict | None:
 
 
 _NOT_BRIDGES = NATION_STEMS | set(MONTHS)
-_POSSESSIVE = re.compile(rf"({NAME.pattern})['’]s\b")
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _possessed(sentence: str) -> list[str]:
+    """The names a sentence writes in the possessive: a maker named before its work ("from
+    Nickelback's 2008 album" -> "Nickelback", for "... a single by the band formed in what
+    Alberta city?"), or a work's title that opens with one ("Lemony Snicket's A Series of
+    Unfortunate Events", the film a role was in, for "... in a movie directed by who?"); not a
+    country ("Canada's best-selling single")."""
+    found = []
+    for run in name_runs(sentence):
+        if _POSSESSIVE.search(run):
+            owner = _POSSESSIVE.sub("", run)
+            if not nationality_of(owner):
+                found.append(owner)
+        elif re.search(r"\w['’]s\s", run):
+            found.append(run)
+    return found
 
 
 def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
@@ -408,9 +425,7 @@ def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
     candidates = [name for sentence in about for name in introduced_names(sentence, description)] + candidates
     candidates = [name for sentence in about for name in _cast_as(sentence, ev.asked)] + candidates
     inner = inner_names(text)
-    # the maker a page about a work names in the possessive: "from Nickelback's 2008 album" on the
-    # single's page, for "... a single by the band formed in what Alberta city?"
-    candidates += [m[1] for sentence in about for m in _POSSESSIVE.finditer(sentence) if not nationality_of(m[1])]
+    candidates += [name for sentence in about for name in _possessed(sentence)]
     for sentence in about:
         opening = name_runs(sentence.lstrip(" \"'("))[:1]
         # one word opening a sentence is a name only if the page also capitalises it mid-sentence
