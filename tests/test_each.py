@@ -8,7 +8,7 @@ from fixture_site import site
 from test_agent import run_agent
 
 from kresearch.agent.answer.compare import Fact
-from kresearch.agent.answer.each import (Part, choice_parts, combine, may_split, named_subjects, page_for, parse_part,
+from kresearch.agent.answer.each import (Part, asked_query, choice_parts, combine, may_split, named_subjects, page_for, parse_part,
                                         parse_split, sameness_parts)
 from kresearch.trace import read_trace
 
@@ -348,7 +348,8 @@ def test_each_thing_is_read_on_its_own_page_and_the_facts_decide(tmp_path, monke
     with site() as server:
         result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True,
                                             question=QUESTION, passages=4)
-    assert backend.calls == [QUESTION, "Shirley Temple", "Corliss Archer"]
+    # Corliss Archer's page says nothing of an American actress: searched once more with it
+    assert backend.calls == [QUESTION, "Shirley Temple", "Corliss Archer", "Corliss Archer American actress"]
     split_call, part_call = llm.calls[1], llm.calls[2]
     # a call of its own: the split's instructions, the worked examples as earlier turns, the question
     assert split_call[0]["role"] == "system" and "the same thing about two or more things" in split_call[0]["content"]
@@ -479,7 +480,7 @@ def test_a_question_typed_in_lower_case_is_read_with_the_names_its_top_pages_wri
                                             question=typed, passages=4)
     cased = [r["question"] for r in read_trace(tmp_path / "t.jsonl") if r["event"] == "question_cased"]
     assert cased == ["are Shirley Temple and Corliss Archer both american actresses?"]    # "American": once only
-    assert backend.calls == [typed, "Shirley Temple", "Corliss Archer"]
+    assert backend.calls == [typed, "Shirley Temple", "Corliss Archer", "Corliss Archer American actress"]
     assert result.answer == "no" and result.stopped_because == "answered"
     assert result.question == typed and result.report.startswith(f"# {typed}")
 
@@ -501,5 +502,22 @@ def test_a_misspelled_name_is_read_as_its_top_pages_spell_it(tmp_path, monkeypat
                                             question=typed, passages=4)
     read_as = [r["question"] for r in read_trace(tmp_path / "t.jsonl") if r["event"] == "question_cased"]
     assert read_as == [QUESTION]
-    assert backend.calls == [typed, "Shirley Temple", "Corliss Archer"]
+    assert backend.calls == [typed, "Shirley Temple", "Corliss Archer", "Corliss Archer American actress"]
     assert result.answer == "no" and result.question == typed
+
+
+def test_a_thing_whose_own_page_says_nothing_of_what_is_asked_is_searched_with_it():
+    # dev51-100-s52: "Is Look a women's magazine?" answered "no" from the dictionary's "look", a
+    # specification language, the first page titled "look"; the magazine's page was never read
+    part = Part("Look", "Is Look a women's magazine?")
+    pages = {11: ("look - Wiki", "look\n\nA specification language."), 12: ("open look - Wiki", "Open Look is a GUI.")}
+    assert asked_query(part, pages) == "Look women's magazine"
+    assert page_for(part, pages)[0] == 11                     # nothing better read yet
+    pages[13] = ("Look (UK magazine) - Wiki", "Look was a weekly British women's magazine.")
+    assert page_for(part, pages)[0] == 13 and asked_query(part, pages) is None
+    # a page saying what is asked is searched no further; nor is a value part, nor a thing not read
+    assert asked_query(Part("Chrysalis", "Is Chrysalis a women's magazine?"),
+                       {6: ("Chrysalis (magazine) - Wiki", "Chrysalis: A Magazine of Women's Culture.")}) is None
+    assert asked_query(Part("Ed Wood", "What nationality was Ed Wood?"),
+                       {2: ("Ed Wood - Wiki", "Edward Davis Wood Jr. was a filmmaker.")}) is None
+    assert asked_query(part, {}) is None

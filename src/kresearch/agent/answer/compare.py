@@ -190,11 +190,14 @@ def own_pages(name: str, sources: dict[int, tuple[str, str]], asked: set[str] = 
     """The pages read that are the thing's own (is_own_page), as (number, title, text), its plain
     page first: "Ed Wood" before "Ed Wood (film)", "OK Go" before "OK Go (2000 EP)" -- a title
     qualified in brackets names another thing of that name (a film about the man, an album named
-    after him). Among qualified ones, those whose text says more of `asked` (stems of what is
-    asked of the thing: "ingredients" finds "Bloody Mary (cocktail)", not "(folklore)") first;
-    otherwise in the order read."""
+    after him). Given `asked` (stems of what is asked of the thing), a page that says none of it
+    comes after one that does: for "Is Look a women's magazine?" the dictionary's "look" ("A
+    specification language.") is a namesake, "Look (UK magazine)" the thing. Among qualified
+    ones, those whose text says more of it ("ingredients" finds "Bloody Mary (cocktail)", not
+    "(folklore)") first; otherwise in the order read."""
     own = [(sid, title, text) for sid, (title, text) in sources.items() if is_own_page(name, title)]
-    return sorted(own, key=lambda page: (page_name(page[1], qualifier=True) != page_name(page[1]),
+    return sorted(own, key=lambda page: (bool(asked) and not asked & stems(page[2]),
+                                         page_name(page[1], qualifier=True) != page_name(page[1]),
                                          -len(asked & stems(page[2])) if asked else 0))
 
 

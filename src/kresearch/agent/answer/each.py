@@ -337,11 +337,32 @@ def _one_word(a: str, b: str) -> bool:
     return same_word(a, b) or a.rstrip("s") == b.rstrip("s")
 
 
+def _asked_of(part: Part) -> set[str]:
+    """Stems of what a part asks of its thing ("women", "magazine" for "Is Look a women's magazine?")."""
+    return stems(part.question) - stems(part.subject) - _AUXILIARY
+
+
+def asked_query(part: Part, pages: dict[int, tuple[str, str]]) -> str | None:
+    """For a yes/no part whose thing's own page read says nothing of what is asked, the query that
+    finds the thing the question means: its name with what is asked ("Look women's magazine").
+    A name that is a common word finds a namesake first: the offline web lists the dictionary's
+    "look", a specification language, above "Look (UK magazine)". None otherwise (no own page
+    read: its name is searched first; a value part's page need not write what is asked: a
+    nationality is "American")."""
+    asked = _asked_of(part)
+    if not part.yes_no or part.by_code or not asked:
+        return None
+    own = own_pages(part.subject, pages, asked)
+    if not own or asked & stems(own[0][2]):
+        return None
+    return " ".join([part.subject, *(w for w in re.findall(r"[\w'’-]+", part.question) if stems(w) & asked)])
+
+
 def page_for(part: Part, pages: dict[int, tuple[str, str]]) -> tuple[int, str] | None:
     """The page read that is the subject's own (its title is the subject's name), as the text
     the sub-question is answered from: its lead, and the passage that best matches the
     sub-question when the lead does not hold it."""
-    own = own_pages(part.subject, pages, stems(part.question) - stems(part.subject) - _AUXILIARY)
+    own = own_pages(part.subject, pages, _asked_of(part))
     if not own:
         return None
     sid, _, text = own[0]

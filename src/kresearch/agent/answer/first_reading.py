@@ -119,6 +119,13 @@ class FirstReading:
             yield from agent._search_for_model(unread, "(reading each thing the question names)", step, state, ctx,
                                                passages=2 * len(unread))
             pages = self._pages()
+        # a thing whose own page says nothing of what is asked may be a namesake's: searched again
+        # with what is asked ("Look women's magazine")
+        again = [query for p in parts if (query := each.asked_query(p, pages))]
+        if again:
+            yield from agent._search_for_model(again, "(reading each thing as the question means it)", step, state,
+                                               ctx, passages=len(again))
+            pages = self._pages()
         facts = {}
         for part in parts:
             found = each.page_for(part, pages)
