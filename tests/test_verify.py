@@ -9,7 +9,8 @@ import pytest
 from fixture_site import page_html, site
 from test_agent import ANSWERED, QUESTION, run_agent, step
 
-from kresearch.agent.answer.verify import Evidence, Verifier, choice_options, final_checks, is_comparison
+from kresearch.agent.answer.verify import (Evidence, Verifier, choice_options, final_checks, is_comparison,
+                                           settles)
 
 PLAN = step("plan", subquestions=["Who played Corliss Archer in Kiss and Tell?",
                                   "What government position did she hold?"])
@@ -692,3 +693,18 @@ def test_the_link_check_names_who_the_page_describes_with_the_question_s_words()
     opened = {1: "Antonio Vivaldi wrote a set of sonatas, Op. 5, in 1716.", 2: "Scarlatti was born in Naples."}
     titles = {1: "Six Violin Sonatas, Op. 5 (Vivaldi) - Wiki", 2: "Domenico Scarlatti - Wiki"}
     assert link_verdict(q, "Naples", opened, titles).bridges == ["Antonio Vivaldi"]
+
+
+def test_a_stated_answer_settles_only_once_a_page_about_what_the_question_names_is_read():
+    # dev51-100-s52: the first reading's pages were all about other people; one, Jenna Dewan's own,
+    # stated "Jenna Dewan", and that settled the run
+    q = "SuperMansion starred the actress who had a recurring role as whom on Workaholics?"
+    opened = {1: "Jenna Dewan Tatum is an American actress and dancer.", 2: "Mitch Pileggi is an American actor."}
+    titles = {1: "Jenna Dewan - Wiki", 2: "Mitch Pileggi - Wiki"}
+    ev = Evidence(question=q, answer="Jenna Dewan", plan=[], opened=opened, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles=titles)
+    assert settles(ev).check == "unsettled"
+    opened[3], titles[3] = "SuperMansion is an animated series with Jenna Dewan.", "SuperMansion - Wiki"
+    ev = Evidence(question=q, answer="Jenna Dewan", plan=[], opened=opened, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles=titles)
+    assert settles(ev).passed

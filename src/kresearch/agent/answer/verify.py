@@ -617,8 +617,8 @@ class Verifier:
 
 def settles(ev: Evidence) -> Verdict:
     """Whether an answer can stand without further research: it passes every check, and what
-    was read backs it positively -- a source states it, or the sources' facts decide the
-    question (compare.py). A yes/no answer, or one of the alternatives the question itself
+    was read backs it positively -- a source states it, and a page about something the question
+    names was read, or the sources' facts decide the question (compare.py). A yes/no answer, or one of the alternatives the question itself
     offers, is named by any page, so only decided facts back it. The first failed check (or
     "unsettled") otherwise."""
     failed = final_checks(ev)
@@ -626,6 +626,12 @@ def settles(ev: Evidence) -> Verdict:
         return failed[0]
     if ev.decided() is not None:
         return Verdict("passed")
+    # A page stating the answer backs it only on the question's trail: with nothing read about
+    # any name the question gives, that is not known ("Jenna Dewan" from her own page, for
+    # "SuperMansion starred the actress who had a recurring role as whom on Workaholics?")
+    if subjects(ev.question) and not ev.on_question:
+        return Verdict("unsettled", "Nothing you read yet is about what the question names: read about it, "
+                                    "then answer.")
     if is_yes_no(ev.answer) or choice_options(ev.question):
         return Verdict("unsettled", f'Nothing you read yet decides "{ev.answer}": find the facts that settle '
                                     "the question in your sources, then answer.")
