@@ -396,7 +396,8 @@ def _possessed(sentence: str) -> list[str]:
     found = []
     for run in name_runs(sentence):
         if _POSSESSIVE.search(run):
-            owner = _POSSESSIVE.sub("", run)
+            # "Gordon in Marvel's": the owner is the name after a preposition the run joined over
+            owner = re.split(r"\s+(?:in|on|to|for|a)\s+", _POSSESSIVE.sub("", run))[-1]
             if not nationality_of(owner):
                 found.append(owner)
         elif re.search(r"\w['’]s\s", run):
