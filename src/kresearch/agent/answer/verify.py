@@ -618,10 +618,10 @@ class Verifier:
 
 def settles(ev: Evidence) -> Verdict:
     """Whether an answer can stand without further research: it passes every check, and what
-    was read backs it positively -- a source states it, and a page about something the question
-    names was read, or the sources' facts decide the question (compare.py). A yes/no answer, or one of the alternatives the question itself
-    offers, is named by any page, so only decided facts back it. The first failed check (or
-    "unsettled") otherwise."""
+    was read backs it positively -- a source states it and a page about something the question
+    names was read, or the sources' facts decide the question (compare.py). A yes/no answer, or
+    one of the alternatives the question itself offers, is named by any page, so only decided
+    facts back it. The first failed check (or "unsettled") otherwise."""
     failed = final_checks(ev)
     if failed:
         return failed[0]
