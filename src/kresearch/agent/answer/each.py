@@ -426,7 +426,7 @@ def _says_asked(part: Part, quote: str) -> bool:
     of its thing ("author" for "Is Valeria Sarmiento an author?"; "She has worked both in film
     and television", from further down her page, does not say it). A country's people are the
     country ("English-born" says "from England")."""
-    asked = stems(part.question) - stems(part.subject) - _AUXILIARY - (_CHOICE_PART_WORDS if part.by_code else set())
+    asked = _asked_of(part) - (_CHOICE_PART_WORDS if part.by_code else set())
     asked |= {s for a in asked for form in nationality_forms(a.title()) for s in stems(form)}
     said = stems(quote)
     return not asked or any(_one_word(a, w) for a in asked for w in said)
