@@ -17,10 +17,23 @@ SHIRLEY = ("Shirley Temple Black was an American actress and diplomat. As an adu
 def test_a_description_is_found_in_several_phrasings():
     for question, text, asked in [
         (QUESTION, "the woman who portrayed Corliss Archer in Kiss and Tell", "What government position was held by"),
+        # the clause runs to the question's end: after an auxiliary, the question's own verb ends
+        # it, and that verb is asked, not part of the description
         ("In what city was the Italian Baroque composer who composed a set of sonatas, titled Op. 5, born?",
-         "the Italian Baroque composer who composed a set of sonatas, titled Op. 5, born", "In what city was"),
-        ("what year was the company that makes the ThinkPad founded", "the company that makes the ThinkPad founded",
-         "what year was"),
+         "the Italian Baroque composer who composed a set of sonatas, titled Op. 5", "In what city was born"),
+        ("what year was the company that makes the ThinkPad founded", "the company that makes the ThinkPad",
+         "what year was founded"),
+        ("Where is the company that Ada Byron worked for as an engineer headquartered?",
+         "the company that Ada Byron worked for as an engineer", "Where is headquartered"),
+        ("When was the university that the coach worked for founded?", "the university that the coach worked for",
+         "When was founded"),
+        ('When did the rock band that sang "All Join Hands" rise to prominence?',
+         'the rock band that sang "All Join Hands"', "When did rise to prominence"),
+        ("when did the band that formed in 1990 break up", "the band that formed in 1990", "when did break up"),
+        ("Which club did the player who won the 1990 cup play for?", "the player who won the 1990 cup",
+         "Which club did play for"),
+        ("What instrument did the musician who joined the band play?", "the musician who joined the band",
+         "What instrument did play"),
     ]:
         found = described(question)
         assert found is not None and found.text == text and found.asked == asked, question
@@ -46,6 +59,21 @@ def test_the_described_one_fits_the_description_and_the_answer_does_not():
     asked_too = {1: KISS + " Shirley Temple later held a government position."}
     assert fits_description("Shirley Temple", found, asked_too) is None
     assert asked_query("Shirley Temple", found) == "Shirley Temple government position held"
+
+
+def test_a_described_company_is_not_where_it_is_headquartered():
+    # the question's verb at its end ("headquartered") is what is asked: the company the page
+    # names with the description is the one described, and is searched with that verb
+    question = "Where is the company that Ada Byron worked for as a software engineer headquartered?"
+    page = {2: "Ada Byron is an English author. She worked as a software engineer at Analytical Engines Ltd."}
+    found = described(question)
+    assert fits_description("Analytical Engines Ltd", found, page) == 2
+    assert asked_query("Analytical Engines Ltd", found) == "Analytical Engines Ltd headquartered"
+    assert asked_of(question, "Analytical Engines Ltd") == "Where is Analytical Engines Ltd headquartered?"
+    # once a page gives the company with what is asked, it may be the answer after all
+    told = {**page, 3: "Analytical Engines Ltd is headquartered in London."}
+    assert fits_description("Analytical Engines Ltd", found, told) is None
+    assert fits_description("London", found, told) is None
 
 
 def test_the_check_sends_the_first_hop_back_and_the_loop_searches_it_with_what_is_asked(tmp_path):
@@ -170,7 +198,11 @@ def test_a_value_given_where_the_described_one_is_named_searches_that_one():
 @pytest.mark.parametrize("question, answer, asked", [
     ("What government position was held by the woman who portrayed Corliss Archer in the film Kiss and Tell?",
      "Shirley Temple", "What government position was held by Shirley Temple?"),
-    # the clause runs to the end: after an auxiliary its last word is the question's verb
+    # the clause runs to the end: after an auxiliary its last words are the question's verb
+    ("Where was the composer who wrote the opera Tosca born?", "Giacomo Puccini",
+     "Where was Giacomo Puccini born?"),
+    ('When did the rock band that sang "All Join Hands" rise to prominence?', "Slade",
+     "When did Slade rise to prominence?"),
     ("What other political position did the person who introduced the DISCLOSE Act hold?", "Chris Van Hollen",
      "What other political position did Chris Van Hollen hold?"),
     ("in what city was the italian baroque composer who composed a set of sonatas, titled Op. 5, born?",

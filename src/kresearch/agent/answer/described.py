@@ -43,7 +43,8 @@ _ASKS = re.compile(r"\b(what|which|whom|who|whose|when|where|how)\b", re.I)
 _AFTER_PREPOSITION = re.compile(r"\b(in|of|for|at|on|by|with|from|to|into|during)\s+(who|whom|that|which|whose)\b", re.I)
 # what a question asking who the described one is says besides ("What is the name of the ...")
 IDENTITY = {"name", "call", "called", "known", "person", "one", "identity"}
-_AUXILIARY_END = re.compile(r"\b(?:did|does|do|was|were|is|are|has|have|had)\s*$", re.I)
+_AUXILIARY_END = re.compile(r"\b(did|does|do|was|were|is|are|has|have|had)\s*$", re.I)
+_BE = {"was", "were", "is", "are"}
 FITS = 0.5          # share of the clause's words a passage naming the answer must have
 
 
@@ -79,6 +80,12 @@ def described(question: str) -> Description | None:
     if (match is None or _ASKS.search(clause)
             or not _ASKS.search(question[:start])):     # "A and B share which genre?": "which" asks
         return None
+    if (auxiliary := _AUXILIARY_END.search(question[:start])) and not question[end:].strip(" ?"):
+        # "Where is the company that X worked for headquartered?": after an auxiliary the
+        # question's own verb ends it; it is what is asked, not part of the description
+        cut = _main_verb_start(question[start:end], participle=auxiliary.group(1).lower() in _BE)
+        if cut is not None:
+            end, clause = start + cut, clause[:len(clause) - (end - start - cut)]
     asked = " ".join((question[:start] + " " + question[end:]).replace("?", " ").split())
     description = Description(question[start:end].strip(" ,"), stems(clause), asked)
     if len(description.clause) < 2 or not description.asked_words:
@@ -109,6 +116,37 @@ def _asked_in_clause(question: str, match: re.Match) -> Description | None:
     return description
 
 
+# a particle or preposition a question's own verb may end with ("rise to prominence", "break up", "play for")
+_PARTICLES = {"to", "for", "in", "into", "on", "up", "out", "off", "from", "with", "at", "as", "of", "by"}
+_LOWER_WORD = re.compile(r"\s+([a-z][a-z'-]*)$")
+
+
+def _main_verb_start(text: str, participle: bool) -> int | None:
+    """Where the question's own verb starts at the end of a description that runs to the
+    question's end after an auxiliary: "... worked for as a software engineer| headquartered",
+    "... sang "All Join Hands"| rise to prominence", "... formed in 1990| break up". After a form
+    of "be" that verb is a participle, the last word; after "did" or "has" it is the last
+    lower-case word with a particle before or after it and the verb it follows. None when the
+    description ends with no lower-case word (a name: nothing to split off)."""
+    text = text.rstrip(" ?")
+    words: list[re.Match] = []
+    rest = text
+    while len(words) < (1 if participle else 3) and (word := _LOWER_WORD.search(rest)):
+        words.append(word)
+        rest = rest[:word.start()]
+        last = words[0].group(1)
+        # stop after the verb: "headquartered", "hold"; go on past a particle ("up", "for") and
+        # past an object after a particle ("prominence" in "rise to prominence")
+        if len(words) == 1 and last not in _PARTICLES and not (
+                (before := _LOWER_WORD.search(rest)) and before.group(1) in _PARTICLES):
+            break
+        if len(words) >= 2 and word.group(1) not in _PARTICLES:
+            break
+    if not words or not rest.strip():
+        return None
+    return words[-1].start()
+
+
 def _innermost_relation(question: str) -> re.Match | None:
     """The last relation of the chain: "the author of X" in "the parent of the author of X"."""
     match, pos = None, 0
@@ -135,12 +173,11 @@ def asked_of(question: str, answer: str) -> str | None:
         if description.within:
             return f"{answer} {description.asked}?"
         if description.text in question:
-            # the clause runs to the question's end, its main verb with it: after an auxiliary
-            # ("did the person who introduced the DISCLOSE Act hold?") a last lower-case word is that verb
             start = question.index(description.text)
-            verb = re.search(r"\s([a-z]+)$", description.text)
-            keep = f" {verb.group(1)}" if verb and _AUXILIARY_END.search(question[:start]) else ""
-            return f"{question[:start]}{answer}{keep}{question[start + len(description.text):]}"
+            rest = question[start + len(description.text):]
+            if rest.strip(" ,?"):            # the question's own verb: ", born?" -> " born?"
+                rest = " " + rest.lstrip(" ,")
+            return f"{question[:start]}{answer}{rest}"
     relation = relation_asked(question)
     at = re.search(rf"\b{re.escape(relation)}\s+of\s+", question, re.I) if relation else None
     return f"{question[:at.end()]}{answer}?" if at else None
