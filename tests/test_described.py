@@ -70,10 +70,12 @@ def test_a_described_company_is_not_where_it_is_headquartered():
     assert fits_description("Analytical Engines Ltd", found, page) == 2
     assert asked_query("Analytical Engines Ltd", found) == "Analytical Engines Ltd headquartered"
     assert asked_of(question, "Analytical Engines Ltd") == "Where is Analytical Engines Ltd headquartered?"
-    # once a page gives the company with what is asked, it may be the answer after all
+    # a page about another thing giving the company with what is asked: it may be the answer after all
     told = {**page, 3: "Analytical Engines Ltd is headquartered in London."}
-    assert fits_description("Analytical Engines Ltd", found, told) is None
-    assert fits_description("London", found, told) is None
+    assert fits_description("Analytical Engines Ltd", found, told, {2: "Ada Byron", 3: "Computing in Britain"}) is None
+    # but the company's own page saying where it is headquartered tells where the described one is
+    assert fits_description("Analytical Engines Ltd", found, told, {2: "Ada Byron", 3: "Analytical Engines Ltd"}) == 2
+    assert fits_description("London", found, told, {2: "Ada Byron", 3: "Analytical Engines Ltd"}) is None
 
 
 def test_the_check_sends_the_first_hop_back_and_the_loop_searches_it_with_what_is_asked(tmp_path):

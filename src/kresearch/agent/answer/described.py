@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 
 from ..context import stems
+from .compare import is_own_page
 from ..evidence import STATED, answer_support, evidence_sentences, is_yes_no
 from ..names import introduced_names
 
@@ -191,20 +192,24 @@ def described_names(description: Description, text: str, answer: str) -> list[st
     return list(dict.fromkeys(name for name in found if not stems(name) <= own))
 
 
-def fits_description(answer: str, description: Description, texts: dict[int, str]) -> int | None:
+def fits_description(answer: str, description: Description, texts: dict[int, str],
+                     titles: dict[int, str] | None = None) -> int | None:
     """The source whose passage names `answer` with FITS of the description's clause, when no
-    passage read gives the answer with the words of what is asked; None otherwise."""
+    passage read gives the answer with the words of what is asked; None otherwise. The answer's
+    own page (by `titles`) saying what is asked does not count: "Acme Corp is headquartered in
+    Leeds" on Acme's page tells where the described company is, not that Acme is the answer."""
     answer_words = stems(answer)
     if not answer_words or is_yes_no(answer) or answer_words & description.asked_words:
         return None
     fitting = None
     for sid, text in texts.items():
+        own_page = titles is not None and is_own_page(answer, titles.get(sid, ""))
         sentences = evidence_sentences(text)
         for i, sentence in enumerate(sentences):
             window = " ".join(sentences[i:i + 2])
             if answer_support(answer, window).score < STATED:
                 continue
-            if len(stems(window) & description.asked_words) * 2 >= len(description.asked_words):
+            if not own_page and len(stems(window) & description.asked_words) * 2 >= len(description.asked_words):
                 return None                  # a passage gives it with what is asked: it may be the answer
             # the description and the answer in one sentence: "... starring Shirley Temple as
             # Corliss Archer", not "... as Corliss Archer. She was Chief of Protocol."

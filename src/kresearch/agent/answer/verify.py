@@ -45,8 +45,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .compare import SHARED_VALUES, Comparison, compare, own_pages
-from .described import (Description, asked_query, described, described_names, fits_description, object_of_relation,
-                        relation_asked)
+from .described import (Description, asked_of, asked_query, described, described_names, fits_description,
+                        object_of_relation, relation_asked)
 from ..context import content_words, stems
 from ..evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
                        is_yes_no, states_answer)
@@ -555,12 +555,14 @@ def _failures(ev: Evidence):
 
 def _described(ev: Evidence, answer: str) -> Verdict | None:
     """The answer is the one the question describes, not what it asks of it (described.py)."""
-    if (description := described(ev.question)) and (sid := fits_description(answer, description, ev.opened)) is not None:
+    if ((description := described(ev.question))
+            and (sid := fits_description(answer, description, ev.opened, ev.titles)) is not None):
         if description.within:
             return _described_within(ev, answer, description, sid)
+        asked = asked_of(ev.question, answer) or f"{description.asked}?"
         return Verdict("described", f'Source [{sid}] says "{answer}" is {description.text}: that is who or what the '
-                                    f'question describes, not the answer. The question asks "{description.asked}" '
-                                    f"them: research that for {answer}, then answer.",
+                                    f'question describes, not the answer. The question asks "{asked}": research '
+                                    f"that, then answer.",
                        bridges=[asked_query(answer, description)])
     if (relation := relation_asked(ev.question)) and (sid := object_of_relation(answer, relation, ev.opened)) is not None:
         return Verdict("relation", f'Source [{sid}] speaks of "the {relation} of {answer}": {answer} is what the '
