@@ -5,8 +5,8 @@ import pytest
 from fixture_site import site
 from test_agent import QUESTION, run_agent, step
 
-from kresearch.agent.answer.described import (asked_of, asked_query, described, described_names, fits_description,
-                                              object_of_relation, relation_asked)
+from kresearch.agent.answer.described import (asked_of, asked_query, asked_words, described, described_names,
+                                              fits_description, object_of_relation, relation_asked)
 from kresearch.agent.answer.verify import Evidence, final_checks
 
 KISS = "Kiss and Tell is a 1945 American comedy film starring then 17-year-old Shirley Temple as Corliss Archer."
@@ -217,3 +217,16 @@ def test_a_value_given_where_the_described_one_is_named_searches_that_one():
 ])
 def test_the_question_is_asked_of_the_described_one_by_name(question, answer, asked):
     assert asked_of(question, answer) == asked
+
+
+@pytest.mark.parametrize("question, words", [
+    ("The team represented the college, which was founded in what year?", {"found"}),
+    ("In what year was the university founded?", {"found"}),
+    ("what year did the band break up", {"break", "up"}),
+    ("How many members does the band have?", {"member"}),
+    ("how many people live in Rome", {"live", "people"}),
+    ("Where is the company that Ada Byron worked for as an engineer headquartered?", {"headquarter"}),
+    ("Tell me about Rome.", set()),
+])
+def test_the_words_that_say_what_is_asked(question, words):
+    assert asked_words(question) == words

@@ -710,3 +710,29 @@ def test_a_stated_answer_settles_only_once_a_page_about_what_the_question_names_
     ev = Evidence(question=q, answer="Jenna Dewan", plan=[], opened=opened, unread_hints={}, python_runs=0,
                   python_enabled=False, titles=titles)
     assert settles(ev).passed
+
+
+def test_a_year_settles_only_from_a_sentence_that_says_what_is_asked():
+    # a page holds many numbers: "since 1984-85" is no founding year
+    q = "The 2011 Rams team represented Old Dominion College, which was founded in what year?"
+    season = ("The 2011 Rams team represented Old Dominion College. It was the first season since 1984-85 "
+              "that the Rams qualified for the tournament.")
+    ev = Evidence(question=q, answer="1984", plan=[], opened={1: season}, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles={1: "2011 Rams team - Wiki"})
+    verdict = settles(ev)
+    assert verdict.check == "unsettled" and "says what the question asks" in verdict.message
+    founding = "Old Dominion College was founded in 1838 as a medical school."
+    ev = Evidence(question=q, answer="1838", plan=[], opened={1: season, 2: founding}, unread_hints={},
+                  python_runs=0, python_enabled=False, titles={1: "2011 Rams team - Wiki", 2: "Old Dominion College"})
+    assert settles(ev).passed
+    # the words may come in other forms, lower-case and in other phrasings ("when was ... established")
+    for question, sentence in [("in what year was old dominion college founded", "It was founded in 1838."),
+                               ("When was the college established?", "The college, established 1838, is old.")]:
+        ev = Evidence(question=question, answer="1838", plan=[], opened={2: sentence}, unread_hints={},
+                      python_runs=0, python_enabled=False, titles={2: "Old Dominion College"})
+        assert settles(ev).passed, question
+    # a name is not held to it: the checks for names are the link and description ones
+    ev = Evidence(question="Who founded Old Dominion College?", answer="Ann Smith", plan=[],
+                  opened={2: "Old Dominion College was begun by Ann Smith."}, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles={2: "Old Dominion College"})
+    assert settles(ev).passed

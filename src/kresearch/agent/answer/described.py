@@ -184,6 +184,34 @@ def asked_of(question: str, answer: str) -> str | None:
     return f"{question[:at.end()]}{answer}?" if at else None
 
 
+_INTERROGATIVE = re.compile(r"\b(?:what|which|when|where|who|whom|whose|how)\b", re.I)
+_WORDS = re.compile(r"[\w'’.-]*\w")
+NEAR_ASKING = 3         # words either side of the question's last interrogative that say what it asks
+# the kind of value asked ("what year", "how many"): says what the answer is, not what it is of
+VALUE_KINDS = {"year", "date", "day", "month", "many", "much", "number", "amount"}
+
+
+def asked_words(question: str) -> set[str]:
+    """Stems of the words that say what the question asks: what a described question asks of
+    its subject ("headquartered" in "Where is the company that ... headquartered?"), else the
+    lower-case words near its last interrogative ("founded" in "... University which was
+    founded in what year?") and, when the question opens with it, the question's own verb at
+    its end ("In what year was the university founded?"). Names are what it is asked of, and
+    "year" or "how many" the kind of answer, not what is asked."""
+    if (description := described(question)) is not None:
+        return description.asked_words - VALUE_KINDS
+    asking = list(_INTERROGATIVE.finditer(question))
+    if not asking:
+        return set()
+    last = asking[-1]
+    before = _WORDS.findall(question[:last.start()])
+    near = before[-NEAR_ASKING:] + _WORDS.findall(question[last.end():])[:NEAR_ASKING]
+    if len(before) <= 1:                     # "When was ...", "In what year was ..."
+        end = _WORDS.findall(question)[-2:]
+        near += end if end[-1].lower() in _PARTICLES else end[-1:]      # "break up"
+    return stems(" ".join(w for w in near if not w[0].isupper())) - IDENTITY - VALUE_KINDS
+
+
 def described_names(description: Description, text: str, answer: str) -> list[str]:
     """The names `text` introduces with the words of the description ("the Italian physicist
     Carlo Rovelli" for "an Italian physicist"), other than the answer: who the described one is."""

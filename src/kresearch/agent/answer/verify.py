@@ -45,11 +45,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .compare import SHARED_VALUES, Comparison, compare, own_pages
-from .described import (Description, asked_of, asked_query, described, described_names, fits_description,
+from .described import (Description, asked_of, asked_query, asked_words, described, described_names, fits_description,
                         object_of_relation, relation_asked)
 from ..context import content_words, stems
-from ..evidence import (CITATION, Conflict, Support, answer_support, evidence_sentences, find_conflict, inner_names,
-                       is_yes_no, states_answer)
+from ..evidence import (CITATION, STATED, Conflict, Support, answer_support, evidence_sentences, find_conflict,
+                        inner_names, is_yes_no, states_answer)
 from ..names import (MONTHS, NAME, NATION_STEMS, capitalised, introduced_names, mentions, mentions_any, name_runs,
                      nationality_of, page_name, subjects)
 
@@ -638,12 +638,32 @@ def settles(ev: Evidence) -> Verdict:
     if is_yes_no(ev.answer) or choice_options(ev.question):
         return Verdict("unsettled", f'Nothing you read yet decides "{ev.answer}": find the facts that settle '
                                     "the question in your sources, then answer.")
+    # A year or a count stated where nothing of what is asked is said ("the first season since
+    # 1984-85" for "... which was founded in what year?"): pages hold many numbers, and the one
+    # asked comes with the words that ask for it.
+    if not _LETTER.search(ev.answer) and not _stated_with(ev.answer, asked_words(ev.question), ev.opened):
+        return Verdict("unsettled", f'No sentence you read that gives "{ev.answer}" says what the question asks '
+                                    "of it: find the one that does, then answer.")
     # Made of the question's own words ("Kiss and Tell" for "... in Kiss and Tell?"): every page
     # about the question states it, so a page stating it shows nothing; rarely what is asked.
     if content_words(ev.answer) <= content_words(ev.question):
         return Verdict("unsettled", f'"{ev.answer}" is named in the question itself. Find what the question '
                                     "asks about it in your sources, then answer.")
     return Verdict("passed")          # any other answer passed `unsupported`: a source read states it
+
+
+def _stated_with(answer: str, asked: set[str], texts: dict[int, str]) -> bool:
+    """A passage read (a sentence and the one before) states `answer` and says one of the
+    `asked` words; true when nothing is known of what is asked."""
+    if not asked:
+        return True
+    for text in texts.values():
+        sentences = evidence_sentences(text)
+        for i, sentence in enumerate(sentences):
+            if (answer_support(answer, sentence).score >= STATED
+                    and stems(" ".join(sentences[max(0, i - 1):i + 1])) & asked):
+                return True
+    return False
 
 
 def final_checks(ev: Evidence) -> list[Verdict]:
