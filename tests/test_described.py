@@ -174,6 +174,26 @@ def test_a_question_asking_inside_its_clause_describes_what_comes_before_the_pro
     assert described("Pete Townshend was a member of the Who which was formed in what year?") is None
 
 
+def test_a_clause_without_its_pronoun_describes_what_comes_before_it_too():
+    # "a movie directed by who": "that was" left out; the film the actor's page names is the one described
+    question = "Sam Lowe is best known for his role as the Tin Man in a movie directed by who ?"
+    found = described(question)
+    assert (found.text, found.asked, found.within) == ("a movie", "directed by who", True)
+    assert asked_of(question, "The Oz Film") == "The Oz Film directed by who?"
+    page = {1: "Sam Lowe is an actor. He is best known for his role as the Tin Man in The Oz Film (2004)."}
+    assert fits_description("The Oz Film", found, page, {1: "Sam Lowe"}) == 1
+    # the film's own page saying who directed it does not clear it; another page naming it so does
+    film = {2: "The Oz Film is a 2004 film directed by Ann Lee."}
+    assert fits_description("The Oz Film", found, {**page, **film}, {1: "Sam Lowe", 2: "The Oz Film"}) == 1
+    assert fits_description("The Oz Film", found, {**page, **film}, {1: "Sam Lowe", 2: "Films of 2004"}) is None
+    found = described("ruby is the debut album of a band formed in what city")
+    assert (found.text, found.asked) == ("a band", "formed in what city")
+    # a predicate, not a description: "Tosca is an opera written by who?" asks of Tosca itself
+    for question in ["Tosca is an opera written by who?", "Which film directed by Ann Lee won an award?",
+                     "Who directed the movie released in 1990?"]:
+        assert described(question) is None, question
+
+
 def test_an_answer_given_where_a_page_speaks_of_the_described_one_is_sent_back():
     ev = Evidence(question=FORMED, answer="WINNER", plan=[], opened=WINNER, unread_hints={}, python_runs=0,
                   python_enabled=False, titles=WINNER_TITLES)

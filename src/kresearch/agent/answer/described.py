@@ -39,6 +39,10 @@ _DESCRIPTION = re.compile(r"\b(?:the|a|an)\s+(?:[\w'.&-]+,?\s+){0,6}?(?:who|that
 # "... parent of the author of "Q" Is for Quarry": a relation of something named, itself the object
 # of another relation (the word before "of"); the description runs to the end of the question
 _OF_CHAIN = re.compile(r"\b[\w'-]+\s+of\s+((?:the|a|an)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+\s+of\s+[^?,;]+)", re.I)
+# "... in a movie directed by who?", "... by a band formed in what city?": a relative clause with
+# its pronoun left out, a participle and a preposition before the interrogative
+_REDUCED = re.compile(r"\b(?:the|a|an)\s+(?:[\w'.&-]+\s+){0,3}?([a-z]+(?:ed|en|wn|ung|ilt|ade)\s+"
+                      r"(?:by|in|at|from|on|for|during|of)\s+(?:who|whom|what|which|when)\b[^?]*)", re.I)
 _ASKS = re.compile(r"\b(what|which|whom|who|whose|when|where|how)\b", re.I)
 # "in which part", "for whom": an interrogative after a preposition, not a relative pronoun
 _AFTER_PREPOSITION = re.compile(r"\b(in|of|for|at|on|by|with|from|to|into|during)\s+(who|whom|that|which|whose)\b", re.I)
@@ -71,6 +75,8 @@ def described(question: str) -> Description | None:
     a clause that asks after a preposition ("a province situated in which part of Ireland?"),
     which is no relative clause."""
     match = _DESCRIPTION.search(question)
+    if match is None and (reduced := _REDUCED.search(question)) and not _ASKS.search(question[:reduced.start()]):
+        return _asked_in_clause(question, reduced)
     if match is None or _AFTER_PREPOSITION.search(question, match.start(), match.start(1)):
         match = _innermost_relation(question)
         start, end, clause = (match.start(1), match.end(1), match.group(1)) if match else (0, 0, "")
