@@ -26,6 +26,9 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
                 battleship USS New Jersey" for "Who was the captain of the only battleship
                 ...?"): described.py; the loop searches the relation of it ("USS New Jersey
                 captain"); at the end, such an answer ranks with one of the wrong form (floor.py)
+    kind        the answer's own page says it is a thing the question's "who" or "where" cannot
+                mean ("Kernel Parlog" is a language, for "Who designed ...?"): kind.py; ranks with
+                the wrong form at the end
     hops        the plan has two or more sub-questions but only one source was read (not for a
                 question compare.py decides: the compare check asks for what is missing)
     compare     such a question, and the sources read lack the date (or nationality) of one
@@ -47,6 +50,7 @@ from functools import cached_property
 from .compare import SHARED_VALUES, Comparison, compare, own_pages
 from .described import (Description, asked_of, asked_query, asked_words, described, described_names, fits_description,
                         object_of_relation, relation_asked)
+from .kind import wrong_kind
 from ..context import content_words, stems
 from ..evidence import (CITATION, STATED, Conflict, Support, answer_support, evidence_sentences, find_conflict,
                         inner_names, is_yes_no, states_answer)
@@ -530,6 +534,8 @@ def _failures(ev: Evidence):
         yield gap
     if stated and not options and decidable is None and (verdict := _described(ev, answer)) is not None:
         yield verdict
+    if stated and not options and not is_yes_no(answer) and (verdict := _wrong_kind(ev, answer)) is not None:
+        yield verdict
     if decidable is None and len(ev.plan) >= 2 and len(ev.opened) < 2:
         rest = ev.plan[1]
         yield Verdict("hops", f"Your plan has {len(ev.plan)} sub-questions but you have read only one source. "
@@ -569,6 +575,17 @@ def _described(ev: Evidence, answer: str) -> Verdict | None:
                                    f"question describes, and it asks for its {relation}. Research the {relation} of "
                                    f"{answer}, then answer.", bridges=[f"{answer} {relation}"])
     return None
+
+
+def _wrong_kind(ev: Evidence, answer: str) -> Verdict | None:
+    """The answer's own page says it is a thing the question's "who" or "where" cannot mean (kind.py)."""
+    read = {sid: (ev.titles.get(sid, ""), text) for sid, text in ev.opened.items()}
+    if (found := wrong_kind(ev.question, answer, read)) is None:
+        return None
+    sid, noun, asked = found
+    wanted = "who: a person, or a group of people" if asked == "who" else "where: a place"
+    return Verdict("kind", f'Source [{sid}] says "{answer}" is a {noun}, but the question asks {wanted}. Find '
+                           "that in your sources, then answer.")
 
 
 def _described_within(ev: Evidence, answer: str, description: Description, sid: int) -> Verdict:

@@ -1,0 +1,66 @@
+"""An answer of the kind the question asks for (agent/answer/kind.py), and the verify check on it."""
+from __future__ import annotations
+
+import pytest
+
+from kresearch.agent.answer.kind import asked_kind, head_nouns, what_it_is, wrong_kind
+from kresearch.agent.answer.verify import Evidence, final_checks
+
+# page texts as the browser gives them: heading, site line, then the lead
+FILM = ("# The Oz Film\n\nFrom the Offline Encyclopedia, the free encyclopedia\n\nThe Oz Film is a 2004 "
+        "American dark comedy film directed by Ann Lee. It stars Sam Lowe.")
+ENTRY = ("# kernel parlog\n\nFrom the Offline Encyclopedia, the free encyclopedia\n\nKernel Parlog\n\n\\<language> "
+         "A [modeless](/foldoc/modeless) [intermediate language](/foldoc/intermediate_language) for Parlog.")
+COMPANY = ("# Acme Consulting\n\nAcme Consulting Limited (ACL) is an Indian multinational consulting company "
+           "headquartered in Mumbai.")
+DIRECTOR = "# Ann Lee\n\nAnn Lee (born 1963) is an American film director and producer."
+BAND = "# The Tin Men\n\nThe Tin Men is a Canadian rock band formed in 1995 in Hanna, Alberta."
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Who designed the language?", "who"), ("who directed it", "who"),
+    ("Sam Lowe starred in a movie directed by who ?", "who"), ("Whom did she marry?", "who"),
+    ("Where is the company headquartered?", "where"), ("where was he born", "where"),
+    ("Which film did Ann Lee direct?", None), ("When was the band formed?", None),
+    ("The band that sang who knows what?", None),
+])
+def test_what_kind_of_answer_a_question_asks_for(question, kind):
+    assert asked_kind(question) == kind
+
+
+def test_the_head_noun_says_what_a_page_is_about():
+    assert head_nouns("The Oz Film is a 2004 American dark comedy film directed by Ann Lee.") == ["film"]
+    assert head_nouns("Ann Lee (born 1963) is an American film director and producer.") == ["director", "producer"]
+    assert head_nouns("Zofia Nowak is a Polish film and theatre director.") == ["film", "director"]
+    assert head_nouns("<language> A modeless intermediate language for Parlog.") == ["language"]
+    assert head_nouns("Acme Consulting Limited (ACL) is an Indian multinational consulting company.") == ["company"]
+    assert head_nouns("He moved to Leeds in 1990.") == []
+    assert what_it_is("Kernel Parlog", {4: ("kernel parlog - Offline Encyclopedia", ENTRY)}) == (4, ["language"])
+    # only the answer's own page says what it is
+    assert what_it_is("Ann Lee", {1: ("The Oz Film - Offline Encyclopedia", FILM)}) is None
+
+
+def test_an_answer_no_who_or_where_can_mean_is_caught():
+    pages = {1: ("The Oz Film", FILM), 2: ("kernel parlog", ENTRY), 3: ("Acme Consulting", COMPANY),
+             4: ("Ann Lee", DIRECTOR), 5: ("The Tin Men", BAND)}
+    assert wrong_kind("Sam Lowe starred in a movie directed by who?", "The Oz Film", pages) == (1, "film", "who")
+    assert wrong_kind("Who designed the language used to write Unix?", "Kernel Parlog", pages)[1] == "language"
+    assert wrong_kind("Where is the company that Sam Lowe worked for headquartered?", "Acme Consulting",
+                      pages) == (3, "company", "where")
+    # the kinds that may well be meant: a person or a band for who, and a question asking neither
+    assert wrong_kind("Sam Lowe starred in a movie directed by who?", "Ann Lee", pages) is None
+    assert wrong_kind("Who sang Tin Song?", "The Tin Men", pages) is None
+    # a film and theatre director is a director too: every kind the page names must be the wrong one
+    polish = {6: ("Zofia Nowak", "Zofia Nowak is a Polish film and theatre director.")}
+    assert wrong_kind("Who directed The Oz Film?", "Zofia Nowak", polish) is None
+    assert wrong_kind("Which film did Ann Lee direct?", "The Oz Film", pages) is None
+    assert wrong_kind("Where was Ann Lee born?", "Leeds", pages) is None          # no own page read
+
+
+def test_the_verify_check_sends_a_wrong_kind_of_answer_back():
+    ev = Evidence(question="Sam Lowe starred in a movie directed by who?", answer="The Oz Film", plan=[],
+                  opened={1: FILM}, unread_hints={}, python_runs=0, python_enabled=False, titles={1: "The Oz Film"})
+    verdict = next(v for v in final_checks(ev) if v.check == "kind")
+    assert 'says "The Oz Film" is a film, but the question asks who' in verdict.message
+    ev.answer = "Ann Lee"
+    assert "kind" not in [v.check for v in final_checks(ev)]
