@@ -29,8 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..context import stems
 from .compare import is_own_page
+from ..context import stems
 from ..evidence import STATED, answer_support, evidence_sentences, is_yes_no
 from ..names import introduced_names
 
@@ -141,10 +141,9 @@ def _main_verb_start(text: str, participle: bool) -> int | None:
     while len(words) < (1 if participle else 3) and (word := _LOWER_WORD.search(rest)):
         words.append(word)
         rest = rest[:word.start()]
-        last = words[0].group(1)
         # stop after the verb: "headquartered", "hold"; go on past a particle ("up", "for") and
         # past an object after a particle ("prominence" in "rise to prominence")
-        if len(words) == 1 and last not in _PARTICLES and not (
+        if len(words) == 1 and word.group(1) not in _PARTICLES and not (
                 (before := _LOWER_WORD.search(rest)) and before.group(1) in _PARTICLES):
             break
         if len(words) >= 2 and word.group(1) not in _PARTICLES:
