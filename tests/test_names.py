@@ -1,6 +1,7 @@
 """The question's names, and what mentions them (agent/names.py)."""
 from kresearch.agent.context import stems
-from kresearch.agent.names import capitalised, mentions, nationality_forms, page_name, place_regions, question_names, roles, subjects
+from kresearch.agent.names import (capitalised, mentions, name_runs, nationality_forms, page_name, place_regions,
+                                  question_names, roles, subjects)
 
 
 def test_a_name_is_a_run_of_capitalised_words_joined_by_of_or_the():
@@ -14,6 +15,20 @@ def test_a_name_is_a_run_of_capitalised_words_joined_by_of_or_the():
     assert question_names("Which band, Letters to Cleo or Screaming Trees, had more members?") == [
         frozenset({"letter", "cleo"}), frozenset({"scream", "tree"})]
     assert frozenset({"resund", "region"}) in question_names("How long is the bridge in the Öresund Region?")
+
+
+def test_a_name_keeps_its_foreign_small_words_and_abbreviations_and_no_opening_question_word():
+    # one name each, not two: "Tristan" and "Isolde" had each been quoted from other pages
+    assert name_runs("Are the libretto of Tristan und Isolde and Ariane et Barbe-bleue in the same language?") == [
+        "Tristan und Isolde", "Ariane et Barbe-bleue"]
+    assert name_runs("Both Bishop Carroll High School and Kapaun Mt. Carmel High School are in which city?") == [
+        "Bishop Carroll High School", "Kapaun Mt. Carmel High School"]
+    assert name_runs("J. R. R. Tolkien met George H. W. Bush near St. Louis.") == [
+        "J. R. R. Tolkien", "George H. W. Bush", "St. Louis"]
+    assert name_runs("did Kapaun win? Did Neither Man play?") == ["Kapaun", "Man"]
+    # a stop that ends a sentence, or follows a longer word, ends the name
+    assert name_runs("Antonio Vivaldi wrote a set of sonatas, Op. 5") == ["Antonio Vivaldi", "Op"]
+    assert name_runs("Are Tristan and Isolde both operas?") == ["Tristan", "Isolde"]
 
 
 def test_nationality_words_are_not_subjects_unless_they_are_all_the_question_names():

@@ -51,7 +51,16 @@ _NATIONALITY_OF = {
 
 # capital letters, accented ones included ("Öresund", "Łódź")
 UPPER = "[" + "".join(chr(c) for c in range(0x250) if chr(c).isupper()) + "]"
-NAME = re.compile(rf"{UPPER}[\w'-]*(?:\s+(?:(?:of|the|de|la|le|von|van|der|for|in|on|to|a|&)\s+)*{UPPER}[\w'-]*)*")
+# A run of capitalised words, with the small words names keep inside ("Band of Skulls",
+# "Tristan und Isolde", "Ariane et Barbe-bleue") and the stop of a short abbreviation ("Kapaun Mt.
+# Carmel", "St. Louis"); not opening with a word that only asks or joins ("Both Bishop Carroll
+# ... and ...", "Did Kapaun ...": the name starts after it).
+_INSIDE_NAMES = "of|the|de|la|le|von|van|der|den|for|in|on|to|a|&|und|et|y|du|des|di|da|del|dos|das|el|al|zu"
+_NOT_A_NAME_START = (r"(?!(?:Both|Either|Neither|Did|Does|Do|Is|Are|Was|Were|Has|Have|Had|Can|Could|Would|"
+                     r"Should|Which|What|Who|Whom|Whose|When|Where|How|Why)\b)")
+_WORD = (rf"(?:(?:Mt|St|Ste|Ft|Dr|Jr|Sr|Mr|Mrs|Ms|Gen|Col|Lt|Sgt|Capt|Rev|Prof|{UPPER})\.(?=\s+{UPPER})"
+         rf"|{UPPER}[\w'-]*)")
+NAME = re.compile(rf"{_NOT_A_NAME_START}{_WORD}(?:\s+(?:(?:{_INSIDE_NAMES})\s+)*{_WORD})*")
 CAPITALISED = re.compile(rf"\b{UPPER}[\w'-]+")
 
 
