@@ -21,8 +21,14 @@ BAND = "# The Tin Men\n\nThe Tin Men is a Canadian rock band formed in 1995 in H
     ("Who designed the language?", "who"), ("who directed it", "who"),
     ("Sam Lowe starred in a movie directed by who ?", "who"), ("Whom did she marry?", "who"),
     ("Where is the company headquartered?", "where"), ("where was he born", "where"),
-    ("Which film did Ann Lee direct?", None), ("When was the band formed?", None),
-    ("The band that sang who knows what?", None),
+    ("When was the band formed?", None), ("The band that sang who knows what?", None),
+    # "which" or "what" and a noun of a known kind: the last such noun before the phrase ends
+    ("Which film did Ann Lee direct?", "work"), ('Which Netflix series "Oz" character is Ann Lee?', "person"),
+    ("Which American film director wrote Oz?", "person"), ("the single by the band formed in what Alberta city?",
+                                                         "place"),
+    ("Which band sang songs about love?", "band"), ("which songwriting duo composed it", "band"),
+    ("Astro Boy and Oz share which genre of film?", None), ("What is the name of the film?", None),
+    ("What government position was held by Ann Lee?", None), ("what 1959 Soviet feature?", None),
 ])
 def test_what_kind_of_answer_a_question_asks_for(question, kind):
     assert asked_kind(question) == kind
@@ -35,9 +41,9 @@ def test_the_head_noun_says_what_a_page_is_about():
     assert head_nouns("<language> A modeless intermediate language for Parlog.") == ["language"]
     assert head_nouns("Acme Consulting Limited (ACL) is an Indian multinational consulting company.") == ["company"]
     assert head_nouns("He moved to Leeds in 1990.") == []
-    assert what_it_is("Kernel Parlog", {4: ("kernel parlog - Offline Encyclopedia", ENTRY)}) == (4, ["language"])
+    assert what_it_is("Kernel Parlog", {4: ("kernel parlog - Offline Encyclopedia", ENTRY)}) == [(4, ["language"])]
     # only the answer's own page says what it is
-    assert what_it_is("Ann Lee", {1: ("The Oz Film - Offline Encyclopedia", FILM)}) is None
+    assert what_it_is("Ann Lee", {1: ("The Oz Film - Offline Encyclopedia", FILM)}) == []
 
 
 def test_an_answer_no_who_or_where_can_mean_is_caught():
@@ -55,6 +61,17 @@ def test_an_answer_no_who_or_where_can_mean_is_caught():
     assert wrong_kind("Who directed The Oz Film?", "Zofia Nowak", polish) is None
     assert wrong_kind("Which film did Ann Lee direct?", "The Oz Film", pages) is None
     assert wrong_kind("Where was Ann Lee born?", "Leeds", pages) is None          # no own page read
+    # "which N": the series for its character, a director for a film; a band may be a singer's answer
+    series = {7: ("Oz Street", "Oz Street is an American web television sitcom created by Ann Lee.")}
+    assert wrong_kind('Which Netflix series "Oz" character is played by Ann Lee?', "Oz Street", series) == (
+        7, "sitcom", "person")
+    assert wrong_kind("Which film did Sam Lowe star in?", "Ann Lee", pages) == (4, "producer", "work")
+    assert wrong_kind("Which singer recorded Tin Song?", "The Tin Men", pages) is None
+    # a namesake's page may say another kind: any own page of a kind asked clears it
+    namesakes = {8: ("Catwoman (film)", "Catwoman is a 2004 American superhero film."),
+                 9: ("Catwoman", "Catwoman is a fictional character appearing in comic books.")}
+    assert wrong_kind("Who is Selina Kyle better known as?", "Catwoman", namesakes) is None
+    assert wrong_kind("Who is Selina Kyle better known as?", "Catwoman", {8: namesakes[8]}) == (8, "film", "who")
 
 
 def test_the_verify_check_sends_a_wrong_kind_of_answer_back():

@@ -1,18 +1,24 @@
-"""An answer of the kind the question asks for: "who" asks for someone, "where" for a place.
+"""An answer of the kind the question asks for: "who" asks for someone, "where" for a place,
+"which film" for a film.
 
 The 1.5B model answers with the name a passage gives nearest the question's words, whatever it
 names: "Who designed the programming language used to write the first portable Unix kernel?"
 was answered "Kernel Parlog", a language; "Jamie Harris ... in a movie directed by who?" with
-the film; "Where is the company that Sachin Warrier worked for headquartered?" with the company.
-Every such answer is stated by a page read, so no other check objects. What the answer is, a
-page says in its first sentence -- "Kernel Parlog: <language> A modeless intermediate language
-for Parlog", "X is a 2004 American comedy film directed by ..." -- and that head noun settles
-whether it is the kind of answer asked:
-  who / whom   not a work, a language, a place or a living thing other than a person
-               (a band, a company, a team may well be who)
-  where        not a work, an organisation or a person
-Only the answer's own page counts (its title is the answer's name): a sentence elsewhere that
-calls it something says less. No own page read, or no head noun found: nothing is known.
+the film; "Where is the company that Sachin Warrier worked for headquartered?" with the company;
+"Which Netflix series "Unbreakable" character is ...?" with the series. Every such answer is
+stated by a page read, so no other check objects. What the answer is, its own page says in its
+first sentence -- "Kernel Parlog: <language> A modeless intermediate language for Parlog", "X is
+a 2004 American comedy film directed by ..." -- and that head noun's kind (KINDS: a person, a
+band, a company, an institution, a work, a place, a structure, a language, a living thing, a
+vehicle, another thing) settles whether it is the kind asked:
+  who / whom        a person, a band, a company or an institution
+  where             a place, a structure or an institution
+  which / what N    N's kind ("which character": a person), with its near kin (a person or a
+                    band; a company or an institution; a structure, a place or an institution)
+Every kind the sentence names must be one not asked ("a Polish film and theatre director" is a
+director too), and a noun of no known kind says nothing. Only the answer's own page counts (its
+title is the answer's name): a sentence elsewhere that calls it something says less. No own
+page read, or no head noun found: nothing is known.
 """
 from __future__ import annotations
 
@@ -23,22 +29,44 @@ from ..evidence import evidence_sentences
 from ..names import page_name
 from .compare import is_own_page
 
+KINDS = {
+    "person": "actor actress singer songwriter singer-songwriter rapper musician guitarist drummer bassist "
+              "pianist composer conductor writer author novelist poet playwright screenwriter director filmmaker "
+              "producer painter artist sculptor architect photographer journalist politician president senator "
+              "governor king queen prince princess emperor player footballer cricketer athlete boxer wrestler "
+              "coach businessman businesswoman entrepreneur engineer scientist physicist chemist "
+              "mathematician philosopher economist historian inventor character person man woman comedian "
+              "presenter dancer judge lawyer officer soldier",
+    "band": "band group duo trio quartet orchestra choir",
+    "company": "company corporation conglomerate subsidiary firm manufacturer label publisher airline "
+               "retailer brand",
+    "institution": "university college school academy hospital museum library institute",
+    "work": "film movie documentary album song single novel book series sitcom episode game opera "
+            "musical poem painting sculpture magazine newspaper comic",
+    "place": "city town village country state county province region district island river lake mountain "
+             "capital municipality suburb neighborhood neighbourhood borough commune",
+    "structure": "building bridge stadium arena airport station tower church cathedral castle palace hotel casino",
+    "language": "language dialect",
+    "living": "species genus plant animal bird fish tree flower shrub fern",
+    "vehicle": "ship aircraft airplane car locomotive vessel submarine",
+    "thing": "disease instrument software format protocol",
+}
+_KIND_OF = {stem(word): kind for kind, words in KINDS.items() for word in words.split()}
+# the kinds an answer may be, by what the question asks (any other known kind is not it)
+ALLOWED = {"who": {"person", "band", "company", "institution"},
+           "where": {"place", "structure", "institution"},
+           "person": {"person", "band"}, "band": {"band", "person"},
+           "company": {"company", "institution"}, "institution": {"institution", "company"},
+           "structure": {"structure", "place", "institution"}}
+
 # "Who designed ...?", "... directed by who?", "whom did ... marry?"
 _ASKS_WHO = re.compile(r"^\s*(?:who|whom)\b|\b(?:by|to|with|for)\s+(?:who|whom)\s*\??\s*$", re.I)
 _ASKS_WHERE = re.compile(r"^\s*where\b", re.I)
-# what no one is: works, languages and formats, places, structures, vehicles, other living things
-NOT_SOMEONE = {"film", "movie", "album", "song", "single", "novel", "book", "series", "sitcom", "episode",
-               "game", "opera", "musical", "poem", "painting", "sculpture", "language", "dialect", "format",
-               "protocol", "city", "town", "village", "country", "river", "lake", "mountain", "island",
-               "county", "province", "region", "building", "bridge", "stadium", "airport", "station", "ship",
-               "aircraft", "car", "species", "genus", "plant", "disease", "instrument", "software"}
-# what no place is: works, organisations and people
-NOT_A_PLACE = {"film", "movie", "album", "song", "single", "novel", "book", "series", "sitcom", "game", "opera",
-               "language", "company", "corporation", "conglomerate", "subsidiary", "band", "group", "duo",
-               "actor", "actress", "singer", "musician", "songwriter", "rapper", "player", "politician", "writer",
-               "author", "novelist", "poet", "director", "producer", "composer", "painter", "journalist",
-               "businessman", "businesswoman", "footballer", "cricketer", "engineer", "scientist"}
-_NOT_KIND = {"who": {stem(w) for w in NOT_SOMEONE}, "where": {stem(w) for w in NOT_A_PLACE}}
+# "Which Netflix series "Unbreakable" character is ...", "in what Alberta city?": the kind is that
+# of the last noun of a known kind after the interrogative, before an auxiliary or another word
+_WHICH = re.compile(r"\b(?:which|what)\s+(.*)", re.I)
+_AUXILIARIES = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "can", "could", "will", "would"}
+_PREPOSITIONS = {"of", "in", "on", "at", "by", "for", "from", "with", "to", "about", "as"}
 
 # the noun phrase that says what it is: after "is a", "was an", "are the", or opening a
 # dictionary entry ("<language> A modeless intermediate language for Parlog")
@@ -60,12 +88,26 @@ _ASIDE = re.compile(r"\([^()]*\)")                 # "Tata Consultancy Services 
 
 
 def asked_kind(question: str) -> str | None:
-    """"who" or "where" when the question asks for someone or a place, else None."""
+    """What kind of answer the question asks for: "who", "where", or the kind of the noun after
+    its last "which" or "what" ("character": "person"); None when it says no kind known here."""
     if _ASKS_WHO.search(question):
         return "who"
     if _ASKS_WHERE.search(question):
         return "where"
-    return None
+    asking = list(_WHICH.finditer(question))
+    if not asking:
+        return None
+    kind = None
+    for word in re.findall(r"[\w'-]+", asking[-1].group(1)):
+        if word.lower() in _AUXILIARIES or word.lower() in _PREPOSITIONS:   # "which film was", "which genre of film"
+            break
+        if not word.islower():                        # a name or a year in the phrase: "Netflix", "1959"
+            continue
+        found = _KIND_OF.get(stem(word))
+        if found is None and kind is not None:        # past the noun: "... director wrote", "band sang songs"
+            break
+        kind = found or kind
+    return kind
 
 
 def head_nouns(sentence: str) -> list[str]:
@@ -86,27 +128,31 @@ def head_nouns(sentence: str) -> list[str]:
     return heads if len(phrase.split()) <= MAX_PHRASE_WORDS else []
 
 
-def what_it_is(answer: str, pages: dict[int, tuple[str, str]]) -> tuple[int, list[str]] | None:
-    """(source, nouns) for what the answer's own page says it is, from its first sentence or its
-    dictionary category; None when no own page was read or it says nothing of the kind."""
+def what_it_is(answer: str, pages: dict[int, tuple[str, str]]) -> list[tuple[int, list[str]]]:
+    """(source, nouns) for each of the answer's own pages read that says what it is, from its
+    first sentence or its dictionary category."""
+    found = []
     for sid, (title, text) in pages.items():
         if not is_own_page(answer, title) or not page_name(title):
             continue
-        for sentence in evidence_sentences(text)[:LEAD_SENTENCES]:
-            if nouns := head_nouns(sentence):
-                return sid, nouns
-        category = _CATEGORY.search(text[:400].replace("\\", ""))
-        if category is not None:
-            return sid, [category.group(1).split()[-1].lower()]
-    return None
+        nouns = next((nouns for sentence in evidence_sentences(text)[:LEAD_SENTENCES]
+                      if (nouns := head_nouns(sentence))), [])
+        if not nouns and (category := _CATEGORY.search(text[:400].replace("\\", ""))) is not None:
+            nouns = [category.group(1).split()[-1].lower()]
+        if nouns:
+            found.append((sid, nouns))
+    return found
 
 
 def wrong_kind(question: str, answer: str, pages: dict[int, tuple[str, str]]) -> tuple[int, str, str] | None:
-    """(source, noun, asked kind) when the answer's own page says it is a thing the question's
-    "who" or "where" cannot mean -- every kind it names ("a film and theatre director" is also
-    a director); None otherwise."""
-    kind = asked_kind(question)
-    if kind is None or (found := what_it_is(answer, pages)) is None:
-        return None
-    sid, nouns = found
-    return (sid, nouns[-1], kind) if all(stem(noun) in _NOT_KIND[kind] for noun in nouns) else None
+    """(source, noun, asked kind) when the answer's own pages say it is a thing the question
+    cannot mean -- every kind each names ("a film and theatre director" is also a director), and
+    every own page read (a namesake's, "Catwoman (film)", may say another kind); None otherwise."""
+    asked = asked_kind(question)
+    found = what_it_is(answer, pages) if asked is not None else []
+    allowed = ALLOWED.get(asked, {asked})
+    for sid, nouns in found:
+        kinds = [_KIND_OF.get(stem(noun)) for noun in nouns]
+        if not all(kind is not None and kind not in allowed for kind in kinds):
+            return None
+    return (found[0][0], found[0][1][-1], asked) if found else None
