@@ -26,9 +26,9 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
                 battleship USS New Jersey" for "Who was the captain of the only battleship
                 ...?"): described.py; the loop searches the relation of it ("USS New Jersey
                 captain"); at the end, such an answer ranks with one of the wrong form (floor.py)
-    kind        the answer's own page says it is a thing the question's "who" or "where" cannot
-                mean ("Kernel Parlog" is a language, for "Who designed ...?"): kind.py; ranks with
-                the wrong form at the end
+    kind        the answer's own page says it is a kind of thing the question's "who", "where" or
+                "which N" cannot mean ("Kernel Parlog" is a language, for "Who designed ...?"):
+                kind.py; ranks with the wrong form at the end
     hops        the plan has two or more sub-questions but only one source was read (not for a
                 question compare.py decides: the compare check asks for what is missing)
     compare     such a question, and the sources read lack the date (or nationality) of one
@@ -578,12 +578,12 @@ def _described(ev: Evidence, answer: str) -> Verdict | None:
 
 
 def _wrong_kind(ev: Evidence, answer: str) -> Verdict | None:
-    """The answer's own page says it is a thing the question's "who" or "where" cannot mean (kind.py)."""
+    """The answer's own page says it is a kind of thing the question does not ask for (kind.py)."""
     read = {sid: (ev.titles.get(sid, ""), text) for sid, text in ev.opened.items()}
     if (found := wrong_kind(ev.question, answer, read)) is None:
         return None
     sid, noun, asked = found
-    wanted = "who: a person, or a group of people" if asked == "who" else "where: a place"
+    wanted = {"who": "who: a person, or a group of people", "where": "where: a place"}.get(asked, f"for a {asked}")
     return Verdict("kind", f'Source [{sid}] says "{answer}" is a {noun}, but the question asks {wanted}. Find '
                            "that in your sources, then answer.")
 
