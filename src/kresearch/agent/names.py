@@ -56,7 +56,7 @@ UPPER = "[" + "".join(chr(c) for c in range(0x250) if chr(c).isupper()) + "]"
 # Carmel", "St. Louis"); not opening with a word that only asks or joins ("Both Bishop Carroll
 # ... and ...", "Did Kapaun ...": the name starts after it).
 _INSIDE_NAMES = "of|the|de|la|le|von|van|der|den|for|in|on|to|a|&|und|et|y|du|des|di|da|del|dos|das|el|al|zu"
-_NOT_A_NAME_START = (r"(?!(?:Both|Either|Neither|Did|Does|Do|Is|Are|Was|Were|Has|Have|Had|Can|Could|Would|"
+_NOT_A_NAME_START = (r"(?!(?:Both|Either|Neither|Did|Does|Do|Is|Are|Was|Were|Has|Have|Had|Could|Would|"
                      r"Should|Which|What|Who|Whom|Whose|When|Where|How|Why)\b)")
 _WORD = (rf"(?:(?:Mt|St|Ste|Ft|Dr|Jr|Sr|Mr|Mrs|Ms|Gen|Col|Lt|Sgt|Capt|Rev|Prof|{UPPER})\.(?=\s+{UPPER})"
          rf"|{UPPER}[\w'-]*)")
