@@ -26,7 +26,6 @@ import re
 
 from ..context import stem
 from ..evidence import evidence_sentences
-from ..names import page_name
 from .compare import is_own_page
 
 KINDS = {
@@ -133,7 +132,7 @@ def what_it_is(answer: str, pages: dict[int, tuple[str, str]]) -> list[tuple[int
     first sentence or its dictionary category."""
     found = []
     for sid, (title, text) in pages.items():
-        if not is_own_page(answer, title) or not page_name(title):
+        if not is_own_page(answer, title):
             continue
         nouns = next((nouns for sentence in evidence_sentences(text)[:LEAD_SENTENCES]
                       if (nouns := head_nouns(sentence))), [])
