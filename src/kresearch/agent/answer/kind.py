@@ -96,8 +96,13 @@ def asked_kind(question: str) -> str | None:
     asking = list(_WHICH.finditer(question))
     if not asking:
         return None
+    words = re.findall(r"[\w'-]+", asking[-1].group(1))
+    if not any(c.isupper() for c in question):
+        # typed in lower case, a name looks like any word ("which netflix series unbreakable
+        # character"): only a noun right after the interrogative is sure to be what it asks
+        return _KIND_OF.get(stem(words[0].lower())) if words else None
     kind = None
-    for word in re.findall(r"[\w'-]+", asking[-1].group(1)):
+    for word in words:
         if word.lower() in _AUXILIARIES or word.lower() in _PREPOSITIONS:   # "which film was", "which genre of film"
             break
         if not word.islower():                        # a name or a year in the phrase: "Netflix", "1959"
