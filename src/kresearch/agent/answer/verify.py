@@ -289,12 +289,16 @@ class Evidence:
     # Computed once per Evidence (decide, check and the report's final checks share them); they
     # depend on the question and the sources read, not on the answer, which may be replaced.
     @cached_property
+    def pages(self) -> dict[int, tuple[str, str]]:
+        """The sources read, as (title, text) by source number."""
+        return {sid: (self.titles.get(sid, ""), text) for sid, text in self.opened.items()}
+
+    @cached_property
     def comparison(self) -> Comparison | None:
         """What the sources read say to decide the question (compare.py), or None when it is not
         a question code decides. The code deciders for dates, counts and nationalities come
         first; then the things the question names, each read on its own page (each.py)."""
-        read = {sid: (self.titles.get(sid, ""), text) for sid, text in self.opened.items()}
-        decided = compare(self.question, choice_options(self.question), read)
+        decided = compare(self.question, choice_options(self.question), self.pages)
         return self.each if self.each is not None and (decided is None or decided.answer is None) else decided
 
     @cached_property
@@ -579,8 +583,7 @@ def _described(ev: Evidence, answer: str) -> Verdict | None:
 
 def _wrong_kind(ev: Evidence, answer: str) -> Verdict | None:
     """The answer's own page says it is a kind of thing the question does not ask for (kind.py)."""
-    read = {sid: (ev.titles.get(sid, ""), text) for sid, text in ev.opened.items()}
-    if (found := wrong_kind(ev.question, answer, read)) is None:
+    if (found := wrong_kind(ev.question, answer, ev.pages)) is None:
         return None
     sid, noun, asked = found
     wanted = {"who": "who: a person, or a group of people", "where": "where: a place"}.get(asked, f"for a {asked}")
