@@ -91,8 +91,9 @@ def described(question: str) -> Description | None:
         # "Where is the company that X worked for headquartered?": after an auxiliary the
         # question's own verb ends it; it is what is asked, not part of the description
         cut = _main_verb_start(question[start:end], participle=auxiliary.group(1).lower() in _BE)
-        if cut is not None:
-            end, clause = start + cut, clause[:len(clause) - (end - start - cut)]
+        if cut is not None:                  # the verb is the tail of both the description and its clause
+            verb = end - (start + cut)
+            end, clause = end - verb, clause[:-verb]
     asked = " ".join((question[:start] + " " + question[end:]).replace("?", " ").split())
     description = Description(question[start:end].strip(" ,"), stems(clause), asked)
     if len(description.clause) < 2 or not description.asked_words:
