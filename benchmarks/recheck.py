@@ -59,13 +59,11 @@ def recheck(rec: dict, texts: dict[int, str], trail: bool) -> set[int]:
                   unread_hints={s["id"]: f"{s['title']}. {s.get('snippet', '')}" for s in sources
                                 if not s.get("opened") and not s.get("error")},
                   python_runs=0, python_enabled=False, titles={s["id"]: s["title"] for s in sources})
-    cited = {sid for claim in quoted_findings(ev, ev.on_trail() if trail else set(texts)) for sid in claim.sources}
     compared = ev.decided()
-    if compared:
-        cited |= {fact.source for fact in compared.facts.values()}
-    else:
-        cited |= {sid for sid, _ in answer_statements(ev, rec.get("confidence") or 0)}
-    return cited
+    shown = ([(fact.source, fact.quote) for fact in compared.facts.values()] if compared else
+             [(sid, passage.quote) for sid, passage in answer_statements(ev, rec.get("confidence") or 0)])
+    findings = quoted_findings(ev, ev.on_trail() if trail else set(texts), shown)
+    return {sid for sid, _ in shown} | {sid for claim in findings for sid in claim.sources}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -169,3 +169,54 @@ def test_the_page_titled_with_the_name_alone_is_what_the_name_means_and_its_lead
     pages = {3: ("Popular science", "Popular science is an interpretation of science intended for a general audience."),
              5: ("Popular Science", "Popular Science is an American quarterly magazine carrying articles on science.")}
     assert [c.sources for c in quoted_findings(evidence(question, "Girlfriends", pages), {3, 5})] == [[5]]
+
+
+def test_a_name_the_comparison_already_shows_is_not_quoted_again_from_a_namesake():
+    question = "Are Saint Anne Catholic High School and Lincoln Academy in the same city?"
+    pages = {1: ("Saint Anne Catholic High School", "Saint Anne Catholic High School is a private school in Dayton, Ohio."),
+             2: ("Lincoln Academy", "Lincoln Academy is a private school in Dayton, Ohio."),
+             3: ("Anne High School (Perth)", "Anne High School is a school in Perth with a private city campus.")}
+    ev = evidence(question, "yes", pages)
+    shown = [(1, "Saint Anne Catholic High School is a private school in Dayton, Ohio."),
+             (2, "Lincoln Academy is a private school in Dayton, Ohio.")]
+    assert quoted_findings(ev, {1, 2, 3}) != []                 # without the facts: quoted
+    assert quoted_findings(ev, {1, 2, 3}, shown) == []          # the facts show both names
+
+
+def test_a_name_the_answers_quote_shows_on_a_page_about_it_is_not_quoted_from_a_general_page():
+    question = "Which comedian hosted the 12th Annual Golden Lantern Awards?"
+    pages = {1: ("2019 Golden Lantern Awards", "Maya Lindqvist hosted the show, with three honorary awards given."),
+             2: ("Golden Lantern Awards", "The Golden Lantern Awards was an award presented annually to comedians.")}
+    ev = evidence(question, "Maya Lindqvist", pages)
+    # the sentence stating the answer is on the show's page: the general page is not quoted beside it
+    assert [c.sources for c in quoted_findings(ev, {1, 2})] == [[1]]
+    assert quoted_findings(ev, {1, 2}, [(1, "Maya Lindqvist hosted the show, with three honorary awards given.")]) == []
+
+
+def test_a_name_an_earlier_finding_names_is_not_quoted_again_and_the_stating_sentence_keeps_its_place():
+    question = 'The song "Blue Harbour" plays in the "Night Ferry" scene of a theme park ride that opened in what year?'
+    pages = {1: ("Blue Harbour", 'The song plays in the "Night Ferry" scene of Harbour Voyage, a ride at Seaview Park. '
+                                 'It was written by Ada Quist for a musical.'),
+             2: ("Night Ferry (film)", "Night Ferry is a 1961 musical film directed by Tom Vale, with songs by Ada Quist."),
+             3: ("Harbour Voyage", "The ride, which opened with the park on June 3, 1994, sailed through ten scenes.")}
+    claims = quoted_findings(evidence(question, "1994", pages), {1, 2, 3})
+    # "Night Ferry" is named by the song's sentence: not quoted from the film's page; the year last
+    assert [c.sources for c in claims] == [[1], [3]]
+    assert claims[0].text.startswith("The song plays in") and "1994" in claims[1].text
+
+
+def test_the_sentence_stating_the_answer_is_quoted_where_its_name_comes_in_the_question():
+    question = "Naj and Woman's Era are what kind of magazines?"
+    pages = {1: ("Woman's Era", "Woman's Era is a fortnightly women interest magazine published in India."),
+             2: ("Naj", "Naj is a Polish fortnightly lifestyle magazine published in Warsaw.")}
+    claims = quoted_findings(evidence(question, "women interest magazine", pages), {1, 2})
+    assert [c.sources for c in claims] == [[2], [1]]            # in the question's order
+
+
+def test_no_second_sentence_states_an_answer_the_report_already_quotes():
+    question = "Which film came out later, Harbour Lights or Old Friends?"
+    pages = {1: ("Harbour Lights (film)", "Harbour Lights is a 1950 drama film."),
+             2: ("Old Friends (film)", "Old Friends is a 2009 comedy film."),
+             3: ("Old Friends (song)", '"Old Friends" is a song written and recorded by a country singer in 1982.')}
+    shown = [(1, "Harbour Lights is a 1950 drama film."), (2, "Old Friends is a 2009 comedy film.")]
+    assert quoted_findings(evidence(question, "Old Friends", pages), {1, 2, 3}, shown) == []

@@ -622,17 +622,21 @@ class Agent:
         failed = [v for v in final_checks(evidence) if v.check not in ("compute", "compare")]
         conflict = next((v.conflict for v in failed if v.conflict is not None), None)
         compared = evidence.decided() if self.config.verify else None   # undecided: not shown
-        # The findings: what the pages on the question's trail say of its names, quoted (no model call)
-        quoted = quoted_findings(evidence, evidence.on_trail() if self.config.verify else set(evidence.opened))
+        # The findings: what the pages on the question's trail say of its names, quoted (no model
+        # call), less the names the comparison's facts or the answer's quotes show
+        trail = evidence.on_trail() if self.config.verify else set(evidence.opened)
+        shown = [(fact.source, fact.quote) for fact in compared.facts.values()] if compared else []
+        quoted = quoted_findings(evidence, trail, shown)
         conf, why = estimate_confidence(
             asked, state.answer, answered=state.stopped_because == "answered", opened=evidence.opened,
             claim_sources=[sid for claim in quoted for sid in claim.sources],
             failed_checks=[v.check for v in failed], computed=evidence.python_runs > 0,
             decided_by=compared.summary() if compared else "")
         statements = answer_statements(evidence, conf) if not compared else []
-        shown = {passage.quote for _, passage in statements} | (
-            {fact.quote for fact in compared.facts.values()} if compared else set())
-        state.claims = [claim for claim in quoted if claim.quote not in shown]     # said once in the report
+        if statements:       # (the confidence above reads the findings only of yes/no answers, never quoted)
+            shown += [(sid, passage.quote) for sid, passage in statements]
+            quoted = quoted_findings(evidence, trail, shown)
+        state.claims = list(quoted)
         if statements:
             (best, top), ids = statements[0], [sid for sid, _ in statements]
             state.claims.insert(0, Claim(text=state.answer, sources=ids, dropped=[], score=top.score,

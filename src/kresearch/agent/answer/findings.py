@@ -17,12 +17,18 @@ and 26 s per question) while 88 of its 145 sentences failed the support check an
 re-verify it against the page's snapshot like any claim.
 
 Only pages on the question's trail (verify.Evidence.on_trail) are quoted: a page about a
-namesake is no evidence for the question.
+namesake is no evidence for the question. And a name the report already shows is not quoted again:
+one the answer's own quotes or the comparison's facts name (`shown`), the sentence stating the
+answer names, or an earlier finding names. A second sentence for it was most often a namesake's
+("Carmel High School (Mundelein, Illinois)" beside "Kapaun Mt. Carmel Catholic High School"'s own
+page in the comparison) or a general page ("The Young Hollywood Awards was an award presented
+annually" under the 2014 show's page that states the host): on the tuning run dev51-100-s53, 9 of
+the 12 findings citing a page that neither is a supporting page nor holds the answer.
 """
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..context import stems
 from ..evidence import QUOTE_CHARS, Claim, evidence_sentences, is_yes_no, states_answer
@@ -38,27 +44,48 @@ _HATNOTE = re.compile(r"^\W*(?:for [^.;]{1,100}, see\b|this (?:article|page) is 
                       re.IGNORECASE)
 
 
-def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> list[Claim]:
+def quoted_findings(ev: Evidence, trail: set[int], shown: Iterable[tuple[int, str]] = (),
+                    limit: int = FINDINGS) -> list[Claim]:
     """One quoted sentence per subject of the question (in the question's order; one in all for a
     question naming nothing), from the pages in `trail`; none for a subject no page read says
-    anything of the question about."""
+    anything of the question about, nor for one the report already shows: a sentence of `shown`
+    ((source, sentence) pairs: the answer's quotes, the comparison's facts), the sentence stating
+    the answer or an earlier finding names it, or is on a page about it."""
     asked = stems(ev.question)
     answer = set() if is_yes_no(ev.answer) or not ev.answer.strip() else stems(ev.answer)
     found: list[Claim] = []
-    used: set[str] = set()
+    shown = list(shown)
+    used: set[str] = {clip(sentence) for _, sentence in shown}
     stated = any(sid in trail for sid in ev.stating())
     # each page's name, without and with its qualifier: "Ed Wood", "Ed Wood (film)"
     pages = {sid: (page_name(ev.titles.get(sid, "")), page_name(ev.titles.get(sid, ""), qualifier=True))
-             for sid in trail}
+             for sid in ({*trail} | {sid for sid, _ in shown})}
+    # the last hop of the question's chain: quoted where the first name it shows comes, else after
+    # the names' findings unless one of them or a sentence shown states the answer
+    stating = _stating(ev, trail, asked, used) if answer else None
+
+    def shows(name: frozenset[str], sid: int, sentence: str) -> bool:
+        """The sentence names it, or is on a page about it ("2014 Young Hollywood Awards" for "the
+        16th Annual Young Hollywood Awards")."""
+        return mentions(name, capitalised(sentence) | capitalised(pages[sid][0]))
+
     for name in asked_names(ev.question) or [frozenset()]:
+        if len(found) >= limit:
+            break
+        if name and any(shows(name, sid, sentence) for sid, sentence in shown):
+            continue
+        if name and stating is not None and shows(name, *stating):
+            found.append(_quoted(*stating))
+            used.add(found[-1].quote)
+            shown.append(stating)
+            stating = None
+            continue
         best = None
         led: set[int] = set()
         for sid, position, sentence in _quotable(ev, trail, used):
             named_as, qualified = pages[sid]
             title = stems(named_as)
-            # "Kiss and Tell (1945 film)" is the page of "Kiss and Tell"; "The Skulls" is not of "Band
-            # of Skulls", nor "Popular science" of the magazine "Popular Science": the title writes the name
-            own_page = bool(name) and title <= name and mentions(name, capitalised(named_as))
+            own_page = _own_page(name, named_as)
             # a title with the name alone is the thing the name means; "Ed Wood (film)" is a namesake's
             plain = own_page and "(" not in qualified
             words = stems(sentence)
@@ -92,13 +119,18 @@ def quoted_findings(ev: Evidence, trail: set[int], limit: int = FINDINGS) -> lis
         if best is not None:
             found.append(_quoted(*best[1:]))
             used.add(found[-1].quote)
-        if len(found) >= limit:
-            break
-    if answer and len(found) < limit and not any(states_answer(ev.answer, c.text) for c in found):
-        stated = _stating(ev, trail, asked, used)
-        if stated is not None:
-            found.append(_quoted(*stated))
+            shown.append(best[1:])
+    if (stating is not None and clip(stating[1]) not in used and len(found) < limit
+            and not any(states_answer(ev.answer, sentence) for _, sentence in shown)):
+        found.append(_quoted(*stating))
     return found
+
+
+def _own_page(name: frozenset[str], page: str) -> bool:
+    """The page named `page` is the name's own: "Kiss and Tell (1945 film)" is the page of "Kiss and
+    Tell"; "The Skulls" is not of "Band of Skulls", nor "Popular science" of the magazine "Popular
+    Science": the title writes the name."""
+    return bool(name) and stems(page) <= name and mentions(name, capitalised(page))
 
 
 def _names_site(sentence: str, title: str) -> bool:
