@@ -1,7 +1,7 @@
 """Support of claims by source text, quotes, and conflicts between sources (agent/evidence.py)."""
 from hypothesis import given, strategies as st
 
-from kresearch.agent.evidence import (SUPPORTED, find_conflict, is_fragment, names_in, said_of, sentences,
+from kresearch.agent.evidence import (SUPPORTED, answer_support, find_conflict, is_fragment, names_in, said_of, sentences,
                                       speaks_of_another, states_answer, support, union_support)
 
 SHIRLEY = ("Shirley Temple Black (April 23, 1928 - February 10, 2014) was an American actress and diplomat. "
@@ -319,3 +319,16 @@ def test_a_bibliography_entry_states_nothing():
     for sentence in ('"Melody Time", while not meeting the artistic accomplishments of "Fantasia", was mildly '
                      'successful.', "Going Down Fast (ISBN ) is a 1969 novel by Marge Piercy."):
         assert states_answer("mildly successful" if "Melody" in sentence else "Marge Piercy", sentence)
+
+
+def test_a_name_of_one_letter_is_stated_where_it_is_written_as_a_whole_token():
+    # "C" has no content word to match: found as written, not inside "C++", not as an initial
+    page = ("C\n\n<language> A programming language designed by Ada Brook at a telephone laboratory. "
+            "Partly due to its distribution with an operating system, C became immensely popular.")
+    assert answer_support("C", page).quote.startswith("Partly due to its distribution")
+    assert states_answer("C", page) and states_answer("R", "Its statistics are written in R.")
+    assert not states_answer("C", "The C++ language extends it.")
+    assert not states_answer("C", "C. S. Lewis wrote the novel.")
+    assert not states_answer("C", "circa (c. 1972) it was written in B.")
+    assert states_answer("C++", "The C++ language extends it.") and not states_answer("C++", "written in C.")
+    assert not states_answer("A", "A language designed in 1972.")      # any sentence may open so

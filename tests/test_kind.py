@@ -84,3 +84,18 @@ def test_the_verify_check_sends_a_wrong_kind_of_answer_back():
     assert 'says "The Oz Film" is a film, but the question asks who' in verdict.message
     ev.answer = "Ann Lee"
     assert "kind" not in [v.check for v in final_checks(ev)]
+
+
+def test_a_one_letter_answer_is_known_by_its_own_page():
+    # "C" has no content word: before, no page stated it and none was its own, so nothing knew it
+    # was a language; now its dictionary entry titled "c" says so, and the who-question sends it back
+    entry = ("# c\n\nFrom the Offline Encyclopedia, the free encyclopedia\n\nC\n\n\\<language> A programming "
+             "language designed by Ada Brook at a telephone laboratory and used to rewrite an operating system. "
+             "C became popular outside the laboratory after 1980.")
+    question = "Who designed the programming language used to rewrite the first portable operating system kernel?"
+    ev = Evidence(question=question, answer="C", plan=[], opened={1: entry}, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles={1: "c - Offline Encyclopedia"})
+    checks = final_checks(ev)
+    assert [v.check for v in checks] == ["kind"] and 'says "C" is a language' in checks[0].message
+    ev.answer = "Ada Brook"
+    assert final_checks(ev) == []

@@ -736,3 +736,12 @@ def test_a_year_settles_only_from_a_sentence_that_says_what_is_asked():
                   opened={2: "Old Dominion College was begun by Ann Smith."}, unread_hints={}, python_runs=0,
                   python_enabled=False, titles={2: "Old Dominion College"})
     assert settles(ev).passed
+
+
+def test_a_one_letter_option_is_an_answer_to_a_choice():
+    ev = Evidence(question="Which language appeared first, C or Pascal?", answer="C", plan=[],
+                  opened={1: "C appeared in 1972 at a telephone laboratory.", 2: "Pascal appeared in 1970."},
+                  unread_hints={}, python_runs=0, python_enabled=False, titles={1: "C", 2: "Pascal"})
+    assert "form" not in [v.check for v in final_checks(ev)]
+    ev.answer = "B"
+    assert "form" in [v.check for v in final_checks(ev)]

@@ -402,12 +402,31 @@ def is_yes_no(answer: str) -> bool:
     return answer.strip().lower().rstrip(".!") in YES_NO
 
 
+# A name written with one capital letter ("C", "R", "C++", "F#"): it has no content word to match,
+# so it is looked for as written -- a whole token, not an initial ("C. S. Lewis"), never "A" or "I",
+# which any sentence may open with
+_LETTER_NAME = re.compile(r"[B-HJ-Z](?:\+\+|#)?")
+
+
+def is_letter_name(answer: str) -> bool:
+    return bool(_LETTER_NAME.fullmatch(answer.strip()))
+
+
+def _letter_name_support(name: str, text: str) -> Support:
+    written = re.compile(rf"(?<![\w+#.&-]){re.escape(name)}(?![\w+#&-])(?!\.\s*[A-Z]\b)")
+    quote = next((s for s in evidence_sentences(text) if written.search(s)), None)
+    return Support(1.0, quote[:QUOTE_CHARS]) if quote else Support(0.0)
+
+
 def answer_support(answer: str, text: str) -> Support:
     """How well the text states the answer: `support` without the names rule (an answer "The
     Flamingo Hotel" is stated with a quarter of its words missing), a country also counting
-    as its nationality word ("Armenia" by "an Armenian-American photographer"); a bibliography
-    entry states nothing (`prose`)."""
+    as its nationality word ("Armenia" by "an Armenian-American photographer"), a letter name
+    as written ("C" by "C became immensely popular"); a bibliography entry states nothing
+    (`prose`)."""
     text = prose(text)
+    if is_letter_name(answer):
+        return _letter_name_support(answer.strip(), text)
     found = (support(form, text, names_count=False) for form in [answer, *nationality_forms(answer)])
     return max(found, key=lambda s: s.score)
 
@@ -415,7 +434,7 @@ def answer_support(answer: str, text: str) -> Support:
 def states_answer(answer: str, text: str) -> bool:
     """The text states the answer (all but a quarter of its content words in one passage, and
     its numbers exactly). Never true for yes/no answers, which no text spells out."""
-    if is_yes_no(answer) or not content_words(answer):
+    if is_yes_no(answer) or not (content_words(answer) or is_letter_name(answer)):
         return False
     return answer_support(answer, text).score >= STATED
 

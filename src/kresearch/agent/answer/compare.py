@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass
 
 from ..context import content_words, stems
-from ..evidence import QUOTE_CHARS, evidence_sentences
+from ..evidence import QUOTE_CHARS, evidence_sentences, is_letter_name
 from ..names import NATION, NATIONS, nationality_of, page_name
 
 _EARLIEST = re.compile(r"\b(first|earlier|earliest|older|oldest|before)\b", re.I)
@@ -181,6 +181,8 @@ def is_own_page(option: str, title: str) -> bool:
     """"Still Kicking (film)" is the page of "Still Kicking: Six Artistic Women ..."; "USS Belleau
     Wood" is not the page of "Battle of Belleau Wood", nor "Mahesh Bhupathi Tennis Academy" of
     "Mahesh Bhupathi"."""
+    if is_letter_name(option):       # "C" has no content word: its page is titled "C" (or "c")
+        return page_name(title).lower() == option.strip().lower()
     words, name = content_words(option), content_words(page_name(title))
     return bool(name) and name <= words
 

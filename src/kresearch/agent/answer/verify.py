@@ -53,7 +53,7 @@ from .described import (Description, asked_of, asked_query, asked_words, describ
 from .kind import wrong_kind
 from ..context import content_words, stems
 from ..evidence import (CITATION, STATED, Conflict, Support, answer_support, evidence_sentences, find_conflict,
-                        inner_names, is_yes_no, states_answer)
+                        inner_names, is_letter_name, is_yes_no, states_answer)
 from ..names import (MONTHS, NAME, NATION_STEMS, capitalised, introduced_names, mentions, mentions_any, name_runs,
                      nationality_of, page_name, subjects)
 
@@ -157,6 +157,8 @@ def is_yes_no_question(question: str) -> bool:
 
 def _names(answer: str, option: str) -> bool:
     """The answer is this option: all of the option's words, or only words of the option."""
+    if is_letter_name(option):          # "C" (no content word): written the same
+        return answer.strip().rstrip(".").lower() == option.strip().lower()
     a, o = content_words(answer), content_words(option)
     return bool(o) and (o <= a or (bool(a) and a <= o))
 
@@ -666,7 +668,9 @@ def settles(ev: Evidence) -> Verdict:
                                     "of it: find the one that does, then answer.")
     # Made of the question's own words ("Kiss and Tell" for "... in Kiss and Tell?"): every page
     # about the question states it, so a page stating it shows nothing; rarely what is asked.
-    if content_words(ev.answer) <= content_words(ev.question):
+    named = (answer_support(ev.answer, ev.question).score > 0 if is_letter_name(ev.answer)
+             else content_words(ev.answer) <= content_words(ev.question))
+    if named:
         return Verdict("unsettled", f'"{ev.answer}" is named in the question itself. Find what the question '
                                     "asks about it in your sources, then answer.")
     return Verdict("passed")          # any other answer passed `unsupported`: a source read states it
