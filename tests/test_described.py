@@ -189,9 +189,33 @@ def test_a_clause_without_its_pronoun_describes_what_comes_before_it_too():
     found = described("ruby is the debut album of a band formed in what city")
     assert (found.text, found.asked) == ("a band", "formed in what city")
     # a predicate, not a description: "Tosca is an opera written by who?" asks of Tosca itself
-    for question in ["Tosca is an opera written by who?", "Which film directed by Ann Lee won an award?",
-                     "Who directed the movie released in 1990?"]:
+    for question in ["Tosca is an opera written by who?", "Which film directed by Ann Lee won an award?"]:
         assert described(question) is None, question
+
+
+@pytest.mark.parametrize("question, text, asked", [
+    ("Who designed the programming language used to write the first portable Unix kernel?",
+     "the programming language used to write the first portable Unix kernel", "Who designed"),
+    ("Who directed the movie released in 1990?", "the movie released in 1990", "Who directed"),
+    ("Which river flows through the city founded by Peter the Great?", "the city founded by Peter the Great",
+     "Which river flows through"),
+    # after an auxiliary the question's own verb ends it
+    ("When was the stadium built for the 1936 Olympics demolished?", "the stadium built for the 1936 Olympics",
+     "When was demolished"),
+    # a relation chain is the description where there is one
+    ("Who is the father of the director of the film released in 1999?", "the director of the film released in 1999",
+     "Who is the father of"),
+])
+def test_a_clause_without_its_pronoun_describes_the_subject_the_question_asks_something_of(question, text, asked):
+    found = described(question)
+    assert (found.text, found.asked, found.within) == (text, asked, False)
+
+
+def test_a_described_language_given_as_the_answer_to_who_designed_it_is_asked_by_name():
+    question = "Who designed the programming language used to write the first portable Unix kernel?"
+    assert asked_of(question, "C") == "Who designed C?"
+    # asking only who the described one is leaves nothing else to ask: no description
+    assert described("What is the name of the band formed in Hanna in 1995?") is None
 
 
 def test_an_answer_given_where_a_page_speaks_of_the_described_one_is_sent_back():

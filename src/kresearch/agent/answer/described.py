@@ -43,6 +43,10 @@ _OF_CHAIN = re.compile(r"\b[\w'-]+\s+of\s+((?:the|a|an)\s+(?:[\w'-]+\s+){0,2}?[\
 # its pronoun left out, a participle and a preposition before the interrogative
 _REDUCED = re.compile(r"\b(?:the|a|an)\s+(?:[\w'.&-]+\s+){0,3}?([a-z]+(?:ed|en|wn|ung|ilt|ade)\s+"
                       r"(?:by|in|at|from|on|for|during|of)\s+(?:who|whom|what|which|when)\b[^?]*)", re.I)
+# "Who designed the programming language used to write the first portable Unix kernel?": the
+# same clause describing the subject the question asks something of, running to the question's end
+_REDUCED_DESCRIPTION = re.compile(r"\b(?:the|a|an)\s+(?:[\w'.&-]+\s+){0,3}?([a-z]+(?:ed|en|wn|ung|ilt|ade)\s+"
+                                  r"(?:by|in|at|from|on|for|during|of|to|into|as|with)\s+[^?]+)", re.I)
 _ASKS = re.compile(r"\b(what|which|whom|who|whose|when|where|how)\b", re.I)
 # "in which part", "for whom": an interrogative after a preposition, not a relative pronoun
 _AFTER_PREPOSITION = re.compile(r"\b(in|of|for|at|on|by|with|from|to|into|during)\s+(who|whom|that|which|whose)\b", re.I)
@@ -73,13 +77,17 @@ def described(question: str) -> Description | None:
     ask is inside the relative clause ("... of a Disney ride that debuted in what year?"), the
     subject is described by what comes before the pronoun and the clause is what is asked. Not
     a clause that asks after a preposition ("a province situated in which part of Ireland?"),
-    which is no relative clause."""
+    which is no relative clause. A clause without its pronoun describes too ("Who founded the
+    company acquired by Oracle in 2010?"), when no relation chain does."""
     match = _DESCRIPTION.search(question)
     if match is None and (reduced := _REDUCED.search(question)) and not _ASKS.search(question[:reduced.start()]):
         return _asked_in_clause(question, reduced)
     if match is None or _AFTER_PREPOSITION.search(question, match.start(), match.start(1)):
         match = _innermost_relation(question)
         start, end, clause = (match.start(1), match.end(1), match.group(1)) if match else (0, 0, "")
+        if match is None and (reduced := _REDUCED_DESCRIPTION.search(question)) and not _ASKS.search(reduced.group(1)):
+            match = reduced          # a relative clause with its pronoun left out
+            start, end, clause = match.start(), match.end(), match.group(1)
     else:
         start, end, clause = match.start(), match.end(), match.group(1)
         if _ASKS.search(clause) and not _ASKS.search(question[:start]):
