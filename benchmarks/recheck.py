@@ -60,7 +60,7 @@ def recheck(rec: dict, texts: dict[int, str], trail: bool) -> set[int]:
                                 if not s.get("opened") and not s.get("error")},
                   python_runs=0, python_enabled=False, titles={s["id"]: s["title"] for s in sources})
     compared = ev.decided()
-    shown = ([(fact.source, fact.quote) for fact in compared.facts.values()] if compared else
+    shown = (compared.quotes() if compared else
              [(sid, passage.quote) for sid, passage in answer_statements(ev, rec.get("confidence") or 0)])
     findings = quoted_findings(ev, ev.on_trail() if trail else set(texts), shown)
     return {sid for sid, _ in shown} | {sid for claim in findings for sid in claim.sources}

@@ -214,6 +214,7 @@ def test_a_clause_without_its_pronoun_describes_the_subject_the_question_asks_so
 def test_a_described_language_given_as_the_answer_to_who_designed_it_is_asked_by_name():
     question = "Who designed the programming language used to write the first portable Unix kernel?"
     assert asked_of(question, "C") == "Who designed C?"
+    assert asked_of(question.lower(), "C") == "who designed C?"          # typed in lower case
     # asking only who the described one is leaves nothing else to ask: no description
     assert described("What is the name of the band formed in Hanna in 1995?") is None
 

@@ -625,7 +625,7 @@ class Agent:
         # The findings: what the pages on the question's trail say of its names, quoted (no model
         # call), less the names the comparison's facts or the answer's quotes show
         trail = evidence.on_trail() if self.config.verify else set(evidence.opened)
-        shown = [(fact.source, fact.quote) for fact in compared.facts.values()] if compared else []
+        shown = compared.quotes() if compared else []
         quoted = quoted_findings(evidence, trail, shown)
         conf, why = estimate_confidence(
             asked, state.answer, answered=state.stopped_because == "answered", opened=evidence.opened,
@@ -633,7 +633,9 @@ class Agent:
             failed_checks=[v.check for v in failed], computed=evidence.python_runs > 0,
             decided_by=compared.summary() if compared else "")
         statements = answer_statements(evidence, conf) if not compared else []
-        if statements:       # (the confidence above reads the findings only of yes/no answers, never quoted)
+        # the answer's quotes show names too (the confidence above read the findings only for a
+        # yes/no answer, which has no quotes)
+        if statements:
             shown += [(sid, passage.quote) for sid, passage in statements]
             quoted = quoted_findings(evidence, trail, shown)
         state.claims = list(quoted)

@@ -97,6 +97,10 @@ class Comparison:
     def missing(self) -> list[str]:
         return [o for o in self.subjects if o not in self.facts]
 
+    def quotes(self) -> list[tuple[int, str]]:
+        """(source, quote) of each fact: what the report shows of the sources."""
+        return [(fact.source, fact.quote) for fact in self.facts.values()]
+
     def facts_line(self) -> str:
         """ "Wavves: 2008 [1]; Social Code: 1999 [2]" (the subjects found)."""
         return "; ".join(f"{o}: {f.value} [{f.source}]" for o, f in self.facts.items())
