@@ -237,3 +237,37 @@ def test_a_short_page_is_its_content_without_the_sites_furniture() -> None:
     # a page that says it shows a notice is still the page
     marked = '<html><body class="cookie-banner-shown"><p>Only a paragraph, short.</p></body></html>'
     assert extract(page(marked)).text == "Only a paragraph, short."
+
+
+WRAPPED = """<!DOCTYPE html><html><head><title>version 7</title></head><body><main><article>
+<h1>version 7</h1>
+<p>The first widely distributed version of <a href="/jargon/Unix">Unix</a>, released unsupported by
+    Bell Labs in 1978. The term is used adjectivally to describe Unix features
+    and programs that date from that release, and are thus <a href="/p">portable</a> in all
+Unix versions before the POSIX standards.</p>
+<ul><li>an item with a <a href="/l">link</a> and
+    its continuation</li><li>the next item</li></ul>
+<pre>def f(x):
+    return x + 1</pre>
+<p>Some old-timers impatient with commercialization and kernel bloat still maintain that V7 was
+    the Last True Unix, long after the later editions appeared.</p>
+</article></main></body></html>"""
+
+
+def test_a_paragraph_wrapped_in_the_source_is_one_paragraph_of_text() -> None:
+    # trafilatura keeps the source's line breaks after a link when links are kept: the sentence
+    # "Bell Labs in 1978." stood alone on its line, a fragment to every sentence splitter
+    text = extract(page(WRAPPED)).text
+    assert ("The first widely distributed version of [Unix](https://example.test/jargon/Unix), released "
+            "unsupported by Bell Labs in 1978. The term is used adjectivally") in text
+    assert "are thus [portable](https://example.test/p) in all Unix versions before the POSIX standards." in text
+    assert "- an item with a [link](https://example.test/l) and its continuation\n- the next item" in text
+    assert "def f(x):\n    return x + 1" in text                  # code keeps its lines
+    assert "```\nSome old-timers impatient" in text and "\n\n- an item" in text   # blocks stay apart
+
+
+def test_soft_wraps_join_only_inside_a_paragraph() -> None:
+    from kresearch.tools.extract import soft_wraps_joined
+    text = "# Title\nline\n\na wrapped\n   sentence.\n| a | b |\n| c | d |\n1. one\n2. two\n```\nx\n  y\n```\nz"
+    assert soft_wraps_joined(text) == ("# Title\nline\n\na wrapped sentence.\n| a | b |\n| c | d |\n1. one\n2. two"
+                                       "\n```\nx\n  y\n```\nz")

@@ -50,8 +50,8 @@ _DANGLING = re.compile(r"(,|;|:|\(|\b(the|a|an|of|and|or|to|in|with|by|for|at|fr
 QUOTE_CHARS = 300
 
 # a sentence ends at . ! or ? -- not at an initial ("P. J. O'Rourke") or an abbreviation such as
-# "Co. Wexford", which cut "was a folklorist from Co." off its sentence (trail30)
-_ABBREVIATIONS = "Co Dr Jr Mr Ms Mt No Op Sr St vs Mrs Inc Ltd Gen Col Rev Sgt Capt Lt".split()
+# "Co. Wexford", which cut "was a folklorist from Co." off its sentence (trail30), or "ca. 1972"
+_ABBREVIATIONS = "Co Dr Jr Mr Ms Mt No Op Sr St vs Mrs Inc Ltd Gen Col Rev Sgt Capt Lt ca c approx cf".split()
 _SENTENCE = re.compile("".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) +
                        r"(?<!\b[A-Z]\.)(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
 NUMBER = re.compile(r"\b\d[\d,.]*\b")

@@ -228,6 +228,32 @@ def _trafilatura_text(markup: str, url: str) -> str | None:
         return None
 
 
+# A line that opens a block of its own: a list item, a quote, a table row, a heading, a fence
+_BLOCK_START = re.compile(r"(?:[-*+]\s|\d+[.)]\s|>|\||#|```)")
+
+
+def soft_wraps_joined(text: str) -> str:
+    """The text with the line breaks the page's source had inside a paragraph joined: in HTML
+    they are spaces, but trafilatura keeps them in the text after a link when links are kept
+    ("... version of [Unix](…), released unsupported by\\n    Bell Labs in 1978."), and the
+    plain-text fallback keeps every one, so a sentence was split into lines that read as
+    fragments ("Bell Labs in 1978." quoted alone). Paragraphs stay apart (a blank line), and so
+    do list items, table rows, headings and code fences, and the lines of a fenced block."""
+    lines: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        previous = lines[-1].strip() if lines else ""
+        if (not fenced and stripped and previous and not _BLOCK_START.match(stripped)
+                and not previous.startswith(("#", "|", "```"))):
+            lines[-1] = f"{lines[-1].rstrip()} {stripped}"
+            continue
+        if stripped.startswith("```"):
+            fenced = not fenced
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _html(page: FetchedPage) -> tuple[str, str]:
     markup = decode(page.body, page.charset, html=True)
     title = html_title(markup)
@@ -236,7 +262,7 @@ def _html(page: FetchedPage) -> tuple[str, str]:
         fallback = _soup_text(markup)
         if len(fallback) > len(text):
             text = fallback
-    return title, text
+    return title, soft_wraps_joined(text)
 
 
 def _xml(page: FetchedPage) -> tuple[str, str]:
