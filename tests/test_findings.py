@@ -220,3 +220,12 @@ def test_no_second_sentence_states_an_answer_the_report_already_quotes():
              3: ("Old Friends (song)", '"Old Friends" is a song written and recorded by a country singer in 1982.')}
     shown = [(1, "Harbour Lights is a 1950 drama film."), (2, "Old Friends is a 2009 comedy film.")]
     assert quoted_findings(evidence(question, "Old Friends", pages), {1, 2, 3}, shown) == []
+
+
+def test_a_quoted_link_shows_its_words_and_keeps_the_page_s_text_as_its_quote():
+    question = "Which forum promoted the Xpress Transport Protocol?"
+    pages = {1: ("Xpress Transport Protocol", "The Xpress Transport Protocol is a transport protocol for high-speed "
+                                               "networks promoted by the [XTP Forum](http://example.test/XTP_Forum).")}
+    claim = quoted_findings(evidence(question, "XTP Forum", pages), {1})[0]
+    assert claim.text.endswith("high-speed networks promoted by the XTP Forum.")
+    assert claim.quote.endswith("[XTP Forum](http://example.test/XTP_Forum).")      # as the page writes it

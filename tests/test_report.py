@@ -30,3 +30,11 @@ def test_assemble_shows_conflicts_and_computations():
     assert "The answer follows 1889: stated by 2" in section
     computation = report.split("## Computation")[1]
     assert "```python\nprint(1889 - 1887)\n```" in computation and "\n2\n" in computation
+
+
+def test_a_quote_under_the_answer_shows_a_link_as_its_words():
+    reg = SourceRegistry()
+    reg.add("https://a.test/x", "X", "")
+    report = assemble("Who?", "Ada", "", reg, [1], 0.7, "answered",
+                      answer_cites=[(1, "It was designed by [Ada](https://a.test/Ada) in 1972.")])
+    assert '> [1] "It was designed by Ada in 1972."' in report and "](https://a.test/Ada)" not in report

@@ -82,6 +82,15 @@ def numbers(text: str) -> set[str]:
     return {n.rstrip(".,").replace(",", "") for n in NUMBER.findall(text)}
 
 
+_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")     # markdown "[words](address)"
+
+
+def as_shown(quote: str) -> str:
+    """A quote as a report shows it: a link as its words ("[Unix](http://…/Unix)" -> "Unix"). The
+    quote itself stays as the page writes it (`kresearch check` finds it there)."""
+    return _LINK.sub(r"\1", quote)
+
+
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and len(s.strip()) > 1]
 

@@ -9,7 +9,7 @@ import re
 
 from ..sources import Source, SourceRegistry
 from .answer.compare import Comparison
-from .evidence import Conflict
+from .evidence import Conflict, as_shown
 
 
 def complete_items(output: str, text_key: str) -> list[dict]:
@@ -40,7 +40,7 @@ def assemble(question: str, answer: str, findings: str, registry: SourceRegistry
     parts = [f"# {question.strip()}", "", f"**{label}:** {answer.strip() or '(no answer found)'}"
              + (f" {marks}" if marks else ""), ""]
     if answer_cites:   # one quote per paragraph of the block quote
-        parts += ["\n>\n".join(f'> [{sid}] "{quote}"' for sid, quote in answer_cites), ""]
+        parts += ["\n>\n".join(f'> [{sid}] "{as_shown(quote)}"' for sid, quote in answer_cites), ""]
     if stopped_because != "answered":
         parts += [f"> Partial report: the run stopped ({stopped_because.replace('_', ' ')}) before it "
                   f"finished researching.{(' ' + missing) if missing else ''}", ""]
@@ -49,13 +49,13 @@ def assemble(question: str, answer: str, findings: str, registry: SourceRegistry
     if conflict is not None:
         parts += ["## Conflicting sources", ""]
         parts.append(f"- {conflict.answer_value}: " + ", ".join(
-            f"[{n}] \"{conflict.quotes.get(n, '')}\"" for n in conflict.supporting))
+            f"[{n}] \"{as_shown(conflict.quotes.get(n, ''))}\"" for n in conflict.supporting))
         for value, ids in conflict.other_values.items():
-            parts.append(f"- {value}: " + ", ".join(f"[{n}] \"{conflict.quotes.get(n, '')}\"" for n in ids))
+            parts.append(f"- {value}: " + ", ".join(f"[{n}] \"{as_shown(conflict.quotes.get(n, ''))}\"" for n in ids))
         parts += ["", f"The answer follows {conflict.follows}.", ""]
     if compared is not None and compared.answer:
         parts += [f"## {compared.heading()}", ""]
-        parts += [f'- {o}: {f.value} — [{f.source}] "{f.quote}"' for o, f in compared.facts.items()]
+        parts += [f'- {o}: {f.value} — [{f.source}] "{as_shown(f.quote)}"' for o, f in compared.facts.items()]
         parts += ["", compared.conclusion(), ""]
     if computations:
         parts += ["## Computation", ""]

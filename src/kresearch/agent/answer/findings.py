@@ -31,7 +31,7 @@ import re
 from typing import Iterable, Iterator
 
 from ..context import stems
-from ..evidence import QUOTE_CHARS, Claim, evidence_sentences, is_yes_no, states_answer
+from ..evidence import QUOTE_CHARS, Claim, as_shown, evidence_sentences, is_yes_no, states_answer
 from ..names import MONTHS, capitalised, mentions, name_runs, nationality_forms, nationality_of, page_name, subjects
 from .verify import Evidence, choice_options
 
@@ -168,7 +168,7 @@ def _quotable(ev: Evidence, trail: set[int], used: set[str]) -> Iterator[tuple[i
 def _quoted(sid: int, sentence: str) -> Claim:
     """A finding: the sentence as quoted (`quote`), shown with " …" where it was clipped."""
     quote = clip(sentence)
-    text = quote if len(quote) == len(" ".join(sentence.split())) else quote + " …"
+    text = as_shown(quote) if len(quote) == len(" ".join(sentence.split())) else as_shown(quote) + " …"
     return Claim(text=text, sources=[sid], dropped=[], score=1.0, quote=quote, quote_source=sid)
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from ..context import stem
-from ..evidence import evidence_sentences
+from ..evidence import as_shown, evidence_sentences
 from .compare import is_own_page
 
 KINDS = {
@@ -81,7 +81,6 @@ _PHRASE_END = re.compile(r"\s+(?:of|in|on|for|from|by|with|at|to|that|which|who|
 _CATEGORY = re.compile(r"<([a-z][\w -]*)>")        # a dictionary entry's category: "<language>"
 MAX_PHRASE_WORDS = 14    # longer, and it is no noun phrase
 LEAD_SENTENCES = 6      # a page's heading and site line come before its first sentence
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")      # markdown "[text](/path)"
 _MARKUP = re.compile(r"[{}\\*_#]")
 _ASIDE = re.compile(r"\([^()]*\)")                 # "Tata Consultancy Services Limited (TCS) is ..."
 
@@ -119,7 +118,7 @@ def head_nouns(sentence: str) -> list[str]:
     ["film"] for "X is a 2004 American dark comedy film directed by Y", ["film", "director"] for
     "a Polish film and theatre director", ["language"] for "A modeless intermediate language for
     Parlog"; [] when the sentence says no such thing."""
-    plain = _ASIDE.sub(" ", _MARKUP.sub("", _LINK.sub(r"\1", sentence)))
+    plain = _ASIDE.sub(" ", _MARKUP.sub("", as_shown(sentence)))
     found = _IS_A.search(plain) or _ENTRY.search(plain)
     if found is None:
         return []

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from ...tools.browser import best_passage
 from ..context import content_words, same_word, stem, stems
+from ..evidence import as_shown
 from ..names import page_name
 from .outline import SHAPE_WORDS, names_subject
 
@@ -328,11 +329,10 @@ def prose(text: str) -> str:
     "public-key encryption PKE public-key cryptography": run into the entry's first sentence
     once a quote is one line, they made it start in lower case, and no quote took it)."""
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    text = _TAGLINE.sub("", _LINK.sub(r"\1", "\n".join(lines)))
+    text = _TAGLINE.sub("", as_shown("\n".join(lines)))
     return _LABELS.sub("", _SUBJECT_TAG.sub("", _ESCAPE.sub(r"\1", text)))
 
 
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _ESCAPE = re.compile(r"\\([<>\[\]*_#`\\])")
 _SUBJECT_TAG = re.compile(r"(?m)^[ \t]*(?:<[\w ,.&/-]{2,40}>[ \t]*)+")
 # short lines with no sentence end, or a dictionary's headword line ("grok /grok/, vt.",
