@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kresearch.errors import FetchError
-from kresearch.tools.browser import Browser, best_passage
+from kresearch.tools.browser import CACHE_NAMESPACE, Browser, best_passage
 from kresearch.tools.extract import Document
 from kresearch.tools.fetch import Fetcher, FetchPolicy
 
@@ -50,7 +50,7 @@ def test_load_uses_the_cache() -> None:
     assert first == second and isinstance(second, Document)
     assert first.title == "Volcanoes" and "year 1839" in first.text
     ((namespace, _key), value), = cache.data.items()
-    assert namespace == "page" and value["title"] == "Volcanoes" and cache.ttls == [60]
+    assert namespace == CACHE_NAMESPACE and value["title"] == "Volcanoes" and cache.ttls == [60]
 
 
 def test_load_without_cache_and_errors_not_cached() -> None:

@@ -14,7 +14,9 @@ from kresearch.urls import normalize_url
 if TYPE_CHECKING:
     from kresearch.cache import Cache
 
-CACHE_NAMESPACE = "page"
+# the cached pages' extracted text, by version: a change to what extraction gives a page bumps it,
+# so cached pages are extracted anew (2: a paragraph's source line breaks joined)
+CACHE_NAMESPACE = "page:2"
 
 _SENTENCE_END = re.compile(r"[.!?;:。！？](?:[\"')\]»”’]*)(?=\s)")
 _WORD = re.compile(r"\w+")
