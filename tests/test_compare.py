@@ -196,8 +196,11 @@ def test_a_count_needs_the_question_qualifiers_and_both_sides():
     # a year is not a count of members; one side without a count decides nothing
     assert compare_counts("Which band has more members, The Weeklies or Nightjar?",
                           ["The Weeklies", "Nightjar"], sources) is None
+    # one side's count decides nothing: the comparison asks for the other's
     only_one = {1: ("Quercus", QUERCUS), 2: ("Fagus", "Fagus is a genus of deciduous trees.")}
-    assert compare_counts("Which genus has more species, Quercus or Fagus?", ["Quercus", "Fagus"], only_one) is None
+    partial = compare_counts("Which genus has more species, Quercus or Fagus?", ["Quercus", "Fagus"], only_one)
+    assert partial.answer is None and partial.missing == ["Fagus"] and list(partial.facts) == ["Quercus"]
+    assert "not how many Fagus has" in partial.ask_for_missing()
     # a count on another page than the option's own is not the option's
     elsewhere = {1: ("Trees of Europe", QUERCUS + " " + FAGUS)}
     assert compare_counts("Which genus has more species, Quercus or Fagus?", ["Quercus", "Fagus"], elsewhere) is None
@@ -227,3 +230,25 @@ def test_which_of_two_is_what_the_question_asks_is_decided_from_their_leads():
     assert asked_property("Which is a larger city, Paris or Rome?", ["Paris", "Rome"]) is None
     assert asked_property("Which band formed first, Blur or Oasis?", ["Blur", "Oasis"]) is None
     assert asked_property("Did Blur or Oasis release Parklife?", ["Blur", "Oasis"]) is None
+
+
+def test_members_a_page_names_in_a_list_are_counted():
+    trio = ("# Glass Harbour\n\nGlass Harbour are an English rock band from Leeds, consisting of Ann Lee (guitar, "
+            "vocals), Tom Reed (bass) and Sam Holt (drums). They formed in 2004.")
+    quartet = ("Wren is an American rock band from Ohio, consisting of Ed Moss (lead vocals, rhythm guitar), "
+               "Chad Lin (lead guitar), Pat Dahl (bass), and Joe Gray (drums). Moss left in 2009 but rejoined.")
+    duo = "Ratchet is a Brooklyn-based electronic duo consisting of Mike Stone (guitar) and producer Evan Marsh."
+    sources = {1: ("Glass Harbour", trio), 2: ("Wren (band)", quartet), 3: ("Ratchet", duo)}
+    more = compare("Which band has more members, Glass Harbour or Wren?", ["Glass Harbour", "Wren"], sources)
+    assert more.answer == "Wren" and more.summary() == (
+        "Glass Harbour: 3 members [1]; Wren: 4 members [2] -> more members: Wren")
+    fewer = compare_counts("Which band has fewer members, Ratchet or Glass Harbour?", ["Ratchet", "Glass Harbour"],
+                           sources)
+    assert fewer.answer == "Ratchet" and fewer.facts["Ratchet"].value == "2 members"
+    # a list counts members only: "more constant members" wants a count the page states
+    assert compare_counts("Which band has more constant members, Glass Harbour or Wren?",
+                          ["Glass Harbour", "Wren"], sources) is None
+    # a list of things that are not names is no list of members
+    assert compare_counts("Which band has more members, Glass Harbour or Wren?", ["Glass Harbour", "Wren"],
+                          {1: ("Glass Harbour", "The set consists of drums, bass and guitar."),
+                           2: ("Wren (band)", quartet)}).answer is None

@@ -12,8 +12,9 @@ decided by code:
   counts          "Which genus has more species, A or B?" (fewer, most ...): each option's
                   count of the thing asked, from its own page ("a genus of ten species",
                   "about 500 species"), with every qualifier the question gives ("Grand Slam
-                  doubles titles" is not "11 Grand Slam titles"); decided only when both own
-                  pages state one (a band's page names its members, it does not count them)
+                  doubles titles" is not "11 Grand Slam titles"), or the members it names in a
+                  list ("consisting of A (vocals), B (guitar) and C (drums)": 3 members);
+                  decided only when both own pages give one
   nationalities   "Are both A and B American?", "Are A and B of the same nationality?" (or from
                   the same country): each subject's nationality, compared with the other's or
                   with the one asked about
@@ -139,6 +140,11 @@ class Comparison:
                     (f"Your sources give {known}, but no date for {missing}." if known else
                      f"No source you read dates {self.subjects[0]} or {self.subjects[1]}.") +
                     f" Find the date of {missing}: the first sentences of its own page give it.")
+        if self.what == "counts":
+            counted = self.rule.split(" ", 1)[-1]
+            return (f"This question compares how many {counted} {self.subjects[0]} and {self.subjects[1]} have. "
+                    f"Your sources give {known}, but not how many {missing} has. Read the first sentences of "
+                    f"the own page of {missing}: they give the count, or name the {counted}.")
         return ("This question compares nationalities. " +
                 (f"Your sources give {known}, but not the nationality of {missing}." if known else
                  f"No source you read gives the nationality of {self.subjects[0]} or {self.subjects[1]}.") +
@@ -396,26 +402,54 @@ def _count_in(words: list[str], text: str) -> tuple[int, str] | None:
     return None
 
 
+# "consisting of Ed Kowalczyk (lead vocals), Chad Taylor (guitar), ... and Chad Gracey (drums)": a
+# page that names a group's members in a list after one of these
+_MEMBER_LIST = re.compile(r"\b(?:consist(?:s|ed|ing)? of|compris(?:es|ed|ing)|(?:composed|made up) of|"
+                          r"(?:members|line-up|lineup) (?:are|were|is|was|includes?|consists? of))\s+(.+)", re.I)
+
+
+def _members_listed(text: str) -> tuple[int, str] | None:
+    """The number of members a page names in a list ("... consisting of Russell Marsden (guitar,
+    vocals), Emma Richardson (bass, vocals), and Matt Hayward (drums)" -> 3), and its sentence:
+    a band's page names its members, it does not count them. Each item must be a name; at least
+    two."""
+    for sentence in evidence_sentences(text):
+        found = _MEMBER_LIST.search(sentence)
+        if not found:
+            continue
+        listed = re.sub(r"\([^()]*\)", " ", found.group(1))
+        items = [item for item in re.split(r",\s*(?:and\s+)?|\s+and\s+", listed.rstrip(" ."))
+                 if item.strip()]
+        if len(items) >= 2 and all(re.search(r"\b[A-Z][a-z]+\b", item) for item in items):
+            return len(items), sentence
+    return None
+
+
 def compare_counts(question: str, options: list[str], sources: dict[int, tuple[str, str]]) -> Comparison | None:
     """The comparison for "Which has more/fewer N, A or B?": each option's count of N, from its
-    own page. Decided only when both own pages state a count; otherwise None and the question
-    is the model's (a band's page lists its members by name; a count never stated may be zero)."""
+    own page (for members, also the members it names in a list). Decided only when both own
+    pages give a count; with one, the comparison asks for the other's (a count never stated
+    may be zero, so nothing is decided without it); with none, None and the question is the
+    model's."""
     asked = counted(question, options)
     if asked is None:
         return None
     words, more = asked
+    # "more members" counts the members a page names; "more constant members" only a stated count
+    listed = words == ["members"]
     found: dict[str, tuple[int, Fact]] = {}
     for option in options:
         for sid, _, text in own_pages(option, sources):
-            if (count := _count_in(words, text)) is not None:
+            if (count := _count_in(words, text) or (_members_listed(text) if listed else None)) is not None:
                 found[option] = (count[0], Fact(option, f"{count[0]} {words[-1]}", sid, _quote(count[1])))
                 break
+    rule = f"{'more' if more else 'fewer'} {' '.join(words)}"
     if len(found) < 2:
-        return None
+        return Comparison("counts", list(options), {o: fact for o, (_, fact) in found.items()}, None,
+                          rule) if found else None
     a, b = found[options[0]][0], found[options[1]][0]
     answer = None if a == b else options[0] if (a > b) == more else options[1]
-    return Comparison("counts", list(options), {o: fact for o, (_, fact) in found.items()}, answer,
-                      f"{'more' if more else 'fewer'} {' '.join(words)}")
+    return Comparison("counts", list(options), {o: fact for o, (_, fact) in found.items()}, answer, rule)
 
 
 # ------------------------------------------------------------------ properties
