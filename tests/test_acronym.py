@@ -40,3 +40,19 @@ def test_the_run_ends_with_the_spelled_out_name_and_traces_it(tmp_path, monkeypa
     assert "**Answer:** International Boxing Hall of Fame (IBHOF)" in result.report
     assert [(r["answer"], r["named"]) for r in read_trace(tmp_path / "t.jsonl") if r["event"] == "spelled_out"] == [
         ("IBHOF", "International Boxing Hall of Fame (IBHOF)")]
+
+
+def test_an_answer_that_spells_out_the_question_s_acronym_is_about_what_it_names():
+    from kresearch.agent.answer.acronym import acronyms, spells
+    from kresearch.agent.answer.verify import Evidence, settles
+
+    assert acronyms("What, known as ZXQ, is used in gliding?") == ["ZXQ"] and acronyms("Is A or B older?") == []
+    assert spells("Zorbic-xylic quartz", "ZXQ") and spells("Hall of Fame", "HOF") and spells("Hall of Fame", "HF")
+    assert not spells("Zorbic quartz", "ZXQ") and not spells("Zorbic-xylic quartz", "zxq")
+    # no page titled "ZXQ" is read, but the answer is what "ZXQ" stands for: the page stating it settles it
+    page = {1: "Glidium is a synthetic zorbic-xylic quartz (ZXQ) used in gliding by most clubs."}
+    ev = Evidence(question="What, known as ZXQ, is used in gliding?", answer="Zorbic-xylic quartz", plan=[],
+                  opened=page, unread_hints={}, python_runs=0, python_enabled=False, titles={1: "Glidium"})
+    assert settles(ev).passed
+    ev.answer = "Glidium"            # not what the acronym stands for: nothing read is about "ZXQ"
+    assert settles(ev).check == "unsettled"

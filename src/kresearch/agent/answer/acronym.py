@@ -56,3 +56,15 @@ def _spells(run: list[str], letters: str) -> bool:
     if letters and word.lower()[0] == letters[0] and _spells(rest, letters[1:]):
         return True
     return word.lower() in _SMALL and _spells(rest, letters)
+
+
+def spells(name: str, acronym: str) -> bool:
+    """The initials of the name's words spell the acronym ("Anabolic-androgenic steroid" spells
+    "AAS"; small words may count or not)."""
+    return bool(_ACRONYM.fullmatch(acronym)) and _spells(re.findall(r"[^\W_]+", name), acronym.replace("&", "").lower())
+
+
+def acronyms(text: str) -> list[str]:
+    """The acronyms a text writes: "What, known as AAS, is ...?" -> ["AAS"]."""
+    return re.findall(rf"\b{_ACRONYM.pattern}\b", text)
+

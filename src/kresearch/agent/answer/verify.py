@@ -47,6 +47,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .acronym import acronyms, spells
 from .compare import SHARED_VALUES, Comparison, compare, own_pages
 from .described import (Description, asked_of, asked_query, asked_words, described, described_names, fits_description,
                         object_of_relation, relation_asked)
@@ -654,7 +655,9 @@ def settles(ev: Evidence) -> Verdict:
     # A page stating the answer backs it only on the question's trail: with nothing read about
     # any name the question gives, that is not known ("Jenna Dewan" from her own page, for
     # "SuperMansion starred the actress who had a recurring role as whom on Workaholics?")
-    if subjects(ev.question) and not ev.on_question:
+    # (unless the answer is what an acronym the question names stands for: "What, known as AAS,
+    # is commonly used in bodybuilding?" asks what "AAS" is, whose page the answer's would be)
+    if subjects(ev.question) and not ev.on_question and not any(spells(ev.answer, a) for a in acronyms(ev.question)):
         return Verdict("unsettled", "Nothing you read yet is about what the question names: read about it, "
                                     "then answer.")
     if is_yes_no(ev.answer) or choice_options(ev.question):
