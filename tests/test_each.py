@@ -521,3 +521,18 @@ def test_a_thing_whose_own_page_says_nothing_of_what_is_asked_is_searched_with_i
     assert asked_query(Part("Ed Wood", "What nationality was Ed Wood?"),
                        {2: ("Ed Wood - Wiki", "Edward Davis Wood Jr. was a filmmaker.")}) is None
     assert asked_query(part, {}) is None
+
+
+def test_values_that_share_a_word_share_that_word_when_no_value_is_shared_whole():
+    genre = [Part("A", "What genre of film is A?"), Part("B", "What genre of film is B?")]
+    facts = {"A": fact("A", "action-comedy; superhero; computer-animated; film"),
+             "B": fact("B", "animated fantasy; French; Belgian; Irish")}
+    # "film" is the question's own word, the nationalities say nothing of a genre
+    assert combine("A and B share which genre of film?", genre, facts, False).answer == "animated"
+    music = {"A": fact("A", "American rock band; alternative"), "B": fact("B", "English pop-rock band")}
+    assert combine("What genre of music do A and B share?", genre, music, False).answer == "rock"
+    # nothing in common: no decision; a yes/no question is not answered by a shared word
+    apart = {"A": fact("A", "romantic comedy"), "B": fact("B", "horror thriller")}
+    assert combine("A and B share which genre of film?", genre, apart, False) is None
+    same = [Part("A", "What genre is A?"), Part("B", "What genre is B?")]
+    assert combine("Are A and B of the same genre?", same, facts, True).answer == "no"

@@ -53,8 +53,9 @@ from ...prompts import render, with_examples
 from ...tools.browser import best_passage
 from ..context import content_words, same_word, stems
 from ..evidence import is_yes_no, states_answer, support
-from ..names import NAME, nationality_forms
+from ..names import NAME, NATION_STEMS, nationality_forms
 from .compare import SHARED_VALUES, Comparison, Fact, own_pages
+from .kind import kind_of
 
 # A question asking one thing of several: a yes/no question joining things with "and", or any
 # question with a word of sharing. Only such questions pay for the split call (a few seconds):
@@ -445,6 +446,22 @@ def shared(facts: list[Fact]) -> list[str]:
     return [v for v in first if all(any(_same(v, w) for w in other) for other in rest)]
 
 
+def shared_words(facts: list[Fact], asked: set[str]) -> list[str]:
+    """What the values share word by word when no value is shared whole: "computer-animated" and
+    "animated fantasy" share "animated", "action-comedy" and "romantic comedy" "comedy". Not the
+    question's own words ("film" in "... share which genre of film?"), nationalities, nor the
+    nouns that say what kind of thing it is ("band", "film", "series": kind.KINDS)."""
+    first, *rest = [f.value.split(VALUES) for f in facts]
+    found = []
+    for value in first:
+        words = [w for w in re.findall(r"[^\W_]+", value)
+                 if stems(w) and not stems(w) & (asked | NATION_STEMS) and not kind_of(w)]
+        kept = [w for w in words if all(any(stems(w) <= stems(other) for other in values) for values in rest)]
+        if kept:
+            found.append(" ".join(kept))
+    return list(dict.fromkeys(found))
+
+
 def combine(question: str, parts: list[Part], facts: dict[str, Fact], yes_no_question: bool,
             options: list[str] = ()) -> Comparison | None:
     """What the sub-answers decide (see the module docstring), or None when they do not: a part
@@ -466,6 +483,8 @@ def combine(question: str, parts: list[Part], facts: dict[str, Fact], yes_no_que
     if found != subjects:
         return None
     common = shared([facts[s] for s in subjects])
+    if not common and not yes_no_question:
+        common = shared_words([facts[s] for s in subjects], stems(question))
     if yes_no_question:
         if _DIFFERENCE.search(question):
             return Comparison("each", subjects, facts, "no" if common else "yes", "yes when no value is shared")

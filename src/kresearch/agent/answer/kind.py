@@ -85,6 +85,11 @@ _MARKUP = re.compile(r"[{}\\*_#]")
 _ASIDE = re.compile(r"\([^()]*\)")                 # "Tata Consultancy Services Limited (TCS) is ..."
 
 
+def kind_of(noun: str) -> str | None:
+    """The kind a noun names ("band" -> "band", "films" -> "work"), None for a noun of no known kind."""
+    return _KIND_OF.get(stem(noun.lower()))
+
+
 def asked_kind(question: str) -> str | None:
     """What kind of answer the question asks for: "who", "where", or the kind of the noun after
     its last "which" or "what" ("character": "person"); None when it says no kind known here."""
