@@ -99,3 +99,23 @@ def test_a_one_letter_answer_is_known_by_its_own_page():
     assert [v.check for v in checks] == ["kind"] and 'says "C" is a language' in checks[0].message
     ev.answer = "Ada Brook"
     assert final_checks(ev) == []
+
+
+def test_a_video_game_is_no_movie():
+    game = ("# Star Voyage (2013 video game)\n\nFrom the Offline Encyclopedia, the free encyclopedia\n\nStar Voyage "
+            "is a 2013 action-adventure video game based on the film series.")
+    film = ("# Nightcat (film)\n\nFrom the Offline Encyclopedia, the free encyclopedia\n\nNightcat is a 2004 "
+            "American superhero film directed by Pierre Lou.")
+    question = "What movie did Pierre Lou direct which had a tie-in video game in 2004?"
+    assert wrong_kind(question, "Star Voyage", {1: ("Star Voyage (2013 video game)", game)}) == (1, "game", "work")
+    assert wrong_kind(question, "Nightcat", {2: ("Nightcat (film)", film)}) is None
+    assert wrong_kind("Which game did the studio release in 2013?", "Star Voyage",
+                      {1: ("Star Voyage (2013 video game)", game)}) is None
+
+
+def test_a_page_titled_with_one_word_of_a_longer_name_is_a_namesake_s():
+    # the dictionary's "anna" (a specification language) is no page of the composer Anna Clyne
+    entry = "# anna\n\nANNotated Ada Anna\n\n\\<language, specification> (Anna) A specification language for Ada."
+    assert wrong_kind("Which composer created Night Ferry?", "Anna Clyne", {4: ("anna", entry)}) is None
+    assert what_it_is("Anna Clyne", {4: ("anna", entry)}) == []
+    assert what_it_is("Anna", {4: ("anna", entry)}) == [(4, ["language"])]

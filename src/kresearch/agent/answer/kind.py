@@ -9,23 +9,26 @@ the film; "Where is the company that Sachin Warrier worked for headquartered?" w
 stated by a page read, so no other check objects. What the answer is, its own page says in its
 first sentence -- "Kernel Parlog: <language> A modeless intermediate language for Parlog", "X is
 a 2004 American comedy film directed by ..." -- and that head noun's kind (KINDS: a person, a
-band, a company, an institution, a work, a place, a structure, a language, a living thing, a
-vehicle, another thing) settles whether it is the kind asked:
+band, a company, an institution, a work, a game, a place, a structure, a language, a living
+thing, a vehicle, another thing) settles whether it is the kind asked:
   who / whom        a person, a band, a company or an institution
   where             a place, a structure or an institution
   which / what N    N's kind ("which character": a person), with its near kin (a person or a
                     band; a company or an institution; a structure, a place or an institution)
 Every kind the sentence names must be one not asked ("a Polish film and theatre director" is a
 director too), and a noun of no known kind says nothing. Only the answer's own page counts (its
-title is the answer's name): a sentence elsewhere that calls it something says less. No own
-page read, or no head noun found: nothing is known.
+title is the answer's name, and not one word of a longer one: the dictionary's "anna" is no page
+of Anna Clyne): a sentence elsewhere that calls it something says less. No own page read, or no
+head noun found: nothing is known. A video game is a kind of its own, not a work like a film:
+"What movie did Pitof direct which had a tie-in video game?" was answered with the game.
 """
 from __future__ import annotations
 
 import re
 
-from ..context import stem
+from ..context import content_words, stem
 from ..evidence import as_shown, evidence_sentences
+from ..names import page_name
 from .compare import is_own_page
 
 KINDS = {
@@ -40,8 +43,9 @@ KINDS = {
     "company": "company corporation conglomerate subsidiary firm manufacturer label publisher airline "
                "retailer brand",
     "institution": "university college school academy hospital museum library institute",
-    "work": "film movie documentary album song single novel book series sitcom episode game opera "
+    "work": "film movie documentary album song single novel book series sitcom episode opera "
             "musical poem painting sculpture magazine newspaper comic",
+    "game": "game",       # a video game for "what movie" ("Catwoman" the film has a tie-in game)
     "place": "city town village country state county province region district island river lake mountain "
              "capital municipality suburb neighborhood neighbourhood borough commune",
     "structure": "building bridge stadium arena airport station tower church cathedral castle palace hotel casino",
@@ -136,12 +140,20 @@ def head_nouns(sentence: str) -> list[str]:
     return heads if len(phrase.split()) <= MAX_PHRASE_WORDS else []
 
 
+def _names_it(answer: str, title: str) -> bool:
+    """The page is the answer's own (compare.is_own_page), and not by one word of a longer name:
+    the dictionary's "anna" (a specification language) is no page of the composer Anna Clyne,
+    while "Lee Hazlewood" is Barton Lee Hazlewood's."""
+    words = content_words(page_name(title))
+    return is_own_page(answer, title) and (len(words) >= 2 or len(content_words(answer)) <= 1)
+
+
 def what_it_is(answer: str, pages: dict[int, tuple[str, str]]) -> list[tuple[int, list[str]]]:
     """(source, nouns) for each of the answer's own pages read that says what it is, from its
     first sentence or its dictionary category."""
     found = []
     for sid, (title, text) in pages.items():
-        if not is_own_page(answer, title):
+        if not _names_it(answer, title):
             continue
         nouns = next((nouns for sentence in evidence_sentences(text)[:LEAD_SENTENCES]
                       if (nouns := head_nouns(sentence))), [])
