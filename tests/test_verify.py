@@ -410,9 +410,10 @@ def test_a_comparison_with_one_date_missing_sends_the_agent_to_find_it(tmp_path)
                   step("answer", answer="Statue of Liberty")]
         result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=FIRST)
     assert [v["check"] for v in result.verification] == ["compare", "passed"]
-    told = llm.calls[3][-1]["content"]
+    told = "\n".join(m["content"] for m in llm.calls[3][-3:])
     assert "Your sources give Eiffel Tower: 31 March 1889 [" in told and "no date for Statue of Liberty" in told
     assert 'Find the date of Statue of Liberty: the first sentences of its own page give it. Search for "Statue of Liberty".' in told
+    assert 'Results for "Statue of Liberty"' in told          # and the loop runs that search
     assert result.answer == "Statue of Liberty" and "## Dates compared" in result.report
 
 
@@ -423,9 +424,19 @@ def test_the_dates_check_names_an_unread_result_that_is_the_missing_options_page
                   titles={1: "Eiffel Tower - Encyclopedia", 2: "Liberty Island", 3: "Statue of Liberty - Encyclopedia"})
     verdict = Verifier().check(ev, 3)
     assert verdict.check == "compare" and "Source [3] seems to be its page: open it." in verdict.message
+    assert verdict.bridges == []                                 # a page to open: no search run
     # neither option dated yet
     ev = replace(ev, opened={1: "The Eiffel Tower is in Paris."})
     assert "No source you read dates Eiffel Tower or Statue of Liberty." in Verifier().check(ev, 3).message
+    # no unread page of it: the search for it, with the noun the question calls it by when the
+    # name does not say it ("Live" alone finds the dictionary's "live")
+    band = Evidence(question="Which band has more members, Glass Harbour or Live?", answer="Glass Harbour", plan=[],
+                  opened={1: "Glass Harbour are a rock band, consisting of Ann Lee (guitar), Tom Reed (bass) and "
+                             "Sam Holt (drums)."}, unread_hints={}, python_runs=0, python_enabled=True,
+                  titles={1: "Glass Harbour"})
+    verdict = Verifier().check(band, 3)
+    assert verdict.check == "compare" and verdict.bridges == ["Live band"]
+    assert 'not how many Live has' in verdict.message and 'Search for "Live band".' in verdict.message
 
 
 def test_verify_off_accepts_the_first_answer(tmp_path):

@@ -101,6 +101,14 @@ def asked_kind(question: str) -> str | None:
         return "who"
     if _ASKS_WHERE.search(question):
         return "where"
+    noun = asked_noun(question)
+    return _KIND_OF.get(stem(noun.lower())) if noun else None
+
+
+def asked_noun(question: str) -> str | None:
+    """The noun of a known kind the question's last "which" or "what" asks for: "band" in "Which
+    band has more members, A or B?", "character" in "Which Netflix series "Unbreakable" character
+    ...?"; None when there is none."""
     asking = list(_WHICH.finditer(question))
     if not asking:
         return None
@@ -108,18 +116,17 @@ def asked_kind(question: str) -> str | None:
     if not any(c.isupper() for c in question):
         # typed in lower case, a name looks like any word ("which netflix series unbreakable
         # character"): only a noun right after the interrogative is sure to be what it asks
-        return _KIND_OF.get(stem(words[0].lower())) if words else None
-    kind = None
+        return words[0].lower() if words and stem(words[0].lower()) in _KIND_OF else None
+    noun = None
     for word in words:
         if word.lower() in _AUXILIARIES or word.lower() in _PREPOSITIONS:   # "which film was", "which genre of film"
             break
         if not word.islower():                        # a name or a year in the phrase: "Netflix", "1959"
             continue
-        found = _KIND_OF.get(stem(word))
-        if found is None and kind is not None:        # past the noun: "... director wrote", "band sang songs"
+        if stem(word) not in _KIND_OF and noun is not None:    # past the noun: "... director wrote", "band sang songs"
             break
-        kind = found or kind
-    return kind
+        noun = word if stem(word) in _KIND_OF else noun
+    return noun
 
 
 def head_nouns(sentence: str) -> list[str]:

@@ -51,7 +51,7 @@ from .acronym import acronyms, spells
 from .compare import SHARED_VALUES, Comparison, compare, own_pages
 from .described import (Description, asked_of, asked_query, asked_words, described, described_names, fits_description,
                         object_of_relation, relation_asked)
-from .kind import wrong_kind
+from .kind import asked_noun, wrong_kind
 from ..context import content_words, stems
 from ..evidence import (CITATION, STATED, Conflict, Support, answer_support, evidence_sentences, find_conflict,
                         inner_names, is_letter_name, is_yes_no, states_answer)
@@ -364,12 +364,21 @@ def follows(answer: str, decided: Comparison | None) -> bool:
     return bool(a) and a <= o and decided.rule != SHARED_VALUES
 
 
-def _page_hint(ev: Evidence, subject: str) -> str:
-    """An unread result that seems to be the subject's own page: " Source [7] seems to be its page"."""
+def _page_hint(ev: Evidence, subject: str) -> tuple[str, list[str]]:
+    """Where the subject's own page is: an unread result that seems to be it (" Source [7] seems
+    to be its page: open it."), or else the search that finds it, which the loop runs (the
+    Verdict's `bridges`)."""
     unread = {sid: (ev.titles.get(sid, ""), hint) for sid, hint in ev.unread_hints.items()}
     sid = next((sid for sid, _, _ in own_pages(subject, unread)), None)
-    # the name alone is the query that finds the page (the model asked "Battle of Manila founding date")
-    return f" Source [{sid}] seems to be its page: open it." if sid else f' Search for "{subject}".'
+    if sid:
+        return f" Source [{sid}] seems to be its page: open it.", []
+    # the name alone is the query that finds the page (the model asked "Battle of Manila founding
+    # date"), with the noun the question calls it when the name does not say it ("Live band":
+    # "Live" alone finds the dictionary's "live"; told so, the model searched "How many members
+    # does Live have?")
+    noun = asked_noun(ev.question)
+    query = f"{subject} {noun}" if noun and not stems(noun) & stems(subject) else subject
+    return f' Search for "{query}".', [query]
 
 
 def _unlinked(ev: Evidence, stated: list[int]) -> Verdict | None:
@@ -548,7 +557,8 @@ def _failures(ev: Evidence):
         yield Verdict("hops", f"Your plan has {len(ev.plan)} sub-questions but you have read only one source. "
                               f'Research the next one before answering: "{rest}".')
     if decidable is not None and decidable.answer is None and decidable.missing:
-        yield Verdict("compare", decidable.ask_for_missing() + _page_hint(ev, decidable.missing[0]) + " Then answer.")
+        hint, search = _page_hint(ev, decidable.missing[0])
+        yield Verdict("compare", decidable.ask_for_missing() + hint + " Then answer.", bridges=search)
     elif decidable is None and ev.python_enabled and ev.python_runs == 0 and is_comparison(ev.question):
         yield Verdict("compute", "This question compares or counts numbers or dates. Use python to compute "
                                  "it from the values your sources give (print the result), then answer.")
