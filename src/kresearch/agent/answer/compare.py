@@ -444,12 +444,12 @@ def compare_counts(question: str, options: list[str], sources: dict[int, tuple[s
                 found[option] = (count[0], Fact(option, f"{count[0]} {words[-1]}", sid, _quote(count[1])))
                 break
     rule = f"{'more' if more else 'fewer'} {' '.join(words)}"
+    facts = {o: fact for o, (_, fact) in found.items()}
     if len(found) < 2:
-        return Comparison("counts", list(options), {o: fact for o, (_, fact) in found.items()}, None,
-                          rule) if found else None
+        return Comparison("counts", list(options), facts, None, rule) if found else None
     a, b = found[options[0]][0], found[options[1]][0]
     answer = None if a == b else options[0] if (a > b) == more else options[1]
-    return Comparison("counts", list(options), {o: fact for o, (_, fact) in found.items()}, answer, rule)
+    return Comparison("counts", list(options), facts, answer, rule)
 
 
 # ------------------------------------------------------------------ properties
