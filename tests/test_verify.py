@@ -239,6 +239,30 @@ def test_the_loop_searches_the_bridge_and_the_report_cites_only_the_question_s_t
     assert "Shirley Temple" in cited and "Jane Withers" not in cited
 
 
+
+def test_an_answer_sent_back_again_is_not_a_repeat_of_the_bridge_search(tmp_path, monkeypatch):
+    # devb51-s55: the draft and then the model's answer failed the link check with the same
+    # bridge; the loop searched it again, which it took for the model repeating itself ("You
+    # already did exactly this at step 1"), and three such rounds stop a run as looping
+    from kresearch.agent.answer import first_reading
+    from kresearch.agent.answer.verify import Verdict
+    monkeypatch.setattr(first_reading, "settles", lambda ev: Verdict(
+        "link", "It names Shirley Temple: research that, then answer.", bridges=["Shirley Temple"]))
+    cast = page("Corliss Archer on screen", "Shirley Temple played Corliss Archer in the film Kiss and Tell.")
+    withers = page("Jane Withers", "Jane Withers served as ambassador to Mexico.")
+    answer = step("answer", answer="Chief of Protocol of the United States")
+    with site({"/wiki/Cast": cast, "/wiki/Jane_Withers": withers}) as server:
+        base = server.base_url
+        script = [{"answer": "Chief of Protocol of the United States"}, PLAN,
+                  step("open", source=f"{base}/wiki/Cast", page=1), step("open", source=f"{base}/wiki/Jane_Withers", page=1),
+                  step("answer", answer="ambassador to Mexico"), open_titled("Shirley Temple"), answer]
+        result, llm, backend, _ = run_agent(script, base, tmp_path, verify=True, draft=True)
+    assert [v["check"] for v in result.verification] == ["link", "link", "passed"]
+    assert backend.calls.count("Shirley Temple") == 1          # searched after the draft only
+    assert not any("You already did exactly this" in m["content"] for m in llm.calls[-1])
+    assert result.stopped_because == "answered" and result.answer == "Chief of Protocol of the United States"
+
+
 def test_a_title_s_qualifier_is_a_bridge_only_when_it_is_a_name():
     q = "What government position was held by the woman who portrayed Corliss Archer in Kiss and Tell?"
     opened = {1: "Kiss and Tell is a 1945 American comedy film.", 3: "Jane Withers served as Chief of Protocol."}

@@ -381,9 +381,12 @@ class Agent:
             # The check named what to research (link: who the page about the question says did
             # it; described: the one the question describes, with what it asks); told to
             # research that, the 1.5B model searched the wrong hop again (final30), so the loop
-            # runs the search and the model picks up from its results.
-            yield from self._search_for_model(verdict.bridges[:2], "(searching what verification named)",
-                                              step, state, ctx)
+            # runs the search and the model picks up from its results. Once: the same check
+            # sending the same answer back again finds it searched (a repeat would be counted
+            # against the model as looping, and its results are in view already).
+            queries = [q for q in verdict.bridges[:2] if q.lower() not in self.toolbox.searched]
+            if queries:
+                yield from self._search_for_model(queries, "(searching what verification named)", step, state, ctx)
 
     def _invalid_step(self, completion: Completion, error: ActionError, step: int, state: _State,
                       ctx: ContextManager) -> None:
