@@ -673,6 +673,23 @@ def test_an_answer_of_the_question_s_words_is_an_echo_unless_the_question_choose
     assert restates(answer, question) is echo
 
 
+@pytest.mark.parametrize("answer, question, echo", [
+    # devb51-s55: the digit is too short to be a content word; "season 3" was judged vague and the
+    # run ended with no answer
+    ("season 3", "What season was the character introduced that becomes the main antagonist in the following "
+                 "season, from the animated series created by Bryan Konietzko?", False),
+    ("chapter 12", "in which chapter of the novel by ann leckie does the ship first appear?", False),
+    ("Game 7", "Which game of the 2016 World Series did the Chicago Cubs win in extra innings?", False),
+    # a number the question writes itself is still its own
+    ("season 2", "Who joined the cast of Avatar in season 2?", True),
+    ("season", "What season was the character introduced, from the series created by Bryan Konietzko?", True),
+])
+def test_an_answer_that_adds_a_number_is_no_echo(answer, question, echo):
+    from kresearch.agent.answer.verify import echoes_question
+
+    assert echoes_question(answer, question) is echo
+
+
 def test_an_answer_made_of_the_question_and_the_checks_own_messages_is_an_echo():
     from kresearch.agent.answer.verify import copies_message, echoes_question
     question = ("When was the Western Germanic language spoken from which the small settlement situated on the "

@@ -231,12 +231,15 @@ def echoes_question(answer: str, question: str, told: str = "") -> bool:
     """The answer only restates the question (`restates`, of the question's own words alone), or
     copies what the run's checks told the model (`copies_message`). "Only words of the question"
     is no echo when the question offers choices ("A or B"), wherever they stand: "Which airport,
-    X or Y, is closer?" is answered with words it contains."""
+    X or Y, is closer?" is answered with words it contains. Nor is an answer that gives a number the
+    question does not write: "season 3" for "What season was the character introduced ...?" (the
+    digit is too short to be a content word)."""
     words = content_words(answer)
     offers_choice = bool(choice_options(question)) or _OR.search(question)
+    new_number = set(re.findall(r"\d+", answer)) - set(re.findall(r"\d+", question))
     return copies_message(answer, told) or bool(
-        words and not is_yes_no(answer) and not offers_choice and words <= content_words(question)
-        and restates(answer, question))
+        words and not is_yes_no(answer) and not offers_choice and not new_number
+        and words <= content_words(question) and restates(answer, question))
 
 
 COPIED_WORDS = 6
