@@ -10,7 +10,7 @@ from fixture_site import page_html, site
 from test_agent import ANSWERED, QUESTION, run_agent, step
 
 from kresearch.agent.answer.verify import (Evidence, Verifier, choice_options, final_checks, is_comparison,
-                                           settles)
+                                           is_yes_no_question, settles)
 
 PLAN = step("plan", subquestions=["Who played Corliss Archer in Kiss and Tell?",
                                   "What government position did she hold?"])
@@ -638,6 +638,40 @@ def test_a_question_offering_alternatives_is_not_answered_yes_or_no():
         assert failed[0].check == "form" and ("alternative" in failed[0].message or "which of these" in failed[0].message)
     ev.question, ev.answer = "Did Nirvana play grunge or punk?", "grunge"
     assert not [v for v in final_checks(ev) if v.check == "form"]
+
+
+@pytest.mark.parametrize("question, alternatives", [
+    ("Is the Pakistan fast bowler who joined the Kent County Cricket Club in June, 2011 a left-hand or right-hand "
+     "batsmans?", ["left-hand", "right-hand"]),
+    ("Did Nirvana play grunge or punk?", ["grunge", "punk"]),
+    ("was the film shot in black and white or in color?", ["white", "color"]),
+    ("Is garbage collection in Go concurrent or stop-the-world?", ["concurrent", "stop-the-world"]),
+    ("Is Python or Java older?", []),                     # named options: choice_options binds them
+    ("Which film or series starred her?", []),            # a wh-question's "or" joins what it asks for
+    ("Is the drug safe or not?", []),                     # "or not": a yes/no question
+])
+def test_the_words_a_yes_no_shaped_question_sets_beside_or(question, alternatives):
+    from kresearch.agent.answer.verify import lower_case_alternatives
+
+    assert lower_case_alternatives(question) == alternatives
+
+
+def test_an_answer_naming_neither_alternative_is_sent_back_and_or_not_asks_yes_or_no():
+    # devb51-s55: the described bowler ("Wahab Riaz") settled the first reading of a question
+    # asking his batting hand
+    question = ("Is the Pakistan fast bowler who joined the Kent County Cricket Club in June, 2011 a left-hand or "
+                "right-hand batsman?")
+    page_text = "Wahab Riaz is a Pakistani cricketer. He is a right-handed batsman and left-arm fast bowler."
+    ev = Evidence(question=question, answer="Wahab Riaz", plan=[], opened={1: page_text}, unread_hints={},
+                  python_runs=0, python_enabled=False)
+    failed = final_checks(ev)
+    assert failed[0].check == "form" and "left-hand or right-hand" in failed[0].message
+    for answer in ("right-handed", "Right-hand batsman"):
+        ev.answer = answer
+        assert not [v for v in final_checks(ev) if v.check == "form"]
+    ev.question, ev.answer = "Is Wahab Riaz a right-handed batsman or not?", "Yes"
+    assert not [v for v in final_checks(ev) if v.check == "form"]
+    assert is_yes_no_question(ev.question)
 
 
 

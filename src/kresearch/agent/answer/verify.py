@@ -71,7 +71,8 @@ _NON_ANSWER = re.compile(r"\b(enough information|no (information|data|mention)|i
                          r"(cannot|can't|could not|couldn't|unable to) (be )?(determine|determined|find|found|tell|say)|"
                          r"(is|are|was|were) not (mentioned|specified|stated|given|known|found|available)|"
                          r"i (do not|don't) know|not sure)\b", re.I)
-_OR = re.compile(r"\bor\b", re.I)     # the question offers alternatives
+# the question offers alternatives ("or not" offers none: "Is the drug safe or not?" asks yes or no)
+_OR = re.compile(r"\bor\b(?!\s+not\b)", re.I)
 # ... or asks to choose among what it names without "or": "A and B ...; which one ...?"
 _CHOOSES = re.compile(r"\bwhich (one|of)\b|\bbetween\b|\beither\b", re.I)
 _YES_NO_QUESTION = re.compile(r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I)
@@ -154,6 +155,28 @@ def is_yes_no_question(question: str) -> bool:
     statement = len(question.split()) >= 4 and bool(_STATEMENT_VERB.search(question))
     return (statement and question.rstrip().endswith("?") and not _WH_WORD.search(question)
             and not _PLACEHOLDER.search(question))
+
+
+_ALTERNATIVE_WORD = re.compile(r"[\w'-]+")
+
+
+def lower_case_alternatives(question: str) -> list[str]:
+    """The words a question shaped like a yes/no question sets beside "or" when it offers no named
+    options (choice_options): "Is the bowler who joined Kent in 2011 a left-hand or right-hand
+    batsman?" -> ["left-hand", "right-hand"], "Did Nirvana play grunge or punk?" -> ["grunge",
+    "punk"], "Was it shot in black and white or in color?" -> ["white", "color"]. Not bound
+    well enough to be the answer (choice_options), but an answer that names neither answers
+    something else: the described bowler, "Wahab Riaz", is no batting hand."""
+    if not _YES_NO_QUESTION.match(question) or choice_options(question):
+        return []
+    found = _OR.search(question)
+    if not found:
+        return []
+    before = [w for w in _ALTERNATIVE_WORD.findall(question[:found.start()]) if content_words(w)]
+    after = [w for w in _ALTERNATIVE_WORD.findall(question[found.end():]) if content_words(w)]
+    if not before or not after or stems(before[-1]) == stems(after[0]):
+        return []
+    return [before[-1], after[0]]
 
 
 def _names(answer: str, option: str) -> bool:
@@ -530,6 +553,10 @@ def _failures(ev: Evidence):
         # "Did X play grunge or punk?", "Is A or B older?": alternatives offered, one of them asked for
         yield Verdict("form", f'The question offers alternatives joined by "or", but your answer is "{answer}". '
                               "Answer with the alternative that holds, not yes or no.")
+    elif not options and (alternatives := lower_case_alternatives(ev.question)) and not any(
+            stems(alternative) <= stems(answer) for alternative in alternatives):
+        yield Verdict("form", f'The question asks which holds, {alternatives[0]} or {alternatives[1]}, but your '
+                              f'answer "{answer}" is neither. Answer with the alternative that holds.')
     elif options and not any(_names(answer, option) for option in options):
         yield Verdict("form", f'The question asks which of these: {options[0]} or {options[1]}. '
                               f'Your answer "{answer}" is neither. Answer with one of them.')
