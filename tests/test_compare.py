@@ -252,3 +252,56 @@ def test_members_a_page_names_in_a_list_are_counted():
     assert compare_counts("Which band has more members, Glass Harbour or Wren?", ["Glass Harbour", "Wren"],
                           {1: ("Glass Harbour", "The set consists of drums, bass and guitar."),
                            2: ("Wren (band)", quartet)}).answer is None
+
+
+def test_what_a_comparative_of_the_things_themselves_measures():
+    from kresearch.agent.answer.measures import asked_measure
+    assert asked_measure("Which tower is taller, 712 Fifth Avenue or Manhattan Life Insurance Building?")[:2] == (
+        ("length",), True)
+    assert asked_measure("which is larger Asante Traditional Buildings or Gulangyu?")[:2] == (("area",), True)
+    assert asked_measure("Which film is shorter: Heat or Ronin?")[:2] == (("length", "duration"), False)
+    assert asked_measure("is mount everest higher than k2?")[:2] == (("length",), True)
+    # a comparative of something the things have compares that, not their size
+    assert asked_measure("Which city has a higher population, Leeds or Bristol?") is None
+    assert asked_measure("Which plant genus has a longer common name, Myrtus or Eustoma?") is None
+
+
+def test_measures_in_the_units_pages_write_them():
+    from kresearch.agent.answer.measures import measures_in
+    shown = lambda text, dimension: [(round(m.value), m.shown) for m in measures_in(text, dimension)]
+    assert shown("712 Fifth Avenue is a 53-story, 715 ft (218 m) skyscraper.", "length") == [(218, "715 ft"),
+                                                                                              (218, "218 m")]
+    assert shown("The river is 6,650 km (4,130 mi) long.", "length")[0] == (6650000, "6,650 km")
+    assert shown("the island is about 2 km2 in area", "area") == [(2000000, "2 km2")]
+    assert shown("a park of 500 hectares (1,236 acres)", "area")[0] == (5000000, "500 hectares")
+    assert shown("The film runs for 112 minutes.", "duration") == [(6720, "112 minutes")]
+    assert shown("It weighs 5.2 tonnes.", "mass") == [(5200, "5.2 tonnes")]
+    # money and dates are no measures: "$5 m" is five million dollars, "18 March" no metres
+    assert shown("It raised $5 m on 18 March.", "length") == []
+
+
+def test_taller_decided_from_the_measures_on_each_own_page():
+    from kresearch.agent.answer.compare import compare_measures
+    question = "Which tower is taller, 712 Fifth Avenue or Manhattan Life Insurance Building?"
+    options = ["712 Fifth Avenue", "Manhattan Life Insurance Building"]
+    sources = {
+        1: ("712 Fifth Avenue", "712 Fifth Avenue is a 53-story, 715 ft (218 m) skyscraper in Midtown Manhattan, "
+                                "completed in 1990."),
+        2: ("Manhattan Life Insurance Building", "The Manhattan Life Insurance Building was an 18-story building "
+                                                 "at 64-66 Broadway. Completed in 1894, it was 348 feet (106 m) "
+                                                 "tall, the tallest building in the world until 1899."),
+    }
+    decided = compare(question, options, sources)
+    assert decided.what == "measures" and decided.answer == "712 Fifth Avenue"
+    assert decided.facts["Manhattan Life Insurance Building"].value == "348 feet"      # the sentence saying "tall"
+    assert decided.conclusion().startswith("Taller: 712 Fifth Avenue (715 ft)")
+    shorter = compare_measures(question.replace("taller", "shorter"), options, sources)
+    assert shorter.answer == "Manhattan Life Insurance Building"
+    # one side's measure decides nothing: the comparison asks for the other's
+    partial = compare_measures(question, options, {1: sources[1], 2: (sources[2][0], "It was an office building.")})
+    assert partial.answer is None and partial.missing == ["Manhattan Life Insurance Building"]
+    assert "no measure for Manhattan Life Insurance Building" in partial.ask_for_missing()
+    # a film's running time against a river's length: no common dimension, nothing decided
+    mixed = {1: ("Heat", "Heat is a 1995 crime film. It runs for 170 minutes."),
+             2: ("Ronin", "Ronin is a river 40 km long.")}
+    assert compare_measures("Which is longer, Heat or Ronin?", ["Heat", "Ronin"], mixed).answer is None

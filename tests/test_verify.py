@@ -353,13 +353,14 @@ def test_conflicting_sources_are_named_in_the_report(tmp_path):
 
 
 def test_a_comparison_is_computed_and_the_report_shows_it(tmp_path):
-    question = "Which is taller, the Eiffel Tower or the Statue of Liberty?"
-    extra = {"/wiki/Eiffel_Tower": page("Eiffel Tower", "The Eiffel Tower is 330 metres tall."),
-             "/wiki/Statue_of_Liberty": page("Statue of Liberty", "The Statue of Liberty is 93 metres tall.")}
-    code = "heights = {'Eiffel Tower': 330, 'Statue of Liberty': 93}\nprint(max(heights, key=heights.get))"
+    # a comparison code does not decide itself (taller would be: test_taller_is_decided_in_code)
+    question = "Which was more expensive to build, the Eiffel Tower or the Statue of Liberty?"
+    extra = {"/wiki/Eiffel_Tower": page("Eiffel Tower", "The Eiffel Tower cost 7,800,000 francs to build."),
+             "/wiki/Statue_of_Liberty": page("Statue of Liberty", "The Statue of Liberty cost 2,250,000 francs.")}
+    code = "costs = {'Eiffel Tower': 7800000, 'Statue of Liberty': 2250000}\nprint(max(costs, key=costs.get))"
     with site(extra) as server:
         base = server.base_url
-        script = [step("plan", subquestions=["How tall is the Eiffel Tower?", "How tall is the Statue of Liberty?"]),
+        script = [step("plan", subquestions=["What did the Eiffel Tower cost?", "What did the Statue of Liberty cost?"]),
                   step("open", source=f"{base}/wiki/Eiffel_Tower", page=1),
                   step("open", source=f"{base}/wiki/Statue_of_Liberty", page=1),
                   step("answer", answer="Eiffel Tower"),
@@ -373,8 +374,24 @@ def test_a_comparison_is_computed_and_the_report_shows_it(tmp_path):
                                                                                    "Statue of Liberty"]}
     assert "Python output:\nEiffel Tower" in llm.calls[5][-1]["content"]
     computation = result.report.split("## Computation")[1]
-    assert "print(max(heights, key=heights.get))" in computation and "Eiffel Tower" in computation
+    assert "print(max(costs, key=costs.get))" in computation and "Eiffel Tower" in computation
     assert result.stats["citations_supported"] == 2
+
+
+def test_taller_is_decided_in_code_from_the_heights_read(tmp_path):
+    # the model's answer is replaced by what the two heights decide, and the report shows them
+    question = "Which is taller, the Eiffel Tower or the Statue of Liberty?"
+    extra = {"/wiki/Eiffel_Tower": page("Eiffel Tower", "The Eiffel Tower is 330 metres tall."),
+             "/wiki/Statue_of_Liberty": page("Statue of Liberty", "The Statue of Liberty is 93 metres tall.")}
+    with site(extra) as server:
+        base = server.base_url
+        script = [step("open", source=f"{base}/wiki/Eiffel_Tower", page=1),
+                  step("open", source=f"{base}/wiki/Statue_of_Liberty", page=1),
+                  step("answer", answer="Statue of Liberty")]
+        result, llm, _, _ = run_agent(script, base, tmp_path, verify=True, question=question)
+    assert result.answer == "Eiffel Tower" and len(llm.calls) == len(script)
+    measures = result.report.split("## Measures compared")[1]
+    assert "330 metres" in measures and "93 metres" in measures and "Taller: Eiffel Tower (330 metres)" in measures
 
 
 FIRST = "Which was completed first, the Eiffel Tower or the Statue of Liberty?"

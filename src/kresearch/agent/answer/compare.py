@@ -4,7 +4,7 @@ The 1.5B model reads "formed in 1999" and "formed in 2008" correctly but then of
 wrong one, and its own Python for the comparison was right 3 times in 15 (benchmarks/RESULTS.md);
 asked "Are both Jim McBride and Neil Jordan American?" it says yes after reading "Neil Jordan
 ... is an Irish film director"; it read "Eucryphia ... seven species" and "Lepidozamia ... two
-species" and wrote "Lepidozamia has more species". Three kinds of question are therefore
+species" and wrote "Lepidozamia has more species". These kinds of question are therefore
 decided by code:
 
   dates           "Which came first, A or B?" (born first, formed earlier, released more
@@ -15,6 +15,9 @@ decided by code:
                   doubles titles" is not "11 Grand Slam titles"), or the members it names in a
                   list ("consisting of A (vocals), B (guitar) and C (drums)": 3 members);
                   decided only when both own pages give one
+  measures        "Which tower is taller, A or B?" (longer, larger, heavier ...): each option's
+                  measure of the dimension asked, from its own page (measures.py), compared in
+                  one unit; decided only when both give one of the same dimension
   nationalities   "Are both A and B American?", "Are A and B of the same nationality?" (or from
                   the same country): each subject's nationality, compared with the other's or
                   with the one asked about
@@ -45,6 +48,7 @@ from dataclasses import dataclass
 from ..context import content_words, stems
 from ..evidence import QUOTE_CHARS, evidence_sentences, is_letter_name
 from ..names import NATION, NATIONS, nationality_of, page_name
+from .measures import Measure, asked_measure, measure_on_page
 
 _EARLIEST = re.compile(r"\b(first|earlier|earliest|older|oldest|before)\b", re.I)
 _LATEST = re.compile(r"\b(more recent(ly)?|most recent(ly)?|later|latest|younger|youngest|newer|newest|last)\b",
@@ -88,7 +92,7 @@ SHARED_VALUES = "the values they share"
 
 @dataclass
 class Comparison:
-    what: str                       # "dates" | "counts" | "nationalities" | "properties" | "each" (each.py)
+    what: str                       # "dates" | "counts" | "measures" | "nationalities" | "properties" | "each"
     subjects: list[str]
     facts: dict[str, Fact]          # subject -> what the sources say of it (subjects found only)
     answer: str | None              # what the facts decide; None when they do not
@@ -119,7 +123,7 @@ class Comparison:
         rule = self.rule[0].upper() + self.rule[1:]
         if self.what == "each":
             return f"{rule}: {self.answer}, decided in code from what each one's own page says above."
-        if self.what in ("dates", "counts"):
+        if self.what in ("dates", "counts", "measures"):
             decided = f"{rule}: {self.answer} ({self.facts[self.answer].value})"
         elif self.what == "properties":
             decided = f"{rule}: {self.answer}"
@@ -140,6 +144,10 @@ class Comparison:
                     (f"Your sources give {known}, but no date for {missing}." if known else
                      f"No source you read dates {self.subjects[0]} or {self.subjects[1]}.") +
                     f" Find the date of {missing}: the first sentences of its own page give it.")
+        if self.what == "measures":
+            return (f"This question asks which of {self.subjects[0]} and {self.subjects[1]} is {self.rule}. "
+                    f"Your sources give {known}, but no measure for {missing}. Read the own page of {missing}: "
+                    "its first sentences or its figures give it.")
         if self.what == "counts":
             counted = self.rule.split(" ", 1)[-1]
             return (f"This question compares how many {counted} {self.subjects[0]} and {self.subjects[1]} have. "
@@ -500,7 +508,36 @@ def compare_properties(question: str, options: list[str], sources: dict[int, tup
                       f"which {rule}")
 
 
+# ------------------------------------------------------------------ measures
+
+def compare_measures(question: str, options: list[str], sources: dict[int, tuple[str, str]]) -> Comparison | None:
+    """The comparison for "Which is taller (longer, larger, heavier ...), A or B?": each option's
+    measure of the dimension asked, from its own page (measures.py). Decided when both give one
+    of the same dimension; with one, the comparison asks for the other's."""
+    asked = asked_measure(question)
+    if asked is None or len(options) != 2 or direction(question) is not None:
+        return None
+    dimensions, larger, word = asked
+    found: dict[str, Measure] = {}
+    facts: dict[str, Fact] = {}
+    for option in options:
+        for sid, _, text in own_pages(option, sources):
+            if (measure := measure_on_page(text, dimensions, _lead(option, text))) is not None:
+                found[option] = measure
+                facts[option] = Fact(option, measure.shown, sid, _quote(measure.sentence))
+                break
+    if not found:
+        return None
+    answer = None
+    if len(found) == 2:
+        a, b = found[options[0]], found[options[1]]
+        if a.dimension == b.dimension and a.value != b.value:
+            answer = options[0] if (a.value > b.value) == larger else options[1]
+    return Comparison("measures", list(options), facts, answer, word)
+
+
 def compare(question: str, options: list[str], sources: dict[int, tuple[str, str]]) -> Comparison | None:
     """The comparison code can decide for this question (`options`: its "A or B" options), if any."""
     return (compare_dates(question, options, sources) or compare_counts(question, options, sources)
+            or compare_measures(question, options, sources)
             or compare_nationalities(question, sources) or compare_properties(question, options, sources))
