@@ -80,6 +80,12 @@ def test_no_conflict_without_disagreement():
     texts = {1: "The Eiffel Tower was completed in 1889.", 2: "Gustave Eiffel died in 1923 in Paris."}
     assert find_conflict("When was the Eiffel Tower completed?", "1889", texts) is None
     assert find_conflict("Who built the Eiffel Tower?", "Gustave Eiffel", texts) is None
+    # devb51-s55: "712" of the option "712 Fifth Avenue" was taken for the answer's value, and
+    # the heights and dates of the pages read for a conflict with it
+    towers = {1: "712 Fifth Avenue is a 53-story, 715 ft (218 m) skyscraper on Fifth Avenue, completed in 1990.",
+              2: "The Fifth Avenue tower at number 500 is 175 ft tall and was completed in 1931."}
+    assert find_conflict("Which tower is taller, 712 Fifth Avenue or Manhattan Life Insurance Building?",
+                         "712 Fifth Avenue", towers) is None
 
 
 @given(st.text(max_size=400), st.text(max_size=120))

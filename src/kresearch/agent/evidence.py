@@ -519,8 +519,12 @@ def find_conflict(question: str, answer: str, texts: dict[int, str]) -> Conflict
     is about the question (two of its words) and says nearly the same thing (60% of the
     supporting sentence's words, numbers aside) with a different value of the same kind is a
     conflict. Names are not compared: that would need
-    more than word overlap."""
-    values = YEAR.findall(answer) or sorted(numbers(answer))
+    more than word overlap. A number the question writes itself is part of a name it gives, not
+    a value the answer found ("712" of "712 Fifth Avenue", for "Which tower is taller, 712 Fifth
+    Avenue or ...?")."""
+    asked = set(YEAR.findall(question)) | numbers(question)
+    values = ([v for v in YEAR.findall(answer) if v not in asked]
+              or [v for v in sorted(numbers(answer)) if v not in asked])
     if not values:
         return None
     value = values[0]
