@@ -113,6 +113,20 @@ def test_merged_result_has_each_answer_one_reference_list_and_the_worst_stop():
     assert "parts" in merged.as_json() and "parts" not in first.as_json()
 
 
+def test_the_merged_answer_line_says_which_answers_no_source_states():
+    from kresearch.agent.report import NOT_STATED
+    parts = ["What is CVE-2024-3094?", "Which versions of xz were affected?"]
+    unstated = lambda ask, answer: RunResult(
+        question=ask, answer=answer, report=f"# {ask}\n\n**{NOT_STATED}:** {answer}\n\n## References\n",
+        confidence=0.1, sources=[], stopped_because="answered", stats={}, trace="t.jsonl")
+    both = merge(" and ".join(parts), parts, [unstated(parts[0], "a recursive definition"),
+                                              unstated(parts[1], "5.6.0")])
+    assert f"**{NOT_STATED}:** a recursive definition; 5.6.0" in both.report
+    assert both.answer == "a recursive definition; 5.6.0"                 # the JSON answer is unlabelled
+    one = merge(" and ".join(parts), parts, [_result(parts[0], "a backdoor", []), unstated(parts[1], "5.6.0")])
+    assert "**Answer:** a backdoor; 5.6.0 (not stated by any source read)" in one.report
+
+
 def test_a_two_ask_question_runs_as_two_cited_short_answers(tmp_path):
     question = "Who played Corliss Archer in Kiss and Tell, and what government position did she hold?"
     script = [

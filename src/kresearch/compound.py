@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .agent.events import RunResult
+from .agent.report import NOT_STATED, states_its_answer
 from .agent.question_kind import asks, resolve_mode
 
 # Which stop reason a merged run reports when its asks ended differently: the most serious.
@@ -143,8 +144,21 @@ def _body(report: str) -> str:
     return re.sub(r"^(#{2,5}) ", r"#\1 ", text.strip(), flags=re.M)
 
 
+def _answer_line(answer: str, results: list[RunResult]) -> str:
+    """The merged answer line, labelled as each ask's own is: an answer no source read states is
+    not shown as found ("CVE-2024-3094 is a recursive definition." was, from a dictionary entry
+    on another subject, under a plain "Answer:")."""
+    stated = [states_its_answer(r.report) for r in results]
+    if all(stated):
+        return f"**Answer:** {answer}"
+    if not any(stated):
+        return f"**{NOT_STATED}:** {answer}"
+    return "**Answer:** " + "; ".join((r.answer or "(no answer found)") + ("" if ok else " (not stated by any source read)")
+                                      for r, ok in zip(results, stated))
+
+
 def _report(question: str, answer: str, parts: list[str], results: list[RunResult], sources: list[dict]) -> str:
-    out = [f"# {question.strip()}", "", f"**Answer:** {answer}", ""]
+    out = [f"# {question.strip()}", "", _answer_line(answer, results), ""]
     for i, ask in enumerate(parts, start=1):
         out += [f"## {i}. {ask}", ""]
         if i <= len(results):

@@ -26,6 +26,15 @@ def complete_items(output: str, text_key: str) -> list[dict]:
     return items
 
 
+# the answer line's label when no source read states the answer (or bears on a yes/no one)
+NOT_STATED = "Answer (not stated by any source read)"
+
+
+def states_its_answer(report: str) -> bool:
+    """A short-answer report whose answer line is not labelled NOT_STATED."""
+    return f"**{NOT_STATED}:**" not in report.split("\n## ", 1)[0]
+
+
 def references(sources: list[Source]) -> str:
     return "\n".join(f"[{s.id}] {s.title} — {s.url}" for s in sources)
 
@@ -35,7 +44,7 @@ def assemble(question: str, answer: str, findings: str, registry: SourceRegistry
              conflict: Conflict | None = None, computations: list[tuple[str, str]] = (),
              unverified: bool = False, compared: Comparison | None = None,
              answer_cites: list[tuple[int, str]] = ()) -> str:
-    label = "Answer (not stated by any source read)" if unverified and answer.strip() else "Answer"
+    label = NOT_STATED if unverified and answer.strip() else "Answer"
     marks = "".join(f"[{sid}]" for sid, _ in answer_cites)
     parts = [f"# {question.strip()}", "", f"**{label}:** {answer.strip() or '(no answer found)'}"
              + (f" {marks}" if marks else ""), ""]
