@@ -165,6 +165,27 @@ def test_the_link_check_names_the_bridge_the_page_about_the_question_gives():
     assert verdict.check == "link" and "Baltimore" not in verdict.message and "Hence" not in verdict.message
 
 
+def test_no_answer_is_sent_back_with_whom_the_page_about_the_question_names_and_never_accepted():
+    # devb51-s55 (the product's first sample question): "none" went back as vague, then as
+    # unsupported ("None of the sources you opened states "none""), and the model searched "none"
+    q = "What government position was held by the woman who portrayed Corliss Archer in the film Kiss and Tell?"
+    opened = {1: "Kiss and Tell is a 1945 American comedy film starring then 17-year-old Shirley Temple as "
+                 "Corliss Archer."}
+    ev = Evidence(question=q, answer="none", plan=[], opened=opened, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles={1: "Kiss and Tell (1945 film) - Wiki"})
+    failed = final_checks(ev)
+    assert [v.check for v in failed] == ["vague"]                  # nothing to support in "none"
+    assert failed[0].bridges == ["Shirley Temple"] and "names Shirley Temple: research that" in failed[0].message
+    verifier = Verifier()
+    assert [verifier.check(ev, step).check for step in (1, 2, 3)] == ["vague"] * 3
+    assert not verifier.fired                                       # no rejection used up
+    ev.answer = "We don't have enough information to determine her position."
+    assert verifier.check(ev, 4).check == "vague"
+    # an echo of the question is vague as before: once, and no bridge
+    ev.answer = "government position"
+    assert final_checks(ev)[0].bridges == [] and verifier.check(ev, 5).check == "vague" and verifier.fired == {"vague"}
+
+
 def test_the_maker_a_page_about_the_question_names_in_the_possessive_is_a_bridge():
     # dev51-100-s52: "Edmonton" from another band's page; the single's page names its band only as
     # "Nickelback's 2008 album", and the link check named no one to research

@@ -10,7 +10,9 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
                 "how many" without a number; "which, A or B?" answered with neither A nor B; an
                 answer that is a whole sentence ("Sean Yseult was married to Sean Connor.")
                 (the loop's grammar already narrows yes/no and A-or-B answers to those strings)
-    vague       the answer says nothing ("unknown", "none") or only repeats words of the question
+    vague       the answer says nothing ("unknown", "none") or only repeats words of the question;
+                no answer goes back every time, uncounted, with whom the page about the question
+                names (as for link), and is never checked as a claim (unsupported)
     unsupported no source the run opened states the answer (yes/no answers excepted)
     link        an open question whose answer only pages unconnected to the question state: no
                 page it stands on is about the question (its title names one of the question's
@@ -177,6 +179,11 @@ def lower_case_alternatives(question: str) -> list[str]:
     if not before or not after or stems(before[-1]) == stems(after[0]):
         return []
     return [before[-1], after[0]]
+
+
+def is_non_answer(answer: str) -> bool:
+    """ "none", "unknown", "We don't have enough information to determine ...": no answer at all."""
+    return answer.lower().strip().rstrip(".") in NON_ANSWERS or bool(_NON_ANSWER.search(answer))
 
 
 def _names(answer: str, option: str) -> bool:
@@ -563,12 +570,17 @@ def _failures(ev: Evidence):
     elif len(answer.split()) >= SENTENCE_WORDS and _VERB.search(answer) and not _NON_ANSWER.search(answer):
         yield Verdict("form", f'Your answer "{answer}" is a sentence. Answer with only what the question asks '
                               "for: the name, place, date or number, in a few words.")
-    if (answer.lower().rstrip(".") in NON_ANSWERS or _NON_ANSWER.search(answer)
-            or echoes_question(answer, ev.question, ev.told)):
-        yield Verdict("vague", f'Your answer "{answer}" does not name what the question asks for. Find the '
-                               "specific name, date, number or place, and answer with it.")
+    if is_non_answer(answer) or echoes_question(answer, ev.question, ev.told):
+        told = (f'Your answer "{answer}" does not name what the question asks for. Find the specific name, date, '
+                "number or place, and answer with it.")
+        bridges = _bridges(ev, ev.on_question[0]) if is_non_answer(answer) and ev.on_question else []
+        if bridges:
+            # the page about the question names whom to research next, as the link check would
+            named = page_name(ev.titles.get(ev.on_question[0], ""), qualifier=True)
+            told += f" [{ev.on_question[0]}] {named} is about the question and names {', '.join(bridges)}: research that."
+        yield Verdict("vague", told, bridges=bridges)
     stated = ev.stating()
-    if not is_yes_no(answer) and not stated:
+    if not is_yes_no(answer) and not stated and not is_non_answer(answer):   # no claim to support
         hint = next((sid for sid, text in ev.unread_hints.items() if states_answer(answer, text)), None)
         where = (f" Source [{hint}] seems to mention it: open it." if hint else
                  " Open a source that states it, or search for one.")
@@ -672,6 +684,12 @@ class Verifier:
         if not self.enabled or len(self.fired) >= MAX_REJECTIONS:
             return Verdict("passed")
         for verdict in _failures(ev):
+            # a non-answer ("none") is never accepted while research may go on: the step limit
+            # ends a model that keeps giving it, and it does not use up a rejection
+            if verdict.check == "vague" and is_non_answer(ev.answer):
+                self.log.append({"step": step, "answer": ev.answer, "check": verdict.check,
+                                 "message": verdict.message})
+                return verdict
             if verdict.check not in self.fired:
                 self.fired.add(verdict.check)
                 self.log.append({"step": step, "answer": ev.answer, "check": verdict.check,
