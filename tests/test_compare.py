@@ -264,6 +264,10 @@ def test_what_a_comparative_of_the_things_themselves_measures():
     # a comparative of something the things have compares that, not their size
     assert asked_measure("Which city has a higher population, Leeds or Bristol?") is None
     assert asked_measure("Which plant genus has a longer common name, Myrtus or Eustoma?") is None
+    # ... unless that is the dimension itself
+    assert asked_measure("Which mountain has a higher elevation, Mount Hood or Mount Adams?")[:2] == (
+        ("length",), True)
+    assert asked_measure("Which park covers a larger area, Hyde Park or Central Park?")[:2] == (("area",), True)
 
 
 def test_measures_in_the_units_pages_write_them():

@@ -145,7 +145,7 @@ class Comparison:
                      f"No source you read dates {self.subjects[0]} or {self.subjects[1]}.") +
                     f" Find the date of {missing}: the first sentences of its own page give it.")
         if self.what == "measures":
-            return (f"This question asks which of {self.subjects[0]} and {self.subjects[1]} is {self.rule}. "
+            return (f"This question compares {self.subjects[0]} and {self.subjects[1]}: which is {self.rule}. "
                     f"Your sources give {known}, but no measure for {missing}. Read the own page of {missing}: "
                     "its first sentences or its figures give it.")
         if self.what == "counts":

@@ -51,6 +51,10 @@ _SAYS_DIMENSION = {
     "mass": re.compile(r"\b(weighs?|weighing|weight|mass)\b", re.I),
     "duration": re.compile(r"\b(running time|runtime|runs? for|duration|lasts?|long)\b", re.I),
 }
+# a noun after the comparative that names its dimension ("a higher elevation")
+_DIMENSION_NOUNS = {"elevation": "length", "altitude": "length", "height": "length", "length": "length",
+                    "depth": "length", "span": "length", "area": "area", "weight": "mass", "mass": "mass",
+                    "runtime": "duration", "duration": "duration"}
 _NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 
 
@@ -82,9 +86,13 @@ def asked_measure(question: str) -> tuple[tuple[str, ...], bool, str] | None:
         word = found.group().lower()
         if word in _COMPARATIVES:
             after = question[found.end():]
+            dimensions, larger = _COMPARATIVES[word]
             if re.match(r"\s*(?:[,;:?.!]|$|than\b|\s[A-Z0-9\"“])", after):
-                dimensions, larger = _COMPARATIVES[word]
                 return dimensions, larger, word
+            # "a higher elevation", "a larger area": a noun that names the dimension
+            noun = re.match(r"\s+([a-z]+)", after)
+            if noun and _DIMENSION_NOUNS.get(noun.group(1)) in dimensions:
+                return (_DIMENSION_NOUNS[noun.group(1)],), larger, f"{word} {noun.group(1)}"
             return None
     return None
 
