@@ -199,8 +199,9 @@ def test_interrupt_keeps_a_partial_report_and_journal(tmp_path):
     def interrupt(messages):
         raise KeyboardInterrupt
 
-    script = [step("search", queries=["Shirley Temple"]), step("open", source=1, page=1), interrupt]
     with site() as server:
+        film = f"{server.base_url}/wiki/Kiss_and_Tell_(1945_film)"
+        script = [step("search", queries=["Shirley Temple"]), step("open", source=film, page=1), interrupt]
         result, *_ = run_agent(script, server.base_url, tmp_path)
     assert result.stopped_because == "interrupted"
     # nothing read is lost: what the page opened says of the question is quoted

@@ -1692,21 +1692,27 @@ class EntryLast(FixtureSearch):
     it for that name only."""
     def search(self, query, max_results):
         hits = sorted(super().search(query, 50), key=lambda hit: hit.url.endswith("/foldoc/common_lisp"))
-        return [h for h in hits if query == "Common Lisp" or not h.url.endswith("/foldoc/common_lisp")][:max_results]
+        return [h for h in hits if query in ("Common Lisp", "Common Lisps") or not h.url.endswith("/foldoc/common_lisp")
+                ][:max_results]
 
 
-def test_a_terms_entry_listed_below_its_variants_is_read(tmp_path, monkeypatch):
+@pytest.mark.parametrize("term, further_down", [
+    ("Common Lisp", False),      # the page titled with the term searched comes first (search.named_page_first)
+    ("Common Lisps", True),      # an entry by its stems only is found further down the results
+])
+def test_a_terms_entry_listed_below_its_variants_is_read(tmp_path, monkeypatch, term, further_down):
     question = "Give an overview of the Lisp family of programming languages and their dialects"
     monkeypatch.setattr(fixture_site, "PAGES", LISP_PAGES)
     # the engine lists the entry last, below more variants than a term's results are read to
-    listed = [hit.url for hit in EntryLast("http://site").search("Common Lisp", 8)]
-    assert listed[-1].endswith("/foldoc/common_lisp") and len(listed) == 8 > TERM_DEEPER
+    listed = [hit.url for hit in EntryLast("http://site").search(term, 8)]
+    assert listed[-1].endswith("/foldoc/common_lisp") and len(listed) > TERM_DEEPER
     result, _, events = run_report(tmp_path, monkeypatch, [{"aspects": ["Lisp dialects"]}] + [writer_reply] * 8,
-                                   question=question, pages=LISP_PAGES, terms={"Lisp dialects": ["Common Lisp"]},
+                                   question=question, pages=LISP_PAGES, terms={"Lisp dialects": [term]},
                                    search=EntryLast, mode="report")
     entry = next(s for s in result.sources if s["url"].endswith("/foldoc/common_lisp"))
-    assert entry["opened"] and any(e.thought == "reading the entry on 'Common Lisp', further down its results"
-                                   for e in events if isinstance(e, ActionTaken))
+    assert entry["opened"] and further_down == any(
+        e.thought == f"reading the entry on '{term}', further down its results"
+        for e in events if isinstance(e, ActionTaken))
     dialects = next(c for c in result.coverage if c["aspect"] == "Lisp dialects")
     assert entry["id"] in dialects["sources"]
 

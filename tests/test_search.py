@@ -396,3 +396,23 @@ def test_a_deeper_search_asks_the_engine_for_more_and_is_cached_apart(tmp_path):
     assert len(service.search_many(["q"]).per_query["q"]) == 8
     assert len(service.search_many(["q"], 20).per_query["q"]) == 20      # not the 8 cached
     assert len(service.search_many(["q"], 20).per_query["q"]) == 20 and backend.asked == [8, 20]
+
+
+def test_the_page_a_name_searched_is_titled_with_comes_first(tmp_path) -> None:
+    # the offline web lists "unix wizard", "unix weenie" and seven more before "unix" itself
+    class Titled:
+        name = "titled"
+
+        def search(self, query: str, max_results: int) -> list[SearchHit]:
+            titles = ["unix wizard", "unix weenie", "Unix to Unix Copy", "unix", "Unix (film) - Wikipedia",
+                      "Unix - Wikipedia", "Unix System V"]
+            return [SearchHit(t, f"https://e.example/{i}", "") for i, t in enumerate(titles)][:max_results]
+
+    service = SearchService(Titled(), Cache(tmp_path / "c"))
+    for _ in range(2):                                   # fresh, then from the cache
+        batch = service.search_many(["Unix", "unix wizard history"])
+        assert [h.title for h in batch.per_query["Unix"]][:4] == ["unix", "Unix (film) - Wikipedia",
+                                                                  "Unix - Wikipedia", "unix wizard"]
+        # a query that is no result's title keeps the engine's order
+        assert [h.title for h in batch.per_query["unix wizard history"]][:2] == ["unix wizard", "unix weenie"]
+    assert service.max_results == 10                     # one page of a SearXNG engine

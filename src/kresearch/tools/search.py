@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -366,6 +367,26 @@ def normalize_query(query: str) -> str:
     return " ".join(query.split()).lower()
 
 
+_SITE_SUFFIX = re.compile(r"\s+[-–—|]\s+[^-–—|]+$")
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _named(title: str) -> str:
+    """What a result's title names: "C (programming language) - Wikipedia" -> "c"."""
+    name = _QUALIFIER.sub("", _SITE_SUFFIX.sub("", title.strip()))
+    return " ".join(name.split()).casefold()
+
+
+def named_page_first(query: str, hits: list[SearchHit]) -> list[SearchHit]:
+    """The results whose title is the query itself (its own pages: "unix", "Unix - Wikipedia",
+    "Lit (band)" for "Lit") first, the rest in the engine's order. Engines rank pages that
+    mention a name often above the page that is it: for "Unix" the offline web lists "unix
+    wizard", "unix weenie" and seven more before "unix", past the five results shown."""
+    wanted = " ".join(query.split()).casefold()
+    own = [h for h in hits if _named(h.title) == wanted]
+    return own + [h for h in hits if h not in own] if own else hits
+
+
 @dataclass
 class SearchBatch:
     hits: list[SearchHit]  # de-duplicated by URL, round-robin by rank across queries
@@ -376,7 +397,7 @@ class SearchBatch:
 
 class SearchService:
     def __init__(
-        self, backend: SearchBackend, cache: Cache | None = None, max_results: int = 8, max_workers: int = 4
+        self, backend: SearchBackend, cache: Cache | None = None, max_results: int = 10, max_workers: int = 4
     ) -> None:
         self.backend = backend
         self.cache = cache if getattr(backend, "cacheable", True) else None
@@ -422,6 +443,7 @@ class SearchService:
                     if self.cache is not None:
                         self.cache.set_json(self._namespace, self._cache_key(key, depth), [h.to_json() for h in hits])
 
+        results = {key: named_page_first(spellings[key][0], hits) for key, hits in results.items()}
         batch = SearchBatch(hits=_interleave([results[k] for k in spellings if k in results]), cached=cached)
         for key, originals in spellings.items():
             for q in originals:
