@@ -181,9 +181,12 @@ def test_no_answer_is_sent_back_with_whom_the_page_about_the_question_names_and_
     assert not verifier.fired                                       # no rejection used up
     ev.answer = "We don't have enough information to determine her position."
     assert verifier.check(ev, 4).check == "vague"
+    verifier.fired |= {"form", "link"}                              # every rejection used up
+    assert verifier.check(ev, 5).check == "vague"
+    verifier.fired.clear()
     # an echo of the question is vague as before: once, and no bridge
     ev.answer = "government position"
-    assert final_checks(ev)[0].bridges == [] and verifier.check(ev, 5).check == "vague" and verifier.fired == {"vague"}
+    assert final_checks(ev)[0].bridges == [] and verifier.check(ev, 6).check == "vague" and verifier.fired == {"vague"}
 
 
 def test_the_maker_a_page_about_the_question_names_in_the_possessive_is_a_bridge():

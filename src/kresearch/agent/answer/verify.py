@@ -681,17 +681,15 @@ class Verifier:
         return decided.answer
 
     def check(self, ev: Evidence, step: int) -> Verdict:
-        if not self.enabled or len(self.fired) >= MAX_REJECTIONS:
+        if not self.enabled:
             return Verdict("passed")
         for verdict in _failures(ev):
-            # a non-answer ("none") is never accepted while research may go on: the step limit
-            # ends a model that keeps giving it, and it does not use up a rejection
-            if verdict.check == "vague" and is_non_answer(ev.answer):
-                self.log.append({"step": step, "answer": ev.answer, "check": verdict.check,
-                                 "message": verdict.message})
-                return verdict
-            if verdict.check not in self.fired:
-                self.fired.add(verdict.check)
+            # no answer ("none") is never accepted while research may go on: the step limit ends
+            # a model that keeps giving it, and it uses up none of the rejections
+            uncounted = verdict.check == "vague" and is_non_answer(ev.answer)
+            if uncounted or (verdict.check not in self.fired and len(self.fired) < MAX_REJECTIONS):
+                if not uncounted:
+                    self.fired.add(verdict.check)
                 self.log.append({"step": step, "answer": ev.answer, "check": verdict.check,
                                  "message": verdict.message})
                 return verdict
