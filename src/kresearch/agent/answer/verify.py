@@ -683,6 +683,7 @@ class Verifier:
     def check(self, ev: Evidence, step: int) -> Verdict:
         if not self.enabled:
             return Verdict("passed")
+        exhausted = len(self.fired) >= MAX_REJECTIONS     # then an answer passes without a log entry
         for verdict in _failures(ev):
             # no answer ("none") is never accepted while research may go on: the step limit ends
             # a model that keeps giving it, and it uses up none of the rejections
@@ -693,7 +694,8 @@ class Verifier:
                 self.log.append({"step": step, "answer": ev.answer, "check": verdict.check,
                                  "message": verdict.message})
                 return verdict
-        self.log.append({"step": step, "answer": ev.answer, "check": "passed", "message": ""})
+        if not exhausted:
+            self.log.append({"step": step, "answer": ev.answer, "check": "passed", "message": ""})
         return Verdict("passed")
 
 
