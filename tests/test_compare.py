@@ -228,6 +228,15 @@ def test_which_of_two_is_what_the_question_asks_is_decided_from_their_leads():
     assert asked_property("Which musician, Ciaran Gribbin or Brett Scallions, is a member of the band Fuel?",
                           ["Ciaran Gribbin", "Brett Scallions"])[1] == {"member", "band", "fuel"}
     assert asked_property("Which is a larger city, Paris or Rome?", ["Paris", "Rome"]) is None
+    # a property naming something: the name and half the other words ("member" is rarely written)
+    fuel = "Which musician, Ciaran Gribbin or Brett Scallions, is a member of the post-grunge band Fuel?"
+    leads = {1: ("Ciaran Gribbin", "Ciaran Gribbin (born 1976) is a Northern Irish singer-songwriter, guitarist "
+                                   "and producer."),
+             2: ("Brett Scallions", "Brett Allen Scallions (born December 21, 1971) is an American musician. He "
+                                    "is the lead vocalist, rhythm guitarist, and lyricist of post-grunge band Fuel.")}
+    assert compare(fuel, ["Ciaran Gribbin", "Brett Scallions"], leads).answer == "Brett Scallions"
+    other_band = {**leads, 1: ("Ciaran Gribbin", "Ciaran Gribbin is a singer and a member of the band INXS.")}
+    assert compare(fuel, ["Ciaran Gribbin", "Brett Scallions"], other_band).answer == "Brett Scallions"
     assert asked_property("Which band formed first, Blur or Oasis?", ["Blur", "Oasis"]) is None
     assert asked_property("Did Blur or Oasis release Parklife?", ["Blur", "Oasis"]) is None
 

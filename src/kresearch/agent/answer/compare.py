@@ -488,18 +488,30 @@ def asked_property(question: str, options: list[str]) -> tuple[str, set[str]] | 
     return f"{found.group(1).lower()} {phrase}", words
 
 
+def _says_property(words: set[str], names: set[str], lead: str) -> bool:
+    """The lead says the property: all its words; when it names something ("a member of the band
+    Fuel"), that name and half of the other words -- a page writes the relation its own way ("the
+    lead vocalist ... of the post-grunge band Fuel"), rarely as "member"."""
+    said = content_words(lead)
+    if not names:
+        return words <= said
+    rest = words - names
+    return names <= said and 2 * len(rest & said) >= len(rest)
+
+
 def compare_properties(question: str, options: list[str], sources: dict[int, tuple[str, str]]) -> Comparison | None:
     """The comparison for "Which is a P, A or B?": each option's own page's lead, and whether it
-    says all of P's words. Decided when one says them and the other does not."""
+    says P (_says_property). Decided when one says it and the other does not."""
     asked = asked_property(question, options)
     if asked is None:
         return None
     rule, words = asked
+    names = content_words(" ".join(re.findall(r"\b[A-Z][\w'-]*", rule.split(" ", 2)[-1]))) & words
     found: dict[str, tuple[bool, Fact]] = {}
     for option in options:
         for sid, _, text in own_pages(option, sources):
             if lead := _lead(option, text):
-                says = words <= content_words(" ".join(lead))
+                says = _says_property(words, names, " ".join(lead))
                 found[option] = (says, Fact(option, rule if says else "its lead does not say so", sid, _quote(lead[0])))
                 break
     saying = [o for o, (says, _) in found.items() if says]
