@@ -266,22 +266,22 @@ def test_members_a_page_names_in_a_list_are_counted():
 def test_what_a_comparative_of_the_things_themselves_measures():
     from kresearch.agent.answer.measures import asked_measure
     assert asked_measure("Which tower is taller, 712 Fifth Avenue or Manhattan Life Insurance Building?")[:2] == (
-        ("length",), True)
+        ("height",), True)
     assert asked_measure("which is larger Asante Traditional Buildings or Gulangyu?")[:2] == (("area",), True)
-    assert asked_measure("Which film is shorter: Heat or Ronin?")[:2] == (("length", "duration"), False)
-    assert asked_measure("is mount everest higher than k2?")[:2] == (("length",), True)
+    assert asked_measure("Which film is shorter: Heat or Ronin?")[:2] == (("height", "length", "duration"), False)
+    assert asked_measure("is mount everest higher than k2?")[:2] == (("height",), True)
     # a comparative of something the things have compares that, not their size
     assert asked_measure("Which city has a higher population, Leeds or Bristol?") is None
     assert asked_measure("Which plant genus has a longer common name, Myrtus or Eustoma?") is None
-    # ... unless that is the dimension itself
+    # ... unless that is the aspect itself
     assert asked_measure("Which mountain has a higher elevation, Mount Hood or Mount Adams?")[:2] == (
-        ("length",), True)
+        ("height",), True)
     assert asked_measure("Which park covers a larger area, Hyde Park or Central Park?")[:2] == (("area",), True)
 
 
 def test_measures_in_the_units_pages_write_them():
     from kresearch.agent.answer.measures import measures_in
-    shown = lambda text, dimension: [(round(m.value), m.shown) for m in measures_in(text, dimension)]
+    shown = lambda text, family: [(round(m.value), m.shown) for m in measures_in(text, family)]
     assert shown("712 Fifth Avenue is a 53-story, 715 ft (218 m) skyscraper.", "length") == [(218, "715 ft"),
                                                                                               (218, "218 m")]
     assert shown("The river is 6,650 km (4,130 mi) long.", "length")[0] == (6650000, "6,650 km")
@@ -291,6 +291,22 @@ def test_measures_in_the_units_pages_write_them():
     assert shown("It weighs 5.2 tonnes.", "mass") == [(5200, "5.2 tonnes")]
     # money and dates are no measures: "$5 m" is five million dollars, "18 March" no metres
     assert shown("It raised $5 m on 18 March.", "length") == []
+
+
+def test_a_things_measure_is_the_one_nearest_a_word_of_the_aspect_asked():
+    from kresearch.agent.answer.measures import measure_on_page
+    # devb151-s55: "3 km long top ridge" was taken for the mountain's height ("higher")
+    ridge = ("The mountain has an about 3 km long top ridge above 7400m with three distinct summits: "
+             "(north)west 7885m, central 7760 m, and (south)east 7696m.")
+    assert measure_on_page(ridge, ("height",), []).shown == "7885 m"
+    assert measure_on_page(ridge, ("length", "duration"), []).shown == "3 km"
+    assert measure_on_page("Its summit has an elevation of 7295 m.", ("height",), []).shown == "7295 m"
+    # in the lead without such a word, only a measure said of the thing itself
+    lead = ["712 5th Avenue is a 650 ft skyscraper, 2 miles from the park."]
+    assert measure_on_page(lead[0], ("height",), lead).shown == "650 ft"
+    assert measure_on_page("It is 2 miles from the park.", ("height",), ["It is 2 miles from the park."]) is None
+    assert measure_on_page("It is in the park, 2 miles away.", ("height",), ["It is in the park, 2 miles away."]) is None
+    assert measure_on_page("x", ("height",), ["It is a 53-story, 715 ft (218 m) skyscraper."]).shown == "715 ft"
 
 
 def test_taller_decided_from_the_measures_on_each_own_page():
@@ -307,6 +323,14 @@ def test_taller_decided_from_the_measures_on_each_own_page():
     decided = compare(question, options, sources)
     assert decided.what == "measures" and decided.answer == "712 Fifth Avenue"
     assert decided.facts["Manhattan Life Insurance Building"].value == "348 feet"      # the sentence saying "tall"
+    # the mountains of devb151-s55: the ridge's length is no height
+    mountains = {1: ("Distaghil Sar", "Distaghil Sar is the highest mountain in the Hispar Muztagh. The mountain "
+                                      "has an about 3 km long top ridge above 7400m with three distinct summits: "
+                                      "(north)west 7885m, central 7760 m."),
+                 2: ("The Crown (mountain)", "The Crown is a mountain in the Karakoram. Its summit has an elevation "
+                                             "of 7295 m.")}
+    assert compare("Which Karakoram mountain is higher: Distaghil Sar or The Crown", ["Distaghil Sar", "The Crown"],
+                   mountains).answer == "Distaghil Sar"
     assert decided.conclusion().startswith("Taller: 712 Fifth Avenue (715 ft)")
     shorter = compare_measures(question.replace("taller", "shorter"), options, sources)
     assert shorter.answer == "Manhattan Life Insurance Building"

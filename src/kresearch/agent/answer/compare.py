@@ -16,8 +16,9 @@ decided by code:
                   list ("consisting of A (vocals), B (guitar) and C (drums)": 3 members);
                   decided only when both own pages give one
   measures        "Which tower is taller, A or B?" (longer, larger, heavier ...): each option's
-                  measure of the dimension asked, from its own page (measures.py), compared in
-                  one unit; decided only when both give one of the same dimension
+                  measure of the aspect asked (height, length, area ...), from its own page
+                  (measures.py), compared in one unit; decided only when both give one of the
+                  same aspect
   nationalities   "Are both A and B American?", "Are A and B of the same nationality?" (or from
                   the same country): each subject's nationality, compared with the other's or
                   with the one asked about
@@ -524,17 +525,17 @@ def compare_properties(question: str, options: list[str], sources: dict[int, tup
 
 def compare_measures(question: str, options: list[str], sources: dict[int, tuple[str, str]]) -> Comparison | None:
     """The comparison for "Which is taller (longer, larger, heavier ...), A or B?": each option's
-    measure of the dimension asked, from its own page (measures.py). Decided when both give one
-    of the same dimension; with one, the comparison asks for the other's."""
+    measure of the aspect asked, from its own page (measures.py). Decided when both give one of
+    the same aspect; with one, the comparison asks for the other's."""
     asked = asked_measure(question)
     if asked is None or len(options) != 2 or direction(question) is not None:
         return None
-    dimensions, larger, word = asked
+    aspects, larger, word = asked
     found: dict[str, Measure] = {}
     facts: dict[str, Fact] = {}
     for option in options:
         for sid, _, text in own_pages(option, sources):
-            if (measure := measure_on_page(text, dimensions, _lead(option, text))) is not None:
+            if (measure := measure_on_page(text, aspects, _lead(option, text))) is not None:
                 found[option] = measure
                 facts[option] = Fact(option, measure.shown, sid, _quote(measure.sentence))
                 break
@@ -543,7 +544,7 @@ def compare_measures(question: str, options: list[str], sources: dict[int, tuple
     answer = None
     if len(found) == 2:
         a, b = found[options[0]], found[options[1]]
-        if a.dimension == b.dimension and a.value != b.value:
+        if a.aspect == b.aspect and a.value != b.value:
             answer = options[0] if (a.value > b.value) == larger else options[1]
     return Comparison("measures", list(options), facts, answer, word)
 
