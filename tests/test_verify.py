@@ -184,9 +184,23 @@ def test_no_answer_is_sent_back_with_whom_the_page_about_the_question_names_and_
     verifier.fired |= {"form", "link"}                              # every rejection used up
     assert verifier.check(ev, 5).check == "vague"
     verifier.fired.clear()
-    # an echo of the question is vague as before: once, and no bridge
+    # an echo of the question is told the same, and counted: it goes back once
     ev.answer = "government position"
-    assert final_checks(ev)[0].bridges == [] and verifier.check(ev, 6).check == "vague" and verifier.fired == {"vague"}
+    assert final_checks(ev)[0].bridges == ["Shirley Temple"]
+    assert verifier.check(ev, 6).check == "vague" and verifier.fired == {"vague"}
+    assert verifier.check(ev, 7).check != "vague"
+
+
+def test_a_name_holding_the_noun_the_question_describes_its_subject_by_is_a_bridge():
+    # dev1-50-s55: "1925" went back as vague with nothing to research; the page on the honours
+    # names the King who made them
+    q = "In which year was the King who made the 1925 Birthday Honours born?"
+    text = ("The 1925 Birthday Honours were appointments by King George V to various orders and honours. The "
+            "appointments were made to celebrate the official birthday of The King.")
+    ev = Evidence(question=q, answer="1925", plan=[], opened={1: text}, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles={1: "1925 Birthday Honours - Wiki"})
+    vague = final_checks(ev)[0]
+    assert vague.check == "vague" and vague.bridges == ["King George V"]      # not "The King": no more than the noun
 
 
 def test_the_maker_a_page_about_the_question_names_in_the_possessive_is_a_bridge():

@@ -477,6 +477,12 @@ def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
     about = [sentence for sentence in evidence_sentences(text) if mentions_any(ev.asked, capitalised(sentence))]
     description = (stems(ev.question) | set(re.findall(r"\b\d{3,4}\b", ev.question))) - known
     candidates = [name for sentence in about for name in introduced_names(sentence, description)] + candidates
+    # a name holding the noun the question describes its subject by: "King George V" in "The
+    # 1925 Birthday Honours were appointments by King George V", for "... the King who made the
+    # 1925 Birthday Honours ...?" (the name must say more than the noun: "The King" is none)
+    nouns = description.union(*(subject for subject in ev.asked if len(subject) == 1))   # "King" is capitalised
+    candidates += [name for sentence in about for name in name_runs(sentence)
+                   if stems(name) & nouns and stems(name) - nouns - known]
     candidates = [name for sentence in about for name in _cast_as(sentence, ev.asked)] + candidates
     inner = inner_names(text)
     candidates += [name for sentence in about for name in _possessed(sentence)]
@@ -573,7 +579,7 @@ def _failures(ev: Evidence):
     if is_non_answer(answer) or echoes_question(answer, ev.question, ev.told):
         told = (f'Your answer "{answer}" does not name what the question asks for. Find the specific name, date, '
                 "number or place, and answer with it.")
-        bridges = _bridges(ev, ev.on_question[0]) if is_non_answer(answer) and ev.on_question else []
+        bridges = _bridges(ev, ev.on_question[0]) if ev.on_question and subjects(ev.question) else []
         if bridges:
             # the page about the question names whom to research next, as the link check would
             named = page_name(ev.titles.get(ev.on_question[0], ""), qualifier=True)
