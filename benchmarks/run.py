@@ -404,7 +404,9 @@ def agent_builds(args: argparse.Namespace) -> list[tuple[str, str]]:
 def run_agent_question(q: dict, args: argparse.Namespace, home: Path, log_dir: Path, cli: str = "") -> dict:
     cmd = [*kresearch_command(cli), "--format", "json", "--search", "searxng", "--searxng-url", args.searxng_url,
            "--allow-private-urls", "-m", args.model, "-q", *shlex.split(args.extra_args), q["question"]]
-    env = {**os.environ, "KRESEARCH_HOME": str(home)}
+    # the same page-text markers in every run of a question (toolbox.MARKER_SEED_ENV): what differs
+    # between two builds is then the code's doing, not the markers' sampling noise
+    env = {**os.environ, "KRESEARCH_HOME": str(home), "KRESEARCH_MARKER_SEED": q["id"]}
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env, start_new_session=True)

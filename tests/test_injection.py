@@ -74,3 +74,17 @@ def test_an_obedient_model_still_cannot_leak_or_reach_the_metadata_service(tmp_p
     assert result.confidence < 0.4
     observations = [r for r in read_trace(tmp_path / "t.jsonl") if r["event"] == "observation"]
     assert [o["kind"] for o in observations][2:] == ["python", "python", "error"]
+
+
+def test_page_markers_are_random_unless_a_benchmark_seeds_them(monkeypatch):
+    from kresearch.agent import toolbox
+    monkeypatch.delenv(toolbox.MARKER_SEED_ENV, raising=False)
+    tags = {toolbox.quote_untrusted("x").split(":")[0] for _ in range(20)}
+    assert len(tags) > 1                                   # a page cannot guess the marker to close
+    runs = []
+    for _ in range(2):                                     # two runs of one question: the same markers
+        monkeypatch.setenv(toolbox.MARKER_SEED_ENV, "5a7625e8554299109176e66a")
+        monkeypatch.setattr(toolbox, "_seeded_markers", None)
+        runs.append([toolbox.quote_untrusted("x") for _ in range(3)])
+    assert runs[0] == runs[1] and len(set(runs[0])) == 3
+    assert toolbox.without_markers(runs[0][0]) == toolbox.without_markers(toolbox.quote_untrusted("x"))
