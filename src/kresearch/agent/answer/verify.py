@@ -687,9 +687,9 @@ class Verifier:
         return decided.answer
 
     def check(self, ev: Evidence, step: int) -> Verdict:
-        if not self.enabled:
+        exhausted = len(self.fired) >= MAX_REJECTIONS     # then only no answer still goes back
+        if not self.enabled or (exhausted and not is_non_answer(ev.answer)):
             return Verdict("passed")
-        exhausted = len(self.fired) >= MAX_REJECTIONS     # then an answer passes without a log entry
         for verdict in _failures(ev):
             # no answer ("none") is never accepted while research may go on: the step limit ends
             # a model that keeps giving it, and it uses up none of the rejections
