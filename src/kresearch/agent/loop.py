@@ -46,6 +46,7 @@ from .events import (ActionTaken, Event, Finished, Notice, RunResult, StepStarte
 from .evidence import Claim, is_yes_no
 from .limits import MIN_WORKING_ROOM, RESEARCH_SHARE, STEP_MAX_TOKENS, steps_for
 from .names import anchored
+from .plan import about_the_question, example_step
 from .question_kind import resolve_mode
 from .report_mode.research import ReportRun
 from .resume import JOURNAL_VERSION, WRITING, Replay
@@ -62,8 +63,7 @@ def system_prompt(actions: list[str], verify: bool) -> str:
         plan_rule="- Start with a plan: the sub-questions to answer, in order.\n" if verify else "",
         verify_rule=" Your answer is checked against the sources you read; if the check fails, research more."
         if verify else "",
-        plan_example='{"thought": "Two facts are needed.", "action": "plan", "args": {"subquestions": '
-                     '["Who composed <opera>?", "Where was that composer born?"]}}\n' if verify else "")
+        plan_example=example_step() + "\n" if verify else "")
 
 
 @dataclass
@@ -125,6 +125,7 @@ class _State:
     claims: list = field(default_factory=list)            # evidence.Claim: the answer's statement, the findings
     candidates: list = field(default_factory=list)        # answer/floor.Candidate: the draft, each proposed answer
     plan_due: bool = False                                # the next model step is the plan
+    plan_retried: bool = False                            # a plan of none of the question's sub-questions was refused
     settled: bool = False                                 # the floor chose the answer
     each: Comparison | None = None                        # each named thing read on its own page (answer/each.py)
     first_settled: bool = False                           # the first reading's answer passed every check
@@ -354,7 +355,7 @@ class Agent:
             state.hold_answer = False
             state.plan_due = False
             if action.action == "plan":
-                state.plan = [" ".join(str(q).split()) for q in action.args.get("subquestions", [])][:3]
+                action = self._own_plan(action, question, state)
                 ctx.add_focus(" ".join(state.plan))
             yield from self._act(action, question, step, state, ctx)
             if action.action == "plan" and state.plan and self.toolbox.search_actions <= 1:
@@ -423,6 +424,19 @@ class Agent:
         obs = self.toolbox.run(action, self._question, step_no, **(reading or {}))
         self._sync_tool_stats()
         return obs
+
+    def _own_plan(self, action: Step, question: str, state: _State) -> Step:
+        """The plan with only the sub-questions about this question (plan.py); when none is, the
+        toolbox refuses it and the model writes the plan once more."""
+        written = action.args.get("subquestions", [])
+        seen = " ".join([*(f"{s.title} {s.snippet}" for s in self.sources.all()),
+                         *(doc.text for doc in self.toolbox.docs.values())])
+        state.plan = about_the_question(written if isinstance(written, list) else [], question, seen)
+        if not state.plan and not state.plan_retried:
+            state.plan_due = state.plan_retried = True
+        if len(state.plan) < len(written):
+            self.trace.write("plan_dropped", subquestions=[q for q in written if q not in state.plan])
+        return Step(thought=action.thought, action="plan", args={**action.args, "subquestions": state.plan})
 
     def _act(self, action: Step, question: str, step: int, state: _State, ctx: ContextManager, **reading):
         """Run one action and put it and its observation into the context (`reading`: see

@@ -427,7 +427,8 @@ class Toolbox:
     def _plan(self, args: dict, question: str, step_no: int) -> Observation:
         subquestions = [" ".join(str(q).split()) for q in args.get("subquestions", []) if str(q).strip()][:3]
         if not subquestions:
-            raise ToolError("a plan needs at least one sub-question")
+            raise ToolError("a plan needs at least one sub-question about this question: not the example's, "
+                            "no <placeholders>; write the plan again")
         listing = " ".join(f"({i}) {q}" for i, q in enumerate(subquestions, 1))
         return Observation(text=f"Plan noted: {listing}. Now research sub-question 1.", kind="plan",
                            summary=listing[:80])
