@@ -138,6 +138,15 @@ def test_a_choice_is_the_one_option_it_holds_of():
         assert combine(question, parts, {"Fireflight": fact("Fireflight", a),
                                          "Dirty Pretty Things": fact("Dirty Pretty Things", b)}, False, options) is None
     assert combine(question, parts, {"Dirty Pretty Things": fact("Dirty Pretty Things", "yes")}, False, options) is None
+    # one yes whose quote says what is asked, the other without an answer: that one
+    member = [Part("Ciaran Gribbin", "Is Ciaran Gribbin a member of the band Fuel?"),
+              Part("Brett Scallions", "Is Brett Scallions a member of the band Fuel?")]
+    fuel = "which musician, ciaran gribbin or brett scallions, is a member of the band fuel?"
+    strong = Fact("Brett Scallions", "yes", 1, "He is the lead vocalist of the post-grunge band Fuel.")
+    assert combine(fuel, member, {"Brett Scallions": strong}, False, ["ciaran gribbin", "brett scallions"]
+                   ).answer == "brett scallions"
+    weak = Fact("Brett Scallions", "yes", 1, "Brett Scallions is an American musician.")    # an opening
+    assert combine(fuel, member, {"Brett Scallions": weak}, False, ["ciaran gribbin", "brett scallions"]) is None
 
 
 def test_a_split_is_kept_only_when_each_part_asks_of_one_thing_the_question_names():
@@ -320,6 +329,32 @@ def test_a_country_s_people_are_the_country_in_a_quote():
     assert parse_part(reply, england, 1, childers).value == "yes"
     assert parse_part(reply, Part("Robert Erskine Childers", "Was Robert Erskine Childers from France?"), 1,
                       childers) is None
+
+
+def test_a_yes_about_another_named_thing_must_name_it():
+    # "Is Ciaran Gribbin a member of the band Fuel?" was answered yes from his page's opening,
+    # which says what he is and nothing of Fuel
+    gribbin = ("Ciaran Gribbin (born 1976) is a Northern Irish singer-songwriter, guitarist and producer. "
+               "He toured with the band Snow Patrol.")
+    member = Part("Ciaran Gribbin", "Is Ciaran Gribbin a member of the post-grunge band Fuel?")
+    opening = json.dumps({"quote": gribbin.split(". ")[0], "answer": "yes"})
+    assert parse_part(opening, member, 2, gribbin) is None
+    assert parse_part(json.dumps({"quote": gribbin.split(". ")[0], "answer": "no"}), member, 2, gribbin).value == "no"
+    scallions = "Brett Scallions is an American musician. He is the lead vocalist of post-grunge band Fuel."
+    said = json.dumps({"quote": "He is the lead vocalist of post-grunge band Fuel.", "answer": "yes"})
+    assert parse_part(said, Part("Brett Scallions", member.question.replace("Ciaran Gribbin", "Brett Scallions")),
+                      1, scallions).value == "yes"
+    # a name's last word names it; a country, its people; an opening still says what a thing is
+    yankees = "Tom Smith (1901-1960) was an American baseball player. He played for the Yankees."
+    played = Part("Tom Smith", "Did Tom Smith play for the New York Yankees?")
+    assert parse_part(json.dumps({"quote": "He played for the Yankees.", "answer": "yes"}), played, 1,
+                      yankees).value == "yes"
+    american = Part("Tom Smith", "Was Tom Smith from the United States?")
+    assert parse_part(json.dumps({"quote": "Tom Smith (1901-1960) was an American baseball player.",
+                                  "answer": "yes"}), american, 1, yankees).value == "yes"
+    plant = Part("Ferocactus", "is ferocactus a plant?")
+    cactus = "Ferocactus is a genus of large barrel-shaped cacti."
+    assert parse_part(json.dumps({"quote": cactus, "answer": "yes"}), plant, 1, cactus).value == "yes"
 
 
 def test_a_thing_is_read_from_its_own_page():

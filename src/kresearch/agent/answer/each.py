@@ -30,8 +30,10 @@ page and the answers combined in code, 14 of the 17 it split were right (a proto
   3. code combines the answers, by what the question asks:
        yes/no sub-answers             "yes" when every one is yes ("both", "all"); "no" as
                                       soon as one is no, even with another unanswered
-       yes/no, a choice question      the option that is yes when every other one is no;
-                                      no decision otherwise (both yes, both no, one unread)
+       yes/no, a choice question      the option that is yes when every other one is no, or
+                                      when its quote says what is asked in the question's
+                                      words and the others have no answer; no decision
+                                      otherwise (both yes, both no, a weak yes alone)
        values, yes/no question        "yes" when they share one ("the same country"), or
                                       when they share none for "different"
        values, any other question     the value they share (each part may give several), all
@@ -53,7 +55,7 @@ from ...prompts import render, with_examples
 from ...tools.browser import best_passage
 from ..context import content_words, same_word, stems
 from ..evidence import is_yes_no, states_answer, support
-from ..names import NAME, NATION_STEMS, nationality_forms
+from ..names import NAME, NATION_STEMS, name_runs, nationality_forms
 from .compare import SHARED_VALUES, Comparison, Fact, own_pages
 from .kind import kind_of
 
@@ -412,6 +414,8 @@ def parse_part(output: str, part: Part, source: int, page: str) -> Fact | None:
     # 'Is X the answer to "which one yielded a bulk sample in 1935?"' (both mines' openings said yes)
     if values == ["yes"] and not _says_asked(part, found.quote) and (part.by_code or not _in_lead(found.quote, page)):
         return None
+    if values == ["yes"] and not part.by_code and not _names_asked_said(part, found.quote):
+        return None
     return Fact(part.subject, VALUES.join(dict.fromkeys(values)), source, found.quote)
 
 
@@ -431,6 +435,30 @@ def _says_asked(part: Part, quote: str) -> bool:
     asked |= {s for a in asked for form in nationality_forms(a.title()) for s in stems(form)}
     said = stems(quote)
     return not asked or any(_one_word(a, w) for a in asked for w in said)
+
+
+def _strong_yes(part: Part, fact: Fact) -> bool:
+    """A yes whose quote says what is asked in its words and names what it names ("He is the lead
+    vocalist of post-grunge band Fuel"), not only the page's opening: for a choice, enough without the other options' answers
+    (their pages may not say no: Ciaran Gribbin's says what he is, nothing of Fuel)."""
+    return bool(_asked_of(part)) and _says_asked(part, fact.quote) and _names_asked_said(part, fact.quote)
+
+
+def _names_asked_said(part: Part, quote: str) -> bool:
+    """A "yes" about another named thing names it: "Is Ciaran Gribbin a member of the band Fuel?"
+    was answered yes from his page's opening, which says what he is and nothing of Fuel (the
+    opening backs what a thing is, not what it belongs to). A name is said by its last word
+    ("Yankees" for "the New York Yankees") or its people ("English" for "England")."""
+    subject = stems(part.subject)
+    said = stems(quote)
+    for name in name_runs(part.question):
+        words = stems(name)
+        if not words or words <= subject:
+            continue
+        forms = [stems(name.split()[-1]), *(stems(form) for form in nationality_forms(name))]
+        if not any(form and form <= said for form in forms):
+            return False
+    return True
 
 
 def _same(a: str, b: str) -> bool:
@@ -470,7 +498,7 @@ def combine(question: str, parts: list[Part], facts: dict[str, Fact], yes_no_que
     found = [s for s in subjects if s in facts]
     if options:
         held = [s for s in found if facts[s].value.lower() == "yes"]
-        if len(held) != 1 or found != subjects:
+        if len(held) != 1 or (found != subjects and not _strong_yes(parts[subjects.index(held[0])], facts[held[0]])):
             return None
         option = next(o for o in options if _option_key(o) == _option_key(held[0]))
         return Comparison("each", subjects, facts, option, "the one of which it holds")
