@@ -308,6 +308,24 @@ def test_a_code_made_part_is_not_answered_yes_by_a_page_s_opening():
                                   "answer": "no"}), part, 2, page).value == "no"
 
 
+def test_the_kind_a_choice_asks_for_is_no_yes_to_it():
+    # every option is a novelist: "He was also a novelist" says nothing of which one wrote it
+    question = ("Which novelist, J. G. Farrell or Louis Aragon, wrote of the political and human consequences "
+                "of his country's colonial rule?")
+    farrell, aragon = choice_parts(question, ["J. G. Farrell", "Louis Aragon"])
+    page = "Louis Aragon was a French poet. " + "He wrote poems. " * 30 + "He was also a novelist and editor."
+    also = json.dumps({"quote": "He was also a novelist and editor.", "answer": "yes"})
+    assert parse_part(also, aragon, 2, page) is None
+    said = ("J. G. Farrell was a novelist. " + "He lived in London. " * 30 + "His trilogy deals with the political "
+            "and human consequences of British colonial rule.")
+    trilogy = json.dumps({"quote": said.split(". ")[-1], "answer": "yes"})
+    assert parse_part(trilogy, farrell, 1, said).value == "yes"
+    # a choice asking only the kind: the kind is what is asked
+    band, _ = choice_parts("Which band, Blur or Vib Gyor?", ["Blur", "Vib Gyor"])
+    assert parse_part(json.dumps({"quote": "Blur are an English rock band.", "answer": "yes"}), band, 1,
+                      "Intro. " * 60 + "Blur are an English rock band.").value == "yes"
+
+
 def test_a_code_made_part_asking_one_value_keeps_the_first_given():
     page = "Band of Skulls are an English rock band from Southampton, England."
     city, genres = (sameness_parts(q, ["Band of Skulls", "Slade"])[0] for q in (

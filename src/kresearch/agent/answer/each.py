@@ -432,6 +432,8 @@ def _says_asked(part: Part, quote: str) -> bool:
     and television", from further down her page, does not say it). A country's people are the
     country ("English-born" says "from England")."""
     asked = _asked_of(part) - (_CHOICE_PART_WORDS if part.by_code else set())
+    if part.by_code and asked - (kind := _category(part)):
+        asked -= kind
     asked |= {s for a in asked for form in nationality_forms(a.title()) for s in stems(form)}
     said = stems(quote)
     return not asked or any(_one_word(a, w) for a in asked for w in said)
@@ -459,6 +461,14 @@ def _names_asked_said(part: Part, quote: str) -> bool:
         if not any(form and form <= said for form in forms):
             return False
     return True
+
+
+def _category(part: Part) -> set[str]:
+    """The kind of thing a code-made choice part asks for, which every option is: "novelist" in
+    'Is Louis Aragon the answer to "Which novelist wrote of ... colonial rule?"'. His page saying
+    "He was also a novelist" says nothing of which one wrote it."""
+    kind = re.search(r'"(?:which|what)\s+([\w-]+)', part.question, re.I)
+    return stems(kind.group(1)) if kind else set()
 
 
 def _same(a: str, b: str) -> bool:
