@@ -229,3 +229,23 @@ def test_a_quoted_link_shows_its_words_and_keeps_the_page_s_text_as_its_quote():
     claim = quoted_findings(evidence(question, "XTP Forum", pages), {1})[0]
     assert claim.text.endswith("high-speed networks promoted by the XTP Forum.")
     assert claim.quote.endswith("[XTP Forum](http://example.test/XTP_Forum).")      # as the page writes it
+
+
+def test_a_sentence_on_another_candidate_s_page_is_not_a_finding():
+    # the question's description fits two lobbyists; the answer is the one whose page states it
+    question = ("When was the American lawyer and lobbyist who was a senior member of the presidential campaign "
+                "of Donald Trump born?")
+    pages = {1: ("Paul Manafort", "Paul John Manafort Jr. (born April 1, 1949) is an American lawyer, lobbyist and "
+                                  "political consultant. He joined the Donald Trump presidential campaign in March 2016."),
+             2: ("David Urban", "David Urban (born c. 1964) is an American lobbyist who worked on the 2016 Donald "
+                                "Trump presidential campaign as a senior advisor.")}
+    claims = quoted_findings(evidence(question, "April 1, 1949", pages), {1, 2})
+    assert {c.sources[0] for c in claims} == {1}
+    # with no page stating the answer there is nothing to lead to: the closest sentence is quoted
+    claims = quoted_findings(evidence(question, "1960", pages), {1, 2})
+    assert [c.sources for c in claims] == [[2]] and claims[0].text.startswith("David Urban")
+    # a sentence naming the page that states the answer is on the way to it
+    film = ("Kiss and Tell (1945 film)", KISS.replace("Shirley Temple", "Shirley Temple Black"))
+    question = "What government position was held by the woman who portrayed Corliss Archer in the film Kiss and Tell?"
+    claims = quoted_findings(evidence(question, "Chief of Protocol", {1: film, 2: ("Shirley Temple", SHIRLEY)}), {1, 2})
+    assert [c.sources for c in claims] == [[1], [2]]

@@ -17,7 +17,9 @@ and 26 s per question) while 88 of its 145 sentences failed the support check an
 re-verify it against the page's snapshot like any claim.
 
 Only pages on the question's trail (verify.Evidence.on_trail) are quoted: a page about a
-namesake is no evidence for the question. And a name the report already shows is not quoted again:
+namesake is no evidence for the question. A sentence about one of the question's names on
+another thing's page is quoted only on the way to the answer (`_on_chain`): one that fits the
+question's description of someone other than the answer is another candidate, not evidence. And a name the report already shows is not quoted again:
 one the answer's own quotes or the comparison's facts name (`shown`), the sentence stating the
 answer names, or an earlier finding names. A second sentence for it was most often a namesake's
 ("Carmel High School (Mundelein, Illinois)" beside "Kapaun Mt. Carmel Catholic High School"'s own
@@ -63,6 +65,10 @@ def quoted_findings(ev: Evidence, trail: set[int], shown: Iterable[tuple[int, st
     # the last hop of the question's chain: quoted where the first name it shows comes, else after
     # the names' findings unless one of them or a sentence shown states the answer
     stating = _stating(ev, trail, asked, used) if answer else None
+    # the pages that state the answer, and the names they are about: a finding on another page
+    # must lead to them (see _on_chain)
+    answer_pages = {sid for sid in ev.stating() if sid in trail} if answer else set()
+    answer_names = [frozenset(stems(page_name(ev.titles.get(sid, "")))) for sid in answer_pages]
 
     def shows(name: frozenset[str], sid: int, sentence: str) -> bool:
         """The sentence names it, or is on a page about it ("2014 Young Hollywood Awards" for "the
@@ -110,7 +116,8 @@ def quoted_findings(ev: Evidence, trail: set[int], shown: Iterable[tuple[int, st
             # of the question ("Is drinking coffee associated with lower all-cause mortality ...?"
             # was backed by hardware "infant mortality": 2 of its 10 words).
             enough = ((named or said > 0) if own_page else
-                      (named and said >= (2 if name else max(2, NAMELESS_SHARE * len(asked)))))
+                      (named and said >= (2 if name else max(2, NAMELESS_SHARE * len(asked)))
+                       and _on_chain(sid, sentence, ev.answer, answer_pages, answer_names)))
             if not enough:
                 continue
             key = (own_page, said, plain, -position, -sid)
@@ -124,6 +131,20 @@ def quoted_findings(ev: Evidence, trail: set[int], shown: Iterable[tuple[int, st
             and not any(states_answer(ev.answer, sentence) for _, sentence in shown)):
         found.append(_quoted(*stating))
     return found
+
+
+def _on_chain(sid: int, sentence: str, answer: str, answer_pages: set[int], answer_names: list[frozenset[str]]
+              ) -> bool:
+    """A sentence about a name the question gives, on a page not its own, backs the answer only on
+    the way to it: it states the answer, is on a page that does, or names what such a page is
+    about ("Shirley Temple as Corliss Archer" on the film's page, her page stating her office).
+    "David Urban ... worked on the 2016 Donald Trump presidential campaign" fits the question's
+    description of the lobbyist asked about but is another one's page: it was quoted under
+    "April 1, 1949", Paul Manafort's birth date. No page stating the answer: nothing to lead to."""
+    if not answer_pages or sid in answer_pages or states_answer(answer, sentence):
+        return True
+    said = capitalised(sentence)
+    return any(name and mentions(name, said) for name in answer_names)
 
 
 def _own_page(name: frozenset[str], page: str) -> bool:
