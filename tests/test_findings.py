@@ -249,3 +249,15 @@ def test_a_sentence_on_another_candidate_s_page_is_not_a_finding():
     question = "What government position was held by the woman who portrayed Corliss Archer in the film Kiss and Tell?"
     claims = quoted_findings(evidence(question, "Chief of Protocol", {1: film, 2: ("Shirley Temple", SHIRLEY)}), {1, 2})
     assert [c.sources for c in claims] == [[1], [2]]
+
+
+def test_an_address_is_a_name_and_its_own_page_is_quoted():
+    # "888 7th Avenue" used to be read as the name "Avenue": a Calgary district's page listing
+    # "7th Avenue N" and "West Hillhurst" was quoted, the buildings' own pages were not
+    question = "Is the building located at 200 West Street taller than the one at 888 7th Avenue?"
+    pages = {1: ("888 7th Avenue", "888 Seventh Avenue is a 628 ft office skyscraper in Midtown Manhattan."),
+             3: ("200 West Street", "200 West Street is a 749 ft skyscraper, the global headquarters of Goldman Sachs."),
+             5: ("Hounsfield Heights/Briar Hill, Calgary", "Located north of West Hillhurst, the boundaries of the "
+                                                          "district are 14th Street W and 7th Avenue N to the south.")}
+    claims = quoted_findings(evidence(question, "yes", pages), {1, 3, 5})
+    assert [c.sources for c in claims] == [[3], [1]]

@@ -103,3 +103,18 @@ def test_names_introduced_with_the_question_s_description_of_them():
     assert introduced_names("The physicist Carlo Rovelli reviewed it.", words) == []         # one word of it
     years = stems("what 1959 Soviet feature") | {"1959"}
     assert introduced_names('A version of "Nebo Zovyot", a 1959 Soviet science fiction film.', years) == ["Nebo Zovyot"]
+
+
+def test_a_house_number_or_ordinal_starts_a_name_a_year_or_a_day_does_not():
+    assert name_runs("Is 200 West Street taller than the one at 888 7th Avenue?") == ["200 West Street",
+                                                                                       "888 7th Avenue"]
+    assert subjects("Which tower is taller, 712 Fifth Avenue or the Woolworth Building?")[0] == frozenset(
+        {"712", "fifth", "avenue"})
+    assert name_runs("the King who made the 1925 Birthday Honours") == ["King", "Birthday Honours"]
+    assert name_runs("on 16 January 1995 First Knight was filmed") == ["January", "First Knight"]
+    assert name_runs("an office at 10/12 Baker Street") == ["Baker Street"]
+    # the numbers a name starts with are read as part of it where a page writes it
+    assert {"888", "7th", "avenue"} <= capitalised("The tower at 888 7th Avenue is 628 ft tall.")
+    assert "628" not in capitalised("The tower at 888 7th Avenue is 628 ft tall.")
+    assert mentions(frozenset({"888", "7th", "avenue"}), capitalised("north of 7th Avenue N"))   # two of three
+    assert not mentions(frozenset({"200", "west", "street"}), capitalised("the West Hillhurst district"))

@@ -60,8 +60,14 @@ _NOT_A_NAME_START = (r"(?!(?:Both|Either|Neither|Did|Does|Do|Is|Are|Was|Were|Has
                      r"Should|Which|What|Who|Whom|Whose|When|Where|How|Why)\b)")
 _WORD = (rf"(?:(?:Mt|St|Ste|Ft|Dr|Jr|Sr|Mr|Mrs|Ms|Gen|Col|Lt|Sgt|Capt|Rev|Prof|{UPPER})\.(?=\s+{UPPER})"
          rf"|{UPPER}[\w'-]*)")
-NAME = re.compile(rf"{_NOT_A_NAME_START}{_WORD}(?:\s+(?:(?:{_INSIDE_NAMES})\s+)*{_WORD})*")
+# A house number or an ordinal before a name is part of it ("888 7th Avenue", "200 West Street");
+# a year is not ("the 1925 Birthday Honours" are a year's honours), nor a day ("16 January").
+_MONTHS = "|".join(m.title() for m in MONTHS)
+_NUMBERED = (rf"(?<![\w.,/:-])(?!(?:1\d|20)\d\d\b)\d{{1,4}}(?:st|nd|rd|th)?\s+(?:\d{{1,4}}(?:st|nd|rd|th)\s+)?"
+             rf"(?!(?:{_MONTHS})\b)(?={UPPER})")
+NAME = re.compile(rf"{_NOT_A_NAME_START}(?:{_NUMBERED})?{_WORD}(?:\s+(?:(?:{_INSIDE_NAMES})\s+)*{_WORD})*")
 CAPITALISED = re.compile(rf"\b{UPPER}[\w'-]+")
+_NUMBERS_OF_NAMES = re.compile(_NUMBERED)
 
 
 def page_name(title: str, qualifier: bool = False) -> str:
@@ -73,8 +79,9 @@ def page_name(title: str, qualifier: bool = False) -> str:
 
 def capitalised(text: str) -> set[str]:
     """Stems of every capitalised word of `text`, a sentence's first word included (stop words
-    such as "The" or "Which" are not content words, so they drop out)."""
-    return set().union(*(stems(m.group()) for m in CAPITALISED.finditer(text)))
+    such as "The" or "Which" are not content words, so they drop out), and of the numbers a name
+    starts with ("888", "7th" of "888 7th Avenue")."""
+    return set().union(*(stems(m.group()) for m in (*CAPITALISED.finditer(text), *_NUMBERS_OF_NAMES.finditer(text))))
 
 
 def name_runs(text: str) -> list[str]:
