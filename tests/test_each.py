@@ -29,6 +29,11 @@ def test_only_questions_that_join_things_or_speak_of_sharing_pay_for_the_split()
     # "and" in an open question is mostly a name ("Kiss and Tell") or a list: not worth a call
     assert not may_split("What position was held by the woman who starred in Kiss and Tell?", yes_no=False)
     assert not may_split("Is Paris the capital of France?", yes_no=True)
+    # two names joined as the subject of the verb: what is asked holds for both
+    assert may_split("What type of music were vocalists Billie Joe Armstrong and Frank Iero involved with?",
+                     yes_no=False)
+    assert may_split("In which country were Jean Renoir and Marcel Carne born?", yes_no=False)
+    assert not may_split("Who directed the film in which Tom Hanks and Meg Ryan starred?", yes_no=False)
     assert may_split("Which band is from England, Fireflight or Dirty Pretty Things?", yes_no=False, choice=True)
 
 

@@ -64,6 +64,10 @@ from .kind import kind_of
 # "and" alone is too common in names ("Kiss and Tell") and open questions to ask every time.
 _JOINED = re.compile(r"\band\b", re.I)
 _SHARING = re.compile(r"\b(both|same|different|share[sd]?|common|each)\b", re.I)
+# "What type of music were vocalists Billie Joe Armstrong and Frank Iero involved with?": what is
+# asked is asked of two names joined as the subject of its verb, so it holds for both
+_NAMES_AS_SUBJECT = re.compile(rf"\b(?:is|are|was|were|do|does|did|has|have|had)\s+(?:[a-z]+\s+){{0,2}}"
+                               rf"(?:{NAME.pattern})\s+and\s+(?:{NAME.pattern})")
 _SAMENESS = re.compile(r"\b(same|share[sd]?|in common)\b", re.I)   # values compared, not yes/no of each
 _DIFFERENCE = re.compile(r"\bdifferent\b", re.I)
 # "this American crime film": a thing the question describes, not one it names
@@ -95,9 +99,11 @@ class Part:
 
 def may_split(question: str, yes_no: bool, choice: bool = False) -> bool:
     """Worth asking the model: a yes/no question that joins things, any question that speaks of
-    sharing, or a choice between things that asks what one of them is or did (`choice`: not a
+    sharing, one that asks what two names joined by "and" as the subject of its verb are or did,
+    or a choice between things that asks what one of them is or did (`choice`: not a
     comparison of values, "Which is taller, A or B?", which no page of one thing answers)."""
-    return bool(choice or _SHARING.search(question) or (yes_no and _JOINED.search(question)))
+    return bool(choice or _SHARING.search(question) or (yes_no and _JOINED.search(question))
+                or (_WH.search(question.lower()) and _NAMES_AS_SUBJECT.search(question)))
 
 
 SYSTEM = "You answer from the given text, exactly and briefly."
