@@ -39,6 +39,7 @@ from .answer.full_date import dated, wants_date
 from .answer.last_reading import LastReading
 from .answer.verify import (Evidence, Verdict, Verifier, answer_statements, choice_options, final_checks,
                             is_yes_no_question, tidy_answer)
+from .answer.wording import without_kind_asked
 from .casing import answer_as_written
 from .context import ContextManager, ContextOverflow
 from .events import (ActionTaken, Event, Finished, Notice, RunResult, StepStarted,
@@ -623,6 +624,7 @@ class Agent:
             self.trace.write("spelled_out", answer=state.answer, named=named)
             state.answer = named
         state.answer = answer_as_written(state.answer, texts)   # "margaret landon" -> "Margaret Landon"
+        state.answer = without_kind_asked(self._question, state.answer)   # "documentary film" -> "documentary"
         evidence = self._evidence(state.answer)
         asked = self._question             # as the checks read it (casing.py); `question` as typed
         full = state.answer

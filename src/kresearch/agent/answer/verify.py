@@ -139,7 +139,7 @@ def tidy_answer(answer: str) -> str:
     """The answer without citation marks or a page title's qualifier: "Catwoman (film) [6]" ->
     "Catwoman" (the model copies both from the sources; the answer line has no citations)."""
     answer = " ".join(CITATION.sub(" ", answer).split())
-    tidied = re.sub(r"\s*\((?:\w+\s?){1,3}\)\s*$", "", answer).strip()
+    tidied = re.sub(r"\s*\((?:[\w.'’-]+\s?){1,3}\)\s*$", "", answer).strip()   # "(CV-9)", "(Md.)" too
     return tidied or answer
 
 
