@@ -47,7 +47,7 @@ from .events import (ActionTaken, Event, Finished, Notice, RunResult, StepStarte
 from .evidence import Claim, is_yes_no
 from .limits import MIN_WORKING_ROOM, RESEARCH_SHARE, STEP_MAX_TOKENS, steps_for
 from .names import anchored
-from .plan import about_the_question, example_step
+from .plan import MAX_SUBQUESTIONS, about_the_question, example_step
 from .question_kind import resolve_mode
 from .report_mode.research import ReportRun
 from .resume import JOURNAL_VERSION, WRITING, Replay
@@ -430,13 +430,14 @@ class Agent:
         """The plan with only the sub-questions about this question (plan.py); when none is, the
         toolbox refuses it and the model writes the plan once more."""
         written = action.args.get("subquestions", [])
+        written = [" ".join(str(q).split()) for q in written] if isinstance(written, list) else []
         seen = " ".join([*(f"{s.title} {s.snippet}" for s in self.sources.all()),
                          *(doc.text for doc in self.toolbox.docs.values())])
-        state.plan = about_the_question(written if isinstance(written, list) else [], question, seen)
+        state.plan = about_the_question(written, question, seen)
         if not state.plan and not state.plan_retried:
             state.plan_due = state.plan_retried = True
-        if len(state.plan) < len(written):
-            self.trace.write("plan_dropped", subquestions=[q for q in written if q not in state.plan])
+        if dropped := [q for q in written[:MAX_SUBQUESTIONS] if q not in state.plan]:
+            self.trace.write("plan_dropped", subquestions=dropped)
         return Step(thought=action.thought, action="plan", args={**action.args, "subquestions": state.plan})
 
     def _act(self, action: Step, question: str, step: int, state: _State, ctx: ContextManager, **reading):
