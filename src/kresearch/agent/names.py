@@ -126,12 +126,18 @@ _DONE_BY = re.compile(rf"\b([a-z]+ed)\s+by\s+(?:the\s+)?({NAME.pattern})")
 _DID = re.compile(rf"({NAME.pattern})\s+([a-z]+ed)\b")
 
 
+def done_by(text: str) -> list[tuple[str, str]]:
+    """(verb, name as written) for each doer `text` names: "developed by Crystal Dynamics and
+    published by Square Enix" -> [("developed", "Crystal Dynamics"), ("published", "Square Enix")]."""
+    return [m.groups() for m in _DONE_BY.finditer(text)] + [m.groups()[::-1] for m in _DID.finditer(text)]
+
+
 def roles(text: str) -> dict[str, list[frozenset[str]]]:
     """Who `text` says did what, by verb: "Tomb Raider was developed by Crystal Dynamics and
     published by Square Enix" -> {"developed": [{crystal, dynamic}], "published": [{square, enix}]};
     "Square Enix developed Tomb Raider" -> {"developed": [{square, enix}]}."""
     found: dict[str, list[frozenset[str]]] = {}
-    for verb, name in [m.groups() for m in _DONE_BY.finditer(text)] + [m.groups()[::-1] for m in _DID.finditer(text)]:
+    for verb, name in done_by(text):
         if (agent := frozenset(stems(name))) and agent not in found.setdefault(verb, []):
             found[verb].append(agent)
     return found

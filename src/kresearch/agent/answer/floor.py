@@ -33,11 +33,12 @@ from typing import Callable
 # Failed checks, worst first: no answer at all or the question's own words; not the form
 # asked (a sentence, yes/no to a choice ...), or a page says it is what the asked relation is
 # *of* ("the fight song of the University of Kansas" for the fight song: described.py), or
-# its own page says it is no kind of thing the question asks for (kind.py); no
+# its own page says it is no kind of thing the question asks for (kind.py), or the sentence
+# stating it names another as the one who did what is asked (role.py); no
 # source read states it; stated, but only by a page off the question's trail, or as the one the
 # question describes (described.py), or contradicted by another page.
 NO_ANSWER = ("no answer", "vague")
-NOT_ASKED = ("form", "relation", "kind")
+NOT_ASKED = ("form", "relation", "kind", "role")
 UNSUPPORTED = ("unsupported",)
 DOUBTFUL = ("link", "described", "conflict")
 

@@ -31,6 +31,9 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
     kind        the answer's own page says it is a kind of thing the question's "who", "where" or
                 "which N" cannot mean ("Kernel Parlog" is a language, for "Who designed ...?"):
                 kind.py; ranks with the wrong form at the end
+    role        a sentence stating the answer names another as the one who did what the question
+                asks ("developed by Crystal Dynamics and published by Square Enix" for "developed
+                by which company?"): role.py; ranks with the wrong form at the end
     hops        the plan has two or more sub-questions but only one source was read (not for a
                 question compare.py decides: the compare check asks for what is missing)
     compare     such a question, and the sources read lack the date (or nationality) of one
@@ -54,6 +57,7 @@ from .compare import SHARED_VALUES, Comparison, compare, own_pages
 from .described import (Description, asked_of, asked_query, asked_words, described, described_names, fits_description,
                         object_of_relation, relation_asked)
 from .kind import asked_noun, wrong_kind
+from .role import asked_role, other_role
 from ..context import content_words, stems
 from ..evidence import (CITATION, STATED, Conflict, Support, answer_support, evidence_sentences, find_conflict,
                         inner_names, is_letter_name, is_yes_no, states_answer)
@@ -600,6 +604,11 @@ def _failures(ev: Evidence):
         yield verdict
     if stated and not options and not is_yes_no(answer) and (verdict := _wrong_kind(ev, answer)) is not None:
         yield verdict
+    if stated and not options and not is_yes_no(answer) and (found := other_role(ev.question, answer, ev.opened)):
+        sid, doer, did = found
+        yield Verdict("role", f'Source [{sid}] says it was {asked_role(ev.question)} by {doer}; "{answer}" {did} it. '
+                              f"The question asks who {asked_role(ev.question)} it: answer with that one, or research "
+                              "more.")
     if decidable is None and len(ev.plan) >= 2 and len(ev.opened) < 2:
         rest = ev.plan[1]
         yield Verdict("hops", f"Your plan has {len(ev.plan)} sub-questions but you have read only one source. "
