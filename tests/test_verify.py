@@ -615,6 +615,8 @@ def test_the_form_of_the_answer_must_fit_the_question():
     # a quantity asked by name wants a number too, in any phrasing or case
     assert verdict("What is its population today?", "Tournai").check == "form"
     assert verdict("what was the total cost of the bridge", "the city council").check == "form"
+    assert verdict("What is the inhabitant of the city where the regiment was formed?", "Strasbourg").check == "form"
+    assert verdict("What were the residents of the town in 1900?", "3,000").check != "form"
     assert verdict("What is the population of Lucca?", "89,000").passed
     assert verdict("What is the name of the population genetics pioneer?", "Ronald Fisher").passed
     assert verdict("Who did the Star and Dagger bass player marry?",

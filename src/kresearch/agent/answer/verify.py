@@ -123,7 +123,7 @@ _ASKS_DATE = re.compile(r"^\s*when\b|\b(what|which) (year|date|month|decade|cent
 # how many/much, or a quantity asked by name ("What is its population today?", "what was the budget of ...")
 _ASKS_NUMBER = re.compile(r"^\s*how (?:many|much)\b|\bwhat (?:is|was|are|were) (?:the |its |their |his |her |this |that )?"
                           r"(?:total |estimated |approximate |current )?(?:population|number of|cost|price|budget|"
-                          r"revenue|length|height|depth|area|weight|capacity|seating capacity|salary|attendance|speed|"
+                          r"revenue|inhabitants?|residents|length|height|depth|area|weight|capacity|seating capacity|salary|attendance|speed|"
                           r"distance)\b", re.I)
 # lower-case verbs only: "The Man Who Was Thursday" is a title, "she was born in Venice" a sentence
 _VERB = re.compile(r"\b(is|was|were|are|has|had|have|did|does|became|married|played|served|born)\b")
