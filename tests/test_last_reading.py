@@ -7,7 +7,7 @@ import pytest
 from fixture_site import site
 from test_agent import QUESTION, run_agent, step
 
-from kresearch.agent.answer.last_reading import best_passages, parse, request, wanted
+from kresearch.agent.answer.last_reading import best_passages, parse, quoted_hop, request, wanted
 from kresearch.trace import read_trace
 
 PLAN = step("plan", subquestions=["Who portrayed Corliss Archer in Kiss and Tell?",
@@ -179,6 +179,32 @@ def test_no_last_reading_after_a_first_reading_that_settles_or_on_a_yes_no_quest
         yes_no, llm, *_ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, question=question,
                                     last_reading=True)
     assert all("given sources" not in call[0]["content"] for call in llm.calls)
+
+
+def test_a_name_quoted_without_the_answer_is_searched_and_the_pages_read_again(tmp_path):
+    # the reading quoted the next hop's name but answered from elsewhere: that name's page is
+    # searched and everything read once more
+    secretary = step("answer", answer="Secretary of State")
+    script = [{"answer": "Secretary of State"}, PLAN, secretary, reading("Ambassador to Peru", "Shirley Temple"),
+              reading(CHIEF, "As an adult, she ... served as Chief of Protocol of the United States.")]
+    with site() as server:
+        result, *_ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4,
+                               last_reading=True, max_steps=2)
+    assert result.answer == CHIEF
+    events = read_trace(tmp_path / "t.jsonl")
+    searched = [e["args"]["queries"] for e in events if e["event"] == "action" and e["action"] == "search"]
+    assert ["Shirley Temple"] in searched
+    assert [r["answer"] for r in events if r["event"] == "last_reading"] == ["Ambassador to Peru", CHIEF]
+
+
+def test_only_a_quote_that_does_not_state_the_answer_and_names_something_new_is_a_hop():
+    question = ("A manga series about a student named Ichitaka Seto is written and illustrated by someone born in "
+                "what year?")
+    assert quoted_hop(question, "1941", "Masakazu Katsura") == "Masakazu Katsura"
+    assert quoted_hop(question, "1962", "Masakazu Katsura (born December 10, 1962) is a manga artist.") is None
+    assert quoted_hop(question, "1941", "Ichitaka Seto is a high school student.") is None     # the question's name
+    assert quoted_hop(question, "1941", "") is None and quoted_hop(question, "", "Masakazu Katsura") is None
+    assert quoted_hop(QUESTION, CHIEF, "she ... served as Chief of Protocol") is None           # part of the answer
 
 
 @pytest.mark.model

@@ -18,7 +18,8 @@ there), nor when the sources' facts decide the question (compare.py, each.py), n
 reading that settled it (its pages are these).
 
 When the reading's answer is the one the question describes (checks `described`, `relation`),
-the next hop is searched and the pages read once more (`LastReading._next_hop`).
+the next hop is searched and the pages read once more (`LastReading._next_hop`); so is a name
+the reading quoted without answering from it (`quoted_hop`).
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from ..context import content_words, stems
 from ..actions import Step
 from ..events import Notice, ToolFinished
 from ..evidence import states_answer
-from ..names import page_name
+from ..names import name_runs, page_name
 from .described import asked_of
 from .floor import Candidate
 from .verify import choice_options, echoes_question, final_checks, is_yes_no_question, tidy_answer
@@ -146,6 +147,20 @@ def parse(output: str) -> tuple[str, str]:
         return "", ""
 
 
+def quoted_hop(question: str, answer: str, quote: str) -> str | None:
+    """The name a reading quoted without answering from it: a quote that does not state the
+    answer and names a thing the question does not ("Masakazu Katsura", quoted with the answer
+    "1941" to "... written and illustrated by someone born in what year?": the artist is the
+    next hop, whose page the run had not read, and the year came from another page). None when
+    the quote states the answer or names nothing new (nor part of the answer: "Chief of Protocol"
+    quoted for "Chief of Protocol of the United States")."""
+    if not quote or not answer.strip() or states_answer(answer, quote):
+        return None
+    asked, answered = stems(question), stems(answer)
+    return next((name for name in name_runs(quote)
+                 if content_words(name) and not stems(name) <= asked and not stems(name) & answered), None)
+
+
 def wanted(question: str) -> bool:
     """A question whose answer is not yes/no or one of the options it offers."""
     return not is_yes_no_question(question) and not choice_options(question)
@@ -172,13 +187,16 @@ class LastReading:
         answers = dict.fromkeys(a.strip() for a in [*(c.answer for c in state.candidates), state.answer] if a.strip())
         ruled_out = {a: ECHO for a in answers if echoes_question(a, question)}
         floor_alone = without()
-        yield from self._read(question, passages, ruled_out, state, step, floor_alone)
+        quote = yield from self._read(question, passages, ruled_out, state, step, floor_alone)
+        if (name := quoted_hop(question, state.answer, quote)) is not None:
+            yield from self._quoted_hop(question, name, state, step, ruled_out, floor_alone)
         yield from self._next_hop(question, state, step, ruled_out, floor_alone)
 
     def _read(self, question: str, passages: list[Passage], ruled_out: dict[str, str], state, step: int,
               floor_alone: str):
         """One reading of `passages`; its answer becomes the run's (the one before a candidate).
-        `floor_alone`: what the floor would have chosen with no last reading (for the journal)."""
+        `floor_alone`: what the floor would have chosen with no last reading (for the journal).
+        Returns the reading's quote."""
         agent = self.agent
         messages = [{"role": "system", "content": SYSTEM},
                     {"role": "user", "content": request(question, passages, ruled_out)}]
@@ -186,12 +204,31 @@ class LastReading:
         agent.trace.write("last_reading", step=step, answer=answer, quote=quote, before=state.answer,
                           without=floor_alone, sources=[p.source for p in passages], ruled_out=list(ruled_out))
         if not answer or answer.lower() == state.answer.strip().lower():
-            return
+            return quote
         if state.answer.strip():
             state.candidates.append(Candidate(state.answer, step, "proposed"))
         yield Notice(f"last reading of the {len(passages)} best pages read: {answer} (research ended with "
                      f"{state.answer or 'none'!r})")
         state.answer = answer
+        return quote
+
+    def _quoted_hop(self, question: str, name: str, state, step: int, ruled_out: dict[str, str], floor_alone: str):
+        """The reading quoted a name it did not answer from (quoted_hop): that name's page is
+        searched (unless research did) and every page read once more for the question as asked."""
+        agent = self.agent
+        if agent._out_of_time() or "search" not in agent.toolbox.available_actions():
+            return
+        if name.lower() not in agent.toolbox.searched:
+            search = Step(thought="", action="search", args={"queries": [name]})
+            obs = yield from agent._auto_tool(step, search, f"(the last reading quoted {name} but did not answer "
+                                                            "from it: searching it)")
+            agent.trace.write("observation", step=step, kind=obs.kind, summary=obs.summary,
+                              sources=list(obs.source_ids))
+            yield ToolFinished(step, "search", obs.summary, obs.seconds)
+            if agent._out_of_time():
+                return
+        passages = best_passages(question, self._pages(), answer=state.answer)
+        yield from self._read(question, passages, ruled_out, state, step, floor_alone)
 
     def _next_hop(self, question: str, state, step: int, ruled_out: dict[str, str], floor_alone: str):
         """The reading's answer may be a hop short: the one the question describes ("Shirley
