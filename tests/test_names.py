@@ -118,3 +118,11 @@ def test_a_house_number_or_ordinal_starts_a_name_a_year_or_a_day_does_not():
     assert "628" not in capitalised("The tower at 888 7th Avenue is 628 ft tall.")
     assert mentions(frozenset({"888", "7th", "avenue"}), capitalised("north of 7th Avenue N"))   # two of three
     assert not mentions(frozenset({"200", "west", "street"}), capitalised("the West Hillhurst district"))
+
+
+def test_a_small_word_joins_no_month_into_a_name():
+    question = ("The mass killing that took place at Oakland, California on April 2, 2012 was less deadly than "
+                "the one on October 1, 2015 in which state?")
+    assert "California" in name_runs(question) and "California on April" not in name_runs(question)
+    assert name_runs("the Battle of the Bulge in December") == ["Battle of the Bulge", "December"]
+    assert name_runs("St. Louis on the Mississippi") == ["St. Louis on the Mississippi"]

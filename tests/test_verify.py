@@ -9,8 +9,8 @@ import pytest
 from fixture_site import page_html, site
 from test_agent import ANSWERED, QUESTION, run_agent, step
 
-from kresearch.agent.answer.verify import (Evidence, Verifier, choice_options, final_checks, is_comparison,
-                                           is_yes_no_question, settles)
+from kresearch.agent.answer.verify import (Evidence, Verifier, choice_options, echoes_question, final_checks,
+                                           is_comparison, is_yes_no_question, settles)
 
 PLAN = step("plan", subquestions=["Who played Corliss Archer in Kiss and Tell?",
                                   "What government position did she hold?"])
@@ -888,3 +888,10 @@ def test_a_one_letter_option_is_an_answer_to_a_choice():
     assert "form" not in [v.check for v in final_checks(ev)]
     ev.answer = "B"
     assert "form" in [v.check for v in final_checks(ev)]
+
+
+def test_an_answer_of_the_question_s_places_is_an_echo_beside_a_date():
+    question = ("The mass killing that took place at Oakland, California on April 2, 2012 was less deadly than "
+                "the one that took place on October 1, 2015 in which state?")
+    assert echoes_question("Oakland, California", question) and echoes_question("California", question)
+    assert not echoes_question("Oregon", question)

@@ -65,7 +65,9 @@ _WORD = (rf"(?:(?:Mt|St|Ste|Ft|Dr|Jr|Sr|Mr|Mrs|Ms|Gen|Col|Lt|Sgt|Capt|Rev|Prof|{
 _MONTHS = "|".join(m.title() for m in MONTHS)
 _NUMBERED = (rf"(?<![\w.,/:-])(?!(?:1\d|20)\d\d\b)\d{{1,4}}(?:st|nd|rd|th)?\s+(?:\d{{1,4}}(?:st|nd|rd|th)\s+)?"
              rf"(?!(?:{_MONTHS})\b)(?={UPPER})")
-NAME = re.compile(rf"{_NOT_A_NAME_START}(?:{_NUMBERED})?{_WORD}(?:\s+(?:(?:{_INSIDE_NAMES})\s+)*{_WORD})*")
+# a small word joins no month ("California on April 2" is a place and a date, not one name)
+NAME = re.compile(rf"{_NOT_A_NAME_START}(?:{_NUMBERED})?{_WORD}"
+                  rf"(?:\s+(?:(?:{_INSIDE_NAMES})\s+)+(?!(?:{_MONTHS})\b){_WORD}|\s+{_WORD})*")
 CAPITALISED = re.compile(rf"\b{UPPER}[\w'-]+")
 _NUMBERS_OF_NAMES = re.compile(_NUMBERED)
 
