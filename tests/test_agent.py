@@ -241,6 +241,17 @@ def test_notes_survive_eviction_and_keep_what_they_cite(tmp_path):
     assert any(m["content"].startswith("Observation (set aside): [1] Kiss and Tell") for m in last)
 
 
+def test_a_note_naming_what_nothing_read_names_is_refused(tmp_path):
+    # the model copied the prompt's example into a note ("... was composed by Puccini [1]")
+    script = [step("search", queries=["Kiss and Tell"]), step("open", source=1, page=1),
+              step("note", text="Kiss and Tell was composed by Puccini [1]"),
+              step("note", text="Shirley Temple played Corliss Archer [1]"), step("answer", answer="x")]
+    with site() as server:
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path)
+    refused, kept = llm.calls[3][-1]["content"], llm.calls[4][-1]["content"]
+    assert "none of them names Puccini" in refused and "Noted." in kept
+
+
 def test_a_follow_up_reuses_the_sources_and_pages_already_read(tmp_path):
     sources = SourceRegistry()
     with site() as server:

@@ -17,7 +17,8 @@ ACTIONS: dict[str, tuple[str, dict]] = {
     "plan": (
         "first step only: split the question into 1 to 3 short sub-questions to research in order.",
         {"type": "object", "properties": {
-            "subquestions": {"type": "array", "items": {"type": "string", "minLength": 3, "maxLength": 150},
+            "subquestions": {"type": "array", "items": {"type": "string", "minLength": 3, "maxLength": 150,
+                                                        "x-exclude": "<>"},
                              "minItems": 1, "maxItems": 3}},
          "required": ["subquestions"]},
     ),

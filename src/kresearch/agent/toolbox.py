@@ -24,7 +24,8 @@ from ..tools.extract import Document
 from ..tools.sandbox import SandboxLimits, run_python
 from ..tools.search import SearchService
 from .actions import MAX_QUERIES, Step
-from .context import content_words
+from .context import content_words, stems
+from .names import name_runs
 
 
 @dataclass
@@ -419,6 +420,12 @@ class Toolbox:
         text = " ".join(str(args.get("text", "")).split())
         if not text:
             raise ToolError("a note needs text")
+        # a name nothing read writes is the model's, often the prompt's example ("Double Dagger
+        # was composed by Puccini [1]"): a note records what the sources say
+        read = stems(" ".join([question, *(f"{s.title} {s.snippet}" for s in self.sources.all()),
+                               *(doc.text for doc in self.docs.values())]))
+        if unread := [name for name in name_runs(text) if stems(name) and not stems(name) <= read]:
+            raise ToolError(f"a note records what the sources you read say, and none of them names {unread[0]}")
         cited = [int(n) for n in re.findall(r"\[(\d+)\]", text)]
         unknown = [n for n in cited if self.sources.get(n) is None or not self.sources.get(n).opened]
         warning = f" Note: {', '.join(f'[{n}]' for n in unknown)} not read yet; open before citing." if unknown else ""
