@@ -126,3 +126,11 @@ def test_a_small_word_joins_no_month_into_a_name():
     assert "California" in name_runs(question) and "California on April" not in name_runs(question)
     assert name_runs("the Battle of the Bulge in December") == ["Battle of the Bulge", "December"]
     assert name_runs("St. Louis on the Mississippi") == ["St. Louis on the Mississippi"]
+
+
+def test_a_title_in_quotes_is_one_name():
+    assert name_runs('the film "Nina", which was based on the novel "Crime and Punishment" by Dostoyevsky.') == [
+        "Nina", "Crime and Punishment", "Dostoyevsky"]
+    assert name_runs('the novel "Gone with the Wind," a film') == ["Gone with the Wind"]
+    # a quoted sentence is no title: its capitalised words are names as usual
+    assert name_runs('He said "The war is over and we all go home now, said the general" today.') == ["He", "The"]

@@ -895,3 +895,15 @@ def test_an_answer_of_the_question_s_places_is_an_echo_beside_a_date():
                 "the one that took place on October 1, 2015 in which state?")
     assert echoes_question("Oakland, California", question) and echoes_question("California", question)
     assert not echoes_question("Oregon", question)
+
+
+def test_the_link_check_names_a_quoted_title_whole():
+    question = 'In what year was the novel that Lourenço Mutarelli based "Nina" on based first published?'
+    opened = {1: 'Mutarelli created the animated sequences of the 2004 motion picture "Nina", which was based on '
+                 'the novel "Crime and Punishment" by Dostoyevsky.',
+              4: "The Birds on the Trees is a novel by Nina Bawden first published in 1970."}
+    ev = Evidence(question=question, answer="1970", plan=[], opened=opened, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles={1: "Lourenço Mutarelli - Encyclopedia",
+                                                4: "The Birds on the Trees - Encyclopedia"})
+    link = next(v for v in final_checks(ev) if v.check == "link")
+    assert link.bridges == ["Crime and Punishment"] and "It names Crime and Punishment" in link.message

@@ -65,8 +65,11 @@ _WORD = (rf"(?:(?:Mt|St|Ste|Ft|Dr|Jr|Sr|Mr|Mrs|Ms|Gen|Col|Lt|Sgt|Capt|Rev|Prof|{
 _MONTHS = "|".join(m.title() for m in MONTHS)
 _NUMBERED = (rf"(?<![\w.,/:-])(?!(?:1\d|20)\d\d\b)\d{{1,4}}(?:st|nd|rd|th)?\s+(?:\d{{1,4}}(?:st|nd|rd|th)\s+)?"
              rf"(?!(?:{_MONTHS})\b)(?={UPPER})")
+# A title in quotes is one name, its short lower-case words too ("Crime and Punishment", "Gone
+# with the Wind"): split at "and", the link check sent the run to search "Crime" and "Punishment".
+_QUOTED_TITLE = rf"(?<=[\"“]){_WORD}(?:\s+(?:{_WORD}|[a-z]{{1,4}}))*(?=[,.!?]?[\"”])"
 # a small word joins no month ("California on April 2" is a place and a date, not one name)
-NAME = re.compile(rf"{_NOT_A_NAME_START}(?:{_NUMBERED})?{_WORD}"
+NAME = re.compile(rf"{_QUOTED_TITLE}|{_NOT_A_NAME_START}(?:{_NUMBERED})?{_WORD}"
                   rf"(?:\s+(?:(?:{_INSIDE_NAMES})\s+)+(?!(?:{_MONTHS})\b){_WORD}|\s+{_WORD})*")
 CAPITALISED = re.compile(rf"\b{UPPER}[\w'-]+")
 _NUMBERS_OF_NAMES = re.compile(_NUMBERED)
