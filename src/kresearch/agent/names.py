@@ -86,7 +86,8 @@ def capitalised(text: str) -> set[str]:
     """Stems of every capitalised word of `text`, a sentence's first word included (stop words
     such as "The" or "Which" are not content words, so they drop out), and of the numbers a name
     starts with ("888", "7th" of "888 7th Avenue")."""
-    return set().union(*(stems(m.group()) for m in (*CAPITALISED.finditer(text), *_NUMBERS_OF_NAMES.finditer(text))))
+    found = (*CAPITALISED.finditer(text), *_NUMBERS_OF_NAMES.finditer(text))
+    return set().union(*(stems(m.group()) for m in found))
 
 
 def name_runs(text: str) -> list[str]:

@@ -90,7 +90,8 @@ def estimate(question: str, answer: str, *, answered: bool, opened: dict[int, st
     else:
         score = 0.30 + 0.30 * context + (0.10 if len(stating) >= 2 else 0.0)
         parts.append(f"{len(stating)} source(s) read state it; {context:.0%} of the question around it")
-    score -= 0.10 * sum(c in ("form", "vague", "hops", "link", "described", "relation", "kind", "role") for c in failed_checks)
+    doubts = ("form", "vague", "hops", "link", "described", "relation", "kind", "role")
+    score -= 0.10 * sum(c in doubts for c in failed_checks)
     parts.append("verification failed: " + ", ".join(failed_checks) if failed_checks else "verification passed")
     if "conflict" in failed_checks:
         score -= 0.25

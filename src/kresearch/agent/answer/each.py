@@ -447,8 +447,9 @@ def _says_asked(part: Part, quote: str) -> bool:
 
 def _strong_yes(part: Part, fact: Fact) -> bool:
     """A yes whose quote says what is asked in its words and names what it names ("He is the lead
-    vocalist of post-grunge band Fuel"), not only the page's opening: for a choice, enough without the other options' answers
-    (their pages may not say no: Ciaran Gribbin's says what he is, nothing of Fuel)."""
+    vocalist of post-grunge band Fuel"), not only the page's opening: for a choice, enough
+    without the other options' answers (their pages may not say no: Ciaran Gribbin's says what
+    he is, nothing of Fuel)."""
     return bool(_asked_of(part)) and _says_asked(part, fact.quote) and _names_asked_said(part, fact.quote)
 
 
