@@ -39,7 +39,7 @@ from .answer.full_date import dated, wants_date
 from .answer.last_reading import LastReading
 from .answer.verify import (Evidence, Verdict, Verifier, answer_statements, choice_options, final_checks,
                             is_yes_no_question, tidy_answer)
-from .answer.wording import without_kind_asked
+from .answer.wording import without_kind_asked, without_restated
 from .casing import answer_as_written
 from .context import ContextManager, ContextOverflow
 from .events import (ActionTaken, Event, Finished, Notice, RunResult, StepStarted,
@@ -339,7 +339,7 @@ class Agent:
             yield ActionTaken(step, action.action, action.args, action.thought)
             self.trace.write("action", step=step, action=action.action, args=action.args, thought=action.thought)
             if action.action == "answer":
-                proposed = tidy_answer(str(action.args.get("answer", "")))
+                proposed = without_restated(self._question, tidy_answer(str(action.args.get("answer", ""))))
                 evidence = self._evidence(proposed)
                 answer = evidence.answer = self.verifier.decide(evidence, step)
                 if answer != proposed:

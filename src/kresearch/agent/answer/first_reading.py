@@ -19,6 +19,7 @@ from ..spelling import as_pages_name
 from . import each
 from .floor import Candidate
 from .verify import QUESTION_CHECKS, choice_options, is_comparison, is_yes_no_question, settles, tidy_answer
+from .wording import without_restated
 
 if TYPE_CHECKING:
     from ..loop import Agent
@@ -176,7 +177,7 @@ class FirstReading:
         schema = {"type": "object", "properties": {**asks, "answer": answer}, "required": [*asks, "answer"]}
         completion = agent._call(ctx.messages(request), schema, DRAFT_MAX_TOKENS, "draft", step, 0.0)
         try:
-            return tidy_answer(str(json.loads(completion.text).get("answer", "")))
+            return without_restated(agent._question, tidy_answer(str(json.loads(completion.text).get("answer", ""))))
         except (ValueError, AttributeError):      # cut off by the deadline or the token limit
             return ""
 

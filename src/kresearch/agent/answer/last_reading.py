@@ -38,6 +38,7 @@ from ..names import name_runs, page_name
 from .described import asked_of
 from .floor import Candidate
 from .verify import choice_options, echoes_question, final_checks, is_yes_no_question, tidy_answer
+from .wording import without_restated
 
 if TYPE_CHECKING:
     from ..loop import Agent
@@ -201,6 +202,7 @@ class LastReading:
         messages = [{"role": "system", "content": SYSTEM},
                     {"role": "user", "content": request(question, passages, ruled_out)}]
         answer, quote = parse(agent._call(messages, schema(), MAX_TOKENS, "last reading", step, 0.0).text)
+        answer = without_restated(question, answer)
         agent.trace.write("last_reading", step=step, answer=answer, quote=quote, before=state.answer,
                           without=floor_alone, sources=[p.source for p in passages], ruled_out=list(ruled_out))
         if not answer or answer.lower() == state.answer.strip().lower():
