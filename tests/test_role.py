@@ -20,13 +20,13 @@ def test_the_verb_whose_doer_is_asked():
 
 
 def test_an_answer_that_did_something_else_in_its_sentence_is_not_the_one_asked():
-    assert other_role(QUESTION, "Square Enix", {2: OSIRIS}) == (2, "Crystal Dynamics", "published")
+    assert other_role(QUESTION, "Square Enix", {2: OSIRIS}) == (2, "developed", "Crystal Dynamics", "published")
     assert other_role(QUESTION, "Crystal Dynamics", {2: OSIRIS}) is None
     # the doer before its verb, lower case and another verb asked
     page = "Square Enix published the game. Crystal Dynamics developed it over four years."
     assert other_role("who published the game", "Crystal Dynamics", {1: page}) is None   # not in one sentence
-    assert other_role("which studio developed the game?", "Square Enix", {1: OSIRIS}) == (1, "Crystal Dynamics",
-                                                                                          "published")
+    assert other_role("which studio developed the game?", "Square Enix", {1: OSIRIS}) == (
+        1, "developed", "Crystal Dynamics", "published")
     # a sentence naming no other doer of the asked verb says nothing of it
     assert other_role(QUESTION, "Square Enix", {1: "Tomb Raider was published by Square Enix in 2013."}) is None
 

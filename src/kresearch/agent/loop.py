@@ -431,9 +431,7 @@ class Agent:
         toolbox refuses it and the model writes the plan once more."""
         written = action.args.get("subquestions", [])
         written = [" ".join(str(q).split()) for q in written] if isinstance(written, list) else []
-        seen = " ".join([*(f"{s.title} {s.snippet}" for s in self.sources.all()),
-                         *(doc.text for doc in self.toolbox.docs.values())])
-        state.plan = about_the_question(written, question, seen)
+        state.plan = about_the_question(written, question, self.toolbox.seen_text())
         if not state.plan and not state.plan_retried:
             state.plan_due = state.plan_retried = True
         if dropped := [q for q in written[:MAX_SUBQUESTIONS] if q not in state.plan]:

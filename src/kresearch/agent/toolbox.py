@@ -416,14 +416,18 @@ class Toolbox:
                            kind="find", source_ids=(source_id,), summary=f"{len(hits)} matches in [{source_id}]",
                            stub=f'find "{needle}" in [{source_id}]: {key_lines(body, question, 160)}')
 
+    def seen_text(self) -> str:
+        """What the run has been shown: every result's title and snippet, every page read."""
+        return " ".join([*(f"{s.title} {s.snippet}" for s in self.sources.all()),
+                         *(doc.text for doc in self.docs.values())])
+
     def _note(self, args: dict, question: str, step_no: int) -> Observation:
         text = " ".join(str(args.get("text", "")).split())
         if not text:
             raise ToolError("a note needs text")
         # a name nothing read writes is the model's, often the prompt's example ("Double Dagger
         # was composed by Puccini [1]"): a note records what the sources say
-        read = stems(" ".join([question, *(f"{s.title} {s.snippet}" for s in self.sources.all()),
-                               *(doc.text for doc in self.docs.values())]))
+        read = stems(f"{question} {self.seen_text()}")
         if unread := [name for name in name_runs(text) if stems(name) and not stems(name) <= read]:
             raise ToolError(f"a note records what the sources you read say, and none of them names {unread[0]}")
         cited = [int(n) for n in re.findall(r"\[(\d+)\]", text)]

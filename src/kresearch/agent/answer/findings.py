@@ -19,9 +19,10 @@ re-verify it against the page's snapshot like any claim.
 Only pages on the question's trail (verify.Evidence.on_trail) are quoted: a page about a
 namesake is no evidence for the question. A sentence about one of the question's names on
 another thing's page is quoted only on the way to the answer (`_on_chain`): one that fits the
-question's description of someone other than the answer is another candidate, not evidence. And a name the report already shows is not quoted again:
-one the answer's own quotes or the comparison's facts name (`shown`), the sentence stating the
-answer names, or an earlier finding names. A second sentence for it was most often a namesake's
+question's description of someone other than the answer is another candidate, not evidence.
+And a name the report already shows is not quoted again: one the answer's own quotes or the
+comparison's facts name (`shown`), the sentence stating the answer names, or an earlier finding
+names. A second sentence for it was most often a namesake's
 ("Carmel High School (Mundelein, Illinois)" beside "Kapaun Mt. Carmel Catholic High School"'s own
 page in the comparison) or a general page ("The Young Hollywood Awards was an award presented
 annually" under the 2014 show's page that states the host): on the tuning run dev51-100-s53, 9 of

@@ -29,9 +29,9 @@ def asked_role(question: str) -> str | None:
     return found.group(1).lower() if found else None
 
 
-def other_role(question: str, answer: str, opened: dict[int, str]) -> tuple[int, str, str] | None:
-    """(source, the one the sentence says did what is asked, what the answer did there), from a
-    sentence stating the answer that names another doer of the asked verb; None otherwise."""
+def other_role(question: str, answer: str, opened: dict[int, str]) -> tuple[int, str, str, str] | None:
+    """(source, the verb asked, the one the sentence says did it, what the answer did there), from
+    a sentence stating the answer that names another doer of the asked verb; None otherwise."""
     verb = asked_role(question)
     said = stems(answer)
     if verb is None or not said:
@@ -46,5 +46,5 @@ def other_role(question: str, answer: str, opened: dict[int, str]) -> tuple[int,
                 continue
             did = next((v for v, name in doers if v.lower() != verb and said <= stems(name)), None)
             if did is not None:
-                return sid, asked[0], did
+                return sid, verb, asked[0], did
     return None

@@ -57,7 +57,7 @@ from .compare import SHARED_VALUES, Comparison, compare, own_pages
 from .described import (Description, asked_of, asked_query, asked_words, described, described_names, fits_description,
                         object_of_relation, relation_asked)
 from .kind import asked_noun, wrong_kind
-from .role import asked_role, other_role
+from .role import other_role
 from ..context import content_words, stems
 from ..evidence import (CITATION, STATED, Conflict, Support, answer_support, evidence_sentences, find_conflict,
                         inner_names, is_letter_name, is_yes_no, states_answer)
@@ -123,8 +123,8 @@ _ASKS_DATE = re.compile(r"^\s*when\b|\b(what|which) (year|date|month|decade|cent
 # how many/much, or a quantity asked by name ("What is its population today?", "what was the budget of ...")
 _ASKS_NUMBER = re.compile(r"^\s*how (?:many|much)\b|\bwhat (?:is|was|are|were) (?:the |its |their |his |her |this |that )?"
                           r"(?:total |estimated |approximate |current )?(?:population|number of|cost|price|budget|"
-                          r"revenue|inhabitants?|residents|length|height|depth|area|weight|capacity|seating capacity|salary|attendance|speed|"
-                          r"distance)\b", re.I)
+                          r"revenue|inhabitants?|residents|length|height|depth|area|weight|capacity|seating capacity|"
+                          r"salary|attendance|speed|distance)\b", re.I)
 # lower-case verbs only: "The Man Who Was Thursday" is a title, "she was born in Venice" a sentence
 _VERB = re.compile(r"\b(is|was|were|are|has|had|have|did|does|became|married|played|served|born)\b")
 SENTENCE_WORDS = 5
@@ -605,10 +605,9 @@ def _failures(ev: Evidence):
     if stated and not options and not is_yes_no(answer) and (verdict := _wrong_kind(ev, answer)) is not None:
         yield verdict
     if stated and not options and not is_yes_no(answer) and (found := other_role(ev.question, answer, ev.opened)):
-        sid, doer, did = found
-        yield Verdict("role", f'Source [{sid}] says it was {asked_role(ev.question)} by {doer}; "{answer}" {did} it. '
-                              f"The question asks who {asked_role(ev.question)} it: answer with that one, or research "
-                              "more.")
+        sid, verb, doer, did = found
+        yield Verdict("role", f'Source [{sid}] says it was {verb} by {doer}; "{answer}" {did} it. The question '
+                              f"asks who {verb} it: answer with that one, or research more.")
     if decidable is None and len(ev.plan) >= 2 and len(ev.opened) < 2:
         rest = ev.plan[1]
         yield Verdict("hops", f"Your plan has {len(ev.plan)} sub-questions but you have read only one source. "
