@@ -375,6 +375,13 @@ def test_a_yes_about_another_named_thing_must_name_it():
     american = Part("Tom Smith", "Was Tom Smith from the United States?")
     assert parse_part(json.dumps({"quote": "Tom Smith (1901-1960) was an American baseball player.",
                                   "answer": "yes"}), american, 1, yankees).value == "yes"
+    # a name within a word names it
+    kingdom = "Monkey Kingdom is a 2015 nature documentary film. The film was released by Disneynature in 2015."
+    disney = Part("Monkey Kingdom", "Was Monkey Kingdom connected with Disney?")
+    assert parse_part(json.dumps({"quote": "The film was released by Disneynature in 2015.", "answer": "yes"}),
+                      disney, 1, kingdom).value == "yes"
+    assert parse_part(json.dumps({"quote": "Monkey Kingdom is a 2015 nature documentary film.", "answer": "yes"}),
+                      disney, 1, kingdom) is None
     plant = Part("Ferocactus", "is ferocactus a plant?")
     cactus = "Ferocactus is a genus of large barrel-shaped cacti."
     assert parse_part(json.dumps({"quote": cactus, "answer": "yes"}), plant, 1, cactus).value == "yes"

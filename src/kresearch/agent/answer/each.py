@@ -457,7 +457,8 @@ def _names_asked_said(part: Part, quote: str) -> bool:
     """A "yes" about another named thing names it: "Is Ciaran Gribbin a member of the band Fuel?"
     was answered yes from his page's opening, which says what he is and nothing of Fuel (the
     opening backs what a thing is, not what it belongs to). A name is said by its last word
-    ("Yankees" for "the New York Yankees") or its people ("English" for "England")."""
+    ("Yankees" for "the New York Yankees"), within a word ("Disneynature" says "Disney"), or by
+    its people ("English" for "England")."""
     subject = stems(part.subject)
     said = stems(quote)
     for name in name_runs(part.question):
@@ -465,7 +466,7 @@ def _names_asked_said(part: Part, quote: str) -> bool:
         if not words or words <= subject:
             continue
         forms = [stems(name.split()[-1]), *(stems(form) for form in nationality_forms(name))]
-        if not any(form and form <= said for form in forms):
+        if not any(form and all(any(same_word(f, w) for w in said) for f in form) for form in forms):
             return False
     return True
 
