@@ -10,6 +10,7 @@ def test_the_kind_the_question_asks_for_is_not_said_again():
     assert without_kind_asked("Which genres of films did he make?", "horror films") == "horror"
     assert without_kind_asked("What sort of animal is a quoll?", "marsupial") == "marsupial"     # one word stays
     assert without_kind_asked("What type of music is it?", "music") == "music"
+    assert without_kind_asked("What type of forum did a former Soviet statesman initiate?", "WAP Forum") == "WAP Forum"
     # a question asking no kind, or an answer ending in another word, stays as it is
     assert without_kind_asked("Which film did Pitof direct?", "Catwoman film") == "Catwoman film"
     assert without_kind_asked("What type of film is Manson?", "documentary about Charles Manson") == \

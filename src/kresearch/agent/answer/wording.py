@@ -14,8 +14,9 @@ yes/no answers and an answer the question's words make up whole are left as they
 "What type of film are both "500 Years Later" and "Manson"?" is answered "documentary": the
 question says it is a film, and "documentary film" repeats it (the pages' own words, which the
 model and the comparison of values copy). Only for a question asking a type, kind, sort, genre,
-form, style or variety of something, and only the answer's last word when it is that something
-and other words remain ("Punk rock music" -> "Punk rock"; "music" alone stays).
+form, style or variety of something, and only the answer's last word when it is that something,
+in lower case, and other words remain ("Punk rock music" -> "Punk rock"; "music" alone and the
+name "WAP Forum" stay).
 """
 from __future__ import annotations
 
@@ -35,8 +36,9 @@ def without_kind_asked(question: str, answer: str) -> str:
     words = answer.split()
     if asked is None or len(words) < 2:
         return answer
-    if stem(words[-1].strip(".,;:").lower()) != stem(asked.group(1).lower()):
-        return answer
+    last = words[-1].strip(".,;:")
+    if not last[:1].islower() or stem(last.lower()) != stem(asked.group(1).lower()):
+        return answer                   # a capital makes it part of a name: "WAP Forum" stays
     return " ".join(words[:-1]).rstrip(" ,;:-")
 
 
