@@ -382,6 +382,12 @@ def test_a_yes_about_another_named_thing_must_name_it():
                       disney, 1, kingdom).value == "yes"
     assert parse_part(json.dumps({"quote": "Monkey Kingdom is a 2015 nature documentary film.", "answer": "yes"}),
                       disney, 1, kingdom) is None
+    # a quote of two sentences is read whole (its best sentence alone did not name Disney)
+    both = "Monkey Kingdom is a 2015 nature documentary film. The film was released by Disneynature in 2015."
+    assert parse_part(json.dumps({"quote": both, "answer": "yes"}), disney, 1, kingdom).value == "yes"
+    # a name the model adds to a quote, which the page does not have, names nothing
+    added = "Monkey Kingdom is a 2015 nature documentary film by Disney."
+    assert parse_part(json.dumps({"quote": added, "answer": "yes"}), disney, 1, kingdom) is None
     plant = Part("Ferocactus", "is ferocactus a plant?")
     cactus = "Ferocactus is a genus of large barrel-shaped cacti."
     assert parse_part(json.dumps({"quote": cactus, "answer": "yes"}), plant, 1, cactus).value == "yes"

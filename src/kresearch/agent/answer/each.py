@@ -420,7 +420,8 @@ def parse_part(output: str, part: Part, source: int, page: str) -> Fact | None:
     # 'Is X the answer to "which one yielded a bulk sample in 1935?"' (both mines' openings said yes)
     if values == ["yes"] and not _says_asked(part, found.quote) and (part.by_code or not _in_lead(found.quote, page)):
         return None
-    if values == ["yes"] and not part.by_code and not _names_asked_said(part, found.quote):
+    # the model's whole quote (found.quote is its best sentence), in the words the page has
+    if values == ["yes"] and not part.by_code and not _names_asked_said(part, quote, page):
         return None
     return Fact(part.subject, VALUES.join(dict.fromkeys(values)), source, found.quote)
 
@@ -453,14 +454,14 @@ def _strong_yes(part: Part, fact: Fact) -> bool:
     return bool(_asked_of(part)) and _says_asked(part, fact.quote) and _names_asked_said(part, fact.quote)
 
 
-def _names_asked_said(part: Part, quote: str) -> bool:
+def _names_asked_said(part: Part, quote: str, page: str = "") -> bool:
     """A "yes" about another named thing names it: "Is Ciaran Gribbin a member of the band Fuel?"
     was answered yes from his page's opening, which says what he is and nothing of Fuel (the
     opening backs what a thing is, not what it belongs to). A name is said by its last word
     ("Yankees" for "the New York Yankees"), within a word ("Disneynature" says "Disney"), or by
-    its people ("English" for "England")."""
+    its people ("English" for "England"); with `page`, only the quote's words the page has count."""
     subject = stems(part.subject)
-    said = stems(quote)
+    said = stems(quote) & stems(page) if page else stems(quote)
     for name in name_runs(part.question):
         words = stems(name)
         if not words or words <= subject:
