@@ -24,8 +24,7 @@ import re
 
 from ..context import content_words, stem, stems
 from ..evidence import is_yes_no
-
-SENTENCE_WORDS = 5          # shorter answers are names and phrases, not sentences
+from .verify import SENTENCE_WORDS          # shorter answers are names and phrases, not sentences
 _KIND_ASKED = re.compile(r"\b(?:what|which)\s+(?:[a-z]+\s+)?(?:type|kind|sort|genre|form|style|variety)s?\s+of\s+"
                          r"([a-z]+)", re.I)
 
