@@ -205,6 +205,10 @@ def test_only_a_quote_that_does_not_state_the_answer_and_names_something_new_is_
     assert quoted_hop(question, "1941", "Ichitaka Seto is a high school student.") is None     # the question's name
     assert quoted_hop(question, "1941", "") is None and quoted_hop(question, "", "Masakazu Katsura") is None
     assert quoted_hop(QUESTION, CHIEF, "she ... served as Chief of Protocol") is None           # part of the answer
+    long_quote = ("Alice David is a French actress, known for the television series Bref. She is the voice of Lara "
+                  "Croft in the video game Tomb Raider.")
+    assert quoted_hop("Alice David is the voice of Lara Croft in a video game developed by which company?",
+                      "Square Enix Montreal", long_quote) is None            # a sentence, not a name pointed at
 
 
 @pytest.mark.model

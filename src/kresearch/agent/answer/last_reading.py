@@ -47,6 +47,7 @@ PAGES = 6                  # as many pages as one-shot retrieval reads, and one 
 BRIDGE_FROM = 3            # the passages most about the question, whose named things' pages ...
 BRIDGE_PAGES = 2           # ... take up to this many of the PAGES (_with_bridges)
 PASSAGE_CHARS = 1600       # of each: a short page whole, a long one's best ~400 tokens
+QUOTED_NAME_WORDS = 6      # a quote this short is a name the reading pointed at
 MAX_TOKENS = 160           # {"quote": a sentence, "answer": a few words}
 SYSTEM = "You answer questions from the given sources."
 
@@ -154,8 +155,10 @@ def quoted_hop(question: str, answer: str, quote: str) -> str | None:
     "1941" to "... written and illustrated by someone born in what year?": the artist is the
     next hop, whose page the run had not read, and the year came from another page). None when
     the quote states the answer or names nothing new (nor part of the answer: "Chief of Protocol"
-    quoted for "Chief of Protocol of the United States")."""
-    if not quote or not answer.strip() or states_answer(answer, quote):
+    quoted for "Chief of Protocol of the United States"). Only a quote that is a name or little
+    more: from a long one the first new name was a namesake's show ("Bref", in a sentence quoted
+    for "... the voice of Lara Croft in a video game developed by which company?")."""
+    if not quote or not answer.strip() or states_answer(answer, quote) or len(quote.split()) > QUOTED_NAME_WORDS:
         return None
     asked, answered = stems(question), stems(answer)
     return next((name for name in name_runs(quote)
