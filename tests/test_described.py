@@ -6,7 +6,8 @@ from fixture_site import site
 from test_agent import QUESTION, run_agent, step
 
 from kresearch.agent.answer.described import (asked_of, asked_query, asked_words, described, described_names,
-                                              fits_description, object_of_relation, relation_asked)
+                                              fits_description, is_landmark, landmark_asked, landmark_query,
+                                              object_of_relation, relation_asked)
 from kresearch.agent.answer.verify import Evidence, final_checks
 
 KISS = "Kiss and Tell is a 1945 American comedy film starring then 17-year-old Shirley Temple as Corliss Archer."
@@ -275,3 +276,43 @@ def test_the_question_is_asked_of_the_described_one_by_name(question, answer, as
 ])
 def test_the_words_that_say_what_is_asked(question, words):
     assert asked_words(question) == words
+
+
+def test_the_landmark_a_place_is_asked_by_is_not_the_answer():
+    # tuning 1-50: "St James's Palace" for the building opposite the Accession Council's meeting place
+    palace = landmark_asked("What building is opposite the ceremonial meeting place of the Accession Council?")
+    assert (palace.relation, palace.text) == ("opposite", "the ceremonial meeting place of the Accession Council")
+    pages = {1: "St James's Palace is the ceremonial meeting place of the Accession Council and a royal residence.",
+             2: "Mark Masons' Hall stands opposite St James's Palace, the meeting place of the Accession Council."}
+    assert is_landmark("St James's Palace", palace, pages) == 1
+    assert is_landmark("Mark Masons' Hall", palace, pages) is None      # the sentence has the relation
+    assert landmark_query("St James's Palace", palace) == "building opposite St James's Palace"
+    assert asked_of("What building is opposite the ceremonial meeting place of the Accession Council?",
+                    "St James's Palace") == "What building is opposite St James's Palace?"
+    # other phrasings and relations, lower case, invented places
+    bridge = landmark_asked("which hotel stands next to the oldest stone bridge in the old town")
+    assert (bridge.relation, bridge.text) == ("next to", "the oldest stone bridge in the old town")
+    old_bridge = {3: "The Karlsbrücke is the oldest stone bridge in the old town, built in 1402.",
+                  4: "The Hotel Brückenhof stands next to the Karlsbrücke."}
+    assert is_landmark("Karlsbrücke", bridge, old_bridge) == 3
+    assert is_landmark("Hotel Brückenhof", bridge, old_bridge) is None
+    assert landmark_asked("What river flows north of the largest city of the province?").relation == "north of"
+    # no landmark: a one-word one, a named one asked of directly, or no place relation at all
+    for question in ["Which river flows near Paris?", "What building is opposite the Louvre?",
+                     "What is the capital of the state where Elvis was born?", "Who lived near the river?",
+                     "Explain the main causes of the First World War"]:
+        assert landmark_asked(question) is None, question
+    assert is_landmark("yes", palace, pages) is None
+
+
+def test_an_answer_that_is_the_landmark_is_sent_back_with_a_search_for_what_stands_by_it():
+    question = "Which hotel stands next to the oldest stone bridge in the old town?"
+    ev = Evidence(question=question, answer="Karlsbrücke", plan=[],
+                  opened={1: "The Karlsbrücke is the oldest stone bridge in the old town, built in 1402.",
+                          2: "The Hotel Brückenhof, a four-star hotel, stands next to the Karlsbrücke."},
+                  unread_hints={}, python_runs=0, python_enabled=False, titles={1: "Karlsbrücke", 2: "Hotel Brückenhof"})
+    verdicts = [v for v in final_checks(ev) if v.check == "relation"]
+    assert verdicts and verdicts[0].bridges == ["hotel stands next to Karlsbrücke"]
+    assert "Which hotel stands next to Karlsbrücke?" in verdicts[0].message
+    ev.answer = "Hotel Brückenhof"
+    assert "relation" not in [v.check for v in final_checks(ev)]

@@ -22,7 +22,11 @@ agent is told so, and the loop searches the described one with what is asked.
 The same holds of a relation the question asks of a thing it describes ("Who was *the captain
 of* the only battleship to provide gunfire support during the Vietnam War?"): a page that says
 "the captain of the battleship USS New Jersey" shows "USS New Jersey" is what the relation is
-*of*, the described thing, not the captain (`relation_asked`, `object_of_relation`).
+*of*, the described thing, not the captain (`relation_asked`, `object_of_relation`). And of a
+place asked by where it stands to a described landmark ("What building is *opposite* the
+ceremonial meeting place of the Accession Council?"): a page sentence that names the answer with
+the landmark's words but not the relation ("St James's Palace is the ceremonial meeting place of
+the Accession Council") shows it is the landmark (`landmark_asked`, `is_landmark`).
 """
 from __future__ import annotations
 
@@ -193,6 +197,8 @@ def asked_of(question: str, answer: str) -> str | None:
             if rest.strip(" ,?"):            # the question's own verb: ", born?" -> " born?"
                 rest = " " + rest.lstrip(" ,")
             return f"{question[:start]}{answer}{rest}"
+    if (landmark := landmark_asked(question)) is not None:
+        return f"{landmark.asked} {answer}?"
     relation = relation_asked(question)
     at = re.search(rf"\b{re.escape(relation)}\s+of\s+", question, re.I) if relation else None
     return f"{question[:at.end()]}{answer}?" if at else None
@@ -296,4 +302,56 @@ def object_of_relation(answer: str, relation: str, texts: dict[int, str]) -> int
     for sid, text in texts.items():
         if pattern.search(" ".join(_DOUBLE_QUOTES.sub("", text).split())):
             return sid
+    return None
+
+
+# "What building is opposite the ...", "Which river flows near the ...": a thing asked by where it
+# stands to a landmark the question describes (an article, then at least two words of its own)
+_PLACE_RELATION = (r"opposite|across\s+from|next\s+to|adjacent\s+to|beside|behind|in\s+front\s+of|near|facing|"
+                   r"(?:north|south|east|west)\s+of")
+_LANDMARK = re.compile(rf"^\s*(?:what|which)\b(?:\s+[\w'-]+){{0,4}}?\s+(?:is|was|are|were|stands?|stood|lies|lay|"
+                       rf"sits?|flows?|runs?)(?:\s+(?:located|situated|built|directly|just))*\s+({_PLACE_RELATION})\s+"
+                       rf"((?:the|a|an)\s+[^?]+)", re.I)
+
+
+@dataclass(frozen=True)
+class Landmark:
+    relation: str          # "opposite"
+    text: str              # "the ceremonial meeting place of the Accession Council in the United Kingdom"
+    asked: str             # "What building is opposite"
+
+
+def landmark_asked(question: str) -> Landmark | None:
+    """The described landmark a what/which question asks a place by, or None: "What building is
+    opposite the ceremonial meeting place of the Accession Council?" -> opposite / "the ceremonial
+    meeting place of the Accession Council". Not a landmark named by one word ("the Thames")."""
+    match = _LANDMARK.match(question)
+    if match is None or len(stems(match.group(2))) < 2:
+        return None
+    return Landmark(" ".join(match.group(1).split()), match.group(2).strip(" ,"),
+                    " ".join(question[:match.end(1)].split()))
+
+
+def landmark_query(answer: str, landmark: Landmark) -> str:
+    """What to search once the answer is known to be the landmark: "building opposite St James's Palace"."""
+    words = landmark.asked.split()[1:]
+    return " ".join([*(w for w in words if w.lower() not in _BE), answer])
+
+
+def is_landmark(answer: str, landmark: Landmark, texts: dict[int, str]) -> int | None:
+    """The source with a sentence that names `answer` with FITS of the landmark's words and not
+    the relation asked ("St James's Palace is the ceremonial meeting place of the Accession
+    Council"), or None. A sentence with the relation ("Mark Masons' Hall stands opposite St
+    James's Palace, the meeting place of ...") says where the answer stands, not what it is."""
+    own = stems(answer)
+    words = stems(landmark.text) - own
+    spaced = r"\s+".join(map(re.escape, landmark.relation.split()))
+    relation = re.compile(rf"\b{spaced}\b", re.I)
+    if not own or is_yes_no(answer) or len(words) < 2:
+        return None
+    for sid, text in texts.items():
+        for sentence in evidence_sentences(text):
+            if (answer_support(answer, sentence).score >= STATED and not relation.search(sentence)
+                    and len(stems(sentence) & words) >= FITS * len(words)):
+                return sid
     return None

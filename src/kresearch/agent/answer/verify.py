@@ -27,7 +27,10 @@ most MAX_REJECTIONS times in all, so verification cannot loop):
     relation    a page says the answer is what the asked relation is of ("the captain of the
                 battleship USS New Jersey" for "Who was the captain of the only battleship
                 ...?"): described.py; the loop searches the relation of it ("USS New Jersey
-                captain"); at the end, such an answer ranks with one of the wrong form (floor.py)
+                captain"); at the end, such an answer ranks with one of the wrong form (floor.py);
+                also a page saying the answer is the landmark the question asks a place by
+                ("St James's Palace is the ceremonial meeting place of ..." for "What building
+                is opposite the ceremonial meeting place of ...?")
     kind        the answer's own page says it is a kind of thing the question's "who", "where" or
                 "which N" cannot mean ("Kernel Parlog" is a language, for "Who designed ...?"):
                 kind.py; ranks with the wrong form at the end
@@ -55,7 +58,7 @@ from functools import cached_property
 from .acronym import acronyms, spells
 from .compare import SHARED_VALUES, Comparison, compare, own_pages
 from .described import (Description, asked_of, asked_query, asked_words, described, described_names, fits_description,
-                        object_of_relation, relation_asked)
+                        is_landmark, landmark_asked, landmark_query, object_of_relation, relation_asked)
 from .kind import asked_noun, wrong_kind
 from .role import other_role
 from ..context import content_words, stems
@@ -647,6 +650,10 @@ def _described(ev: Evidence, answer: str) -> Verdict | None:
         return Verdict("relation", f'Source [{sid}] speaks of "the {relation} of {answer}": {answer} is what the '
                                    f"question describes, and it asks for its {relation}. Research the {relation} of "
                                    f"{answer}, then answer.", bridges=[f"{answer} {relation}"])
+    if (landmark := landmark_asked(ev.question)) and (sid := is_landmark(answer, landmark, ev.opened)) is not None:
+        return Verdict("relation", f'Source [{sid}] says "{answer}" is {landmark.text}: the question asks what is '
+                                   f'{landmark.relation} it. Research "{landmark.asked} {answer}?", then answer.',
+                       bridges=[landmark_query(answer, landmark)])
     return None
 
 
