@@ -286,6 +286,9 @@ def test_the_landmark_a_place_is_asked_by_is_not_the_answer():
              2: "Mark Masons' Hall stands opposite St James's Palace, the meeting place of the Accession Council."}
     assert is_landmark("St James's Palace", palace, pages) == 1
     assert is_landmark("Mark Masons' Hall", palace, pages) is None      # the sentence has the relation
+    # named beside the landmark, not said to be it
+    westminster = {1: "Located in the City of Westminster, it is the ceremonial meeting place of the Accession Council."}
+    assert is_landmark("City of Westminster", palace, westminster) is None
     assert landmark_query("St James's Palace", palace) == "building opposite St James's Palace"
     assert asked_of("What building is opposite the ceremonial meeting place of the Accession Council?",
                     "St James's Palace") == "What building is opposite St James's Palace?"

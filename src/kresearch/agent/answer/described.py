@@ -339,19 +339,24 @@ def landmark_query(answer: str, landmark: Landmark) -> str:
 
 
 def is_landmark(answer: str, landmark: Landmark, texts: dict[int, str]) -> int | None:
-    """The source with a sentence that names `answer` with FITS of the landmark's words and not
-    the relation asked ("St James's Palace is the ceremonial meeting place of the Accession
-    Council"), or None. A sentence with the relation ("Mark Masons' Hall stands opposite St
-    James's Palace, the meeting place of ...") says where the answer stands, not what it is."""
+    """The source with a sentence that says `answer` is something with FITS of the landmark's
+    words, and not the relation asked ("St James's Palace is the ceremonial meeting place of the
+    Accession Council"), or None. A sentence with the relation ("Mark Masons' Hall stands
+    opposite St James's Palace, the meeting place of ...") says where the answer stands, and one
+    that only names the answer beside the landmark ("Located in the City of Westminster, it is
+    the meeting place of ...") does not say it is the landmark."""
     own = stems(answer)
     words = stems(landmark.text) - own
     spaced = r"\s+".join(map(re.escape, landmark.relation.split()))
     relation = re.compile(rf"\b{spaced}\b", re.I)
-    if not own or is_yes_no(answer) or len(words) < 2:
+    named = r"[\s.-]+".join(re.escape(w) for w in re.findall(r"[\w'-]+", answer))
+    is_it = re.compile(rf"(?i:{named})\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:is|was|are|were|has\s+been|had\s+been|"
+                       rf"remains|served\s+as|serves\s+as)\b")
+    if not own or is_yes_no(answer) or len(words) < 2 or not named:
         return None
     for sid, text in texts.items():
         for sentence in evidence_sentences(text):
-            if (answer_support(answer, sentence).score >= STATED and not relation.search(sentence)
+            if (is_it.search(sentence.replace("’", "'")) and not relation.search(sentence)
                     and len(stems(sentence) & words) >= FITS * len(words)):
                 return sid
     return None
