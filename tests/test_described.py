@@ -289,6 +289,9 @@ def test_the_landmark_a_place_is_asked_by_is_not_the_answer():
     # named beside the landmark, not said to be it
     westminster = {1: "Located in the City of Westminster, it is the ceremonial meeting place of the Accession Council."}
     assert is_landmark("City of Westminster", palace, westminster) is None
+    # "it is ..." on the answer's own page, not on another's
+    assert is_landmark("St James's Palace", palace, westminster, titles={1: "St James's Palace"}) == 1
+    assert is_landmark("City of Westminster", palace, westminster, titles={1: "St James's Palace"}) is None
     assert landmark_query("St James's Palace", palace) == "building opposite St James's Palace"
     assert asked_of("What building is opposite the ceremonial meeting place of the Accession Council?",
                     "St James's Palace") == "What building is opposite St James's Palace?"

@@ -314,6 +314,9 @@ _LANDMARK = re.compile(rf"^\s*(?:what|which)\b(?:\s+[\w'-]+){{0,4}}?\s+(?:is|was
                        rf"((?:the|a|an)\s+[^?]+)", re.I)
 
 
+_IT_IS = re.compile(r"\b[Ii]t\s+(?:is|was|has\s+been|remains|serves\s+as|served\s+as)\b")
+
+
 @dataclass(frozen=True)
 class Landmark:
     relation: str          # "opposite"
@@ -338,10 +341,11 @@ def landmark_query(answer: str, landmark: Landmark) -> str:
     return " ".join([*(w for w in words if w.lower() not in _BE), answer])
 
 
-def is_landmark(answer: str, landmark: Landmark, texts: dict[int, str]) -> int | None:
+def is_landmark(answer: str, landmark: Landmark, texts: dict[int, str],
+                titles: dict[int, str] | None = None) -> int | None:
     """The source with a sentence that says `answer` is something with FITS of the landmark's
     words, and not the relation asked ("St James's Palace is the ceremonial meeting place of the
-    Accession Council"), or None. A sentence with the relation ("Mark Masons' Hall stands
+    Accession Council"; on the answer's own page, by `titles`, also "it is the ..."), or None. A sentence with the relation ("Mark Masons' Hall stands
     opposite St James's Palace, the meeting place of ...") says where the answer stands, and one
     that only names the answer beside the landmark ("Located in the City of Westminster, it is
     the meeting place of ...") does not say it is the landmark."""
@@ -355,8 +359,10 @@ def is_landmark(answer: str, landmark: Landmark, texts: dict[int, str]) -> int |
     if not own or is_yes_no(answer) or len(words) < 2 or not named:
         return None
     for sid, text in texts.items():
+        own_page = titles is not None and is_own_page(answer, titles.get(sid, ""))
         for sentence in evidence_sentences(text):
-            if (is_it.search(sentence.replace("’", "'")) and not relation.search(sentence)
+            if ((is_it.search(sentence.replace("’", "'")) or (own_page and _IT_IS.search(sentence)))
+                    and not relation.search(sentence)
                     and len(stems(sentence) & words) >= FITS * len(words)):
                 return sid
     return None

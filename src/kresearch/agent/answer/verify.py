@@ -650,7 +650,7 @@ def _described(ev: Evidence, answer: str) -> Verdict | None:
         return Verdict("relation", f'Source [{sid}] speaks of "the {relation} of {answer}": {answer} is what the '
                                    f"question describes, and it asks for its {relation}. Research the {relation} of "
                                    f"{answer}, then answer.", bridges=[f"{answer} {relation}"])
-    if (landmark := landmark_asked(ev.question)) and (sid := is_landmark(answer, landmark, ev.opened)) is not None:
+    if (landmark := landmark_asked(ev.question)) and (sid := is_landmark(answer, landmark, ev.opened, ev.titles)) is not None:
         return Verdict("relation", f'Source [{sid}] says "{answer}" is {landmark.text}: the question asks what is '
                                    f'{landmark.relation} it. Research "{landmark.asked} {answer}?", then answer.',
                        bridges=[landmark_query(answer, landmark)])
