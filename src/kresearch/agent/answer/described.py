@@ -312,8 +312,7 @@ _PLACE_RELATION = (r"opposite|across\s+from|next\s+to|adjacent\s+to|beside|behin
 _LANDMARK = re.compile(rf"^\s*(?:what|which)\b(?:\s+[\w'-]+){{0,4}}?\s+(?:is|was|are|were|stands?|stood|lies|lay|"
                        rf"sits?|flows?|runs?)(?:\s+(?:located|situated|built|directly|just))*\s+({_PLACE_RELATION})\s+"
                        rf"((?:the|a|an)\s+[^?]+)", re.I)
-
-
+# on a page about the answer, "it is ..." says what the answer is
 _IT_IS = re.compile(r"\b[Ii]t\s+(?:is|was|has\s+been|remains|serves\s+as|served\s+as)\b")
 
 
@@ -345,10 +344,11 @@ def is_landmark(answer: str, landmark: Landmark, texts: dict[int, str],
                 titles: dict[int, str] | None = None) -> int | None:
     """The source with a sentence that says `answer` is something with FITS of the landmark's
     words, and not the relation asked ("St James's Palace is the ceremonial meeting place of the
-    Accession Council"; on the answer's own page, by `titles`, also "it is the ..."), or None. A sentence with the relation ("Mark Masons' Hall stands
-    opposite St James's Palace, the meeting place of ...") says where the answer stands, and one
-    that only names the answer beside the landmark ("Located in the City of Westminster, it is
-    the meeting place of ...") does not say it is the landmark."""
+    Accession Council"; on the answer's own page, by `titles`, also "it is the ..."), or None. A
+    sentence with the relation ("Mark Masons' Hall stands opposite St James's Palace, the meeting
+    place of ...") says where the answer stands, and one that only names the answer beside the
+    landmark ("Located in the City of Westminster, it is the meeting place of ...") does not say
+    it is the landmark."""
     own = stems(answer)
     words = stems(landmark.text) - own
     spaced = r"\s+".join(map(re.escape, landmark.relation.split()))
