@@ -82,3 +82,11 @@ def test_a_page_a_note_cites_outlives_an_uncited_one():
     ctx.add("user", "page", "newest " * 20, 3, source_ids=(3,), stub="[3] set aside")
     assert ctx.fit(3) >= 1
     assert uncited.evicted and not cited.evicted
+
+
+def test_irregular_plurals_stem_as_their_singular():
+    from kresearch.agent.context import stems
+    assert stems("genera") == stems("genus") and stems("women") == stems("woman")
+    assert stems("Phenomena") == stems("phenomenon") and stems("children") == stems("child")
+    assert stems("lives") == stems("live")          # a verb too: not taken for "life"
+    assert stems("films") == stems("film")

@@ -607,3 +607,15 @@ def test_values_that_share_a_word_share_that_word_when_no_value_is_shared_whole(
     assert combine("A and B share which genre of film?", genre, apart, False) is None
     same = [Part("A", "What genre is A?"), Part("B", "What genre is B?")]
     assert combine("Are A and B of the same genre?", same, facts, True).answer == "no"
+
+
+def test_a_part_may_ask_in_the_singular_what_the_question_asks_in_an_irregular_plural():
+    # tuning 51-100: "Is Ajuga a genus?" was refused as a word the question does not use
+    output = json.dumps({"each": [{"subject": "Cypress", "question": "Is Cypress a genus?"},
+                                  {"subject": "Ajuga", "question": "Is Ajuga a genus?"}]})
+    parts = parse_split(output, "Are both Cypress and Ajuga genera?")
+    assert [p.question for p in parts] == ["Is Cypress a genus?", "Is Ajuga a genus?"]
+    women = json.dumps({"each": [{"subject": "Ada Lovelace", "question": "Was Ada Lovelace a woman?"},
+                                 {"subject": "Grace Hopper", "question": "Was Grace Hopper a woman?"}]})
+    assert [p.subject for p in parse_split(women, "were ada lovelace and grace hopper both women")] == [
+        "Ada Lovelace", "Grace Hopper"]

@@ -53,10 +53,23 @@ def content_words(text: str) -> set[str]:
 _BRITISH = re.compile(r"(?<=\w\w)is(ation|ations|e|ed|es|ing)$")
 
 
+# plurals no suffix stripping undoes ("Are both Cypress and Ajuga genera?" asks "Is Ajuga a
+# genus?"); not "data", "media", "people" (words of their own) nor "lives", "leaves" (verbs too)
+_IRREGULAR_PLURALS = {
+    "genera": "genus", "phenomena": "phenomenon", "criteria": "criterion",
+    "alumni": "alumnus", "fungi": "fungus", "cacti": "cactus", "nuclei": "nucleus", "bacteria": "bacterium",
+    "indices": "index", "appendices": "appendix", "theses": "thesis", "analyses": "analysis", "crises": "crisis",
+    "hypotheses": "hypothesis", "larvae": "larva", "formulae": "formula", "curricula": "curriculum",
+    "men": "man", "women": "woman", "children": "child", "mice": "mouse", "feet": "foot", "teeth": "tooth",
+    "geese": "goose", "wives": "wife", "knives": "knife", "wolves": "wolf",
+}
+
+
 def stem(word: str) -> str:
     """Crude suffix stripping, enough for 'served'/'serves', 'films'/'film', 'starring'/'star';
     British -ise/-isation spelt as American -ize/-ization ("synchronisation" matches a page
-    on "synchronization")."""
+    on "synchronization"); irregular plurals as their singular ("genera"/"genus")."""
+    word = _IRREGULAR_PLURALS.get(word, word)
     word = _BRITISH.sub(r"iz\1", word)
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
