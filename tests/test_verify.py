@@ -907,3 +907,26 @@ def test_the_link_check_names_a_quoted_title_whole():
                                                 4: "The Birds on the Trees - Encyclopedia"})
     link = next(v for v in final_checks(ev) if v.check == "link")
     assert link.bridges == ["Crime and Punishment"] and "It names Crime and Punishment" in link.message
+
+
+def test_an_answer_echoing_one_subject_of_the_question_researches_that_one():
+    # devb101-150: "Buck-Tick" went back as vague with Hayden's page as the one to research, and the
+    # run answered Hayden's home town; the question asks of Buck-Tick
+    q = "Hayden is a singer-songwriter from Canada, but where does Buck-Tick hail from?"
+    hayden = "Paul Hayden Desser, known as Hayden, is a singer-songwriter from Thornhill, Ontario."
+    sakurai = "Atsushi Sakurai has been the vocalist of the rock band Buck-Tick since 1985."
+    ev = Evidence(question=q, answer="Buck-Tick", plan=[], opened={1: hayden, 2: sakurai}, unread_hints={},
+                  python_runs=0, python_enabled=False, titles={1: "Hayden (musician)", 2: "Atsushi Sakurai"})
+    vague = final_checks(ev)[0]
+    assert vague.check == "vague" and vague.bridges == ["Buck-Tick"]
+    assert "Thornhill" not in vague.message and "read about Buck-Tick" in vague.message
+    # with its own page read, the next hop is taken from that page only (here it names none to take)
+    ev = Evidence(question=q, answer="Buck-Tick", plan=[], unread_hints={}, python_runs=0, python_enabled=False,
+                  opened={1: hayden, 3: "Buck-Tick is a Japanese rock band, formed in Fujioka, Gunma in 1983."},
+                  titles={1: "Hayden (musician)", 3: "Buck-Tick"})
+    vague = final_checks(ev)[0]
+    assert vague.check == "vague" and vague.bridges == [] and "Thornhill" not in vague.message
+    # an answer that is the other subject, lower-case question: the same, the other way round
+    ev = Evidence(question=q.lower(), answer="Hayden", plan=[], opened={2: sakurai}, unread_hints={},
+                  python_runs=0, python_enabled=False, titles={2: "Atsushi Sakurai"})
+    assert final_checks(ev)[0].check == "vague"

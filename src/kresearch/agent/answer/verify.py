@@ -465,6 +465,25 @@ def _possessed(sentence: str) -> list[str]:
     return found
 
 
+def _echoed_subject(ev: Evidence, answer: str) -> frozenset[str] | None:
+    """The question's subject an answer that echoes the question names ("Buck-Tick"), if any."""
+    said = set(stems(answer))
+    return next((subject for subject in ev.asked if len(ev.asked) > 1 and subject and mentions(subject, said)), None)
+
+
+def _echo_anchors(ev: Evidence, answer: str) -> list[int]:
+    """The pages about the question to take the next hop from, when the answer only echoes it:
+    those about the subject the answer names first ("Hayden is a singer-songwriter from Canada,
+    but where does Buck-Tick hail from?" answered "Buck-Tick" asks it of Buck-Tick, not of
+    Hayden, whose page names Thornhill, Ontario); only those, when the answer names a subject
+    (none read: its own page is searched); every page about the question otherwise."""
+    subject = _echoed_subject(ev, answer)
+    if subject is None:
+        return ev.on_question
+    return [sid for sid in ev.on_question
+            if mentions(subject, capitalised(page_name(ev.titles.get(sid, ""), qualifier=True)))]
+
+
 def _bridges(ev: Evidence, anchor: int, limit: int = 3) -> list[str]:
     """Who or what the page about the question says did it: first a name it describes with the
     question's own words ("a short book by the Italian physicist Carlo Rovelli" for "... written by
@@ -586,11 +605,17 @@ def _failures(ev: Evidence):
     if is_non_answer(answer) or echoes_question(answer, ev.question, ev.told):
         told = (f'Your answer "{answer}" does not name what the question asks for. Find the specific name, date, '
                 "number or place, and answer with it.")
-        bridges = _bridges(ev, ev.on_question[0]) if ev.on_question and subjects(ev.question) else []
+        anchors = _echo_anchors(ev, answer)
+        bridges = _bridges(ev, anchors[0]) if anchors and subjects(ev.question) else []
         if bridges:
             # the page about the question names whom to research next, as the link check would
-            named = page_name(ev.titles.get(ev.on_question[0], ""), qualifier=True)
-            told += f" [{ev.on_question[0]}] {named} is about the question and names {', '.join(bridges)}: research that."
+            named = page_name(ev.titles.get(anchors[0], ""), qualifier=True)
+            told += f" [{anchors[0]}] {named} is about the question and names {', '.join(bridges)}: research that."
+        elif (subject := _echoed_subject(ev, answer)) is not None and not anchors:
+            # "Hayden is a singer-songwriter from Canada, but where does Buck-Tick hail from?" ->
+            # "Buck-Tick": what the question asks is asked of that one; no page about it was read
+            bridges = [answer]
+            told += f' The question asks it of {answer}: read about {answer}, then answer.'
         yield Verdict("vague", told, bridges=bridges)
     stated = ev.stating()
     if not is_yes_no(answer) and not stated and not is_non_answer(answer):   # no claim to support
