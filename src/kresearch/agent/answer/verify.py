@@ -466,9 +466,12 @@ def _possessed(sentence: str) -> list[str]:
 
 
 def _echoed_subject(ev: Evidence, answer: str) -> frozenset[str] | None:
-    """The question's subject an answer that echoes the question names ("Buck-Tick"), if any."""
+    """The question's subject an answer that echoes the question names ("Buck-Tick"), if any;
+    none for a question of one subject, whose pages about the question are all about it."""
+    if len(ev.asked) < 2:
+        return None
     said = set(stems(answer))
-    return next((subject for subject in ev.asked if len(ev.asked) > 1 and subject and mentions(subject, said)), None)
+    return next((subject for subject in ev.asked if subject and mentions(subject, said)), None)
 
 
 def _echo_anchors(ev: Evidence, answer: str) -> list[int]:
