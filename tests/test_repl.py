@@ -276,3 +276,40 @@ def test_a_follow_up_starts_from_the_earlier_turns():
                            "Sources read so far (you may cite them): [1] Kiss and Tell (1945 film); [2] Corliss Archer; "
                            "[3] Shirley Temple")   # [2] through the passage in the search result
     assert "Where was she ambassador?" in task
+
+
+def test_a_ctrl_c_wherever_it_lands_never_escapes_the_loop():
+    # under load the second Ctrl-C of a pair arrived while the first was being answered, and the
+    # session ended as interrupted (exit 130) instead of leaving
+    from kresearch.repl import Repl
+
+    class Console:
+        def __init__(self, interrupt_on_print: bool):
+            self.printed, self.interrupt_on_print = [], interrupt_on_print
+
+        def print(self, text):
+            self.printed.append(text)
+            if self.interrupt_on_print:
+                raise KeyboardInterrupt
+
+    class Stand:                      # the parts of a Repl the loop uses
+        handle = staticmethod(lambda line: True)
+        interrupt_leaves = Repl.interrupt_leaves
+
+        def __init__(self, interrupt_on_print: bool):
+            self.out, self._last_interrupt = Console(interrupt_on_print), float("-inf")
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    during_answer = Stand(interrupt_on_print=True)
+    Repl.loop(during_answer, interrupted)                    # returns: the second one leaves
+    assert during_answer.out.printed == ["[dim](Ctrl-C again within 2 s, or Ctrl-D, leaves)[/dim]"]
+    twice = Stand(interrupt_on_print=False)
+    Repl.loop(twice, interrupted)                            # two at the prompt within 2 s leave
+    assert len(twice.out.printed) == 1
+    research = Stand(interrupt_on_print=False)
+    research.handle = lambda line: interrupted()             # during research: said, then the prompt again
+    reads = iter([lambda: "a question", interrupted])
+    Repl.loop(research, lambda: next(reads)())               # and one more at the prompt leaves
+    assert research.out.printed == ["[yellow]interrupted[/yellow]"]

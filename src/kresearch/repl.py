@@ -315,23 +315,27 @@ class Repl:
                        "Ctrl-D to leave.[/dim]")
 
     def loop(self, read: Callable[[], str]) -> None:
+        # A Ctrl-C may land anywhere: at the prompt, during research, between the two, or while
+        # the first one is being answered (a loaded machine is slow to show the prompt again);
+        # wherever it lands it counts, and none escapes as an exit by interrupt.
         while True:
+            reading = True
             try:
-                line = read()
-            except EOFError:
-                break
-            except KeyboardInterrupt:
-                if self.interrupt_leaves():
+                try:
+                    line = read()
+                except EOFError:
                     break
-                self.out.print("[dim](Ctrl-C again within 2 s, or Ctrl-D, leaves)[/dim]")
-                continue
-            try:
+                reading = False
                 if not self.handle(line):
                     break
             except KeyboardInterrupt:
-                if self.interrupt_leaves():
-                    break
-                self.out.print("[yellow]interrupted[/yellow]")
+                try:
+                    if self.interrupt_leaves():
+                        break
+                    self.out.print("[dim](Ctrl-C again within 2 s, or Ctrl-D, leaves)[/dim]" if reading
+                                   else "[yellow]interrupted[/yellow]")
+                except KeyboardInterrupt:
+                    break                    # a second one while the first is answered
 
     def close(self) -> None:
         self.session.close()
