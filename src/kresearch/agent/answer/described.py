@@ -276,6 +276,12 @@ OF_GAP_WORDS = 3        # lower-case words between "captain of" and the answer (
 _DOUBLE_QUOTES = re.compile(r"[\"“”]")
 
 
+def _written(answer: str) -> str:
+    """A pattern of `answer` as a page may write it: its words, apart by spaces, dots or hyphens
+    ("J. Edward Snyder", "J Edward Snyder"); "" for an answer without words."""
+    return r"[\s.-]+".join(re.escape(w) for w in re.findall(r"[\w'-]+", answer))
+
+
 def relation_asked(question: str) -> str | None:
     """The relation a who/what question asks of what follows it ("captain"), or None. "The name
     of" asks nothing itself: the next relation is the one asked ("fight song")."""
@@ -293,10 +299,9 @@ def object_of_relation(answer: str, relation: str, texts: dict[int, str]) -> int
     USS "New Jersey"" for "USS New Jersey"), or None. Only descriptive words may stand between
     ("the battleship"): "the chief executive of Nerdist Industries Chris Hardwick" names the
     chief executive after the thing."""
-    words = re.findall(r"[\w'-]+", answer.lower())
-    if not words or is_yes_no(answer) or stems(answer) & stems(relation):
+    target = _written(answer.lower())
+    if not target or is_yes_no(answer) or stems(answer) & stems(relation):
         return None
-    target = r"[\s.-]+".join(re.escape(w) for w in words)
     gap = rf"(?:[a-z][\w'-]*\s+){{0,{OF_GAP_WORDS}}}?"
     pattern = re.compile(rf"\b(?i:{re.escape(relation)})\s+of\s+{gap}(?i:{target})\b")
     for sid, text in texts.items():
@@ -353,7 +358,7 @@ def is_landmark(answer: str, landmark: Landmark, texts: dict[int, str],
     words = stems(landmark.text) - own
     spaced = r"\s+".join(map(re.escape, landmark.relation.split()))
     relation = re.compile(rf"\b{spaced}\b", re.I)
-    named = r"[\s.-]+".join(re.escape(w) for w in re.findall(r"[\w'-]+", answer))
+    named = _written(answer)
     is_it = re.compile(rf"(?i:{named})\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:is|was|are|were|has\s+been|had\s+been|"
                        rf"remains|served\s+as|serves\s+as)\b")
     if not own or is_yes_no(answer) or len(words) < 2 or not named:
