@@ -1997,3 +1997,16 @@ def test_a_quote_names_its_page_only_with_the_page_s_name_in_a_row():
     assert writer._labelled("Lisp machines were a line of workstations.", "lisp machine - Dict").startswith("\u201c")
     assert writer.names_page("bogo-sort", "Bogo sort is a sorting algorithm")
     assert not writer.names_page("virtual memory", "Memory that is virtual to the program")
+
+
+def test_possessives_joined_as_variants_are_not_the_subject_the_noun_after_them_is():
+    # tried as a user: the web had nothing on lacrosse, and the report on "women's and men's
+    # lacrosse" cited men's and women's tennis and football pages as naming its subject
+    question = "What are the main differences between women's and men's lacrosse?"
+    assert outline.topic_words(question) == ["lacrosse"] and outline.entry_names(question) == ["lacrosse"]
+    assert not outline.names_subject(question, "The 1972 Italian Open was a combined men's and women's tennis event.")
+    assert outline.names_subject(question, "Women's lacrosse is played with a smaller stick pocket.")
+    assert outline.topic_words("compare children's and adults' books") == ["books"]
+    # one possessive, or names joined, stay the subject's words
+    assert outline.topic_words("Give an overview of women's suffrage") == ["women", "suffrage"]
+    assert outline.topic_words("What are Newton's and Kepler's laws?") == ["newton", "kepler", "laws"]

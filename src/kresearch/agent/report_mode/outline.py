@@ -48,6 +48,7 @@ def topic_words(question: str, limit: int = 3, *, whole: bool = False) -> list[s
     seen: set[str] = set()
     text = subject_text(question) if not whole else _WHERE.sub(" ", question)
     named = written_as_names(question)
+    variants = compared_variants(text)
     previous_capital = False
     for word in _TERM.findall(text):
         low, capital = word.lower(), word[:1].isupper()
@@ -55,11 +56,24 @@ def topic_words(question: str, limit: int = 3, *, whole: bool = False) -> list[s
             break
         previous_capital = capital
         # one per stem; a compound unless all its stems came ("private-key" after "public-key")
-        if (is_subject_word(low) or is_name_word(word, named)) and not (
+        if (is_subject_word(low) or is_name_word(word, named)) and low not in variants and not (
                 stems(low) <= seen if "-" in low else stems(low) & seen):
             out.append(low)
             seen |= stems(low)
     return out
+
+
+# "women's and men's lacrosse", "children's or adults' books": lower-case possessives joined as
+# the variants of the noun after them
+_COMPARED_POSSESSIVES = re.compile(r"\b([a-z][a-z-]*)['’]s?\s+(?:and|or|vs\.?|versus)\s+"
+                                   r"([a-z][a-z-]*)['’]s?\s+[a-z]")
+
+
+def compared_variants(text: str) -> set[str]:
+    """Lower-case possessives the text joins as variants of the noun after them ("women", "men"
+    in "the differences between women's and men's lacrosse"): the noun is the subject, and a
+    page on men's tennis that shares the variants is not about it."""
+    return {word for match in _COMPARED_POSSESSIVES.finditer(text) for word in match.groups()}
 
 
 def written_as_names(question: str) -> set[str]:
