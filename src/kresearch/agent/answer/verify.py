@@ -474,13 +474,12 @@ def _echoed_subject(ev: Evidence, answer: str) -> frozenset[str] | None:
     return next((subject for subject in ev.asked if subject and mentions(subject, said)), None)
 
 
-def _echo_anchors(ev: Evidence, answer: str) -> list[int]:
+def _echo_anchors(ev: Evidence, subject: frozenset[str] | None) -> list[int]:
     """The pages about the question to take the next hop from, when the answer only echoes it:
-    those about the subject the answer names first ("Hayden is a singer-songwriter from Canada,
-    but where does Buck-Tick hail from?" answered "Buck-Tick" asks it of Buck-Tick, not of
-    Hayden, whose page names Thornhill, Ontario); only those, when the answer names a subject
-    (none read: its own page is searched); every page about the question otherwise."""
-    subject = _echoed_subject(ev, answer)
+    those about the `subject` the answer names (_echoed_subject: "Hayden is a singer-songwriter
+    from Canada, but where does Buck-Tick hail from?" answered "Buck-Tick" asks it of Buck-Tick,
+    not of Hayden, whose page names Thornhill, Ontario); only those, when the answer names a
+    subject (none read: its own page is searched); every page about the question otherwise."""
     if subject is None:
         return ev.on_question
     return [sid for sid in ev.on_question
@@ -608,13 +607,14 @@ def _failures(ev: Evidence):
     if is_non_answer(answer) or echoes_question(answer, ev.question, ev.told):
         told = (f'Your answer "{answer}" does not name what the question asks for. Find the specific name, date, '
                 "number or place, and answer with it.")
-        anchors = _echo_anchors(ev, answer)
+        subject = _echoed_subject(ev, answer)
+        anchors = _echo_anchors(ev, subject)
         bridges = _bridges(ev, anchors[0]) if anchors and subjects(ev.question) else []
         if bridges:
             # the page about the question names whom to research next, as the link check would
             named = page_name(ev.titles.get(anchors[0], ""), qualifier=True)
             told += f" [{anchors[0]}] {named} is about the question and names {', '.join(bridges)}: research that."
-        elif (subject := _echoed_subject(ev, answer)) is not None and not anchors:
+        elif subject is not None and not anchors:
             # "Hayden is a singer-songwriter from Canada, but where does Buck-Tick hail from?" ->
             # "Buck-Tick": what the question asks is asked of that one; no page about it was read
             bridges = [answer]
