@@ -140,17 +140,22 @@ def test_what_the_asked_relation_is_of_is_not_the_answer():
     assert object_of_relation("Texas", "capital", {1: "Austin is the capital of the state of Texas."}) == 1
 
 
+def relation_verdicts(question: str, answer: str, opened: dict[int, str], titles: dict[int, str]) -> list:
+    """The `relation` verdicts of the final checks on `answer` with these pages read."""
+    ev = Evidence(question=question, answer=answer, plan=[], opened=opened, unread_hints={}, python_runs=0,
+                  python_enabled=False, titles=titles)
+    return [v for v in final_checks(ev) if v.check == "relation"]
+
+
 def test_an_answer_the_asked_relation_is_of_is_sent_back_with_a_search_for_that_relation():
     question = "Who was the captain of the only battleship to provide gunfire support during the Vietnam War?"
-    ev = Evidence(question=question, answer="USS New Jersey", plan=[],
-                  opened={1: "New Jersey was the only US battleship providing gunfire support during the Vietnam War.",
-                          2: 'Edward Snyder was the captain of the battleship USS "New Jersey" in 1968.'},
-                  unread_hints={}, python_runs=0, python_enabled=False, titles={1: "USS New Jersey", 2: "Edward Snyder"})
-    verdicts = [v for v in final_checks(ev) if v.check == "relation"]
+    opened = {1: "New Jersey was the only US battleship providing gunfire support during the Vietnam War.",
+              2: 'Edward Snyder was the captain of the battleship USS "New Jersey" in 1968.'}
+    titles = {1: "USS New Jersey", 2: "Edward Snyder"}
+    verdicts = relation_verdicts(question, "USS New Jersey", opened, titles)
     assert verdicts and verdicts[0].bridges == ["USS New Jersey captain"]
     assert "the captain of USS New Jersey" in verdicts[0].message
-    ev.answer = "Edward Snyder"
-    assert "relation" not in [v.check for v in final_checks(ev)]
+    assert relation_verdicts(question, "Edward Snyder", opened, titles) == []
 
 
 WINNER = {1: "SF9 is a South Korean boy group formed by FNC Entertainment.",
@@ -313,12 +318,10 @@ def test_the_landmark_a_place_is_asked_by_is_not_the_answer():
 
 def test_an_answer_that_is_the_landmark_is_sent_back_with_a_search_for_what_stands_by_it():
     question = "Which hotel stands next to the oldest stone bridge in the old town?"
-    ev = Evidence(question=question, answer="Karlsbrücke", plan=[],
-                  opened={1: "The Karlsbrücke is the oldest stone bridge in the old town, built in 1402.",
-                          2: "The Hotel Brückenhof, a four-star hotel, stands next to the Karlsbrücke."},
-                  unread_hints={}, python_runs=0, python_enabled=False, titles={1: "Karlsbrücke", 2: "Hotel Brückenhof"})
-    verdicts = [v for v in final_checks(ev) if v.check == "relation"]
+    opened = {1: "The Karlsbrücke is the oldest stone bridge in the old town, built in 1402.",
+              2: "The Hotel Brückenhof, a four-star hotel, stands next to the Karlsbrücke."}
+    titles = {1: "Karlsbrücke", 2: "Hotel Brückenhof"}
+    verdicts = relation_verdicts(question, "Karlsbrücke", opened, titles)
     assert verdicts and verdicts[0].bridges == ["hotel stands next to Karlsbrücke"]
     assert "Which hotel stands next to Karlsbrücke?" in verdicts[0].message
-    ev.answer = "Hotel Brückenhof"
-    assert "relation" not in [v.check for v in final_checks(ev)]
+    assert relation_verdicts(question, "Hotel Brückenhof", opened, titles) == []
