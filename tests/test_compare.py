@@ -70,6 +70,17 @@ def test_a_date_from_another_page_counts_only_when_it_follows_the_name():
     assert find_date("Thom Andersen", other) is None                 # a visit is not a birth
 
 
+def test_a_date_from_another_page_is_not_one_of_a_longer_name_or_a_common_noun():
+    # "Gallery" the magazine is neither "C24 Gallery" nor "a contemporary art gallery"
+    art = {6: ("C24 Gallery", "C24 Gallery is a contemporary art gallery founded in 2011 in Chelsea.")}
+    assert find_date("Gallery", art) is None
+    assert find_date("C24 Gallery", art)[0] == (2011, 0, 0)
+    named = {2: ("Magazines", "The Gallery was founded in 1972. After Gallery was first published in 1972, "
+                              "others followed.")}
+    assert find_date("Gallery", named)[0] == (1972, 0, 0)
+    assert find_date("gallery", art)[0] == (2011, 0, 0)        # typed in lower case: any case matches
+
+
 def test_undecided_without_both_dates_or_when_they_tie():
     one = compare_dates("Which band was formed first, Wavves or Social Code?", ["Wavves", "Social Code"],
                         {1: ("Wavves", WAVVES)})

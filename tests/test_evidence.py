@@ -338,3 +338,14 @@ def test_a_name_of_one_letter_is_stated_where_it_is_written_as_a_whole_token():
     assert not states_answer("C", "circa (c. 1972) it was written in B.")
     assert states_answer("C++", "The C++ language extends it.") and not states_answer("C++", "written in C.")
     assert not states_answer("A", "A language designed in 1972.")      # any sentence may open so
+
+
+def test_a_page_title_names_the_answer_but_states_nothing_of_it():
+    # a list page's heading is no quote for "which character did she play?" (it only names the show)
+    listing = "# List of Unbreakable Kimmy Schmidt episodes\n\nThe series premiered on Netflix on March 6, 2015."
+    assert not states_answer("Kimmy Schmidt", listing)
+    assert not states_answer("C", "# C\n\nA language of the seventies.")
+    played = "# Ellie Kemper\n\nShe was cast in a leading role as Kimmy Schmidt in the Netflix comedy series."
+    assert answer_support("Kimmy Schmidt", played).quote.startswith("She was cast")
+    # a heading at any depth, and a claim of a report too
+    assert support("The series premiered on Netflix in 2015.", "## Premiered on Netflix in 2015").score == 0

@@ -106,6 +106,17 @@ def evidence_sentences(text: str) -> list[str]:
     return [s for s in sentences(text) if not is_instruction(s) and not is_bibliography(s)]
 
 
+def is_heading(sentence: str) -> bool:
+    """A markdown heading line ("# List of Unbreakable Kimmy Schmidt episodes"): a page's title
+    names things but states nothing of them, so it is no quote for a claim."""
+    return sentence.lstrip().startswith("#")
+
+
+def statements(text: str) -> list[str]:
+    """The evidence sentences that say something: headings left out."""
+    return [s for s in evidence_sentences(text) if not is_heading(s)]
+
+
 # A bibliography entry cites another work ("[\"The Illinois Functional Programming Interpreter\",
 # A.D. Robison, Proc 1987 SIGPLAN Conf …, pp. 64-73]"): it states nothing of the question, and
 # its author is no answer. Narrow on purpose: of the 19,532 sentences of the offline web's
@@ -148,7 +159,7 @@ def support(claim: str, text: str, *, names_count: bool = True) -> Support:
     said = words - capitalised(claim) - nums
     if not words or not text.strip():
         return Support(0.0)
-    sents = evidence_sentences(text)
+    sents = statements(text)
     sent_words = [stems(s) & words for s in sents]          # computed once per sentence
     sent_nums = [numbers(s) for s in sents] if nums else []
     claim_roles = roles(claim)
@@ -423,7 +434,7 @@ def is_letter_name(answer: str) -> bool:
 
 def _letter_name_support(name: str, text: str) -> Support:
     written = re.compile(rf"(?<![\w+#.&-]){re.escape(name)}(?![\w+#&-])(?!\.\s*[A-Z]\b)")
-    quote = next((s for s in evidence_sentences(text) if written.search(s)), None)
+    quote = next((s for s in statements(text) if written.search(s)), None)
     return Support(1.0, quote[:QUOTE_CHARS]) if quote else Support(0.0)
 
 

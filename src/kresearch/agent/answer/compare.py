@@ -47,7 +47,7 @@ import re
 from dataclasses import dataclass
 
 from ..context import content_words, stems
-from ..evidence import QUOTE_CHARS, evidence_sentences, is_letter_name
+from ..evidence import QUOTE_CHARS, evidence_sentences, is_letter_name, statements
 from ..names import NATION, NATIONS, nationality_of, page_name
 from .measures import Measure, asked_measure, measure_on_page
 
@@ -222,16 +222,29 @@ def own_pages(name: str, sources: dict[int, tuple[str, str]], asked: set[str] = 
                                          -len(asked & stems(page[2])) if asked else 0))
 
 
+# words a sentence may open with before a name, not part of it ("After Gallery folded, ...")
+_OPENERS = {"after", "before", "since", "during", "unlike", "like", "both", "while", "although", "though",
+            "then", "also", "but", "however", "today", "later", "originally"}
+
+
 def _name_end(sentence: str, option: str) -> int:
-    """Where the sentence names the option (all its words, in order of appearance), else -1."""
-    found = re.search(r"\b" + r"\W+".join(re.escape(w) for w in option.split()) + r"\b", sentence, re.I)
-    return found.end() if found else -1
+    """Where the sentence names the option (all its words, in order of appearance), else -1; not
+    where the words end a longer name ("C24 Gallery" is an art gallery, not the magazine
+    "Gallery"), nor written in lower case when the option is a name ("an art gallery")."""
+    pattern = r"\b" + r"\W+".join(re.escape(w) for w in option.split()) + r"\b"
+    for found in re.finditer(pattern, sentence, re.I):
+        if option[:1].isupper() and not found[0][:1].isupper():
+            continue
+        before = re.search(r"([A-Z][\w'&.-]*)\s+$", sentence[:found.start()])
+        if not before or not content_words(before[1]) or before[1].lower() in _OPENERS:
+            return found.end()
+    return -1
 
 
 def _lead(option: str, text: str) -> list[str]:
     """The sentence of a page that first names the option (its words) and says more than the name
     (not a title line), and the two after it."""
-    body = [s for s in evidence_sentences(text) if not s.lstrip().startswith("#")]
+    body = statements(text)
     words = content_words(option)
     start = next((i for i, s in enumerate(body) if words & content_words(s) and content_words(s) - words), None)
     return body[start:start + 3] if start is not None else []

@@ -34,7 +34,7 @@ import re
 from typing import Iterable, Iterator
 
 from ..context import stems
-from ..evidence import QUOTE_CHARS, Claim, as_shown, evidence_sentences, is_yes_no, states_answer
+from ..evidence import QUOTE_CHARS, Claim, as_shown, evidence_sentences, is_heading, is_yes_no, states_answer
 from ..names import MONTHS, capitalised, mentions, name_runs, nationality_forms, nationality_of, page_name, subjects
 from .verify import Evidence, choice_options
 
@@ -181,8 +181,7 @@ def _quotable(ev: Evidence, trail: set[int], used: set[str]) -> Iterator[tuple[i
     not quoted yet, not a heading, fragment or note on namesakes, never an instruction to agents."""
     for sid in sorted(trail):
         for position, sentence in enumerate(evidence_sentences(ev.opened.get(sid, ""))):
-            heading = sentence.lstrip().startswith("#")
-            if (not heading and len(sentence.split()) >= QUOTE_WORDS and not _HATNOTE.match(sentence)
+            if (not is_heading(sentence) and len(sentence.split()) >= QUOTE_WORDS and not _HATNOTE.match(sentence)
                     and clip(sentence) not in used):
                 yield sid, position, sentence
 
