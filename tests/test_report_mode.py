@@ -2007,6 +2007,9 @@ def test_possessives_joined_as_variants_are_not_the_subject_the_noun_after_them_
     assert not outline.names_subject(question, "The 1972 Italian Open was a combined men's and women's tennis event.")
     assert outline.names_subject(question, "Women's lacrosse is played with a smaller stick pocket.")
     assert outline.topic_words("compare children's and adults' books") == ["books"]
+    # the question's first word capitalised only because it opens it
+    assert outline.topic_words("Women's and men's lacrosse: how do they differ?") == ["lacrosse"]
+    assert outline.topic_words("Serena's and Venus's careers compared") == ["serena", "venus", "careers"]
     # one possessive, or names joined, stay the subject's words
     assert outline.topic_words("Give an overview of women's suffrage") == ["women", "suffrage"]
     assert outline.topic_words("What are Newton's and Kepler's laws?") == ["newton", "kepler", "laws"]

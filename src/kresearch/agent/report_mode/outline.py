@@ -72,7 +72,9 @@ _COMPARED_POSSESSIVES = re.compile(r"\b([a-z][a-z-]*)['’]s?\s+(?:and|or|vs\.?|
 def compared_variants(text: str) -> set[str]:
     """Lower-case possessives the text joins as variants of the noun after them ("women", "men"
     in "the differences between women's and men's lacrosse"): the noun is the subject, and a
-    page on men's tennis that shares the variants is not about it."""
+    page on men's tennis that shares the variants is not about it. A capital that only opens the
+    text counts as lower case ("Women's and men's lacrosse: how do they differ?")."""
+    text = text[:1].lower() + text[1:]
     return {word for match in _COMPARED_POSSESSIVES.finditer(text) for word in match.groups()}
 
 
