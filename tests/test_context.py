@@ -1,7 +1,7 @@
 """ContextManager: the assembled prompt never exceeds the budget; pinned segments survive."""
 from hypothesis import given, settings, strategies as st
 
-from kresearch.agent.context import ContextManager, ContextOverflow
+from kresearch.agent.context import ContextManager, ContextOverflow, stem, stems
 from kresearch.llm.base import FakeLLM
 
 LLM = FakeLLM([])
@@ -90,3 +90,12 @@ def test_irregular_plurals_stem_as_their_singular():
     assert stems("Phenomena") == stems("phenomenon") and stems("children") == stems("child")
     assert stems("lives") == stems("live")          # a verb too: not taken for "life"
     assert stems("films") == stems("film")
+
+
+def test_a_final_y_and_its_plural_have_one_stem():
+    # "Are A and B both American documentaries?" asks "Is A an American documentary?" of each
+    for singular, plural in (("documentary", "documentaries"), ("country", "countries"), ("city", "cities"),
+                             ("company", "companies"), ("study", "studied")):
+        assert stem(singular) == stem(plural)
+    assert stem("day") == "day" and stem("play") == stem("plays")     # a vowel before the -y: kept
+    assert stems("Are both American documentaries?") >= stems("Is it an American documentary?")

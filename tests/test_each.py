@@ -165,6 +165,12 @@ def test_a_split_is_kept_only_when_each_part_asks_of_one_thing_the_question_name
     assert len(parse_split(split(("Des Moines International Airport", "Is Des Moines International Airport a major "
                                   "airline hub?"), ("Grand Canyon National Park Airport", "Is Grand Canyon National "
                                                     "Park Airport a major airline hub?")), hubs)) == 2
+    # a plural in -ies asked of each thing in the singular (typed in lower case too)
+    for docs in ("Are Freakonomics and In the Realm of the Hackers both American documentaries?",
+                 "are freakonomics and in the realm of the hackers both american documentaries"):
+        assert len(parse_split(split(("Freakonomics", "Is Freakonomics an American documentary?"),
+                                     ("In the Realm of the Hackers", "Is In the Realm of the Hackers an American "
+                                                                     "documentary?")), docs)) == 2
     # a thing the question does not name, a part naming the other thing, a single thing, a
     # part that asks nothing of its thing, and no JSON: the question goes the usual way
     assert parse_split(split(("Jim McBride", "Is Jim McBride a film director?"),

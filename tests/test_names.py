@@ -66,7 +66,8 @@ def test_roles_say_who_did_what():
 
 
 def test_a_place_s_region_is_read_as_such():
-    assert place_regions("Antonio Vivaldi was born in Venice, Italy.") == [(frozenset({"venice"}), frozenset({"italy"}))]
+    # (stems, as the checks compare them: a final -y after a consonant is -i)
+    assert place_regions("Antonio Vivaldi was born in Venice, Italy.") == [(frozenset({"venice"}), frozenset({"itali"}))]
     assert place_regions("a band from Baltimore, Maryland, formed in 2002") == [
         (frozenset({"baltimore"}), frozenset({"maryland"}))]
     assert place_regions("He lived in Venice, Rome and Paris.") == []          # a list of places

@@ -68,12 +68,16 @@ _IRREGULAR_PLURALS = {
 def stem(word: str) -> str:
     """Crude suffix stripping, enough for 'served'/'serves', 'films'/'film', 'starring'/'star';
     British -ise/-isation spelt as American -ize/-ization ("synchronisation" matches a page
-    on "synchronization"); irregular plurals as their singular ("genera"/"genus")."""
+    on "synchronization"); irregular plurals as their singular ("genera"/"genus"); a final -y
+    after a consonant as the -i its plural and past keep ("documentary"/"documentaries" ->
+    "documentari", "study"/"studied" -> "studi")."""
     word = _IRREGULAR_PLURALS.get(word, word)
     word = _BRITISH.sub(r"iz\1", word)
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
+    if len(word) >= 4 and word.endswith("y") and word[-2] not in "aeiouy":
+        return word[:-1] + "i"
     return word
 
 

@@ -55,7 +55,7 @@ _ASKS = re.compile(r"\b(what|which|whom|who|whose|when|where|how)\b", re.I)
 # "in which part", "for whom": an interrogative after a preposition, not a relative pronoun
 _AFTER_PREPOSITION = re.compile(r"\b(in|of|for|at|on|by|with|from|to|into|during)\s+(who|whom|that|which|whose)\b", re.I)
 # what a question asking who the described one is says besides ("What is the name of the ...")
-IDENTITY = {"name", "call", "called", "known", "person", "one", "identity"}
+IDENTITY = stems("name call called known person one identity")
 _AUXILIARY_END = re.compile(r"\b(did|does|do|was|were|is|are|has|have|had)\s*$", re.I)
 _BE = {"was", "were", "is", "are"}
 FITS = 0.5          # share of the clause's words a passage naming the answer must have
@@ -208,7 +208,7 @@ _INTERROGATIVE = re.compile(r"\b(?:what|which|when|where|who|whom|whose|how)\b",
 _WORDS = re.compile(r"[\w'’.-]*\w")
 NEAR_ASKING = 3         # words either side of the question's last interrogative that say what it asks
 # the kind of value asked ("what year", "how many"): says what the answer is, not what it is of
-VALUE_KINDS = {"year", "date", "day", "month", "many", "much", "number", "amount"}
+VALUE_KINDS = stems("year date day month many much number amount")
 
 
 def asked_words(question: str) -> set[str]:
