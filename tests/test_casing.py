@@ -54,3 +54,19 @@ def test_an_answer_copied_in_lower_case_is_shown_as_the_pages_write_it():
     # written in lower case where no sentence starts, or only inside a longer name: as it is
     assert answer_as_written("orange", pages) == "orange"
     assert answer_as_written("yes", pages) == "yes" and answer_as_written("Margaret landon", pages) == "Margaret landon"
+
+
+def test_a_name_a_pages_title_writes_whole_is_taken_from_the_title():
+    # the novelist's page opens every sentence with his name: mid-sentence it is too rare to judge
+    pages = ["# Ian McEwan\n\nIan Russell McEwan (born 21 June 1948) is an English novelist.",
+             "# In the Realm of the Hackers (film)\n\nIn the Realm of the Hackers is a 2003 documentary."]
+    assert (as_pages_write("which writer is older, langston hughes or ian mcewan", pages)
+            == "which writer is older, langston hughes or Ian McEwan")
+    assert (as_pages_write("is in the realm of the hackers a documentary", pages)
+            == "is in the Realm of the Hackers a documentary")
+    # a title the question does not write whole, one with no capital past its first word, and
+    # one in title case, say nothing
+    assert as_pages_write("what did mcewan write", pages) == "what did mcewan write"
+    assert as_pages_write("what is a list of episodes", ["# List of episodes\n\nText."]) == "what is a list of episodes"
+    assert (as_pages_write("which records of the band sold", ["# The Records Of The Band\n\nThe band left."])
+            == "which records of the band sold")

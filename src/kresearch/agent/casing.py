@@ -39,6 +39,7 @@ def as_pages_write(question: str, texts: list[str]) -> str:
     named = {w: _name_form(seen) for w, seen in forms.items()}
     named = {w: form for w, form in named.items() if form}
     named.update({w: form for w, form in _written_runs(question, texts).items() if w not in named})
+    named.update({w: form for w, form in _titled_runs(question, texts).items() if w not in named})
     if not named:
         return question
     # the words between the named ones in lower case, unless the question is all lower case already
@@ -107,6 +108,29 @@ def _written_runs(question: str, texts: list[str]) -> dict[str, str]:
             if len(run) >= 2 and " ".join(t.lower() for t in run) in phrases:
                 found.update({t.lower(): t for t in run if content_words(t.lower())})
             i = j + 1
+    return found
+
+
+_HEADING = re.compile(r"^#+\s*(.+?)\s*(?:\([^()]*\))?\s*$", re.M)
+
+
+def _titled_runs(question: str, texts: list[str]) -> dict[str, str]:
+    """The words of the question that a page's title (its heading line) writes whole, two words
+    or more, in the question's order, with a capital past its first word ("ian mcewan" -> "Ian
+    McEwan", "in the realm of the hackers" -> "... Realm of the Hackers"): a name the pages
+    write mid-sentence too rarely to judge, often only at the start of its own page's sentences.
+    Not a title in title case ("The Records Of The Band"), whose capitals say nothing."""
+    words = [w.lower() for w in _WORD.findall(question)]
+    phrases = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(i + 8, len(words)) + 1)}
+    found: dict[str, str] = {}
+    for text in texts:
+        for title in _HEADING.findall(text):
+            tokens = _WORD.findall(title)
+            small = [t for t in tokens[1:] if not content_words(t.lower())]
+            if (len(tokens) < 2 or " ".join(t.lower() for t in tokens) not in phrases
+                    or not any(t[:1].isupper() for t in tokens[1:]) or any(t[:1].isupper() for t in small)):
+                continue
+            found.update({t.lower(): t for t in tokens if content_words(t.lower())})
     return found
 
 
