@@ -95,8 +95,7 @@ def _written_runs(question: str, texts: list[str]) -> dict[str, str]:
     in the question's order ("john lasseter" -> "John Lasseter", "ken st andre" -> "Ken St
     Andre"): a name of several words is that name wherever the pages write it so, though its
     surname alone is seen too rarely for `_name_form` to judge."""
-    words = [w.lower() for w in _WORD.findall(question)]
-    phrases = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(i + 5, len(words)) + 1)}
+    phrases = _phrases(question, longest=5)
     found: dict[str, str] = {}
     for tokens in sentence_words(texts):
         i = 1                                  # a sentence's first word is capitalised anyway
@@ -111,6 +110,12 @@ def _written_runs(question: str, texts: list[str]) -> dict[str, str]:
     return found
 
 
+def _phrases(question: str, longest: int) -> set[str]:
+    """The question's runs of two to `longest` words in a row, in lower case."""
+    words = [w.lower() for w in _WORD.findall(question)]
+    return {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(i + longest, len(words)) + 1)}
+
+
 _HEADING = re.compile(r"^#+\s*(.+?)\s*(?:\([^()]*\))?\s*$", re.M)
 
 
@@ -120,8 +125,7 @@ def _titled_runs(question: str, texts: list[str]) -> dict[str, str]:
     McEwan", "in the realm of the hackers" -> "... Realm of the Hackers"): a name the pages
     write mid-sentence too rarely to judge, often only at the start of its own page's sentences.
     Not a title in title case ("The Records Of The Band"), whose capitals say nothing."""
-    words = [w.lower() for w in _WORD.findall(question)]
-    phrases = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(i + 8, len(words)) + 1)}
+    phrases = _phrases(question, longest=8)
     found: dict[str, str] = {}
     for text in texts:
         for title in _HEADING.findall(text):
