@@ -16,6 +16,7 @@ import re
 from collections import Counter
 
 from .context import content_words
+from .evidence import is_heading
 
 MIN_SEEN = 3          # mid-sentence uses of a word, over the pages read, before it is judged
 NAME_SHARE = 0.75     # ... and the share of them capitalised that makes it a name
@@ -86,7 +87,7 @@ def sentence_words(texts: list[str]):
     for text in texts:
         for sentence in _SENTENCE_END.split(_URL.sub(" ", text)):
             tokens = _WORD.findall(sentence.lstrip(">*-–• \t"))
-            if not sentence.lstrip().startswith("#") and len(tokens) >= 4:
+            if not is_heading(sentence) and len(tokens) >= 4:
                 yield tokens
 
 
