@@ -62,8 +62,9 @@ def test_a_name_a_pages_title_writes_whole_is_taken_from_the_title():
              "# In the Realm of the Hackers (film)\n\nIn the Realm of the Hackers is a 2003 documentary."]
     assert (as_pages_write("which writer is older, langston hughes or ian mcewan", pages)
             == "which writer is older, langston hughes or Ian McEwan")
-    assert (as_pages_write("is in the realm of the hackers a documentary", pages)
-            == "is in the Realm of the Hackers a documentary")
+    # the title's first word too, where the question writes the title, and only there
+    assert (as_pages_write("is in the realm of the hackers a documentary made in australia", pages)
+            == "is In the Realm of the Hackers a documentary made in australia")
     # a title the question does not write whole, one with no capital past its first word, and
     # one in title case, say nothing
     assert as_pages_write("what did mcewan write", pages) == "what did mcewan write"

@@ -40,12 +40,20 @@ def as_pages_write(question: str, texts: list[str]) -> str:
     named = {w: _name_form(seen) for w, seen in forms.items()}
     named = {w: form for w, form in named.items() if form}
     named.update({w: form for w, form in _written_runs(question, texts).items() if w not in named})
-    named.update({w: form for w, form in _titled_runs(question, texts).items() if w not in named})
+    titles = _titles_written(question, texts)
+    named.update({t.lower(): t for title in titles for t in title if content_words(t.lower()) and t.lower() not in named})
     if not named:
         return question
     # the words between the named ones in lower case, unless the question is all lower case already
     lowered = question if question == question.lower() else question[:1] + question[1:].lower()
-    return _WORD.sub(lambda m: named.get(m.group().lower(), m.group()) if m.start() else m.group(), lowered)
+    written = _WORD.sub(lambda m: named.get(m.group().lower(), m.group()) if m.start() else m.group(), lowered)
+    # a title's first word is part of its name where the question writes the title whole ("in the
+    # realm of the hackers" -> "In the Realm of the Hackers"), and only there: "in" elsewhere stays
+    for title in titles:
+        if not content_words(title[0].lower()):
+            whole = re.compile(r"(?<![\w'])" + r"\W+".join(map(re.escape, title)) + r"(?![\w'])", re.I)
+            written = whole.sub(lambda m: title[0] + m.group()[len(title[0]):] if m.start() else m.group(), written)
+    return written
 
 
 def writes_names(question: str) -> bool:
@@ -120,14 +128,14 @@ def _phrases(question: str, longest: int) -> set[str]:
 _HEADING = re.compile(r"^#+\s*(.+?)\s*(?:\([^()]*\))?\s*$", re.M)
 
 
-def _titled_runs(question: str, texts: list[str]) -> dict[str, str]:
-    """The words of the question that a page's title (its heading line) writes whole, two words
-    or more, in the question's order, with a capital past its first word ("ian mcewan" -> "Ian
-    McEwan", "in the realm of the hackers" -> "... Realm of the Hackers"): a name the pages
+def _titles_written(question: str, texts: list[str]) -> list[list[str]]:
+    """The pages' titles (their heading lines), as words, that the question writes whole, two words
+    or more, in its order, with a capital past the title's first word ("ian mcewan" -> "Ian
+    McEwan", "in the realm of the hackers" -> "In the Realm of the Hackers"): a name the pages
     write mid-sentence too rarely to judge, often only at the start of its own page's sentences.
     Not a title in title case ("The Records Of The Band"), whose capitals say nothing."""
     phrases = _phrases(question, longest=8)
-    found: dict[str, str] = {}
+    found: list[list[str]] = []
     for text in texts:
         for title in _HEADING.findall(text):
             tokens = _WORD.findall(title)
@@ -135,7 +143,7 @@ def _titled_runs(question: str, texts: list[str]) -> dict[str, str]:
             if (len(tokens) < 2 or " ".join(t.lower() for t in tokens) not in phrases
                     or not any(t[:1].isupper() for t in tokens[1:]) or any(t[:1].isupper() for t in small)):
                 continue
-            found.update({t.lower(): t for t in tokens if content_words(t.lower())})
+            found.append(tokens)
     return found
 
 
