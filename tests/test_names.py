@@ -1,7 +1,7 @@
 """The question's names, and what mentions them (agent/names.py)."""
 from kresearch.agent.context import stems
 from kresearch.agent.names import (capitalised, mentions, name_runs, nationality_forms, page_name, place_regions,
-                                  question_names, roles, subjects)
+                                  names_written, question_names, roles, subjects)
 
 
 def test_a_name_is_a_run_of_capitalised_words_joined_by_of_or_the():
@@ -35,6 +35,18 @@ def test_nationality_words_are_not_subjects_unless_they_are_all_the_question_nam
     q = "Are Freakonomics and In the Realm of the Hackers both American documentaries?"
     assert frozenset({"american"}) in question_names(q) and frozenset({"american"}) not in subjects(q)
     assert subjects("Which American won?") == [frozenset({"american"})]
+
+
+def test_a_places_region_is_not_a_subject_but_a_choice_after_a_comma_is():
+    q = "The mass killing that took place at Oakland, California on April 2, 2012 was less deadly than which one?"
+    assert frozenset({"oakland"}) in subjects(q) and frozenset({"california"}) not in subjects(q)
+    assert subjects("What university is in Lubbock, Texas?") == [frozenset({"lubbock"})]
+    # options after a comma, places joined by "and", and a region that is all the question names stay
+    assert frozenset({"roth", "henri"}) in subjects("Which writer was from England, Henry Roth or Robert Childers?")
+    assert frozenset({"denmark"}) in subjects("Which bridge connects Copenhagen, Denmark and Malmo?")
+    assert subjects("Who lives in Texas?") == [frozenset({"texa"})]
+    # the region is still a name the question writes: an answer of it restates the question
+    assert frozenset({"california"}) in names_written(q)
 
 
 def test_a_longer_name_is_mentioned_by_two_of_its_words():

@@ -897,6 +897,22 @@ def test_an_answer_of_the_question_s_places_is_an_echo_beside_a_date():
     assert not echoes_question("Oregon", question)
 
 
+def test_an_answer_echoing_a_places_region_researches_the_question_not_the_region():
+    # dev1-50-s58: "California" went back as "The question asks it of California: read about
+    # California", and the run read California State University San Marcos
+    question = ("The mass killing that took place at Oakland, California on April 2, 2012 was less deadly than "
+                "the one that took place on October 1, 2015 in which state?")
+    golf = "The Northern California PGA Championship was played at Sequoyah Country Club in Oakland, with Mark Fry."
+    oikos = "The Oikos University shooting took place on April 2, 2012, at Oikos University in Oakland, California."
+    ev = Evidence(question=question, answer="California", plan=[], opened={1: golf, 2: oikos}, unread_hints={},
+                  python_runs=0, python_enabled=False,
+                  titles={1: "Northern California PGA Championship", 2: "Oikos University shooting"})
+    vague = final_checks(ev)[0]
+    assert vague.check == "vague" and "read about California" not in vague.message
+    assert "Mark Fry" not in vague.message            # the golf page is not about the question
+    assert ev.on_question == []
+
+
 def test_the_link_check_names_a_quoted_title_whole():
     question = 'In what year was the novel that Lourenço Mutarelli based "Nina" on based first published?'
     opened = {1: 'Mutarelli created the animated sequences of the 2004 motion picture "Nina", which was based on '

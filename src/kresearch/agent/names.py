@@ -156,10 +156,20 @@ def question_names(question: str) -> list[frozenset[str]]:
     return list(dict.fromkeys(name for name in found if name))
 
 
-def subjects(question: str) -> list[frozenset[str]]:
+def names_written(question: str) -> list[frozenset[str]]:
     """The question's names, nationality words left out (unless they are all it names)."""
     named = question_names(question)
     return [name for name in named if not name <= NATION_STEMS] or named
+
+
+def subjects(question: str) -> list[frozenset[str]]:
+    """What the question is about: its names (`names_written`), a place's region left out (unless
+    it is all it names): "the mass killing at Oakland, California" is about Oakland -- a page
+    titled "Northern California PGA Championship" is not about the question, nor is "California"
+    the subject an echoing answer asks of."""
+    named = names_written(question)
+    regions = {region for _, region in place_regions(question)}
+    return [name for name in named if name not in regions] or named
 
 
 def anchored(query: str, question: str) -> str:

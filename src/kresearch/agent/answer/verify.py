@@ -65,7 +65,7 @@ from ..context import content_words, stems
 from ..evidence import (CITATION, STATED, Conflict, Support, answer_support, evidence_sentences, find_conflict,
                         inner_names, is_letter_name, is_yes_no, states_answer)
 from ..names import (MONTHS, NAME, NATION_STEMS, capitalised, introduced_names, mentions, mentions_any, name_runs,
-                     nationality_of, page_name, subjects)
+                     names_written, nationality_of, page_name, subjects)
 
 MAX_REJECTIONS = 2
 FOLLOW_EXTRA = 2          # words an answer may add to what the facts decide ("the band Lit")
@@ -247,7 +247,7 @@ def restates(answer: str, question: str) -> bool:
     Tech University" for "The 1974 Texas Tech Raiders represented what university in ...
     Texas?"), and so is one that takes a word of a name into a phrase the question does not
     write ("Argand lamp" for "... this type of lamp patented in 1780 by Aimé Argand?")."""
-    names = subjects(question)
+    names = names_written(question)          # "California" of "at Oakland, California" too
     said = set(stems(answer))
     named = [name for name in names if mentions(name, said)]
     if not named:
