@@ -26,6 +26,10 @@ def test_copies_of_the_example_are_dropped_and_the_question_s_own_kept():
     assert about_the_question(["Who is the composer of the opera <opera>?"], MANGA, SEEN) == []
     # one of the question's own and one copied: the own one stays
     assert about_the_question(["Who wrote I\"s?", "Where was that composer born?"], MANGA, SEEN) == ["Who wrote I\"s?"]
+    # the example with a name put in, for a question that asks nothing of a composer (devb101-200-s59)
+    hingle = "Pat Hingle was a close friend of an actor who achieved success in what Western TV series?"
+    assert about_the_question(["Who composed the score for Mystic River?", "Where was that composer born?"], hingle,
+                              "Mystic River is a 2003 film; its score was composed by Clint Eastwood, born in 1930.") == []
     # a placeholder of any name, in lower case, with other words around it
     assert about_the_question(["when was <person> born?"], MANGA.lower(), SEEN) == []
 
