@@ -110,6 +110,31 @@ def test_an_unsettled_first_reading_is_the_first_thing_research_sees(tmp_path):
         ("Secretary of State", False, "unsupported")]
 
 
+def test_a_thing_the_question_names_is_read_when_its_top_pages_are_about_none(tmp_path, monkeypatch):
+    # The question's words match the character's page best; it names Shirley Temple, whose page
+    # the first reading did not read: the draft is not settled, and her name is searched before
+    # research starts (devb101-200-s59: "Robert Smith founded the multinational company
+    # headquartered in what city?" read companies' pages only, and no step looked him up).
+    monkeypatch.setattr("kresearch.agent.answer.first_reading.FIRST_READING_PAGES", 1)
+    question = "Which fictional teenage character of short stories and a radio series did Shirley Temple play?"
+    answer = step("answer", answer="Corliss Archer")
+    script = [{"asks": "a character", "answer": "Corliss Archer"},
+              step("plan", subquestions=["Which character did Shirley Temple play?"]), answer, answer, answer]
+    with site() as server:
+        result, llm, backend, _ = run_agent(list(script), server.base_url, tmp_path, verify=True, draft=True,
+                                            passages=4, question=question, max_steps=3)
+    assert backend.calls[:2] == [question, "Shirley Temple"]
+    records = read_trace(tmp_path / "t.jsonl")
+    assert [r["settled"] for r in records if r["event"] == "draft"] == [False]
+    assert result.answer == "Corliss Archer"
+    # a question whose top pages are about what it names searches nothing more
+    monkeypatch.setattr("kresearch.agent.answer.first_reading.FIRST_READING_PAGES", 5)
+    with site() as server:
+        _, _, backend, _ = run_agent(list(script), server.base_url, tmp_path, verify=True, draft=True,
+                                     passages=4, question=question, max_steps=3)
+    assert "Shirley Temple" not in backend.calls
+
+
 def test_the_floor_keeps_the_draft_when_research_ends_with_less(tmp_path, monkeypatch):
     # The first reading reads only the top page (the film's), which does not state the draft's
     # answer: not settled. Research then reads the page that does, but the model proposes an

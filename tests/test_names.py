@@ -1,7 +1,8 @@
 """The question's names, and what mentions them (agent/names.py)."""
 from kresearch.agent.context import stems
 from kresearch.agent.names import (capitalised, mentions, name_runs, nationality_forms, page_name, place_regions,
-                                  names_written, question_names, roles, subjects)
+                                  names_written, question_names, roles, subject_names,
+                                  subjects)
 
 
 def test_a_name_is_a_run_of_capitalised_words_joined_by_of_or_the():
@@ -147,3 +148,12 @@ def test_a_title_in_quotes_is_one_name():
     assert name_runs('the novel "Gone with the Wind," a film') == ["Gone with the Wind"]
     # a quoted sentence is no title: its capitalised words are names as usual
     assert name_runs('He said "The war is over and we all go home now, said the general" today.') == ["He", "The"]
+
+
+def test_the_names_to_look_up_are_the_subjects_as_written_without_dates_or_nationalities():
+    q = "The mass killing at Oakland, California on April 2, 2012 was less deadly than which one?"
+    assert subject_names(q) == ["Oakland"]
+    assert subject_names("From March 631 to April 631, Farrukhzad Khosrau V was king of which empire?") == [
+        "Farrukhzad Khosrau V"]
+    assert subject_names("What type of forum did a former Soviet statesman initiate?") == []
+    assert subject_names("Which boy group from South Korea sang on South Park?") == ["South Korea", "South Park"]

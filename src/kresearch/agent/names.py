@@ -35,6 +35,8 @@ NATIONS |= {"English": "British", "Scottish": "British", "Welsh": "British", "Br
 NATION = re.compile(r"\b(" + "|".join(sorted(NATIONS, key=len, reverse=True)) + r")\b(-born)?")
 NATION_STEMS = {s for word in NATIONS for s in stems(word)}
 MONTHS = "january february march april may june july august september october november december".split()
+_MONTH_STEMS = {s for month in MONTHS for s in stems(month)}
+_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western"}
 # Countries whose nationality word does not begin with the country's name less its last letter
 # (the rule that gives Armenia -> Armenian, Italy -> Italian, Canada -> Canadian), or too short for it
 _NATIONALITY_OF = {
@@ -163,13 +165,20 @@ def names_written(question: str) -> list[frozenset[str]]:
 
 
 def subjects(question: str) -> list[frozenset[str]]:
-    """What the question is about: its names (`names_written`), a place's region left out (unless
-    it is all it names): "the mass killing at Oakland, California" is about Oakland -- a page
-    titled "Northern California PGA Championship" is not about the question, nor is "California"
-    the subject an echoing answer asks of."""
+    """What the question is about: its names (`names_written`), a place's region and a month left
+    out (unless they are all it names): "the mass killing at Oakland, California on April 2,
+    2012" is about Oakland -- a page titled "Northern California PGA Championship" is not about
+    the question, nor is "California" the subject an echoing answer asks of, and "April" is a date."""
     named = names_written(question)
     regions = {region for _, region in place_regions(question)}
-    return [name for name in named if name not in regions] or named
+    return [name for name in named if name not in regions and not name <= _MONTH_STEMS] or named
+
+
+def subject_names(question: str) -> list[str]:
+    """The question's subjects as it writes them, each a thing to look up: ["Oakland"] for the
+    question above; no nationality ("a former Soviet statesman", "a South Korean boy group")."""
+    asked = [name for name in subjects(question) if not name <= NATION_STEMS | _COMPASS]
+    return list(dict.fromkeys(run for run in name_runs(question) if frozenset(stems(run)) in asked))
 
 
 def anchored(query: str, question: str) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ...prompts import render
 from ..context import ContextManager, ContextOverflow
 from ..events import Notice
+from ..names import subject_names
 from ..spelling import as_pages_name
 from . import each
 from .floor import Candidate
@@ -31,6 +32,7 @@ EACH_PART_TOKENS = 120        # {"quote": a sentence, "answer": a few words}
 # (five pages, ~600 tokens of each), before any other model step.
 FIRST_READING_PAGES = 5
 FIRST_READING_CHARS = 2400
+MAX_NAMES_READ = 2            # of the things a question names, when its top pages are about none
 
 
 class FirstReading:
@@ -79,6 +81,13 @@ class FirstReading:
             return
         yield Notice(f"first reading: {draft} (not settled: {verdict.check}; research goes on)")
         agent.verifier.log.append({"step": step, "answer": draft, "check": verdict.check, "message": verdict.message})
+        # research starts from a page of each thing the question names when none of its top pages
+        # is about one ("Robert Smith founded the multinational company headquartered in what
+        # city?" read companies' pages only, and no research step looked him up)
+        unread = [] if evidence.on_question else subject_names(question)[:MAX_NAMES_READ]
+        if unread and not agent._out_of_time():
+            yield from agent._search_for_model(unread, "(reading what the question names)", step, state, ctx,
+                                               passages=2 * len(unread))
         if verdict.check == "unsettled":
             # Nothing wrong with it, only nothing read decides it yet (yes/no, one of the offered
             # alternatives, the question's own words): shown to the model, such a draft was only
