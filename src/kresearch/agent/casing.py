@@ -41,7 +41,8 @@ def as_pages_write(question: str, texts: list[str]) -> str:
     named = {w: form for w, form in named.items() if form}
     named.update({w: form for w, form in _written_runs(question, texts).items() if w not in named})
     titles = _titles_written(question, texts)
-    named.update({t.lower(): t for title in titles for t in title if content_words(t.lower()) and t.lower() not in named})
+    named.update({t.lower(): t for title in titles for t in title
+                  if content_words(t.lower()) and t.lower() not in named})
     if not named:
         return question
     # the words between the named ones in lower case, unless the question is all lower case already

@@ -9,9 +9,9 @@ placeholder, or when it is made only of the example's words and one of them is u
 the question nor by any page the run has seen ("Where was that composer born?" is kept for "Where
 was the composer of Tosca born?"). A plan whose every sub-question uses a word of the example the
 question does not, one of them made of the example's words alone and none of the question's, is
-the example with a name put in (devb101-200-s59: "Who composed the score for Mystic River?", "Where was that composer
-born?" for "Pat Hingle was a close friend of an actor who achieved success in what Western TV
-series?"; the run then answered where a composer was born): none of it is kept.
+the example with a name put in ("Who composed the score for Mystic River?", "Where was that
+composer born?" for "Pat Hingle was a close friend of an actor who achieved success in what
+Western TV series?"; the run then answered where a composer was born): none of it is kept.
 """
 from __future__ import annotations
 
