@@ -40,6 +40,7 @@ class FirstReading:
 
     def __init__(self, agent: Agent):
         self.agent = agent
+        self._searched: set[str] = set()     # names searched for each.py's parts
 
     def run(self, question: str, ctx: ContextManager, state, step: int):
         """The floor (answer/floor.py): before anything else, what one-shot retrieval does -- the
@@ -84,7 +85,8 @@ class FirstReading:
         # research starts from a page of each thing the question names when none of its top pages
         # is about one ("Robert Smith founded the multinational company headquartered in what
         # city?" read companies' pages only, and no research step looked him up)
-        unread = [] if evidence.on_question else subject_names(question)[:MAX_NAMES_READ]
+        unread = [] if evidence.on_question else [name for name in subject_names(question)
+                                                  if name not in self._searched][:MAX_NAMES_READ]
         if unread and not agent._out_of_time():
             yield from agent._search_for_model(unread, "(reading what the question names)", step, state, ctx,
                                                passages=2 * len(unread))
@@ -126,6 +128,7 @@ class FirstReading:
         pages = self._pages()
         unread = [p.subject for p in parts if each.page_for(p, pages) is None]
         if unread:
+            self._searched.update(unread)
             yield from agent._search_for_model(unread, "(reading each thing the question names)", step, state, ctx,
                                                passages=2 * len(unread))
             pages = self._pages()
