@@ -10,6 +10,7 @@ from test_agent import run_agent
 from kresearch.agent.answer.compare import Fact
 from kresearch.agent.answer.each import (Part, asked_query, choice_parts, combine, may_split, named_subjects, page_for, parse_part,
                                         parse_split, sameness_parts)
+from kresearch.agent.names import countries_placed
 from kresearch.trace import read_trace
 
 
@@ -347,6 +348,24 @@ def test_a_code_made_part_asking_one_value_keeps_the_first_given():
     assert parse_part(reply, genres, 1, page).value == "Southampton; England"
     number = sameness_parts("Do Blur and Oasis have the same number of members?", ["Blur", "Oasis"])[0]
     assert number.single
+
+
+def test_a_region_a_quote_places_its_thing_in_says_its_country():
+    # devb101-200-s59: "... in Pittsburgh, Pennsylvania" was refused as a yes to "located in
+    # America?", and the run answered "no" to "Are both Rutgers and Carnegie Mellon in America?"
+    cmu = "Carnegie Mellon University (CMU) is a private research university in Pittsburgh, Pennsylvania."
+    reply = json.dumps({"quote": cmu, "answer": "yes"})
+    for asked in ("America", "the United States"):
+        part = Part("Carnegie Mellon University", f"Is Carnegie Mellon University located in {asked}?")
+        assert parse_part(reply, part, 1, cmu).value == "yes"
+    assert parse_part(reply, Part("Carnegie Mellon University", "Is Carnegie Mellon University in Canada?"), 1,
+                      cmu) is None
+    # a region of another country, or none named after a place
+    guildford = "Guildford Cathedral is the Anglican cathedral at Guildford, Surrey, England."
+    reply = json.dumps({"quote": guildford, "answer": "yes"})
+    assert parse_part(reply, Part("Guildford Cathedral", "Is Guildford Cathedral in the United States?"), 1,
+                      guildford) is None
+    assert countries_placed(guildford) == ["United Kingdom"] and countries_placed("He was born in Georgia.") == []
 
 
 def test_a_country_s_people_are_the_country_in_a_quote():

@@ -51,6 +51,32 @@ _NATIONALITY_OF = {
     "Soviet Union": "Soviet", "Yugoslavia": "Yugoslav", "Czechoslovakia": "Czechoslovak",
     "Iraq": "Iraqi", "Iran": "Iranian", "Cuba": "Cuban", "Peru": "Peruvian"}
 
+# The first-level regions of a few countries, by the country: a page places a thing in its region
+# ("a private research university in Pittsburgh, Pennsylvania") and never says the country. Left
+# out: names that are also a country or commonly something else ("Georgia", "Victoria").
+_REGIONS = {
+    "United States": "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Hawaii "
+                     "Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan "
+                     "Minnesota Mississippi Missouri Montana Nebraska Nevada New_Hampshire New_Jersey New_Mexico "
+                     "New_York North_Carolina North_Dakota Ohio Oklahoma Oregon Pennsylvania Rhode_Island "
+                     "South_Carolina South_Dakota Tennessee Texas Utah Vermont Virginia Washington West_Virginia "
+                     "Wisconsin Wyoming",
+    "Canada": "Alberta British_Columbia Manitoba New_Brunswick Newfoundland Nova_Scotia Ontario Quebec Saskatchewan",
+    "Australia": "New_South_Wales Queensland South_Australia Tasmania Western_Australia",
+    "United Kingdom": "England Scotland Wales Northern_Ireland",
+}
+_COUNTRY_OF_REGION = {region.replace("_", " "): country for country, regions in _REGIONS.items()
+                      for region in regions.split()}
+# "Pittsburgh, Pennsylvania", "Guildford, Surrey, England": a region after a place and a comma
+_PLACED_IN = re.compile(r",\s+(" + "|".join(sorted(_COUNTRY_OF_REGION, key=len, reverse=True)) + r")\b")
+
+
+def countries_placed(text: str) -> list[str]:
+    """The countries of the regions `text` places something in: ["United States"] for "a
+    university in Pittsburgh, Pennsylvania"."""
+    return list(dict.fromkeys(_COUNTRY_OF_REGION[m.group(1)] for m in _PLACED_IN.finditer(text)))
+
+
 # capital letters, accented ones included ("Öresund", "Łódź")
 UPPER = "[" + "".join(chr(c) for c in range(0x250) if chr(c).isupper()) + "]"
 # A run of capitalised words, with the small words names keep inside ("Band of Skulls",

@@ -55,7 +55,7 @@ from ...prompts import render, with_examples
 from ...tools.browser import best_passage
 from ..context import content_words, same_word, stems
 from ..evidence import is_yes_no, states_answer, support
-from ..names import NAME, NATION_STEMS, name_runs, nationality_forms
+from ..names import NAME, NATION_STEMS, countries_placed, name_runs, nationality_forms
 from .compare import SHARED_VALUES, Comparison, Fact, own_pages
 from .kind import kind_of
 
@@ -442,8 +442,16 @@ def _says_asked(part: Part, quote: str) -> bool:
     if part.by_code and asked - (kind := _category(part)):
         asked -= kind
     asked |= {s for a in asked for form in nationality_forms(a.title()) for s in stems(form)}
-    said = stems(quote)
+    said = stems(quote) | _countries_said(quote)
     return not asked or any(_one_word(a, w) for a in asked for w in said)
+
+
+def _countries_said(quote: str) -> set[str]:
+    """The country, and its people, of a region the quote places its thing in: "a private research
+    university in Pittsburgh, Pennsylvania" says "United States" and "American" ("Is Carnegie
+    Mellon University located in America?" had been refused, and the run answered "no")."""
+    return {s for country in countries_placed(quote) for form in (country, *nationality_forms(country))
+            for s in stems(form)}
 
 
 def _strong_yes(part: Part, fact: Fact) -> bool:
@@ -461,7 +469,7 @@ def _names_asked_said(part: Part, quote: str, page: str = "") -> bool:
     ("Yankees" for "the New York Yankees"), within a word ("Disneynature" says "Disney"), or by
     its people ("English" for "England"); with `page`, only the quote's words the page has count."""
     subject = stems(part.subject)
-    said = stems(quote) & stems(page) if page else stems(quote)
+    said = (stems(quote) & stems(page) if page else stems(quote)) | _countries_said(quote)
     for name in name_runs(part.question):
         words = stems(name)
         if not words or words <= subject:
