@@ -81,6 +81,7 @@ class ReportLLM(FakeLLM):
     "Tell me about the history of Unix", "Why do caches use set associativity?",
     "How does virtual memory work?", "pros and cons of static typing",
     "What problems can arise when processes share resources?", "garbage collection",
+    "unix and the systems which followed it", "a guide to the garbage collectors of which the jvm has several",
 ])
 def test_open_questions_want_a_report(question):
     assert classify(question) == "report"
@@ -92,6 +93,9 @@ def test_open_questions_want_a_report(question):
     "Are Ferocactus and Silene both types of plant?", "who wrote the jargon file?",
     "Which band has more members, Band of Skulls or Live?", "When was Python 3.0 released?",
     "how many members does live have", "In which city was the composer of Tosca born?",
+    # the fact asked at the end, typed without a question mark
+    "astro boy and the secret of kells share which genre of film", "the film kiss and tell was directed by whom",
+    "the mass killing at oakland was less deadly than the one in which state",
 ])
 def test_questions_of_one_fact_want_a_short_answer(question):
     assert classify(question) == "answer"

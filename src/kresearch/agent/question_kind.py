@@ -31,11 +31,21 @@ _SHORT = re.compile(
     r"what|name)\b", re.I)
 
 
+_AUX_WORDS = r"(?:is|are|was|were|has|have|had|does|do|did|can|could|will|would|should|may|might|must)"
+# ... or asks for it at its end, where the fact stands in the sentence ("astro boy and the secret
+# of kells share which genre of film", "the film was directed by whom"): typed without a question
+# mark, such a question had been written up as a report. Not a relative clause: "... which" then
+# a verb ("the systems which followed it").
+_ASKED_AT_END = re.compile(rf"\b(?:which\s+(?!{_AUX_WORDS}\b)(?![\w'-]+ed\b)[\w'-]+(?:\s+[\w'-]+){{0,3}}|"
+                           r"(?:by|to|with|for|from|of|in|at|on|as)\s+(?:whom?|what\s+[\w'-]+(?:\s+[\w'-]+){0,2}))"
+                           r"\s*[?.!]*\s*$", re.I)
+
+
 def classify(question: str) -> str:
     """'report' or 'answer' for a question (mode auto)."""
     if _REPORT.search(question):
         return "report"
-    if _SHORT.search(question) or question.rstrip().endswith("?"):
+    if _SHORT.search(question) or _ASKED_AT_END.search(question) or question.rstrip().endswith("?"):
         return "answer"
     return "report"
 
