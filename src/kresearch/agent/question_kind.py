@@ -31,12 +31,12 @@ _SHORT = re.compile(
     r"what|name)\b", re.I)
 
 
-_AUX_WORDS = r"(?:is|are|was|were|has|have|had|does|do|did|can|could|will|would|should|may|might|must)"
+_AUX = r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)"
 # ... or asks for it at its end, where the fact stands in the sentence ("astro boy and the secret
 # of kells share which genre of film", "the film was directed by whom"): typed without a question
 # mark, such a question had been written up as a report. Not a relative clause: "... which" then
 # a verb ("the systems which followed it").
-_ASKED_AT_END = re.compile(rf"\b(?:which\s+(?!{_AUX_WORDS}\b)(?![\w'-]+ed\b)[\w'-]+(?:\s+[\w'-]+){{0,3}}|"
+_ASKED_AT_END = re.compile(rf"\b(?:which\s+(?!{_AUX}\b)(?![\w'-]+ed\b)[\w'-]+(?:\s+[\w'-]+){{0,3}}|"
                            r"(?:by|to|with|for|from|of|in|at|on|as)\s+(?:whom?|what\s+[\w'-]+(?:\s+[\w'-]+){0,2}))"
                            r"\s*[?.!]*\s*$", re.I)
 
@@ -58,7 +58,6 @@ def resolve_mode(mode: str, question: str) -> str:
 
 # -- questions that ask several things ------------------------------------------------------
 
-_AUX = r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)"
 _SUBJECT = r"(?:it|its|they|their|them|he|his|she|her|this|that|these|those|there|we|you|i)"
 # A new ask after "and" or a comma: a wh-word in question order ("when did he die", "how many
 # years apart") or an auxiliary before its subject pronoun ("can it be changed"). Relative clauses
