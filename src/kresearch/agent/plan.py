@@ -36,9 +36,10 @@ def example_step() -> str:
 def about_the_question(subquestions: list, question: str, seen: str) -> list[str]:
     """The sub-questions that are this question's (at most MAX_SUBQUESTIONS, whitespace tidied);
     `seen` is the text of what the run has been shown (titles, passages, pages)."""
-    used = stems(question) | stems(seen)
-    if _copies_example([stems(str(sub)) for sub in subquestions], stems(question)):
+    asked = stems(question)
+    if _copies_example([stems(str(sub)) for sub in subquestions], asked):
         return []
+    used = asked | stems(seen)
     kept = []
     for sub in subquestions:
         sub = " ".join(str(sub).split())
