@@ -180,6 +180,20 @@ def test_a_question_asking_inside_its_clause_describes_what_comes_before_the_pro
     assert described("Pete Townshend was a member of the Who which was formed in what year?") is None
 
 
+def test_a_page_calling_the_one_the_question_names_by_surname_fits_the_description():
+    # the question writes the whole name, the page the surname: the name counts with all its words
+    question = 'Margaret Ellen "Peg" Tilney was a neighbour of a painter who studied in what city?'
+    found = described(question)
+    page = {1: "Tilney was a neighbour of Arno Vask and sat for his portraits."}
+    assert fits_description("Arno Vask", found, page, {1: "Peg Tilney"}) == 1
+    # by her first name alone, or with only one other word of the clause, it does not fit
+    assert fits_description("Arno Vask", found, {1: "Margaret met Arno Vask once."}) is None
+    assert fits_description("Arno Vask", found, {1: "Tilney once saw Arno Vask."}) is None
+    # a page saying where he studied: he may be the answer's bearer, not the description's
+    studied = {2: "Arno Vask studied in Ghent and lived near Tilney, his neighbour."}
+    assert fits_description("Arno Vask", found, {**page, **studied}) is None
+
+
 def test_a_clause_without_its_pronoun_describes_what_comes_before_it_too():
     # "a movie directed by who": "that was" left out; the film the actor's page names is the one described
     question = "Sam Lowe is best known for his role as the Tin Man in a movie directed by who ?"

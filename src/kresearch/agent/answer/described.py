@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from .compare import is_own_page
 from ..context import stems
 from ..evidence import STATED, answer_support, evidence_sentences, is_yes_no
-from ..names import introduced_names
+from ..names import NAME, introduced_names
 
 # "the woman who portrayed ...", "a composer that wrote ...": the article, up to six words, the pronoun
 _DESCRIPTION = re.compile(r"\b(?:the|a|an)\s+(?:[\w'.&-]+,?\s+){0,6}?(?:who|that|which|whose)\s+([^?]+)", re.I)
@@ -70,10 +70,24 @@ class Description:
     # who?"): then `clause` is what comes before the pronoun ({2014, debut, album, boy, group})
     # and `asked` the clause itself ("was formed by who")
     within: bool = False
+    clause_text: str = ""  # the words `clause` was made of
 
     @property
     def asked_words(self) -> set[str]:
         return stems(self.asked) - IDENTITY
+
+    def fitted_by(self, sentence: str) -> bool:
+        """`sentence` has FITS of the clause's words, or of its units: a name the clause writes
+        is one unit, which the sentence has when it calls it by its last word or by half its
+        words (a page calls "Martin Patterson "Pat" Hingle" "Hingle"), and each other word one."""
+        have = stems(sentence)
+        if len(self.clause & have) >= FITS * len(self.clause):
+            return True
+        names = [name for name in map(_name_stems, _whole_names(self.clause_text)) if name]
+        words = self.clause - {w for name in names for w in name}
+        found = len(words & have) + sum(1 for name in names
+                                        if name[-1] in have or 2 * len(set(name) & have) >= len(name))
+        return found >= FITS * (len(words) + len(names))
 
 
 def described(question: str) -> Description | None:
@@ -107,7 +121,7 @@ def described(question: str) -> Description | None:
             verb = end - (start + cut)
             end, clause = end - verb, clause[:-verb]
     asked = " ".join((question[:start] + " " + question[end:]).replace("?", " ").split())
-    description = Description(question[start:end].strip(" ,"), stems(clause), asked)
+    description = Description(question[start:end].strip(" ,"), stems(clause), asked, clause_text=clause)
     if len(description.clause) < 2 or not description.asked_words:
         return None
     return description
@@ -130,7 +144,7 @@ def _asked_in_clause(question: str, match: re.Match) -> Description | None:
     if len(stems(question[:start])) < 2:
         return None
     description = Description(before[start:].strip(" ,"), stems(before),
-                              " ".join(match.group(1).replace("?", " ").split()), within=True)
+                              " ".join(match.group(1).replace("?", " ").split()), within=True, clause_text=before)
     if len(description.clause) < 2 or not description.asked_words:
         return None
     return description
@@ -139,6 +153,28 @@ def _asked_in_clause(question: str, match: re.Match) -> Description | None:
 # a particle or preposition a question's own verb may end with ("rise to prominence", "break up", "play for")
 _PARTICLES = {"to", "for", "in", "into", "on", "up", "out", "off", "from", "with", "at", "as", "of", "by"}
 _LOWER_WORD = re.compile(r"\s+([a-z][a-z'-]*)$")
+
+
+# names written apart only by a nickname in quotes are one: Martin Patterson "Pat" Hingle
+_NICKNAME_GAP = re.compile(r"[\s\"“”']*")
+
+
+def _whole_names(text: str) -> list[str]:
+    """The names `text` writes, a nickname in quotes inside one kept with it."""
+    names: list[str] = []
+    end = -1
+    for match in NAME.finditer(text):
+        if names and _NICKNAME_GAP.fullmatch(text, end, match.start()):
+            names[-1] = text[text.rfind(names[-1], 0, end):match.end()]
+        else:
+            names.append(match.group())
+        end = match.end()
+    return names
+
+
+def _name_stems(name: str) -> tuple[str, ...]:
+    """The stems of a name's words, in order ("Pat" Hingle -> ("pat", "hingl"))."""
+    return tuple(w for word in re.findall(r"[\w'-]+", name) for w in stems(word))
 
 
 def _main_verb_start(text: str, participle: bool) -> int | None:
@@ -262,7 +298,7 @@ def fits_description(answer: str, description: Description, texts: dict[int, str
             # the description and the answer in one sentence: "... starring Shirley Temple as
             # Corliss Archer", not "... as Corliss Archer. She was Chief of Protocol."
             if (fitting is None and answer_support(answer, sentence).score >= STATED
-                    and len(stems(sentence) & description.clause) >= FITS * len(description.clause)):
+                    and description.fitted_by(sentence)):
                 fitting = sid
     return fitting
 
