@@ -1,7 +1,7 @@
 """The floor (agent/answer/floor.py): the run never ends with less than its one-shot draft."""
 from __future__ import annotations
 
-from fixture_site import site
+from fixture_site import PAGES, site
 from test_agent import QUESTION, run_agent, step
 
 from kresearch.agent.answer.floor import Candidate, choose
@@ -178,3 +178,45 @@ def test_a_question_naming_its_answers_is_drafted_from_them_and_needs_facts_to_s
     assert "Nothing you read yet decides" not in llm.calls[4][-1]["content"]
     assert result.answer == "Shirley Temple"
 
+
+
+OTHER_POSITION = ("Secretary of State for Constitutional Affairs",
+                  "The Secretary of State for Constitutional Affairs was a government position held by the woman "
+                  "who portrayed a judge in Tell Me More.")
+
+
+def test_a_draft_off_the_trail_is_read_again_as_the_one_hop_question_the_link_check_leads_to(tmp_path, monkeypatch):
+    # The first reading reads the film's page and a page on another government position; the draft
+    # comes from the latter. The link check names Shirley Temple (the film's page casts her as
+    # Corliss Archer) and her name is searched; the question asked of her by name, read from her
+    # page, settles it: two short calls, no research (devb101-200-s59: "Dr. Kildare" for "... a
+    # close friend of an actor who achieved success in what Western TV series?").
+    monkeypatch.setattr("kresearch.agent.answer.first_reading.FIRST_READING_PAGES", 2)
+    monkeypatch.setitem(PAGES, "/wiki/Secretary_of_State", OTHER_POSITION)
+    script = [{"asks": "a position", "answer": "Secretary of State for Constitutional Affairs"},
+              {"quote": "also served as Chief of Protocol of the United States",
+               "answer": "Chief of Protocol of the United States"}]
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4)
+    assert backend.calls == [QUESTION, "Shirley Temple"]
+    assert "What government position was held by Shirley Temple?" in llm.calls[1][-1]["content"]
+    assert result.answer == "Chief of Protocol of the United States"
+    assert result.stats["llm_calls"] == 2 and result.stats["steps"] == 1
+    records = read_trace(tmp_path / "t.jsonl")
+    assert [(r["asked"], r["settled"]) for r in records if r["event"] == "hop_reading"] == [
+        ("What government position was held by Shirley Temple?", True)]
+
+
+def test_a_hop_reading_that_does_not_settle_is_a_candidate_and_research_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setattr("kresearch.agent.answer.first_reading.FIRST_READING_PAGES", 2)
+    monkeypatch.setitem(PAGES, "/wiki/Secretary_of_State", OTHER_POSITION)
+    # the reading gives a position no page states: not settled, and the model researches on
+    script = [{"asks": "a position", "answer": "Secretary of State for Constitutional Affairs"},
+              {"quote": "she was a diplomat", "answer": "Ambassador to Peru"},
+              PLAN, step("answer", answer="Chief of Protocol of the United States")]
+    with site() as server:
+        result, llm, _, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4)
+    records = read_trace(tmp_path / "t.jsonl")
+    assert [(r["answer"], r["settled"]) for r in records if r["event"] == "hop_reading"] == [
+        ("Ambassador to Peru", False)]
+    assert result.answer == "Chief of Protocol of the United States" and result.stats["llm_calls"] == 4

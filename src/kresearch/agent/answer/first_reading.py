@@ -17,7 +17,9 @@ from ..context import ContextManager, ContextOverflow
 from ..events import Notice
 from ..names import subject_names
 from ..spelling import as_pages_name
-from . import each
+from . import each, last_reading
+from .compare import own_pages
+from .described import asked_of
 from .floor import Candidate
 from .verify import QUESTION_CHECKS, choice_options, is_comparison, is_yes_no_question, settles, tidy_answer
 from .wording import without_restated
@@ -33,6 +35,7 @@ EACH_PART_TOKENS = 120        # {"quote": a sentence, "answer": a few words}
 FIRST_READING_PAGES = 5
 FIRST_READING_CHARS = 2400
 MAX_NAMES_READ = 2            # of the things a question names, when its top pages are about none
+HOP_PAGES = 2                 # pages read for the one-hop question the link check leads to
 
 
 class FirstReading:
@@ -100,6 +103,47 @@ class FirstReading:
         if verdict.check in QUESTION_CHECKS:   # what the question needs was said: not again for the model's answer
             agent.verifier.fired.add(verdict.check)
         yield from agent._send_back(draft, {"answer": draft}, verdict, step, state, ctx)
+        if verdict.check == "link" and verdict.bridges and not agent._out_of_time():
+            yield from self._read_the_hop(question, verdict.bridges[0], state, step)
+
+    def _read_the_hop(self, question: str, bridge: str, state, step: int):
+        """The link check found the draft off the question's trail and named the thing the page
+        about the question leads to (`bridge`), whose page its search read. When the question
+        describes what it asks about ("... a close friend of an actor who achieved success in
+        what Western TV series?"), the one-hop question asked of that thing by name ("Clint
+        Eastwood achieved success in what Western TV series?") is read from the best pages for
+        it, the bridge's own first, in one short call. Its answer settles the question when the
+        checks pass for the question as asked; otherwise it is a candidate and research goes on.
+        The 1.5B model had the bridge's page in front of it and answered the first hop's
+        neighbour ("Dr. Kildare"); research then wandered off (devb101-200-s59)."""
+        agent = self.agent
+        asked = asked_of(question, bridge)
+        pages = self._pages()
+        own = own_pages(bridge, pages)
+        if not asked or not own:
+            return
+        passages = last_reading.best_passages(asked, pages, limit=HOP_PAGES)
+        if own[0][0] not in {p.source for p in passages}:
+            passages = [*last_reading.best_passages(asked, {own[0][0]: pages[own[0][0]]}, limit=1),
+                        *passages][:HOP_PAGES]
+        messages = [{"role": "system", "content": last_reading.SYSTEM},
+                    {"role": "user", "content": last_reading.request(asked, passages)}]
+        reply = agent._call(messages, last_reading.schema(), last_reading.MAX_TOKENS, "hop reading", step, 0.0)
+        answer, quote = last_reading.parse(reply.text)
+        answer = without_restated(agent._question, answer)
+        if not answer:
+            return
+        evidence = agent._evidence(answer)
+        evidence.answer = answer = agent.verifier.decide(evidence, step)
+        verdict = settles(evidence)
+        agent.trace.write("hop_reading", step=step, asked=asked, answer=answer, quote=quote,
+                          sources=[p.source for p in passages], settled=verdict.passed, check=verdict.check)
+        state.candidates.append(Candidate(answer, step, "proposed"))
+        if verdict.passed:
+            agent.verifier.log.append({"step": step, "answer": answer, "check": "passed",
+                                       "message": f"settled by reading {bridge}'s page"})
+            yield Notice(f"{asked} -- {answer}: that settles it")
+            state.answer = answer
 
     def _split_question(self, question: str, step: int) -> list[each.Part]:
         """A question that asks one thing of several named things (answer/each.py): the things
