@@ -199,7 +199,9 @@ def test_a_draft_off_the_trail_is_read_again_as_the_one_hop_question_the_link_ch
     with site() as server:
         result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=True, passages=4)
     assert backend.calls == [QUESTION, "Shirley Temple"]
-    assert "What government position was held by Shirley Temple?" in llm.calls[1][-1]["content"]
+    hop = llm.calls[1][-1]["content"]
+    assert "What government position was held by Shirley Temple?" in hop
+    assert 'The answer is not "Shirley Temple"' in hop        # the bridge is no answer to its own question
     assert result.answer == "Chief of Protocol of the United States"
     assert result.stats["llm_calls"] == 2 and result.stats["steps"] == 1
     records = read_trace(tmp_path / "t.jsonl")
@@ -220,3 +222,12 @@ def test_a_hop_reading_that_does_not_settle_is_a_candidate_and_research_goes_on(
     assert [(r["answer"], r["settled"]) for r in records if r["event"] == "hop_reading"] == [
         ("Ambassador to Peru", False)]
     assert result.answer == "Chief of Protocol of the United States" and result.stats["llm_calls"] == 4
+
+
+def test_the_bridge_s_page_is_its_own_or_one_named_with_it_as_surname():
+    from kresearch.agent.answer.first_reading import _bridge_page
+    pages = {1: ("Armageddon in Retrospect - Wiki", ""), 2: ("Kurt Vonnegut - Wiki", ""), 3: ("Vonnegut Road - Wiki", "")}
+    assert _bridge_page("Vonnegut", pages) == 2            # a page calls him by surname
+    assert _bridge_page("Armageddon in Retrospect", pages) == 1
+    assert _bridge_page("Retrospect", pages) is None       # a title's last word is no surname of a title
+    assert _bridge_page("Kurt", pages) is None
