@@ -881,6 +881,22 @@ def test_a_year_settles_only_from_a_sentence_that_says_what_is_asked():
     assert settles(ev).passed
 
 
+def test_a_year_in_a_life_span_settles_a_question_asking_a_birth_or_a_death():
+    # pages open on a person with the span in brackets, without the words "born" or "died"
+    lead = "Ada Vell (Ada Mary Vell; 3 June 1865 – 20 January 1936) was a Welsh painter."
+    titles = {1: "Ada Vell - Wiki"}
+
+    def check(question, answer):
+        return settles(Evidence(question=question, answer=answer, plan=[], opened={1: lead}, unread_hints={},
+                                python_runs=0, python_enabled=False, titles=titles)).check
+
+    assert check("In which year was the painter Ada Vell born?", "1865") == "passed"
+    assert check("In what year did Ada Vell die?", "1936") == "passed"
+    assert check("In which year was the painter Ada Vell born?", "1936") == "unsettled"     # her death
+    assert check("In what year did Ada Vell die?", "1865") == "unsettled"
+    assert check("In which year did Ada Vell open her studio?", "1865") == "unsettled"      # not asked
+
+
 def test_a_one_letter_option_is_an_answer_to_a_choice():
     ev = Evidence(question="Which language appeared first, C or Pascal?", answer="C", plan=[],
                   opened={1: "C appeared in 1972 at a telephone laboratory.", 2: "Pascal appeared in 1970."},

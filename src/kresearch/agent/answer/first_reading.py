@@ -13,7 +13,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from ...prompts import render
-from ..context import ContextManager, ContextOverflow
+from ..context import ContextManager, ContextOverflow, stems
 from ..events import Notice
 from ..names import page_name, subject_names
 from ..spelling import as_pages_name
@@ -140,7 +140,7 @@ class FirstReading:
         reply = agent._call(messages, last_reading.schema(), last_reading.MAX_TOKENS, "hop reading", step, 0.0)
         answer, quote = last_reading.parse(reply.text)
         answer = without_restated(agent._question, answer)
-        if not answer:
+        if not stems(answer) or stems(answer) <= stems(bridge):    # told it is not, the model still gave it
             return
         evidence = agent._evidence(answer)
         evidence.answer = answer = agent.verifier.decide(evidence, step)

@@ -788,15 +788,32 @@ def settles(ev: Evidence) -> Verdict:
 
 def _stated_with(answer: str, asked: set[str], texts: dict[int, str]) -> bool:
     """A passage read (a sentence and the one before) states `answer` and says one of the
-    `asked` words; true when nothing is known of what is asked."""
+    `asked` words, or gives it as the birth or death of a life span asked for; true when nothing
+    is known of what is asked."""
     if not asked:
         return True
     for text in texts.values():
         sentences = evidence_sentences(text)
         for i, sentence in enumerate(sentences):
-            if (answer_support(answer, sentence).score >= STATED
-                    and stems(" ".join(sentences[max(0, i - 1):i + 1])) & asked):
+            if answer_support(answer, sentence).score >= STATED and (
+                    stems(" ".join(sentences[max(0, i - 1):i + 1])) & asked or _in_life_span(answer, sentence, asked)):
                 return True
+    return False
+
+
+# "George V (George Frederick Ernest Albert; 3 June 1865 – 20 January 1936)": a life span in
+# brackets, as pages open on a person, says the birth and the death without saying "born"
+_LIFE_SPAN = re.compile(r"\(([^()]*?\d{3,4})\s*[–—-]\s*([^()]*?\d{3,4})\s*\)")
+_BIRTH, _DEATH = stems("born birth"), stems("die died death")
+
+
+def _in_life_span(answer: str, sentence: str, asked: set[str]) -> bool:
+    """`answer` is the first date of a life span in `sentence` and birth is asked, or the second
+    and death is."""
+    for span in _LIFE_SPAN.finditer(sentence):
+        if (asked & _BIRTH and answer_support(answer, span.group(1)).score >= STATED
+                or asked & _DEATH and answer_support(answer, span.group(2)).score >= STATED):
+            return True
     return False
 
 
