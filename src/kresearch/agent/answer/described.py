@@ -173,7 +173,7 @@ def _whole_names(text: str) -> list[str]:
 
 
 def _name_stems(name: str) -> tuple[str, ...]:
-    """The stems of a name's words, in order ("Pat" Hingle -> ("pat", "hingl"))."""
+    """The stems of a name's words, in order ("Pat" Hingle -> ("pat", "hingle"))."""
     return tuple(w for word in re.findall(r"[\w'-]+", name) for w in stems(word))
 
 
