@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .compare import is_own_page
 from ..context import stems
@@ -83,11 +84,16 @@ class Description:
         have = stems(sentence)
         if len(self.clause & have) >= FITS * len(self.clause):
             return True
-        names = [name for name in map(_name_stems, _whole_names(self.clause_text)) if name]
-        words = self.clause - {w for name in names for w in name}
+        names, words = self._clause_units
         found = len(words & have) + sum(1 for name in names
                                         if name[-1] in have or 2 * len(set(name) & have) >= len(name))
         return found >= FITS * (len(words) + len(names))
+
+    @cached_property
+    def _clause_units(self) -> tuple[list[tuple[str, ...]], set[str]]:
+        """The names the clause writes (their stems in order) and its other words' stems."""
+        names = [name for name in map(_name_stems, _whole_names(self.clause_text)) if name]
+        return names, self.clause - {w for name in names for w in name}
 
 
 def described(question: str) -> Description | None:
