@@ -148,11 +148,13 @@ class FirstReading:
         agent.trace.write("hop_reading", step=step, asked=asked, answer=answer, quote=quote,
                           sources=[p.source for p in passages], settled=verdict.passed, check=verdict.check)
         state.candidates.append(Candidate(answer, step, "proposed"))
-        if verdict.passed:
-            agent.verifier.log.append({"step": step, "answer": answer, "check": "passed",
-                                       "message": f"settled by reading {bridge}'s page"})
-            yield Notice(f"{asked} -- {answer}: that settles it")
-            state.answer = answer
+        if not verdict.passed:
+            yield Notice(f"hop reading: {asked} {answer} (not settled: {verdict.check}; research goes on)")
+            return
+        agent.verifier.log.append({"step": step, "answer": answer, "check": "passed",
+                                   "message": f"settled by reading {bridge}'s page"})
+        yield Notice(f"hop reading: {asked} {answer} (settles it)")
+        state.answer = answer
 
     def _split_question(self, question: str, step: int) -> list[each.Part]:
         """A question that asks one thing of several named things (answer/each.py): the things
