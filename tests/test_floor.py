@@ -204,6 +204,8 @@ def test_a_draft_off_the_trail_is_read_again_as_the_one_hop_question_the_link_ch
     assert 'The answer is not "Shirley Temple"' in hop        # the bridge is no answer to its own question
     assert result.answer == "Chief of Protocol of the United States"
     assert result.stats["llm_calls"] == 2 and result.stats["steps"] == 1
+    assert [(v["check"], v["message"]) for v in result.verification][-1] == (
+        "passed", "settled by reading Shirley Temple's page")
     records = read_trace(tmp_path / "t.jsonl")
     assert [(r["asked"], r["settled"]) for r in records if r["event"] == "hop_reading"] == [
         ("What government position was held by Shirley Temple?", True)]
