@@ -41,6 +41,12 @@ def test_the_own_page_is_the_option_not_a_page_about_something_named_after_it():
     assert is_own_page("Still Kicking: Six Artistic Women of Project Arts & Longevity", "Still Kicking (film)")
     assert not is_own_page("Battle of Belleau Wood", "USS Belleau Wood - Offline Encyclopedia")
     assert not is_own_page("Mahesh Bhupathi", "Mahesh Bhupathi Tennis Academy - Offline Encyclopedia")
+    # a title's small words count too (a pronoun, a numeral, "of"), not its articles, "&" as "and"
+    assert not is_own_page("For Against", "I Against I - Offline Encyclopedia")
+    assert not is_own_page("Gasherbrum II", "Gasherbrum I - Wiki") and is_own_page("Gasherbrum II", "Gasherbrum II")
+    assert not is_own_page("Cars", "Cars 3 - Wiki") and not is_own_page("South Los Angeles", "South of 8")
+    assert is_own_page("Lord of the Rings", "The Lord of the Rings - Wiki")
+    assert is_own_page("Pasek & Paul", "Pasek and Paul - Wiki") and is_own_page("Öresund Region", "Øresund Region")
 
 
 def test_born_first_from_the_two_leads():

@@ -203,7 +203,18 @@ def is_own_page(option: str, title: str) -> bool:
     if is_letter_name(option):       # "C" has no content word: its page is titled "C" (or "c")
         return page_name(title).lower() == option.strip().lower()
     words, name = content_words(option), content_words(page_name(title))
-    return bool(name) and name <= words
+    if not name or not name <= words:
+        return False
+    # the title's small words count too: "I Against I" is not the page of "For Against", nor
+    # "Gasherbrum I" of "Gasherbrum II", nor "Cars 3" of "Cars" (articles aside: "The Lord of ...")
+    return _small_words(page_name(title)) <= _small_words(option)
+
+
+def _small_words(name: str) -> set[str]:
+    """The words of a name with no content word in them (a pronoun, a numeral, a preposition),
+    lower-cased, "&" read as "and", articles left out."""
+    words = re.findall(r"[\w'’]+|&", name.lower().replace("&", " and "))
+    return {w for w in words if not content_words(w)} - {"the", "a", "an"}
 
 
 def own_pages(name: str, sources: dict[int, tuple[str, str]], asked: set[str] = frozenset()
