@@ -228,7 +228,8 @@ def test_a_hop_reading_that_does_not_settle_is_a_candidate_and_research_goes_on(
 
 def test_the_bridge_s_page_is_its_own_or_one_named_with_it_as_surname():
     from kresearch.agent.answer.first_reading import _bridge_page
-    pages = {1: ("Armageddon in Retrospect - Wiki", ""), 2: ("Kurt Vonnegut - Wiki", ""), 3: ("Vonnegut Road - Wiki", "")}
+    pages = {1: ("Armageddon in Retrospect - Wiki", ""), 2: ("Kurt Vonnegut - Wiki", ""),
+             3: ("Vonnegut Road - Wiki", "")}
     assert _bridge_page("Vonnegut", pages) == 2            # a page calls him by surname
     assert _bridge_page("Armageddon in Retrospect", pages) == 1
     assert _bridge_page("Retrospect", pages) is None       # a title's last word is no surname of a title

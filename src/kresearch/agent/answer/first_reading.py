@@ -133,10 +133,10 @@ class FirstReading:
         passages = last_reading.best_passages(asked, pages, limit=HOP_PAGES)
         if own not in {p.source for p in passages}:
             passages = [*last_reading.best_passages(asked, {own: pages[own]}, limit=1), *passages][:HOP_PAGES]
-        messages = [{"role": "system", "content": last_reading.SYSTEM},
-                    {"role": "user", "content": last_reading.request(asked, passages, {bridge: last_reading.DESCRIBED})}]
         # the bridge itself is said not to be the answer: asked "What building is opposite St
         # James's Palace?", the 1.5B model answered "St James's Palace" (probe60-a)
+        request = last_reading.request(asked, passages, {bridge: last_reading.DESCRIBED})
+        messages = [{"role": "system", "content": last_reading.SYSTEM}, {"role": "user", "content": request}]
         reply = agent._call(messages, last_reading.schema(), last_reading.MAX_TOKENS, "hop reading", step, 0.0)
         answer, quote = last_reading.parse(reply.text)
         answer = without_restated(agent._question, answer)
