@@ -179,8 +179,10 @@ def _whole_names(text: str) -> list[str]:
 
 
 def _name_stems(name: str) -> tuple[str, ...]:
-    """The stems of a name's words, in order ("Pat" Hingle -> ("pat", "hingle"))."""
-    return tuple(w for word in re.findall(r"[\w'-]+", name) for w in stems(word))
+    """The stems of a name's words, in order ("Pat" Hingle -> ("pat", "hingle")); split as
+    `stems` splits, one piece at a time, so "Cher-ee" gives ("cher", "ee") in that order, not in
+    a set's order, which varies from one run to the next."""
+    return tuple(w for piece in re.findall(r"[a-z0-9]+", name.lower()) for w in stems(piece))
 
 
 def _main_verb_start(text: str, participle: bool) -> int | None:
