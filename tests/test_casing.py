@@ -71,3 +71,15 @@ def test_a_name_a_pages_title_writes_whole_is_taken_from_the_title():
     assert as_pages_write("what is a list of episodes", ["# List of episodes\n\nText."]) == "what is a list of episodes"
     assert (as_pages_write("which records of the band sold", ["# The Records Of The Band\n\nThe band left."])
             == "which records of the band sold")
+
+
+def test_a_title_the_pages_also_write_as_a_common_phrase_is_no_name():
+    # a magazine is called "Science Fantasy"; the series asked about is "a science fantasy series"
+    pages = ["# Science Fantasy (magazine)\n\nScience Fantasy was a British magazine. Bonfiglioli came to edit "
+             "\"Science Fantasy\" in 1964.",
+             "# Animorphs\n\nAnimorphs is a science fantasy series of young adult books."]
+    question = "what science fantasy young adult series is told in first person"
+    assert as_pages_write(question, pages) == question
+    # a name the pages write capitalised wherever they use it mid-sentence stays a name
+    pages[1] = "# Animorphs\n\nAnimorphs was once reviewed in Science Fantasy by its editor."
+    assert as_pages_write(question, pages) == "what Science Fantasy young adult series is told in first person"

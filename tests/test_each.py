@@ -644,3 +644,40 @@ def test_a_part_may_ask_in_the_singular_what_the_question_asks_in_an_irregular_p
                                  {"subject": "Grace Hopper", "question": "Was Grace Hopper a woman?"}]})
     assert [p.subject for p in parse_split(women, "were ada lovelace and grace hopper both women")] == [
         "Ada Lovelace", "Grace Hopper"]
+
+
+def test_a_yes_no_part_keeps_the_numbers_the_question_asks_by():
+    # the model left "more than 50" out: any genus of flowering plants then said yes
+    genus = "Both Sorbaria and Goldenrod are a genus of more than 50 flowering plants?"
+    assert parse_split(split(("Sorbaria", "Is Sorbaria a genus of flowering plants?"),
+                             ("Goldenrod", "Is Goldenrod a genus of flowering plants?")), genus) == []
+    assert len(parse_split(split(("Sorbaria", "Is Sorbaria a genus of more than 50 flowering plants?"),
+                                 ("Goldenrod", "Is Goldenrod a genus of more than 50 flowering plants?")), genus)) == 2
+    # a number inside a thing's name is no condition ("Cars 3"), nor is one the question lacks asked
+    cars = "Were both Cars 3 and Up made by Pixar?"
+    assert len(parse_split(split(("Cars 3", "Was Cars 3 made by Pixar?"), ("Up", "Was Up made by Pixar?")), cars)) == 2
+    assert parse_split(split(("Cars 3", "Was Cars 3 made by Pixar in 2017?"), ("Up", "Was Up made by Pixar?")),
+                       cars) == []
+
+
+def test_a_value_is_of_the_kind_the_part_asks_for():
+    from kresearch.agent.answer.each import of_kind_asked
+    page = ("One Big Hapa Family is a 2010 animated/live-action documentary film directed by Canadian director "
+            "Jeff Chiba Stearns.")
+    who = Part("One Big Hapa Family", "Who directed One Big Hapa Family?")
+    # a year is no person, and a description stands for the name the page writes after it
+    assert of_kind_asked(["Canadian director", "2010"], who, page) == ["Jeff Chiba Stearns"]
+    reply = json.dumps({"quote": "Jeff Chiba Stearns", "answers": ["Canadian director", "2010"]})
+    assert parse_part(reply, who, 1, page).value == "Jeff Chiba Stearns"
+    # years only when a time is asked; counts and places as given
+    city = Part("Goo Goo Dolls", "In what city was Goo Goo Dolls formed?")
+    assert of_kind_asked(["Buffalo", "New York", "1985", "February 2009"], city, "") == ["Buffalo", "New York"]
+    assert of_kind_asked(["1985"], Part("Goo Goo Dolls", "In what year was Goo Goo Dolls formed?"), "") == ["1985"]
+    assert of_kind_asked(["4"], Part("Lit", "For Lit: number of members?"), "") == ["4"]
+    assert of_kind_asked(["Yael Hersonski", "Canadian"], Part("A", "Who directed A?"), "") == ["Yael Hersonski"]
+    # a year is what the things share: no longer "directed by the same person"
+    parts = [who, Part("A Film Unfinished", "Who directed A Film Unfinished?")]
+    facts = {"One Big Hapa Family": fact("One Big Hapa Family", "Jeff Chiba Stearns"),
+             "A Film Unfinished": fact("A Film Unfinished", "Yael Hersonski", 2)}
+    same = "Were the documentaries One Big Hapa Family and A Film Unfinished directed by the same person?"
+    assert combine(same, parts, facts, True).answer == "no"

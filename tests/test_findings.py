@@ -261,3 +261,20 @@ def test_an_address_is_a_name_and_its_own_page_is_quoted():
                                                           "district are 14th Street W and 7th Avenue N to the south.")}
     claims = quoted_findings(evidence(question, "yes", pages), {1, 3, 5})
     assert [c.sources for c in claims] == [[3], [1]]
+
+
+def test_a_namesake_of_a_page_the_question_names_whole_is_not_quoted():
+    question = ("Which of the city at the south of Shelly Beach, New South Wales is a local government area in the "
+                "Hunter region of New South Wales, Australia?")
+    pages = {1: ("Shelly Beach, New South Wales", "Shelly Beach is a suburb of the Central Coast region of New South "
+                                                  "Wales, Australia, south of the City of Newcastle."),
+             2: ("City of Newcastle", "The City of Newcastle is a local government area in the Hunter region of New "
+                                      "South Wales, Australia."),
+             6: ("Shelly Beach (Manly)", "Shelly Beach (also known as Shelley Beach) is a beach located in Manly, a "
+                                         "suburb of Sydney, New South Wales, Australia.")}
+    ev = evidence(question, "City of Newcastle", pages)
+    assert ev.namesakes == {6} and 6 not in ev.on_trail() and {1, 2} <= ev.on_trail()
+    assert all(c.sources != [6] for c in quoted_findings(ev, ev.on_trail()))
+    # with no page of the whole title read, the other Shelly Beach is no namesake of anything
+    del pages[1]
+    assert evidence(question, "City of Newcastle", pages).namesakes == set()

@@ -104,7 +104,8 @@ def _written_runs(question: str, texts: list[str]) -> dict[str, str]:
     """The words of the question that the pages write as one capitalised run, two words or more,
     in the question's order ("john lasseter" -> "John Lasseter", "ken st andre" -> "Ken St
     Andre"): a name of several words is that name wherever the pages write it so, though its
-    surname alone is seen too rarely for `_name_form` to judge."""
+    surname alone is seen too rarely for `_name_form` to judge; unless they write the words as a
+    common phrase too (`_written_as_name`)."""
     phrases = _phrases(question, longest=5)
     found: dict[str, str] = {}
     for tokens in sentence_words(texts):
@@ -114,7 +115,7 @@ def _written_runs(question: str, texts: list[str]) -> dict[str, str]:
             while j < len(tokens) and tokens[j][:1].isupper():
                 j += 1
             run = tokens[i:j]
-            if len(run) >= 2 and " ".join(t.lower() for t in run) in phrases:
+            if len(run) >= 2 and " ".join(t.lower() for t in run) in phrases and _written_as_name(run, texts):
                 found.update({t.lower(): t for t in run if content_words(t.lower())})
             i = j + 1
     return found
@@ -142,10 +143,29 @@ def _titles_written(question: str, texts: list[str]) -> list[list[str]]:
             tokens = _WORD.findall(title)
             small = [t for t in tokens[1:] if not content_words(t.lower())]
             if (len(tokens) < 2 or " ".join(t.lower() for t in tokens) not in phrases
-                    or not any(t[:1].isupper() for t in tokens[1:]) or any(t[:1].isupper() for t in small)):
+                    or not any(t[:1].isupper() for t in tokens[1:]) or any(t[:1].isupper() for t in small)
+                    or not _written_as_name(tokens, texts)):
                 continue
             found.append(tokens)
     return found
+
+
+def _written_as_name(tokens: list[str], texts: list[str]) -> bool:
+    """The pages do not write the title's words as a common phrase: of their uses where no
+    sentence starts, NAME_SHARE or more capitalised. "Science Fantasy", a magazine's title, is
+    "a science fantasy series" on the page of the series asked about: capitalised, the phrase
+    made the magazine a subject of the question, and the report quoted its page."""
+    phrase = re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, tokens)) + r"(?![\w-])", re.I)
+    capitalised = lower = 0
+    for text in texts:
+        for m in phrase.finditer(_URL.sub(" ", text)):
+            before = text[:m.start()].rstrip(" \t\"“'*")
+            if not before or before[-1] in ".!?:#\n([>":
+                continue                                  # a sentence, heading or title starts here
+            written = m.group()
+            capitalised += written != written.lower()
+            lower += written == written.lower()
+    return lower == 0 or capitalised >= NAME_SHARE * (capitalised + lower)
 
 
 def _run(tokens: list[str], i: int) -> set[str]:

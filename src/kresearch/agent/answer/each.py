@@ -55,7 +55,7 @@ from ...prompts import render, with_examples
 from ...tools.browser import best_passage
 from ..context import content_words, same_word, stems
 from ..evidence import is_yes_no, states_answer, support
-from ..names import NAME, NATION_STEMS, countries_placed, name_runs, nationality_forms
+from ..names import MONTHS, NAME, NATION_STEMS, countries_placed, name_runs, nationality_forms
 from .compare import SHARED_VALUES, Comparison, Fact, own_pages
 from .kind import kind_of
 
@@ -157,6 +157,9 @@ def parse_split(output: str, question: str, options: list[str] = ()) -> list[Par
     asked = stems(question)
     if any(p.yes_no and not all(any(_one_word(w, a) for a in asked) for w in stems(p.question)) for p in parts):
         return []         # a yes/no part asks what the question asks, nothing it does not ("Is A American?")
+    if any(p.yes_no and not _numbers(question, parts) <= _numbers(p.question, parts) for p in parts):
+        return []         # ... and all of it: "Is Sorbaria a genus of flowering plants?" for "... a genus of
+                          # more than 50 flowering plants?" is answered yes by any genus of them
     if (_SAMENESS.search(question) or _DIFFERENCE.search(question)) and any(p.yes_no for p in parts):
         return []         # sameness is between values: "Is A a singer?" cannot show the same nationality
     asks = _WH.findall(question.lower().replace("which", "what"))
@@ -172,6 +175,13 @@ def parse_split(output: str, question: str, options: list[str] = ()) -> list[Par
                                                                                      for p in parts)):
         return []         # a choice is decided by which option it holds of: one yes/no part per option
     return parts
+
+
+def _numbers(text: str, parts: list[Part]) -> set[str]:
+    """The numbers a text states outside the things' names ("50", "2010"; not the "3" of "Cars 3")."""
+    for part in parts:
+        text = re.sub(rf"(?<!\w){re.escape(part.subject)}(?!\w)", " ", text, flags=re.I)
+    return set(re.findall(r"\d[\d,.]*\d|\d", text))
 
 
 # A choice that ranks its options ("the highest number", "busier") is no property of one option
@@ -411,6 +421,8 @@ def parse_part(output: str, part: Part, source: int, page: str) -> Fact | None:
         return None
     found = support(quote, page, names_count=False)
     values = [v.strip() for v in given if v.strip() and (part.yes_no or states_answer(v, page))]
+    if not part.yes_no:
+        values = of_kind_asked(values, part, found.quote)
     # one city asked: the first one given; more are the model's extras ("Southampton; England;
     # rock band"), which another thing's page may share ("England") though the cities differ
     values = values[:1] if part.single else values
@@ -424,6 +436,46 @@ def parse_part(output: str, part: Part, source: int, page: str) -> Fact | None:
     if values == ["yes"] and not part.by_code and not _names_asked_said(part, quote, page):
         return None
     return Fact(part.subject, VALUES.join(dict.fromkeys(values)), source, found.quote)
+
+
+# A part asks of a time when it says so; any other part's years are the model's extras
+_ASKS_TIME = re.compile(r"\b(when|years?|dates?|decades?|century|centuries|months?|days?|age|era|period)\b", re.I)
+_ASKS_PERSON = re.compile(r"^\W*(?:who|whom)\b|\b(?:which|what)\s+(?:person|people|man|woman)\b", re.I)
+_ASKS_NUMBER = re.compile(r"\b(how (?:many|much)|number|numbers|count|population|total)\b", re.I)
+_YEAR = re.compile(r"(?<![\d,.])\d{3,4}s?(?![\d,.])")
+_DATE_WORDS = re.compile(rf"\b(?:c|ca|circa|about|around|early|late|mid|{'|'.join(MONTHS)})\b|[\d\W_]", re.I)
+
+
+def of_kind_asked(values: list[str], part: Part, quote: str) -> list[str]:
+    """The values that are of the kind the part asks for: a year or a date only when a time is
+    asked, a person's name when a person is ("who"), not a description of one ("Canadian
+    director"), which stands for the name the quote writes after it ("... directed by Canadian
+    director Jeff Chiba Stearns"). Asked "Who directed One Big Hapa Family?" the model gave
+    "Canadian director; 2010", and for A Film Unfinished "Yael Hersonski; 2010 ...": the shared
+    year said both were "directed by the same person"."""
+    kept = []
+    for value in values:
+        if (not _ASKS_TIME.search(part.question) and _YEAR.search(value) and not _DATE_WORDS.sub("", value).strip()
+                and not _ASKS_NUMBER.search(part.question)):
+            continue                                       # "2010", "February 2009", "1870-1956"
+        if _ASKS_PERSON.search(part.question) and not _names_someone(value):
+            value = _name_after(value, quote) or ""
+        if value:
+            kept.append(value)
+    return list(dict.fromkeys(kept))
+
+
+def _names_someone(value: str) -> bool:
+    """The value has a capitalised word that is no nationality and no month: a name."""
+    return any(not stems(word) & (NATION_STEMS | set(MONTHS)) and word.lower() not in MONTHS
+               for word in re.findall(r"\b[A-Z][\w'-]*", value))
+
+
+def _name_after(description: str, quote: str) -> str | None:
+    """The name the quote writes right after the description ("Canadian director Jeff Chiba
+    Stearns"), or None."""
+    found = re.search(rf"(?<!\w){re.escape(description)}\s+({NAME.pattern})", quote, re.I)
+    return found.group(1) if found and _names_someone(found.group(1)) else None
 
 
 def _in_lead(quote: str, page: str) -> bool:

@@ -373,11 +373,25 @@ class Evidence:
                 or bool(own_name and mentions(own_name, self._said_on_question)))
 
     def on_trail(self) -> set[int]:
-        """The sources read that the question leads to (`connected`): what the report may cite.
-        With no page about the question read there is nothing to judge by: all of them."""
+        """The sources read that the question leads to (`connected`), less the namesakes of a page
+        the question names whole: what the report may cite. With no page about the question read
+        there is nothing to judge by: all of them."""
         if not self.on_question:
             return set(self.opened)
-        return {sid for sid in self.opened if self.connected(sid)}
+        return {sid for sid in self.opened if self.connected(sid)} - self.namesakes
+
+    @cached_property
+    def namesakes(self) -> set[int]:
+        """Pages read of another thing of the name of a page whose whole title the question writes:
+        "Shelly Beach (Manly)" when the question asks of "Shelly Beach, New South Wales" and that
+        page was read (its lead, quoted as a finding, was about a beach in Sydney)."""
+        titles = {sid: page_name(self.titles.get(sid, ""), qualifier=True) for sid in self.opened}
+        named = {title for title in titles.values() if title != page_name(title) or "," in title}
+        named = {title for title in named
+                 if re.search(rf"(?<!\w){re.escape(title)}(?!\w)", self.question, re.I)}
+        bases = {page_name(title).split(",")[0].strip().lower(): title for title in named}
+        return {sid for sid, title in titles.items() if title not in named
+                and bases.get(page_name(title).split(",")[0].strip().lower()) not in (None, title)}
 
     def decided(self) -> Comparison | None:
         """The comparison, when the sources' facts decide the question and the answer is what they
