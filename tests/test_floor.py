@@ -227,10 +227,26 @@ def test_a_hop_reading_that_does_not_settle_is_a_candidate_and_research_goes_on(
 
 
 def test_the_bridge_s_page_is_its_own_or_one_named_with_it_as_surname():
-    from kresearch.agent.answer.first_reading import _bridge_page
+    from kresearch.agent.answer.hop_reading import bridge_page as _bridge_page
     pages = {1: ("Armageddon in Retrospect - Wiki", ""), 2: ("Kurt Vonnegut - Wiki", ""),
              3: ("Vonnegut Road - Wiki", "")}
     assert _bridge_page("Vonnegut", pages) == 2            # a page calls him by surname
     assert _bridge_page("Armageddon in Retrospect", pages) == 1
     assert _bridge_page("Retrospect", pages) is None       # a title's last word is no surname of a title
     assert _bridge_page("Kurt", pages) is None
+
+
+def test_an_answer_off_the_trail_during_research_gets_the_hop_reading_too(tmp_path, monkeypatch):
+    # no first reading: the model's own answer fails the link check, the loop searches the bridge,
+    # and the question asked of it by name settles it -- no further research step
+    monkeypatch.setitem(PAGES, "/wiki/Secretary_of_State", OTHER_POSITION)
+    script = [PLAN, step("answer", answer="Secretary of State for Constitutional Affairs"),
+              {"quote": "also served as Chief of Protocol of the United States",
+               "answer": "Chief of Protocol of the United States"}]
+    with site() as server:
+        result, llm, backend, _ = run_agent(script, server.base_url, tmp_path, verify=True, draft=False, passages=4)
+    assert backend.calls[-1] == "Shirley Temple"
+    assert "What government position was held by Shirley Temple?" in llm.calls[2][-1]["content"]
+    assert result.answer == "Chief of Protocol of the United States" and result.stats["llm_calls"] == 3
+    records = read_trace(tmp_path / "t.jsonl")
+    assert [(r["step"], r["settled"]) for r in records if r["event"] == "hop_reading"] == [(2, True)]

@@ -29,6 +29,7 @@ from ..trace import Trace, digest
 from ..urls import urls_in
 from . import report as reports
 from .actions import ActionError, Step, describe, parse_step, step_schema
+from .answer import hop_reading
 from .answer.acronym import spelled_out
 from .answer.compare import Comparison
 from .answer.confidence import estimate as estimate_confidence
@@ -130,6 +131,7 @@ class _State:
     settled: bool = False                                 # the floor chose the answer
     each: Comparison | None = None                        # each named thing read on its own page (answer/each.py)
     first_settled: bool = False                           # the first reading's answer passed every check
+    hop_read: bool = False                                # the hop reading ran (answer/hop_reading.py)
 
 
 class Agent:
@@ -352,6 +354,11 @@ class Agent:
                     return
                 self.stats.verify_rejections += 1
                 yield from self._send_back(answer, action.args, verdict, step, state, ctx)
+                # the thing the page about the question leads to, asked the question of by name
+                if (bridge := hop_reading.bridge_to_read(verdict, answer, state)) and not self._out_of_time():
+                    yield from hop_reading.read_the_hop(self, question, bridge, state, step)
+                    if state.answer:
+                        return
                 continue
             state.hold_answer = False
             state.plan_due = False

@@ -13,13 +13,11 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from ...prompts import render
-from ..context import ContextManager, ContextOverflow, stems
+from ..context import ContextManager, ContextOverflow
 from ..events import Notice
-from ..names import page_name, subject_names
+from ..names import subject_names
 from ..spelling import as_pages_name
-from . import each, last_reading
-from .compare import own_pages
-from .described import asked_of
+from . import each, hop_reading
 from .floor import Candidate
 from .verify import QUESTION_CHECKS, choice_options, is_comparison, is_yes_no_question, settles, tidy_answer
 from .wording import without_restated
@@ -35,8 +33,6 @@ EACH_PART_TOKENS = 120        # {"quote": a sentence, "answer": a few words}
 FIRST_READING_PAGES = 5
 FIRST_READING_CHARS = 2400
 MAX_NAMES_READ = 2            # of the things a question names, when its top pages are about none
-HOP_PAGES = 2                 # pages read for the one-hop question the link check leads to
-LEADS_ON = ("link", "vague")  # checks that name the thing the page about the question leads to
 
 
 class FirstReading:
@@ -104,57 +100,8 @@ class FirstReading:
         if verdict.check in QUESTION_CHECKS:   # what the question needs was said: not again for the model's answer
             agent.verifier.fired.add(verdict.check)
         yield from agent._send_back(draft, {"answer": draft}, verdict, step, state, ctx)
-        # the thing the page about the question leads to, named by the check (not the draft itself:
-        # "the question asks it of Buck-Tick" names the draft, which is no hop further)
-        if (verdict.check in LEADS_ON and verdict.bridges and verdict.bridges[0] != draft
-                and not agent._out_of_time()):
-            yield from self._read_the_hop(question, verdict.bridges[0], state, step)
-
-    def _read_the_hop(self, question: str, bridge: str, state, step: int):
-        """The link check found the draft off the question's trail (or `vague`: no answer at
-        all) and named the thing the page about the question leads to (`bridge`), whose name its
-        search read. When the question describes what it asks about ("... a close friend of an
-        actor who achieved success in what Western TV series?"), the one-hop question asked of
-        that thing by name ("Clint Eastwood achieved success in what Western TV series?") is
-        read from the best pages for it, the bridge's own among them, in one short call, the
-        bridge said not to be the answer. Its answer settles the question when the checks pass
-        for the question as asked; otherwise it is a candidate and research goes on. The 1.5B
-        model had had the bridge's page in front of it and answered the first hop's neighbour
-        ("Dr. Kildare"); research then wandered off (devb101-200-s59)."""
-        agent = self.agent
-        pages = self._pages()
-        own = _bridge_page(bridge, pages)
-        if own is None:
-            return
-        bridge = page_name(pages[own][0]) or bridge      # "Vonnegut" -> "Kurt Vonnegut"
-        asked = asked_of(question, bridge)
-        if not asked:
-            return
-        passages = last_reading.best_passages(asked, pages, limit=HOP_PAGES)
-        if own not in {p.source for p in passages}:
-            passages = [*last_reading.best_passages(asked, {own: pages[own]}, limit=1), *passages][:HOP_PAGES]
-        # the bridge itself is said not to be the answer: asked "What building is opposite St
-        # James's Palace?", the 1.5B model answered "St James's Palace" (probe60-a)
-        request = last_reading.request(asked, passages, {bridge: last_reading.DESCRIBED})
-        messages = [{"role": "system", "content": last_reading.SYSTEM}, {"role": "user", "content": request}]
-        reply = agent._call(messages, last_reading.schema(), last_reading.MAX_TOKENS, "hop reading", step, 0.0)
-        answer, quote = last_reading.parse(reply.text)
-        answer = without_restated(agent._question, answer)
-        if not stems(answer) or stems(answer) <= stems(bridge):    # told it is not, the model still gave it
-            return
-        evidence = agent._evidence(answer)
-        evidence.answer = answer = agent.verifier.decide(evidence, step)
-        verdict = settles(evidence)
-        agent.trace.write("hop_reading", step=step, asked=asked, answer=answer, quote=quote,
-                          sources=[p.source for p in passages], settled=verdict.passed, check=verdict.check)
-        state.candidates.append(Candidate(answer, step, "proposed"))
-        if not verdict.passed:
-            yield Notice(f"hop reading: {asked} {answer} (not settled: {verdict.check}; research goes on)")
-            return
-        agent.verifier.log.append({"step": step, "answer": answer, "check": "passed",
-                                   "message": f"settled by reading {bridge}'s page"})
-        yield Notice(f"hop reading: {asked} {answer} (settles it)")
-        state.answer = answer
+        if (bridge := hop_reading.bridge_to_read(verdict, draft, state)) and not agent._out_of_time():
+            yield from hop_reading.read_the_hop(agent, question, bridge, state, step)
 
     def _split_question(self, question: str, step: int) -> list[each.Part]:
         """A question that asks one thing of several named things (answer/each.py): the things
@@ -247,18 +194,6 @@ class FirstReading:
             return without_restated(agent._question, tidy_answer(str(json.loads(completion.text).get("answer", ""))))
         except (ValueError, AttributeError):      # cut off by the deadline or the token limit
             return ""
-
-
-def _bridge_page(name: str, pages: dict[int, tuple[str, str]]) -> int | None:
-    """The page read that is the thing's own (compare.own_pages), or else a person's whose name
-    ends with it: a page calls a person by surname ("Vonnegut"), the search finds "Kurt
-    Vonnegut" (a name of capitalised words only, not "Armageddon in Retrospect")."""
-    own = own_pages(name, pages)
-    if own:
-        return own[0][0]
-    return next((sid for sid, (title, _) in pages.items()
-                 if (full := page_name(title)).endswith(f" {name}") and all(w[:1].isupper() for w in full.split())),
-                None)
 
 
 def _choice(question: str) -> list[str]:
