@@ -342,3 +342,29 @@ def test_an_answer_that_is_the_landmark_is_sent_back_with_a_search_for_what_stan
     assert verdicts and verdicts[0].bridges == ["hotel stands next to Karlsbrücke"]
     assert "Which hotel stands next to Karlsbrücke?" in verdicts[0].message
     assert relation_verdicts(question, "Hotel Brückenhof", opened, titles) == []
+
+
+def test_a_place_described_by_where_and_an_attribute_of_the_described_one_asked_by_of():
+    # "the city where ...": a relative clause too; "the nickname of the city where ...", "the
+    # middle name of the actress who ...": the described one starts at the article nearest the
+    # pronoun past "of", and what is asked is what comes before it
+    for question, text, asked in [
+        ("What is the nickname of the city where Darling's Waterfront Pavilion is located?",
+         "the city where Darling's Waterfront Pavilion is located", "What is the nickname of"),
+        ("What is the middle name of the actress who plays Bobbi Bacha in Suburban Madness?",
+         "the actress who plays Bobbi Bacha in Suburban Madness", "What is the middle name of"),
+        # a phrase with another preposition stays part of the description
+        ("How long is the bridge in the Öresund Region that connects Copenhagen and Malmö?",
+         "the bridge in the Öresund Region that connects Copenhagen and Malmö", "How long is"),
+    ]:
+        found = described(question)
+        assert found is not None and (found.text, found.asked) == (text, asked), question
+    city = described("What is the nickname of the city where Darling's Waterfront Pavilion is located?")
+    page = {1: "Darling's Waterfront Pavilion is an outdoor concert venue located in Bangor, Maine."}
+    assert fits_description("Bangor, Maine", city, page) == 1
+    # a birthplace is where a page says someone was born: that passage may give the answer
+    senator = described("What is the birthplace of the Senator who represents the first of 62 districts in the "
+                        "State Senate?")
+    page = {1: "Martin Golden, born in Brooklyn, New York, is a Senator who represents the first of 62 districts in "
+               "the State Senate."}
+    assert fits_description("Brooklyn, New York", senator, page) is None

@@ -11,7 +11,8 @@ The same holds of a description by relation inside another ("the detective novel
 *the author of "Q" Is for Quarry*": the 1.5B model answered the author).
 
 The principle, in code: when the question describes its subject with a relative clause ("the
-... who/that/which ...") or as the relation of a name that is itself the object of another
+... who/that/which/where ...": "the nickname of *the city where Darling's Waterfront Pavilion is
+located*", the described one starting at the article nearest the pronoun past an "of") or as the relation of a name that is itself the object of another
 relation ("... parent of the author of X", "the father of the director of X") and asks
 something else of it (the rest of the question has words of its own, not only "what is the
 name of"), an answer that a page read says *fits the
@@ -39,8 +40,11 @@ from ..context import stems
 from ..evidence import STATED, answer_support, evidence_sentences, is_yes_no
 from ..names import NAME, introduced_names
 
-# "the woman who portrayed ...", "a composer that wrote ...": the article, up to six words, the pronoun
-_DESCRIPTION = re.compile(r"\b(?:the|a|an)\s+(?:[\w'.&-]+,?\s+){0,6}?(?:who|that|which|whose)\s+([^?]+)", re.I)
+# "the woman who portrayed ...", "a composer that wrote ...", "the city where ...": the article, up to
+# six words, the pronoun; not across "of the" ("the middle name of the actress who ..." describes
+# the actress, and asks her middle name)
+_DESCRIPTION = re.compile(r"\b(?:the|a|an)\s+(?:(?!of\s+(?:the|a|an)\s)[\w'.&-]+,?\s+){0,6}?(?:who|that|which|whose|where)\s+"
+                          r"([^?]+)", re.I)
 # "... parent of the author of "Q" Is for Quarry": a relation of something named, itself the object
 # of another relation (the word before "of"); the description runs to the end of the question
 _OF_CHAIN = re.compile(r"\b[\w'-]+\s+of\s+((?:the|a|an)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+\s+of\s+[^?,;]+)", re.I)
@@ -60,6 +64,10 @@ IDENTITY = stems("name call called known person one identity")
 _AUXILIARY_END = re.compile(r"\b(did|does|do|was|were|is|are|has|have|had)\s*$", re.I)
 _BE = {"was", "were", "is", "are"}
 FITS = 0.5          # share of the clause's words a passage naming the answer must have
+# a noun a question asks by, and the verb pages say it with: "the birthplace of X" is where "X
+# was born" (a page giving the senator's birthplace says "born in Brooklyn")
+_SAID_AS = {stems(noun).pop(): stems(verb) for noun, verb in
+            (("birthplace", "born"), ("birth", "born"), ("death", "died"), ("deathplace", "died"))}
 
 
 @dataclass
@@ -75,7 +83,8 @@ class Description:
 
     @property
     def asked_words(self) -> set[str]:
-        return stems(self.asked) - IDENTITY
+        words = stems(self.asked) - IDENTITY
+        return words | {said for word in words for said in _SAID_AS.get(word, ())}
 
     def fitted_by(self, sentence: str) -> bool:
         """`sentence` has FITS of the clause's words, or of its units: a name the clause writes
