@@ -12,8 +12,9 @@ The same holds of a description by relation inside another ("the detective novel
 
 The principle, in code: when the question describes its subject with a relative clause ("the
 ... who/that/which/where ...": "the nickname of *the city where Darling's Waterfront Pavilion is
-located*", the described one starting at the article nearest the pronoun past an "of") or as the relation of a name that is itself the object of another
-relation ("... parent of the author of X", "the father of the director of X") and asks
+located*", the described one starting at the article nearest the pronoun past an "of") or as
+the relation of a name that is itself the object of another relation ("... parent of the author
+of X", "the father of the director of X") and asks
 something else of it (the rest of the question has words of its own, not only "what is the
 name of"), an answer that a page read says *fits the
 description* -- one sentence names it together with at least half of the clause's words -- while
