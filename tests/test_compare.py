@@ -25,6 +25,10 @@ def test_dates_in_the_forms_pages_write_them():
     assert first_date("Am Rong (1929 – May 1975) was a Cambodian soldier")[0] == (1929, 0, 0)
     assert first_date("grossed $1,108,356 in 2004")[0] == (2004, 0, 0)        # not a year inside a number
     assert first_date("a band of 5 members") is None
+    # a year before 1000 where a life span opens (born in 953, not 1029); not any three digits
+    assert first_date("al-Karajī (c. 953 – c. 1029) was a Persian mathematician")[0] == (953, 0, 0)
+    assert first_date("Charlemagne (742 – 28 January 814) was King of the Franks")[0] == (742, 0, 0)
+    assert first_date("a club of 953 members (of 2,000 invited)") is None
 
 
 def test_which_date_the_question_asks_for():

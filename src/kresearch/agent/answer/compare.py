@@ -62,7 +62,9 @@ _DATE = re.compile(
     rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+{_YEAR}"             # 17 June 1939, 1st May 1939
     rf"|{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}"                # June 17, 1939; May 27th, 1937
     rf"|{_MONTH},?\s+{_YEAR}"                              # June 1939
-    rf"|(?<![\d,.$£€]){_YEAR}(?![\d,]\d))\b", re.I)        # 1939, not 1,108,356
+    rf"|(?<![\d,.$£€]){_YEAR}(?![\d,]\d)"                  # 1939, not 1,108,356
+    # a year before 1000 where a life span opens: "al-Karaji (c. 953 – c. 1029)" was born in 953
+    rf"|(?<=\()(?:c\.|ca\.|circa|born)?\s*([1-9]\d{{2}})(?=\s*(?:AD|CE)?\s*[–—-]))\b", re.I)
 # What may stand between an option's name and its date in a sentence of another page.
 _EVENT = re.compile(r"^[^.;]{0,40}?(\(born\b|\(|\bborn\b|\bformed\b|\bfounded\b|\bestablished\b|\breleased\b|"
                     r"\bpublished\b|\bpremiered\b|\bopened\b|\bbegan\b|\bstarted\b|\bcreated\b|\bfought\b|"
@@ -185,7 +187,7 @@ def all_dates(text: str) -> list[tuple[tuple[int, int, int], str]]:
 def _date_of(found: re.Match) -> tuple[int, int, int]:
     g = found.groups()
     day, month, year = ((g[0], g[1], g[2]) if g[2] else (g[4], g[3], g[5]) if g[5] else
-                        (None, g[6], g[7]) if g[7] else (None, None, g[8]))
+                        (None, g[6], g[7]) if g[7] else (None, None, g[8] or g[9]))
     month_number = next((i + 1 for i, m in enumerate(_MONTHS) if month and m.startswith(month.lower()[:3])), 0)
     return int(year), month_number, int(day) if day and month_number else 0
 
