@@ -44,8 +44,8 @@ from ..names import NAME, introduced_names
 # "the woman who portrayed ...", "a composer that wrote ...", "the city where ...": the article, up to
 # six words, the pronoun; not across "of the" ("the middle name of the actress who ..." describes
 # the actress, and asks her middle name)
-_DESCRIPTION = re.compile(r"\b(?:the|a|an)\s+(?:(?!of\s+(?:the|a|an)\s)[\w'.&-]+,?\s+){0,6}?(?:who|that|which|whose|where)\s+"
-                          r"([^?]+)", re.I)
+_DESCRIPTION = re.compile(r"\b(?:the|a|an)\s+(?:(?!of\s+(?:the|a|an)\s)[\w'.&-]+,?\s+){0,6}?"
+                          r"(?:who|that|which|whose|where)\s+([^?]+)", re.I)
 # "... parent of the author of "Q" Is for Quarry": a relation of something named, itself the object
 # of another relation (the word before "of"); the description runs to the end of the question
 _OF_CHAIN = re.compile(r"\b[\w'-]+\s+of\s+((?:the|a|an)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+\s+of\s+[^?,;]+)", re.I)
