@@ -681,3 +681,13 @@ def test_a_value_is_of_the_kind_the_part_asks_for():
              "A Film Unfinished": fact("A Film Unfinished", "Yael Hersonski", 2)}
     same = "Were the documentaries One Big Hapa Family and A Film Unfinished directed by the same person?"
     assert combine(same, parts, facts, True).answer == "no"
+
+
+def test_things_compared_are_read_on_pages_of_one_kind():
+    pages = {1: ("Sidecar (cocktail) - Wiki", "The sidecar is a cocktail made with cognac and lemon juice."),
+             2: ("Bloody Mary (folklore) - Wiki", "Bloody Mary is a folklore legend of a ghost."),
+             5: ("Bloody Mary (cocktail) - Wiki", "A Bloody Mary is a cocktail of vodka and tomato juice.")}
+    parts = [Part("Bloody Mary", "What ingredients are in Bloody Mary?"), Part("Sidecar", "What ingredients are in Sidecar?")]
+    # neither namesake's page says "ingredients": alone, the first read; beside the sidecar's, the cocktail
+    assert page_for(parts[0], pages)[0] == 2
+    assert page_for(parts[0], pages, parts)[0] == 5 and page_for(parts[1], pages, parts)[0] == 1

@@ -219,8 +219,14 @@ def _small_words(name: str) -> set[str]:
     return {w for w in words if not content_words(w)} - {"the", "a", "an"}
 
 
-def own_pages(name: str, sources: dict[int, tuple[str, str]], asked: set[str] = frozenset()
-              ) -> list[tuple[int, str, str]]:
+def qualifier(title: str) -> str:
+    """What a page's title says in brackets after the name: "cocktail" for "Sidecar (cocktail)"."""
+    found = re.search(r"\(([^()]*)\)\s*$", page_name(title, qualifier=True))
+    return found.group(1).strip().lower() if found else ""
+
+
+def own_pages(name: str, sources: dict[int, tuple[str, str]], asked: set[str] = frozenset(),
+              kin: set[str] = frozenset()) -> list[tuple[int, str, str]]:
     """The pages read that are the thing's own (is_own_page), as (number, title, text), its plain
     page first: "Ed Wood" before "Ed Wood (film)", "OK Go" before "OK Go (2000 EP)" -- a title
     qualified in brackets names another thing of that name (a film about the man, an album named
@@ -228,9 +234,13 @@ def own_pages(name: str, sources: dict[int, tuple[str, str]], asked: set[str] = 
     comes after one that does: for "Is Look a women's magazine?" the dictionary's "look" ("A
     specification language.") is a namesake, "Look (UK magazine)" the thing. Among qualified
     ones, those whose text says more of it ("ingredients" finds "Bloody Mary (cocktail)", not
-    "(folklore)") first; otherwise in the order read."""
+    "(folklore)") first; otherwise in the order read. Given `kin` (the qualifiers of the pages of
+    the things it is compared with), a page of that kind comes first of all: things compared in
+    one question are of one kind, so beside "Sidecar (cocktail)" the Bloody Mary asked about is
+    "Bloody Mary (cocktail)", not "(folklore)" (the cocktail's page never says "ingredients")."""
     own = [(sid, title, text) for sid, (title, text) in sources.items() if is_own_page(name, title)]
-    return sorted(own, key=lambda page: (bool(asked) and not asked & stems(page[2]),
+    return sorted(own, key=lambda page: (bool(kin) and qualifier(page[1]) not in kin,
+                                         bool(asked) and not asked & stems(page[2]),
                                          page_name(page[1], qualifier=True) != page_name(page[1]),
                                          -len(asked & stems(page[2])) if asked else 0))
 

@@ -56,7 +56,7 @@ from ...tools.browser import best_passage
 from ..context import content_words, same_word, stems
 from ..evidence import is_yes_no, states_answer, support
 from ..names import MONTHS, NAME, NATION_STEMS, countries_placed, name_runs, nationality_forms
-from .compare import SHARED_VALUES, Comparison, Fact, own_pages
+from .compare import SHARED_VALUES, Comparison, Fact, own_pages, qualifier
 from .kind import kind_of
 
 # A question asking one thing of several: a yes/no question joining things with "and", or any
@@ -377,11 +377,15 @@ def asked_query(part: Part, pages: dict[int, tuple[str, str]]) -> str | None:
     return " ".join([part.subject, *(w for w in re.findall(r"[\w'’-]+", part.question) if stems(w) & asked)])
 
 
-def page_for(part: Part, pages: dict[int, tuple[str, str]]) -> tuple[int, str] | None:
+def page_for(part: Part, pages: dict[int, tuple[str, str]], others: list[Part] = ()) -> tuple[int, str] | None:
     """The page read that is the subject's own (its title is the subject's name), as the text
     the sub-question is answered from: its lead, and the passage that best matches the
-    sub-question when the lead does not hold it."""
-    own = own_pages(part.subject, pages, _asked_of(part))
+    sub-question when the lead does not hold it. Among its namesakes, one of the kind of the
+    other parts' pages (`others`; compare.own_pages: "Bloody Mary (cocktail)" beside "Sidecar
+    (cocktail)")."""
+    kin = {qualifier(own[0][1]) for other in others if other is not part
+           and (own := own_pages(other.subject, pages, _asked_of(other)))} - {""}
+    own = own_pages(part.subject, pages, _asked_of(part), kin)
     if not own:
         return None
     sid, _, text = own[0]

@@ -143,7 +143,7 @@ class FirstReading:
             pages = self._pages()
         facts = {}
         for part in parts:
-            found = each.page_for(part, pages)
+            found = each.page_for(part, pages, parts)
             if found is None or agent._out_of_time():
                 continue
             sid, text = found
