@@ -363,3 +363,13 @@ def test_taller_decided_from_the_measures_on_each_own_page():
     mixed = {1: ("Heat", "Heat is a 1995 crime film. It runs for 170 minutes."),
              2: ("Ronin", "Ronin is a river 40 km long.")}
     assert compare_measures("Which is longer, Heat or Ronin?", ["Heat", "Ronin"], mixed).answer is None
+
+
+def test_an_option_is_dated_on_the_page_of_the_kind_the_other_options_page_is():
+    sources = {1: ("Up (2009 film) - Wiki", "Up is a 2009 American computer-animated film."),
+               2: ("Cars (song) - Wiki", "\"Cars\" is a 1979 song by Gary Numan."),
+               3: ("Cars (film) - Wiki", "Cars is a 2006 American computer-animated film.")}
+    # the song came first in the order read; beside a film, the film "Cars" is the one compared
+    assert find_date("Cars", sources)[1].source == 2
+    decided = compare("Which was released first, Up or Cars?", ["Up", "Cars"], sources)
+    assert decided.facts["Cars"].source == 3 and decided.answer == "Cars"

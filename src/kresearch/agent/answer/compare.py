@@ -220,9 +220,11 @@ def _small_words(name: str) -> set[str]:
 
 
 def qualifier(title: str) -> str:
-    """What a page's title says in brackets after the name: "cocktail" for "Sidecar (cocktail)"."""
+    """The kind of thing a page's title says in brackets after the name, its last word:
+    "cocktail" for "Sidecar (cocktail)", "film" for "Up (2009 film)"."""
     found = re.search(r"\(([^()]*)\)\s*$", page_name(title, qualifier=True))
-    return found.group(1).strip().lower() if found else ""
+    words = found.group(1).lower().split() if found else []
+    return words[-1] if words else ""
 
 
 def own_pages(name: str, sources: dict[int, tuple[str, str]], asked: set[str] = frozenset(),
@@ -243,6 +245,13 @@ def own_pages(name: str, sources: dict[int, tuple[str, str]], asked: set[str] = 
                                          bool(asked) and not asked & stems(page[2]),
                                          page_name(page[1], qualifier=True) != page_name(page[1]),
                                          -len(asked & stems(page[2])) if asked else 0))
+
+
+def kin_of(option: str, options: list[str], sources: dict[int, tuple[str, str]]) -> set[str]:
+    """The qualifiers of the other options' own pages ("cocktail" of "Sidecar (cocktail)"): the
+    kind of page an option compared with them is read on (own_pages)."""
+    return {qualifier(own[0][1]) for other in options if other != option
+            and (own := own_pages(other, sources))} - {""}
 
 
 # words a sentence may open with before a name, not part of it ("After Gallery folded, ...")
@@ -297,9 +306,11 @@ def _quote(sentence: str) -> str:
     return " ".join(sentence.split())[:QUOTE_CHARS]
 
 
-def find_date(option: str, sources: dict[int, tuple[str, str]]) -> tuple[tuple[int, int, int], Fact] | None:
-    """The option's date from the sources read (number -> (title, text)): its own page first."""
-    own = [(sid, text) for sid, _, text in own_pages(option, sources)]
+def find_date(option: str, sources: dict[int, tuple[str, str]], kin: set[str] = frozenset()
+              ) -> tuple[tuple[int, int, int], Fact] | None:
+    """The option's date from the sources read (number -> (title, text)): its own page first
+    (of the `kin` kind first, see own_pages)."""
+    own = [(sid, text) for sid, _, text in own_pages(option, sources, kin=kin)]
     for finder, pages in ((_date_on_own_page, own), (_date_elsewhere, [(s, t) for s, (_, t) in sources.items()])):
         for sid, text in pages:
             found = finder(option, text)
@@ -320,7 +331,7 @@ def compare_dates(question: str, options: list[str], sources: dict[int, tuple[st
     latest = direction(question)
     if len(options) != 2 or latest is None:
         return None
-    found = {o: d for o in options if (d := find_date(o, sources)) is not None}
+    found = {o: d for o in options if (d := find_date(o, sources, kin_of(o, options, sources))) is not None}
     answer = None
     if len(found) == 2:
         a, b = _precision(found[options[0]][0], found[options[1]][0])
@@ -484,7 +495,7 @@ def compare_counts(question: str, options: list[str], sources: dict[int, tuple[s
     listed = words == ["members"]
     found: dict[str, tuple[int, Fact]] = {}
     for option in options:
-        for sid, _, text in own_pages(option, sources):
+        for sid, _, text in own_pages(option, sources, kin=kin_of(option, options, sources)):
             if (count := _count_in(words, text) or (_members_listed(text) if listed else None)) is not None:
                 found[option] = (count[0], Fact(option, f"{count[0]} {words[-1]}", sid, _quote(count[1])))
                 break
@@ -546,7 +557,7 @@ def compare_properties(question: str, options: list[str], sources: dict[int, tup
     names = content_words(" ".join(re.findall(r"\b[A-Z][\w'-]*", rule.split(" ", 2)[-1]))) & words
     found: dict[str, tuple[bool, Fact]] = {}
     for option in options:
-        for sid, _, text in own_pages(option, sources):
+        for sid, _, text in own_pages(option, sources, kin=kin_of(option, options, sources)):
             if lead := _lead(option, text):
                 says = _says_property(words, names, " ".join(lead))
                 found[option] = (says, Fact(option, rule if says else "its lead does not say so", sid, _quote(lead[0])))
@@ -570,7 +581,7 @@ def compare_measures(question: str, options: list[str], sources: dict[int, tuple
     found: dict[str, Measure] = {}
     facts: dict[str, Fact] = {}
     for option in options:
-        for sid, _, text in own_pages(option, sources):
+        for sid, _, text in own_pages(option, sources, kin=kin_of(option, options, sources)):
             if (measure := measure_on_page(text, aspects, _lead(option, text))) is not None:
                 found[option] = measure
                 facts[option] = Fact(option, measure.shown, sid, _quote(measure.sentence))
