@@ -278,3 +278,18 @@ def test_a_namesake_of_a_page_the_question_names_whole_is_not_quoted():
     # with no page of the whole title read, the other Shelly Beach is no namesake of anything
     del pages[1]
     assert evidence(question, "City of Newcastle", pages).namesakes == set()
+
+
+def test_a_name_in_the_interrogative_phrase_says_what_kind_of_answer_is_asked():
+    # another Hall of Fame's page was quoted for "what larger Hall of Fame?"; a league's for the team
+    assert asked_names("Vince Phillips held a title by an organization recognized by what larger Hall of Fame?") == [
+        frozenset(stems("Vince Phillips"))]
+    assert asked_names("What NIFL Premier Intermediate League team did Sean Connor play for?") == [
+        frozenset(stems("Sean Connor"))]
+    # not a name the question asks of, nor one a relative "which" leads to, nor a title with "What"
+    assert frozenset(stems("ABQ Uptown")) in asked_names("What retailer in ABQ Uptown is headquartered in Poole?")
+    assert frozenset(stems("National Archives")) in asked_names(
+        "What is the population of the city in which the National Archives is located?")
+    assert frozenset(stems("Little Girls Made")) in asked_names(
+        "What was the Roud Folk Song Index of the nursery rhyme inspiring What Are Little Girls Made Of?")
+    assert len(asked_names("What profession does Matt Thiessen and George Thorogood have in common?")) == 2

@@ -195,7 +195,8 @@ def _quoted(sid: int, sentence: str) -> Claim:
 
 def asked_names(question: str) -> list[frozenset[str]]:
     """The question's subjects (names.subjects) less the names that say what is asked of them: a
-    country ("both from the United States?"), a month ("the January 2, 2012 game"), and in a
+    country ("both from the United States?"), a month ("the January 2, 2012 game"), one in the
+    interrogative phrase ("what larger Hall of Fame?": the kind of answer asked), and in a
     choice between two options, any name but theirs ("Disney" in "Which film director is an
     advisor for Disney, Rick Ray or John Lasseter?" is what is asked of them)."""
     options = [frozenset(stems(option)) for option in choice_options(question)]
@@ -203,7 +204,29 @@ def asked_names(question: str) -> list[frozenset[str]]:
         return [name for name in options if name]
     attributes = {frozenset(stems(run)) for run in name_runs(question)
                   if nationality_forms(run) or nationality_of(run) or run.lower() in MONTHS}
-    return [name for name in subjects(question) if name not in attributes]
+    kinds = {frozenset(stems(run)) for run in name_runs(_asked_phrase(question))}
+    return [name for name in subjects(question) if name not in attributes and name not in kinds]
+
+
+# "what larger Hall of Fame?", "which Nevada city?", "What NIFL Premier Intermediate League team did
+# ...": the interrogative, a name and at most one noun after it, then the end or the verb
+_AUX = r"(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b"
+# (capitalised only where the question starts: "What Are Little Girls Made Of?" is a title; one
+# word between, no article, preposition or verb: "the city in which the National Archives ...
+# is located" relates, "What retailer in ABQ Uptown is ..." asks of ABQ Uptown)
+_ASKED_PHRASE = re.compile(rf"(?:^\W*(?:What|Which)|\b(?:what|which))\s+(?:(?!(?:the|a|an|in|of|on|at|for|by|from|with)\s|{_AUX})"
+                           r"[a-z][\w'-]*\s+)?"
+                           r"((?:[A-Z][\w'’.-]*(?:\s+(?:of|the|and|for|de)\s+|\s+))*[A-Z][\w'’.-]*)"
+                           rf"(?:\s+[a-z][\w'-]*)?(?=\s*[?,;:]|\s+{_AUX}|\s*$)")
+
+
+def _asked_phrase(question: str) -> str:
+    """The words of the question's interrogative phrase after "what"/"which" ("larger Hall of
+    Fame" for "... recognized by what larger Hall of Fame?"): the names in it say what kind of
+    answer is asked, and are no subject to quote a finding for ("In 1977 George Randazzo created
+    the Italian American Boxing Hall of Fame" had been quoted, another hall's page)."""
+    found = _ASKED_PHRASE.search(question)
+    return found.group(1) if found else ""
 
 
 def clip(sentence: str) -> str:
