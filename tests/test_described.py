@@ -368,3 +368,7 @@ def test_a_place_described_by_where_and_an_attribute_of_the_described_one_asked_
     page = {1: "Martin Golden, born in Brooklyn, New York, is a Senator who represents the first of 62 districts in "
                "the State Senate."}
     assert fits_description("Brooklyn, New York", senator, page) is None
+    # ... and not where the described one is the one born: "LaValle was born ..." names the senator
+    page = {1: "Kenneth LaValle, a Senator who represents the first of 62 districts in the State Senate, was born "
+               "on January 1, 1948."}
+    assert fits_description("Kenneth LaValle", senator, page) == 1

@@ -65,8 +65,9 @@ IDENTITY = stems("name call called known person one identity")
 _AUXILIARY_END = re.compile(r"\b(did|does|do|was|were|is|are|has|have|had)\s*$", re.I)
 _BE = {"was", "were", "is", "are"}
 FITS = 0.5          # share of the clause's words a passage naming the answer must have
-# a noun a question asks by, and the verb pages say it with: "the birthplace of X" is where "X
-# was born" (a page giving the senator's birthplace says "born in Brooklyn")
+# a noun a question asks by, and the verb pages say it with before the answer: "the birthplace of
+# X" is where X was "born in" (a page giving the senator's birthplace says "born in Brooklyn";
+# "LaValle was born ..." names the senator, the one described, before the verb)
 _SAID_AS = {stems(noun).pop(): stems(verb) for noun, verb in
             (("birthplace", "born"), ("birth", "born"), ("death", "died"), ("deathplace", "died"))}
 
@@ -84,8 +85,7 @@ class Description:
 
     @property
     def asked_words(self) -> set[str]:
-        words = stems(self.asked) - IDENTITY
-        return words | {said for word in words for said in _SAID_AS.get(word, ())}
+        return stems(self.asked) - IDENTITY
 
     def fitted_by(self, sentence: str) -> bool:
         """`sentence` has FITS of the clause's words, or of its units: a name the clause writes
@@ -311,7 +311,7 @@ def fits_description(answer: str, description: Description, texts: dict[int, str
             window = " ".join(sentences[i:i + 2])
             if answer_support(answer, window).score < STATED:
                 continue
-            if not own_page and len(stems(window) & description.asked_words) * 2 >= len(description.asked_words):
+            if not own_page and _gives_asked(window, answer, description.asked_words):
                 return None                  # a passage gives it with what is asked: it may be the answer
             # the description and the answer in one sentence: "... starring Shirley Temple as
             # Corliss Archer", not "... as Corliss Archer. She was Chief of Protocol."
@@ -328,6 +328,17 @@ _RELATION = re.compile(r"^\s*(?:who|what|which)(?:\s+[\w'-]+){0,2}?\s+(?:is|was|
 _RELATION_WORDS = re.compile(r"(?:the|a|an)\s+((?:[\w'-]+\s+){0,2}?[\w'-]+)\s+of\s+", re.I)
 OF_GAP_WORDS = 3        # lower-case words between "captain of" and the answer ("the battleship")
 _DOUBLE_QUOTES = re.compile(r"[\"“”]")
+
+
+def _gives_asked(passage: str, answer: str, asked: set[str]) -> bool:
+    """The passage has half the words of what is asked, a noun also said by its verb before the
+    answer ("born in Brooklyn" gives a birthplace)."""
+    said = stems(passage) & asked
+    first = re.findall(r"[\w'-]+", answer)[:1]
+    if first and (at := re.search(rf"(?<![\w'-]){re.escape(first[0])}(?![\w'-])", passage, re.I)) and at.start():
+        before = stems(passage[:at.start()])
+        said |= {word for word in asked if _SAID_AS.get(word, set()) & before}
+    return len(said) * 2 >= len(asked)
 
 
 def _written(answer: str) -> str:
