@@ -21,6 +21,8 @@ BAND = "# The Tin Men\n\nThe Tin Men is a Canadian rock band formed in 1995 in H
     ("Who designed the language?", "who"), ("who directed it", "who"),
     ("Sam Lowe starred in a movie directed by who ?", "who"), ("Whom did she marry?", "who"),
     ("Where is the company headquartered?", "where"), ("where was he born", "where"),
+    ("What is the birthplace of the Senator who represents the first district?", "where"),
+    ("what was the hometown of the band's singer", "where"), ("What is the birth name of Ann Lee?", None),
     ("When was the band formed?", None), ("The band that sang who knows what?", None),
     # "which" or "what" and a noun of a known kind: the last such noun before the phrase ends
     ("Which film did Ann Lee direct?", "work"), ('Which Netflix series "Oz" character is Ann Lee?', "person"),

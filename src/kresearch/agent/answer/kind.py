@@ -65,6 +65,11 @@ ALLOWED = {"who": {"person", "band", "company", "institution"},
 # "Who designed ...?", "... directed by who?", "whom did ... marry?"
 _ASKS_WHO = re.compile(r"^\s*(?:who|whom)\b|\b(?:by|to|with|for)\s+(?:who|whom)\s*\??\s*$", re.I)
 _ASKS_WHERE = re.compile(r"^\s*where\b", re.I)
+# "What is the birthplace of the Senator who ...?": a place asked by the noun for it (the answer
+# "Kenneth LaValle", the senator, had passed)
+_ASKS_PLACE_OF = re.compile(r"^\s*(?:what|which)\s+(?:is|was|are|were)\s+the\s+(?:birthplace|hometown|"
+                            r"headquarters|location|place of birth|place of death|burial place|resting place)\s+of\b",
+                            re.I)
 # "Which Netflix series "Unbreakable" character is ...", "in what Alberta city?": the kind is that
 # of the last noun of a known kind after the interrogative, before an auxiliary or another word
 _WHICH = re.compile(r"\b(?:which|what)\s+(.*)", re.I)
@@ -99,7 +104,7 @@ def asked_kind(question: str) -> str | None:
     its last "which" or "what" ("character": "person"); None when it says no kind known here."""
     if _ASKS_WHO.search(question):
         return "who"
-    if _ASKS_WHERE.search(question):
+    if _ASKS_WHERE.search(question) or _ASKS_PLACE_OF.search(question):
         return "where"
     noun = asked_noun(question)
     return _KIND_OF.get(stem(noun.lower())) if noun else None
