@@ -303,6 +303,8 @@ def fits_description(answer: str, description: Description, texts: dict[int, str
     answer_words = stems(answer)
     if not answer_words or is_yes_no(answer) or answer_words & description.asked_words:
         return None
+    if answer_words <= stems(description.text):
+        return None       # the description's own words ("first of 62 districts in the State Senate") name no one
     fitting = None
     for sid, text in texts.items():
         own_page = titles is not None and is_own_page(answer, titles.get(sid, ""))
