@@ -107,7 +107,7 @@ def _written_runs(question: str, texts: list[str]) -> dict[str, str]:
     surname alone is seen too rarely for `_name_form` to judge; unless they write the words as a
     common phrase too (`_written_as_name`)."""
     phrases = _phrases(question, longest=5)
-    found: dict[str, str] = {}
+    runs: list[tuple[str, ...]] = []
     for tokens in sentence_words(texts):
         i = 1                                  # a sentence's first word is capitalised anyway
         while i < len(tokens):
@@ -115,9 +115,14 @@ def _written_runs(question: str, texts: list[str]) -> dict[str, str]:
             while j < len(tokens) and tokens[j][:1].isupper():
                 j += 1
             run = tokens[i:j]
-            if len(run) >= 2 and " ".join(t.lower() for t in run) in phrases and _written_as_name(run, texts):
-                found.update({t.lower(): t for t in run if content_words(t.lower())})
+            if len(run) >= 2 and " ".join(t.lower() for t in run) in phrases:
+                runs.append(tuple(run))
             i = j + 1
+    found: dict[str, str] = {}
+    as_name = {run: _written_as_name(list(run), texts) for run in set(runs)}    # each judged once
+    for run in runs:
+        if as_name[run]:
+            found.update({t.lower(): t for t in run if content_words(t.lower())})
     return found
 
 
@@ -157,8 +162,8 @@ def _written_as_name(tokens: list[str], texts: list[str]) -> bool:
     made the magazine a subject of the question, and the report quoted its page."""
     phrase = re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, tokens)) + r"(?![\w-])", re.I)
     capitalised = lower = 0
-    for text in texts:
-        for m in phrase.finditer(_URL.sub(" ", text)):
+    for text in map(lambda t: _URL.sub(" ", t), texts):
+        for m in phrase.finditer(text):
             before = text[:m.start()].rstrip(" \t\"“'*")
             if not before or before[-1] in ".!?:#\n([>":
                 continue                                  # a sentence, heading or title starts here
