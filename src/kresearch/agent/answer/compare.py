@@ -247,11 +247,14 @@ def own_pages(name: str, sources: dict[int, tuple[str, str]], asked: set[str] = 
                                          -len(asked & stems(page[2])) if asked else 0))
 
 
-def kin_of(option: str, options: list[str], sources: dict[int, tuple[str, str]]) -> set[str]:
-    """The qualifiers of the other options' own pages ("cocktail" of "Sidecar (cocktail)"): the
-    kind of page an option compared with them is read on (own_pages)."""
+def kin_of(option: str, options: list[str], sources: dict[int, tuple[str, str]],
+           asked: dict[str, set[str]] | None = None) -> set[str]:
+    """The qualifiers of the other options' own pages ("cocktail" of "Sidecar (cocktail)"), each
+    found with what is `asked` of it: the kind of page an option compared with them is read on
+    (own_pages)."""
+    asked = asked or {}
     return {qualifier(own[0][1]) for other in options if other != option
-            and (own := own_pages(other, sources))} - {""}
+            and (own := own_pages(other, sources, asked.get(other, frozenset())))} - {""}
 
 
 # words a sentence may open with before a name, not part of it ("After Gallery folded, ...")

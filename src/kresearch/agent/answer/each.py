@@ -56,7 +56,7 @@ from ...tools.browser import best_passage
 from ..context import content_words, same_word, stems
 from ..evidence import is_yes_no, states_answer, support
 from ..names import MONTHS, NAME, NATION_STEMS, countries_placed, name_runs, nationality_forms
-from .compare import SHARED_VALUES, Comparison, Fact, own_pages, qualifier
+from .compare import SHARED_VALUES, Comparison, Fact, kin_of, own_pages
 from .kind import kind_of
 
 # A question asking one thing of several: a yes/no question joining things with "and", or any
@@ -383,8 +383,7 @@ def page_for(part: Part, pages: dict[int, tuple[str, str]], others: list[Part] =
     sub-question when the lead does not hold it. Among its namesakes, one of the kind of the
     other parts' pages (`others`; compare.own_pages: "Bloody Mary (cocktail)" beside "Sidecar
     (cocktail)")."""
-    kin = {qualifier(own[0][1]) for other in others if other is not part
-           and (own := own_pages(other.subject, pages, _asked_of(other)))} - {""}
+    kin = kin_of(part.subject, [o.subject for o in others], pages, {o.subject: _asked_of(o) for o in others})
     own = own_pages(part.subject, pages, _asked_of(part), kin)
     if not own:
         return None
