@@ -505,3 +505,22 @@ def test_a_yes_no_answer_no_page_read_bears_on_is_marked_as_the_models_own(tmp_p
     assert result.answer == "yes"
     assert "**Answer (not stated by any source read):** yes" in result.report
     assert "## Findings" not in result.report and result.confidence <= 0.5
+
+
+def test_a_run_whose_every_search_failed_says_why_in_its_report(tmp_path, monkeypatch):
+    # offline, every search fails: the report says so, not only "not stated by any source read"
+    from kresearch.errors import SearchError
+
+    def offline(self, query, max_results):
+        raise SearchError("DuckDuckGo search failed (no network)")
+
+    monkeypatch.setattr("fixture_site.FixtureSearch.search", offline)
+    script = [step("search", queries=["Kiss and Tell 1945 film"]), step("answer", answer="Shirley Temple")]
+    with site() as server:
+        result, *_ = run_agent(script, server.base_url, tmp_path)
+    assert "> Every search failed (DuckDuckGo search failed (no network)): nothing was read" in result.report
+    # searches that work: the report says nothing of it
+    monkeypatch.undo()
+    with site() as server:
+        result, *_ = run_agent(list(ANSWERED), server.base_url, tmp_path / "ok")
+    assert "Every search failed" not in result.report

@@ -614,6 +614,14 @@ class Agent:
                          **({"replayed": True} if replayed else {}))
         return completion
 
+    def _all_searches_failed(self) -> str:
+        """Why the searches failed, when every search of the run did and no page was read ("" else):
+        offline, DuckDuckGo's failure had left only "(no answer found)" or the model's own answer."""
+        t = self.toolbox.stats
+        if not t.searches or len(t.search_failures) < t.searches or self.toolbox.docs:
+            return ""
+        return t.search_failures[-1]
+
     def _sync_tool_stats(self) -> None:
         t = self.toolbox.stats
         self.stats.searches, self.stats.pages_opened, self.stats.tool_seconds = t.searches, t.pages_opened, t.seconds
@@ -686,7 +694,8 @@ class Agent:
                                   # a yes/no no page bears on (no finding, no facts) is the model's own
                                   unverified=any(v.check == "unsupported" for v in failed) or (
                                       is_yes_no(state.answer) and not quoted and compared is None),
-                                  answer_cites=[(sid, passage.quote) for sid, passage in statements])
+                                  answer_cites=[(sid, passage.quote) for sid, passage in statements],
+                                  search_failed=self._all_searches_failed())
         self.stats.wall_seconds = round(time.perf_counter() - start, 3)
         stats = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self.stats).items()}
         result = RunResult(question=question, answer=state.answer.splitlines()[0] if state.answer else "",

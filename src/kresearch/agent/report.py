@@ -43,13 +43,16 @@ def assemble(question: str, answer: str, findings: str, registry: SourceRegistry
              confidence_value: float, stopped_because: str, missing: str = "", *, confidence_reason: str = "",
              conflict: Conflict | None = None, computations: list[tuple[str, str]] = (),
              unverified: bool = False, compared: Comparison | None = None,
-             answer_cites: list[tuple[int, str]] = ()) -> str:
+             answer_cites: list[tuple[int, str]] = (), search_failed: str = "") -> str:
     label = NOT_STATED if unverified and answer.strip() else "Answer"
     marks = "".join(f"[{sid}]" for sid, _ in answer_cites)
     parts = [f"# {question.strip()}", "", f"**{label}:** {answer.strip() or '(no answer found)'}"
              + (f" {marks}" if marks else ""), ""]
     if answer_cites:   # one quote per paragraph of the block quote
         parts += ["\n>\n".join(f'> [{sid}] "{as_shown(quote)}"' for sid, quote in answer_cites), ""]
+    if search_failed:   # nothing could be looked up: say why, not only that no source states it
+        parts += [f"> Every search failed ({search_failed}): nothing was read, and any answer above is the "
+                  "model's own.", ""]
     if stopped_because != "answered":
         parts += [f"> Partial report: the run stopped ({stopped_because.replace('_', ' ')}) before it "
                   f"finished researching.{(' ' + missing) if missing else ''}", ""]

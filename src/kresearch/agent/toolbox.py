@@ -48,6 +48,7 @@ class ToolStats:
     failed_urls: list[str] = field(default_factory=list)
     prefetched: int = 0                                                 # pages fetched ahead of an open
     passages_read: int = 0                                              # results shown with a passage of their page
+    search_failures: list[str] = field(default_factory=list)            # why each failed search failed
 
 
 # Benchmarks only: markers from a seeded sequence, so that two runs of the same question read
@@ -239,6 +240,7 @@ class Toolbox:
         for q in queries:
             note = f" (already searched at step {self.searched[q.lower()]})" if q in repeated else ""
             if batch is not None and q in batch.errors:
+                self.stats.search_failures.append(batch.errors[q])
                 listed.append((q, f'Search "{q}" failed: {batch.errors[q]}', []))
                 continue
             if q not in repeated:
